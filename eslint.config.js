@@ -1,0 +1,57 @@
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+// Architecture rules (STYLE 2): plugins never reach into the host, MikroORM or Agenda;
+// the host never imports a plugin by name or path.
+const pluginBoundary = {
+  patterns: [
+    { group: ['@mch/host', '@mch/host/*', '**/host/src/**'], message: 'Plugins talk to the host only through the plugin context (@mch/plugin-sdk).' },
+    { group: ['@mikro-orm/*', 'agenda', '@agendajs/*'], message: 'Plugins never use the ORM or the scheduler: use ctx.store / ctx.ledger.' },
+  ],
+};
+const hostBoundary = {
+  patterns: [
+    { group: ['@mch/plugin-*', '!@mch/plugin-sdk', '!@mch/plugin-sdk/*', '**/plugins/**'], message: 'The host discovers plugins through plugin.manifest.json; it never imports one.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', 'data/**', '.tools/**', 'console/**', 'schemas/generated/**', 'bench/results/**', '**/*.js', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: globals.node,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      'no-console': 'error',
+    },
+  },
+  { files: ['plugins/**/*.ts'], rules: { 'no-restricted-imports': ['error', pluginBoundary] } },
+  { files: ['host/**/*.ts'], rules: { 'no-restricted-imports': ['error', hostBoundary] } },
+  {
+    // Command-line entry points and benchmarks print to the terminal on purpose.
+    files: ['**/*.cli.ts', '**/cli/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['**/*.test.ts', '**/test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+);

@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// Entry of every npm script. Plain JavaScript on purpose: it must run on whatever Node the
+// machine has (20 here), install what the project needs — Node 24 from the npm package
+// `node@24`, the npm packages, Chromium for browser tests — then hand over to the real
+// command running on Node 24, where TypeScript runs natively (type stripping).
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const NODE_SPEC = 'node@24';
+const localNodeDir = join(root, '.tools', 'node24');
+const localNode = join(localNodeDir, 'node_modules', 'node', 'bin', 'node');
+
+function say(message) {
+  process.stderr.write(`[bootstrap] ${message}\n`);
+}
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...options });
+  if (result.error) throw result.error;
+  return result.status ?? (result.signal ? 128 : 1);
+}
+
+function mustRun(cmd, args, options) {
+  const status = run(cmd, args, options);
+  if (status !== 0) {
+    say(`'${cmd} ${args.join(' ')}' failed with exit code ${status}`);
+    process.exit(status);
+  }
+}
+
+function nodeMajor(version) {
+  return Number(version.replace(/^v/, '').split('.')[0]);
+}
+
+/** Re-executes this script under Node 24 when the current Node is older. */
+function ensureNode24() {
+  if (nodeMajor(process.version) >= 24) return;
+  if (!existsSync(localNode)) {
+    say(`Node ${process.version} is older than the project's Node 24 LTS: installing ${NODE_SPEC} into .tools/`);
+    mkdirSync(localNodeDir, { recursive: true });
+    mustRun('npm', ['install', '--no-save', '--no-package-lock', '--prefix', localNodeDir, NODE_SPEC]);
+  }
+  const env = { ...process.env, PATH: `${dirname(localNode)}:${process.env.PATH ?? ''}` };
+  const result = spawnSync(localNode, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env,
+  });
+  process.exit(result.status ?? 1);
+}
+
+/** Installs the npm packages when node_modules is missing or older than the lock file. */
+function ensurePackages() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
+  if (!stale) return;
+  say('installing npm packages');
+  mustRun('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund']);
+}
+
+/** Browser tests drive Debian's Chromium; Playwright's own download cannot work here. */
+function ensureChromium() {
+  if (existsSync('/usr/bin/chromium') || process.env.SKIP_BROWSER_TESTS === '1') return;
+  if (process.getuid?.() !== 0) {
+    say('Chromium is missing: install it with `apt-get install chromium` (browser tests need /usr/bin/chromium)');
+    return;
+  }
+  say('installing Chromium from Debian for the browser tests');
+  run('apt-get', ['update', '-qq']);
+  mustRun('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+function buildConsole() {
+  if (!existsSync(join(root, 'console', 'svelte.config.js'))) return;
+  mustRun('npm', ['run', 'build', '--workspace', '@mch/console']);
+}
+
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const nodeTs = (file, args) => run(process.execPath, [join(root, file), ...args]);
+
+function lint() {
+  let status = run(bin('prettier'), ['--check', '--log-level', 'warn', '.']);
+  if (status === 0) status = run(bin('eslint'), ['--max-warnings', '0', '.']);
+  return status;
+}
+
+function typecheck() {
+  return run(bin('tsc'), ['-b', '--pretty']);
+}
+
+ensureNode24();
+ensurePackages();
+
+const [command = 'help', ...args] = process.argv.slice(2);
+let status = 0;
+switch (command) {
+  case 'host':
+    if (args[0] === 'start' && !process.env.SKIP_CONSOLE_BUILD) buildConsole();
+    status = nodeTs('host/src/cli/main.ts', args);
+    break;
+  case 'sandbox':
+    status = nodeTs('host/src/cli/main.ts', ['sandbox', ...args]);
+    break;
+  case 'lint':
+    status = lint();
+    break;
+  case 'typecheck':
+    status = typecheck();
+    break;
+  case 'test':
+    ensureChromium();
+    buildConsole();
+    status = typecheck();
+    if (status === 0) status = lint();
+    if (status === 0) status = run(bin('vitest'), ['run', ...args]);
+    break;
+  case 'bench':
+    status = nodeTs('bench/run.ts', args);
+    break;
+  default:
+    say('usage: bootstrap.mjs host|sandbox|test|bench|lint|typecheck [args]');
+    status = 2;
+}
+process.exit(status);

@@ -1,0 +1,1 @@
+export type { SandboxOptions, RunningSandbox, StartSandbox } from "./types.ts";

@@ -1,0 +1,34 @@
+/**
+ * The contract every plugin sandbox follows, so the host's `npm run sandbox -- <id>`, demo mode,
+ * tests and benchmarks can start any of them without knowing which marketplace it emulates.
+ */
+export interface SandboxOptions {
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to bind; default 127.0.0.1 (sandboxes never listen beyond loopback by default). */
+  host?: string;
+  /** How many seeded orders exist at start (generated lazily). */
+  orders?: number;
+  /** Seed of the deterministic data generator. */
+  seed?: string | number;
+  /** OAuth sandboxes: the redirect URI registered for the sandbox's client. */
+  redirectUri?: string;
+  /** Initial fault switches (the same object the control endpoint accepts). */
+  faults?: Record<string, unknown>;
+  /** Turn the marketplace's rate limit off (benchmarks of raw throughput). Default on. */
+  rateLimit?: boolean;
+  /** Anything plugin-specific (e.g. eMAG's new-order callback URL). */
+  extra?: Record<string, unknown>;
+}
+
+export interface RunningSandbox {
+  /** Base URL of the emulated API (and, for OAuth marketplaces, of its auth pages). */
+  url: string;
+  /** Credentials a seller would have for this marketplace, printed on the ready line. */
+  credentials: Record<string, string>;
+  /** Base URL of the sandbox-only control endpoint (`${url}/__sandbox`). */
+  controlUrl: string;
+  close(): Promise<void>;
+}
+
+export type StartSandbox = (options?: SandboxOptions) => Promise<RunningSandbox>;
