@@ -1,0 +1,24 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { createdAtProperty, idProperty } from './common.ts';
+
+/**
+ * A company's invoice numbering series. `nextNumber` is taken under a row lock in the same
+ * transaction that inserts the invoice, so numbers are gap-free per series.
+ */
+export const InvoiceSeries = defineEntity({
+  name: 'InvoiceSeries',
+  tableName: 'invoice_series',
+  uniques: [{ properties: ['companyId', 'code'] }],
+  properties: {
+    id: idProperty(),
+    tenantId: p.uuid().index(),
+    companyId: p.uuid(),
+    code: p.string().length(32),
+    /** Number format, e.g. `{code}/{yyyy}/{n}`. */
+    pattern: p.string().length(64).default('{code}/{yyyy}/{n}'),
+    nextNumber: p.integer().default(1),
+    isDefault: p.boolean().default(false),
+    createdAt: createdAtProperty(),
+  },
+});
+export type IInvoiceSeries = InferEntity<typeof InvoiceSeries>;

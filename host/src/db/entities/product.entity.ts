@@ -1,0 +1,23 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { createdAtProperty, idProperty, unitPriceProperty, updatedAtProperty, vatRateProperty } from './common.ts';
+
+/** A product in the seller's catalogue, created from a marketplace offer when enabled. */
+export const Product = defineEntity({
+  name: 'Product',
+  tableName: 'products',
+  uniques: [{ properties: ['tenantId', 'source', 'externalId'] }],
+  properties: {
+    id: idProperty(),
+    tenantId: p.uuid().index(),
+    source: p.string().length(64),
+    externalId: p.string().length(200),
+    sku: p.string().length(200).nullable(),
+    name: p.string().length(500),
+    vatRate: vatRateProperty(),
+    unitPrice: unitPriceProperty().nullable(),
+    currency: p.string().length(3).nullable(),
+    createdAt: createdAtProperty(),
+    updatedAt: updatedAtProperty(),
+  },
+});
+export type IProduct = InferEntity<typeof Product>;

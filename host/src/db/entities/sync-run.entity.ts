@@ -1,0 +1,37 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { idProperty } from './common.ts';
+
+export const SYNC_RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
+export const SYNC_TRIGGERS = ['schedule', 'manual', 'webhook', 'retry'] as const;
+
+export interface SyncCounts {
+  fetched: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+}
+
+/** One execution of a plugin job for one integration. */
+export const SyncRun = defineEntity({
+  name: 'SyncRun',
+  tableName: 'sync_runs',
+  indexes: [{ properties: ['integrationId', 'startedAt'] }],
+  properties: {
+    id: idProperty(),
+    tenantId: p.uuid().index(),
+    integrationId: p.uuid(),
+    jobId: p.string().length(64),
+    trigger: p.enum(SYNC_TRIGGERS),
+    status: p.enum(SYNC_RUN_STATUSES).default('queued'),
+    attempt: p.integer().default(1),
+    counts: p.json<SyncCounts>(),
+    progressDone: p.integer().default(0),
+    progressTotal: p.integer().nullable(),
+    error: p.text().nullable(),
+    startedAt: p.datetime().onCreate(() => new Date()),
+    finishedAt: p.datetime().nullable(),
+  },
+});
+export type ISyncRun = InferEntity<typeof SyncRun>;

@@ -1,0 +1,4 @@
+import { Migration20261122000000Init } from './20261122000000-init.migration.ts';
+
+/** Committed migrations, in order. Listed statically so no file discovery is needed at run time. */
+export const MIGRATIONS = [{ name: 'Migration20261122000000Init', class: Migration20261122000000Init }];

@@ -1,0 +1,109 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { ALL_ENTITIES } from './entities/index.ts';
+import { MIGRATIONS } from './migrations/index.ts';
+import { PglitePool, type PgLikeClient, type PgLikeResult } from './pglite-pool.ts';
+
+/** The narrow pool interface shared by raw SQL, Agenda's PostgreSQL backend and rate limiting. */
+export interface SqlPool {
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<PgLikeResult<Row>>;
+  connect(): Promise<PgLikeClient>;
+}
+
+export interface Database {
+  kind: 'embedded' | 'postgres';
+  orm: MikroORM;
+  pool: SqlPool;
+  /** Connection string, for consumers (Agenda's LISTEN/NOTIFY) that need their own connection. */
+  url: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL server; without it, the embedded database. */
+  databaseUrl?: string | undefined;
+  /** Where the embedded database lives (`<dataDir>/pgdata`); omitted → in memory (tests). */
+  dataDir?: string | undefined;
+  /** Size of the pg pool on a real server. */
+  poolSize?: number;
+  debug?: boolean;
+}
+
+function baseOptions(): Options {
+  return {
+    entities: ALL_ENTITIES,
+    extensions: [Migrator],
+    migrations: {
+      migrationsList: MIGRATIONS,
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+    // The schema is owned by the committed migrations, not by discovery at start.
+    ensureDatabase: false,
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+  };
+}
+
+/** Opens the database the environment names: PostgreSQL when a URL is given, else embedded PGlite. */
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
+  if (options.databaseUrl) {
+    const url = options.databaseUrl;
+    const orm = await MikroORM.init({
+      ...baseOptions(),
+      clientUrl: url,
+      pool: { min: 0, max: options.poolSize ?? 10 },
+      debug: options.debug ?? false,
+    });
+    const pool = new pg.Pool({ connectionString: url, max: 5 });
+    pool.on('error', () => undefined); // a dropped idle client is discarded by pg; the next query reconnects
+    return {
+      kind: 'postgres',
+      orm,
+      pool: pool as unknown as SqlPool,
+      url,
+      async close() {
+        await orm.close(true);
+        await pool.end();
+      },
+    };
+  }
+
+  let dataDir: string | undefined;
+  if (options.dataDir) {
+    dataDir = join(options.dataDir, 'pgdata');
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  }
+  const pool = await PglitePool.open({ dataDir });
+  const orm = await MikroORM.init({
+    ...baseOptions(),
+    // PGlite's one database is `postgres`; naming it keeps MikroORM from trying to create another.
+    dbName: 'postgres',
+    // Hand MikroORM a kysely dialect over the serialized PGlite pool instead of a `pg` pool. Kysely
+    // ends its pool when MikroORM reconnects: the embedded database must outlive that.
+    driverOptions: new PostgresDialect({ pool: pool.forOrm() as unknown as pg.Pool }),
+    debug: options.debug ?? false,
+  });
+  return {
+    kind: 'embedded',
+    orm,
+    pool,
+    url: undefined,
+    async close() {
+      await orm.close(true).catch(() => undefined);
+      await pool.end();
+    },
+  };
+}
+
+/** Applies every pending committed migration. */
+export async function migrate(db: Database): Promise<string[]> {
+  const applied = await db.orm.migrator.up();
+  return applied.map((m) => m.name);
+}
