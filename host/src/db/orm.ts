@@ -43,6 +43,7 @@ function baseOptions(): Options {
       transactional: true,
       allOrNothing: true,
       snapshot: false,
+      silent: true,
     },
     // The schema is owned by the committed migrations, not by discovery at start.
     ensureDatabase: false,
