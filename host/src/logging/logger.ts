@@ -1,0 +1,55 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger };
+
+/**
+ * Secrets never reach the logs (SPEC "Vault"): any of these keys is replaced wherever it appears
+ * up to three levels deep, headers included. Tests scan a full run's logs for planted secrets.
+ */
+const SECRET_KEYS = [
+  'password',
+  'passwordHash',
+  'secret',
+  'clientSecret',
+  'client_secret',
+  'token',
+  'accessToken',
+  'access_token',
+  'refreshToken',
+  'refresh_token',
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'code_verifier',
+  'codeVerifier',
+  'apiKey',
+  'masterKey',
+  'ciphertext',
+];
+
+export const REDACT_PATHS = [
+  ...SECRET_KEYS,
+  ...SECRET_KEYS.map((k) => `*.${k}`),
+  ...SECRET_KEYS.map((k) => `*.*.${k}`),
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+];
+
+export interface CreateLoggerOptions {
+  level: LoggerOptions['level'];
+  name?: string;
+  /** Where lines go; default stdout. Tests pass a stream to inspect what was written. */
+  destination?: NodeJS.WritableStream;
+}
+
+export function createLogger(options: CreateLoggerOptions): Logger {
+  const config: LoggerOptions = {
+    level: options.level ?? 'info',
+    name: options.name ?? 'host',
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return options.destination ? pino(config, options.destination) : pino(config);
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Principal, RequestContext } from '../api/context.ts';
+import { appRouter, type AppRouter } from '../api/router.ts';
+import type { HostServices } from '../app/services.ts';
+import { registerErrorHandling } from './error-handler.ts';
+import { registerHealthRoutes } from './health.routes.ts';
+
+export type ResolvePrincipal = (request: FastifyRequest) => Promise<Principal | null>;
+
+export interface BuildServerOptions {
+  services: HostServices;
+  resolvePrincipal: ResolvePrincipal;
+  /** More routes (REST, webhooks, OAuth callbacks), registered after the core ones. */
+  routes?: ((app: FastifyInstance) => void | Promise<void>)[];
+  /** The console's built static files; served at `/` with an SPA fallback when present. */
+  consoleDir?: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function buildHttpServer(options: BuildServerOptions): Promise<FastifyInstance> {
+  const { services } = options;
+  // Typed as the default instance: pino's Logger is a FastifyBaseLogger, the generic just differs.
+  const app: FastifyInstance = Fastify({
+    loggerInstance: services.logger as FastifyInstance['log'],
+    // Honour a caller's request id when it is sane, so logs correlate across services.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 5 * 1024 * 1024,
+    trustProxy: true,
+  }) as unknown as FastifyInstance;
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cookie);
+  registerErrorHandling(app);
+  registerHealthRoutes(app, services);
+
+  const createContext = async ({ req, res }: { req: FastifyRequest; res: RequestContext['reply'] }) => ({
+    services,
+    principal: await options.resolvePrincipal(req),
+    requestId: req.id,
+    log: req.log as RequestContext['log'],
+    req,
+    reply: res,
+  });
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext,
+      onError({ error, path }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR')
+          services.logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
+      },
+    },
+  } satisfies FastifyTRPCPluginOptions<AppRouter>);
+
+  for (const register of options.routes ?? []) await register(app);
+
+  if (options.consoleDir && existsSync(join(options.consoleDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: options.consoleDir, wildcard: false });
+    // Client-side routes of the console fall back to its shell; API paths keep their JSON 404.
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '/';
+      if (request.method === 'GET' && !/^\/(api|trpc)(\/|$)/.test(path)) return reply.sendFile('index.html');
+      return reply
+        .code(404)
+        .send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${path}.` } });
+    });
+  }
+  return app;
+}
