@@ -1,1 +1,12 @@
-export {};
+export * from './errors.ts';
+export * from './manifest.ts';
+export * from './registry.ts';
+export * from './validate-manifest.ts';
+export * from './settings-validator.ts';
+export * from './settings-secrets.ts';
+export * from './settings-schema-check.ts';
+export * from './templates.ts';
+export * from './host-records.ts';
+export { toPointer, parsePointer, escapePointerSegment } from './pointer.ts';
+export { durationToMs } from './patterns.ts';
+export type { ManifestSections } from './checks/context.ts';

@@ -1,0 +1,57 @@
+import { ManifestErrorCode } from '../errors.ts';
+import { type ManifestCheck, present, quoteList } from './context.ts';
+
+/** Jobs name declared flows and sane retry bounds; rate groups have valid regexes, one default. */
+export const checkReferences: ManifestCheck = ({ sections, report }) => {
+  const flows = sections.flows ? new Set(present(sections.flows).map((flow) => flow.id)) : undefined;
+  sections.jobs?.forEach((job, index) => {
+    if (job.flow !== undefined && flows && !flows.has(job.flow)) {
+      report(
+        ManifestErrorCode.REFERENCE_UNKNOWN,
+        `/jobs/${index}/flow`,
+        `names flow '${job.flow}', which is not declared in flows; use one of: ${quoteList(flows)}`,
+      );
+    }
+    if (job.retry.maxDelayMs < job.retry.initialDelayMs) {
+      report(
+        ManifestErrorCode.FIELD_INVALID,
+        `/jobs/${index}/retry/maxDelayMs`,
+        `must be at least initialDelayMs (${job.retry.initialDelayMs})`,
+      );
+    }
+  });
+
+  let defaultGroup: number | undefined;
+  sections.rateLimits?.forEach((limit, index) => {
+    if (!limit.match) {
+      if (defaultGroup !== undefined) {
+        report(
+          ManifestErrorCode.DUPLICATE,
+          `/rateLimits/${index}/match`,
+          `is missing, but /rateLimits/${defaultGroup} is already the default group; add a match`,
+        );
+      }
+      defaultGroup ??= index;
+      return;
+    }
+    const { paths = [], regex = [], resources = [] } = limit.match;
+    if (paths.length + regex.length + resources.length === 0) {
+      report(
+        ManifestErrorCode.FIELD_INVALID,
+        `/rateLimits/${index}/match`,
+        'matches nothing: list paths, regex or resources, or drop match to make this the default group',
+      );
+    }
+    regex.forEach((source, position) => {
+      try {
+        new RegExp(source);
+      } catch (error) {
+        report(
+          ManifestErrorCode.FIELD_INVALID,
+          `/rateLimits/${index}/match/regex/${position}`,
+          `is not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    });
+  });
+};

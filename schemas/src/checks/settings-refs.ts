@@ -1,0 +1,87 @@
+import { ManifestErrorCode } from '../errors.ts';
+import { escapePointerSegment } from '../pointer.ts';
+import { checkSettingsSchema } from '../settings-schema-check.ts';
+import { type ManifestCheck, quoteList, settingProperties, settingType } from './context.ts';
+
+export const checkSettingsSchemaValid: ManifestCheck = ({ sections, report }) => {
+  if (!sections.settings) return;
+  for (const issue of checkSettingsSchema(sections.settings))
+    report(issue.code, issue.pointer, issue.message);
+};
+
+/** Names of properties of the given JSON Schema type, for "use one of" hints. */
+function ofType(properties: Map<string, Record<string, unknown>>, types: string[]): string[] {
+  return [...properties]
+    .filter(([, schema]) => types.includes(settingType(schema) ?? ''))
+    .map(([name]) => name);
+}
+
+/** Fields that name a setting must name one that exists and has the type the host needs. */
+export const checkSettingReferences: ManifestCheck = ({ sections, report }) => {
+  if (!sections.settings) return;
+  const properties = settingProperties(sections);
+  const expect = (options: { pointer: string; name: string; types: string[]; what: string }): boolean => {
+    const property = properties.get(options.name);
+    const candidates = quoteList(ofType(properties, options.types));
+    if (!property) {
+      report(
+        ManifestErrorCode.SETTING_REFERENCE,
+        options.pointer,
+        `names '${options.name}', but settings has no such property; use one of: ${candidates}`,
+      );
+      return false;
+    }
+    if (!options.types.includes(settingType(property) ?? '')) {
+      report(
+        ManifestErrorCode.SETTING_REFERENCE,
+        options.pointer,
+        `names '${options.name}', which is not ${options.what} (its type is ${settingType(property) ?? 'unset'}); use one of: ${candidates}`,
+      );
+      return false;
+    }
+    return true;
+  };
+
+  sections.jobs?.forEach((job, index) => {
+    if ('setting' in job.interval) {
+      expect({
+        pointer: `/jobs/${index}/interval/setting`,
+        name: job.interval.setting,
+        types: ['integer'],
+        what: 'an integer setting',
+      });
+    }
+  });
+  sections.flows?.forEach((flow, index) => {
+    if (flow.setting !== undefined) {
+      expect({
+        pointer: `/flows/${index}/setting`,
+        name: flow.setting,
+        types: ['boolean'],
+        what: 'a boolean setting',
+      });
+    }
+  });
+  const auth = sections.auth;
+  if (auth?.type === 'basic') {
+    expect({
+      pointer: '/auth/usernameSetting',
+      name: auth.usernameSetting,
+      types: ['string'],
+      what: 'a string setting',
+    });
+    const ok = expect({
+      pointer: '/auth/passwordSetting',
+      name: auth.passwordSetting,
+      types: ['string'],
+      what: 'a string setting',
+    });
+    if (ok && properties.get(auth.passwordSetting)?.writeOnly !== true) {
+      report(
+        ManifestErrorCode.SETTING_REFERENCE,
+        `/settings/properties/${escapePointerSegment(auth.passwordSetting)}/writeOnly`,
+        `'${auth.passwordSetting}' holds a password: mark it "writeOnly": true so it is kept in the vault and never returned`,
+      );
+    }
+  }
+};

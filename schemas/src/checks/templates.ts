@@ -1,0 +1,90 @@
+import { ManifestErrorCode } from '../errors.ts';
+import { HOST_TEMPLATE_VARS, placeholders } from '../templates.ts';
+import { type CheckContext, type ManifestCheck, present, quoteList, settingProperties } from './context.ts';
+
+const SANDBOX_VARS = ['url', 'controlUrl'];
+
+function declared(context: CheckContext): Set<string> | undefined {
+  return context.sections.config
+    ? new Set(present(context.sections.config).map((entry) => entry.env))
+    : undefined;
+}
+
+function checkRuntimeTemplate(context: CheckContext, options: { pointer: string; template: string }): void {
+  const config = declared(context);
+  const settings = settingProperties(context.sections);
+  for (const name of placeholders(options.template)) {
+    if (name.startsWith('settings.')) {
+      const setting = name.slice('settings.'.length);
+      if (context.sections.settings && !settings.has(setting)) {
+        context.report(
+          ManifestErrorCode.SETTING_REFERENCE,
+          options.pointer,
+          `uses {${name}}, but settings has no property '${setting}'; use one of: ${quoteList(settings.keys())}`,
+        );
+      }
+    } else if (/^[A-Z][A-Z0-9_]*$/.test(name)) {
+      if (config && !config.has(name) && !(HOST_TEMPLATE_VARS as readonly string[]).includes(name)) {
+        context.report(
+          ManifestErrorCode.CONFIG_REFERENCE,
+          options.pointer,
+          `uses {${name}}, which is not declared in config; declare it there or use one of: ${quoteList(config)}`,
+        );
+      }
+    } else {
+      context.report(
+        ManifestErrorCode.FIELD_INVALID,
+        options.pointer,
+        `has placeholder {${name}}; placeholders are {CONFIG_VAR} (declared in config) or {settings.name}`,
+      );
+    }
+  }
+}
+
+function checkConfigName(context: CheckContext, options: { pointer: string; name: string }): void {
+  const config = declared(context);
+  if (config && !config.has(options.name)) {
+    context.report(
+      ManifestErrorCode.CONFIG_REFERENCE,
+      options.pointer,
+      `names '${options.name}', which is not declared in config; declare it there or use one of: ${quoteList(config)}`,
+    );
+  }
+}
+
+/** Every config variable and setting a template or field names must be declared. */
+export const checkTemplates: ManifestCheck = (context) => {
+  const { auth, api, rateLimits, sandbox } = context.sections;
+  if (auth?.type === 'oauth2') {
+    checkRuntimeTemplate(context, { pointer: '/auth/authorizeUrl', template: auth.authorizeUrl });
+    checkRuntimeTemplate(context, { pointer: '/auth/tokenUrl', template: auth.tokenUrl });
+    checkConfigName(context, { pointer: '/auth/clientIdConfig', name: auth.clientIdConfig });
+    checkConfigName(context, { pointer: '/auth/clientSecretConfig', name: auth.clientSecretConfig });
+    checkConfigName(context, { pointer: '/auth/redirectUriConfig', name: auth.redirectUriConfig });
+  }
+  if (api) {
+    checkRuntimeTemplate(context, { pointer: '/api/baseUrl', template: api.baseUrl });
+    for (const [name, value] of Object.entries(api.headers ?? {})) {
+      checkRuntimeTemplate(context, { pointer: `/api/headers/${name}`, template: value });
+    }
+  }
+  rateLimits?.forEach((limit, index) => {
+    if (limit.configOverride) {
+      checkConfigName(context, {
+        pointer: `/rateLimits/${index}/configOverride`,
+        name: limit.configOverride,
+      });
+    }
+  });
+  for (const [env, value] of Object.entries(sandbox?.env ?? {})) {
+    checkConfigName(context, { pointer: `/sandbox/env/${env}`, name: env });
+    for (const name of placeholders(value)) {
+      if (SANDBOX_VARS.includes(name) || /^credentials\.[A-Za-z0-9_]+$/.test(name)) continue;
+      context.report(
+        ManifestErrorCode.FIELD_INVALID,
+        `/sandbox/env/${env}`,
+        `has placeholder {${name}}; sandbox templates use {url}, {controlUrl} or {credentials.<name>} from the ready line`,
+      );
+    }
+  }
+};

@@ -1,0 +1,65 @@
+/**
+ * The host records a manifest mapping can produce, and the fields each accepts. One list, so the
+ * manifest check, the mapping engine and the docs agree. A field with `nested` is filled by
+ * another mapping: `{ "mapping": "customer" }` for one record, `{ "each": "<expr>", "mapping":
+ * "invoiceLines" }` for a list.
+ */
+export interface TargetField {
+  required: boolean;
+  nested?: { kind: HostRecordKind; many: boolean };
+}
+
+export const HOST_RECORD_KINDS = ['invoice', 'invoiceLine', 'customer', 'product'] as const;
+export type HostRecordKind = (typeof HOST_RECORD_KINDS)[number];
+
+const req: TargetField = { required: true };
+const opt: TargetField = { required: false };
+
+export const HOST_RECORD_FIELDS: Readonly<Record<HostRecordKind, Readonly<Record<string, TargetField>>>> = {
+  invoice: {
+    externalId: req,
+    currency: req,
+    issueDate: req,
+    lines: { required: true, nested: { kind: 'invoiceLine', many: true } },
+    customer: { required: false, nested: { kind: 'customer', many: false } },
+    saleDate: opt,
+    dueDate: opt,
+    orderRef: opt,
+    paymentMethod: opt,
+    paymentStatus: opt,
+    paidAt: opt,
+    totalGross: opt,
+    notes: opt,
+  },
+  invoiceLine: {
+    name: req,
+    quantity: req,
+    unitPrice: req,
+    vatRate: req,
+    sku: opt,
+    unit: opt,
+    discount: opt,
+    product: { required: false, nested: { kind: 'product', many: false } },
+  },
+  customer: {
+    externalId: req,
+    name: req,
+    email: opt,
+    phone: opt,
+    companyName: opt,
+    taxId: opt,
+    street: opt,
+    city: opt,
+    postalCode: opt,
+    countryCode: opt,
+  },
+  product: {
+    externalId: req,
+    name: req,
+    sku: opt,
+    ean: opt,
+    unitPrice: opt,
+    currency: opt,
+    vatRate: opt,
+  },
+};

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { envName, hookName, localId, nonEmpty, relativePath, template } from '../patterns.ts';
+
+/** An environment variable the plugin needs (SPEC "config"). */
+export const ConfigVarSchema = z.strictObject({
+  env: envName,
+  description: nonEmpty,
+  secret: z.boolean().default(false),
+  required: z.boolean().default(false),
+  default: z.string().optional(),
+});
+
+/** A capability the plugin offers (orders, invoices, returns, …), optionally switched by a setting. */
+export const FlowSchema = z.strictObject({
+  id: localId,
+  title: nonEmpty,
+  description: nonEmpty,
+  direction: z.enum(['inbound', 'outbound']),
+  /** Name of a boolean setting that turns this flow on or off. */
+  setting: nonEmpty.optional(),
+});
+
+export const ApiSchema = z.strictObject({
+  /** e.g. '{ALLEGRO_API_URL}' or '{EMAG_BASE_URL}/{settings.platform}'. */
+  baseUrl: template,
+  headers: z.record(z.string(), template).optional(),
+});
+
+export const WebhookSchema = z.strictObject({
+  id: localId,
+  hook: hookName,
+  method: z.enum(['GET', 'POST', 'PUT']).default('POST'),
+  description: z.string().optional(),
+});
+
+export const SandboxSchema = z.strictObject({
+  /** Module exporting `startSandbox` (sdk sandbox-kit contract). */
+  entry: relativePath,
+  /**
+   * Config variable → template over the sandbox's ready line (`{url}`, `{controlUrl}`,
+   * `{credentials.<name>}`), so demo mode can point the plugin at its sandbox generically.
+   */
+  env: z.record(envName, template).default({}),
+});
+
+export type ConfigVar = z.infer<typeof ConfigVarSchema>;
+export type Flow = z.infer<typeof FlowSchema>;
+export type Api = z.infer<typeof ApiSchema>;
+export type Webhook = z.infer<typeof WebhookSchema>;
+export type Sandbox = z.infer<typeof SandboxSchema>;

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { sampleManifest } from './testing/sample-manifest.ts';
+import { parseJsonText, validateManifest } from './validate-manifest.ts';
+
+function issuesOf(input: unknown) {
+  const result = validateManifest(input);
+  return result.issues.map(({ code, pointer }) => `${pointer} ${code}`);
+}
+
+describe('validateManifest', () => {
+  it('accepts the sample and fills defaults', () => {
+    const result = validateManifest(sampleManifest());
+    expect(result.issues).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(result.manifest?.jobs[0]?.concurrency).toBe(1);
+    expect(result.manifest?.jobs[0]?.disableAfterFailures).toBe(5);
+    expect(result.manifest?.settingsVersion).toBe(1);
+  });
+
+  it('reports three different mistakes at three pointers, in one pass', () => {
+    const manifest = sampleManifest();
+    manifest.version = '1.0';
+    manifest.jobs![0]!.interval = { setting: 'syncFreq', unit: 'minutes' };
+    manifest.config!.push({ env: 'SAMPLE_CLIENT_ID', description: 'again' });
+    const result = validateManifest(manifest);
+    expect(result.ok).toBe(false);
+    expect(issuesOf(manifest)).toEqual([
+      '/version MANIFEST_VERSION_INVALID',
+      '/jobs/0/interval/setting MANIFEST_SETTING_REFERENCE',
+      '/config/5/env MANIFEST_DUPLICATE',
+    ]);
+    const setting = result.issues.find((issue) => issue.pointer === '/jobs/0/interval/setting');
+    expect(setting?.message).toBe(
+      "names 'syncFreq', but settings has no such property; use one of: 'syncFrequencyMinutes'",
+    );
+  });
+
+  it('refuses unknown fields so typos are caught', () => {
+    const manifest = { ...sampleManifest(), jbos: [] } as Record<string, unknown>;
+    (manifest.auth as Record<string, unknown>).scope = ['x'];
+    expect(issuesOf(manifest)).toEqual([
+      '/auth/scope MANIFEST_UNKNOWN_FIELD',
+      '/jbos MANIFEST_UNKNOWN_FIELD',
+    ]);
+  });
+
+  it('says which required field is missing', () => {
+    const { name: _name, ...manifest } = sampleManifest();
+    const result = validateManifest(manifest);
+    expect(result.issues).toEqual([
+      { code: 'MANIFEST_FIELD_MISSING', pointer: '/name', message: 'is required: add a string' },
+    ]);
+  });
+
+  it('locates bad values inside nested sections', () => {
+    const manifest = sampleManifest();
+    manifest.jobs![0]!.retry = { attempts: 11 };
+    manifest.auth = { type: 'oauth3' } as never;
+    expect(issuesOf(manifest)).toEqual([
+      '/auth/type MANIFEST_FIELD_INVALID',
+      '/jobs/0/retry/attempts MANIFEST_FIELD_INVALID',
+    ]);
+  });
+
+  it('checks that template placeholders and config names are declared', () => {
+    const manifest = sampleManifest();
+    manifest.api = { baseUrl: '{SAMPLE_API_URI}/{settings.platform}' };
+    if (manifest.auth.type === 'oauth2') manifest.auth.clientSecretConfig = 'SAMPLE_SECRET';
+    manifest.sandbox.env = { NOT_DECLARED: '{url}', SAMPLE_API_URL: '{port}' };
+    expect(issuesOf(manifest)).toEqual([
+      '/auth/clientSecretConfig MANIFEST_CONFIG_REFERENCE',
+      '/api/baseUrl MANIFEST_CONFIG_REFERENCE',
+      '/api/baseUrl MANIFEST_SETTING_REFERENCE',
+      '/sandbox/env/NOT_DECLARED MANIFEST_CONFIG_REFERENCE',
+      '/sandbox/env/SAMPLE_API_URL MANIFEST_FIELD_INVALID',
+    ]);
+  });
+
+  it('checks basic auth settings exist and the password is writeOnly', () => {
+    const manifest = sampleManifest();
+    manifest.auth = { type: 'basic', usernameSetting: 'username', passwordSetting: 'apiKey' };
+    (manifest.settings.properties.apiKey as Record<string, unknown>).writeOnly = false;
+    const result = validateManifest(manifest);
+    expect(result.issues.map((i) => `${i.pointer} ${i.code}`)).toEqual([
+      '/auth/usernameSetting MANIFEST_SETTING_REFERENCE',
+      '/settings/properties/apiKey/writeOnly MANIFEST_SETTING_REFERENCE',
+    ]);
+  });
+
+  it('checks flows switch on boolean settings and jobs name declared flows', () => {
+    const manifest = sampleManifest();
+    manifest.flows![0]!.setting = 'defaultVatRate';
+    manifest.jobs![0]!.flow = 'returns';
+    const result = validateManifest(manifest);
+    expect(result.issues.map((i) => `${i.pointer} ${i.code}`)).toEqual([
+      '/flows/0/setting MANIFEST_SETTING_REFERENCE',
+      '/jobs/0/flow MANIFEST_REFERENCE_UNKNOWN',
+    ]);
+    expect(result.issues[0]?.message).toContain("use one of: 'autoGenerateInvoices'");
+  });
+
+  it('checks mappings against the host record fields', () => {
+    const manifest = sampleManifest();
+    const mappings = manifest.mappings!;
+    delete (mappings.invoice!.fields as Record<string, unknown>).currency;
+    (mappings.invoice!.fields as Record<string, unknown>).totl = 'x';
+    (mappings.invoice!.fields as Record<string, unknown>).lines = { each: 'lineItems', mapping: 'customer' };
+    (mappings.customer!.fields as Record<string, unknown>).name = '   ';
+    expect(issuesOf(manifest)).toEqual([
+      '/mappings/customer/fields/name MANIFEST_FIELD_INVALID',
+      '/mappings/invoice/fields MANIFEST_MAPPING_INVALID',
+      '/mappings/invoice/fields/lines/mapping MANIFEST_REFERENCE_UNKNOWN',
+      '/mappings/invoice/fields/totl MANIFEST_MAPPING_INVALID',
+    ]);
+  });
+
+  it('checks the settings JSON Schema itself', () => {
+    const manifest = sampleManifest();
+    const properties = manifest.settings.properties;
+    properties.syncFrequencyMinutes!.minimun = 5;
+    properties.defaultVatRate!.type = 'numbr';
+    const result = validateManifest(manifest);
+    expect(result.issues.map((i) => `${i.pointer} ${i.code}`)).toEqual([
+      '/settings/properties/defaultVatRate/type MANIFEST_SETTINGS_SCHEMA_INVALID',
+      '/settings/properties/syncFrequencyMinutes/minimun MANIFEST_SETTINGS_SCHEMA_INVALID',
+    ]);
+  });
+
+  it('refuses x-ui hints it does not know', () => {
+    const manifest = sampleManifest();
+    (manifest.settings.properties.defaultVatRate as Record<string, unknown>)['x-ui'] = { widgt: 'slider' };
+    expect(issuesOf(manifest)).toEqual(['/settings MANIFEST_SETTINGS_SCHEMA_INVALID']);
+  });
+
+  it('refuses duplicate ids and a second default rate group', () => {
+    const manifest = sampleManifest();
+    manifest.jobs!.push({ ...manifest.jobs![0]! });
+    manifest.rateLimits!.push({ group: 'other', limit: 1, per: 1 });
+    expect(issuesOf(manifest)).toEqual([
+      '/rateLimits/1/match MANIFEST_DUPLICATE',
+      '/jobs/1/id MANIFEST_DUPLICATE',
+    ]);
+  });
+
+  it('turns a JSON syntax error into one issue at the root', () => {
+    const result = parseJsonText('{"id": ');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issue).toMatchObject({ code: 'MANIFEST_INVALID_JSON', pointer: '' });
+  });
+});
