@@ -1,0 +1,71 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FaultState } from '@mch/plugin-sdk/sandbox-kit';
+import { authenticate, type Account } from './accounts.ts';
+import { extractData, MAX_INPUT_VARS } from './body.ts';
+import type { SandboxContext } from './context.ts';
+import { fail, type Envelope } from './envelope.ts';
+import type { EmagFaults } from './faults.ts';
+import { MSG } from './messages.ts';
+import { findPlatform } from './platforms.ts';
+import type { AccountRateLimits, RateGroup } from './rate-limits.ts';
+
+/**
+ * The API surface: `POST /{platform}/api-3/{resource}/{action}` (API doc 1.2, 1.3). Every call
+ * goes through the same gate, in the order eMAG's front end applies it: credentials (401),
+ * rate limit per account (429, invalid requests included), IP whitelist, body decoding.
+ */
+export interface ApiCall {
+  account: Account;
+  data: unknown;
+  params: Record<string, string>;
+  ctx: SandboxContext;
+}
+
+export type ApiHandler = (call: ApiCall) => Envelope | Promise<Envelope>;
+
+export interface ApiRoute {
+  /** Path after `/{platform}/api-3/`, Fastify syntax (`order/acknowledge/:id`). */
+  path: string;
+  group: RateGroup;
+  handler: ApiHandler;
+}
+
+/** Marks a JSON body that did not parse, so the gate can answer with eMAG's envelope. */
+export const INVALID_JSON = Symbol('invalid-json');
+
+export interface ApiOptions {
+  ctx: SandboxContext;
+  faults: FaultState<EmagFaults>;
+  limits: AccountRateLimits | undefined;
+}
+
+export function registerApi(app: FastifyInstance, routes: readonly ApiRoute[], options: ApiOptions): void {
+  const { ctx, faults, limits } = options;
+  for (const route of routes) {
+    const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+      const params = request.params as Record<string, string>;
+      // `/api-3/...` without a platform is the legacy Romanian host (marketplace.emag.ro/api-3).
+      const platform = findPlatform(params.platform ?? 'ro');
+      if (!platform) return reply.code(404).send(fail(`Unknown platform "${params.platform}"`));
+      const auth = authenticate(request.headers.authorization, platform.id);
+      if (!auth.ok) return reply.code(401).send(fail(MSG.notAllowed));
+      const { account } = auth;
+      if (limits) {
+        const verdict = limits.hit(route.group, account.key);
+        void reply.headers(verdict.headers);
+        if (!verdict.allowed) {
+          ctx.ledger.breach(account.key);
+          return reply.code(429).send({ message: MSG.rateLimited });
+        }
+      }
+      if (faults.get().ipNotWhitelisted) return reply.send(fail(MSG.invalidIp(request.ip)));
+      if (request.body === INVALID_JSON) return reply.send(fail('Invalid JSON in request body'));
+      const parsed = extractData(request.body, request.headers['content-type']);
+      if (!parsed.ok) return reply.send(fail(parsed.message));
+      if (parsed.inputVars > MAX_INPUT_VARS) return reply.send(fail(MSG.tooManyVars));
+      return reply.send(await route.handler({ account, data: parsed.data, params, ctx }));
+    };
+    app.post(`/:platform/api-3/${route.path}`, handle);
+    app.post(`/api-3/${route.path}`, handle);
+  }
+}

@@ -1,0 +1,120 @@
+import type { Account } from './accounts.ts';
+import { fmt4, vatFraction } from './money.ts';
+import { rngFor } from '@mch/plugin-sdk/sandbox-kit';
+import { mix } from './hash.ts';
+
+/**
+ * The seller's offers on a platform (what `product_offer/read` returns); order lines
+ * are drawn from the same catalogue so product ids, part numbers and VAT agree.
+ */
+export interface CatalogItem {
+  id: number;
+  name: string;
+  brand: string;
+  partNumber: string;
+  partNumberKey: string;
+  ean: string;
+  /** Net price in ten-thousandths of the platform currency. */
+  netPrice: number;
+  /** VAT rate in ten-thousandths. */
+  vatRate: number;
+  vatId: number;
+  stock: number;
+  status: 0 | 1;
+}
+
+const ELECTRONICS: readonly (readonly [string, string, number, boolean])[] = [
+  // name, brand, base net price in RON, reduced VAT (books, food…)
+  ['Telefon mobil Galaxy A55 128GB', 'Samsung', 1450, false],
+  ['Laptop IdeaPad Slim 3 15"', 'Lenovo', 2300, false],
+  ['Casti wireless WH-1000XM5', 'Sony', 1250, false],
+  ['Aspirator robot Roomba Combo', 'iRobot', 1600, false],
+  ['Espressor automat Magnifica S', "De'Longhi", 1350, false],
+  ['Televizor OLED 55" C4', 'LG', 4900, false],
+  ['Carte "Arta programarii"', 'Polirom', 45, true],
+  ['Cafea boabe Crema 1kg', 'Lavazza', 62, true],
+  ['Scaun gaming Ergo Pro', 'Arozzi', 780, false],
+  ['Mouse wireless MX Master 3S', 'Logitech', 390, false],
+  ['Ceas smartwatch Watch 9', 'Huawei', 820, false],
+  ['Scutece Premium Care nr. 4', 'Pampers', 85, true],
+];
+const FASHION: readonly (readonly [string, string, number, boolean])[] = [
+  ['Pantofi sport Air Max 90', 'Nike', 520, false],
+  ['Geaca de puf cu gluga', 'Tommy Hilfiger', 890, false],
+  ['Rochie midi din vascoza', 'Mango', 230, false],
+  ['Blugi slim fit 511', "Levi's", 380, false],
+  ['Tricou din bumbac organic', 'Pepe Jeans', 110, false],
+  ['Ghete din piele intoarsa', 'Timberland', 760, false],
+  ['Rucsac urban 20L', 'Herschel', 330, false],
+];
+
+export const CATALOG_SIZE = 60;
+
+/** Offer `n` (0-based) of an account's catalogue. */
+export function catalogItem(seed: string, account: Account, n: number): CatalogItem {
+  const rng = rngFor(seed, 'catalog', account.key, n);
+  const lines = account.platform.fashion ? FASHION : ELECTRONICS;
+  const line = lines[n % lines.length] ?? lines[0]!;
+  const [baseName, brand, baseRon, reduced] = line;
+  const rates = account.platform.vatRates;
+  // Standard rate first; reduced-rate goods take the lowest reduced rate on the platform.
+  const vatRate = reduced && rates.length > 1 ? rates[rates.length - 1]! : rng.pick(rates.slice(0, 2));
+  const variant = Math.floor(n / lines.length);
+  const netPrice = Math.round(baseRon * account.platform.priceFactor * (0.85 + rng.next() * 0.3) * 10000);
+  const pn = `${brand
+    .replace(/[^A-Za-z]/g, '')
+    .slice(0, 4)
+    .toUpperCase()}${100000 + n * 37}`;
+  return {
+    id: 1000 + n,
+    name: variant === 0 ? baseName : `${baseName} v${variant + 1}`,
+    brand,
+    partNumber: pn,
+    partNumberKey: `D${(mix(account.ordinal, n) % 0xfffffff).toString(36).toUpperCase().padStart(8, '0')}`,
+    ean: String(5940000000000 + n * 1009),
+    netPrice,
+    vatRate,
+    vatId: rates.indexOf(vatRate) + 1,
+    stock: rng.int(0, 250),
+    status: rng.chance(0.9) ? 1 : 0,
+  };
+}
+
+/** `product_offer/read` shape (API doc 3.x "Product offer fields", abridged). */
+export function offerJson(item: CatalogItem, account: Account): Record<string, unknown> {
+  return {
+    id: item.id,
+    name: item.name,
+    brand: item.brand,
+    part_number: item.partNumber,
+    part_number_key: item.partNumberKey,
+    ean: [item.ean],
+    sale_price: fmt4(item.netPrice),
+    min_sale_price: fmt4(Math.round(item.netPrice * 0.7)),
+    max_sale_price: fmt4(Math.round(item.netPrice * 1.5)),
+    recommended_price: fmt4(Math.round(item.netPrice * 1.1)),
+    currency: account.platform.currency,
+    vat_id: item.vatId,
+    vat_rate: vatFraction(item.vatRate),
+    status: item.status,
+    stock: [{ warehouse_id: 1, value: item.stock }],
+    general_stock: item.stock,
+    estimated_stock: item.stock,
+    handling_time: [{ warehouse_id: 1, value: 1 }],
+    validation_status: [{ value: 9, description: 'Approved documentation' }],
+    offer_validation_status: { value: 1, description: 'Valid' },
+  };
+}
+
+const catalogs = new Map<string, CatalogItem[]>();
+
+/** The whole catalogue of an account (60 offers), computed once per seed and account. */
+export function catalogOf(seed: string, account: Account): CatalogItem[] {
+  const key = `${seed}\u0000${account.key}`;
+  let items = catalogs.get(key);
+  if (!items) {
+    items = Array.from({ length: CATALOG_SIZE }, (_, n) => catalogItem(seed, account, n));
+    catalogs.set(key, items);
+  }
+  return items;
+}

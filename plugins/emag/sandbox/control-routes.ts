@@ -1,0 +1,108 @@
+import type { FastifyInstance } from 'fastify';
+import { CONTROL_PREFIX, SandboxErrorCode, sandboxError } from '@mch/plugin-sdk/sandbox-kit';
+import { z } from 'zod';
+import { ACCOUNTS, findAccount } from './accounts.ts';
+import { notifyNewOrder } from './callback.ts';
+import type { SandboxContext } from './context.ts';
+
+/**
+ * eMAG-specific control routes, beside the kit's `/__sandbox/state|faults|reset`:
+ * - `GET  /__sandbox/accounts` → every account with its credentials and API base path
+ * - `PUT  /__sandbox/callback` `{url: string|null}` → sets the new-order callback URL
+ * - `POST /__sandbox/orders` `{account?, count?, type?, payment_mode_id?}` → adds new (status 1)
+ *   orders and, when a callback URL is set, notifies it for each; answers the ids and outcomes
+ * - `GET  /__sandbox/orders/:account/:id` → one order as `order/read` would show it (no auth, no limits)
+ */
+const addOrdersBody = z
+  .object({
+    account: z.string().default('ro-main'),
+    count: z.number().int().min(1).max(1000).default(1),
+    type: z.union([z.literal(2), z.literal(3)]).optional(),
+    payment_mode_id: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+  })
+  .strict();
+
+const callbackBody = z.object({ url: z.url().nullable() }).strict();
+
+const issues = (e: z.ZodError) =>
+  e.issues.map((i) => ({ path: `/${i.path.map(String).join('/')}`, message: i.message }));
+
+export function registerEmagControlRoutes(
+  app: FastifyInstance,
+  ctx: SandboxContext,
+  baseUrl: () => string,
+): void {
+  app.get(`${CONTROL_PREFIX}/accounts`, async () =>
+    ACCOUNTS.map((a) => ({
+      key: a.key,
+      platform: a.platform.id,
+      platformName: a.platform.name,
+      currency: a.platform.currency,
+      kind: a.kind,
+      username: a.username,
+      password: a.password,
+      apiUrl: `${baseUrl()}/${a.platform.id}/api-3`,
+    })),
+  );
+
+  app.put(`${CONTROL_PREFIX}/callback`, async (request, reply) => {
+    const body = callbackBody.safeParse(request.body ?? {});
+    if (!body.success)
+      return reply
+        .code(400)
+        .send(
+          sandboxError(SandboxErrorCode.InvalidInput, 'Expected {url: string|null}.', issues(body.error)),
+        );
+    ctx.callbackUrl = body.data.url ?? undefined;
+    return { callbackUrl: ctx.callbackUrl ?? null };
+  });
+
+  app.post(`${CONTROL_PREFIX}/orders`, async (request, reply) => {
+    const body = addOrdersBody.safeParse(request.body ?? {});
+    if (!body.success)
+      return reply
+        .code(400)
+        .send(sandboxError(SandboxErrorCode.InvalidInput, 'Invalid new-order request.', issues(body.error)));
+    const account = findAccount(body.data.account);
+    if (!account)
+      return reply
+        .code(404)
+        .send(
+          sandboxError(
+            SandboxErrorCode.NotFound,
+            `No account "${body.data.account}"; see GET /__sandbox/accounts.`,
+          ),
+        );
+    const acc = ctx.store.of(account);
+    const ids: number[] = [];
+    for (let k = 0; k < body.data.count; k++) {
+      const index = ctx.store.add(acc, {
+        now: ctx.now(),
+        ...(body.data.type ? { type: body.data.type } : {}),
+        ...(body.data.payment_mode_id ? { paymentModeId: body.data.payment_mode_id } : {}),
+      });
+      const id = ctx.store.id(acc, index);
+      ids.push(id);
+      ctx.ledger.record({ kind: 'order.placed', account: account.key, target: String(id) });
+    }
+    const url = ctx.callbackUrl;
+    const callbacks = url
+      ? await Promise.all(
+          ids.map((orderId) =>
+            notifyNewOrder({ callbackUrl: url, orderId, accountKey: account.key, ledger: ctx.ledger }),
+          ),
+        )
+      : [];
+    return reply.code(201).send({ account: account.key, orders: ids, callbacks });
+  });
+
+  app.get(`${CONTROL_PREFIX}/orders/:account/:id`, async (request, reply) => {
+    const params = request.params as { account: string; id: string };
+    const account = findAccount(params.account);
+    const acc = account ? ctx.store.of(account) : undefined;
+    const index = acc ? ctx.store.find(acc, Number(params.id)) : -1;
+    if (!acc || index < 0)
+      return reply.code(404).send(sandboxError(SandboxErrorCode.NotFound, 'No such order.'));
+    return ctx.store.order(acc, index);
+  });
+}

@@ -1,0 +1,47 @@
+import {
+  listen,
+  type RunningSandbox,
+  type SandboxOptions,
+  type StartSandbox,
+} from '@mch/plugin-sdk/sandbox-kit';
+import { ACCOUNTS } from './accounts.ts';
+import { buildServer } from './server.ts';
+
+/**
+ * The eMAG Marketplace sandbox (docs/ARCHITECTURE.md "Sandboxes"; README in this folder).
+ * `url` is the server root: platforms live under `/{ro|bg|hu|fdro|fdbg}/api-3`.
+ * `options.extra`: `callbackUrl` (new-order notification target), `now` (ISO date or ms:
+ * creation time of the newest seeded order, for fully repeatable data; default: start time).
+ */
+export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): Promise<RunningSandbox> => {
+  const extra = options.extra ?? {};
+  const callbackUrl = typeof extra.callbackUrl === 'string' ? extra.callbackUrl : undefined;
+  const anchor = parseAnchor(extra.now);
+  let url = '';
+  const { app } = buildServer({
+    seed: String(options.seed ?? 'emag'),
+    orders: options.orders ?? 200,
+    ...(options.faults ? { faults: options.faults } : {}),
+    rateLimit: options.rateLimit ?? true,
+    ...(callbackUrl ? { callbackUrl } : {}),
+    anchor,
+    baseUrl: () => url,
+  });
+  url = await listen(app, {
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    host: options.host ?? '127.0.0.1',
+  });
+  const first = ACCOUNTS[0]!;
+  return {
+    url,
+    credentials: { username: first.username, password: first.password },
+    controlUrl: `${url}/__sandbox`,
+    close: () => app.close(),
+  };
+};
+
+function parseAnchor(value: unknown): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return Date.parse(value);
+  return Math.floor(Date.now() / 1000) * 1000;
+}

@@ -1,0 +1,196 @@
+import type { Account } from './accounts.ts';
+import { CATALOG_SIZE, catalogOf } from './catalog.ts';
+import { formatDate } from './dates.ts';
+import { fmt4, vatFraction } from './money.ts';
+import type { OrderHeader } from './order-header.ts';
+import { rngFor, type Rng } from '@mch/plugin-sdk/sandbox-kit';
+import { mix } from './hash.ts';
+import { buyer } from './buyer.ts';
+
+/** Mutations a seller (or the control endpoint) made to an order; everything else is seeded. */
+export interface OrderOverlay {
+  status?: number;
+  /** When the current status was set (48 h / return-time rules of the status matrix). */
+  statusChangedAt?: number;
+  modified?: number;
+  reasonCancellation?: number;
+  attachments?: AttachmentRecord[];
+  /** Product line edits by line id (order/save while in progress or prepared). */
+  lines?: Record<number, { quantity: number; status: 0 | 1 }>;
+  /** Creation time of orders added while running. */
+  createdAt?: number;
+}
+
+export interface AttachmentRecord {
+  name: string;
+  url: string;
+  type: number;
+  order_product_id?: number;
+  force_download: 0 | 1;
+  created: string;
+}
+
+export interface OrderContext {
+  seed: string;
+  accountSeed: number;
+  account: Account;
+  index: number;
+  id: number;
+  header: OrderHeader;
+  createdAt: number;
+  modifiedAt: number;
+  overlay: OrderOverlay | undefined;
+}
+
+const DETAILED_PAYMENT: Record<1 | 2 | 3, string> = { 1: 'Ramburs', 2: 'Ordin de plata', 3: 'Card online' };
+
+/** The full order object of `order/read` (API doc "Order fields", "Product field in order details"). */
+export function buildOrder(ctx: OrderContext): Record<string, unknown> {
+  const { account, header, overlay } = ctx;
+  const rng = rngFor(ctx.seed, 'order', account.key, ctx.index);
+  const currency = account.platform.currency;
+  const created = formatDate(ctx.createdAt);
+  const modified = formatDate(ctx.modifiedAt);
+  const products = productLines(ctx, rng, created, modified);
+  const activeLines = products.filter((p) => p.status === 1);
+  let gross = activeLines.reduce((sum, p) => sum + p.grossUnit * p.quantity, 0);
+
+  // Shipping is charged below a free-shipping threshold (~ 200 RON equivalent).
+  const freeOver = 200 * account.platform.priceFactor * 10000;
+  const shippingGross = gross >= freeOver ? 0 : Math.round(19.99 * account.platform.priceFactor * 100) * 100;
+  gross += shippingGross;
+
+  const vouchers: Record<string, unknown>[] = [];
+  if (rng.chance(0.15) && activeLines.length > 0) {
+    const vat = activeLines[0]!.vatRate;
+    const voucherGross = Math.round(Math.min(gross * 0.3, 20 * account.platform.priceFactor * 10000));
+    const voucherNet = Math.round((voucherGross * 10000) / (10000 + vat));
+    vouchers.push({
+      voucher_id: rng.int(1, 9999999),
+      modified: created,
+      created,
+      status: 1,
+      sale_price_vat: fmt4(-(voucherGross - voucherNet)),
+      sale_price: fmt4(-voucherNet),
+      voucher_name: rng.pick(['eMAG giftcard', 'Voucher Black Friday', 'Voucher bun venit']),
+      vat: vatFraction(vat),
+      issue_date: created.slice(0, 10),
+    });
+    gross -= voucherGross;
+  }
+
+  const paid = paymentStatus(header, rng.chance(0.85));
+  const pickup = rng.chance(0.25);
+  const order: Record<string, unknown> = {
+    id: ctx.id,
+    status: header.status,
+    is_complete: header.isComplete,
+    type: header.type,
+    payment_mode_id: header.paymentModeId,
+    detailed_payment_method: DETAILED_PAYMENT[header.paymentModeId],
+    delivery_mode: pickup ? 'pickup' : 'courier',
+    details: pickup
+      ? {
+          locker_id: `${(mix(ctx.id, 7) >>> 0).toString(16)}-locker`,
+          locker_name: 'easybox eMAG',
+          locker_delivery_eligible: 1,
+        }
+      : { locker_delivery_eligible: rng.chance(0.6) ? 1 : 0 },
+    date: created,
+    modified,
+    payment_status: paid,
+    cashed_co: header.paymentModeId === 3 && paid ? fmt4(gross) : 0,
+    cashed_cod: header.paymentModeId === 1 && paid ? fmt4(gross) : 0,
+    shipping_tax: fmt4(shippingGross),
+    shipping_tax_voucher_split: [],
+    currency,
+    customer: buyer(ctx, rng, created),
+    products: products.map((p) => p.json),
+    attachments: (overlay?.attachments ?? []).map((a) => ({
+      ...a,
+      order_id: ctx.id,
+      order_type: header.type,
+    })),
+    vouchers,
+    is_storno: false,
+    emag_club: rng.chance(0.2) ? 1 : 0,
+    enforced_vendor_courier_accounts: null,
+    weekend_delivery: 0,
+  };
+  if (header.status === 0)
+    order.reason_cancellation = overlay?.reasonCancellation ?? rng.pick([2, 3, 23, 24, 36]);
+  if (header.status === 4 || header.status === 5) order.finalization_date = modified;
+  return order;
+}
+
+interface Line {
+  status: 0 | 1;
+  quantity: number;
+  vatRate: number;
+  grossUnit: number;
+  json: Record<string, unknown>;
+}
+
+function productLines(ctx: OrderContext, rng: Rng, created: string, modified: string): Line[] {
+  const count = rng.chance(0.6) ? 1 : rng.int(2, 4);
+  const lines: Line[] = [];
+  const used = new Set<number>();
+  for (let k = 0; k < count; k++) {
+    let n = rng.int(0, CATALOG_SIZE - 1);
+    while (used.has(n)) n = (n + 1) % CATALOG_SIZE;
+    used.add(n);
+    const item = catalogOf(ctx.seed, ctx.account)[n]!;
+    const lineId = ((ctx.index * 4 + k) % 9_999_998) + 1 + ctx.account.ordinal;
+    const edit = ctx.overlay?.lines?.[lineId];
+    const quantity = edit?.quantity ?? (rng.chance(0.8) ? 1 : rng.int(2, 3));
+    const status = edit?.status ?? 1;
+    const grossUnit = Math.round((item.netPrice * (10000 + item.vatRate)) / 10000);
+    lines.push({
+      status,
+      quantity,
+      vatRate: item.vatRate,
+      grossUnit,
+      json: {
+        id: lineId,
+        product_id: item.id,
+        mkt_id: 50_000_000 + item.id,
+        name: item.name,
+        status,
+        part_number: item.partNumber,
+        ext_part_number: item.partNumber,
+        part_number_key: item.partNumberKey,
+        currency: ctx.account.platform.currency,
+        vat: vatFraction(item.vatRate),
+        quantity,
+        initial_qty: quantity,
+        storno_qty: 0,
+        reversible_vat_charging: 0,
+        sale_price: fmt4(item.netPrice),
+        original_price: fmt4(item.netPrice),
+        created,
+        modified,
+        details: [],
+        recycle_warranties: [],
+        attachments: [],
+        product_voucher_split: [],
+        serial_numbers: '',
+      },
+    });
+  }
+  return lines;
+}
+
+/**
+ * payment_status (API doc "Order fields"): card orders are paid up front; COD stays 0 until
+ * eMAG has cashed the amount (most finalized orders); bank transfers once confirmed.
+ */
+function paymentStatus(header: OrderHeader, cashed: boolean): 0 | 1 {
+  switch (header.paymentModeId) {
+    case 3:
+      return 1;
+    case 1:
+      return (header.status === 4 || header.status === 5) && cashed ? 1 : 0;
+    case 2:
+      return header.status >= 2 && header.status !== 5 ? 1 : 0;
+  }
+}

@@ -1,0 +1,152 @@
+import type { ApiCall } from './api.ts';
+import { asEntityList, fail, isRecord, ok, toInt, type Envelope } from './envelope.ts';
+import type { OrderOverlay } from './order-generator.ts';
+import { isCancellationReason, refuseTransition } from './order-status.ts';
+
+/**
+ * `order/save` (API doc "Updating orders", "Order status matrix"): a list of up to 50 orders,
+ * each with `id`, `type` (mandatory since August 2025) and `status`; cancellation needs
+ * `reason_cancellation`; product lines may change only in status 2/3 (or as storno in 4).
+ * The whole request is validated before anything is applied, so an error changes nothing.
+ */
+const MAX_ENTITIES = 50;
+
+interface Planned {
+  index: number;
+  id: number;
+  patch: OrderOverlay;
+  effects: { kind: string; data: Record<string, unknown> }[];
+}
+
+export function saveOrders({ account, data, ctx }: ApiCall): Envelope {
+  const list = asEntityList(data);
+  if (!list || list.length === 0) return fail('data must be a list of orders');
+  if (list.length > MAX_ENTITIES) return fail(`Maximum ${MAX_ENTITIES} entities per request`);
+  const acc = ctx.store.of(account);
+  const now = ctx.now();
+  const planned: Planned[] = [];
+  const errors: string[] = [];
+
+  for (const entity of list) {
+    const id = toInt(entity.id);
+    const index = id === undefined ? -1 : ctx.store.find(acc, id);
+    if (id === undefined || index < 0) {
+      errors.push(`Order ${String(entity.id)} not found`);
+      continue;
+    }
+    const header = ctx.store.header(acc, index);
+    const type = toInt(entity.type);
+    if (type === undefined) {
+      errors.push(`Order ${id}: type is mandatory`);
+      continue;
+    }
+    if (type !== header.type) {
+      errors.push(`Order ${id}: type ${type} does not match the order's type ${header.type}`);
+      continue;
+    }
+    if (header.type !== 3) {
+      errors.push(
+        `Order ${id}: you can edit only orders having type 3; on type 2 orders only attachments can be uploaded`,
+      );
+      continue;
+    }
+    const status = toInt(entity.status);
+    if (status === undefined || status < 0 || status > 5) {
+      errors.push(`Order ${id}: status must be an integer between 0 and 5`);
+      continue;
+    }
+    const plan: Planned = { index, id, patch: {}, effects: [] };
+    if (status !== header.status) {
+      const refused = refuseTransition(header.status, status, now - ctx.store.statusChangedAt(acc, index));
+      if (refused) {
+        errors.push(`Order ${id}: ${refused}`);
+        continue;
+      }
+      plan.patch = { status, statusChangedAt: now, modified: now };
+      if (status === 0) {
+        const reason = toInt(entity.reason_cancellation);
+        if (reason === undefined || !isCancellationReason(reason)) {
+          errors.push(`Order ${id}: reason_cancellation is required to cancel an order (1-3 or 15-43)`);
+          continue;
+        }
+        plan.patch.reasonCancellation = reason;
+        plan.effects.push({ kind: 'order.cancelled', data: { from: header.status, reason } });
+      } else {
+        plan.effects.push({ kind: 'order.status_changed', data: { from: header.status, to: status } });
+      }
+    }
+    if (entity.products !== undefined) {
+      const edit = planProducts(ctx.store.order(acc, index), entity, header);
+      if ('error' in edit) {
+        errors.push(`Order ${id}: ${edit.error}`);
+        continue;
+      }
+      if (edit.changed) {
+        plan.patch.lines = edit.lines;
+        plan.patch.modified = now;
+        plan.effects.push({
+          kind: entity.is_storno ? 'order.storno' : 'order.products_changed',
+          data: { lines: edit.lines },
+        });
+      }
+    }
+    planned.push(plan);
+  }
+  if (errors.length > 0) return fail(...errors);
+  for (const plan of planned) {
+    if (Object.keys(plan.patch).length > 0) ctx.store.mutate(acc, plan.index, plan.patch);
+    for (const e of plan.effects)
+      ctx.ledger.record({ kind: e.kind, account: account.key, target: String(plan.id), data: e.data });
+  }
+  return ok([]);
+}
+
+type LineEdits = Record<number, { quantity: number; status: 0 | 1 }>;
+
+function planProducts(
+  order: Record<string, unknown>,
+  entity: Record<string, unknown>,
+  header: { status: number; paymentModeId: number },
+): { changed: boolean; lines: LineEdits } | { error: string } {
+  if (!Array.isArray(entity.products)) return { error: 'products must be a list' };
+  const sent = new Map<number, Record<string, unknown>>();
+  for (const p of entity.products) {
+    const lineId = isRecord(p) ? toInt(p.id) : undefined;
+    if (lineId === undefined || !isRecord(p)) return { error: 'every product needs its order line id' };
+    sent.set(lineId, p);
+  }
+  const lines: LineEdits = {};
+  let changed = false;
+  let reduced = false;
+  const current = order.products as Record<string, unknown>[];
+  for (const line of current) {
+    const lineId = line.id as number;
+    const p = sent.get(lineId);
+    sent.delete(lineId);
+    // "To remove a product … send status=0 for the product or do not send it at all."
+    const status = p === undefined ? 0 : toInt(p.status ?? 1) === 0 ? 0 : 1;
+    const quantity = p === undefined ? (line.quantity as number) : toInt(p.quantity ?? line.quantity);
+    if (quantity === undefined || quantity < 1)
+      return { error: `product line ${lineId}: quantity must be a positive integer` };
+    if (p?.sale_price !== undefined && Number(p.sale_price) !== Number(line.sale_price))
+      return { error: 'Updating product prices is no longer available' };
+    if (status !== line.status || quantity !== line.quantity) {
+      changed = true;
+      if (status === 0 || quantity < (line.quantity as number)) reduced = true;
+      if (quantity > (line.quantity as number) && header.status === 4)
+        return { error: 'a storno can only reduce quantities' };
+    }
+    lines[lineId] = { quantity, status };
+  }
+  if (sent.size > 0) return { error: `unknown product line id(s) ${[...sent.keys()].join(', ')}` };
+  if (!changed) return { changed, lines };
+  if (header.status === 4 && !entity.is_storno)
+    return { error: 'a finalized order cannot be modified; use is_storno to return products' };
+  if (header.status !== 2 && header.status !== 3 && header.status !== 4)
+    return { error: 'products can be modified only while the order is in progress (2) or prepared (3)' };
+  if (reduced && header.paymentModeId === 3 && header.status !== 4)
+    return {
+      error: 'Updating product quantities for orders with Online Card payment method is no longer possible',
+    };
+  return { changed, lines };
+}

@@ -1,0 +1,119 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  createFaultState,
+  createLedger,
+  registerControlRoutes,
+  registerFaultHook,
+  registerRequestCounter,
+  type FaultState,
+} from '@mch/plugin-sdk/sandbox-kit';
+import { ACCOUNTS } from './accounts.ts';
+import { INVALID_JSON, registerApi } from './api.ts';
+import type { SandboxContext } from './context.ts';
+import { registerEmagControlRoutes } from './control-routes.ts';
+import { fail } from './envelope.ts';
+import { emagFaultsSchema, type EmagFaults } from './faults.ts';
+import { MSG } from './messages.ts';
+import { offerRoutes } from './offer-routes.ts';
+import { orderRoutes } from './order-routes.ts';
+import { createOrderStore } from './order-store.ts';
+import { createAccountRateLimits, PER_SECOND } from './rate-limits.ts';
+import { rmaRoutes } from './rma-routes.ts';
+import { createRmaStore } from './rma-store.ts';
+
+export interface EmagServerOptions {
+  seed: string;
+  /** Seeded orders per account. */
+  orders: number;
+  faults?: Record<string, unknown>;
+  rateLimit: boolean;
+  callbackUrl?: string;
+  /** Creation time of the newest seeded order; default: now. */
+  anchor: number;
+  /** The server's own base URL, known once it listens (for `GET /__sandbox/accounts`). */
+  baseUrl: () => string;
+}
+
+export interface EmagServer {
+  app: FastifyInstance;
+  ctx: SandboxContext;
+  faults: FaultState<EmagFaults>;
+}
+
+export function buildServer(options: EmagServerOptions): EmagServer {
+  const app = Fastify({ logger: false, bodyLimit: 20 * 1024 * 1024 });
+  acceptEmagBodies(app);
+
+  const ledger = createLedger();
+  const faults = createFaultState({
+    schema: emagFaultsSchema,
+    initial: options.faults ?? {},
+    seed: options.seed,
+  });
+  const store = createOrderStore({
+    seed: options.seed,
+    ordersPerAccount: options.orders,
+    anchor: options.anchor,
+  });
+  const ctx: SandboxContext = {
+    seed: options.seed,
+    store,
+    rmas: createRmaStore(store),
+    ledger,
+    callbackUrl: options.callbackUrl,
+    now: () => Date.now(),
+  };
+  const limits = options.rateLimit ? createAccountRateLimits() : undefined;
+
+  registerRequestCounter(app, { ledger });
+  registerFaultHook(app, {
+    faults,
+    errorBody: (status) => (status === 429 ? { message: MSG.rateLimited } : fail('Internal server error')),
+    tooManyHeaders: {
+      'X-RateLimit-Limit-3second': String(PER_SECOND.orders * 3),
+      'X-RateLimit-Remaining-3second': '0',
+    },
+  });
+  registerApi(app, [...orderRoutes, ...rmaRoutes, ...offerRoutes], { ctx, faults, limits });
+  registerControlRoutes(app, {
+    ledger,
+    faults,
+    state: () => ({
+      callbackUrl: ctx.callbackUrl ?? null,
+      rateLimit: options.rateLimit
+        ? { orders: PER_SECOND.orders, other: PER_SECOND.other, unit: 'req/s per account' }
+        : false,
+      ordersPerAccount: options.orders,
+      accounts: Object.fromEntries(
+        ACCOUNTS.map((a) => {
+          const acc = store.of(a);
+          return [a.key, { orders: acc.count, added: acc.count - acc.seeded, changed: acc.overlay.size }];
+        }),
+      ),
+    }),
+    onReset: () => {
+      store.reset();
+      ctx.rmas.reset();
+      limits?.reset();
+      ctx.callbackUrl = options.callbackUrl;
+    },
+  });
+  registerEmagControlRoutes(app, ctx, options.baseUrl);
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send(fail('Resource not found')));
+  return { app, ctx, faults };
+}
+
+/** Form bodies stay strings (decoded by body.ts with PHP bracket rules); bad JSON reaches the gate. */
+function acceptEmagBodies(app: FastifyInstance): void {
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body).trim();
+    if (text === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(null, INVALID_JSON);
+    }
+  });
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, String(body)));
+}
