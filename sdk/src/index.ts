@@ -1,1 +1,13 @@
-export {};
+export { definePlugin, isPluginDefinition, PLUGIN_DEFINITION } from './define-plugin.ts';
+export type { PluginDefinition, PluginDefinitionInput } from './define-plugin.ts';
+export type * from './context.ts';
+export type * from './hooks.ts';
+export {
+  PluginError,
+  PluginErrorCode,
+  RetryableError,
+  AuthError,
+  ConfigError,
+  RateLimitedError,
+  isPluginError,
+} from './errors.ts';

@@ -1,0 +1,154 @@
+/**
+ * The plugin context: everything a hook may touch, implemented by the host (STYLE 2). Narrow on
+ * purpose: no database, scheduler or host module leaks through, so the host can change its
+ * internals and a plugin can be tested with a fake context.
+ */
+
+export interface IntegrationInfo {
+  /** The host's id of this connected account. */
+  id: string;
+  tenantId: string;
+  pluginId: string;
+  /** The marketplace account, once the auth's account hook has identified it. */
+  account?: { id: string; label?: string };
+}
+
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+
+export interface HttpRequest {
+  method?: HttpMethod;
+  /** Path relative to the manifest's `api.baseUrl` (or an absolute URL on the same host). */
+  path: string;
+  query?: Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
+  headers?: Record<string, string>;
+  /** Sent as JSON. At most one of json, form, body. */
+  json?: unknown;
+  /** Sent as application/x-www-form-urlencoded. */
+  form?: Record<string, string>;
+  body?: string | Uint8Array;
+  /** Rate-limit group of the manifest (`rateLimits[].group`) when the path alone does not tell. */
+  rateGroup?: string;
+  /** Override of the default request timeout. */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** Parses the body as JSON; throws a RetryableError-free plain Error if it is not JSON. */
+  json<T = unknown>(): T;
+}
+
+/**
+ * HTTP to the marketplace. The host applies the base URL, auth (bearer token, refreshed ahead of
+ * expiry, or Basic credentials), the manifest's rate limits across workers, and 429 handling
+ * (Retry-After / reset headers). A 401 after refresh becomes an AuthError.
+ */
+export interface PluginHttp {
+  request(request: HttpRequest): Promise<HttpResponse>;
+}
+
+/** Secrets of this integration (writeOnly settings, tokens), read from the vault. */
+export interface PluginSecrets {
+  get(name: string): Promise<string | undefined>;
+}
+
+/** Durable key/value state per integration: cursors and checkpoints that survive crashes and upgrades. */
+export interface PluginStore {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface LedgerEntry {
+  kind: string;
+  externalId: string;
+  revision: string;
+  /** Host record produced from it (e.g. the invoice id), if any. */
+  hostId?: string;
+  seenAt: string;
+}
+
+/** External records already seen, so an order never yields two invoices. */
+export interface PluginLedger {
+  get(kind: string, externalId: string): Promise<LedgerEntry | undefined>;
+  /** True when this exact revision was processed already. */
+  has(kind: string, externalId: string, revision: string): Promise<boolean>;
+}
+
+export interface RecordInput {
+  externalId: string;
+  /** Changes when the marketplace record changes (e.g. updatedAt or an event id). */
+  revision: string;
+  /** The marketplace record the manifest mapping reads. */
+  data: unknown;
+}
+
+export type UpsertOutcome =
+  | { status: 'created'; hostId: string }
+  | { status: 'updated'; hostId: string }
+  | { status: 'unchanged'; hostId: string }
+  | { status: 'skipped'; reason: string };
+
+/**
+ * Turns marketplace records into host records through the manifest's mapping named `kind`
+ * (e.g. 'invoice'), idempotently: the same externalId and revision twice changes nothing.
+ */
+export interface PluginRecords {
+  upsert(kind: string, record: RecordInput): Promise<UpsertOutcome>;
+}
+
+export interface OutboundOperation {
+  /** e.g. 'invoice-upload', 'order-acknowledge'. */
+  kind: string;
+  /** Idempotency key, unique per integration and kind (e.g. the order id). */
+  key: string;
+  payload?: unknown;
+}
+
+export type OutboundOutcome<T> =
+  { status: 'done'; result: T; attempts: number } | { status: 'already-done'; result: T; attempts: number };
+
+/**
+ * Outbound operations take effect once: `fn` runs until it succeeds once per (kind, key); the host
+ * records attempts, the last error and the marketplace's response. A later call returns the
+ * recorded result without running `fn`.
+ */
+export interface PluginOutbound {
+  once<T>(operation: OutboundOperation, fn: () => Promise<T>): Promise<OutboundOutcome<T>>;
+}
+
+/** Invoices the host produced, for upload back to the marketplace. */
+export interface PluginInvoices {
+  pdf(invoiceId: string): Promise<Uint8Array>;
+  /** A URL the marketplace can fetch the PDF from (signed, time-limited). */
+  publicUrl(invoiceId: string): Promise<string>;
+}
+
+export interface PluginContext<Settings = Record<string, unknown>> {
+  integration: IntegrationInfo;
+  /** Validated settings without secrets (those come from `secrets`). */
+  settings: Readonly<Settings>;
+  secrets: PluginSecrets;
+  /** Only the config variables the manifest declares, with defaults applied. */
+  config: Readonly<Record<string, string | undefined>>;
+  http: PluginHttp;
+  log: Logger;
+  store: PluginStore;
+  ledger: PluginLedger;
+  records: PluginRecords;
+  outbound: PluginOutbound;
+  invoices: PluginInvoices;
+  /** Aborted when the run is cancelled or times out; pass it on to long waits. */
+  signal: AbortSignal;
+  /** Reports progress of the current run (shown live in the console). */
+  progress(done: number, total?: number): void;
+}

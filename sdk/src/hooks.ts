@@ -1,0 +1,50 @@
+import type { PluginContext } from './context.ts';
+
+/** A hook: named code the manifest binds to a job, webhook or auth step. */
+export type Hook<Input = unknown, Output = unknown, Settings = Record<string, unknown>> = (
+  ctx: PluginContext<Settings>,
+  input: Input,
+) => Promise<Output> | Output;
+
+/** Input of a hook bound to a manifest job. */
+export interface JobInput {
+  jobId: string;
+  runId: string;
+  trigger: 'schedule' | 'manual' | 'webhook' | 'retry';
+  attempt: number;
+  /** Webhook-triggered runs: what to pull (e.g. the new order's id). */
+  hint?: Record<string, unknown>;
+}
+
+export interface JobOutput {
+  /** Counts shown on the sync run (e.g. { orders: 12, invoices: 10 }). */
+  counts?: Record<string, number>;
+}
+
+/** Input of a hook bound to `webhooks[]`. */
+export interface WebhookInput {
+  method: string;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  body: unknown;
+}
+
+export interface WebhookOutput {
+  status?: number;
+  body?: unknown;
+  /** Jobs to run now for this integration, e.g. pull the new order. */
+  trigger?: { jobId: string; hint?: Record<string, unknown> }[];
+}
+
+/** Output of `auth.accountHook`: who the connected marketplace account is. */
+export interface AccountOutput {
+  id: string;
+  label?: string;
+}
+
+/** Output of `auth.testHook`. */
+export interface TestConnectionOutput {
+  ok: boolean;
+  message?: string;
+  details?: Record<string, unknown>;
+}
