@@ -18,6 +18,11 @@ export function toInt(value: unknown): number | undefined {
   return undefined;
 }
 
+/** A flag as PHP reads it from form or JSON: true, 1, "1", "true". */
+export function toBool(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 'true';
+}
+
 /** "a single value or a list of values" (order filters `status`, `payment_mode_id`). */
 export function toIntList(value: unknown): number[] | undefined {
   const items = Array.isArray(value) ? value : [value];

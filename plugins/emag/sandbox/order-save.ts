@@ -1,5 +1,5 @@
 import type { ApiCall } from './api.ts';
-import { asEntityList, fail, isRecord, ok, toInt, type Envelope } from './envelope.ts';
+import { asEntityList, fail, isRecord, ok, toBool, toInt, type Envelope } from './envelope.ts';
 import type { OrderOverlay } from './order-generator.ts';
 import { isCancellationReason, refuseTransition } from './order-status.ts';
 
@@ -85,7 +85,7 @@ export function saveOrders({ account, data, ctx }: ApiCall): Envelope {
         plan.patch.lines = edit.lines;
         plan.patch.modified = now;
         plan.effects.push({
-          kind: entity.is_storno ? 'order.storno' : 'order.products_changed',
+          kind: toBool(entity.is_storno) ? 'order.storno' : 'order.products_changed',
           data: { lines: edit.lines },
         });
       }
@@ -140,7 +140,7 @@ function planProducts(
   }
   if (sent.size > 0) return { error: `unknown product line id(s) ${[...sent.keys()].join(', ')}` };
   if (!changed) return { changed, lines };
-  if (header.status === 4 && !entity.is_storno)
+  if (header.status === 4 && !toBool(entity.is_storno))
     return { error: 'a finalized order cannot be modified; use is_storno to return products' };
   if (header.status !== 2 && header.status !== 3 && header.status !== 4)
     return { error: 'products can be modified only while the order is in progress (2) or prepared (3)' };
