@@ -19,6 +19,9 @@ export const Credential = defineEntity({
     /** When the secret stops working (access-token expiry), for refresh scheduling. Not secret. */
     expiresAt: p.datetime().nullable(),
     version: p.integer().default(1),
+    /** Token-refresh lease: one refresh at a time per integration across processes. */
+    leaseUntil: p.datetime().nullable(),
+    leaseOwner: p.string().length(100).nullable(),
     createdAt: createdAtProperty(),
     updatedAt: updatedAtProperty(),
   },
