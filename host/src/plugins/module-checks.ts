@@ -1,0 +1,106 @@
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isPluginDefinition, type PluginDefinition } from '@mch/plugin-sdk';
+import { ManifestErrorCode, type ManifestIssue, type ManifestSections } from '@mch/schemas';
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every place a manifest names a hook, with its pointer. */
+export function hookReferences(sections: ManifestSections): { pointer: string; name: string }[] {
+  const refs: { pointer: string; name: string }[] = [];
+  sections.jobs?.forEach((job, index) => refs.push({ pointer: `/jobs/${index}/hook`, name: job.hook }));
+  sections.webhooks?.forEach((hook, index) =>
+    refs.push({ pointer: `/webhooks/${index}/hook`, name: hook.hook }),
+  );
+  if (sections.auth?.accountHook)
+    refs.push({ pointer: '/auth/accountHook', name: sections.auth.accountHook });
+  if (sections.auth?.testHook) refs.push({ pointer: '/auth/testHook', name: sections.auth.testHook });
+  return refs;
+}
+
+/**
+ * Imports the plugin's entry and checks it default-exports a definePlugin value with every hook
+ * the manifest names. Runs on whatever sections are valid, so a manifest with other mistakes
+ * still gets its hook mistakes reported in the same pass.
+ */
+export async function checkEntryModule(options: {
+  dir: string;
+  sections: ManifestSections;
+}): Promise<{ definition?: PluginDefinition; issues: ManifestIssue[] }> {
+  const { dir, sections } = options;
+  if (!sections.entry) return { issues: [] };
+  const path = resolve(dir, sections.entry);
+  if (!(await exists(path))) {
+    return {
+      issues: [
+        {
+          code: ManifestErrorCode.ENTRY_MISSING,
+          pointer: '/entry',
+          message: `'${sections.entry}' does not exist in ${dir}; create it or fix the path`,
+        },
+      ],
+    };
+  }
+  let exported: unknown;
+  try {
+    const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    exported = module.default;
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return {
+      issues: [
+        {
+          code: ManifestErrorCode.ENTRY_INVALID,
+          pointer: '/entry',
+          message: `'${sections.entry}' fails to load: ${detail}`,
+        },
+      ],
+    };
+  }
+  if (!isPluginDefinition(exported)) {
+    return {
+      issues: [
+        {
+          code: ManifestErrorCode.ENTRY_INVALID,
+          pointer: '/entry',
+          message: `'${sections.entry}' must default-export definePlugin({ hooks: { … } }) from @mch/plugin-sdk`,
+        },
+      ],
+    };
+  }
+  const defined = Object.keys(exported.hooks);
+  const issues = hookReferences(sections)
+    .filter((ref) => !Object.hasOwn(exported.hooks, ref.name))
+    .map((ref) => ({
+      code: ManifestErrorCode.HOOK_MISSING,
+      pointer: ref.pointer,
+      message: `names hook '${ref.name}', but ${sections.entry} defines no such hook; define it in definePlugin({ hooks }) or use one of: ${
+        defined.length > 0 ? defined.map((name) => `'${name}'`).join(', ') : '(no hooks defined)'
+      }`,
+    }));
+  return { definition: exported, issues };
+}
+
+/** The sandbox module must exist; it is imported only when a sandbox is started. */
+export async function checkSandboxEntry(options: {
+  dir: string;
+  sections: ManifestSections;
+}): Promise<ManifestIssue[]> {
+  const entry = options.sections.sandbox?.entry;
+  if (!entry || (await exists(resolve(options.dir, entry)))) return [];
+  return [
+    {
+      code: ManifestErrorCode.SANDBOX_MISSING,
+      pointer: '/sandbox/entry',
+      message: `'${entry}' does not exist in ${options.dir}; create a module exporting startSandbox or fix the path`,
+    },
+  ];
+}
