@@ -6,19 +6,45 @@ import tseslint from 'typescript-eslint';
 // the host never imports a plugin by name or path.
 const pluginBoundary = {
   patterns: [
-    { group: ['@mch/host', '@mch/host/*', '**/host/src/**'], message: 'Plugins talk to the host only through the plugin context (@mch/plugin-sdk).' },
-    { group: ['@mikro-orm/*', 'agenda', '@agendajs/*'], message: 'Plugins never use the ORM or the scheduler: use ctx.store / ctx.ledger.' },
+    {
+      group: ['@mch/host', '@mch/host/*', '**/host/src/**'],
+      message: 'Plugins talk to the host only through the plugin context (@mch/plugin-sdk).',
+    },
+    {
+      group: ['@mikro-orm/*', 'agenda', '@agendajs/*'],
+      message: 'Plugins never use the ORM or the scheduler: use ctx.store / ctx.ledger.',
+    },
   ],
 };
 const hostBoundary = {
   patterns: [
     // `src/plugins/` is the host's own plugin loader, not a plugin: importing it is fine.
-    { group: ['@mch/plugin-*', '!@mch/plugin-sdk', '!@mch/plugin-sdk/*', '**/plugins/**', '!**/src/plugins/**'], message: 'The host discovers plugins through plugin.manifest.json; it never imports one.' },
+    {
+      group: [
+        '@mch/plugin-*',
+        '!@mch/plugin-sdk',
+        '!@mch/plugin-sdk/*',
+        '**/plugins/**',
+        '!**/src/plugins/**',
+      ],
+      message: 'The host discovers plugins through plugin.manifest.json; it never imports one.',
+    },
   ],
 };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', '.tools/**', 'console/**', 'schemas/generated/**', 'bench/results/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      'data/**',
+      '.tools/**',
+      'console/**',
+      'schemas/generated/**',
+      'bench/results/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -33,7 +59,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/require-await': 'off',
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       'no-console': 'error',
     },
   },
