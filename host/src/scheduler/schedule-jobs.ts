@@ -1,0 +1,122 @@
+import { Job, type Agenda, type JobWithState } from 'agenda';
+import type { JobData } from './job-data.ts';
+import { findPendingOnDemandRun, findRecurring } from './job-queries.ts';
+import type { IntegrationJobSpec, RunNowInput, RunNowResult, SchedulerLogger } from './types.ts';
+
+function recurringData(integrationId: string, spec: IntegrationJobSpec): JobData {
+  return {
+    integrationId,
+    jobId: spec.jobId,
+    trigger: 'schedule',
+    attempt: 1,
+    retry: spec.retry,
+    ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
+  };
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}
+
+/**
+ * Idempotent: one recurring document per (integration, job). A new job runs at once (a freshly
+ * connected integration syncs now); an unchanged one is left alone (restarts do not reset its
+ * timing); a changed interval counts from the last run: `max(now, lastRunAt + interval)`; jobs
+ * no longer listed are removed with their queued one-off runs.
+ */
+export async function upsertIntegrationJobs(input: {
+  agenda: Agenda;
+  kind: string;
+  integrationId: string;
+  jobs: IntegrationJobSpec[];
+  logger: SchedulerLogger;
+}): Promise<void> {
+  const { agenda, kind, integrationId, logger } = input;
+  const existing = await findRecurring(agenda, kind, integrationId);
+  const wanted = new Map(input.jobs.map((spec) => [spec.jobId, spec]));
+
+  const stale: JobWithState<JobData>[] = [];
+  const byJobId = new Map<string, JobWithState<JobData>>();
+  for (const doc of existing) {
+    if (!wanted.has(doc.data.jobId) || byJobId.has(doc.data.jobId)) stale.push(doc);
+    else byJobId.set(doc.data.jobId, doc);
+  }
+  for (const doc of stale) {
+    await agenda.cancel({ id: doc._id });
+    if (!wanted.has(doc.data.jobId)) {
+      await agenda.cancel({ name: kind, data: { integrationId, jobId: doc.data.jobId } });
+      logger.info({ integrationId, jobId: doc.data.jobId }, 'Job unscheduled');
+    }
+  }
+
+  for (const spec of wanted.values()) {
+    const data = recurringData(integrationId, spec);
+    const doc = byJobId.get(spec.jobId);
+    if (!doc) {
+      await createRecurring({ agenda, kind, data, intervalMs: spec.intervalMs });
+      logger.info({ integrationId, jobId: spec.jobId, intervalMs: spec.intervalMs }, 'Job scheduled');
+      continue;
+    }
+    const intervalChanged = Number(doc.repeatInterval) !== spec.intervalMs;
+    if (!intervalChanged && sameJson(doc.data, data)) continue;
+    const job = new Job<JobData>(agenda, { ...doc, data });
+    if (intervalChanged) {
+      job.attrs.repeatInterval = String(spec.intervalMs);
+      const now = Date.now();
+      const due = doc.lastRunAt ? new Date(doc.lastRunAt).getTime() + spec.intervalMs : now;
+      job.attrs.nextRunAt = new Date(Math.max(now, due));
+    }
+    await job.save();
+    logger.info({ integrationId, jobId: spec.jobId, intervalMs: spec.intervalMs }, 'Job rescheduled');
+  }
+}
+
+async function createRecurring(input: { agenda: Agenda; kind: string; data: JobData; intervalMs: number }) {
+  const create = () =>
+    input.agenda
+      .create(input.kind, input.data)
+      .unique(
+        {
+          'data.integrationId': input.data.integrationId,
+          'data.jobId': input.data.jobId,
+          'data.trigger': 'schedule',
+        },
+        { insertOnly: true },
+      )
+      .repeatEvery(String(input.intervalMs))
+      .save();
+  try {
+    await create();
+  } catch (error) {
+    // Another process inserted it between the backend's existence check and its insert; the
+    // unique index (scheduler.ts) refused ours. The second attempt finds theirs.
+    if (!isUniqueViolation(error)) throw error;
+    await create();
+  }
+}
+
+/**
+ * Queues an on-demand run. De-duplicated: a request while a manual/webhook run of the same job is
+ * queued joins it (same run id); a request while a run is in progress queues one run after it
+ * (the run lock defers it until the running one ends). Never two concurrent runs.
+ */
+export async function queueOnDemandRun(
+  input: RunNowInput & { agenda: Agenda; kind: string },
+): Promise<RunNowResult> {
+  const { agenda, kind, integrationId, jobId } = input;
+  const pending = await findPendingOnDemandRun(agenda, kind, { integrationId, jobId });
+  if (pending) return { runId: String(pending._id), joined: true };
+  const [recurring] = (await findRecurring(agenda, kind, integrationId)).filter(
+    (doc) => doc.data.jobId === jobId,
+  );
+  if (!recurring) {
+    throw new Error(
+      `Job '${jobId}' of integration '${integrationId}' is not scheduled (is the integration active?); nothing to run.`,
+    );
+  }
+  const data: JobData = { ...recurring.data, trigger: input.trigger, attempt: 1 };
+  const job = await agenda.create(kind, data).schedule(new Date()).save();
+  return { runId: String(job.attrs._id), joined: false };
+}

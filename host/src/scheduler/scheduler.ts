@@ -1,0 +1,199 @@
+import { Agenda, type AgendaBackend, type Job } from 'agenda';
+import { AGENDA_TABLE, selectBackend } from './backend.ts';
+import { DEFAULT_KIND, type JobData } from './job-data.ts';
+import { createAdvisoryRunLock, createInProcessRunLock, type RunLock } from './run-lock.ts';
+import { executeRun } from './run-job.ts';
+import { queueOnDemandRun, upsertIntegrationJobs } from './schedule-jobs.ts';
+import type { CreateSchedulerOptions, DefineOptions, JobHandler, Scheduler, StopOptions } from './types.ts';
+
+const DEFAULT_POLL_MS = 5000;
+const DEFAULT_LOCK_LIFETIME_MS = 10 * 60_000;
+const DEFAULT_KIND_CONCURRENCY = 10;
+/** After the drain timeout, how long aborted handlers get to wind down before stop() returns. */
+const ABORT_GRACE_MS = 5000;
+
+/**
+ * The host's job scheduler: Agenda 6 on the host database (or MongoDB), one recurring document
+ * per (integration, manifest job).
+ *
+ * Mutual exclusion, two layers:
+ * 1. Agenda locks a document (`locked_at`, atomic `UPDATE … FOR UPDATE SKIP LOCKED`) before running
+ *    it, so one recurring document runs in one process at a time; the lock is touched every
+ *    lifetime/3 while the handler runs, so a long run is never considered dead and taken over.
+ * 2. Manual, webhook and retry runs are separate one-off documents, which Agenda's lock does not
+ *    relate to the recurring one. Every run therefore first takes a run lock keyed by
+ *    (integration, job): `pg_try_advisory_lock` on a dedicated connection on PostgreSQL (works
+ *    across processes, freed by the server if a process dies); an in-process key set on the
+ *    embedded database (single process by design) or when only MongoDB is shared. A run that
+ *    finds the lock taken is skipped (scheduled tick) or deferred (one-off), never run beside.
+ */
+export function createScheduler(options: CreateSchedulerOptions): Scheduler {
+  const { db, logger } = options;
+  const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
+  const lockLifetimeMs = options.defaultLockLifetimeMs ?? DEFAULT_LOCK_LIFETIME_MS;
+  const random = options.random ?? Math.random;
+  const selected = selectBackend({ db, mongodbUrl: options.mongodbUrl });
+  const handlers = new Map<string, { handler: JobHandler; options: DefineOptions }>();
+  const shutdown = new AbortController();
+  /**
+   * Runs started here, by Agenda job id, until Agenda's `complete` event: that comes after
+   * Agenda has saved the run's end and unlocked the document, which is what a drain waits for.
+   */
+  const running = new Map<string, { done: Promise<void>; complete: () => void }>();
+  const runLock: RunLock =
+    db.kind === 'postgres' && db.url
+      ? createAdvisoryRunLock({ url: db.url, max: DEFAULT_KIND_CONCURRENCY * 2 })
+      : createInProcessRunLock(db.pool);
+
+  let agendaPromise: Promise<Agenda> | undefined;
+  let started = false;
+  let stopped = false;
+
+  /** Connects the backend ourselves, so a connection error reaches the caller instead of being an
+   * unhandled rejection inside Agenda's constructor. */
+  async function connect(): Promise<Agenda> {
+    const backend = selected.backend;
+    await backend.connect();
+    if (selected.kind !== 'mongo') await ensureRecurringUniqueIndex();
+    const connected: AgendaBackend = {
+      name: backend.name,
+      repository: backend.repository,
+      notificationChannel: undefined,
+      logger: backend.logger,
+      ownsConnection: backend.ownsConnection,
+      connect: () => Promise.resolve(),
+      disconnect: () => backend.disconnect(),
+    };
+    const agenda = new Agenda({
+      backend: connected,
+      name: options.processName,
+      processEvery: pollIntervalMs,
+      defaultLockLifetime: lockLifetimeMs,
+      // Finished one-off runs (manual, webhook, retry) leave no rows behind.
+      removeOnComplete: true,
+      ...(selected.notificationChannel ? { notificationChannel: selected.notificationChannel } : {}),
+    });
+    // Without a listener an 'error' event would throw and take the process down.
+    agenda.on('error', (error: Error) => logger.error({ err: error }, 'Scheduler (Agenda) error'));
+    agenda.on('complete', (job: Job | { jobId?: string }) => {
+      if ('attrs' in job) running.get(String(job.attrs._id))?.complete();
+    });
+    for (const [kind, entry] of handlers) defineOnAgenda(agenda, kind, entry.handler, entry.options);
+    await agenda.ready;
+    return agenda;
+  }
+
+  /** Closes the race in Agenda's check-then-insert `unique()` when two processes schedule at once. */
+  async function ensureRecurringUniqueIndex(): Promise<void> {
+    await db.pool.query(
+      `create unique index if not exists ${AGENDA_TABLE}_mch_recurring_uq on ${AGENDA_TABLE} ` +
+        `(name, (data->>'integrationId'), (data->>'jobId')) where data->>'trigger' = 'schedule'`,
+    );
+  }
+
+  const agendaReady = () => (agendaPromise ??= connect());
+
+  function defineOnAgenda(agenda: Agenda, kind: string, handler: JobHandler, defineOptions: DefineOptions) {
+    const kindLockLifetime = defineOptions.lockLifetimeMs ?? lockLifetimeMs;
+    agenda.define<JobData>(
+      kind,
+      async (job: Job<JobData>) => {
+        const id = String(job.attrs._id);
+        let complete!: () => void;
+        const done = new Promise<void>((resolve) => (complete = resolve));
+        running.set(id, { done, complete });
+        void done.then(() => running.delete(id));
+        await executeRun(job, {
+          agenda,
+          kind,
+          handler,
+          runLock,
+          logger,
+          lockLifetimeMs: kindLockLifetime,
+          deferMs: Math.max(250, Math.min(pollIntervalMs, 5000)),
+          random,
+          onRunFinished: options.onRunFinished,
+          shutdown: shutdown.signal,
+        });
+      },
+      {
+        concurrency: defineOptions.concurrency ?? DEFAULT_KIND_CONCURRENCY,
+        lockLifetime: kindLockLifetime,
+        lockLimit: 0,
+      },
+    );
+  }
+
+  async function waitForRuns(timeoutMs: number): Promise<boolean> {
+    const all = Promise.all([...running.values()].map((run) => run.done)).then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      return await Promise.race([all, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    backend: selected.kind,
+
+    define(kind, handler, defineOptions = {}) {
+      if (handlers.has(kind)) throw new Error(`Job kind '${kind}' is already defined.`);
+      handlers.set(kind, { handler, options: defineOptions });
+      // Defined after connecting: register on the live Agenda too.
+      void agendaPromise?.then((agenda) => defineOnAgenda(agenda, kind, handler, defineOptions));
+    },
+
+    async scheduleIntegrationJobs({ integrationId, jobs, kind = DEFAULT_KIND }) {
+      for (const spec of jobs) {
+        if (!(spec.intervalMs > 0)) throw new Error(`Job '${spec.jobId}' needs a positive interval.`);
+      }
+      await upsertIntegrationJobs({ agenda: await agendaReady(), kind, integrationId, jobs, logger });
+    },
+
+    async unscheduleIntegration(integrationId) {
+      const agenda = await agendaReady();
+      // Every kind and trigger: the recurring documents and any queued one-off runs.
+      const removed = await agenda.cancel({ data: { integrationId } });
+      logger.info({ integrationId, removed }, 'Integration jobs unscheduled');
+      return removed;
+    },
+
+    async runNow({ kind = DEFAULT_KIND, ...input }) {
+      return queueOnDemandRun({ ...input, kind, agenda: await agendaReady() });
+    },
+
+    async start() {
+      if (stopped) throw new Error('This scheduler was stopped; create a new one.');
+      if (started) return;
+      started = true;
+      await (await agendaReady()).start();
+      logger.info(
+        { backend: selected.kind, processName: options.processName, pollIntervalMs },
+        'Scheduler started',
+      );
+    },
+
+    async stop({ drainTimeoutMs = 30_000 }: StopOptions = {}) {
+      if (stopped) return;
+      stopped = true;
+      const agenda = agendaPromise ? await agendaPromise.catch(() => undefined) : undefined;
+      if (agenda) {
+        // Stop polling and release the documents locked here but not yet running; running
+        // handlers continue (Agenda.stop does not wait for them), and we wait below.
+        await agenda.stop(false);
+        const drained = await waitForRuns(drainTimeoutMs);
+        if (!drained) {
+          logger.warn({ running: running.size }, 'Drain timeout: aborting running jobs');
+          shutdown.abort();
+          if (!(await waitForRuns(ABORT_GRACE_MS))) {
+            logger.error({ running: running.size }, 'Jobs ignored their abort signal; stopping without them');
+          }
+        }
+      }
+      await runLock.close();
+      logger.info({ processName: options.processName }, 'Scheduler stopped');
+    },
+  };
+}
