@@ -1,0 +1,90 @@
+import type { PgLikeClient } from '../db/pglite-pool.ts';
+
+/**
+ * Gap-free invoice numbering per series (SPEC "Invoicing core"). Numbers come from
+ * `invoice_series.next_number`, read under `SELECT … FOR UPDATE` in the very transaction that
+ * inserts the invoices: a rolled-back batch gives its numbers back, and two processes never get
+ * the same number.
+ */
+
+export interface SeriesRow {
+  id: string;
+  companyId: string;
+  code: string;
+  pattern: string;
+}
+
+export interface ReservedBlock {
+  series: SeriesRow;
+  /** The first reserved number; the block is `first … first + count - 1`. */
+  first: number;
+  count: number;
+}
+
+export class NumberingError extends Error {
+  override name = 'NumberingError';
+}
+
+const TOKEN = /\{(code|yyyy|yy|mm|dd|n)(?::(\d{1,2}))?\}/g;
+
+/**
+ * Formats a number with its series pattern: `{code}`, `{yyyy}`, `{yy}`, `{mm}`, `{dd}` (from the
+ * issue date, `YYYY-MM-DD`), `{n}` and `{n:6}` (zero-padded to 6 digits).
+ */
+export function formatInvoiceNumber(options: {
+  pattern: string;
+  code: string;
+  issueDate: string;
+  n: number;
+}): string {
+  const { pattern, code, issueDate, n } = options;
+  const [yyyy = '', mm = '', dd = ''] = issueDate.slice(0, 10).split('-');
+  return pattern.replace(TOKEN, (_match, token: string, width: string | undefined) => {
+    switch (token) {
+      case 'code':
+        return code;
+      case 'yyyy':
+        return yyyy;
+      case 'yy':
+        return yyyy.slice(2);
+      case 'mm':
+        return mm;
+      case 'dd':
+        return dd;
+      default:
+        return width ? String(n).padStart(Number(width), '0') : String(n);
+    }
+  });
+}
+
+/**
+ * Reserves `count` consecutive numbers of a series in one row lock. The caller must be inside a
+ * transaction on `client` and must use every reserved number before it commits (that is what
+ * keeps the series gap-free).
+ */
+export async function reserveNumbers(
+  client: PgLikeClient,
+  options: { seriesId: string; count: number },
+): Promise<ReservedBlock> {
+  const { seriesId, count } = options;
+  if (!Number.isInteger(count) || count < 1)
+    throw new NumberingError(`cannot reserve ${count} invoice numbers`);
+  const locked = await client.query<{
+    id: string;
+    company_id: string;
+    code: string;
+    pattern: string;
+    next_number: number;
+  }>('select id, company_id, code, pattern, next_number from invoice_series where id = $1 for update', [
+    seriesId,
+  ]);
+  const row = locked.rows[0];
+  if (!row) throw new NumberingError(`invoice series ${seriesId} does not exist`);
+  const first = Number(row.next_number);
+  await client.query('update invoice_series set next_number = $2 where id = $1', [seriesId, first + count]);
+  return {
+    series: { id: row.id, companyId: row.company_id, code: row.code, pattern: row.pattern },
+    first,
+    count,
+  };
+}
