@@ -29,6 +29,10 @@ export const HOST_RECORD_FIELDS: Readonly<Record<HostRecordKind, Readonly<Record
     paymentStatus: opt,
     paidAt: opt,
     totalGross: opt,
+    /** Whether line unit prices include VAT (default true): Allegro prices are gross, eMAG's net. */
+    pricesIncludeVat: opt,
+    /** Truthy when the order is cancelled: an issued invoice is then marked cancelled. */
+    cancelled: opt,
     notes: opt,
   },
   invoiceLine: {
