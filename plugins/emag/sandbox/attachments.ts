@@ -40,9 +40,9 @@ export async function saveAttachments({ account, data, ctx }: ApiCall): Promise<
       errors.push(`Order ${orderId}: type must be one of 1, 3, 4, 8, 10, 11`);
       continue;
     }
-    const name = a.name === undefined ? '' : String(a.name);
-    if (name.length > 60) {
-      errors.push(`Order ${orderId}: name must have at most 60 characters`);
+    const name = a.name === undefined ? '' : typeof a.name === 'string' ? a.name : undefined;
+    if (name === undefined || name.length > 60) {
+      errors.push(`Order ${orderId}: name must be a text of at most 60 characters`);
       continue;
     }
     const url = typeof a.url === 'string' ? a.url : '';

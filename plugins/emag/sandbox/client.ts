@@ -61,7 +61,7 @@ export function toForm(value: unknown, prefix: string): string {
     if (Array.isArray(v)) v.forEach((item, i) => walk(item, `${key}[${i}]`));
     else if (typeof v === 'object' && v !== null)
       for (const [k, item] of Object.entries(v)) walk(item, `${key}[${k}]`);
-    else if (v !== undefined && v !== null)
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
       pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(v))}`);
   };
   walk(value, prefix);
