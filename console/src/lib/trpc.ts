@@ -1,0 +1,47 @@
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import type { AppRouter } from '../../../host/src/api/router.ts';
+
+/** The host's tRPC API on the same origin; the session cookie rides along (HttpOnly, same-site). */
+export const api = createTRPCClient<AppRouter>({
+  links: [
+    httpBatchLink({
+      url: '/trpc',
+      fetch: (input, init) => fetch(input, { ...init, credentials: 'same-origin' }),
+    }),
+  ],
+});
+
+/** A per-field issue as the host reports it: a JSON pointer into the submitted value. */
+export interface FieldIssue {
+  path: string;
+  code: string;
+  message: string;
+}
+
+/** The sentence to show for any failure (the host's messages are written for people). */
+export function errorMessage(error: unknown): string {
+  if (error instanceof TRPCClientError) return error.message;
+  if (error instanceof Error) return error.message;
+  return 'Something went wrong; try again.';
+}
+
+/** The tRPC error code (`UNAUTHORIZED`, `BAD_REQUEST`, …) when the host gave one. */
+export function errorCode(error: unknown): string | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  const data: unknown = error.data;
+  return isRecord(data) && typeof data.code === 'string' ? data.code : undefined;
+}
+
+/** Per-field issues carried by a BAD_REQUEST (`error.data.issues`). */
+export function errorIssues(error: unknown): FieldIssue[] {
+  if (!(error instanceof TRPCClientError)) return [];
+  const data: unknown = error.data;
+  if (!isRecord(data) || !Array.isArray(data.issues)) return [];
+  return data.issues.filter(
+    (issue): issue is FieldIssue => isRecord(issue) && typeof issue.path === 'string' && typeof issue.message === 'string',
+  );
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
