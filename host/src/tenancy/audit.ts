@@ -1,0 +1,24 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { AuditLog } from '../db/entities/index.ts';
+
+export interface AuditEntry {
+  tenantId: string | null;
+  actorUserId?: string | null;
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  /** Never secrets: ids, names, roles. */
+  details?: Record<string, unknown>;
+}
+
+/** Queues an `audit_log` row in the caller's unit of work: it commits with the change it records. */
+export function recordAudit(em: EntityManager, entry: AuditEntry): void {
+  em.create(AuditLog, {
+    tenantId: entry.tenantId,
+    actorUserId: entry.actorUserId ?? null,
+    action: entry.action,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId ?? null,
+    details: entry.details ?? null,
+  });
+}
