@@ -37,6 +37,12 @@ export interface HttpRequest {
   rateGroup?: string;
   /** Override of the default request timeout. */
   timeoutMs?: number;
+  /**
+   * Safe to send again (reads; eMAG's reads are POSTs). Idempotent requests are retried by the
+   * host on 5xx and network errors with a short backoff; others come back as they are.
+   * Default: true for GET and HEAD.
+   */
+  idempotent?: boolean;
 }
 
 export interface HttpResponse {
@@ -104,6 +110,8 @@ export type UpsertOutcome =
  */
 export interface PluginRecords {
   upsert(kind: string, record: RecordInput): Promise<UpsertOutcome>;
+  /** The same for a page of records in one transaction: the fast path for bulk syncs. */
+  upsertMany(kind: string, records: readonly RecordInput[]): Promise<UpsertOutcome[]>;
 }
 
 export interface OutboundOperation {

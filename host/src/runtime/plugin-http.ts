@@ -1,0 +1,183 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RateLimit } from '@mch/schemas';
+import {
+  AuthError,
+  RetryableError,
+  type HttpRequest,
+  type HttpResponse,
+  type Logger,
+  type PluginHttp,
+} from '@mch/plugin-sdk';
+import type { RateLimiter } from './rate-limiter.ts';
+import { findRateGroup, toRateRule, type RateRuleContext } from './rate-rules.ts';
+
+/** How a request gets its credentials: bearer token (refreshed ahead of expiry) or Basic. */
+export interface RequestAuthorizer {
+  headers(): Promise<Record<string, string>>;
+  /** Called once after a 401: refresh if possible; false when nothing can help (→ AuthError). */
+  recover(): Promise<boolean>;
+}
+
+export interface CreatePluginHttpOptions {
+  baseUrl: string;
+  defaultHeaders: Record<string, string>;
+  authorizer: RequestAuthorizer;
+  limiter: RateLimiter;
+  rateLimits: readonly RateLimit[];
+  rateContext: RateRuleContext;
+  log: Logger;
+  signal: AbortSignal;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  /** How many 429s in a row one request may absorb before the run gives up (RetryableError). */
+  max429?: number;
+}
+
+const RETRY_DELAYS_MS = [200, 800, 2000];
+
+function toQueryString(query: HttpRequest['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) params.append(key, String(v));
+    else params.append(key, String(value as string | number | boolean));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/**
+ * Retry-After (seconds or HTTP date), else the marketplace's reset headers
+ * (`X-RateLimit-Reset`, eMAG's `X-RateLimit-*-3second` family), else one second.
+ */
+export function retryAfterMs(headers: Headers): number {
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const at = Date.parse(retryAfter);
+    if (Number.isFinite(at)) return Math.max(0, at - Date.now());
+  }
+  for (const [name, value] of headers) {
+    if (/^x-ratelimit-.*reset/i.test(name)) {
+      const n = Number(value);
+      if (Number.isFinite(n)) return n > 1e9 ? Math.max(0, n * 1000 - Date.now()) : n * 1000;
+    }
+  }
+  return 1000;
+}
+
+function encodeBody(request: HttpRequest): { body?: string | Uint8Array; contentType?: string } {
+  if (request.json !== undefined)
+    return { body: JSON.stringify(request.json), contentType: 'application/json' };
+  if (request.form)
+    return {
+      body: new URLSearchParams(request.form).toString(),
+      contentType: 'application/x-www-form-urlencoded',
+    };
+  if (request.body !== undefined) return { body: request.body };
+  return {};
+}
+
+/**
+ * `ctx.http`: base URL, auth, the manifest's rate limits (shared across processes), 429 handling
+ * and retries of idempotent requests. The plugin sees plain responses; 401 after one recovery
+ * becomes an AuthError.
+ */
+export function createPluginHttp(options: CreatePluginHttpOptions): PluginHttp {
+  const doFetch = options.fetch ?? fetch;
+  const max429 = options.max429 ?? 8;
+  return {
+    async request(request) {
+      const method = request.method ?? 'GET';
+      const idempotent = request.idempotent ?? (method === 'GET' || method === 'HEAD');
+      const url = /^https?:\/\//.test(request.path)
+        ? request.path
+        : options.baseUrl.replace(/\/$/, '') + (request.path.startsWith('/') ? '' : '/') + request.path;
+      const fullUrl = url + toQueryString(request.query);
+      const path = new URL(fullUrl).pathname;
+      const group = findRateGroup({ limits: options.rateLimits, path, hint: request.rateGroup });
+      const rule = group ? toRateRule(group, options.rateContext) : undefined;
+      const { body, contentType } = encodeBody(request);
+
+      let recovered = false;
+      let throttled = 0;
+      let failures = 0;
+      for (;;) {
+        options.signal.throwIfAborted();
+        if (rule) await options.limiter.acquire(rule, options.signal);
+        const headers: Record<string, string> = {
+          ...options.defaultHeaders,
+          ...(contentType ? { 'content-type': contentType } : {}),
+          ...request.headers,
+          ...(await options.authorizer.headers()),
+        };
+        let response: Response;
+        try {
+          response = await doFetch(fullUrl, {
+            method,
+            headers,
+            body,
+            signal: AbortSignal.any([
+              options.signal,
+              AbortSignal.timeout(request.timeoutMs ?? options.timeoutMs ?? 30_000),
+            ]),
+          });
+        } catch (error) {
+          options.signal.throwIfAborted();
+          if (idempotent && failures < RETRY_DELAYS_MS.length) {
+            await sleep(RETRY_DELAYS_MS[failures++]!, undefined, { signal: options.signal });
+            continue;
+          }
+          throw new RetryableError(`${method} ${path} failed: ${(error as Error).message}`, { cause: error });
+        }
+        if (response.status === 429) {
+          const waitMs = retryAfterMs(response.headers);
+          await response.body?.cancel();
+          if (rule) await options.limiter.pause(rule.key, waitMs);
+          if (++throttled > max429)
+            throw new RetryableError(`${method} ${path}: still rate limited after ${max429} waits`);
+          options.log.warn({ path, waitMs }, 'marketplace rate limit hit; waiting');
+          if (!rule) await sleep(waitMs, undefined, { signal: options.signal });
+          continue;
+        }
+        if (response.status === 401) {
+          await response.body?.cancel();
+          if (!recovered && (await options.authorizer.recover())) {
+            recovered = true;
+            continue;
+          }
+          throw new AuthError(
+            `The marketplace refused the credentials (${method} ${path} → 401); reconnect the account.`,
+          );
+        }
+        if (response.status >= 500 && idempotent && failures < RETRY_DELAYS_MS.length) {
+          await response.body?.cancel();
+          await sleep(RETRY_DELAYS_MS[failures++]!, undefined, { signal: options.signal });
+          continue;
+        }
+        return toHttpResponse(response, await response.text());
+      }
+    },
+  };
+}
+
+function toHttpResponse(response: Response, text: string): HttpResponse {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, key) => (headers[key] = value));
+  return {
+    status: response.status,
+    headers,
+    body: text,
+    json<T>() {
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        throw new Error(
+          `expected JSON from the marketplace (HTTP ${response.status}), got: ${text.slice(0, 200)}`,
+        );
+      }
+    },
+  };
+}

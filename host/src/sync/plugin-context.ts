@@ -1,0 +1,160 @@
+import type { LoadedPlugin } from '../plugins/types.ts';
+import { renderTemplate } from '@mch/schemas';
+import type { PluginContext, PluginRecords, PluginInvoices, UpsertOutcome } from '@mch/plugin-sdk';
+import type { Database } from '../db/orm.ts';
+import type { Logger } from '../logging/logger.ts';
+import { createPluginHttp, type RequestAuthorizer } from '../runtime/plugin-http.ts';
+import type { RateLimiter } from '../runtime/rate-limiter.ts';
+import type { Vault } from '../vault/vault.ts';
+import { createAuthorizer } from './authorizer.ts';
+import { createPluginLedger } from './context/ledger.ts';
+import { createPluginOutbound } from './context/outbound.ts';
+import { createPluginSecrets } from './context/secrets.ts';
+import { createPluginStore } from './context/store.ts';
+
+/** How host records are made from marketplace records (the records engine). */
+export interface RecordsPort {
+  importMany(input: {
+    tenantId: string;
+    integrationId: string;
+    pluginId: string;
+    mapping: string;
+    plugin: LoadedPlugin;
+    settings: Readonly<Record<string, unknown>>;
+    records: readonly { externalId: string; revision: string; data: unknown }[];
+  }): Promise<UpsertOutcome[]>;
+}
+
+export interface ContextDeps {
+  db: Database;
+  vault: Vault;
+  limiter: RateLimiter;
+  logger: Logger;
+  records: RecordsPort;
+  invoices(tenantId: string): PluginInvoices;
+  outboundStaleAfterMs: number;
+  processName: string;
+  onRevoked(integrationId: string, reason: string): Promise<void>;
+}
+
+export interface IntegrationRef {
+  id: string;
+  tenantId: string;
+  settings: Readonly<Record<string, unknown>>;
+  externalAccountId?: string | null;
+  label?: string | null;
+}
+
+/**
+ * Assembles `ctx` for one hook call (STYLE 2: the narrow surface a plugin sees). Counts of record
+ * outcomes are collected for the run.
+ */
+export function buildPluginContext(options: {
+  deps: ContextDeps;
+  plugin: LoadedPlugin;
+  integration: IntegrationRef;
+  config: Readonly<Record<string, string | undefined>>;
+  signal: AbortSignal;
+  counts: Record<string, number>;
+  progress?: (done: number, total?: number) => void;
+  /** Replaces the stored credentials (the OAuth callback, before the integration exists). */
+  authorizer?: RequestAuthorizer;
+}): PluginContext {
+  const { deps, plugin, integration, config } = options;
+  const manifest = plugin.manifest;
+  const log = deps.logger.child({ plugin: plugin.id, integrationId: integration.id });
+  const secrets = createPluginSecrets({
+    db: deps.db,
+    vault: deps.vault,
+    tenantId: integration.tenantId,
+    integrationId: integration.id,
+  });
+  const authorizer =
+    options.authorizer ??
+    createAuthorizer({
+      manifest,
+      config,
+      settings: integration.settings,
+      secrets,
+      db: deps.db,
+      vault: deps.vault,
+      tenantId: integration.tenantId,
+      integrationId: integration.id,
+      owner: `${deps.processName}:${integration.id}`,
+      onRevoked: (reason) => deps.onRevoked(integration.id, reason),
+    });
+  const templateValues = { config, settings: integration.settings };
+  const baseUrl = manifest.api ? renderTemplate(manifest.api.baseUrl, templateValues) : '';
+  const defaultHeaders = Object.fromEntries(
+    Object.entries(manifest.api?.headers ?? {}).map(([k, v]) => [k, renderTemplate(v, templateValues)]),
+  );
+  const clientKey =
+    manifest.auth.type === 'oauth2' ? (config[manifest.auth.clientIdConfig] ?? plugin.id) : plugin.id;
+
+  const count = (outcomes: UpsertOutcome[]) => {
+    for (const o of outcomes) options.counts[o.status] = (options.counts[o.status] ?? 0) + 1;
+    return outcomes;
+  };
+  const records: PluginRecords = {
+    async upsert(kind, record) {
+      const [outcome] = await this.upsertMany(kind, [record]);
+      return outcome!;
+    },
+    async upsertMany(kind, batch) {
+      if (batch.length === 0) return [];
+      return count(
+        await deps.records.importMany({
+          tenantId: integration.tenantId,
+          integrationId: integration.id,
+          pluginId: plugin.id,
+          mapping: kind,
+          plugin,
+          settings: integration.settings,
+          records: batch,
+        }),
+      );
+    },
+  };
+
+  return {
+    integration: {
+      id: integration.id,
+      tenantId: integration.tenantId,
+      pluginId: plugin.id,
+      ...(integration.externalAccountId
+        ? {
+            account: {
+              id: integration.externalAccountId,
+              ...(integration.label ? { label: integration.label } : {}),
+            },
+          }
+        : {}),
+    },
+    settings: integration.settings,
+    secrets,
+    config,
+    http: createPluginHttp({
+      baseUrl,
+      defaultHeaders,
+      authorizer,
+      limiter: deps.limiter,
+      rateLimits: manifest.rateLimits,
+      rateContext: { pluginId: plugin.id, accountKey: integration.id, clientKey, config },
+      log,
+      signal: options.signal,
+    }),
+    log,
+    store: createPluginStore({ pool: deps.db.pool, integrationId: integration.id }),
+    ledger: createPluginLedger({ pool: deps.db.pool, integrationId: integration.id }),
+    records,
+    outbound: createPluginOutbound({
+      pool: deps.db.pool,
+      tenantId: integration.tenantId,
+      integrationId: integration.id,
+      staleAfterMs: deps.outboundStaleAfterMs,
+    }),
+    invoices: deps.invoices(integration.tenantId),
+    signal: options.signal,
+    progress: (done, total) => options.progress?.(done, total),
+  };
+}

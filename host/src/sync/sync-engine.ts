@@ -1,0 +1,237 @@
+import {
+  isPluginError,
+  PluginErrorCode,
+  type JobInput,
+  type JobOutput,
+  type PluginContext,
+} from '@mch/plugin-sdk';
+import type { LoadedPlugin } from '../plugins/types.ts';
+import { NonRetryableError } from '../scheduler/errors.ts';
+import type { RunContext, RunFinished, Scheduler } from '../scheduler/types.ts';
+import { IntegrationHealth } from './integration-health.ts';
+import { buildPluginContext, type ContextDeps, type IntegrationRef } from './plugin-context.ts';
+import { resolvePluginConfig } from './plugin-config.ts';
+import { RunRecords } from './run-records.ts';
+import type { RequestAuthorizer } from '../runtime/plugin-http.ts';
+
+/** The scheduler kind that runs every plugin job. */
+export const PLUGIN_JOB_KIND = 'plugin-job';
+const RUNNABLE = new Set(['active', 'degraded']);
+const PROGRESS_WRITE_MS = 500;
+
+interface IntegrationRow {
+  id: string;
+  tenant_id: string;
+  plugin_id: string;
+  status: string;
+  settings: Record<string, unknown>;
+  external_account_id: string | null;
+  label: string | null;
+}
+
+export interface SyncEngineOptions extends Omit<ContextDeps, 'onRevoked'> {
+  scheduler: Scheduler;
+  getPlugin(id: string): LoadedPlugin | undefined;
+  /** Process environment the plugins' declared config variables are read from. */
+  env: Readonly<Record<string, string | undefined>>;
+  publicUrl: string;
+  /** Per-plugin config overrides (demo mode points plugins at their sandboxes). */
+  configOverrides: ReadonlyMap<string, Readonly<Record<string, string>>>;
+}
+
+/**
+ * Runs manifest jobs for integrations: loads the integration and its plugin, records the run,
+ * builds the plugin context, calls the hook, and keeps the integration's health (failure policy,
+ * "needs re-auth"). Plugin-agnostic: everything specific comes from the manifest and the hooks.
+ */
+export class SyncEngine {
+  readonly #o: SyncEngineOptions & ContextDeps;
+  readonly #runs: RunRecords;
+  readonly #health: IntegrationHealth;
+  /** Sync-run row of each run in flight, keyed by integration + job, for onRunFinished. */
+  readonly #current = new Map<string, { runId: string; counts: Record<string, number> }>();
+
+  constructor(options: SyncEngineOptions) {
+    const health = new IntegrationHealth(options.db.pool);
+    this.#o = { ...options, onRevoked: (integrationId, reason) => health.needsReauth(integrationId, reason) };
+    this.#runs = new RunRecords(options.db.pool);
+    this.#health = health;
+  }
+
+  get runs(): RunRecords {
+    return this.#runs;
+  }
+
+  configFor(plugin: LoadedPlugin): Record<string, string | undefined> {
+    return resolvePluginConfig({
+      manifest: plugin.manifest,
+      env: this.#o.env,
+      overrides: this.#o.configOverrides.get(plugin.id),
+      publicUrl: this.#o.publicUrl,
+    });
+  }
+
+  /** Registers the job kind with the scheduler. */
+  register(): void {
+    this.#o.scheduler.define(PLUGIN_JOB_KIND, (ctx) => this.#run(ctx));
+  }
+
+  /** "Sync now": queues a run row the console can follow, and asks the scheduler to run it. */
+  async trigger(input: {
+    tenantId: string;
+    integrationId: string;
+    jobId: string;
+    trigger: 'manual' | 'webhook';
+  }): Promise<{ runId: string }> {
+    const runId = await this.#runs.queue(input);
+    await this.#o.scheduler.runNow({
+      integrationId: input.integrationId,
+      jobId: input.jobId,
+      trigger: input.trigger,
+      kind: PLUGIN_JOB_KIND,
+    });
+    return { runId };
+  }
+
+  /** Calls a hook outside a scheduled run (account lookup, test connection, webhook). */
+  async callHook<Output>(input: {
+    plugin: LoadedPlugin;
+    integration: IntegrationRef;
+    hook: string;
+    input?: unknown;
+    authorizer?: RequestAuthorizer;
+    signal?: AbortSignal;
+  }): Promise<Output> {
+    const hook = input.plugin.definition.hooks[input.hook];
+    if (!hook) throw new Error(`Plugin ${input.plugin.id} has no hook '${input.hook}'.`);
+    const ctx = buildPluginContext({
+      deps: this.#o,
+      plugin: input.plugin,
+      integration: input.integration,
+      config: this.configFor(input.plugin),
+      signal: input.signal ?? AbortSignal.timeout(60_000),
+      counts: {},
+      ...(input.authorizer ? { authorizer: input.authorizer } : {}),
+    });
+    return (await (hook as (ctx: PluginContext, input: unknown) => Promise<Output> | Output)(
+      ctx,
+      input.input ?? {},
+    )) as Output;
+  }
+
+  /** The scheduler's outcome callback: failure policy and run history. */
+  async onRunFinished(outcome: RunFinished): Promise<void> {
+    const key = `${outcome.integrationId}:${outcome.jobId}`;
+    const current = this.#current.get(key);
+    this.#current.delete(key);
+    const message = outcome.error?.message ?? 'unknown error';
+    if (current) {
+      await this.#runs.finish({
+        runId: current.runId,
+        status: outcome.ok ? 'succeeded' : 'failed',
+        counts: current.counts,
+        error: outcome.ok ? undefined : message,
+      });
+    }
+    if (outcome.ok) return this.#health.succeeded(outcome.integrationId);
+    if (outcome.willRetry) return this.#health.retrying(outcome.integrationId, message);
+    const plugin = await this.#pluginOf(outcome.integrationId);
+    const job = plugin?.manifest.jobs.find((j) => j.id === outcome.jobId);
+    const disabled = await this.#health.failed({
+      integrationId: outcome.integrationId,
+      error: message,
+      disableAfter: job?.disableAfterFailures ?? 5,
+    });
+    if (disabled) {
+      await this.#o.scheduler.unscheduleIntegration(outcome.integrationId);
+      this.#o.logger.warn(
+        { integrationId: outcome.integrationId },
+        'integration disabled after consecutive failures',
+      );
+    }
+  }
+
+  async #pluginOf(integrationId: string): Promise<LoadedPlugin | undefined> {
+    const row = await this.#integration(integrationId);
+    return row ? this.#o.getPlugin(row.plugin_id) : undefined;
+  }
+
+  async #integration(id: string): Promise<IntegrationRow | undefined> {
+    const { rows } = await this.#o.db.pool.query<IntegrationRow>(
+      'select id, tenant_id, plugin_id, status, settings, external_account_id, label from integrations where id = $1',
+      [id],
+    );
+    return rows[0];
+  }
+
+  async #run(run: RunContext): Promise<void> {
+    const row = await this.#integration(run.integrationId);
+    if (!row) throw new NonRetryableError(`Integration ${run.integrationId} no longer exists.`);
+    if (!RUNNABLE.has(row.status)) {
+      this.#o.logger.info(
+        { integrationId: row.id, status: row.status },
+        'skipping a run: integration is not active',
+      );
+      return;
+    }
+    const plugin = this.#o.getPlugin(row.plugin_id);
+    if (!plugin)
+      throw new NonRetryableError(`Plugin '${row.plugin_id}' is not loaded; see the plugin catalogue.`);
+    const job = plugin.manifest.jobs.find((j) => j.id === run.jobId);
+    if (!job) throw new NonRetryableError(`Plugin '${plugin.id}' has no job '${run.jobId}' any more.`);
+
+    const runId = await this.#runs.start({
+      tenantId: row.tenant_id,
+      integrationId: row.id,
+      jobId: job.id,
+      trigger: run.trigger,
+      attempt: run.attempt,
+    });
+    const counts: Record<string, number> = {};
+    this.#current.set(`${row.id}:${job.id}`, { runId, counts });
+    let lastWrite = 0;
+    const ctx = buildPluginContext({
+      deps: this.#o,
+      plugin,
+      integration: {
+        id: row.id,
+        tenantId: row.tenant_id,
+        settings: row.settings,
+        externalAccountId: row.external_account_id,
+        label: row.label,
+      },
+      config: this.configFor(plugin),
+      signal: run.signal,
+      counts,
+      progress: (done, total) => {
+        const now = Date.now();
+        if (now - lastWrite < PROGRESS_WRITE_MS && done !== total) return;
+        lastWrite = now;
+        void this.#runs.progress(runId, done, total).catch(() => undefined);
+      },
+    });
+    const hook = plugin.definition.hooks[job.hook] as (
+      ctx: PluginContext,
+      input: JobInput,
+    ) => Promise<JobOutput | void>;
+    try {
+      const output = await hook(ctx, { jobId: job.id, runId, trigger: run.trigger, attempt: run.attempt });
+      for (const [name, value] of Object.entries(output?.counts ?? {})) counts[name] = value;
+    } catch (error) {
+      throw await this.#classify(row.id, error);
+    }
+  }
+
+  /** Auth and config failures are not retried: they need the seller, not time. */
+  async #classify(integrationId: string, error: unknown): Promise<unknown> {
+    if (!isPluginError(error)) return error;
+    if (error.code === PluginErrorCode.AUTH) {
+      await this.#health.needsReauth(integrationId, error.message);
+      return new NonRetryableError(error.message, { cause: error });
+    }
+    if (error.code === PluginErrorCode.CONFIG || error.code === PluginErrorCode.INVALID_DEFINITION) {
+      return new NonRetryableError(error.message, { cause: error });
+    }
+    return error;
+  }
+}
