@@ -1,5 +1,6 @@
 import type { Ledger } from '@mch/plugin-sdk/sandbox-kit';
 import type { Account } from './accounts.ts';
+import type { PendingNotice } from './new-orders.ts';
 import type { OrderStore } from './order-store.ts';
 import type { RmaStore } from './rma-store.ts';
 
@@ -11,6 +12,8 @@ export interface SandboxContext {
   ledger: Ledger;
   /** The new-order callback URL (API doc "Order notification"), settable at run time. */
   callbackUrl: string | undefined;
+  /** New orders notified and not yet acknowledged, by order id. */
+  pendingNotices: Map<number, PendingNotice>;
   now(): number;
 }
 

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { CONTROL_PREFIX, SandboxErrorCode, sandboxError } from '@mch/plugin-sdk/sandbox-kit';
 import { z } from 'zod';
 import { ACCOUNTS, findAccount } from './accounts.ts';
-import { notifyNewOrder } from './callback.ts';
 import type { SandboxContext } from './context.ts';
+import { placeOrders } from './new-orders.ts';
 
 /**
  * eMAG-specific control routes, beside the kit's `/__sandbox/state|faults|reset`:
@@ -73,27 +73,12 @@ export function registerEmagControlRoutes(
             `No account "${body.data.account}"; see GET /__sandbox/accounts.`,
           ),
         );
-    const acc = ctx.store.of(account);
-    const ids: number[] = [];
-    for (let k = 0; k < body.data.count; k++) {
-      const index = ctx.store.add(acc, {
-        now: ctx.now(),
-        ...(body.data.type ? { type: body.data.type } : {}),
-        ...(body.data.payment_mode_id ? { paymentModeId: body.data.payment_mode_id } : {}),
-      });
-      const id = ctx.store.id(acc, index);
-      ids.push(id);
-      ctx.ledger.record({ kind: 'order.placed', account: account.key, target: String(id) });
-    }
-    const url = ctx.callbackUrl;
-    const callbacks = url
-      ? await Promise.all(
-          ids.map((orderId) =>
-            notifyNewOrder({ callbackUrl: url, orderId, accountKey: account.key, ledger: ctx.ledger }),
-          ),
-        )
-      : [];
-    return reply.code(201).send({ account: account.key, orders: ids, callbacks });
+    const placed = await placeOrders(ctx, account, {
+      count: body.data.count,
+      ...(body.data.type ? { type: body.data.type } : {}),
+      ...(body.data.payment_mode_id ? { paymentModeId: body.data.payment_mode_id } : {}),
+    });
+    return reply.code(201).send({ account: account.key, ...placed });
   });
 
   app.get(`${CONTROL_PREFIX}/orders/:account/:id`, async (request, reply) => {

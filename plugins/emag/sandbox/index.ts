@@ -10,13 +10,20 @@ import { buildServer } from './server.ts';
 /**
  * The eMAG Marketplace sandbox (docs/ARCHITECTURE.md "Sandboxes"; README in this folder).
  * `url` is the server root: platforms live under `/{ro|bg|hu|fdro|fdbg}/api-3`.
- * `options.extra`: `callbackUrl` (new-order notification target), `now` (ISO date or ms:
- * creation time of the newest seeded order, for fully repeatable data; default: start time).
+ * `options.extra`:
+ * - `callbackUrl`: new-order notification target (`GET <url>?order_id=N`);
+ * - `callbackRetryMs`: notify again at this interval until the order is acknowledged;
+ * - `newOrdersEveryMs` / `newOrdersAccount`: demo mode, a new order every N ms (default account `ro-main`);
+ * - `now`: ISO date or ms, creation time of the newest seeded order (default: start time), for
+ *   byte-identical data across runs.
  */
 export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): Promise<RunningSandbox> => {
   const extra = options.extra ?? {};
   const callbackUrl = typeof extra.callbackUrl === 'string' ? extra.callbackUrl : undefined;
   const anchor = parseAnchor(extra.now);
+  const num = (v: unknown) => (typeof v === 'number' && v > 0 ? v : undefined);
+  const newOrdersEveryMs = num(extra.newOrdersEveryMs);
+  const callbackRetryMs = num(extra.callbackRetryMs);
   let url = '';
   const { app } = buildServer({
     seed: String(options.seed ?? 'emag'),
@@ -24,6 +31,9 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
     ...(options.faults ? { faults: options.faults } : {}),
     rateLimit: options.rateLimit ?? true,
     ...(callbackUrl ? { callbackUrl } : {}),
+    ...(newOrdersEveryMs ? { newOrdersEveryMs } : {}),
+    ...(callbackRetryMs ? { callbackRetryMs } : {}),
+    ...(typeof extra.newOrdersAccount === 'string' ? { newOrdersAccount: extra.newOrdersAccount } : {}),
     anchor,
     baseUrl: () => url,
   });

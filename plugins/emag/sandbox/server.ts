@@ -7,13 +7,14 @@ import {
   registerRequestCounter,
   type FaultState,
 } from '@mch/plugin-sdk/sandbox-kit';
-import { ACCOUNTS } from './accounts.ts';
+import { ACCOUNTS, findAccount } from './accounts.ts';
 import { INVALID_JSON, registerApi } from './api.ts';
 import type { SandboxContext } from './context.ts';
 import { registerEmagControlRoutes } from './control-routes.ts';
 import { fail } from './envelope.ts';
 import { emagFaultsSchema, type EmagFaults } from './faults.ts';
 import { MSG } from './messages.ts';
+import { startTimers } from './new-orders.ts';
 import { offerRoutes } from './offer-routes.ts';
 import { orderRoutes } from './order-routes.ts';
 import { createOrderStore } from './order-store.ts';
@@ -30,6 +31,11 @@ export interface EmagServerOptions {
   callbackUrl?: string;
   /** Creation time of the newest seeded order; default: now. */
   anchor: number;
+  /** Demo mode: place one new order on `newOrdersAccount` every N ms (off by default). */
+  newOrdersEveryMs?: number;
+  newOrdersAccount?: string;
+  /** Notify again every N ms about new orders not yet acknowledged (off by default). */
+  callbackRetryMs?: number;
   /** The server's own base URL, known once it listens (for `GET /__sandbox/accounts`). */
   baseUrl: () => string;
 }
@@ -61,6 +67,7 @@ export function buildServer(options: EmagServerOptions): EmagServer {
     rmas: createRmaStore(store),
     ledger,
     callbackUrl: options.callbackUrl,
+    pendingNotices: new Map(),
     now: () => Date.now(),
   };
   const limits = options.rateLimit ? createAccountRateLimits() : undefined;
@@ -80,6 +87,7 @@ export function buildServer(options: EmagServerOptions): EmagServer {
     faults,
     state: () => ({
       callbackUrl: ctx.callbackUrl ?? null,
+      pendingNotices: [...ctx.pendingNotices.keys()],
       rateLimit: options.rateLimit
         ? { orders: PER_SECOND.orders, other: PER_SECOND.other, unit: 'req/s per account' }
         : false,
@@ -96,9 +104,18 @@ export function buildServer(options: EmagServerOptions): EmagServer {
       ctx.rmas.reset();
       limits?.reset();
       ctx.callbackUrl = options.callbackUrl;
+      ctx.pendingNotices.clear();
     },
   });
   registerEmagControlRoutes(app, ctx, options.baseUrl);
+  const newOrdersAccount = findAccount(options.newOrdersAccount ?? 'ro-main');
+  if (!newOrdersAccount) throw new Error(`Unknown newOrdersAccount "${options.newOrdersAccount}"`);
+  const stopTimers = startTimers(ctx, {
+    newOrdersAccount,
+    ...(options.newOrdersEveryMs ? { newOrdersEveryMs: options.newOrdersEveryMs } : {}),
+    ...(options.callbackRetryMs ? { callbackRetryMs: options.callbackRetryMs } : {}),
+  });
+  app.addHook('onClose', async () => stopTimers());
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(fail('Resource not found')));
   return { app, ctx, faults };
 }

@@ -109,6 +109,62 @@ describe('new orders and the callback', () => {
   });
 });
 
+describe('timers', () => {
+  it('notifies again until the order is acknowledged, when a retry interval is set', async () => {
+    const calls: string[] = [];
+    const hook = Fastify();
+    hook.get('/cb', async (request) => {
+      calls.push((request.query as Record<string, string>).order_id!);
+      return 'OK';
+    });
+    const hookUrl = await hook.listen({ port: 0, host: '127.0.0.1' });
+    const retrying = await startSandbox({
+      orders: 5,
+      rateLimit: false,
+      extra: { callbackUrl: `${hookUrl}/cb`, callbackRetryMs: 100 },
+    });
+    try {
+      const res = await fetch(`${retrying.controlUrl}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const id = ((await res.json()) as { orders: number[] }).orders[0]!;
+      await new Promise((r) => setTimeout(r, 350));
+      expect(calls.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(calls)).toEqual(new Set([String(id)]));
+      const c = emagCaller({
+        url: retrying.url,
+        ...(retrying.credentials as { username: string; password: string }),
+      });
+      await c.call(`order/acknowledge/${id}`);
+      await new Promise((r) => setTimeout(r, 150));
+      const settled = calls.length;
+      await new Promise((r) => setTimeout(r, 300));
+      expect(calls.length).toBe(settled);
+    } finally {
+      await retrying.close();
+      await hook.close();
+    }
+  });
+
+  it('places new orders on a timer in demo mode', async () => {
+    const demo = await startSandbox({
+      orders: 5,
+      rateLimit: false,
+      extra: { newOrdersEveryMs: 50, newOrdersAccount: 'hu-main' },
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const s = (await (await fetch(`${demo.controlUrl}/state`)).json()) as Record<string, any>;
+      expect(s.accounts['hu-main'].added).toBeGreaterThanOrEqual(3);
+      expect(s.accounts['ro-main'].added).toBe(0);
+    } finally {
+      await demo.close();
+    }
+  });
+});
+
 describe('the ledger', () => {
   it('counts requests per route and lists effects in order', async () => {
     await ro.call('order/read');
