@@ -18,15 +18,10 @@ const pluginBoundary = {
 };
 const hostBoundary = {
   patterns: [
-    // `src/plugins/` is the host's own plugin loader, not a plugin: importing it is fine.
+    // Anything inside a plugin folder (`plugins/<id>/…`). The host's own loader, host/src/plugins/,
+    // is flat on purpose so that `../plugins/loader.ts` stays importable.
     {
-      group: [
-        '@mch/plugin-*',
-        '!@mch/plugin-sdk',
-        '!@mch/plugin-sdk/*',
-        '**/plugins/**',
-        '!**/src/plugins/**',
-      ],
+      group: ['@mch/plugin-*', '!@mch/plugin-sdk', '!@mch/plugin-sdk/*', '**/plugins/*/**'],
       message: 'The host discovers plugins through plugin.manifest.json; it never imports one.',
     },
   ],

@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { HOST_VERSION } from '../../app/version.ts';
+import { loadPlugins } from '../../plugins/loader.ts';
+import { formatIssues, validatePluginFolder } from '../../plugins/report.ts';
+import { scaffoldPlugin } from '../../plugins/scaffold.ts';
+
+const USAGE = `usage:
+  plugin validate DIR [--host-version V]   check a plugin folder as the host would; exit 1 when invalid
+  plugin new ID [--root DIR]               scaffold plugins/ID (passes validate) and add it to the registry
+  plugin list [--registry FILE]            the registry's plugins: loaded, and refused with their problems`;
+
+async function validate(args: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'host-version': { type: 'string' } },
+  });
+  const dir = positionals[0];
+  if (!dir || positionals.length > 1) {
+    console.error(USAGE);
+    return 2;
+  }
+  const result = await validatePluginFolder({
+    dir: resolve(dir),
+    hostVersion: values['host-version'] ?? HOST_VERSION,
+  });
+  for (const line of result.lines) console.log(line);
+  return result.ok ? 0 : 1;
+}
+
+async function create(args: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { root: { type: 'string' } },
+  });
+  const id = positionals[0];
+  if (!id || positionals.length > 1) {
+    console.error(USAGE);
+    return 2;
+  }
+  const result = await scaffoldPlugin({
+    id,
+    ...(values.root === undefined ? {} : { root: resolve(values.root) }),
+  });
+  if (!result.ok) {
+    console.error(result.message);
+    return 1;
+  }
+  console.log(`created ${result.dir}`);
+  for (const file of result.files) console.log(`  ${file}`);
+  console.log(`added plugins/${id} to the registry; next: npm run host -- plugin validate ${result.dir}`);
+  return 0;
+}
+
+async function list(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { registry: { type: 'string' } } });
+  const result = await loadPlugins(
+    values.registry === undefined ? {} : { registryPath: resolve(values.registry) },
+  );
+  if (result.registryIssues.length > 0) {
+    console.log(`registry ${result.registryPath} is unusable:`);
+    for (const line of formatIssues(result.registryIssues)) console.log(`  ${line}`);
+    return 1;
+  }
+  for (const plugin of result.plugins)
+    console.log(`loaded   ${plugin.id}@${plugin.manifest.version}  ${plugin.dir}`);
+  for (const refused of result.refused) {
+    console.log(`refused  ${refused.id ?? '?'}  ${refused.dir}`);
+    for (const line of formatIssues(refused.issues)) console.log(`  ${line}`);
+  }
+  return result.refused.length > 0 ? 1 : 0;
+}
+
+const SUBCOMMANDS: Partial<Record<string, (args: string[]) => Promise<number>>> = {
+  validate,
+  new: create,
+  list,
+};
+
+/** `npm run host -- plugin …` (SPEC "Interfaces": plugin validate DIR, plugin new ID). */
+export const command = {
+  name: 'plugin',
+  summary: 'validate a plugin folder, scaffold a new plugin, list the registry',
+  async run(args: string[]): Promise<number> {
+    const [sub, ...rest] = args;
+    const subcommand = sub !== undefined && Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
+    if (!subcommand) {
+      console.error(USAGE);
+      return 2;
+    }
+    try {
+      return await subcommand(rest);
+    } catch (error) {
+      // parseArgs rejects unknown options with a readable sentence.
+      console.error(error instanceof Error ? error.message : String(error));
+      console.error(USAGE);
+      return 2;
+    }
+  },
+};

@@ -1,0 +1,274 @@
+/**
+ * Files `plugin new ID` writes. The result passes `plugin validate` as is: a Basic-auth plugin
+ * with one order job, its mappings, and a sandbox that really serves orders.
+ */
+export interface ScaffoldNames {
+  id: string;
+  /** Human name, e.g. 'My Shop' for 'my-shop'. */
+  title: string;
+  /** Prefix of its config variables, e.g. 'MY_SHOP'. */
+  env: string;
+  /** `$schema` reference from the plugin folder to the generated manifest schema. */
+  schemaRef: string;
+  /** Path from the plugin folder to the repository's tsconfig.base.json. */
+  tsconfigBase: string;
+}
+
+export function manifestTemplate(names: ScaffoldNames): string {
+  const manifest = {
+    $schema: names.schemaRef,
+    id: names.id,
+    name: names.title,
+    version: '0.1.0',
+    description: `${names.title} marketplace connector.`,
+    host: '^0.1.0',
+    entry: './src/index.ts',
+    auth: {
+      type: 'basic',
+      usernameSetting: 'username',
+      passwordSetting: 'password',
+      testHook: 'testConnection',
+    },
+    settingsVersion: 1,
+    settings: {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      required: ['username', 'password'],
+      properties: {
+        username: { type: 'string', title: 'API username', minLength: 1 },
+        password: { type: 'string', title: 'API password', writeOnly: true, minLength: 1 },
+        syncFrequencyMinutes: {
+          type: 'integer',
+          title: 'Sync frequency (minutes)',
+          description: 'How often new orders are fetched.',
+          minimum: 5,
+          maximum: 1440,
+          default: 60,
+        },
+        autoGenerateInvoices: {
+          type: 'boolean',
+          title: 'Auto-generate invoices',
+          description: 'Create an invoice for every new order.',
+          default: true,
+        },
+        defaultVatRate: {
+          type: 'number',
+          title: 'Default VAT rate',
+          minimum: 0,
+          maximum: 100,
+          default: 19,
+          'x-ui': { suffix: '%' },
+        },
+      },
+    },
+    jobs: [
+      {
+        id: 'sync-orders',
+        title: 'Sync orders',
+        hook: 'syncOrders',
+        flow: 'orders',
+        interval: { setting: 'syncFrequencyMinutes', unit: 'minutes' },
+        retry: { attempts: 6, backoff: 'exponential', initialDelayMs: 1000, maxDelayMs: 300000 },
+        concurrency: 1,
+        disableAfterFailures: 5,
+      },
+    ],
+    mappings: {
+      invoice: {
+        target: 'invoice',
+        source: 'order',
+        fields: {
+          externalId: 'id',
+          currency: 'currency',
+          issueDate: 'createdAt',
+          lines: { each: 'lines', mapping: 'invoiceLine' },
+          customer: { from: 'buyer', mapping: 'customer' },
+        },
+      },
+      invoiceLine: {
+        target: 'invoiceLine',
+        source: 'order.lines',
+        fields: {
+          name: 'name',
+          quantity: 'quantity',
+          unitPrice: 'unitPrice',
+          vatRate: '$settings.defaultVatRate',
+        },
+      },
+      customer: {
+        target: 'customer',
+        source: 'buyer',
+        fields: { externalId: 'id', name: 'name', email: 'email' },
+      },
+    },
+    rateLimits: [
+      { group: 'default', limit: 5, per: 1, scope: 'account', configOverride: `${names.env}_RATE_LIMIT` },
+    ],
+    config: [
+      { env: `${names.env}_BASE_URL`, description: `${names.title} API base URL`, required: true },
+      { env: `${names.env}_RATE_LIMIT`, description: 'Override of the requests-per-second limit' },
+    ],
+    flows: [
+      {
+        id: 'orders',
+        title: 'Orders',
+        description: 'New orders become invoices',
+        direction: 'inbound',
+        setting: 'autoGenerateInvoices',
+      },
+    ],
+    api: { baseUrl: `{${names.env}_BASE_URL}` },
+    sandbox: { entry: './sandbox/index.ts', env: { [`${names.env}_BASE_URL`]: '{url}' } },
+  };
+  return JSON.stringify(manifest, null, 2) + '\n';
+}
+
+export function indexTemplate(): string {
+  return `import { AuthError, definePlugin, type JobInput, type JobOutput, type TestConnectionOutput } from '@mch/plugin-sdk';
+
+interface Order {
+  id: string;
+  updatedAt: string;
+}
+
+export default definePlugin({
+  hooks: {
+    /** Fetches orders changed since the stored cursor; the manifest's mappings turn them into invoices. */
+    syncOrders: async (ctx, _input: JobInput): Promise<JobOutput> => {
+      const since = (await ctx.store.get<string>('orders.cursor')) ?? '1970-01-01T00:00:00.000Z';
+      const response = await ctx.http.request({ path: '/orders', query: { since } });
+      if (response.status === 401) throw new AuthError('the marketplace refused the credentials');
+      const orders = response.json<{ orders: Order[] }>().orders;
+      let invoices = 0;
+      for (const [index, order] of orders.entries()) {
+        const outcome = await ctx.records.upsert('invoice', { externalId: order.id, revision: order.updatedAt, data: order });
+        if (outcome.status === 'created') invoices += 1;
+        ctx.progress(index + 1, orders.length);
+      }
+      const last = orders.at(-1);
+      if (last) await ctx.store.set('orders.cursor', last.updatedAt);
+      return { counts: { orders: orders.length, invoices } };
+    },
+    testConnection: async (ctx): Promise<TestConnectionOutput> => {
+      const response = await ctx.http.request({ path: '/orders', query: { limit: 1 } });
+      return response.status === 200 ? { ok: true } : { ok: false, message: \`the API answered \${response.status}\` };
+    },
+  },
+});
+`;
+}
+
+export function sandboxTemplate(): string {
+  return `import Fastify from 'fastify';
+import type { RunningSandbox, SandboxOptions } from '@mch/plugin-sdk/sandbox-kit';
+
+const USERNAME = 'sandbox-user';
+const PASSWORD = 'sandbox-password';
+
+/** A local emulator of the marketplace API: seeded orders behind HTTP Basic auth. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const app = Fastify();
+  const count = options.orders ?? 5;
+  const orders = Array.from({ length: count }, (_, index) => ({
+    id: \`order-\${index + 1}\`,
+    currency: 'EUR',
+    createdAt: new Date(Date.UTC(2026, 0, 1 + index)).toISOString(),
+    updatedAt: new Date(Date.UTC(2026, 0, 1 + index)).toISOString(),
+    buyer: { id: \`buyer-\${index + 1}\`, name: \`Buyer \${index + 1}\`, email: \`buyer\${index + 1}@example.test\` },
+    lines: [{ name: 'Item', quantity: 1, unitPrice: 10 + index }],
+  }));
+  const expected = 'Basic ' + Buffer.from(\`\${USERNAME}:\${PASSWORD}\`).toString('base64');
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.headers.authorization !== expected) await reply.code(401).send({ error: 'unauthorized' });
+  });
+  app.get<{ Querystring: { since?: string; limit?: string } }>('/orders', async (request) => {
+    const since = request.query.since ?? '';
+    const limit = Number(request.query.limit ?? 100);
+    return { orders: orders.filter((order) => order.updatedAt > since).slice(0, limit) };
+  });
+  await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('the sandbox has no TCP address');
+  const url = \`http://127.0.0.1:\${address.port}\`;
+  return {
+    url,
+    controlUrl: \`\${url}/__sandbox\`,
+    credentials: { username: USERNAME, password: PASSWORD },
+    close: () => app.close(),
+  };
+}
+`;
+}
+
+export function testTemplate(): string {
+  return `import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import plugin from '../src/index.ts';
+import { startSandbox } from '../sandbox/index.ts';
+import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
+
+describe('syncOrders against the sandbox', () => {
+  let sandbox: RunningSandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ orders: 3 });
+  });
+  afterAll(async () => sandbox.close());
+
+  it('upserts every order once and advances the cursor', async () => {
+    const store = new Map<string, unknown>();
+    const upserts: string[] = [];
+    const auth = 'Basic ' + Buffer.from(\`\${sandbox.credentials.username}:\${sandbox.credentials.password}\`).toString('base64');
+    // A minimal stand-in for the host's plugin context: real HTTP to the sandbox.
+    const ctx = {
+      store: { get: async (key: string) => store.get(key), set: async (key: string, value: unknown) => void store.set(key, value) },
+      http: {
+        request: async ({ path, query }: { path: string; query?: Record<string, string> }) => {
+          const response = await fetch(\`\${sandbox.url}\${path}?\${new URLSearchParams(query).toString()}\`, { headers: { authorization: auth } });
+          const body = await response.text();
+          return { status: response.status, headers: {}, body, json: () => JSON.parse(body) as unknown };
+        },
+      },
+      records: {
+        upsert: async (_kind: string, record: { externalId: string }) => {
+          upserts.push(record.externalId);
+          return { status: 'created', hostId: record.externalId };
+        },
+      },
+      progress: () => undefined,
+    };
+    const input = { jobId: 'sync-orders', runId: 'r1', trigger: 'manual', attempt: 1 } as const;
+    expect(await plugin.hooks.syncOrders!(ctx as never, input as never)).toEqual({ counts: { orders: 3, invoices: 3 } });
+    expect(await plugin.hooks.syncOrders!(ctx as never, input as never)).toEqual({ counts: { orders: 0, invoices: 0 } });
+    expect(upserts).toEqual(['order-1', 'order-2', 'order-3']);
+  });
+});
+`;
+}
+
+export function packageTemplate(names: ScaffoldNames): string {
+  const pkg = {
+    name: `@mch/plugin-${names.id}`,
+    private: true,
+    version: '0.1.0',
+    type: 'module',
+    exports: { '.': './src/index.ts', './sandbox': './sandbox/index.ts', './*': './*' },
+    dependencies: { '@mch/plugin-sdk': '*', '@mch/schemas': '*', fastify: '^5.6.0' },
+  };
+  return JSON.stringify(pkg, null, 2) + '\n';
+}
+
+export function tsconfigTemplate(names: ScaffoldNames): string {
+  // Same shape as the other plugins' tsconfig: a project reference of the root build.
+  const root = names.tsconfigBase.replace(/\/?tsconfig\.base\.json$/, '') || '.';
+  const config = {
+    extends: names.tsconfigBase,
+    compilerOptions: {
+      rootDir: '.',
+      outDir: `${root}/node_modules/.tsbuild/plugins/${names.id}`,
+      tsBuildInfoFile: `${root}/node_modules/.tsbuild/plugins/${names.id}.tsbuildinfo`,
+    },
+    include: ['**/*.ts', '**/*.json'],
+    exclude: ['node_modules', 'dist', 'generated'],
+    references: [{ path: `${root}/schemas` }, { path: `${root}/sdk` }],
+  };
+  return JSON.stringify(config, null, 2) + '\n';
+}
