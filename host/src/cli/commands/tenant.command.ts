@@ -1,0 +1,47 @@
+import { parseArgs } from 'node:util';
+import { Tenant } from '../../db/entities/index.ts';
+import { createTenant } from '../../tenancy/create-tenant.ts';
+import { UsageError } from '../support/errors.ts';
+import { info, result } from '../support/output.ts';
+import { withDatabase } from '../support/with-database.ts';
+
+const USAGE = `usage:
+  tenant create --name NAME [--slug SLUG]   create a tenant (with its default company and FV invoice series); prints its id
+  tenant list                               one line per tenant: id, slug, name`;
+
+async function create(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { name: { type: 'string' }, slug: { type: 'string' } } });
+  if (!values.name) throw new UsageError(`--name is required.\n${USAGE}`);
+  const name = values.name;
+  const tenant = await withDatabase(({ db }) =>
+    createTenant({ em: db.orm.em.fork(), name, slug: values.slug }),
+  );
+  info(`Created tenant "${name}" (slug ${tenant.slug}) with its default company and invoice series.`);
+  result(tenant.id);
+  return 0;
+}
+
+async function list(args: string[]): Promise<number> {
+  parseArgs({ args, options: {} });
+  const tenants = await withDatabase(({ db }) =>
+    db.orm.em.fork().find(Tenant, {}, { orderBy: { createdAt: 'asc' } }),
+  );
+  for (const t of tenants) result(`${t.id}\t${t.slug}\t${t.name}${t.disabledAt ? '\t(disabled)' : ''}`);
+  if (tenants.length === 0) info('No tenants yet: npm run host -- tenant create --name NAME');
+  return 0;
+}
+
+export const command = {
+  name: 'tenant',
+  summary: 'create or list tenants',
+  async run(args: string[]): Promise<number> {
+    const [sub, ...rest] = args;
+    if (sub === 'create') return create(rest);
+    if (sub === 'list') return list(rest);
+    if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+      info(USAGE);
+      return sub === undefined ? 2 : 0;
+    }
+    throw new UsageError(`unknown subcommand "tenant ${sub}".\n${USAGE}`);
+  },
+};
