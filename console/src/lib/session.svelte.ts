@@ -7,7 +7,7 @@ export interface SessionUser {
   email: string;
   role: Role;
   tenantId: string | null;
-  tenantName?: string | null;
+  tenantName: string | null;
 }
 
 /** The signed-in user, shared by every page; `loaded` turns true after the first `auth.me`. */
@@ -15,8 +15,7 @@ export const session = $state<{ user: SessionUser | null; loaded: boolean }>({ u
 
 export async function loadSession(): Promise<SessionUser | null> {
   try {
-    const me = (await api.auth.me.query()) as { user: SessionUser | null } | SessionUser | null;
-    session.user = me && 'user' in me ? me.user : (me ?? null);
+    session.user = (await api.auth.me.query()).user;
   } catch (error) {
     if (errorCode(error) !== 'UNAUTHORIZED') throw error;
     session.user = null;
