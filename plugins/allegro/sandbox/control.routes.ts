@@ -1,0 +1,135 @@
+import { SandboxErrorCode, sandboxError, type RateLimiter } from '@mch/plugin-sdk/sandbox-kit';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { AllegroSandboxConfig } from './config.ts';
+import type { TokenAuthority } from './oauth/tokens.ts';
+import { latestEvent } from './events.ts';
+import type { AccountOrders } from './store.ts';
+
+const accountRef = z.union([z.string(), z.number().int().min(0)]).optional();
+const addOrdersSchema = z
+  .object({ count: z.number().int().min(1).max(10_000).default(1), account: accountRef })
+  .strict();
+const revokeSchema = z.object({ account: accountRef }).strict();
+const formSchema = z.object({ checkoutFormId: z.string() }).strict();
+const rateLimitSchema = z
+  .object({
+    limit: z.number().int().min(1),
+    windowMs: z.number().int().min(1),
+    blockMs: z.number().int().min(0),
+  })
+  .partial()
+  .strict();
+
+/**
+ * Allegro-only control routes, beside the kit's `/__sandbox/state|faults|reset`:
+ * - `POST /__sandbox/orders` `{count?, account?}` → new orders bought now, with their events (live trade)
+ * - `POST /__sandbox/revoke` `{account?}` → every token of that account (or all) stops working
+ * - `POST /__sandbox/merge` `{checkoutFormId}` → the form 404s from now on; `{oldId, newId}` of its replacement
+ * - `POST /__sandbox/buyer-modify` `{checkoutFormId}` → BUYER_MODIFIED event and a new revision
+ * - `PUT  /__sandbox/rate-limit` `{limit?, windowMs?, blockMs?}` → the per-client-id limit now in force
+ * `account` is a login, an Allegro user id or an account index.
+ */
+export function registerAllegroControlRoutes(
+  app: FastifyInstance,
+  deps: {
+    config: AllegroSandboxConfig;
+    stores: AccountOrders[];
+    authority: TokenAuthority;
+    limiter: RateLimiter;
+  },
+): void {
+  const { stores } = deps;
+  const invalid = (reply: FastifyReply, error: z.ZodError) =>
+    reply.code(400).send(
+      sandboxError(
+        SandboxErrorCode.InvalidInput,
+        'Invalid control request.',
+        error.issues.map((i) => ({ path: `/${i.path.join('/')}`, message: i.message })),
+      ),
+    );
+  const storeOf = (ref: string | number | undefined): AccountOrders | undefined =>
+    ref === undefined
+      ? stores[0]
+      : stores.find(
+          (s) =>
+            s.accountIndex === ref ||
+            s.account.login === ref ||
+            s.account.id === ref ||
+            String(s.accountIndex) === ref,
+        );
+  const findForm = (id: string): { store: AccountOrders; index: number } | null => {
+    for (const store of stores) {
+      const index = store.find(id);
+      if (index !== null) return { store, index };
+    }
+    return null;
+  };
+
+  app.post('/__sandbox/orders', async (request, reply) => {
+    const parsed = addOrdersSchema.safeParse(request.body ?? {});
+    if (!parsed.success) return invalid(reply, parsed.error);
+    const store = storeOf(parsed.data.account);
+    if (!store)
+      return reply.code(404).send(sandboxError(SandboxErrorCode.NotFound, 'No such seller account.'));
+    const indices = store.addOrders(parsed.data.count);
+    return reply
+      .code(201)
+      .send({ account: store.account.login, orders: indices.map((i) => ({ id: store.id(i) })) });
+  });
+
+  app.post('/__sandbox/revoke', async (request, reply) => {
+    const parsed = revokeSchema.safeParse(request.body ?? {});
+    if (!parsed.success) return invalid(reply, parsed.error);
+    const store = parsed.data.account === undefined ? undefined : storeOf(parsed.data.account);
+    if (parsed.data.account !== undefined && !store) {
+      return reply.code(404).send(sandboxError(SandboxErrorCode.NotFound, 'No such seller account.'));
+    }
+    return { revoked: deps.authority.revoke(store?.accountIndex) };
+  });
+
+  app.post('/__sandbox/merge', async (request, reply) => {
+    const parsed = formSchema.safeParse(request.body ?? {});
+    if (!parsed.success) return invalid(reply, parsed.error);
+    const found = findForm(parsed.data.checkoutFormId);
+    if (!found)
+      return reply.code(404).send(sandboxError(SandboxErrorCode.NotFound, 'No such visible checkout form.'));
+    const replacement = found.store.merge(found.index);
+    return { oldId: parsed.data.checkoutFormId, newId: found.store.id(replacement) };
+  });
+
+  app.post('/__sandbox/buyer-modify', async (request, reply) => {
+    const parsed = formSchema.safeParse(request.body ?? {});
+    if (!parsed.success) return invalid(reply, parsed.error);
+    const found = findForm(parsed.data.checkoutFormId);
+    if (!found)
+      return reply.code(404).send(sandboxError(SandboxErrorCode.NotFound, 'No such visible checkout form.'));
+    return { revision: found.store.buyerModified(found.index) };
+  });
+
+  app.put('/__sandbox/rate-limit', async (request, reply) => {
+    const parsed = rateLimitSchema.safeParse(request.body ?? {});
+    if (!parsed.success) return invalid(reply, parsed.error);
+    deps.limiter.configure(parsed.data);
+    deps.limiter.reset();
+    return deps.limiter.options;
+  });
+}
+
+/** Extra fields of `GET /__sandbox/state` for Allegro. */
+export function allegroState(deps: {
+  config: AllegroSandboxConfig;
+  stores: AccountOrders[];
+  limiter: RateLimiter;
+}) {
+  return (): Record<string, unknown> => ({
+    accounts: deps.stores.map((s) => ({
+      index: s.accountIndex,
+      id: s.account.id,
+      login: s.account.login,
+      orders: s.size - s.hidden.size,
+      lastEventId: String(latestEvent(s)?.id ?? ''),
+    })),
+    rateLimit: { enabled: deps.config.rateLimitEnabled, ...deps.limiter.options },
+  });
+}

@@ -1,0 +1,138 @@
+import formbody from '@fastify/formbody';
+import {
+  createFaultState,
+  createLedger,
+  createRateLimiter,
+  listen,
+  registerControlRoutes,
+  registerFaultHook,
+  registerRequestCounter,
+  type RunningSandbox,
+  type SandboxOptions,
+  type StartSandbox,
+} from '@mch/plugin-sdk/sandbox-kit';
+import Fastify from 'fastify';
+import { ALLEGRO_MEDIA_TYPE, type ApiDeps } from './api/context.ts';
+import { registerFulfillmentRoutes } from './api/fulfillment.routes.ts';
+import { registerInvoiceRoutes } from './api/invoices.routes.ts';
+import { registerOrderRoutes } from './api/orders.routes.ts';
+import { registerSellerRoutes } from './api/seller.routes.ts';
+import { resolveConfig } from './config.ts';
+import { allegroState, registerAllegroControlRoutes } from './control.routes.ts';
+import { makeAccounts } from './data/accounts.ts';
+import { errorsBody, faultBody } from './errors.ts';
+import { allegroFaultsSchema } from './faults.ts';
+import { registerAuthorizeRoutes } from './oauth/authorize.routes.ts';
+import { registerTokenRoute } from './oauth/token.routes.ts';
+import { TokenAuthority } from './oauth/tokens.ts';
+import { AccountOrders } from './store.ts';
+
+export { DEFAULT_REDIRECT_URI } from './config.ts';
+export { allegroFaultsSchema, type AllegroFaults } from './faults.ts';
+
+/** Bodies above this never reach a route; invoice files over 3 MB get Allegro's 413 from the route. */
+const BODY_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * Starts the Allegro sandbox: one Fastify server answering the REST API, the OAuth pages
+ * (`/auth/oauth/authorize`, `/auth/oauth/token`) and the control endpoint (`/__sandbox/*`), so
+ * its `url` serves as both ALLEGRO_API_URL and ALLEGRO_AUTH_URL. Options: see `SandboxOptions`
+ * and `allegroExtraSchema` (config.ts) for `extra`; faults: `allegroFaultsSchema`.
+ */
+export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): Promise<RunningSandbox> => {
+  const config = resolveConfig(options);
+  const accounts = makeAccounts(config.seed, config.accounts);
+  const stores = accounts.map(
+    (account, accountIndex) =>
+      new AccountOrders({
+        seed: config.seed,
+        account,
+        accountIndex,
+        orders: config.orders,
+        anchor: config.anchorMs,
+      }),
+  );
+  const ledger = createLedger();
+  const faults = createFaultState({
+    schema: allegroFaultsSchema,
+    initial: options.faults,
+    seed: config.seed,
+  });
+  const limiter = createRateLimiter(config.rateLimit);
+  const authority = new TokenAuthority({ seed: config.seed, accounts, ...config });
+  const deps: ApiDeps = { config, stores, authority, limiter, ledger, faults };
+
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  await app.register(formbody);
+  app.addContentTypeParser(ALLEGRO_MEDIA_TYPE, { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, body === '' ? undefined : JSON.parse(String(body)));
+    } catch {
+      done(Object.assign(new Error('Malformed JSON body'), { statusCode: 400 }), undefined);
+    }
+  });
+  app.addContentTypeParser(
+    'application/pdf',
+    { parseAs: 'buffer', bodyLimit: BODY_LIMIT },
+    (_req, body, done) => done(null, body),
+  );
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send(
+        errorsBody('NotFoundException', `No resource for ${request.method} ${request.url.split('?')[0]}`),
+      ),
+  );
+  app.setErrorHandler((error: { statusCode?: number; message?: string }, _request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    const code =
+      status === 413 ? 'FILE_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'InternalServerErrorException';
+    return reply.code(status).send(errorsBody(code, error.message ?? 'Request failed'));
+  });
+
+  registerRequestCounter(app, { ledger });
+  registerFaultHook(app, {
+    faults,
+    errorBody: faultBody,
+    // A person approving on the consent page is not the API under test.
+    ignorePrefixes: ['/__sandbox', '/auth/oauth/authorize'],
+  });
+  registerControlRoutes(app, {
+    ledger,
+    faults,
+    state: allegroState({ config, stores, limiter }),
+    onReset: () => limiter.reset(),
+  });
+  registerAllegroControlRoutes(app, { config, stores, authority, limiter });
+  registerAuthorizeRoutes(app, { config, accounts, authority });
+  registerTokenRoute(app, { config, authority });
+  registerOrderRoutes(app, deps);
+  registerInvoiceRoutes(app, deps);
+  registerFulfillmentRoutes(app, deps);
+  registerSellerRoutes(app, deps);
+
+  let trade: NodeJS.Timeout | undefined;
+  if (config.liveTradeMs > 0) {
+    let tick = 0;
+    trade = setInterval(() => {
+      const store = stores[tick++ % stores.length];
+      store?.addOrders(1);
+    }, config.liveTradeMs);
+    trade.unref();
+  }
+
+  const url = await listen(app, { port: options.port, host: options.host });
+  return {
+    url,
+    controlUrl: `${url}/__sandbox`,
+    credentials: {
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      redirectUri: config.redirectUri,
+    },
+    async close() {
+      if (trade) clearInterval(trade);
+      await app.close();
+    },
+  };
+};
