@@ -4,7 +4,9 @@ import { Decimal as DecimalJs } from 'decimal.js';
  * Exact money arithmetic (SPEC "Invoicing core"): every amount is a decimal.js value or a decimal
  * string, never a float. Half-up rounding, as Polish and Romanian invoices round VAT per line.
  */
-export const Decimal = DecimalJs.clone({ precision: 40, rounding: DecimalJs.ROUND_HALF_UP });
+// 28 significant digits hold any invoice amount (≤ 14 integer digits, 4 decimals) and a quotient
+// by (1 + rate) far beyond the 2 decimals it is rounded to.
+export const Decimal = DecimalJs.clone({ precision: 28, rounding: DecimalJs.ROUND_HALF_UP });
 export type Decimal = DecimalJs;
 export type DecimalInput = string | number | DecimalJs;
 
@@ -37,6 +39,29 @@ export function toDecimal(value: unknown, what: string): Decimal {
  * `"23.00"`) or as a fraction (eMAG `vat: "0.1900"`): a value below 1 is a fraction.
  */
 export function normaliseVatRate(value: unknown): string {
+  // Few distinct rates exist; caching their text keeps per-line work small (thousands of lines/s).
+  const key = typeof value === 'number' ? value : typeof value === 'string' ? `s${value}` : undefined;
+  const cached = key === undefined ? undefined : rateCache.get(key);
+  if (cached !== undefined) return cached;
+  const percent = parseVatRate(value);
+  if (key !== undefined && rateCache.size < 1000) rateCache.set(key, percent);
+  return percent;
+}
+
+const rateCache = new Map<string | number, string>();
+const factorCache = new Map<string, Decimal>();
+
+/** 1 + rate / 100 for a normalised rate. */
+function vatFactor(rate: string): Decimal {
+  let factor = factorCache.get(rate);
+  if (!factor) {
+    factor = new Decimal(rate).dividedBy(100).plus(1);
+    if (factorCache.size < 1000) factorCache.set(rate, factor);
+  }
+  return factor;
+}
+
+function parseVatRate(value: unknown): string {
   const text = typeof value === 'string' ? value.trim().replace(/%$/, '') : value;
   const rate = toDecimal(text, 'VAT rate');
   if (rate.isNegative() || rate.greaterThan(100)) {
@@ -82,7 +107,7 @@ export function computeLine(input: LineInput): LineAmounts {
     throw new MoneyError(`quantity allows 3 decimals, got ${quantity.toString()}`);
   const unit = toDecimal(input.unitPrice, 'unit price');
   const vatRate = normaliseVatRate(input.vatRate);
-  const factor = new Decimal(vatRate).dividedBy(100).plus(1);
+  const factor = vatFactor(vatRate);
   const discount =
     input.discount === undefined || input.discount === null
       ? new Decimal(0)
