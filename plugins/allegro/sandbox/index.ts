@@ -59,7 +59,14 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
     seed: config.seed,
   });
   const limiter = createRateLimiter(config.rateLimit);
-  const authority = new TokenAuthority({ seed: config.seed, accounts, ...config });
+  const authority = new TokenAuthority({
+    seed: config.seed,
+    accounts,
+    codeTtlMs: config.codeTtlMs,
+    refreshGraceMs: config.refreshGraceMs,
+    accessTtlSec: config.accessTtlSec,
+    refreshTtlSec: config.refreshTtlSec,
+  });
   const deps: ApiDeps = { config, stores, authority, limiter, ledger, faults };
 
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
