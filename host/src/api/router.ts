@@ -1,9 +1,21 @@
+import { adminRouter } from './admin.router.ts';
+import { authRouter } from './auth.router.ts';
+import { integrationsRouter } from './integrations.router.ts';
+import { invoicesRouter } from './invoices.router.ts';
+import { pluginsRouter } from './plugins.router.ts';
 import { systemRouter } from './system.router.ts';
+import { tenantRouter } from './tenant.router.ts';
 import { router } from './trpc.ts';
 
 /** The tRPC API the console uses (SPEC "Interfaces": `/trpc/*`). One sub-router per concept. */
 export const appRouter = router({
   system: systemRouter,
+  auth: authRouter,
+  plugins: pluginsRouter,
+  integrations: integrationsRouter,
+  invoices: invoicesRouter,
+  tenant: tenantRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { HostError, type ErrorCode, type FieldIssue } from '../errors.ts';
 import type { RequestContext } from './context.ts';
+import { asHostError } from './host-error.ts';
 
 /** zod issues → per-field issues with JSON pointers, the same shape REST answers with. */
 export function zodIssues(error: ZodError): FieldIssue[] {
@@ -26,9 +27,8 @@ const TRPC_CODE: Record<ErrorCode, TRPCError['code']> = {
 
 /** Turns any thrown HostError into a TRPCError that keeps its sentence and issues. */
 export function toTrpcError(error: unknown): unknown {
-  if (error instanceof HostError) {
-    return new TRPCError({ code: TRPC_CODE[error.code], message: error.message, cause: error });
-  }
+  const host = asHostError(error);
+  if (host) return new TRPCError({ code: TRPC_CODE[host.code], message: host.message, cause: host });
   return error;
 }
 
@@ -59,7 +59,7 @@ export const mergeRouters = t.mergeRouters;
 
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof HostError) {
+  if (!result.ok && result.error.cause && !(result.error.cause instanceof ZodError)) {
     const mapped = toTrpcError(result.error.cause);
     if (mapped instanceof TRPCError) throw mapped;
   }
@@ -73,6 +73,17 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first: no valid session or API token.' });
   }
   return next({ ctx: { ...ctx, principal: ctx.principal } });
+});
+
+/** Tenant admins of their own tenant, and platform admins anywhere. */
+export const tenantAdminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.principal.role === 'tenant_user') {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'Only a tenant admin (or a platform admin) may do this.',
+    });
+  }
+  return next();
 });
 
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {

@@ -1,10 +1,19 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { HostEnv } from '../config/env.ts';
 import { migrate, openDatabase, type Database } from '../db/orm.ts';
+import { createIntegrationService } from '../integrations/integration.service.ts';
+import { createSchedulerSync } from '../integrations/scheduler-sync.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
+import { loadPlugins } from '../plugins/index.ts';
+import type { PluginLoadResult } from '../plugins/types.ts';
+import { createScheduler } from '../scheduler/index.ts';
 import { buildHttpServer } from '../server/http-server.ts';
-import type { HostServices } from './services.ts';
+import { createPrincipalResolver } from '../server/principal.ts';
+import { restRoutes } from '../server/rest/index.ts';
+import { createVault, resolveMasterKey } from '../vault/index.ts';
+import type { HostPlugins, HostServices } from './services.ts';
 import { HOST_VERSION } from './version.ts';
 
 export type HostRole = 'all' | 'api' | 'worker';
@@ -17,6 +26,10 @@ export interface CreateHostAppOptions {
   database?: Database;
   /** The console's build output; default `console/build` in the repository. */
   consoleDir?: string;
+  /** The plugin registry file; default the repository's root `plugin.manifest.json`. */
+  registryPath?: string;
+  /** How often the scheduler polls for due jobs (tests shorten it). */
+  schedulerPollMs?: number;
 }
 
 export interface HostApp {
@@ -30,6 +43,11 @@ export interface HostApp {
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 
+function hostPlugins(result: PluginLoadResult): HostPlugins {
+  const byId = new Map(result.plugins.map((p) => [p.id, p]));
+  return { ...result, get: (id) => byId.get(id) };
+}
+
 /** The composition root: builds every service once and wires them together. */
 export async function createHostApp(options: CreateHostAppOptions): Promise<HostApp> {
   const { env } = options;
@@ -39,6 +57,29 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
   const db = options.database ?? (await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir }));
   await migrate(db);
 
+  const masterKey = resolveMasterKey({ masterKey: env.masterKey, dataDir: env.dataDir });
+  const vault = createVault({ db, masterKey });
+
+  const plugins = hostPlugins(
+    await loadPlugins(options.registryPath ? { registryPath: options.registryPath } : {}),
+  );
+  for (const issue of plugins.registryIssues)
+    logger.error({ issue, registry: plugins.registryPath }, 'plugin registry is invalid');
+  for (const refused of plugins.refused) {
+    logger.warn({ dir: refused.dir, pluginId: refused.id, issues: refused.issues }, 'plugin refused');
+  }
+  logger.info({ plugins: plugins.plugins.map((p) => `${p.id}@${p.manifest.version}`) }, 'plugins loaded');
+
+  // Every role gets a scheduler: api processes only enqueue (manual sync, rescheduling), workers
+  // also poll and run jobs. Agenda connects lazily, so an api process opens nothing until asked.
+  const scheduler = createScheduler({
+    db,
+    mongodbUrl: env.mongodbUrl,
+    logger,
+    processName: `${hostname()}:${process.pid}:${role}`,
+    ...(options.schedulerPollMs ? { pollIntervalMs: options.schedulerPollMs } : {}),
+  });
+
   const services: HostServices = {
     env,
     logger,
@@ -46,18 +87,45 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
     version: HOST_VERSION,
     startedAt: new Date(),
     readiness: new Map(),
+    vault,
+    plugins,
+    scheduler,
+    // Replaced below; the service reads `services.sync` late, so the sync engine can swap it.
+    integrations: undefined as unknown as HostServices['integrations'],
+    sync: createSchedulerSync({ db, scheduler }),
+    oauth: undefined,
   };
+  services.integrations = createIntegrationService({
+    db,
+    vault,
+    plugins,
+    scheduler,
+    logger,
+    sync: () => services.sync,
+  });
+
+  let schedulerStarted = false;
   services.readiness.set('database', async () => {
     await db.pool.query('select 1');
     return { name: 'database', ok: true, detail: db.kind };
   });
+  services.readiness.set('scheduler', async () => {
+    if (role === 'api') return { name: 'scheduler', ok: true, detail: `${scheduler.backend} (enqueue only)` };
+    return {
+      name: 'scheduler',
+      ok: schedulerStarted,
+      detail: schedulerStarted ? scheduler.backend : 'not started',
+    };
+  });
 
+  const resolvePrincipal = createPrincipalResolver(db);
   const http =
     role === 'worker'
       ? undefined
       : await buildHttpServer({
           services,
-          resolvePrincipal: async () => null,
+          resolvePrincipal,
+          routes: [restRoutes({ services, resolvePrincipal })],
           consoleDir: options.consoleDir ?? resolve(REPO_ROOT, 'console/build'),
         });
 
@@ -66,7 +134,14 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
     services,
     http,
     async start() {
-      if (!http) return { url: undefined };
+      if (role !== 'api') {
+        await scheduler.start();
+        schedulerStarted = true;
+      }
+      if (!http) {
+        logger.info({ role, database: db.kind }, 'host ready');
+        return { url: undefined };
+      }
       const address = await http.listen({ host: env.host, port: env.port });
       logger.info({ address, role, database: db.kind }, 'host ready');
       return { url: address };
@@ -75,6 +150,7 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
       if (stopped) return;
       stopped = true;
       await http?.close();
+      await scheduler.stop();
       if (ownsDatabase) await db.close();
     },
   };

@@ -1,11 +1,13 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { asHostError } from '../api/host-error.ts';
 import { errorBody, HostError } from '../errors.ts';
 
 /** Every REST error is `{error:{code,message,issues?}}` with the right status (SPEC "Interfaces"). */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HostError | Error, request, reply) => {
-    if (error instanceof HostError) {
-      return reply.code(error.status).send(errorBody(error));
+    const known = asHostError(error);
+    if (known) {
+      return reply.code(known.status).send(errorBody(known));
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {

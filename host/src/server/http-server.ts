@@ -13,6 +13,18 @@ import { registerHealthRoutes } from './health.routes.ts';
 
 export type ResolvePrincipal = (request: FastifyRequest) => Promise<Principal | null>;
 
+/** A route as registered, for tests that must cover every route (the cross-tenant walk). */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    registeredRoutes: RegisteredRoute[];
+  }
+}
+
 export interface BuildServerOptions {
   services: HostServices;
   resolvePrincipal: ResolvePrincipal;
@@ -27,7 +39,11 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function buildHttpServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const { services } = options;
   // Typed as the default instance: pino's Logger is a FastifyBaseLogger, the generic just differs.
+  // The casts are needed by tsc (Logger vs FastifyBaseLogger generics) though the linter's type
+  // view disagrees.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   const app: FastifyInstance = Fastify({
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: services.logger as FastifyInstance['log'],
     // Honour a caller's request id when it is sane, so logs correlate across services.
     genReqId: (req) => {
@@ -37,6 +53,11 @@ export async function buildHttpServer(options: BuildServerOptions): Promise<Fast
     bodyLimit: 5 * 1024 * 1024,
     trustProxy: true,
   }) as unknown as FastifyInstance;
+  const registered: RegisteredRoute[] = [];
+  app.decorate('registeredRoutes', registered);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) registered.push({ method, url: route.url });
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

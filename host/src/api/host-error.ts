@@ -1,0 +1,28 @@
+import { AccessError, AuthError } from '../auth/errors.ts';
+import { HostError, type ErrorCode } from '../errors.ts';
+
+const AUTH_CODES: Record<AuthError['code'], ErrorCode | undefined> = {
+  AUTH_INVALID_CREDENTIALS: 'UNAUTHORIZED',
+  AUTH_ACCOUNT_DISABLED: 'FORBIDDEN',
+  AUTH_WEAK_PASSWORD: 'BAD_REQUEST',
+  // A hash this host cannot read is our fault, not the caller's: a 500 that gets logged.
+  AUTH_BAD_HASH: undefined,
+};
+
+/**
+ * Errors of other host modules that a caller may see, as HostErrors (one code table for tRPC
+ * and REST). Anything else stays an internal error.
+ */
+export function asHostError(error: unknown): HostError | undefined {
+  if (error instanceof HostError) return error;
+  if (error instanceof AccessError) {
+    return new HostError(error.code === 'ACCESS_NOT_FOUND' ? 'NOT_FOUND' : 'FORBIDDEN', error.message, {
+      cause: error,
+    });
+  }
+  if (error instanceof AuthError) {
+    const code = AUTH_CODES[error.code];
+    return code ? new HostError(code, error.message, { cause: error }) : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,193 @@
+import type { Principal } from '../api/context.ts';
+import { Integration, type IntegrationStatus } from '../db/entities/integration.entity.ts';
+import { HostError } from '../errors.ts';
+import { loadCredential, saveCredential } from '../vault/index.ts';
+import { actingTenantId, findAccessibleIntegration, tenantFilter } from './access.ts';
+import { audit } from './audit.ts';
+import {
+  availablePlugin,
+  pluginOf,
+  SETTINGS_CREDENTIAL,
+  syncSchedule,
+  type IntegrationDeps,
+} from './deps.ts';
+import { isPluginEnabled } from './enablement.ts';
+import { intervalsChanged } from './job-specs.ts';
+import { createLifecycle, type IntegrationLifecycle } from './lifecycle.ts';
+import { prepareNewSettings, prepareUpdatedSettings, secretNames } from './settings.ts';
+import { createSyncActions, type SyncActions } from './sync-actions.ts';
+import { toIntegrationView, type IntegrationView } from './integration.view.ts';
+
+type Settings = Record<string, unknown>;
+
+export interface SettingsView {
+  settings: Settings;
+  /** The plugin's settings JSON Schema; secret fields stay in it, marked writeOnly. */
+  schema: object;
+  /** Secret fields that have a stored value (their values are never returned). */
+  secretsSet: string[];
+}
+
+export interface IntegrationService extends IntegrationLifecycle, SyncActions {
+  list(input: { principal: Principal; pluginId?: string; tenantId?: string }): Promise<IntegrationView[]>;
+  get(input: { principal: Principal; id: string }): Promise<IntegrationView>;
+  create(input: {
+    principal: Principal;
+    pluginId: string;
+    label?: string;
+    settings: Settings;
+    tenantId?: string;
+  }): Promise<IntegrationView>;
+  getSettings(input: { principal: Principal; id: string }): Promise<SettingsView>;
+  updateSettings(input: {
+    principal: Principal;
+    id: string;
+    settings: Settings;
+  }): Promise<{ success: true; settings: Settings }>;
+}
+
+/** Integrations: create, settings, status transitions and removal, scoped to the caller's tenant. */
+export function createIntegrationService(deps: IntegrationDeps): IntegrationService {
+  const fork = () => deps.db.orm.em.fork();
+
+  async function storedSecrets(input: { tenantId: string; integrationId: string }): Promise<Settings> {
+    const stored = await loadCredential<Settings>({
+      em: fork(),
+      vault: deps.vault,
+      kind: SETTINGS_CREDENTIAL,
+      ...input,
+    });
+    return stored?.secret ?? {};
+  }
+
+  return {
+    ...createLifecycle(deps),
+    ...createSyncActions(deps),
+
+    async list({ principal, pluginId, tenantId }) {
+      const tenant = tenantFilter(principal, tenantId);
+      const rows = await fork().find(
+        Integration,
+        { ...(tenant ? { tenantId: tenant } : {}), ...(pluginId ? { pluginId } : {}) },
+        { orderBy: { createdAt: 'asc' } },
+      );
+      return rows.map(toIntegrationView);
+    },
+
+    async get({ principal, id }) {
+      return toIntegrationView(await findAccessibleIntegration(fork(), principal, id));
+    },
+
+    async create({ principal, pluginId, label, settings, tenantId: requested }) {
+      const tenantId = actingTenantId(principal, requested);
+      const em = fork();
+      const plugin = await availablePlugin(deps.plugins, { em, tenantId, pluginId });
+      if (plugin.manifest.auth.type === 'oauth2') {
+        throw new HostError(
+          'BAD_REQUEST',
+          `${plugin.manifest.name} connects through OAuth: ask for its authorization URL (auth/url) instead.`,
+        );
+      }
+      const prepared = prepareNewSettings(plugin, settings);
+      const status: IntegrationStatus = 'active';
+      const row = await em.transactional(async (tx) => {
+        const created = tx.create(Integration, {
+          tenantId,
+          pluginId,
+          label: label?.trim() || plugin.manifest.name,
+          status,
+          settings: prepared.public,
+          settingsVersion: plugin.manifest.settingsVersion,
+        });
+        await tx.flush();
+        if (Object.keys(prepared.secret).length > 0) {
+          await saveCredential({
+            em: tx,
+            vault: deps.vault,
+            tenantId,
+            integrationId: created.id,
+            kind: SETTINGS_CREDENTIAL,
+            secret: prepared.secret,
+          });
+        }
+        audit(tx, {
+          tenantId,
+          actorUserId: principal.userId,
+          action: 'integration.created',
+          targetType: 'integration',
+          targetId: created.id,
+          details: {
+            pluginId,
+            settings: Object.keys(prepared.public),
+            secrets: Object.keys(prepared.secret),
+          },
+        });
+        return created;
+      });
+      await syncSchedule(deps, { row, plugin, enabled: true });
+      return toIntegrationView(row);
+    },
+
+    async getSettings({ principal, id }) {
+      const row = await findAccessibleIntegration(fork(), principal, id);
+      const plugin = pluginOf(deps, row);
+      const secrets = await storedSecrets({ tenantId: row.tenantId, integrationId: row.id });
+      return {
+        settings: row.settings,
+        schema: plugin.manifest.settings,
+        secretsSet: secretNames(plugin).filter((name) => secrets[name] !== undefined && secrets[name] !== ''),
+      };
+    },
+
+    async updateSettings({ principal, id, settings }) {
+      const em = fork();
+      const current = await findAccessibleIntegration(em, principal, id);
+      const plugin = pluginOf(deps, current);
+      const storedSecret = await storedSecrets({ tenantId: current.tenantId, integrationId: current.id });
+      const prepared = prepareUpdatedSettings({
+        plugin,
+        storedPublic: current.settings,
+        storedSecret,
+        submitted: settings,
+      });
+      const before = current.settings;
+      const changedSecrets = Object.keys(prepared.secret).filter(
+        (k) => prepared.secret[k] !== storedSecret[k],
+      );
+      const row = await em.transactional(async (tx) => {
+        const locked = await tx.findOneOrFail(Integration, { id: current.id });
+        locked.settings = prepared.public;
+        locked.settingsVersion = plugin.manifest.settingsVersion;
+        if (changedSecrets.length > 0) {
+          await saveCredential({
+            em: tx,
+            vault: deps.vault,
+            tenantId: locked.tenantId,
+            integrationId: locked.id,
+            kind: SETTINGS_CREDENTIAL,
+            secret: prepared.secret,
+          });
+        }
+        audit(tx, {
+          tenantId: locked.tenantId,
+          actorUserId: principal.userId,
+          action: 'integration.settings_updated',
+          targetType: 'integration',
+          targetId: locked.id,
+          details: {
+            changed: Object.keys(prepared.public).filter(
+              (k) => JSON.stringify(before[k]) !== JSON.stringify(prepared.public[k]),
+            ),
+            secretsChanged: changedSecrets,
+          },
+        });
+        return locked;
+      });
+      if (intervalsChanged(plugin, before, prepared.public)) {
+        const enabled = await isPluginEnabled(fork(), row.tenantId, row.pluginId);
+        await syncSchedule(deps, { row, plugin, enabled });
+      }
+      return { success: true, settings: prepared.public };
+    },
+  };
+}

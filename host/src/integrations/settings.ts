@@ -1,0 +1,65 @@
+import { secretSettingNames, splitSettings } from '@mch/schemas';
+import { invalidInput, type FieldIssue } from '../errors.ts';
+import type { LoadedPlugin } from '../plugins/types.ts';
+
+type Settings = Record<string, unknown>;
+
+export interface PreparedSettings {
+  /** Non-secret settings, defaults filled: stored in `integrations.settings` and returned. */
+  public: Settings;
+  /** writeOnly settings: stored only in the vault (credential kind `settings`). */
+  secret: Settings;
+}
+
+/** Issues point into the request body (`{settings: …}`), like every other input issue. */
+const BODY_PREFIX = '/settings';
+
+function validateWhole(plugin: LoadedPlugin, candidate: Settings): PreparedSettings {
+  const result = plugin.validateSettings(candidate);
+  if (!result.ok) {
+    const issues: FieldIssue[] = result.issues.map((issue) => ({
+      path: `${BODY_PREFIX}${issue.path}`,
+      code: issue.code,
+      message: issue.message,
+    }));
+    throw invalidInput(
+      `The settings do not match ${plugin.manifest.name}'s settings schema; nothing was saved.`,
+      issues,
+    );
+  }
+  const split = splitSettings(plugin.manifest.settings, result.value);
+  return { public: split.public, secret: split.secret };
+}
+
+const isBlank = (value: unknown) => value === undefined || value === null || value === '';
+
+/** A new integration: the submitted settings alone, defaults filled; blank secrets count as absent. */
+export function prepareNewSettings(plugin: LoadedPlugin, input: Settings): PreparedSettings {
+  const secrets = new Set(secretSettingNames(plugin.manifest.settings));
+  const candidate = Object.fromEntries(
+    Object.entries(input).filter(([name, value]) => !(secrets.has(name) && isBlank(value))),
+  );
+  return validateWhole(plugin, candidate);
+}
+
+/**
+ * An update merges into what is stored (the seed's PUT sends only the changed keys). A secret
+ * left out or sent empty keeps its stored value: the console never receives secrets, so it
+ * cannot send them back. The merged whole is validated, so nothing invalid is ever stored.
+ */
+export function prepareUpdatedSettings(input: {
+  plugin: LoadedPlugin;
+  storedPublic: Settings;
+  storedSecret: Settings;
+  submitted: Settings;
+}): PreparedSettings {
+  const secrets = new Set(secretSettingNames(input.plugin.manifest.settings));
+  const changes = Object.fromEntries(
+    Object.entries(input.submitted).filter(([name, value]) => !(secrets.has(name) && isBlank(value))),
+  );
+  return validateWhole(input.plugin, { ...input.storedPublic, ...input.storedSecret, ...changes });
+}
+
+export function secretNames(plugin: LoadedPlugin): string[] {
+  return secretSettingNames(plugin.manifest.settings);
+}

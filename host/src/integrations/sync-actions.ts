@@ -1,0 +1,137 @@
+import type { TestConnectionOutput } from '@mch/plugin-sdk';
+import type { Principal } from '../api/context.ts';
+import { SyncRun, type ISyncRun } from '../db/entities/sync-run.entity.ts';
+import { HostError, notFound } from '../errors.ts';
+import { findAccessibleIntegration, isPlatformAdmin, UUID } from './access.ts';
+import { audit } from './audit.ts';
+import { pluginOf, type IntegrationDeps } from './deps.ts';
+import { isPluginEnabled } from './enablement.ts';
+
+export interface SyncRunView {
+  id: string;
+  integrationId: string;
+  jobId: string;
+  trigger: string;
+  status: string;
+  attempt: number;
+  counts: Record<string, number>;
+  progress: { done: number; total: number | null };
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export function toSyncRunView(run: ISyncRun): SyncRunView {
+  return {
+    id: run.id,
+    integrationId: run.integrationId,
+    jobId: run.jobId,
+    trigger: run.trigger,
+    status: run.status,
+    attempt: run.attempt,
+    counts: { ...run.counts },
+    progress: { done: run.progressDone, total: run.progressTotal ?? null },
+    error: run.error ?? null,
+    startedAt: new Date(run.startedAt).toISOString(),
+    finishedAt: run.finishedAt ? new Date(run.finishedAt).toISOString() : null,
+  };
+}
+
+export interface SyncActions {
+  syncNow(input: { principal: Principal; id: string; jobId?: string }): Promise<{ runId: string }>;
+  runs(input: { principal: Principal; id: string; limit?: number }): Promise<SyncRunView[]>;
+  run(input: { principal: Principal; runId: string }): Promise<SyncRunView>;
+  testConnection(input: { principal: Principal; id: string }): Promise<TestConnectionOutput>;
+}
+
+export function createSyncActions(deps: IntegrationDeps): SyncActions {
+  const fork = () => deps.db.orm.em.fork();
+
+  return {
+    async syncNow({ principal, id, jobId }) {
+      const em = fork();
+      const row = await findAccessibleIntegration(em, principal, id);
+      const plugin = pluginOf(deps, row);
+      if (!(await isPluginEnabled(em, row.tenantId, row.pluginId))) {
+        throw new HostError(
+          'PRECONDITION_FAILED',
+          `The ${plugin.manifest.name} connector is switched off for this tenant.`,
+        );
+      }
+      if (row.status === 'disabled') {
+        throw new HostError('PRECONDITION_FAILED', 'The integration is disabled; enable it before syncing.');
+      }
+      if (row.status === 'pending_auth' || row.status === 'needs_reauth') {
+        throw new HostError(
+          'PRECONDITION_FAILED',
+          'The integration is not authorized; connect the account again first.',
+        );
+      }
+      const job = jobId ? plugin.manifest.jobs.find((j) => j.id === jobId) : plugin.manifest.jobs[0];
+      if (!job) {
+        if (!jobId)
+          throw new HostError('PRECONDITION_FAILED', `${plugin.manifest.name} declares no sync job.`);
+        throw new HostError('BAD_REQUEST', `'${jobId}' is not a job of ${plugin.manifest.name}.`, {
+          issues: [
+            {
+              path: '/jobId',
+              code: 'UNKNOWN_JOB',
+              message: `must be one of ${plugin.manifest.jobs.map((j) => j.id).join(', ')}`,
+            },
+          ],
+        });
+      }
+      audit(em, {
+        tenantId: row.tenantId,
+        actorUserId: principal.userId,
+        action: 'integration.sync_requested',
+        targetType: 'integration',
+        targetId: row.id,
+        details: { jobId: job.id },
+      });
+      await em.flush();
+      return deps.sync().trigger({
+        integrationId: row.id,
+        tenantId: row.tenantId,
+        jobId: job.id,
+        trigger: 'manual',
+        actorUserId: principal.userId,
+      });
+    },
+
+    async runs({ principal, id, limit }) {
+      const em = fork();
+      const row = await findAccessibleIntegration(em, principal, id);
+      const runs = await em.find(
+        SyncRun,
+        { integrationId: row.id, tenantId: row.tenantId },
+        { orderBy: { startedAt: 'desc' }, limit: limit ?? 20 },
+      );
+      return runs.map(toSyncRunView);
+    },
+
+    async run({ principal, runId }) {
+      if (!UUID.test(runId)) throw notFound('The sync run');
+      const run = await fork().findOne(SyncRun, { id: runId });
+      if (!run || (!isPlatformAdmin(principal) && run.tenantId !== principal.tenantId))
+        throw notFound('The sync run');
+      return toSyncRunView(run);
+    },
+
+    async testConnection({ principal, id }) {
+      const row = await findAccessibleIntegration(fork(), principal, id);
+      const plugin = pluginOf(deps, row);
+      const hooks = deps.sync();
+      if (!plugin.manifest.auth.testHook) {
+        throw new HostError('PRECONDITION_FAILED', `${plugin.manifest.name} offers no connection test.`);
+      }
+      if (!hooks.testConnection) {
+        throw new HostError(
+          'SERVICE_UNAVAILABLE',
+          'Connection tests need the sync engine, which this host does not run yet.',
+        );
+      }
+      return hooks.testConnection({ integrationId: row.id, tenantId: row.tenantId });
+    },
+  };
+}
