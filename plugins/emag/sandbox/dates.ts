@@ -36,9 +36,22 @@ function offsetAt(ms: number): number {
   return asUtc - Math.floor(ms / 1000) * 1000;
 }
 
+// Intl is slow (~10 µs a call) and every order prints several dates, while the offset only
+// changes twice a year: cache it per UTC hour (DST switches happen on the hour).
+const offsets = new Map<number, number>();
+function cachedOffset(ms: number): number {
+  const hour = Math.floor(ms / 3_600_000);
+  let offset = offsets.get(hour);
+  if (offset === undefined) {
+    if (offsets.size > 50_000) offsets.clear();
+    offset = offsetAt(hour * 3_600_000);
+    offsets.set(hour, offset);
+  }
+  return offset;
+}
+
 export function formatDate(ms: number): string {
-  const f = fields(ms);
-  return `${f.year}-${f.month}-${f.day} ${f.hour}:${f.minute}:${f.second}`;
+  return new Date(ms + cachedOffset(ms)).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;

@@ -11,7 +11,11 @@ export function selectOrders(
   store: OrderStore,
   acc: AccountOrders,
   filter: OrderFilter,
-  window: { offset: number; limit: number },
+  window: {
+    offset: number;
+    limit: number;
+    /** Keep counting past the page (order/count). */ countAll?: boolean;
+  },
 ): { indexes: number[]; total: number } {
   let lo = 0;
   let hi = acc.count;
@@ -40,6 +44,7 @@ export function selectOrders(
     }
     if (total >= window.offset && total < end) indexes.push(i);
     total++;
+    if (total >= end && !window.countAll) break;
   }
   return { indexes, total };
 }

@@ -40,6 +40,7 @@ export const orderRoutes: readonly ApiRoute[] = [
       const { total } = selectOrders(ctx.store, ctx.store.of(account), parsed.filter, {
         offset: 0,
         limit: 0,
+        countAll: true,
       });
       // eMAG returns the counts as strings (observed: {"noOfItems":"797","noOfPages":"8","itemsPerPage":"100"}).
       return ok({
