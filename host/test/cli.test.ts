@@ -1,0 +1,155 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { authenticateApiToken } from '../src/auth/api-tokens.ts';
+import { acquireDataDirLock } from '../src/db/data-dir-lock.ts';
+import { Integration, User } from '../src/db/entities/index.ts';
+import { openDatabase, type Database } from '../src/db/orm.ts';
+import { loadCredential, saveCredential } from '../src/vault/credentials.ts';
+import { VaultError } from '../src/vault/errors.ts';
+import { readMasterKeyFile, resolveMasterKey } from '../src/vault/master-key.ts';
+import { createVault } from '../src/vault/vault.ts';
+
+const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The real CLI under this Node (24), on the embedded database in `dataDir`. */
+function cli(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, ...env };
+  delete childEnv.DATABASE_URL;
+  if (!('HOST_MASTER_KEY' in env)) delete childEnv.HOST_MASTER_KEY;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [MAIN, ...args],
+      { env: childEnv, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Opens the CLI's embedded database in this process, holding the DATA_DIR lock like the host. */
+async function withHostDatabase<T>(dataDir: string, fn: (db: Database) => Promise<T>): Promise<T> {
+  const lock = acquireDataDirLock(dataDir, { role: 'host' });
+  try {
+    const db = await openDatabase({ dataDir });
+    try {
+      return await fn(db);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+describe('host CLI on the embedded database', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mch-cli-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('refuses an unknown command with exit code 2', async () => {
+    const run = await cli(dataDir, ['frobnicate']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown command "frobnicate"/);
+    expect(run.stdout).toBe('');
+  });
+
+  it('creates a tenant, a user and a token the API accepts; refuses while the host holds DATA_DIR; keys rotate keeps credentials readable', async () => {
+    const tenant = await cli(dataDir, ['tenant', 'create', '--name', 'Acme Shop']);
+    expect(tenant.stderr).toMatch(/slug acme-shop/);
+    expect(tenant.code).toBe(0);
+    const tenantId = tenant.stdout.trim();
+    expect(tenantId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const user = await cli(dataDir, [
+      'user',
+      'create',
+      '--tenant',
+      'acme-shop',
+      '--email',
+      'Owner@Acme.io',
+      '--role',
+      'tenant_admin',
+    ]);
+    expect(user.code).toBe(0);
+    const password = /Generated password \(shown once, store it now\): (\S+)/.exec(user.stderr)?.[1];
+    expect(password).toMatch(/^[A-Za-z0-9_-]{20}$/);
+    expect(user.stdout).not.toContain(password);
+
+    const token = await cli(dataDir, ['token', 'create', '--email', 'owner@acme.io']);
+    expect(token.code).toBe(0);
+    const apiToken = token.stdout.trim();
+    expect(apiToken).toMatch(/^mch_[A-Za-z0-9_-]{43}$/);
+    expect(token.stderr).not.toContain(apiToken);
+
+    const oldKey = resolveMasterKey({ dataDir });
+    await withHostDatabase(dataDir, async (db) => {
+      const em = db.orm.em.fork();
+      const principal = await authenticateApiToken({ em, token: apiToken });
+      expect(principal).toMatchObject({ tenantId, role: 'tenant_admin', email: 'owner@acme.io' });
+      expect((await em.findOneOrFail(User, { email: 'owner@acme.io' })).passwordHash).toMatch(/^scrypt\$/);
+      const integration = em.create(Integration, { tenantId, pluginId: 'emag', label: 'main', settings: {} });
+      await em.flush();
+      await saveCredential({
+        em,
+        vault: createVault({ db, masterKey: oldKey }),
+        tenantId,
+        integrationId: integration.id,
+        kind: 'basic',
+        secret: { password: 'emag-secret-pw' },
+      });
+
+      // While this process holds DATA_DIR as the host, a CLI command must refuse, not corrupt.
+      const refused = await cli(dataDir, ['tenant', 'create', '--name', 'Second']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`The host is running on DATA_DIR=${dataDir} (pid ${process.pid})`);
+      expect(refused.stderr).toMatch(/DATABASE_URL/);
+    });
+
+    const rotate = await cli(dataDir, ['keys', 'rotate']);
+    expect(rotate.stderr).toMatch(/Re-wrapped 1 tenant key/);
+    expect(rotate.code).toBe(0);
+    const newKey = readMasterKeyFile(join(dataDir, 'master.key'));
+    expect(rotate.stdout.trim()).toBe(newKey.id);
+    expect(newKey.id).not.toBe(oldKey.id);
+    expect(statSync(join(dataDir, 'master.key')).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dataDir).filter((f) => f.startsWith('master.key'))).toEqual(['master.key']);
+    expect(existsSync(join(dataDir, 'host.lock'))).toBe(false);
+
+    await withHostDatabase(dataDir, async (db) => {
+      const em = db.orm.em.fork();
+      const integration = await em.findOneOrFail(Integration, { tenantId });
+      const key = { em, tenantId, integrationId: integration.id, kind: 'basic' };
+      expect(
+        (await loadCredential({ ...key, vault: createVault({ db, masterKey: newKey }) }))?.secret,
+      ).toEqual({ password: 'emag-secret-pw' });
+      const stale = await loadCredential({ ...key, vault: createVault({ db, masterKey: oldKey }) }).catch(
+        (e: unknown) => e,
+      );
+      expect(stale).toBeInstanceOf(VaultError);
+      expect((stale as VaultError).code).toBe('VAULT_WRONG_MASTER_KEY');
+      const { rows } = await db.pool.query('select * from credentials');
+      expect(JSON.stringify(rows)).not.toContain('emag-secret-pw');
+    });
+    expect(readFileSync(join(dataDir, 'master.key'), 'utf8')).not.toContain(oldKey.key.toString('base64'));
+  }, 180_000);
+
+  it('with HOST_MASTER_KEY set, keys rotate requires --new-key', async () => {
+    const run = await cli(dataDir, ['keys', 'rotate'], {
+      HOST_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/HOST_MASTER_KEY is set, so the new key must be given: keys rotate --new-key/);
+  });
+});
