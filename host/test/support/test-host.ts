@@ -1,0 +1,193 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
+import type { AppRouter } from '../../src/api/router.ts';
+import { createHostApp, type HostApp, type HostRole } from '../../src/app/host-app.ts';
+import { readEnv } from '../../src/config/env.ts';
+import type { Role } from '../../src/db/entities/user.entity.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import { createApiToken, createTenant, createUser } from '../../src/tenancy/index.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+export const FIXTURE_REGISTRY = join(
+  import.meta.dirname,
+  '..',
+  'fixtures',
+  'plugins',
+  'plugin.manifest.json',
+);
+
+export interface RestResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON when the response is JSON, else the raw text. */
+  body: T;
+  text: string;
+}
+
+export interface RestCall {
+  method?: string;
+  token?: string;
+  cookie?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A signed-in user of the test host, with both ways in: API token (REST) and session (tRPC). */
+export interface TestActor {
+  id: string;
+  email: string;
+  password: string;
+  role: Role;
+  tenantId: string | null;
+  token: string;
+  cookie: string;
+  trpc: TRPCClient<AppRouter>;
+  rest<T = unknown>(path: string, call?: Omit<RestCall, 'token' | 'cookie'>): Promise<RestResponse<T>>;
+}
+
+export interface TestHost {
+  app: HostApp;
+  url: string;
+  database: TestDatabase;
+  /** Everything the host logged so far, one JSON line per entry. */
+  logs(): string;
+  createTenant(name?: string): Promise<{ id: string; slug: string; companyId: string }>;
+  /** A user with a password, an API token and a logged-in tRPC client. */
+  createActor(input: {
+    role: Role;
+    tenantId?: string | null;
+    email?: string;
+    password?: string;
+  }): Promise<TestActor>;
+  /** A tRPC client sending the given cookie or bearer token (or nothing). */
+  trpc(auth?: { cookie?: string; token?: string }): TRPCClient<AppRouter>;
+  rest<T = unknown>(path: string, call?: RestCall): Promise<RestResponse<T>>;
+  login(email: string, password: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+let counter = 0;
+const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++counter}`;
+
+/**
+ * The real host on `127.0.0.1:0` against an isolated database (fresh PostgreSQL database with
+ * `DATABASE_URL`, in-memory PGlite without), with the fixture plugin registry by default. The
+ * logger writes into a buffer so tests can scan a whole run's logs for planted secrets.
+ */
+export async function startTestHost(
+  options: { registryPath?: string; role?: HostRole } = {},
+): Promise<TestHost> {
+  const database = await createTestDatabase();
+  const dataDir = await mkdtemp(join(tmpdir(), 'mch-test-host-'));
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const env = readEnv({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    HOST_MASTER_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'debug',
+  });
+  const logger = createLogger({ level: 'debug', destination });
+  const app = await createHostApp({
+    env,
+    role: options.role ?? 'api',
+    logger,
+    database: database.db,
+    registryPath: options.registryPath ?? FIXTURE_REGISTRY,
+    consoleDir: join(dataDir, 'no-console'),
+  });
+  const { url } = await app.start();
+  if (!url) throw new Error('The test host did not listen (role worker has no HTTP server).');
+  const em = () => database.db.orm.em.fork();
+
+  async function rest<T>(path: string, call: RestCall = {}): Promise<RestResponse<T>> {
+    const headers: Record<string, string> = { ...call.headers };
+    if (call.token) headers.authorization = `Bearer ${call.token}`;
+    if (call.cookie) headers.cookie = call.cookie;
+    if (call.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${url}${path}`, {
+      method: call.method ?? 'GET',
+      headers,
+      ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    if ((response.headers.get('content-type') ?? '').includes('json')) body = JSON.parse(text);
+    return { status: response.status, headers: response.headers, body: body as T, text };
+  }
+
+  function trpc(auth: { cookie?: string; token?: string } = {}): TRPCClient<AppRouter> {
+    return createTRPCClient<AppRouter>({
+      links: [
+        httpLink({
+          url: `${url}/trpc`,
+          headers: () => ({
+            ...(auth.cookie ? { cookie: auth.cookie } : {}),
+            ...(auth.token ? { authorization: `Bearer ${auth.token}` } : {}),
+          }),
+        }),
+      ],
+    });
+  }
+
+  async function login(email: string, password: string): Promise<string> {
+    const response = await fetch(`${url}/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    const cookie = response.headers.get('set-cookie');
+    if (response.status !== 200 || !cookie)
+      throw new Error(`login failed: ${response.status} ${await response.text()}`);
+    return cookie.split(';')[0] ?? '';
+  }
+
+  return {
+    app,
+    url,
+    database,
+    logs: () => lines.join(''),
+    createTenant: (name = unique('Tenant')) => createTenant({ em: em(), name }),
+    async createActor({ role, tenantId = null, email = `${unique(role)}@example.test`, password }) {
+      const finalPassword = password ?? `pw-${randomBytes(12).toString('hex')}`;
+      const user = await createUser({
+        em: em(),
+        ...(tenantId ? { tenant: tenantId } : {}),
+        email,
+        role,
+        password: finalPassword,
+      });
+      const { token } = await createApiToken({ em: em(), email: user.email });
+      const cookie = await login(user.email, finalPassword);
+      return {
+        id: user.id,
+        email: user.email,
+        password: finalPassword,
+        role,
+        tenantId: user.tenantId,
+        token,
+        cookie,
+        trpc: trpc({ cookie }),
+        rest: (path, call = {}) => rest(path, { ...call, token }),
+      };
+    },
+    trpc,
+    rest,
+    login,
+    async stop() {
+      await app.stop();
+      await database.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
