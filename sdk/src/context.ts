@@ -134,8 +134,27 @@ export interface PluginOutbound {
   once<T>(operation: OutboundOperation, fn: () => Promise<T>): Promise<OutboundOutcome<T>>;
 }
 
+/** What a plugin may know of an invoice the host issued. */
+export interface InvoiceSummary {
+  id: string;
+  number: string;
+  /** The marketplace order it came from. */
+  externalOrderId: string | null;
+  status: 'issued' | 'paid' | 'cancelled';
+  currency: string;
+  grossTotal: string;
+  issueDate: string;
+}
+
 /** Invoices the host produced, for upload back to the marketplace. */
 export interface PluginInvoices {
+  get(invoiceId: string): Promise<InvoiceSummary | undefined>;
+  /**
+   * This integration's invoices (not cancelled) with no succeeded outbound operation of
+   * `operationKind` keyed by their order id, oldest first: what still has to be sent (after a
+   * crash, say).
+   */
+  without(operationKind: string, limit: number): Promise<InvoiceSummary[]>;
   pdf(invoiceId: string): Promise<Uint8Array>;
   /** A URL the marketplace can fetch the PDF from (signed, time-limited). */
   publicUrl(invoiceId: string): Promise<string>;

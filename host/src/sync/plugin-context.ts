@@ -1,6 +1,8 @@
 import type { LoadedPlugin } from '../plugins/types.ts';
 import { renderTemplate } from '@mch/schemas';
-import type { PluginContext, PluginRecords, PluginInvoices, UpsertOutcome } from '@mch/plugin-sdk';
+import type { PluginContext, PluginRecords, UpsertOutcome } from '@mch/plugin-sdk';
+import type { InvoiceLinkSigner } from '../invoicing/public-url.ts';
+import { createPluginInvoices } from './context/invoices.ts';
 import type { Database } from '../db/orm.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createPluginHttp, type RequestAuthorizer } from '../runtime/plugin-http.ts';
@@ -31,7 +33,9 @@ export interface ContextDeps {
   limiter: RateLimiter;
   logger: Logger;
   records: RecordsPort;
-  invoices(tenantId: string): PluginInvoices;
+  /** Renders an invoice's PDF (the invoicing core). */
+  renderPdf(invoiceId: string): Promise<Uint8Array>;
+  signer: InvoiceLinkSigner;
   outboundStaleAfterMs: number;
   processName: string;
   onRevoked(integrationId: string, reason: string): Promise<void>;
@@ -153,7 +157,12 @@ export function buildPluginContext(options: {
       integrationId: integration.id,
       staleAfterMs: deps.outboundStaleAfterMs,
     }),
-    invoices: deps.invoices(integration.tenantId),
+    invoices: createPluginInvoices({
+      pool: deps.db.pool,
+      integrationId: integration.id,
+      renderPdf: deps.renderPdf,
+      signer: deps.signer,
+    }),
     signal: options.signal,
     progress: (done, total) => options.progress?.(done, total),
   };

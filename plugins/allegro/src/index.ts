@@ -1,4 +1,8 @@
 import { definePlugin } from '@mch/plugin-sdk';
+import { fetchAccount } from './account.hook.ts';
+import { syncOrders } from './orders-sync.hook.ts';
 
-// The plugin's code: hooks are added together with the manifest jobs that name them.
-export default definePlugin({ hooks: {} });
+/** Allegro: the code the manifest's auth and jobs name; everything else is declared there. */
+export default definePlugin({
+  hooks: { fetchAccount, syncOrders },
+});

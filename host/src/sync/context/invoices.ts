@@ -1,0 +1,65 @@
+import type { InvoiceSummary, PluginInvoices } from '@mch/plugin-sdk';
+import type { SqlPool } from '../../db/orm.ts';
+import type { InvoiceLinkSigner } from '../../invoicing/public-url.ts';
+
+interface Row {
+  id: string;
+  number: string;
+  external_order_id: string | null;
+  status: InvoiceSummary['status'];
+  currency: string;
+  gross_total: string;
+  issue_date: string;
+}
+
+const COLUMNS = 'i.id, i.number, i.external_order_id, i.status, i.currency, i.gross_total, i.issue_date';
+const toSummary = (r: Row): InvoiceSummary => ({
+  id: r.id,
+  number: r.number,
+  externalOrderId: r.external_order_id,
+  status: r.status,
+  currency: r.currency,
+  grossTotal: String(r.gross_total),
+  issueDate: r.issue_date,
+});
+
+/** `ctx.invoices`: the integration's own invoices only (every query is scoped by integration). */
+export function createPluginInvoices(options: {
+  pool: SqlPool;
+  integrationId: string;
+  renderPdf(invoiceId: string): Promise<Uint8Array>;
+  signer: InvoiceLinkSigner;
+}): PluginInvoices {
+  const { pool, integrationId } = options;
+  const get = async (invoiceId: string) => {
+    const { rows } = await pool.query<Row>(`select ${COLUMNS} from invoices i where i.id = $1 and i.integration_id = $2`, [
+      invoiceId,
+      integrationId,
+    ]);
+    return rows[0] ? toSummary(rows[0]) : undefined;
+  };
+  return {
+    get,
+    async without(operationKind, limit) {
+      const { rows } = await pool.query<Row>(
+        `select ${COLUMNS} from invoices i
+          where i.integration_id = $1 and i.external_order_id is not null and i.status <> 'cancelled'
+            and not exists (select 1 from outbound_operations o
+                             where o.integration_id = i.integration_id and o.kind = $2
+                               and o.idempotency_key = i.external_order_id and o.status = 'succeeded')
+          order by i.created_at, i.sequence
+          limit $3`,
+        [integrationId, operationKind, limit],
+      );
+      return rows.map(toSummary);
+    },
+    async pdf(invoiceId) {
+      if (!(await get(invoiceId))) throw new Error(`Invoice ${invoiceId} is not one of this integration's invoices.`);
+      return options.renderPdf(invoiceId);
+    },
+    async publicUrl(invoiceId) {
+      if (!(await get(invoiceId))) throw new Error(`Invoice ${invoiceId} is not one of this integration's invoices.`);
+      return options.signer.url(invoiceId);
+    },
+  };
+}
