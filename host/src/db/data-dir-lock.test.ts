@@ -39,7 +39,7 @@ describe('DATA_DIR lock', () => {
 
   it('takes over a stale lock whose process is gone', () => {
     const dataDir = tempDir();
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     writeFileSync(join(dataDir, 'host.lock'), JSON.stringify({ pid: dead, role: 'host' }));
     const lock = acquireDataDirLock(dataDir, { role: 'cli' });
     expect(JSON.parse(readFileSync(lock.path, 'utf8')).pid).toBe(process.pid);
