@@ -13,28 +13,54 @@ import { kebabId, nonEmpty, relativePath, semverRange, semverVersion } from './p
  * on the sections that are valid, and one mistake does not hide the others.
  */
 export const manifestShape = {
-  $schema: z.string().optional(),
-  id: kebabId,
-  name: nonEmpty,
-  version: semverVersion,
-  description: z.string().optional(),
+  $schema: z
+    .string()
+    .optional()
+    .describe('Path or URL of plugin-manifest.schema.json, for editor validation.'),
+  id: kebabId.describe("The plugin's id (kebab-case); also its REST prefix /api/v1/<id>/."),
+  name: nonEmpty.describe('Name shown in the console.'),
+  version: semverVersion.describe("The plugin's semver version."),
+  description: z.string().optional().describe('One sentence shown in the console.'),
   /** Semver range of host versions this plugin supports. */
-  host: semverRange,
+  host: semverRange.describe("Semver range of host versions this plugin supports, e.g. '^0.1.0'."),
   /** The code module that default-exports the plugin's definePlugin value. */
-  entry: relativePath,
-  icon: z.string().optional(),
-  auth: AuthSchema,
+  entry: relativePath.describe(
+    "Code module that default-exports definePlugin({ hooks }), e.g. './src/index.ts'.",
+  ),
+  icon: z.string().optional().describe('Path or URL of an icon for the console.'),
+  auth: AuthSchema.describe('How accounts connect: oauth2, basic (settings hold the credentials) or none.'),
   settings: SettingsSchemaSchema,
   /** Bump when stored settings need migrating to the new schema. */
-  settingsVersion: z.number().int().min(1).default(1),
-  jobs: z.array(JobSchema).default([]),
-  mappings: MappingsSchema.default({}),
-  rateLimits: z.array(RateLimitSchema).default([]),
-  config: z.array(ConfigVarSchema).default([]),
-  flows: z.array(FlowSchema).default([]),
-  api: ApiSchema.optional(),
-  webhooks: z.array(WebhookSchema).default([]),
-  sandbox: SandboxSchema,
+  settingsVersion: z
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .describe('Bump when stored settings need migrating (definePlugin migrateSettings).'),
+  jobs: z.array(JobSchema).default([]).describe('Scheduled work per integration, each bound to a hook.'),
+  mappings: MappingsSchema.default({}).describe(
+    'Named transforms from marketplace records to host records (invoice, invoiceLine, customer, product).',
+  ),
+  rateLimits: z
+    .array(RateLimitSchema)
+    .default([])
+    .describe("The marketplace's published rate limits per route group."),
+  config: z
+    .array(ConfigVarSchema)
+    .default([])
+    .describe('Environment variables the plugin needs; templates may use them as {NAME}.'),
+  flows: z
+    .array(FlowSchema)
+    .default([])
+    .describe('Capabilities the plugin offers, optionally switched by a boolean setting.'),
+  api: ApiSchema.optional().describe('Base URL and headers of the marketplace API used by ctx.http.'),
+  webhooks: z
+    .array(WebhookSchema)
+    .default([])
+    .describe('Inbound callbacks from the marketplace, each handled by a hook.'),
+  sandbox: SandboxSchema.describe(
+    "Where the plugin's local marketplace emulator lives and how demo mode points config at it.",
+  ),
 };
 
 export const ManifestSchema = z.strictObject(manifestShape);

@@ -4,17 +4,19 @@ import { envName, hookName, nonEmpty, template } from '../patterns.ts';
 /** Fields every auth kind may carry. */
 const common = {
   /** Hook that proves the credentials work (eMAG "test connection"; also run after connecting). */
-  testHook: hookName.optional(),
+  testHook: hookName.optional().describe('Hook that proves the credentials work (test connection).'),
   /** Hook that fetches the marketplace account's id and label after connecting (multi-account). */
-  accountHook: hookName.optional(),
+  accountHook: hookName
+    .optional()
+    .describe("Hook that returns the connected account's { id, label } after connecting."),
 };
 
 /** OAuth 2.0 authorization code (+ PKCE) with refresh, as Allegro does it. */
 export const OAuth2AuthSchema = z.strictObject({
   type: z.literal('oauth2'),
   /** Templates over config variables, e.g. '{ALLEGRO_AUTH_URL}/auth/oauth/authorize'. */
-  authorizeUrl: template,
-  tokenUrl: template,
+  authorizeUrl: template.describe("Template, e.g. '{ALLEGRO_AUTH_URL}/auth/oauth/authorize'."),
+  tokenUrl: template.describe("Template, e.g. '{ALLEGRO_AUTH_URL}/auth/oauth/token'."),
   /** Config variables (declared in `config`) holding the client credentials and redirect URI. */
   clientIdConfig: envName,
   clientSecretConfig: envName,
@@ -24,15 +26,20 @@ export const OAuth2AuthSchema = z.strictObject({
   /** How the client authenticates at the token endpoint (RFC 6749 §2.3.1). */
   clientAuth: z.enum(['basic', 'body']).default('basic'),
   /** Refresh this long before the access token expires (Allegro: one hour). */
-  refreshLeadSeconds: z.number().int().min(0).default(3600),
+  refreshLeadSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .default(3600)
+    .describe('Refresh the access token this long before it expires.'),
   ...common,
 });
 
 /** Username/password (or API key) kept in settings marked writeOnly, as eMAG's HTTP Basic. */
 export const BasicAuthSchema = z.strictObject({
   type: z.literal('basic'),
-  usernameSetting: nonEmpty,
-  passwordSetting: nonEmpty,
+  usernameSetting: nonEmpty.describe('Setting (string) holding the username.'),
+  passwordSetting: nonEmpty.describe('Setting (string, writeOnly) holding the password or API key.'),
   ...common,
 });
 

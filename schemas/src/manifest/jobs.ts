@@ -23,20 +23,38 @@ export const JobSchema = z.strictObject({
   title: nonEmpty,
   description: z.string().optional(),
   /** Name of a hook in the plugin module's `hooks`. */
-  hook: hookName,
+  hook: hookName.describe('Name of a hook in the plugin module (definePlugin hooks).'),
   /** The flow (see `flows`) this job implements; switching the flow off skips the job. */
-  flow: localId.optional(),
-  interval: IntervalSchema,
+  flow: localId.optional().describe('Flow this job implements; switching the flow off skips the job.'),
+  interval: IntervalSchema.describe(
+    'Fixed { "every": "15 minutes" } or taken from an integer setting { "setting": "syncFrequencyMinutes", "unit": "minutes" }.',
+  ),
   retry: RetrySchema.default({
     attempts: 6,
     backoff: 'exponential',
     initialDelayMs: 1000,
     maxDelayMs: 300_000,
   }),
-  concurrency: z.number().int().min(1).max(64).default(1),
-  timeoutMs: z.number().int().min(1000).default(300_000),
+  concurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(1)
+    .describe('Runs of this job at once per integration.'),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(1000)
+    .default(300_000)
+    .describe('A run is aborted (ctx.signal) after this long.'),
   /** Consecutive failed runs after which the integration is disabled (seeds: 5). */
-  disableAfterFailures: z.number().int().min(1).default(5),
+  disableAfterFailures: z
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe('Consecutive failed runs after which the integration is disabled.'),
 });
 
 export type Interval = z.infer<typeof IntervalSchema>;
