@@ -56,13 +56,11 @@ export function apiGuard(deps: ApiDeps) {
     }
     const accept = request.headers.accept ?? '';
     if (!accept.split(',').some((part) => part.trim().split(';')[0]?.trim() === ALLEGRO_MEDIA_TYPE)) {
-      return void reply
-        .code(406)
-        .send(
-          errorsBody('NotAcceptableException', `Accept header must be ${ALLEGRO_MEDIA_TYPE}`, {
-            path: 'Accept',
-          }),
-        );
+      return void reply.code(406).send(
+        errorsBody('NotAcceptableException', `Accept header must be ${ALLEGRO_MEDIA_TYPE}`, {
+          path: 'Accept',
+        }),
+      );
     }
     callers.set(request, { clientId: check.clientId, accountIndex: check.accountIndex });
   };

@@ -30,14 +30,12 @@ export function registerFulfillmentRoutes(app: FastifyInstance, deps: ApiDeps): 
     const expected = (request.query as Record<string, string | undefined>)['checkoutForm.revision'];
     const current = store.revision(index);
     if (expected !== undefined && expected !== current) {
-      return reply
-        .code(409)
-        .send(
-          errorsBody('CONFLICT', 'Provided revision is outdated', {
-            path: 'checkoutForm.revision',
-            details: `Current revision: ${current}`,
-          }),
-        );
+      return reply.code(409).send(
+        errorsBody('CONFLICT', 'Provided revision is outdated', {
+          path: 'checkoutForm.revision',
+          details: `Current revision: ${current}`,
+        }),
+      );
     }
     const revision = store.setFulfillment(index, known);
     deps.ledger.record({
