@@ -17,9 +17,25 @@ export interface OrderOverlay {
   attachments?: AttachmentRecord[];
   /** Product line edits by line id (order/save while in progress or prepared). */
   lines?: Record<number, { quantity: number; status: 0 | 1 }>;
+  /** Lines the seller added with order/save ("Adding products to an existing order"). */
+  addedLines?: AddedLine[];
   /** Creation time of orders added while running. */
   createdAt?: number;
 }
+
+export interface AddedLine {
+  id: number;
+  productId: number;
+  name: string;
+  quantity: number;
+  /** Net unit price in ten-thousandths. */
+  netPrice: number;
+  vatRate: number;
+  partNumber: string;
+}
+
+/** Ids of added lines start here, above any seeded line id of the order. */
+export const ADDED_LINE_ID_BASE = 9_900_000;
 
 export interface AttachmentRecord {
   name: string;
@@ -168,6 +184,39 @@ function productLines(ctx: OrderContext, rng: Rng, created: string, modified: st
         sale_price: fmt4(item.netPrice),
         original_price: fmt4(item.netPrice),
         created,
+        modified,
+        details: [],
+        recycle_warranties: [],
+        attachments: [],
+        product_voucher_split: [],
+        serial_numbers: '',
+      },
+    });
+  }
+  for (const added of ctx.overlay?.addedLines ?? []) {
+    const edit = ctx.overlay?.lines?.[added.id];
+    const quantity = edit?.quantity ?? added.quantity;
+    const status = edit?.status ?? 1;
+    lines.push({
+      status,
+      quantity,
+      vatRate: added.vatRate,
+      grossUnit: Math.round((added.netPrice * (10000 + added.vatRate)) / 10000),
+      json: {
+        id: added.id,
+        product_id: added.productId,
+        name: added.name,
+        status,
+        part_number: added.partNumber,
+        ext_part_number: added.partNumber,
+        currency: ctx.account.platform.currency,
+        vat: vatFraction(added.vatRate),
+        quantity,
+        initial_qty: quantity,
+        storno_qty: 0,
+        sale_price: fmt4(added.netPrice),
+        original_price: fmt4(added.netPrice),
+        created: modified,
         modified,
         details: [],
         recycle_warranties: [],

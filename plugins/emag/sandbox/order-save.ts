@@ -1,6 +1,6 @@
 import type { ApiCall } from './api.ts';
 import { asEntityList, fail, isRecord, ok, toBool, toInt, type Envelope } from './envelope.ts';
-import type { OrderOverlay } from './order-generator.ts';
+import { ADDED_LINE_ID_BASE, type AddedLine, type OrderOverlay } from './order-generator.ts';
 import { isCancellationReason, refuseTransition } from './order-status.ts';
 
 /**
@@ -76,7 +76,13 @@ export function saveOrders({ account, data, ctx }: ApiCall): Envelope {
       }
     }
     if (entity.products !== undefined) {
-      const edit = planProducts(ctx.store.order(acc, index), entity, header);
+      const edit = planProducts({
+        order: ctx.store.order(acc, index),
+        entity,
+        header,
+        defaultVat: account.platform.vatRates[0] ?? 0,
+        addedSoFar: acc.overlay.get(index)?.addedLines ?? [],
+      });
       if ('error' in edit) {
         errors.push(`Order ${id}: ${edit.error}`);
         continue;
@@ -84,9 +90,13 @@ export function saveOrders({ account, data, ctx }: ApiCall): Envelope {
       if (edit.changed) {
         plan.patch.lines = edit.lines;
         plan.patch.modified = now;
+        if (edit.added.length > 0) plan.patch.addedLines = [...edit.addedSoFar, ...edit.added];
         plan.effects.push({
           kind: toBool(entity.is_storno) ? 'order.storno' : 'order.products_changed',
-          data: { lines: edit.lines },
+          data: {
+            lines: edit.lines,
+            added: edit.added.map((a) => ({ id: a.id, product_id: a.productId, quantity: a.quantity })),
+          },
         });
       }
     }
@@ -103,17 +113,35 @@ export function saveOrders({ account, data, ctx }: ApiCall): Envelope {
 
 type LineEdits = Record<number, { quantity: number; status: 0 | 1 }>;
 
-function planProducts(
-  order: Record<string, unknown>,
-  entity: Record<string, unknown>,
-  header: { status: number; paymentModeId: number },
-): { changed: boolean; lines: LineEdits } | { error: string } {
+interface ProductPlan {
+  changed: boolean;
+  lines: LineEdits;
+  added: AddedLine[];
+  addedSoFar: AddedLine[];
+}
+
+function planProducts(input: {
+  order: Record<string, unknown>;
+  entity: Record<string, unknown>;
+  header: { status: number; paymentModeId: number };
+  defaultVat: number;
+  addedSoFar: AddedLine[];
+}): ProductPlan | { error: string } {
+  const { order, entity, header, addedSoFar } = input;
   if (!Array.isArray(entity.products)) return { error: 'products must be a list' };
   const sent = new Map<number, Record<string, unknown>>();
+  const added: AddedLine[] = [];
   for (const p of entity.products) {
-    const lineId = isRecord(p) ? toInt(p.id) : undefined;
-    if (lineId === undefined || !isRecord(p)) return { error: 'every product needs its order line id' };
-    sent.set(lineId, p);
+    if (!isRecord(p)) return { error: 'every product must be an object' };
+    const lineId = toInt(p.id);
+    if (lineId !== undefined) {
+      sent.set(lineId, p);
+      continue;
+    }
+    // "To add a new product … send the product id (mandatory), name, status and sale price."
+    const line = newLine(p, ADDED_LINE_ID_BASE + addedSoFar.length + added.length, input.defaultVat);
+    if ('error' in line) return line;
+    added.push(line);
   }
   const lines: LineEdits = {};
   let changed = false;
@@ -139,7 +167,12 @@ function planProducts(
     lines[lineId] = { quantity, status };
   }
   if (sent.size > 0) return { error: `unknown product line id(s) ${[...sent.keys()].join(', ')}` };
-  if (!changed) return { changed, lines };
+  if (added.length > 0) {
+    changed = true;
+    if (header.status !== 2 && header.status !== 3)
+      return { error: 'products can be added only while the order is in progress (2) or prepared (3)' };
+  }
+  if (!changed) return { changed, lines, added, addedSoFar };
   if (header.status === 4 && !toBool(entity.is_storno))
     return { error: 'a finalized order cannot be modified; use is_storno to return products' };
   if (header.status !== 2 && header.status !== 3 && header.status !== 4)
@@ -148,5 +181,30 @@ function planProducts(
     return {
       error: 'Updating product quantities for orders with Online Card payment method is no longer possible',
     };
-  return { changed, lines };
+  return { changed, lines, added, addedSoFar };
+}
+
+function newLine(p: Record<string, unknown>, id: number, defaultVat: number): AddedLine | { error: string } {
+  const productId = toInt(p.product_id);
+  const quantity = toInt(p.quantity ?? 1);
+  const price =
+    typeof p.sale_price === 'number' || typeof p.sale_price === 'string' ? Number(p.sale_price) : NaN;
+  const vat = p.vat === undefined ? defaultVat / 10000 : Number(p.vat);
+  if (productId === undefined) return { error: 'a new product needs its product_id' };
+  if (typeof p.name !== 'string' || p.name === '')
+    return { error: `new product ${productId}: name is required` };
+  if (!Number.isFinite(price)) return { error: `new product ${productId}: sale_price is required` };
+  if (quantity === undefined || quantity < 1)
+    return { error: `new product ${productId}: quantity must be a positive integer` };
+  if (!Number.isFinite(vat) || vat < 0 || vat >= 1)
+    return { error: `new product ${productId}: vat must be a fraction such as 0.1900` };
+  return {
+    id,
+    productId,
+    name: p.name,
+    quantity,
+    netPrice: Math.round(price * 10000),
+    vatRate: Math.round(vat * 10000),
+    partNumber: typeof p.part_number === 'string' ? p.part_number : '',
+  };
 }

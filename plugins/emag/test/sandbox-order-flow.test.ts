@@ -123,6 +123,36 @@ describe('order/save status matrix', () => {
     expect((await state()).effects).toHaveLength(0);
   });
 
+  it('adds a product line to an order in progress, and refuses it on a new order', async () => {
+    const order = await firstWithStatus(2);
+    const extra = {
+      product_id: 777,
+      name: 'Discount intern',
+      quantity: 1,
+      sale_price: '-10.0000',
+      status: 1,
+    };
+    const res = await save({ ...order, products: [...order.products, extra] });
+    expect(res.body.isError).toBe(false);
+    const after = await reread(order.id);
+    expect(after.products).toHaveLength(order.products.length + 1);
+    expect(after.products.at(-1)).toMatchObject({
+      product_id: 777,
+      sale_price: '-10.0000',
+      vat: '0.1900',
+      quantity: 1,
+    });
+    // The added line has an id and is edited like any other.
+    const added = after.products.at(-1);
+    expect(
+      (await save({ ...after, products: [...after.products.slice(0, -1), { ...added, status: 0 }] })).body
+        .isError,
+    ).toBe(false);
+    expect((await reread(order.id)).products.at(-1).status).toBe(0);
+    const fresh = await firstWithStatus(1);
+    expect((await save({ ...fresh, products: [...fresh.products, extra] })).body.isError).toBe(true);
+  });
+
   it('edits product lines while in progress but never prices', async () => {
     const order = (
       (await ro.call('order/read', { status: 2, payment_mode_id: 1, itemsPerPage: 100 })).body
