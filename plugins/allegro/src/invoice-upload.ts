@@ -21,6 +21,8 @@ export async function uploadInvoice(ctx: PluginContext, invoice: InvoiceSummary)
         {
           method: 'POST',
           path: base,
+          // Allegro takes its own media type for request bodies too.
+          headers: { 'content-type': 'application/vnd.allegro.public.v1+json' },
           json: {
             file: { name: `${invoice.number.replaceAll('/', '-')}.pdf` },
             invoiceNumber: invoice.number,
