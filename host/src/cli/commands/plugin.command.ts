@@ -4,6 +4,7 @@ import { HOST_VERSION } from '../../app/version.ts';
 import { loadPlugins } from '../../plugins/loader.ts';
 import { formatIssues, validatePluginFolder } from '../../plugins/report.ts';
 import { scaffoldPlugin } from '../../plugins/scaffold.ts';
+import type { CliCommand } from '../support/command.ts';
 
 const USAGE = `usage:
   plugin validate DIR [--host-version V]   check a plugin folder as the host would; exit 1 when invalid
@@ -85,6 +86,10 @@ export const command = {
   summary: 'validate a plugin folder, scaffold a new plugin, list the registry',
   async run(args: string[]): Promise<number> {
     const [sub, ...rest] = args;
+    if (sub === '--help' || sub === '-h' || sub === 'help' || rest.includes('--help')) {
+      console.log(USAGE);
+      return 0;
+    }
     const subcommand = sub !== undefined && Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
     if (!subcommand) {
       console.error(USAGE);
@@ -99,4 +104,4 @@ export const command = {
       return 2;
     }
   },
-};
+} satisfies CliCommand;

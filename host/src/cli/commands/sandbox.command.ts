@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SandboxOptions } from '@mch/plugin-sdk/sandbox-kit';
 import { locateSandbox, startSandboxAt } from '../../plugins/sandbox-runner.ts';
+import type { CliCommand } from '../support/command.ts';
 
 const USAGE =
   'usage: sandbox <pluginId> [--port N] [--orders N] [--seed S] [--redirect-uri U] [--registry FILE]';
@@ -34,6 +35,10 @@ export const command = {
   name: 'sandbox',
   summary: "run a plugin's marketplace sandbox alone and print its ready line",
   async run(args: string[]): Promise<number> {
+    if (args.includes('--help') || args.includes('-h')) {
+      console.log(USAGE);
+      return 0;
+    }
     let pluginId: string | undefined;
     let registryPath: string | undefined;
     const options: SandboxOptions = {};
@@ -92,4 +97,4 @@ export const command = {
     await sandbox.close();
     return 0;
   },
-};
+} satisfies CliCommand;
