@@ -37,6 +37,15 @@ beforeEach(async () => {
   await fetch(`${sb.controlUrl}/reset`, { method: 'POST' });
 });
 
+/** Polls until `check` holds (timers under a loaded machine are late, never early). */
+async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 const state = async () => (await (await fetch(`${sb.controlUrl}/state`)).json()) as Record<string, any>;
 const addOrders = async (body: Record<string, unknown>) => {
   const res = await fetch(`${sb.controlUrl}/orders`, {
@@ -130,17 +139,16 @@ describe('timers', () => {
         body: '{}',
       });
       const id = ((await res.json()) as { orders: number[] }).orders[0]!;
-      await new Promise((r) => setTimeout(r, 350));
-      expect(calls.length).toBeGreaterThanOrEqual(3);
+      await eventually(() => calls.length >= 3);
       expect(new Set(calls)).toEqual(new Set([String(id)]));
       const c = emagCaller({
         url: retrying.url,
         ...(retrying.credentials as { username: string; password: string }),
       });
       await c.call(`order/acknowledge/${id}`);
-      await new Promise((r) => setTimeout(r, 150));
+      await new Promise((r) => setTimeout(r, 250));
       const settled = calls.length;
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 400));
       expect(calls.length).toBe(settled);
     } finally {
       await retrying.close();
@@ -155,10 +163,10 @@ describe('timers', () => {
       extra: { newOrdersEveryMs: 50, newOrdersAccount: 'hu-main' },
     });
     try {
-      await new Promise((r) => setTimeout(r, 300));
-      const s = (await (await fetch(`${demo.controlUrl}/state`)).json()) as Record<string, any>;
-      expect(s.accounts['hu-main'].added).toBeGreaterThanOrEqual(3);
-      expect(s.accounts['ro-main'].added).toBe(0);
+      const read = async () =>
+        (await (await fetch(`${demo.controlUrl}/state`)).json()) as Record<string, any>;
+      await eventually(async () => (await read()).accounts['hu-main'].added >= 3);
+      expect((await read()).accounts['ro-main'].added).toBe(0);
     } finally {
       await demo.close();
     }
