@@ -42,7 +42,7 @@ describe('Allegro sandbox OAuth', () => {
       redirect_uri: sb.credentials.redirectUri ?? '',
       state: 'xyz',
     });
-    const res = await fetch(`${sb.url}/auth/oauth/authorize?${q}`);
+    const res = await fetch(`${sb.url}/auth/oauth/authorize?${q.toString()}`);
     const html = await res.text();
     expect(res.status).toBe(200);
     expect(html).toMatch(/<button[^>]*id="approve"[^>]*>Approve<\/button>/);
@@ -64,7 +64,7 @@ describe('Allegro sandbox OAuth', () => {
         client_id: clientId ?? '',
         redirect_uri: redirect ?? '',
       });
-      const res = await fetch(`${sb.url}/auth/oauth/authorize?${q}`, { redirect: 'manual' });
+      const res = await fetch(`${sb.url}/auth/oauth/authorize?${q.toString()}`, { redirect: 'manual' });
       expect(res.status).toBe(400);
       expect(res.headers.get('location')).toBeNull();
     }
@@ -167,7 +167,7 @@ describe('Allegro sandbox OAuth', () => {
       code_challenge: 'abc',
       code_challenge_method: 'plain',
     });
-    const res = await fetch(`${sb.url}/auth/oauth/authorize?${q}`, { redirect: 'manual' });
+    const res = await fetch(`${sb.url}/auth/oauth/authorize?${q.toString()}`, { redirect: 'manual' });
     expect(new URL(res.headers.get('location') ?? 'http://x').searchParams.get('error')).toBe(
       'invalid_request',
     );

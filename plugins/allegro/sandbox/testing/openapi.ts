@@ -57,7 +57,7 @@ function convert(node: unknown, strict: boolean, inAllOf: Set<string>, underAllO
   if (node.nullable === true) {
     if (typeof out.type === 'string') {
       out.type = [out.type, 'null'];
-      if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+      if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...(out.enum as unknown[]), null];
       return out;
     }
     return { anyOf: [out, { type: 'null' }] };

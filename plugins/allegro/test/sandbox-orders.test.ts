@@ -1,0 +1,271 @@
+import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isValidNip } from '../sandbox/data/catalog.ts';
+import { startSandbox } from '../sandbox/index.ts';
+import { apiHeaders, obtainTokens } from '../sandbox/testing/consent.ts';
+
+interface Price {
+  amount: string;
+  currency: string;
+}
+interface Form {
+  id: string;
+  revision: string;
+  status: string;
+  updatedAt: string;
+  buyer: { login: string };
+  payment: { type: string; paidAmount?: Price; finishedAt?: string };
+  delivery: { cost: Price };
+  invoice: {
+    required: boolean;
+    address?: { company?: { taxId: string; ids: { type: string; value: string }[] } };
+  };
+  lineItems: { quantity: number; price: Price; tax: { rate: string }; offer: { id: string } }[];
+  summary: { totalToPay: Price };
+}
+interface Event {
+  id: string;
+  type: string;
+  occurredAt: string;
+  order: { checkoutForm: { id: string; revision: string }; seller: { id: string } };
+}
+
+let sb: RunningSandbox;
+let headers: Record<string, string>;
+let otherHeaders: Record<string, string>;
+
+async function get<T>(path: string, h = headers): Promise<{ status: number; body: T }> {
+  const res = await fetch(sb.url + path, { headers: h });
+  return { status: res.status, body: (await res.json()) as T };
+}
+const control = (path: string, body: unknown) =>
+  fetch(`${sb.controlUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+/** A fixed clock start makes whole forms (dates included) comparable across sandboxes. */
+const extra = { anchor: '2026-03-01T12:00:00.000Z' };
+
+beforeAll(async () => {
+  sb = await startSandbox({ orders: 600, seed: 'orders-test', rateLimit: false, extra });
+  headers = apiHeaders((await obtainTokens({ sandbox: sb, account: 0 })).access_token);
+  otherHeaders = apiHeaders((await obtainTokens({ sandbox: sb, account: 1 })).access_token);
+});
+afterAll(async () => {
+  await sb.close();
+});
+
+const units = (amount: string): number => {
+  expect(amount).toMatch(/^\d+\.\d{2}$/);
+  return Math.round(Number(amount) * 100);
+};
+
+describe('Allegro sandbox orders', () => {
+  it('generates realistic, internally consistent checkout forms', async () => {
+    const forms: Form[] = [];
+    for (let offset = 0; offset < 600; offset += 100) {
+      const { body } = await get<{ checkoutForms: Form[] }>(
+        `/order/checkout-forms?offset=${offset}&limit=100`,
+      );
+      forms.push(...body.checkoutForms);
+    }
+    expect(forms).toHaveLength(600);
+    expect(new Set(forms.map((f) => f.id)).size).toBe(600);
+    const seen = {
+      vat: new Set<string>(),
+      payment: new Set<string>(),
+      status: new Set<string>(),
+      lines: new Set<number>(),
+    };
+    let invoices = 0;
+    let companies = 0;
+    for (const f of forms) {
+      const lines = f.lineItems.reduce((sum, l) => sum + units(l.price.amount) * l.quantity, 0);
+      expect(units(f.summary.totalToPay.amount)).toBe(lines + units(f.delivery.cost.amount));
+      if (f.payment.paidAmount) expect(f.payment.paidAmount.amount).toBe(f.summary.totalToPay.amount);
+      f.lineItems.forEach((l) => seen.vat.add(l.tax.rate));
+      seen.payment.add(f.payment.type);
+      seen.status.add(f.status);
+      seen.lines.add(f.lineItems.length);
+      if (f.invoice.required) invoices++;
+      const company = f.invoice.address?.company;
+      if (company) {
+        companies++;
+        expect(isValidNip(company.taxId)).toBe(true);
+        expect(company.ids).toEqual([{ type: 'PL_NIP', value: company.taxId }]);
+      }
+    }
+    expect([...seen.vat].sort()).toEqual(['0.00', '23.00', '5.00', '8.00']);
+    expect([...seen.payment].sort()).toEqual(['CASH_ON_DELIVERY', 'ONLINE', 'WIRE_TRANSFER']);
+    expect([...seen.status].sort()).toEqual(['BOUGHT', 'CANCELLED', 'FILLED_IN', 'READY_FOR_PROCESSING']);
+    expect(seen.lines.size).toBeGreaterThan(2);
+    expect(invoices).toBeGreaterThan(60);
+    expect(invoices).toBeLessThan(540);
+    expect(companies).toBeGreaterThan(20);
+    const paid = forms.filter((f) => f.payment.paidAmount).length;
+    expect(paid).toBeGreaterThan(100);
+    expect(paid).toBeLessThan(600);
+  });
+
+  it('is deterministic for a seed and different for another seed', async () => {
+    const again = await startSandbox({ orders: 600, seed: 'orders-test', rateLimit: false, extra });
+    const other = await startSandbox({ orders: 600, seed: 'another', rateLimit: false, extra });
+    try {
+      const firstOf = async (s: RunningSandbox) => {
+        const h = apiHeaders((await obtainTokens({ sandbox: s, account: 0 })).access_token);
+        const body = (await (
+          await fetch(`${s.url}/order/checkout-forms?limit=5&offset=7`, { headers: h })
+        ).json()) as {
+          checkoutForms: Form[];
+        };
+        return body.checkoutForms;
+      };
+      const mine = await firstOf(sb);
+      expect(await firstOf(again)).toEqual(mine);
+      expect((await firstOf(other)).map((f) => f.id)).not.toEqual(mine.map((f) => f.id));
+    } finally {
+      await Promise.all([again.close(), other.close()]);
+    }
+  });
+
+  it('validates limit and offset bounds with 422', async () => {
+    for (const q of [
+      'limit=101',
+      'limit=0',
+      'offset=-1',
+      'limit=abc',
+      'status=NOPE',
+      'updatedAt.gte=yesterday',
+    ]) {
+      const { status, body } = await get<{ errors: { code: string; path: string | null }[] }>(
+        `/order/checkout-forms?${q}`,
+      );
+      expect(status, q).toBe(422);
+      expect(body.errors[0]?.code).toBe('VALIDATION_ERROR');
+    }
+    for (const q of ['limit=1001', 'limit=0', 'from=abc', 'type=NOPE']) {
+      expect((await get(`/order/events?${q}`)).status, q).toBe(422);
+    }
+  });
+
+  it('filters by status and updatedAt and pages consistently', async () => {
+    const all = await get<{ totalCount: number; count: number }>('/order/checkout-forms?limit=1');
+    expect(all.body).toMatchObject({ totalCount: 600, count: 1 });
+    const cancelled = await get<{ checkoutForms: Form[]; totalCount: number }>(
+      '/order/checkout-forms?status=CANCELLED&limit=100',
+    );
+    expect(cancelled.body.totalCount).toBeGreaterThan(20);
+    expect(cancelled.body.checkoutForms.every((f) => f.status === 'CANCELLED')).toBe(true);
+
+    const newest = await get<{ checkoutForms: Form[] }>('/order/checkout-forms?limit=100&sort=-updatedAt');
+    const pivot = newest.body.checkoutForms[49]?.updatedAt ?? '';
+    const since = await get<{ checkoutForms: Form[]; totalCount: number }>(
+      `/order/checkout-forms?limit=100&updatedAt.gte=${encodeURIComponent(pivot)}`,
+    );
+    expect(since.body.totalCount).toBeGreaterThanOrEqual(50);
+    expect(since.body.totalCount).toBeLessThan(60);
+    expect(since.body.checkoutForms.every((f) => f.updatedAt >= pivot)).toBe(true);
+    const until = await get<{ totalCount: number }>(
+      `/order/checkout-forms?limit=1&updatedAt.lte=${encodeURIComponent(pivot)}`,
+    );
+    // Orders updated exactly at the pivot are in both sets.
+    expect(until.body.totalCount + since.body.totalCount).toBeGreaterThanOrEqual(600);
+  });
+
+  it('serves one form by id, 404 for unknown ids or another seller’s, 422 for malformed', async () => {
+    const { body } = await get<{ checkoutForms: Form[] }>('/order/checkout-forms?limit=1&offset=3');
+    const form = body.checkoutForms[0];
+    if (!form) throw new Error('no form');
+    expect((await get<Form>(`/order/checkout-forms/${form.id}`)).body).toEqual(form);
+    expect((await get(`/order/checkout-forms/${form.id}`, otherHeaders)).status).toBe(404);
+    expect((await get('/order/checkout-forms/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await get('/order/checkout-forms/not-a-uuid')).status).toBe(422);
+  });
+
+  it('reads events from a cursor, by type, and reports the latest', async () => {
+    const first = await get<{ events: Event[] }>('/order/events?limit=50');
+    expect(first.body.events).toHaveLength(50);
+    const ids = first.body.events.map((e) => BigInt(e.id));
+    expect(ids).toEqual([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    const cursor = first.body.events[24]?.id ?? '';
+    const next = await get<{ events: Event[] }>(`/order/events?limit=10&from=${cursor}`);
+    expect(next.body.events.map((e) => e.id)).toEqual(first.body.events.slice(25, 35).map((e) => e.id));
+    const cancelled = await get<{ events: Event[] }>(
+      '/order/events?limit=100&type=BUYER_CANCELLED&type=AUTO_CANCELLED',
+    );
+    expect(cancelled.body.events.length).toBeGreaterThan(20);
+    expect(
+      cancelled.body.events.every((e) => e.type === 'BUYER_CANCELLED' || e.type === 'AUTO_CANCELLED'),
+    ).toBe(true);
+    const seller = await get<{ id: string }>('/me');
+    expect(first.body.events.every((e) => e.order.seller.id === seller.body.id)).toBe(true);
+
+    let last = '';
+    let count = 0;
+    for (let from = ''; ;) {
+      const page = await get<{ events: Event[] }>(`/order/events?limit=1000${from ? `&from=${from}` : ''}`);
+      if (page.body.events.length === 0) break;
+      count += page.body.events.length;
+      from = last = page.body.events.at(-1)?.id ?? '';
+    }
+    expect(count).toBeGreaterThan(1200);
+    const stats = await get<{ latestEvent: { id: string } }>('/order/event-stats');
+    expect(stats.body.latestEvent.id).toBe(last);
+  });
+
+  it('adds live orders with their events and keeps them per seller', async () => {
+    const before = await get<{ latestEvent: { id: string } }>('/order/event-stats');
+    const added = (await (await control('/orders', { count: 2, account: 'sklep-alfa' })).json()) as {
+      orders: { id: string }[];
+    };
+    expect(added.orders).toHaveLength(2);
+    const events = await get<{ events: Event[] }>(`/order/events?from=${before.body.latestEvent.id}`);
+    expect(events.body.events[0]?.type).toBe('BOUGHT');
+    expect(new Set(events.body.events.map((e) => e.order.checkoutForm.id))).toEqual(
+      new Set(added.orders.map((o) => o.id)),
+    );
+    const newest = await get<{ checkoutForms: Form[]; totalCount: number }>('/order/checkout-forms?limit=2');
+    expect(newest.body.totalCount).toBe(602);
+    expect(newest.body.checkoutForms.map((f) => f.id).sort()).toEqual(added.orders.map((o) => o.id).sort());
+    expect(
+      (await get<{ totalCount: number }>('/order/checkout-forms?limit=1', otherHeaders)).body.totalCount,
+    ).toBe(600);
+  });
+
+  it('replaces a merged checkout form: the old id 404s, a new form and its events appear', async () => {
+    const { body } = await get<{ checkoutForms: Form[] }>('/order/checkout-forms?limit=1&offset=10');
+    const old = body.checkoutForms[0];
+    if (!old) throw new Error('no form');
+    const before = await get<{ latestEvent: { id: string } }>('/order/event-stats');
+    const merged = (await (await control('/merge', { checkoutFormId: old.id })).json()) as {
+      oldId: string;
+      newId: string;
+    };
+    expect(merged.oldId).toBe(old.id);
+    expect((await get(`/order/checkout-forms/${old.id}`)).status).toBe(404);
+    expect((await get(`/order/checkout-forms/${merged.newId}`)).status).toBe(200);
+    const events = await get<{ events: Event[] }>(`/order/events?from=${before.body.latestEvent.id}`);
+    expect(events.body.events.map((e) => e.order.checkoutForm.id)).toContain(merged.newId);
+    const list = await get<{ checkoutForms: Form[] }>('/order/checkout-forms?limit=100');
+    expect(list.body.checkoutForms.map((f) => f.id)).not.toContain(old.id);
+  });
+
+  it('serves the seller’s offers and hides other sellers’', async () => {
+    const { body } = await get<{ checkoutForms: Form[] }>('/order/checkout-forms?limit=1');
+    const offerId = body.checkoutForms[0]?.lineItems[0]?.offer.id ?? '';
+    const offer = await get<Record<string, unknown>>(`/sale/product-offers/${offerId}`);
+    expect(offer.status).toBe(200);
+    expect(offer.body).toMatchObject({
+      id: offerId,
+      sellingMode: { price: { amount: expect.stringMatching(/^\d+\.\d{2}$/), currency: 'PLN' } },
+      external: { id: expect.any(String) },
+      taxSettings: { rates: [{ rate: expect.stringMatching(/^(23|8|5|0)\.00$/) }] },
+      stock: { available: expect.any(Number) },
+      publication: { status: expect.any(String) },
+    });
+    expect((await get(`/sale/product-offers/${offerId}`, otherHeaders)).status).toBe(404);
+    expect((await get('/sale/product-offers/123')).status).toBe(404);
+  });
+});
