@@ -164,3 +164,37 @@ export function emagOrder(i: number, options: { status?: number } = {}) {
     ],
   };
 }
+
+/** A tenant with one default company, its series and one integration, for import tests and the benchmark. */
+export async function seedTenant(
+  pool: { query(sql: string, params?: unknown[]): Promise<unknown> },
+  options: { pluginId?: string; pattern?: string; withCompany?: boolean } = {},
+): Promise<{ tenantId: string; companyId: string; seriesId: string; integrationId: string }> {
+  const { randomUUID } = await import('node:crypto');
+  const tenantId = randomUUID();
+  const companyId = randomUUID();
+  const seriesId = randomUUID();
+  const integrationId = randomUUID();
+  await pool.query(`insert into tenants (id, slug, name, created_at) values ($1, $2, 'Test tenant', now())`, [
+    tenantId,
+    `t-${tenantId.slice(0, 8)}`,
+  ]);
+  if (options.withCompany !== false) {
+    await pool.query(
+      `insert into companies (id, tenant_id, name, tax_id, country, default_currency, is_default, created_at, updated_at)
+       values ($1, $2, 'Sklep Testowy sp. z o.o.', 'PL5250001009', 'PL', 'PLN', true, now(), now())`,
+      [companyId, tenantId],
+    );
+    await pool.query(
+      `insert into invoice_series (id, tenant_id, company_id, code, pattern, next_number, is_default, created_at)
+       values ($1, $2, $3, 'FV', $4, 1, true, now())`,
+      [seriesId, tenantId, companyId, options.pattern ?? '{code}/{yyyy}/{n}'],
+    );
+  }
+  await pool.query(
+    `insert into integrations (id, tenant_id, company_id, plugin_id, label, status, settings, created_at, updated_at)
+     values ($1, $2, null, $3, 'Test account', 'active', '{}'::jsonb, now(), now())`,
+    [integrationId, tenantId, options.pluginId ?? 'allegro'],
+  );
+  return { tenantId, companyId, seriesId, integrationId };
+}

@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import type { UpsertOutcome } from '@mch/plugin-sdk';
+import type { InvoiceStatus } from '../db/entities/invoice.entity.ts';
+import type { PgLikeClient } from '../db/pglite-pool.ts';
+import { formatInvoiceNumber, reserveNumbers } from '../invoicing/numbering.ts';
+import { upsertCustomers, upsertProducts } from './host-records-sql.ts';
+import type { ImportSwitches } from './import.ts';
+import {
+  findInvoices,
+  insertInvoices,
+  type NewInvoice,
+  resolveSeries,
+  setInvoiceStatuses,
+} from './invoice-sql.ts';
+import {
+  claimChanged,
+  claimNew,
+  type LedgerClaim,
+  type LedgerRow,
+  type LedgerScope,
+  readLedger,
+  setLedgerStatus,
+} from './ledger-sql.ts';
+import type { PreparedRecord } from './prepare.ts';
+
+export interface BatchContext {
+  ledger: LedgerScope;
+  pluginId: string;
+  companyId: string | undefined;
+  switches: ImportSwitches;
+}
+
+type Outcomes = Map<number, UpsertOutcome>;
+
+function repeatOutcome(row: LedgerRow): UpsertOutcome {
+  if (row.hostId) return { status: 'unchanged', hostId: row.hostId };
+  return {
+    status: 'skipped',
+    reason: `revision ${row.revision ?? '?'} was processed already (${row.status}); no invoice was issued for it`,
+  };
+}
+
+function noInvoiceReason(item: PreparedRecord, switches: ImportSwitches): string {
+  if (item.draft.cancelled)
+    return `order ${item.externalId} is cancelled and was never invoiced; no invoice issued`;
+  if (!switches.autoGenerateInvoices)
+    return 'autoGenerateInvoices is off: no invoice issued (customer and products follow their own settings)';
+  return 'no invoice issued';
+}
+
+/**
+ * One batch in one transaction, in a fixed lock order (ledger rows, customers, products, the
+ * series row, invoices) so concurrent imports queue instead of deadlocking:
+ * 1. the ledger tells new, changed and repeated records apart; repeats write nothing;
+ * 2. new and changed records are claimed on their ledger row (a concurrent import of the same
+ *    order waits there, then finds the revision done: `unchanged`, no error);
+ * 3. customers and products are upserted, invoice numbers reserved in one series lock for
+ *    exactly the invoices about to be inserted (gap-free even when a claim was lost);
+ * 4. invoices and lines inserted; existing invoices of changed orders cancelled or marked paid.
+ */
+export async function importBatch(
+  client: PgLikeClient,
+  ctx: BatchContext,
+  items: readonly PreparedRecord[],
+): Promise<Outcomes> {
+  const { switches } = ctx;
+  const outcomes: Outcomes = new Map();
+  const ledger = await readLedger(
+    client,
+    ctx.ledger,
+    items.map((i) => i.externalId),
+  );
+  const fresh: PreparedRecord[] = [];
+  const changed: PreparedRecord[] = [];
+  for (const item of items) {
+    const row = ledger.get(item.externalId);
+    if (!row) fresh.push(item);
+    else if (row.revision === item.revision && row.contentHash === item.contentHash)
+      outcomes.set(item.index, repeatOutcome(row));
+    else changed.push(item);
+  }
+  if (fresh.length === 0 && changed.length === 0) return outcomes;
+
+  const existing = await findInvoices(
+    client,
+    ctx.ledger.integrationId,
+    changed.map((i) => i.externalId),
+  );
+  const planned = new Map<string, string>();
+  const claim = (item: PreparedRecord): LedgerClaim => {
+    const invoice = !existing.has(item.externalId) && switches.autoGenerateInvoices && !item.draft.cancelled;
+    const plannedHostId = invoice ? randomUUID() : null;
+    if (plannedHostId) planned.set(item.externalId, plannedHostId);
+    const status = invoice ? 'invoiced' : item.draft.cancelled ? 'cancelled' : 'recorded';
+    return {
+      externalId: item.externalId,
+      revision: item.revision,
+      contentHash: item.contentHash,
+      plannedHostId,
+      status,
+    };
+  };
+  const wonNew = await claimNew(client, ctx.ledger, fresh.map(claim));
+  const wonChanged = await claimChanged(client, ctx.ledger, changed.map(claim));
+
+  const winners: PreparedRecord[] = [];
+  const lost: PreparedRecord[] = [];
+  for (const item of fresh) (wonNew.has(item.externalId) ? winners : lost).push(item);
+  for (const item of changed) (wonChanged.has(item.externalId) ? winners : lost).push(item);
+  if (lost.length) {
+    const now = await readLedger(
+      client,
+      ctx.ledger,
+      lost.map((i) => i.externalId),
+    );
+    for (const item of lost) {
+      const row = now.get(item.externalId);
+      outcomes.set(
+        item.index,
+        row ? repeatOutcome(row) : { status: 'skipped', reason: 'processed concurrently by another import' },
+      );
+    }
+  }
+  if (winners.length === 0) return outcomes;
+
+  const scope = { tenantId: ctx.ledger.tenantId, source: ctx.pluginId };
+  const customerIds = switches.autoCreateCustomer
+    ? await upsertCustomers(
+        client,
+        scope,
+        winners.flatMap((i) => (i.draft.customer ? [i.draft.customer] : [])),
+      )
+    : new Map<string, string>();
+  const productIds = switches.autoCreateProduct
+    ? await upsertProducts(
+        client,
+        scope,
+        winners.flatMap((i) => i.draft.lines.flatMap((l) => (l.product ? [l.product] : []))),
+      )
+    : new Map<string, string>();
+
+  // A changed row keeps the invoice it had; the planned one is created only if the row took it.
+  const hostOf = (item: PreparedRecord): string | null =>
+    wonChanged.get(item.externalId)?.hostId ??
+    existing.get(item.externalId)?.id ??
+    planned.get(item.externalId) ??
+    null;
+  const toCreate = winners.filter(
+    (i) => planned.has(i.externalId) && hostOf(i) === planned.get(i.externalId),
+  );
+  if (toCreate.length) {
+    const { companyId, seriesId } = await resolveSeries(client, {
+      tenantId: ctx.ledger.tenantId,
+      integrationId: ctx.ledger.integrationId,
+      companyId: ctx.companyId,
+    });
+    const block = await reserveNumbers(client, { seriesId, count: toCreate.length });
+    const invoices = toCreate.map((item, i): NewInvoice => {
+      const paid = switches.autoMarkAsPaid && item.draft.paid;
+      const sequence = block.first + i;
+      return {
+        id: planned.get(item.externalId)!,
+        draft: item.draft,
+        revision: item.revision,
+        sequence,
+        number: formatInvoiceNumber({
+          pattern: block.series.pattern,
+          code: block.series.code,
+          issueDate: item.draft.issueDate,
+          n: sequence,
+        }),
+        customerId: item.draft.customer ? (customerIds.get(item.draft.customer.externalId) ?? null) : null,
+        status: paid ? 'paid' : 'issued',
+        paidAt: paid ? (item.draft.paidAt ?? new Date().toISOString()) : null,
+        productIds,
+      };
+    });
+    await insertInvoices(
+      client,
+      {
+        tenantId: ctx.ledger.tenantId,
+        integrationId: ctx.ledger.integrationId,
+        pluginId: ctx.pluginId,
+        companyId,
+        seriesId,
+      },
+      invoices,
+    );
+    for (const item of toCreate)
+      outcomes.set(item.index, { status: 'created', hostId: planned.get(item.externalId)! });
+  }
+
+  // Later revisions of invoiced orders: never a second invoice; apply cancellation or payment.
+  const invoiced = winners.filter((i) => !outcomes.has(i.index) && hostOf(i));
+  const missing = invoiced.filter((i) => !existing.has(i.externalId)).map((i) => i.externalId);
+  const current = missing.length
+    ? new Map([...existing, ...(await findInvoices(client, ctx.ledger.integrationId, missing))])
+    : existing;
+  const statusChanges: { id: string; status: InvoiceStatus; paidAt: string | null }[] = [];
+  const cancelled: string[] = [];
+  for (const item of invoiced) {
+    const hostId = hostOf(item)!;
+    const invoice = current.get(item.externalId);
+    if (invoice && item.draft.cancelled && invoice.status !== 'cancelled') {
+      statusChanges.push({ id: invoice.id, status: 'cancelled', paidAt: null });
+      cancelled.push(item.externalId);
+    } else if (
+      invoice &&
+      !item.draft.cancelled &&
+      invoice.status === 'issued' &&
+      switches.autoMarkAsPaid &&
+      item.draft.paid
+    ) {
+      statusChanges.push({
+        id: invoice.id,
+        status: 'paid',
+        paidAt: item.draft.paidAt ?? new Date().toISOString(),
+      });
+    }
+    outcomes.set(item.index, { status: 'updated', hostId });
+  }
+  await setInvoiceStatuses(client, statusChanges);
+  await setLedgerStatus(client, ctx.ledger, cancelled, 'cancelled');
+
+  for (const item of winners) {
+    if (!outcomes.has(item.index))
+      outcomes.set(item.index, { status: 'skipped', reason: noInvoiceReason(item, switches) });
+  }
+  return outcomes;
+}

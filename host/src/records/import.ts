@@ -1,0 +1,106 @@
+import type { RecordInput, UpsertOutcome } from '@mch/plugin-sdk';
+import type { SqlPool } from '../db/orm.ts';
+import { importBatch, type BatchContext } from './import-batch.ts';
+import type { CompiledMappings } from './mapping-engine.ts';
+import { type PreparedRecord, prepareRecord } from './prepare.ts';
+import { inTransaction } from './sql.ts';
+
+/** The integration settings that decide what an import creates (seed 000: the Allegro settings). */
+export interface ImportSwitches {
+  autoGenerateInvoices: boolean;
+  autoMarkAsPaid: boolean;
+  autoCreateCustomer: boolean;
+  autoCreateProduct: boolean;
+}
+
+/** Defaults as the seed's settings response shows them. */
+export function importSwitches(settings: Readonly<Record<string, unknown>>): ImportSwitches {
+  const flag = (key: string, fallback: boolean) =>
+    typeof settings[key] === 'boolean' ? settings[key] : fallback;
+  return {
+    autoGenerateInvoices: flag('autoGenerateInvoices', true),
+    autoMarkAsPaid: flag('autoMarkAsPaid', false),
+    autoCreateCustomer: flag('autoCreateCustomer', true),
+    autoCreateProduct: flag('autoCreateProduct', true),
+  };
+}
+
+export interface ImportRecordsOptions {
+  db: { pool: Pick<SqlPool, 'connect'> };
+  tenantId: string;
+  integrationId: string;
+  pluginId: string;
+  /** Company issuing the invoices; default: the integration's, else the tenant's default company. */
+  companyId?: string | undefined;
+  /** The manifest mapping the records go through (e.g. `invoice`); also the ledger kind. */
+  mappingName: string;
+  mappings: CompiledMappings;
+  /** The integration's settings: `$settings` in expressions and the `auto*` switches. */
+  settings: Readonly<Record<string, unknown>>;
+  /** `$integration` in expressions (e.g. its platform currency). */
+  integration?: Readonly<Record<string, unknown>>;
+  records: readonly RecordInput[];
+  /** Records per transaction (a marketplace page). */
+  batchSize?: number;
+}
+
+/**
+ * Imports marketplace records as host records (customers, products, an invoice with lines),
+ * one transaction per batch, one outcome per record in the caller's order:
+ * - `created`: this call issued the order's invoice (hostId = invoice id);
+ * - `updated`: a new revision of an already invoiced order (cancellation or payment applied);
+ * - `unchanged`: this revision (or content) was processed already, here or by a concurrent import;
+ * - `skipped`: nothing invoiced, with the reason (refused by the mapping or the totals check —
+ *   then nothing is written —, cancelled before invoicing, or invoices switched off).
+ * Throws only for database or setup problems (e.g. the tenant has no company); the batch
+ * in flight is then rolled back and earlier batches stay committed.
+ */
+export async function importRecords(options: ImportRecordsOptions): Promise<UpsertOutcome[]> {
+  const switches = importSwitches(options.settings);
+  const variables = { settings: options.settings, integration: options.integration ?? {} };
+  const batchSize = Math.max(1, options.batchSize ?? 100);
+  const outcomes: UpsertOutcome[] = new Array<UpsertOutcome>(options.records.length);
+  const context: BatchContext = {
+    ledger: {
+      tenantId: options.tenantId,
+      integrationId: options.integrationId,
+      kind: options.mappingName.slice(0, 32),
+    },
+    pluginId: options.pluginId,
+    companyId: options.companyId,
+    switches,
+  };
+
+  for (let start = 0; start < options.records.length; start += batchSize) {
+    const slice = options.records.slice(start, start + batchSize);
+    const latest = new Map<string, PreparedRecord>();
+    for (const [offset, record] of slice.entries()) {
+      const prepared = await prepareRecord({
+        index: start + offset,
+        record,
+        mappingName: options.mappingName,
+        mappings: options.mappings,
+        variables,
+      });
+      if (!prepared.ok) {
+        outcomes[prepared.index] = { status: 'skipped', reason: prepared.reason };
+        continue;
+      }
+      const earlier = latest.get(prepared.record.externalId);
+      if (earlier) {
+        outcomes[earlier.index] = {
+          status: 'skipped',
+          reason: `superseded by a later copy of ${earlier.externalId} in the same import`,
+        };
+      }
+      latest.set(prepared.record.externalId, prepared.record);
+    }
+    if (latest.size === 0) continue;
+    const items = [...latest.values()].sort((a, b) =>
+      a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0,
+    );
+    const results = await inTransaction(options.db.pool, (client) => importBatch(client, context, items));
+    for (const [index, outcome] of results) outcomes[index] = outcome;
+  }
+  return outcomes;
+}

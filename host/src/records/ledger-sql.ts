@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { PgLikeClient } from '../db/pglite-pool.ts';
+import { unnestSelect } from './sql.ts';
+
+/**
+ * The external-records ledger (SPEC "Sync engine": an order never yields two invoices). Its
+ * unique (integration, kind, externalId) row is the claim: whoever inserts or advances it in
+ * its transaction processes that revision; a concurrent process blocks on the row and then
+ * finds nothing to do.
+ */
+
+export interface LedgerScope {
+  tenantId: string;
+  integrationId: string;
+  kind: string;
+}
+
+export interface LedgerRow {
+  externalId: string;
+  revision: string | null;
+  contentHash: string | null;
+  hostId: string | null;
+  status: string;
+}
+
+export interface LedgerClaim {
+  externalId: string;
+  revision: string;
+  contentHash: string;
+  /** The invoice this claim will create, set on the row in the same transaction. */
+  plannedHostId: string | null;
+  status: string;
+}
+
+type Raw = {
+  external_id: string;
+  revision: string | null;
+  content_hash: string | null;
+  host_id: string | null;
+  status: string;
+};
+const toRow = (r: Raw): LedgerRow => ({
+  externalId: r.external_id,
+  revision: r.revision,
+  contentHash: r.content_hash,
+  hostId: r.host_id,
+  status: r.status,
+});
+
+export async function readLedger(
+  client: PgLikeClient,
+  scope: LedgerScope,
+  externalIds: readonly string[],
+): Promise<Map<string, LedgerRow>> {
+  const result = await client.query<Raw>(
+    `select external_id, revision, content_hash, host_id, status from external_records
+      where integration_id = $1 and kind = $2 and external_id = any($3::text[])`,
+    [scope.integrationId, scope.kind, externalIds],
+  );
+  return new Map(result.rows.map((r) => [r.external_id, toRow(r)]));
+}
+
+/** Inserts ledger rows for records never seen; returns the external ids this transaction won. */
+export async function claimNew(
+  client: PgLikeClient,
+  scope: LedgerScope,
+  claims: readonly LedgerClaim[],
+): Promise<Set<string>> {
+  if (claims.length === 0) return new Set();
+  const select = unnestSelect<LedgerClaim>({
+    firstParam: 4,
+    columns: [
+      { name: 'id', type: 'uuid', value: () => randomUUID() },
+      { name: 'external_id', type: 'text', value: (c) => c.externalId },
+      { name: 'revision', type: 'text', value: (c) => c.revision },
+      { name: 'content_hash', type: 'text', value: (c) => c.contentHash },
+      { name: 'host_id', type: 'uuid', value: (c) => c.plannedHostId },
+      { name: 'status', type: 'text', value: (c) => c.status },
+    ],
+    rows: claims,
+    extra: [
+      '$1::uuid',
+      '$2::uuid',
+      '$3::text',
+      `case when u.host_id is null then null else 'invoice' end`,
+      'now()',
+      'now()',
+    ],
+  });
+  const result = await client.query<{ external_id: string }>(
+    `insert into external_records (id, external_id, revision, content_hash, host_id, status, tenant_id, integration_id, kind, host_type, created_at, updated_at)
+     ${select.text}
+     on conflict (integration_id, kind, external_id) do nothing
+     returning external_id`,
+    [scope.tenantId, scope.integrationId, scope.kind, ...select.values],
+  );
+  return new Set(result.rows.map((r) => r.external_id));
+}
+
+/**
+ * Advances ledger rows to a new revision when they still hold another one; a row that already
+ * has an invoice keeps it (`plannedHostId` only fills an empty slot). Returns, per won id, the
+ * host id the row ends with.
+ */
+export async function claimChanged(
+  client: PgLikeClient,
+  scope: LedgerScope,
+  claims: readonly LedgerClaim[],
+): Promise<Map<string, { hostId: string | null }>> {
+  if (claims.length === 0) return new Map();
+  const result = await client.query<{ external_id: string; host_id: string | null }>(
+    `update external_records e
+        set revision = u.revision, content_hash = u.content_hash, updated_at = now(),
+            host_id = coalesce(e.host_id, u.host_id),
+            host_type = case when coalesce(e.host_id, u.host_id) is null then e.host_type else 'invoice' end,
+            status = case when e.host_id is null then u.status else e.status end
+       from unnest($3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[]) as u(external_id, revision, content_hash, host_id, status)
+      where e.integration_id = $1 and e.kind = $2 and e.external_id = u.external_id
+        and (e.revision is distinct from u.revision or e.content_hash is distinct from u.content_hash)
+      returning e.external_id, e.host_id`,
+    [
+      scope.integrationId,
+      scope.kind,
+      claims.map((c) => c.externalId),
+      claims.map((c) => c.revision),
+      claims.map((c) => c.contentHash),
+      claims.map((c) => c.plannedHostId),
+      claims.map((c) => c.status),
+    ],
+  );
+  return new Map(result.rows.map((r) => [r.external_id, { hostId: r.host_id }]));
+}
+
+/** Sets the status of ledger rows (e.g. `cancelled` once their invoice is cancelled). */
+export async function setLedgerStatus(
+  client: PgLikeClient,
+  scope: LedgerScope,
+  externalIds: readonly string[],
+  status: string,
+): Promise<void> {
+  if (externalIds.length === 0) return;
+  await client.query(
+    'update external_records set status = $4 where integration_id = $1 and kind = $2 and external_id = any($3::text[])',
+    [scope.integrationId, scope.kind, externalIds, status],
+  );
+}
