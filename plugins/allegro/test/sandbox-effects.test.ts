@@ -19,7 +19,7 @@ async function call(
   init: { body?: unknown; raw?: Buffer; type?: string } = {},
 ) {
   const headers: Record<string, string> = apiHeaders(token);
-  let body: BodyInit | undefined;
+  let body: Uint8Array | string | undefined;
   if (init.raw) {
     headers['content-type'] = init.type ?? 'application/pdf';
     body = new Uint8Array(init.raw);

@@ -1,0 +1,183 @@
+import type { RunningSandbox, SandboxOptions } from '@mch/plugin-sdk/sandbox-kit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSandbox } from '../sandbox/index.ts';
+import { apiHeaders, obtainTokens } from '../sandbox/testing/consent.ts';
+
+const running: RunningSandbox[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((sb) => sb.close()));
+});
+
+async function open(options: SandboxOptions = {}) {
+  const sb = await startSandbox({ orders: 200, seed: 'faults', ...options });
+  running.push(sb);
+  const headers = apiHeaders((await obtainTokens({ sandbox: sb })).access_token);
+  const get = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(sb.url + path, { headers, ...init });
+    const text = await res.text();
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : null,
+    };
+  };
+  const faults = async (patch: unknown) =>
+    fetch(`${sb.controlUrl}/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(patch),
+    });
+  const state = async () =>
+    (await (await fetch(`${sb.controlUrl}/state`)).json()) as {
+      breaches: number;
+      breachesByKey: Record<string, number>;
+      requests: Record<string, number>;
+    };
+  return { sb, get, faults, state };
+}
+
+type Events = { events: { id: string; order: { checkoutForm: { id: string } } }[] };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Allegro sandbox rate limit', () => {
+  it('allows `limit` requests per window per client id, then 429 and a block; each refused request is a breach', async () => {
+    const { sb, get, state } = await open({
+      extra: { rateLimit: { limit: 5, windowMs: 300, blockMs: 900 } },
+    });
+    for (let i = 0; i < 5; i++) expect((await get('/me')).status).toBe(200);
+    const over = await get('/me');
+    expect(over.status).toBe(429);
+    expect(over.body).toMatchObject({ errors: [{ code: 'TooManyRequestsException' }] });
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    await sleep(400); // a new window has begun, but the client id is still blocked
+    expect((await get('/order/checkout-forms?limit=1')).status).toBe(429);
+    const s = await state();
+    expect(s.breaches).toBe(2);
+    expect(s.breachesByKey[sb.credentials.clientId ?? '']).toBe(2);
+    await sleep(600);
+    expect((await get('/me')).status).toBe(200);
+    expect((await state()).breaches).toBe(2);
+  });
+
+  it('is off when rateLimit is false and adjustable at run time', async () => {
+    const { sb, get, state } = await open({
+      rateLimit: false,
+      extra: { rateLimit: { limit: 1, windowMs: 60_000 } },
+    });
+    for (let i = 0; i < 5; i++) expect((await get('/me')).status).toBe(200);
+    expect((await state()).breaches).toBe(0);
+    const res = await fetch(`${sb.controlUrl}/rate-limit`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"limit":2}',
+    });
+    expect(await res.json()).toMatchObject({ limit: 2 });
+  });
+});
+
+describe('Allegro sandbox fault switches', () => {
+  it('answers 5xx in Allegro’s error shape when set at start, and stops when switched off', async () => {
+    // Limited to the order routes, so the consent flow in open() still gets its token.
+    const { get, faults, state } = await open({
+      faults: { errorRate: 1, errorStatus: 500, routes: ['/order/'] },
+    });
+    const res = await get('/order/checkout-forms');
+    expect(res.status).toBe(500);
+    expect(res.body).toMatchObject({
+      errors: [
+        {
+          code: 'InternalServerErrorException',
+          message: expect.any(String),
+          userMessage: expect.any(String),
+        },
+      ],
+    });
+    expect((await faults({ errorRate: 0 })).status).toBe(200);
+    expect((await get('/order/checkout-forms')).status).toBe(200);
+    expect((await state()).requests['GET /order/checkout-forms']).toBe(2);
+  });
+
+  it('makes a partial 5xx rate deterministic for a seed', async () => {
+    const run = async () => {
+      const { get } = await open({ faults: { errorRate: 0.5, routes: ['/me'] } });
+      const statuses: number[] = [];
+      for (let i = 0; i < 20; i++) statuses.push((await get('/me')).status);
+      return statuses;
+    };
+    const a = await run();
+    expect(new Set(a)).toEqual(new Set([200, 503]));
+    expect(await run()).toEqual(a);
+  });
+
+  it('sends 429 bursts, then recovers', async () => {
+    const { get, faults } = await open();
+    await faults({ burst429: 2 });
+    expect((await get('/me')).status).toBe(429);
+    expect((await get('/me')).status).toBe(429);
+    expect((await get('/me')).status).toBe(200);
+  });
+
+  it('adds latency and hangs chosen routes', async () => {
+    const { get, faults } = await open();
+    await faults({ latencyMs: 250 });
+    const t0 = performance.now();
+    expect((await get('/me')).status).toBe(200);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(240);
+    await faults({ latencyMs: 0, hangRate: 1, routes: ['/order/events'] });
+    await expect(get('/order/events', { signal: AbortSignal.timeout(300) })).rejects.toThrow();
+    expect((await get('/order/checkout-forms?limit=1')).status).toBe(200);
+  });
+
+  it('refuses invalid switches at start and at run time', async () => {
+    await expect(startSandbox({ faults: { errorRate: 2 } })).rejects.toThrow(/Invalid sandbox faults/);
+    await expect(startSandbox({ faults: { nope: true } })).rejects.toThrow(/Invalid sandbox faults/);
+    const { faults } = await open();
+    const res = await faults({ duplicateEvents: -1 });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: { code: 'SANDBOX_INVALID_FAULTS', issues: [{ path: '/duplicateEvents' }] },
+    });
+  });
+});
+
+describe('Allegro sandbox event-log faults', () => {
+  const allEvents = async (get: (p: string) => Promise<{ body: Record<string, unknown> | null }>) => {
+    const out: Events['events'] = [];
+    for (let from = ''; ;) {
+      const page = (await get(`/order/events?limit=1000${from ? `&from=${from}` : ''}`)).body as Events;
+      if (page.events.length === 0) return out;
+      out.push(...page.events);
+      from = page.events.reduce((max, e) => (BigInt(e.id) > BigInt(max) ? e.id : max), '0');
+    }
+  };
+
+  it('repeats events and delivers them out of order, deterministically, without losing any', async () => {
+    const clean = await open();
+    const baseline = (await allEvents(clean.get)).map((e) => e.id);
+    const faulty = await open({ faults: { duplicateEvents: 0.2, outOfOrderEvents: 0.2 } });
+    const seen = (await allEvents(faulty.get)).map((e) => e.id);
+    expect(seen.length).toBeGreaterThan(baseline.length); // duplicates
+    expect(new Set(seen)).toEqual(new Set(baseline));
+    expect(seen.some((id, i) => i > 0 && BigInt(id) < BigInt(seen[i - 1] ?? '0'))).toBe(true); // out of order
+    expect((await allEvents(faulty.get)).map((e) => e.id)).toEqual(seen);
+  });
+
+  it('loses some orders’ events entirely; only the checkout-forms sweep finds them', async () => {
+    const { get, faults } = await open();
+    await faults({ missingEvents: 0.1 });
+    const inEvents = new Set((await allEvents(get)).map((e) => e.order.checkoutForm.id));
+    const swept: string[] = [];
+    for (let offset = 0; offset < 200; offset += 100) {
+      const page = (await get(`/order/checkout-forms?limit=100&offset=${offset}`)).body as {
+        checkoutForms: { id: string }[];
+      };
+      swept.push(...page.checkoutForms.map((f) => f.id));
+    }
+    const missing = swept.filter((id) => !inEvents.has(id));
+    expect(missing.length).toBeGreaterThan(5);
+    expect(missing.length).toBeLessThan(40);
+    expect(inEvents.size + missing.length).toBe(200);
+    await faults({ missingEvents: 0 });
+    expect(new Set((await allEvents(get)).map((e) => e.order.checkoutForm.id)).size).toBe(200);
+  });
+});
