@@ -38,10 +38,10 @@ describe('plugin validate', () => {
     expect(lines[0]).toBe('invalid: fixture-broken (3 problems)');
     expect(lines.slice(1).map((line) => line.split(/\s{2,}/).slice(0, 2))).toEqual([
       ['/version', 'MANIFEST_VERSION_INVALID'],
-      ['/jobs/1/interval/setting', 'MANIFEST_SETTING_REFERENCE'],
       ['/jobs/0/hook', 'MANIFEST_HOOK_MISSING'],
+      ['/jobs/1/interval/setting', 'MANIFEST_SETTING_REFERENCE'],
     ]);
-    expect(lines[2]).toContain(
+    expect(lines[3]).toContain(
       "names 'syncFreq', but settings has no such property; use one of: 'syncFrequencyMinutes'",
     );
   });

@@ -18,8 +18,8 @@ describe('a host with a broken plugin in its registry', () => {
     const broken = catalog.refused.find((r) => r.id === 'fixture-broken');
     expect(broken?.issues.map(({ pointer, code }) => `${pointer} ${code}`)).toEqual([
       '/version MANIFEST_VERSION_INVALID',
-      '/jobs/1/interval/setting MANIFEST_SETTING_REFERENCE',
       '/jobs/0/hook MANIFEST_HOOK_MISSING',
+      '/jobs/1/interval/setting MANIFEST_SETTING_REFERENCE',
     ]);
     expect(catalog.refused.find((r) => r.dir === 'fixture-missing')?.issues[0]?.code).toBe(
       'MANIFEST_NOT_FOUND',

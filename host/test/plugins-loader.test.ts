@@ -25,10 +25,10 @@ describe('loadPlugins with the fixture registry', async () => {
     expect(broken?.dir).toBe(join(FIXTURES, 'fixture-broken'));
     expect(broken?.issues.map(({ pointer, code }) => ({ pointer, code }))).toEqual([
       { pointer: '/version', code: 'MANIFEST_VERSION_INVALID' },
-      { pointer: '/jobs/1/interval/setting', code: 'MANIFEST_SETTING_REFERENCE' },
       { pointer: '/jobs/0/hook', code: 'MANIFEST_HOOK_MISSING' },
+      { pointer: '/jobs/1/interval/setting', code: 'MANIFEST_SETTING_REFERENCE' },
     ]);
-    expect(broken?.issues[2]?.message).toBe(
+    expect(broken?.issues[1]?.message).toBe(
       "names hook 'syncOrdrs', but ./src/index.ts defines no such hook; define it in definePlugin({ hooks }) or use one of: 'syncOrders'",
     );
   });

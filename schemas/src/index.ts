@@ -7,6 +7,7 @@ export * from './settings-secrets.ts';
 export * from './settings-schema-check.ts';
 export * from './templates.ts';
 export * from './host-records.ts';
+export { sortIssuesByDocument } from './issue-order.ts';
 export { toPointer, parsePointer, escapePointerSegment } from './pointer.ts';
 export { durationToMs } from './patterns.ts';
 export type { ManifestSections } from './checks/context.ts';

@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import { compileSettingsValidator, ManifestErrorCode, validateManifest } from '@mch/schemas';
+import {
+  compileSettingsValidator,
+  ManifestErrorCode,
+  sortIssuesByDocument,
+  validateManifest,
+} from '@mch/schemas';
 import { checkHostRange } from './host-range.ts';
 import { readJsonFile } from './json-file.ts';
 import { checkEntryModule, checkSandboxEntry } from './module-checks.ts';
@@ -28,12 +33,16 @@ export async function loadPluginDir(options: { dir: string; hostVersion: string 
   const validation = validateManifest(file.value);
   const { sections } = validation;
   const entry = await checkEntryModule({ dir, sections });
-  const issues = [
-    ...validation.issues,
-    ...checkHostRange({ sections, hostVersion }),
-    ...entry.issues,
-    ...(await checkSandboxEntry({ dir, sections })),
-  ];
+  // Reported in file order, so the list reads top to bottom like the manifest.
+  const issues = sortIssuesByDocument(
+    [
+      ...validation.issues,
+      ...checkHostRange({ sections, hostVersion }),
+      ...entry.issues,
+      ...(await checkSandboxEntry({ dir, sections })),
+    ],
+    file.value,
+  );
   const id = sections.id;
   if (!validation.ok || issues.length > 0 || !entry.definition) {
     return { ok: false, refused: { dir, ...(id === undefined ? {} : { id }), issues } };
