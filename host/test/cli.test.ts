@@ -10,7 +10,7 @@ import { Integration, User } from '../src/db/entities/index.ts';
 import { openDatabase, type Database } from '../src/db/orm.ts';
 import { loadCredential, saveCredential } from '../src/vault/credentials.ts';
 import { VaultError } from '../src/vault/errors.ts';
-import { readMasterKeyFile, resolveMasterKey } from '../src/vault/master-key.ts';
+import { masterKeyId, readMasterKeyFile, resolveMasterKey } from '../src/vault/master-key.ts';
 import { createVault } from '../src/vault/vault.ts';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
@@ -145,11 +145,41 @@ describe('host CLI on the embedded database', () => {
     expect(readFileSync(join(dataDir, 'master.key'), 'utf8')).not.toContain(oldKey.key.toString('base64'));
   }, 180_000);
 
-  it('with HOST_MASTER_KEY set, keys rotate requires --new-key', async () => {
-    const run = await cli(dataDir, ['keys', 'rotate'], {
-      HOST_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+  it('with HOST_MASTER_KEY set, keys rotate requires --new-key, re-wraps and leaves the key file alone', async () => {
+    const current = readMasterKeyFile(join(dataDir, 'master.key'));
+    const env = { HOST_MASTER_KEY: current.key.toString('hex') };
+    const missing = await cli(dataDir, ['keys', 'rotate'], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(
+      /HOST_MASTER_KEY is set, so the new key must be given: keys rotate --new-key/,
+    );
+
+    const next = Buffer.alloc(32, 7);
+    const run = await cli(dataDir, ['keys', 'rotate', '--new-key', next.toString('base64')], env);
+    expect(run.stderr).toMatch(/set HOST_MASTER_KEY to the new key/);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe(masterKeyId(next));
+    expect(run.stderr + run.stdout).not.toContain(next.toString('base64'));
+    expect(readMasterKeyFile(join(dataDir, 'master.key')).id).toBe(current.id);
+
+    // A data-key rotation re-encrypts the tenant's credentials; they stay readable.
+    const dataKey = await cli(dataDir, ['keys', 'rotate-data-key', '--tenant', 'acme-shop'], {
+      HOST_MASTER_KEY: next.toString('base64'),
     });
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/HOST_MASTER_KEY is set, so the new key must be given: keys rotate --new-key/);
-  });
+    expect(dataKey.stderr).toMatch(/re-encrypted 1 credential/);
+    expect(dataKey.code).toBe(0);
+    await withHostDatabase(dataDir, async (db) => {
+      const em = db.orm.em.fork();
+      const integration = await em.findOneOrFail(Integration, { pluginId: 'emag' });
+      const stored = await loadCredential({
+        em,
+        vault: createVault({ db, masterKey: next }),
+        tenantId: integration.tenantId,
+        integrationId: integration.id,
+        kind: 'basic',
+      });
+      expect(stored?.secret).toEqual({ password: 'emag-secret-pw' });
+      expect(stored?.version).toBe(2);
+    });
+  }, 120_000);
 });

@@ -14,6 +14,7 @@ import {
 } from './tenant-keys.ts';
 import { sqlRows } from './sql.ts';
 import { vaultAad, type Vault } from './vault.ts';
+import { recordAudit } from '../tenancy/audit.ts';
 
 export interface RotateMasterKeyResult {
   /** Tenant keys re-wrapped by this call. */
@@ -64,6 +65,14 @@ export async function rotateMasterKey({
       });
     }
     for (const row of pending) await updateTenantKeyRow(em, row);
+    recordAudit(em, {
+      tenantId: null,
+      action: 'vault.master_key_rotate',
+      targetType: 'master_key',
+      targetId: newId,
+      details: { from: oldId, to: newId, rotated: pending.length, alreadyCurrent },
+    });
+    await em.flush();
     return { rotated: pending.length, alreadyCurrent, newMasterKeyId: newId };
   });
 }
@@ -121,6 +130,14 @@ export async function rotateTenantDataKey({
       wrappedKey: wrapDataKey({ masterKey, tenantId, dataKey: fresh }),
       masterKeyId: masterKeyId(masterKey),
     });
+    recordAudit(em, {
+      tenantId,
+      action: 'vault.data_key_rotate',
+      targetType: 'tenant',
+      targetId: tenantId,
+      details: { reencrypted: credentials.length },
+    });
+    await em.flush();
     return { reencrypted: credentials.length };
   });
   vault.forget(tenantId);

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Integration, Tenant } from '../db/entities/index.ts';
+import { AuditLog, Integration, Tenant } from '../db/entities/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { deleteCredentials, loadCredential, saveCredential } from './credentials.ts';
 import { VaultError } from './errors.ts';
+import { checkMasterKey } from './check.ts';
 import { rotateMasterKey, rotateTenantDataKey } from './rotate.ts';
 import { createVault } from './vault.ts';
 
@@ -280,7 +281,14 @@ describe('vault', () => {
       secret: 'survives rotation',
     });
     const newKey = randomBytes(32);
+    expect((await checkMasterKey({ db: t.db, masterKey })).tenantKeys).toBeGreaterThanOrEqual(2);
+    await vaultError(checkMasterKey({ db: t.db, masterKey: newKey }), 'VAULT_WRONG_MASTER_KEY');
     const result = await rotateMasterKey({ db: t.db, oldKey: masterKey, newKey });
+    await checkMasterKey({ db: t.db, masterKey: newKey });
+    const audit = await t.db.orm.em
+      .fork()
+      .findOneOrFail(AuditLog, { action: 'vault.master_key_rotate', targetId: result.newMasterKeyId });
+    expect(JSON.stringify(audit)).not.toContain(newKey.toString('base64'));
     expect(result.rotated).toBeGreaterThanOrEqual(2);
     const { rows } = await t.db.pool.query<{ master_key_id: string }>(
       'select master_key_id from tenant_keys',

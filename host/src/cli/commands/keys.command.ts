@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { readEnv } from '../../config/env.ts';
-import { parseMasterKey, masterKeyId } from '../../vault/master-key.ts';
-import { rotateMasterKey } from '../../vault/rotate.ts';
+import { findTenant } from '../../tenancy/find.ts';
+import { masterKeyId, parseMasterKey, resolveMasterKey } from '../../vault/master-key.ts';
+import { rotateMasterKey, rotateTenantDataKey } from '../../vault/rotate.ts';
+import { createVault } from '../../vault/vault.ts';
 import { rotateMasterKeyFile } from '../../vault/rotate-key-file.ts';
 import { UsageError } from '../support/errors.ts';
 import { info, result } from '../support/output.ts';
@@ -12,7 +14,9 @@ const USAGE = `usage:
       Embedded default (no HOST_MASTER_KEY): a new DATA_DIR/master.key is generated (or K is used);
       the old file is kept as master.key.old-<timestamp> until the rotation is done.
       With HOST_MASTER_KEY set: --new-key is required (32 bytes, base64 or hex: openssl rand -base64 32);
-      afterwards set HOST_MASTER_KEY to it for every host process.`;
+      afterwards set HOST_MASTER_KEY to it for every host process.
+  keys rotate-data-key --tenant ID|SLUG   replace one tenant's data key, re-encrypting its credentials
+      (stop the hosts first: a running one keeps the old data key cached).`;
 
 async function rotate(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { 'new-key': { type: 'string' } } });
@@ -49,12 +53,32 @@ async function rotate(args: string[]): Promise<number> {
   return 0;
 }
 
+async function rotateDataKey(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { tenant: { type: 'string' } } });
+  if (!values.tenant) throw new UsageError(`--tenant is required.\n${USAGE}`);
+  const tenantKey = values.tenant;
+  const env = readEnv();
+  const { tenant, reencrypted } = await withDatabase(async ({ db }) => {
+    const masterKey = resolveMasterKey({ masterKey: env.masterKey, dataDir: env.dataDir });
+    const found = await findTenant(db.orm.em.fork(), tenantKey);
+    const vault = createVault({ db, masterKey });
+    return {
+      tenant: found,
+      ...(await rotateTenantDataKey({ db, vault, masterKey: masterKey.key, tenantId: found.id })),
+    };
+  }, env);
+  info(`Replaced the data key of tenant ${tenant.slug} and re-encrypted ${reencrypted} credential(s).`);
+  result(String(reencrypted));
+  return 0;
+}
+
 export const command = {
   name: 'keys',
-  summary: 'rotate the vault master key',
+  summary: "rotate the vault master key, or a tenant's data key",
   async run(args: string[]): Promise<number> {
     const [sub, ...rest] = args;
     if (sub === 'rotate') return rotate(rest);
+    if (sub === 'rotate-data-key') return rotateDataKey(rest);
     if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
       info(USAGE);
       return sub === undefined ? 2 : 0;
