@@ -1,0 +1,275 @@
+import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox } from '../sandbox/index.ts';
+import { ALLEGRO_ACCEPT, apiHeaders, obtainTokens } from '../sandbox/testing/consent.ts';
+import { loadResponseValidator, type ResponseValidator } from '../sandbox/testing/openapi.ts';
+
+/**
+ * Every response a plugin uses is checked against Allegro's own OpenAPI spec, in strict mode:
+ * required fields, types, enums and formats must match, and no field may appear that the spec
+ * does not declare.
+ */
+let sb: RunningSandbox;
+let token: string;
+let validator: ResponseValidator;
+
+async function check(input: {
+  method: string;
+  specPath: string;
+  url: string;
+  status: number;
+  body?: unknown;
+  raw?: Buffer;
+  headers?: Record<string, string>;
+}): Promise<Record<string, unknown>> {
+  const headers: Record<string, string> = { ...apiHeaders(token), ...input.headers };
+  let body: string | Uint8Array | undefined;
+  if (input.raw) {
+    headers['content-type'] = 'application/pdf';
+    body = new Uint8Array(input.raw);
+  } else if (input.body !== undefined) {
+    headers['content-type'] = ALLEGRO_ACCEPT;
+    body = JSON.stringify(input.body);
+  }
+  const res = await fetch(sb.url + input.url, { method: input.method, headers, body });
+  expect(res.status, `${input.method} ${input.url}`).toBe(input.status);
+  const json = (await res.json()) as Record<string, unknown>;
+  const errors = validator.validate({
+    method: input.method,
+    path: input.specPath,
+    status: input.status,
+    body: json,
+  });
+  expect(errors, `${input.method} ${input.url} → ${input.status}`).toBeNull();
+  return json;
+}
+
+beforeAll(async () => {
+  validator = loadResponseValidator({ strict: true });
+  sb = await startSandbox({ orders: 300, seed: 'openapi', rateLimit: false });
+  token = (await obtainTokens({ sandbox: sb })).access_token;
+});
+afterAll(async () => {
+  await sb.close();
+});
+
+describe('Allegro sandbox responses match the OpenAPI spec', () => {
+  it('has a validator that rejects what the spec does not allow', () => {
+    expect(validator.validate({ method: 'GET', path: '/me', status: 200, body: { id: 1 } })).not.toBeNull();
+    expect(
+      validator.validate({ method: 'GET', path: '/me', status: 200, body: { id: '1', invented: true } }),
+    ).not.toBeNull();
+    expect(
+      validator.validate({
+        method: 'GET',
+        path: '/order/event-stats',
+        status: 200,
+        body: { latestEvent: { id: '1' } },
+      }),
+    ).not.toBeNull();
+  });
+
+  it('GET /me, /order/event-stats and /order/events', async () => {
+    await check({ method: 'GET', specPath: '/me', url: '/me', status: 200 });
+    await check({ method: 'GET', specPath: '/order/event-stats', url: '/order/event-stats', status: 200 });
+    const events = await check({
+      method: 'GET',
+      specPath: '/order/events',
+      url: '/order/events?limit=1000',
+      status: 200,
+    });
+    expect((events.events as unknown[]).length).toBeGreaterThan(500);
+  });
+
+  it('every checkout form, in the list and one by one', async () => {
+    for (let offset = 0; offset < 300; offset += 100) {
+      const page = await check({
+        method: 'GET',
+        specPath: '/order/checkout-forms',
+        url: `/order/checkout-forms?limit=100&offset=${offset}`,
+        status: 200,
+      });
+      expect(page.count).toBe(100);
+    }
+    const page = await check({
+      method: 'GET',
+      specPath: '/order/checkout-forms',
+      url: '/order/checkout-forms?limit=5',
+      status: 200,
+    });
+    for (const form of page.checkoutForms as { id: string }[]) {
+      await check({
+        method: 'GET',
+        specPath: '/order/checkout-forms/{id}',
+        url: `/order/checkout-forms/${form.id}`,
+        status: 200,
+      });
+    }
+  });
+
+  it('offers, invoices, fulfillment and their error bodies', async () => {
+    const page = await check({
+      method: 'GET',
+      specPath: '/order/checkout-forms',
+      url: '/order/checkout-forms?limit=3',
+      status: 200,
+    });
+    const [first, second] = page.checkoutForms as {
+      id: string;
+      revision: string;
+      lineItems: { offer: { id: string } }[];
+    }[];
+    if (!first || !second) throw new Error('not enough forms');
+    const offerId = first.lineItems[0]?.offer.id ?? '';
+    await check({
+      method: 'GET',
+      specPath: '/sale/product-offers/{offerId}',
+      url: `/sale/product-offers/${offerId}`,
+      status: 200,
+    });
+    await check({
+      method: 'GET',
+      specPath: '/sale/product-offers/{offerId}',
+      url: '/sale/product-offers/10099999999',
+      status: 404,
+    });
+
+    const invoices = '/order/checkout-forms/{id}/invoices';
+    const file = '/order/checkout-forms/{id}/invoices/{invoiceId}/file';
+    const created = await check({
+      method: 'POST',
+      specPath: invoices,
+      url: `/order/checkout-forms/${first.id}/invoices`,
+      status: 201,
+      body: { file: { name: 'FV-1.pdf' }, invoiceNumber: 'FV/1' },
+    });
+    await check({
+      method: 'POST',
+      specPath: invoices,
+      url: `/order/checkout-forms/${first.id}/invoices`,
+      status: 409,
+      body: { file: { name: 'x.pdf' } },
+    });
+    await check({
+      method: 'POST',
+      specPath: invoices,
+      url: `/order/checkout-forms/${second.id}/invoices`,
+      status: 422,
+      body: { file: {} },
+    });
+    await check({
+      method: 'POST',
+      specPath: invoices,
+      url: '/order/checkout-forms/00000000-0000-4000-8000-000000000000/invoices',
+      status: 404,
+      body: { file: { name: 'x.pdf' } },
+    });
+    const filePath = `/order/checkout-forms/${first.id}/invoices/${String(created.id)}/file`;
+    await check({
+      method: 'PUT',
+      specPath: file,
+      url: filePath,
+      status: 413,
+      raw: Buffer.alloc(3 * 1024 * 1024 + 10, 0x25),
+    });
+    await check({
+      method: 'PUT',
+      specPath: file,
+      url: filePath,
+      status: 422,
+      raw: Buffer.from('plain text'),
+    });
+    const ok = await fetch(sb.url + filePath, {
+      method: 'PUT',
+      headers: { ...apiHeaders(token), 'content-type': 'application/pdf' },
+      body: new Uint8Array(Buffer.from('%PDF-1.7\n%%EOF\n')),
+    });
+    expect(ok.status).toBe(200);
+    await check({
+      method: 'PUT',
+      specPath: file,
+      url: filePath,
+      status: 409,
+      raw: Buffer.from('%PDF-1.7\n'),
+    });
+    await check({
+      method: 'PUT',
+      specPath: file,
+      url: `/order/checkout-forms/${first.id}/invoices/nope/file`,
+      status: 404,
+      raw: Buffer.from('%PDF-'),
+    });
+    await check({
+      method: 'GET',
+      specPath: invoices,
+      url: `/order/checkout-forms/${first.id}/invoices`,
+      status: 200,
+    });
+
+    const fulfillment = '/order/checkout-forms/{id}/fulfillment';
+    await check({
+      method: 'PUT',
+      specPath: fulfillment,
+      url: `/order/checkout-forms/${second.id}/fulfillment?checkoutForm.revision=00000000`,
+      status: 409,
+      body: { status: 'PROCESSING' },
+    });
+    await check({
+      method: 'PUT',
+      specPath: fulfillment,
+      url: `/order/checkout-forms/${second.id}/fulfillment`,
+      status: 422,
+      body: { status: 'RETURNED' },
+    });
+  });
+
+  it('401 bodies follow AuthError', async () => {
+    await check({
+      method: 'GET',
+      specPath: '/me',
+      url: '/me',
+      status: 401,
+      headers: { authorization: 'Bearer nope' },
+    });
+  });
+
+  it('events after live trade, fulfillment changes and merges still validate', async () => {
+    const stats = await check({
+      method: 'GET',
+      specPath: '/order/event-stats',
+      url: '/order/event-stats',
+      status: 200,
+    });
+    await fetch(`${sb.controlUrl}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"count":3}',
+    });
+    const page = await check({
+      method: 'GET',
+      specPath: '/order/checkout-forms',
+      url: '/order/checkout-forms?limit=1&offset=50',
+      status: 200,
+    });
+    const form = (page.checkoutForms as { id: string }[])[0];
+    await fetch(`${sb.controlUrl}/merge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ checkoutFormId: form?.id }),
+    });
+    const from = (stats.latestEvent as { id: string }).id;
+    const events = await check({
+      method: 'GET',
+      specPath: '/order/events',
+      url: `/order/events?from=${from}`,
+      status: 200,
+    });
+    expect((events.events as unknown[]).length).toBeGreaterThanOrEqual(4);
+    await check({
+      method: 'GET',
+      specPath: '/order/checkout-forms',
+      url: '/order/checkout-forms?limit=100&status=READY_FOR_PROCESSING',
+      status: 200,
+    });
+  });
+});
