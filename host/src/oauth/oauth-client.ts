@@ -99,7 +99,8 @@ export function createOAuthClient(options: {
       return url.toString();
     },
     async exchangeCode({ code, codeVerifier }) {
-      const params = new URLSearchParams({ code });
+      // The broker checked `state` itself (hashed, single use); oauth4webapi only needs the code.
+      const params = oauth.validateAuthResponse(as, client, new URLSearchParams({ code }), oauth.skipStateCheck);
       try {
         const response = await oauth.authorizationCodeGrantRequest(
           as,

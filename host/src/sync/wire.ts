@@ -1,0 +1,116 @@
+import type { FastifyInstance } from 'fastify';
+import type { HostServices, OAuthHooks, SyncHooks } from '../app/services.ts';
+import { invoicePdf } from '../invoicing/invoice-pdf.ts';
+import { createInvoiceLinkSigner, type InvoiceLinkSigner } from '../invoicing/public-url.ts';
+import { syncSchedule } from '../integrations/deps.ts';
+import { Integration } from '../db/entities/integration.entity.ts';
+import { isPluginEnabled } from '../integrations/enablement.ts';
+import { createOAuthBroker } from '../oauth/oauth-broker.ts';
+import { importRecords } from '../records/import.ts';
+import { compiledMappingsFor } from '../records/mapping-engine.ts';
+import { RateLimiter } from '../runtime/rate-limiter.ts';
+import type { RunFinished, Scheduler } from '../scheduler/types.ts';
+import { SyncEngine } from './sync-engine.ts';
+
+export interface SyncRuntime {
+  engine: SyncEngine;
+  sync: SyncHooks;
+  oauth: OAuthHooks;
+  signer: InvoiceLinkSigner;
+  onRunFinished(outcome: RunFinished): Promise<void>;
+  /** `GET /public/invoices/:id/:token.pdf`: the unguessable link marketplaces download from. */
+  routes(app: FastifyInstance): void;
+}
+
+/**
+ * Builds the sync engine, the OAuth broker and the public invoice links over the host's services
+ * (the composition root calls this once). `configOverrides` lets demo mode point plugins at
+ * their sandboxes; it is read on every run, so it may be filled after start.
+ */
+export function createSyncRuntime(options: {
+  services: HostServices;
+  scheduler: Scheduler;
+  masterKey: Buffer;
+  processName: string;
+  configOverrides: Map<string, Record<string, string>>;
+  outboundStaleAfterMs?: number;
+}): SyncRuntime {
+  const { services, scheduler } = options;
+  const { db, vault, logger } = services;
+  const signer = createInvoiceLinkSigner({ masterKey: options.masterKey, publicUrl: services.env.publicUrl });
+  const engine = new SyncEngine({
+    db,
+    vault,
+    logger,
+    scheduler,
+    limiter: new RateLimiter({ pool: db.pool }),
+    getPlugin: (id) => services.plugins.get(id),
+    env: process.env,
+    publicUrl: services.env.publicUrl,
+    configOverrides: options.configOverrides,
+    processName: options.processName,
+    outboundStaleAfterMs: options.outboundStaleAfterMs ?? 120_000,
+    signer,
+    renderPdf: (invoiceId) => invoicePdf(db.orm.em.fork(), invoiceId),
+    records: {
+      importMany: (input) =>
+        importRecords({
+          db,
+          tenantId: input.tenantId,
+          integrationId: input.integrationId,
+          pluginId: input.pluginId,
+          mappingName: input.mapping,
+          mappings: compiledMappingsFor({
+            pluginId: input.plugin.id,
+            version: input.plugin.manifest.version,
+            mappings: input.plugin.manifest.mappings,
+          }),
+          settings: input.settings,
+          records: input.records,
+        }),
+    },
+  });
+  engine.register();
+
+  const schedule = async (integrationId: string) => {
+    const em = db.orm.em.fork();
+    const row = await em.findOneOrFail(Integration, { id: integrationId });
+    await syncSchedule(
+      { db, vault, plugins: services.plugins, scheduler, logger, sync: () => services.sync },
+      { row, plugin: services.plugins.get(row.pluginId), enabled: await isPluginEnabled(em, row.tenantId, row.pluginId) },
+    );
+  };
+
+  const sync: SyncHooks = {
+    trigger: (input) => engine.trigger(input),
+    async testConnection({ integrationId, tenantId }) {
+      const row = await db.orm.em.fork().findOneOrFail(Integration, { id: integrationId, tenantId });
+      const plugin = services.plugins.get(row.pluginId);
+      const hook = plugin?.manifest.auth.testHook;
+      if (!plugin || !hook) return { ok: false, message: 'This connector has no connection test.' };
+      return engine.callHook({
+        plugin,
+        integration: { id: row.id, tenantId: row.tenantId, settings: row.settings, externalAccountId: row.externalAccountId ?? null, label: row.label },
+        hook,
+      });
+    },
+  };
+
+  return {
+    engine,
+    sync,
+    oauth: createOAuthBroker({ db, vault, plugins: services.plugins, engine, logger, schedule }),
+    signer,
+    onRunFinished: (outcome) => engine.onRunFinished(outcome),
+    routes(app) {
+      app.get<{ Params: { id: string; token: string } }>('/public/invoices/:id/:token', async (request, reply) => {
+        const token = request.params.token.replace(/\.pdf$/, '');
+        if (!/^[0-9a-f-]{36}$/.test(request.params.id) || !signer.verify(request.params.id, token)) {
+          return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'No such invoice link.' } });
+        }
+        const pdf = await invoicePdf(db.orm.em.fork(), request.params.id);
+        return reply.type('application/pdf').send(pdf);
+      });
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  allForms,
+  connectAccount,
+  consent,
+  sandboxState,
+  startAllegroWorld,
+  syncAndWait,
+  type AllegroWorld,
+} from './support.ts';
+import type { TestActor } from '../../../host/test/support/test-host.ts';
+
+interface InvoiceView {
+  id: string;
+  number: string;
+  grossTotal: string;
+  currency: string;
+  externalOrderId: string | null;
+  status: string;
+}
+
+async function invoicesOf(user: TestActor, integrationId: string): Promise<InvoiceView[]> {
+  const out: InvoiceView[] = [];
+  for (let offset = 0; ; offset += 200) {
+    const { body } = await user.rest<{ invoices: InvoiceView[]; total: number }>(
+      `/api/v1/invoices?integrationId=${integrationId}&limit=200&offset=${offset}`,
+    );
+    out.push(...body.invoices);
+    if (out.length >= body.total || body.invoices.length === 0) return out;
+  }
+}
+
+describe('Allegro end to end: OAuth accounts, orders into invoices, upload once', () => {
+  let world: AllegroWorld;
+  let user: TestActor;
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    world = await startAllegroWorld({ orders: 500 });
+    const tenant = await world.host.createTenant();
+    user = await world.host.createActor({ role: 'tenant_admin', tenantId: tenant.id });
+  });
+  afterAll(() => world?.stop());
+
+  it('connects two accounts through the consent page, labelled by their login', async () => {
+    ids.push(await connectAccount(user, 0), await connectAccount(user, 1));
+    expect(new Set(ids).size).toBe(2);
+    const list = await user.trpc.integrations.list.query({ pluginId: 'allegro' });
+    expect(list.map((i) => i.id).sort()).toEqual([...ids].sort());
+    for (const integration of list) expect(integration.status).toBe('active');
+  });
+
+  it('reconnecting the same account renews it instead of adding one', async () => {
+    expect(await connectAccount(user, 0)).toBe(ids[0]);
+    expect(await user.trpc.integrations.list.query({ pluginId: 'allegro' })).toHaveLength(2);
+  });
+
+  it('syncs 1 000 orders into correct invoices, and a second sync creates nothing', async () => {
+    expect(ids).toHaveLength(2);
+    for (const [account, id] of ids.entries()) {
+      const run = await syncAndWait(user, id);
+      expect(run.error).toBeNull();
+      expect(run.status).toBe('succeeded');
+      const forms = await allForms(world.sandbox, account);
+      const ready = forms.filter((f) => f.status === 'READY_FOR_PROCESSING');
+      const invoices = await invoicesOf(user, id);
+      expect(invoices).toHaveLength(ready.length);
+      const byOrder = new Map(invoices.map((i) => [i.externalOrderId, i]));
+      for (const form of ready) {
+        const invoice = byOrder.get(form.id);
+        expect(invoice, `invoice of order ${form.id}`).toBeDefined();
+        expect(invoice!.grossTotal).toBe(form.summary.totalToPay.amount);
+        expect(invoice!.currency).toBe(form.summary.totalToPay.currency);
+      }
+      const again = await syncAndWait(user, id);
+      expect(again.status).toBe('succeeded');
+      expect(again.counts.created ?? 0).toBe(0);
+      expect(await invoicesOf(user, id)).toHaveLength(ready.length);
+    }
+    const state = await sandboxState(world.sandbox);
+    const uploads = state.effects.filter((e) => e.kind === 'invoice.file_uploaded');
+    const created = state.effects.filter((e) => e.kind === 'invoice.created');
+    expect(new Set(uploads.map((e) => e.target)).size).toBe(uploads.length);
+    expect(new Set(created.map((e) => e.target)).size).toBe(created.length);
+    expect(state.breaches).toBe(0);
+  });
+
+  it('refuses a forged, replayed or denied authorization without creating anything', async () => {
+    const before = (await user.trpc.integrations.list.query({ pluginId: 'allegro' })).length;
+    const forged = await fetch(`${world.host.url}/api/v1/allegro/auth/callback?code=abc&state=forged`, {
+      redirect: 'manual',
+    });
+    expect(forged.status).toBeGreaterThanOrEqual(300);
+    expect(await forged.text()).toMatch(/forged|Unknown authorization state/i);
+
+    const { body } = await user.rest<{ url: string }>('/api/v1/allegro/auth/url');
+    const callback = await consent(body.url, 'approve', 1);
+    const first = await fetch(callback, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    const replay = await fetch(callback, { redirect: 'manual' });
+    expect(await replay.text()).toMatch(/already completed|used twice/i);
+
+    const wrongCode = new URL(callback);
+    const fresh = await user.rest<{ url: string }>('/api/v1/allegro/auth/url');
+    const freshCallback = new URL(await consent(fresh.body.url, 'approve', 1));
+    freshCallback.searchParams.set('code', 'not-a-real-code');
+    expect(wrongCode.searchParams.get('code')).not.toBe('not-a-real-code');
+    const wrong = await fetch(freshCallback, { redirect: 'manual' });
+    expect(await wrong.text()).toMatch(/did not accept the authorization code/i);
+
+    const denied = await user.rest<{ url: string }>('/api/v1/allegro/auth/url');
+    const deniedCallback = await consent(denied.body.url, 'deny', 1);
+    const deny = await fetch(deniedCallback, { redirect: 'manual' });
+    expect(await deny.text()).toMatch(/declined|access_denied/i);
+
+    expect(await user.trpc.integrations.list.query({ pluginId: 'allegro' })).toHaveLength(before);
+  });
+});
