@@ -13,6 +13,7 @@ import { buildHttpServer } from '../server/http-server.ts';
 import { createPrincipalResolver } from '../server/principal.ts';
 import { restRoutes } from '../server/rest/index.ts';
 import { createVault, resolveMasterKey } from '../vault/index.ts';
+import { createSyncRuntime, type SyncRuntime } from '../sync/wire.ts';
 import type { HostPlugins, HostServices } from './services.ts';
 import { HOST_VERSION } from './version.ts';
 
@@ -30,6 +31,10 @@ export interface CreateHostAppOptions {
   registryPath?: string;
   /** How often the scheduler polls for due jobs (tests shorten it). */
   schedulerPollMs?: number;
+  /** Per-plugin config overrides (demo mode and tests point plugins at their sandboxes). */
+  configOverrides?: Map<string, Record<string, string>>;
+  /** After this long a claimed-but-unfinished outbound operation is taken over (crash recovery). */
+  outboundStaleAfterMs?: number;
 }
 
 export interface HostApp {
@@ -72,11 +77,15 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
 
   // Every role gets a scheduler: api processes only enqueue (manual sync, rescheduling), workers
   // also poll and run jobs. Agenda connects lazily, so an api process opens nothing until asked.
+  // Sync engine (lead): the scheduler reports run outcomes to it for the failure policy.
+  let runtime: SyncRuntime | undefined;
+  const processName = `${hostname()}:${process.pid}:${role}`;
   const scheduler = createScheduler({
     db,
     mongodbUrl: env.mongodbUrl,
     logger,
-    processName: `${hostname()}:${process.pid}:${role}`,
+    processName,
+    onRunFinished: (outcome) => runtime?.onRunFinished(outcome),
     ...(options.schedulerPollMs ? { pollIntervalMs: options.schedulerPollMs } : {}),
   });
 
@@ -104,6 +113,18 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
     sync: () => services.sync,
   });
 
+  // Sync engine (lead): plugin context, runs, OAuth broker, public invoice links.
+  runtime = createSyncRuntime({
+    services,
+    scheduler,
+    masterKey: masterKey.key,
+    processName,
+    configOverrides: options.configOverrides ?? new Map(),
+    ...(options.outboundStaleAfterMs ? { outboundStaleAfterMs: options.outboundStaleAfterMs } : {}),
+  });
+  services.sync = runtime.sync;
+  services.oauth = runtime.oauth;
+
   let schedulerStarted = false;
   services.readiness.set('database', async () => {
     await db.pool.query('select 1');
@@ -125,7 +146,7 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
       : await buildHttpServer({
           services,
           resolvePrincipal,
-          routes: [restRoutes({ services, resolvePrincipal })],
+          routes: [restRoutes({ services, resolvePrincipal }), (app) => runtime.routes(app)],
           consoleDir: options.consoleDir ?? resolve(REPO_ROOT, 'console/build'),
         });
 

@@ -79,9 +79,19 @@ const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++cou
  * logger writes into a buffer so tests can scan a whole run's logs for planted secrets.
  */
 export async function startTestHost(
-  options: { registryPath?: string; role?: HostRole } = {},
+  options: {
+    registryPath?: string;
+    role?: HostRole;
+    /** Plugin config overrides (point a plugin at its sandbox); may be filled after start. */
+    configOverrides?: Map<string, Record<string, string>>;
+    schedulerPollMs?: number;
+    outboundStaleAfterMs?: number;
+    /** Reuse a database (e.g. a restarted host after a crash); closed by the caller. */
+    database?: TestDatabase;
+  } = {},
 ): Promise<TestHost> {
-  const database = await createTestDatabase();
+  const ownsDatabase = !options.database;
+  const database = options.database ?? (await createTestDatabase());
   const dataDir = await mkdtemp(join(tmpdir(), 'mch-test-host-'));
   const lines: string[] = [];
   const destination = new Writable({
@@ -105,6 +115,9 @@ export async function startTestHost(
     database: database.db,
     registryPath: options.registryPath ?? FIXTURE_REGISTRY,
     consoleDir: join(dataDir, 'no-console'),
+    ...(options.configOverrides ? { configOverrides: options.configOverrides } : {}),
+    ...(options.schedulerPollMs ? { schedulerPollMs: options.schedulerPollMs } : {}),
+    ...(options.outboundStaleAfterMs ? { outboundStaleAfterMs: options.outboundStaleAfterMs } : {}),
   });
   const { url } = await app.start();
   if (!url) throw new Error('The test host did not listen (role worker has no HTTP server).');
@@ -186,7 +199,7 @@ export async function startTestHost(
     login,
     async stop() {
       await app.stop();
-      await database.close();
+      if (ownsDatabase) await database.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
