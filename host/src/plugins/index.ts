@@ -5,3 +5,7 @@ export { pluginCatalog, type PluginCatalog, type PluginSummary } from './catalog
 export { pluginSettings } from './settings.ts';
 export { DEFAULT_REGISTRY_PATH, REPO_ROOT, MANIFEST_FILE } from './paths.ts';
 export type { LoadedPlugin, RefusedPlugin, PluginLoadResult } from './types.ts';
+export { sandboxConfig } from './sandbox-env.ts';
+export { locateSandbox, startSandboxAt, type SandboxLocation } from './sandbox-runner.ts';
+export { formatIssues, validatePluginFolder } from './report.ts';
+export { scaffoldPlugin } from './scaffold.ts';
