@@ -68,21 +68,38 @@ describe.skipIf(!process.env.DATABASE_URL)(
       const { rows } = await t.db.pool.query<RunRow>(
         'select process, trigger, started_at, ended_at from scheduler_runs order by started_at',
       );
+      if (process.env.DEBUG_ROWS)
+        (await import('node:fs')).writeFileSync(
+          '/tmp/sched-rows.txt',
+          rows
+            .map((r) =>
+              [r.process, r.trigger, r.started_at.getTime() % 100000, r.ended_at!.getTime() % 100000].join(
+                ' ',
+              ),
+            )
+            .join('\n') + '\n',
+        );
       // Every run finished (drained on stop) and none started before the previous one ended.
       for (const row of rows) expect(row.ended_at).not.toBeNull();
       for (let i = 1; i < rows.length; i++) {
         expect(rows[i]!.started_at.getTime()).toBeGreaterThanOrEqual(rows[i - 1]!.ended_at!.getTime());
       }
 
-      // On schedule: about one scheduled run per interval over the ten seconds (a tick that
-      // falls while a manual run is going is skipped, by design).
-      const scheduled = rows.filter((r) => r.trigger === 'schedule').map((r) => r.started_at.getTime());
-      expect(scheduled.length).toBeGreaterThanOrEqual(7);
+      // On schedule: about one scheduled run per interval over the ten seconds. A tick that falls
+      // while an on-demand run is going is skipped by design (that run is the sync of the period),
+      // so a gap may stretch by one interval per on-demand run in between, never more.
+      const scheduled = rows.filter((r) => r.trigger === 'schedule');
+      expect(scheduled.length).toBeGreaterThanOrEqual(6);
       expect(scheduled.length).toBeLessThanOrEqual(11);
       for (let i = 1; i < scheduled.length; i++) {
-        const gap = scheduled[i]! - scheduled[i - 1]!;
-        expect(gap).toBeGreaterThanOrEqual(INTERVAL_MS - 50);
-        expect(gap).toBeLessThan(2 * INTERVAL_MS + 500);
+        const [from, to] = [scheduled[i - 1]!.started_at.getTime(), scheduled[i]!.started_at.getTime()];
+        const onDemandBetween = rows.filter(
+          (r) => r.trigger !== 'schedule' && r.started_at.getTime() > from && r.started_at.getTime() < to,
+        ).length;
+        // Rows are written by the handler, a little after Agenda's own start time (lastRunAt), which
+        // is what the interval counts from: allow for that lag.
+        expect(to - from).toBeGreaterThanOrEqual(INTERVAL_MS - 250);
+        expect(to - from).toBeLessThan((1 + onDemandBetween) * (INTERVAL_MS + 300));
       }
       // The manual requests ran too (two pairs of near-simultaneous requests: at least two runs).
       expect(rows.filter((r) => r.trigger === 'manual').length).toBeGreaterThanOrEqual(2);

@@ -1,17 +1,11 @@
-import { MongoBackend } from '@agendajs/mongo-backend';
-import { PostgresBackend } from '@agendajs/postgres-backend';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  createScheduler,
   intervalToMs,
   isRetryable,
   NonRetryableError,
   retryDelayMs,
-  selectBackend,
   toIntegrationJobSpec,
 } from '../src/scheduler/index.ts';
-import { memoryLogger } from './fixtures/scheduler-helpers.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
 
 describe('retryDelayMs', () => {
   const policy = { attempts: 6, backoff: 'exponential', initialDelayMs: 1000, maxDelayMs: 20_000 } as const;
@@ -63,41 +57,5 @@ describe('manifest job → schedule', () => {
       retry: { attempts: 6, backoff: 'exponential', initialDelayMs: 1000, maxDelayMs: 300_000 },
       timeoutMs: 60_000,
     });
-  });
-});
-
-describe('backend selection', () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(() => t.close());
-
-  it('uses the MongoDB backend when a MongoDB URL is given (without connecting)', () => {
-    const selected = selectBackend({ db: t.db, mongodbUrl: 'mongodb://127.0.0.1:1/agenda' });
-    expect(selected.kind).toBe('mongo');
-    expect(selected.backend).toBeInstanceOf(MongoBackend);
-    expect(selected.notificationChannel).toBeUndefined();
-    const scheduler = createScheduler({
-      db: t.db,
-      mongodbUrl: 'mongodb://127.0.0.1:1/agenda',
-      logger: memoryLogger(),
-      processName: 'unit',
-    });
-    expect(scheduler.backend).toBe('mongo');
-  });
-
-  it('uses PostgreSQL on the host database otherwise: polling on the embedded one, LISTEN/NOTIFY on a server', () => {
-    const selected = selectBackend({ db: t.db });
-    expect(selected.backend).toBeInstanceOf(PostgresBackend);
-    if (t.db.kind === 'embedded') {
-      expect(selected.kind).toBe('embedded');
-      expect(selected.notificationChannel).toBeUndefined();
-    } else {
-      expect(selected.kind).toBe('postgres');
-      expect(selected.notificationChannel).toBeDefined();
-    }
-    // The backend's own LISTEN is off either way: a server gets a separate channel (above).
-    expect(selected.backend.notificationChannel).toBeUndefined();
   });
 });

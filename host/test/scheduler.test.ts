@@ -1,9 +1,13 @@
+import { MongoBackend } from '@agendajs/mongo-backend';
+import { PostgresBackend } from '@agendajs/postgres-backend';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Tenant } from '../src/db/entities/index.ts';
 import {
   AGENDA_TABLE,
   createScheduler,
+  JobTimeoutError,
   NonRetryableError,
+  selectBackend,
   type CreateSchedulerOptions,
   type RunFinished,
   type Scheduler,
@@ -106,6 +110,47 @@ describe('scheduler', () => {
     await s.scheduleIntegrationJobs({ integrationId: 'i-2', kind: 'k-resched', jobs: jobs(1500).slice(1) });
     const rows = await agendaRows('k-resched');
     expect(rows.map((r) => r.data.jobId)).toEqual(['b']);
+  });
+
+  it('schedules one recurring document even when two schedulers upsert the same job at once', async () => {
+    const [a, b] = [scheduler(), scheduler()];
+    for (const s of [a, b]) s.define('k-race', async () => undefined);
+    const jobs = [{ jobId: 'orders', intervalMs: 60_000, retry: RETRY_NONE }];
+    await Promise.all(
+      [a, b, a, b].map((s) => s.scheduleIntegrationJobs({ integrationId: 'i-race', kind: 'k-race', jobs })),
+    );
+    expect(await agendaRows('k-race')).toHaveLength(1);
+  });
+
+  it('aborts a run that exceeds its timeout and counts it as a failed, retryable run', async () => {
+    const outcomes: RunFinished[] = [];
+    const s = scheduler({ onRunFinished: (o) => void outcomes.push(o) });
+    let reason: unknown;
+    s.define('k-timeout', async ({ signal, attempt }) => {
+      if (attempt > 1) return;
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+      reason = signal.reason;
+    });
+    await s.start();
+    await s.scheduleIntegrationJobs({
+      integrationId: 'i-timeout',
+      kind: 'k-timeout',
+      jobs: [
+        {
+          jobId: 'orders',
+          intervalMs: 3_600_000,
+          timeoutMs: 300,
+          retry: { attempts: 1, backoff: 'fixed', initialDelayMs: 100, maxDelayMs: 100 },
+        },
+      ],
+    });
+    await waitFor('the run and its retry', () => outcomes.length === 2);
+    expect(reason).toBeInstanceOf(JobTimeoutError);
+    expect(outcomes.map((o) => [o.trigger, o.ok, o.willRetry])).toEqual([
+      ['schedule', false, true],
+      ['retry', true, false],
+    ]);
+    expect(outcomes[0]!.error).toBeInstanceOf(JobTimeoutError);
   });
 
   it('unscheduleIntegration removes every job of the integration and nothing else', async () => {
@@ -343,5 +388,35 @@ describe('scheduler', () => {
     });
     expect(third.joined).toBe(false);
     await waitFor('the third run', () => runs.length === 3, 5000);
+  });
+
+  describe('backend selection', () => {
+    it('uses the MongoDB backend when a MongoDB URL is given (without connecting)', () => {
+      const selected = selectBackend({ db: t.db, mongodbUrl: 'mongodb://127.0.0.1:1/agenda' });
+      expect(selected.kind).toBe('mongo');
+      expect(selected.backend).toBeInstanceOf(MongoBackend);
+      expect(selected.notificationChannel).toBeUndefined();
+      const scheduler = createScheduler({
+        db: t.db,
+        mongodbUrl: 'mongodb://127.0.0.1:1/agenda',
+        logger: memoryLogger(),
+        processName: 'unit',
+      });
+      expect(scheduler.backend).toBe('mongo');
+    });
+
+    it('uses PostgreSQL on the host database otherwise: polling on the embedded one, LISTEN/NOTIFY on a server', () => {
+      const selected = selectBackend({ db: t.db });
+      expect(selected.backend).toBeInstanceOf(PostgresBackend);
+      if (t.db.kind === 'embedded') {
+        expect(selected.kind).toBe('embedded');
+        expect(selected.notificationChannel).toBeUndefined();
+      } else {
+        expect(selected.kind).toBe('postgres');
+        expect(selected.notificationChannel).toBeDefined();
+      }
+      // The backend's own LISTEN is off either way: a server gets a separate channel (above).
+      expect(selected.backend.notificationChannel).toBeUndefined();
+    });
   });
 });

@@ -3,6 +3,7 @@ import { AGENDA_TABLE, selectBackend } from './backend.ts';
 import { DEFAULT_KIND, type JobData } from './job-data.ts';
 import { createAdvisoryRunLock, createInProcessRunLock, type RunLock } from './run-lock.ts';
 import { executeRun } from './run-job.ts';
+import { withSchemaLock } from './schema-lock.ts';
 import { queueOnDemandRun, upsertIntegrationJobs } from './schedule-jobs.ts';
 import type { CreateSchedulerOptions, DefineOptions, JobHandler, Scheduler, StopOptions } from './types.ts';
 
@@ -53,8 +54,12 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
    * unhandled rejection inside Agenda's constructor. */
   async function connect(): Promise<Agenda> {
     const backend = selected.backend;
-    await backend.connect();
-    if (selected.kind !== 'mongo') await ensureRecurringUniqueIndex();
+    const prepare = async () => {
+      await backend.connect();
+      if (selected.kind !== 'mongo') await ensureRecurringUniqueIndex();
+    };
+    if (selected.kind === 'postgres' && db.url) await withSchemaLock(db.url, prepare);
+    else await prepare();
     const connected: AgendaBackend = {
       name: backend.name,
       repository: backend.repository,
