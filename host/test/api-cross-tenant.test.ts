@@ -174,7 +174,7 @@ describe('cross-tenant isolation', () => {
         (e: unknown) => e,
       );
       expect(error, path).toBeInstanceOf(TRPCClientError);
-      const data = (error as TRPCClientError<never>).data as { httpStatus: number };
+      const data = (error as TRPCClientError<never>).data as unknown as { httpStatus: number };
       expect([403, 404], `${path}: ${(error as Error).message}`).toContain(data.httpStatus);
       assertNoAlphaData(path, { message: (error as Error).message, data });
     }

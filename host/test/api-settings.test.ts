@@ -80,7 +80,7 @@ describe('integration settings through the API', () => {
         .mutate({ id: integrationId, settings })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TRPCClientError);
-      const data = (error as TRPCClientError<never>).data as {
+      const data = (error as TRPCClientError<never>).data as unknown as {
         code: string;
         httpStatus: number;
         issues: unknown[];

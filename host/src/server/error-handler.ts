@@ -3,7 +3,7 @@ import { asHostError } from '../api/host-error.ts';
 import { errorBody, HostError } from '../errors.ts';
 
 /** Every REST error is `{error:{code,message,issues?}}` with the right status (SPEC "Interfaces"). */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, options: { consoleShell?: boolean } = {}): void {
   app.setErrorHandler((error: FastifyError | HostError | Error, request, reply) => {
     const known = asHostError(error);
     if (known) {
@@ -42,11 +42,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
       );
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send(
-        errorBody(new HostError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`)),
-      ),
-  );
+  // Client-side routes of the console fall back to its shell; API paths keep their JSON 404.
+  // (Fastify allows one not-found handler per prefix, so both cases live here.)
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    if (options.consoleShell && request.method === 'GET' && !/^\/(api|trpc)(\/|$)/.test(path)) {
+      return reply.sendFile('index.html');
+    }
+    return reply.code(404).send(errorBody(new HostError('NOT_FOUND', `No route ${request.method} ${path}.`)));
+  });
 }

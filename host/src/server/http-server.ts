@@ -63,7 +63,8 @@ export async function buildHttpServer(options: BuildServerOptions): Promise<Fast
   });
 
   await app.register(cookie);
-  registerErrorHandling(app);
+  const hasConsole = !!options.consoleDir && existsSync(join(options.consoleDir, 'index.html'));
+  registerErrorHandling(app, { consoleShell: hasConsole });
   registerHealthRoutes(app, services);
 
   const createContext = async ({ req, res }: { req: FastifyRequest; res: RequestContext['reply'] }) => ({
@@ -88,16 +89,6 @@ export async function buildHttpServer(options: BuildServerOptions): Promise<Fast
 
   for (const register of options.routes ?? []) await register(app);
 
-  if (options.consoleDir && existsSync(join(options.consoleDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: options.consoleDir, wildcard: false });
-    // Client-side routes of the console fall back to its shell; API paths keep their JSON 404.
-    app.setNotFoundHandler((request, reply) => {
-      const path = request.url.split('?')[0] ?? '/';
-      if (request.method === 'GET' && !/^\/(api|trpc)(\/|$)/.test(path)) return reply.sendFile('index.html');
-      return reply
-        .code(404)
-        .send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${path}.` } });
-    });
-  }
+  if (hasConsole) await app.register(fastifyStatic, { root: options.consoleDir!, wildcard: false });
   return app;
 }

@@ -1,0 +1,82 @@
+import { parseArgs } from 'node:util';
+import { createHostApp, type HostRole } from '../../app/host-app.ts';
+import { readEnv } from '../../config/env.ts';
+import { acquireDataDirLock, type DataDirLock } from '../../db/data-dir-lock.ts';
+import { createLogger } from '../../logging/logger.ts';
+import type { CliCommand } from '../support/command.ts';
+import { UsageError } from '../support/errors.ts';
+import { info } from '../support/output.ts';
+
+const USAGE = `usage: start [--role all|api|worker] [--registry PATH]
+  all     HTTP API + console and the job worker (default)
+  api     HTTP API + console only; jobs are queued for workers
+  worker  runs jobs only; no HTTP server
+Environment: PORT, HOST, DATA_DIR, DATABASE_URL, MONGODB_URL, HOST_MASTER_KEY, LOG_LEVEL, PUBLIC_URL.`;
+
+const ROLES: readonly HostRole[] = ['all', 'api', 'worker'];
+/** A second signal while stopping means "now": a stuck drain must not hold the terminal. */
+const FORCE_EXIT_CODE = 130;
+
+export const command: CliCommand = {
+  name: 'start',
+  summary: 'run the host (API, console and job worker) until SIGINT/SIGTERM',
+  async run(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        role: { type: 'string', default: 'all' },
+        registry: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    });
+    if (values.help) {
+      info(USAGE);
+      return 0;
+    }
+    const role = values.role as HostRole;
+    if (!ROLES.includes(role))
+      throw new UsageError(`--role must be one of ${ROLES.join(', ')}, not "${values.role}".\n${USAGE}`);
+
+    const env = readEnv();
+    const logger = createLogger({ level: env.logLevel });
+    // The embedded database belongs to one process (SPEC "Running it"); a server arbitrates itself.
+    let lock: DataDirLock | undefined;
+    if (!env.databaseUrl) lock = acquireDataDirLock(env.dataDir, { role: 'host' });
+    try {
+      const app = await createHostApp({
+        env,
+        role,
+        logger,
+        ...(values.registry ? { registryPath: values.registry } : {}),
+      });
+      const { url } = await app.start();
+      info(
+        url
+          ? `Host (${role}) listening on ${url} — console at ${env.publicUrl}/`
+          : `Host worker running (role ${role}).`,
+      );
+
+      await new Promise<void>((resolve) => {
+        let stopping = false;
+        const onSignal = (signal: NodeJS.Signals) => {
+          if (stopping) {
+            logger.warn({ signal }, 'second signal: exiting without waiting for the drain');
+            process.exit(FORCE_EXIT_CODE);
+          }
+          stopping = true;
+          logger.info({ signal }, 'stopping: draining running jobs and requests');
+          app.stop().then(resolve, (error: unknown) => {
+            logger.error({ err: error }, 'error while stopping');
+            resolve();
+          });
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      });
+      logger.info('host stopped');
+      return 0;
+    } finally {
+      lock?.release();
+    }
+  },
+};
