@@ -11,12 +11,15 @@ import { compiledMappingsFor } from '../records/mapping-engine.ts';
 import { RateLimiter } from '../runtime/rate-limiter.ts';
 import type { RunFinished, Scheduler } from '../scheduler/types.ts';
 import { SyncEngine } from './sync-engine.ts';
+import { createWebhookSigner, registerWebhookRoutes, type WebhookSigner } from './webhooks.ts';
 
 export interface SyncRuntime {
   engine: SyncEngine;
   sync: SyncHooks;
   oauth: OAuthHooks;
   signer: InvoiceLinkSigner;
+  /** Per-integration webhook URLs (shown to the seller, who registers them at the marketplace). */
+  webhooks: WebhookSigner;
   onRunFinished(outcome: RunFinished): Promise<void>;
   /** `GET /public/invoices/:id/:token.pdf`: the unguessable link marketplaces download from. */
   routes(app: FastifyInstance): void;
@@ -77,7 +80,11 @@ export function createSyncRuntime(options: {
     const row = await em.findOneOrFail(Integration, { id: integrationId });
     await syncSchedule(
       { db, vault, plugins: services.plugins, scheduler, logger, sync: () => services.sync },
-      { row, plugin: services.plugins.get(row.pluginId), enabled: await isPluginEnabled(em, row.tenantId, row.pluginId) },
+      {
+        row,
+        plugin: services.plugins.get(row.pluginId),
+        enabled: await isPluginEnabled(em, row.tenantId, row.pluginId),
+      },
     );
   };
 
@@ -90,27 +97,39 @@ export function createSyncRuntime(options: {
       if (!plugin || !hook) return { ok: false, message: 'This connector has no connection test.' };
       return engine.callHook({
         plugin,
-        integration: { id: row.id, tenantId: row.tenantId, settings: row.settings, externalAccountId: row.externalAccountId ?? null, label: row.label },
+        integration: {
+          id: row.id,
+          tenantId: row.tenantId,
+          settings: row.settings,
+          externalAccountId: row.externalAccountId ?? null,
+          label: row.label,
+        },
         hook,
       });
     },
   };
 
+  const webhooks = createWebhookSigner({ masterKey: options.masterKey, publicUrl: services.env.publicUrl });
   return {
     engine,
     sync,
+    webhooks,
     oauth: createOAuthBroker({ db, vault, plugins: services.plugins, engine, logger, schedule }),
     signer,
     onRunFinished: (outcome) => engine.onRunFinished(outcome),
     routes(app) {
-      app.get<{ Params: { id: string; token: string } }>('/public/invoices/:id/:token', async (request, reply) => {
-        const token = request.params.token.replace(/\.pdf$/, '');
-        if (!/^[0-9a-f-]{36}$/.test(request.params.id) || !signer.verify(request.params.id, token)) {
-          return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'No such invoice link.' } });
-        }
-        const pdf = await invoicePdf(db.orm.em.fork(), request.params.id);
-        return reply.type('application/pdf').send(pdf);
-      });
+      registerWebhookRoutes(app, { db, plugins: services.plugins, engine, signer: webhooks, logger });
+      app.get<{ Params: { id: string; token: string } }>(
+        '/public/invoices/:id/:token',
+        async (request, reply) => {
+          const token = request.params.token.replace(/\.pdf$/, '');
+          if (!/^[0-9a-f-]{36}$/.test(request.params.id) || !signer.verify(request.params.id, token)) {
+            return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'No such invoice link.' } });
+          }
+          const pdf = await invoicePdf(db.orm.em.fork(), request.params.id);
+          return reply.type('application/pdf').send(pdf);
+        },
+      );
     },
   };
 }

@@ -32,10 +32,10 @@ export function createPluginInvoices(options: {
 }): PluginInvoices {
   const { pool, integrationId } = options;
   const get = async (invoiceId: string) => {
-    const { rows } = await pool.query<Row>(`select ${COLUMNS} from invoices i where i.id = $1 and i.integration_id = $2`, [
-      invoiceId,
-      integrationId,
-    ]);
+    const { rows } = await pool.query<Row>(
+      `select ${COLUMNS} from invoices i where i.id = $1 and i.integration_id = $2`,
+      [invoiceId, integrationId],
+    );
     return rows[0] ? toSummary(rows[0]) : undefined;
   };
   return {
@@ -54,11 +54,13 @@ export function createPluginInvoices(options: {
       return rows.map(toSummary);
     },
     async pdf(invoiceId) {
-      if (!(await get(invoiceId))) throw new Error(`Invoice ${invoiceId} is not one of this integration's invoices.`);
+      if (!(await get(invoiceId)))
+        throw new Error(`Invoice ${invoiceId} is not one of this integration's invoices.`);
       return options.renderPdf(invoiceId);
     },
     async publicUrl(invoiceId) {
-      if (!(await get(invoiceId))) throw new Error(`Invoice ${invoiceId} is not one of this integration's invoices.`);
+      if (!(await get(invoiceId)))
+        throw new Error(`Invoice ${invoiceId} is not one of this integration's invoices.`);
       return options.signer.url(invoiceId);
     },
   };
