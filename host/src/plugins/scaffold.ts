@@ -39,6 +39,20 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/**
+ * Formats a generated file with the repository's Prettier settings, so a scaffold passes
+ * `npm run lint` as written. Prettier is a development tool: without it the file stays as is.
+ */
+async function formatted(path: string, contents: string): Promise<string> {
+  try {
+    const prettier = await import('prettier');
+    const config = await prettier.resolveConfig(path);
+    return await prettier.format(contents, { ...config, filepath: path });
+  } catch {
+    return contents;
+  }
+}
+
 /** Adds `plugins/<id>` to the registry (creating it if needed), keeping its other content. */
 async function register(options: { registryPath: string; entry: string }): Promise<void> {
   let registry: { $schema?: string; plugins: string[] };
@@ -82,7 +96,7 @@ export async function scaffoldPlugin(options: { id: string; root?: string }): Pr
   };
   for (const [name, contents] of Object.entries(files)) {
     await mkdir(dirname(join(dir, name)), { recursive: true });
-    await writeFile(join(dir, name), contents);
+    await writeFile(join(dir, name), await formatted(join(dir, name), contents));
   }
   await register({ registryPath: join(root, 'plugin.manifest.json'), entry: `plugins/${options.id}` });
   return { ok: true, dir, files: Object.keys(files) };
