@@ -6,12 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { authenticateApiToken } from '../src/auth/api-tokens.ts';
 import { acquireDataDirLock } from '../src/db/data-dir-lock.ts';
-import { Integration, User } from '../src/db/entities/index.ts';
+import { Integration, Tenant, User } from '../src/db/entities/index.ts';
 import { openDatabase, type Database } from '../src/db/orm.ts';
 import { loadCredential, saveCredential } from '../src/vault/credentials.ts';
 import { VaultError } from '../src/vault/errors.ts';
 import { masterKeyId, readMasterKeyFile, resolveMasterKey } from '../src/vault/master-key.ts';
 import { createVault } from '../src/vault/vault.ts';
+import { createTestDatabase } from './support/database.ts';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
@@ -21,10 +22,11 @@ interface Run {
   stderr: string;
 }
 
-/** The real CLI under this Node (24), on the embedded database in `dataDir`. */
+/** The real CLI under this Node (24); on the embedded database in `dataDir` unless `env` names DATABASE_URL. */
 function cli(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, ...env };
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
   delete childEnv.DATABASE_URL;
+  Object.assign(childEnv, env);
   if (!('HOST_MASTER_KEY' in env)) delete childEnv.HOST_MASTER_KEY;
   return new Promise((resolve) => {
     execFile(
@@ -182,4 +184,24 @@ describe('host CLI on the embedded database', () => {
       expect(stored?.version).toBe(2);
     });
   }, 120_000);
+});
+
+// CI runs against a real PostgreSQL server: there the CLI needs no DATA_DIR lock.
+describe.skipIf(!process.env.DATABASE_URL)('host CLI on PostgreSQL (DATABASE_URL)', () => {
+  it('creates a tenant in the server database without locking DATA_DIR', async () => {
+    const t = await createTestDatabase();
+    const dataDir = mkdtempSync(join(tmpdir(), 'mch-cli-pg-'));
+    try {
+      const run = await cli(dataDir, ['tenant', 'create', '--name', 'Server Co'], { DATABASE_URL: t.url! });
+      expect(run.stderr).toMatch(/slug server-co/);
+      expect(run.code).toBe(0);
+      expect((await t.db.orm.em.fork().findOneOrFail(Tenant, { id: run.stdout.trim() })).slug).toBe(
+        'server-co',
+      );
+      expect(readdirSync(dataDir)).toEqual([]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      await t.close();
+    }
+  });
 });

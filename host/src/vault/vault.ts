@@ -75,37 +75,47 @@ export function createVault({ db, masterKey }: { db: Database; masterKey: Master
     });
   }
 
+  async function encrypt(input: VaultInput & { plaintext: string | Uint8Array }): Promise<string> {
+    const key = await dataKey(input);
+    const plaintext =
+      typeof input.plaintext === 'string'
+        ? Buffer.from(input.plaintext, 'utf8')
+        : Buffer.from(input.plaintext);
+    return sealBytes({
+      key: key.key,
+      keyId: key.id,
+      plaintext,
+      aad: vaultAad(input.tenantId, input.context),
+    });
+  }
+
+  async function decrypt(input: VaultInput & { ciphertext: string }): Promise<string> {
+    return (await decryptBytes(input)).toString('utf8');
+  }
+
+  // Plain functions, not methods: callers may destructure them (`const { seal } = vault`).
   return {
     masterKeyId: masterKeyId(master),
-    async encrypt(input) {
-      const key = await dataKey(input);
-      const plaintext =
-        typeof input.plaintext === 'string'
-          ? Buffer.from(input.plaintext, 'utf8')
-          : Buffer.from(input.plaintext);
-      return sealBytes({
-        key: key.key,
-        keyId: key.id,
-        plaintext,
-        aad: vaultAad(input.tenantId, input.context),
-      });
-    },
+    encrypt,
+    decrypt,
     decryptBytes,
-    async decrypt(input) {
-      return (await decryptBytes(input)).toString('utf8');
-    },
     async seal(input) {
-      return this.encrypt({ ...input, plaintext: JSON.stringify(input.value) });
+      const json = JSON.stringify(input.value);
+      if (json === undefined)
+        throw new TypeError('vault.seal needs a JSON value; got undefined or a function.');
+      return encrypt({ ...input, plaintext: json });
     },
     async open<T = unknown>(input: VaultInput & { ciphertext: string }): Promise<T> {
-      const text = await this.decrypt(input);
+      const text = await decrypt(input);
       try {
         return JSON.parse(text) as T;
       } catch (cause) {
         throw new VaultError(
           'VAULT_BAD_PAYLOAD',
           `A secret of tenant ${input.tenantId} decrypted but is not JSON.`,
-          { cause },
+          {
+            cause,
+          },
         );
       }
     },
