@@ -26,6 +26,9 @@ function address(rng: Rng): { street: string; city: string; postCode: string } {
   return { street: `ul. ${rng.pick(STREETS)} ${rng.int(1, 120)}`, city: place.city, postCode: place.postCode };
 }
 
+/** Every method but "Kurier pobranie" (cash on delivery has its own). */
+const PREPAID_METHODS = DELIVERY_METHODS.filter((m) => m.id !== DELIVERY_METHODS[3].id);
+
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
@@ -87,7 +90,7 @@ export function buildCheckoutForm(input: {
   });
 
   const cod = header.paymentType === 'CASH_ON_DELIVERY';
-  const method = cod ? DELIVERY_METHODS[3] : rng.pick(DELIVERY_METHODS.filter((m) => m.id !== DELIVERY_METHODS[3].id));
+  const method = cod ? DELIVERY_METHODS[3] : rng.pick(PREPAID_METHODS);
   const deliveryUnits = Math.round(Number(rng.decimal(method.min, method.max, 2)) * 100);
   const totalUnits = linesUnits + deliveryUnits;
   const delivery = {
@@ -112,7 +115,7 @@ export function buildCheckoutForm(input: {
   };
 
   const invoiceRequired = isCompany ? rng.chance(0.8) : rng.chance(0.15);
-  const nip = randomNip(rng);
+  const nip = isCompany ? randomNip(rng) : '';
   const invoice = invoiceRequired
     ? {
         required: true,

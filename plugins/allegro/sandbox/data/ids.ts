@@ -7,10 +7,18 @@ import { rngFor } from '@mch/plugin-sdk/sandbox-kit';
  */
 const TWO_24 = 0x1000000;
 
-/** Per-account prefix and 2×24-bit mask that hides the index in the last group. */
+const keys = new Map<string, { prefix: string; hi: number; lo: number }>();
+
+/** Per-account prefix and 2×24-bit mask that hides the index in the last group (memoised: one per account). */
 function accountKey(seed: string | number, accountIndex: number): { prefix: string; hi: number; lo: number } {
-  const rng = rngFor(seed, 'form-id', accountIndex);
-  return { prefix: rng.hex(8), hi: rng.int(0, TWO_24 - 1), lo: rng.int(0, TWO_24 - 1) };
+  const cacheKey = `${String(seed)}\u0000${accountIndex}`;
+  let key = keys.get(cacheKey);
+  if (!key) {
+    const rng = rngFor(seed, 'form-id', accountIndex);
+    key = { prefix: rng.hex(8), hi: rng.int(0, TWO_24 - 1), lo: rng.int(0, TWO_24 - 1) };
+    keys.set(cacheKey, key);
+  }
+  return key;
 }
 
 const hex6 = (n: number): string => n.toString(16).padStart(6, '0');

@@ -28,7 +28,20 @@ export function parseOfferId(id: string): { accountIndex: number; k: number } | 
   return k < OFFERS_PER_ACCOUNT ? { accountIndex, k } : null;
 }
 
+const offers = new Map<string, OfferSeed>();
+
+/** Offer k of an account; memoised (at most OFFERS_PER_ACCOUNT small objects per account and seed). */
 export function makeOffer(seed: string | number, accountIndex: number, k: number): OfferSeed {
+  const key = `${String(seed)}\u0000${accountIndex}\u0000${k}`;
+  let offer = offers.get(key);
+  if (!offer) {
+    offer = generateOffer(seed, accountIndex, k);
+    offers.set(key, offer);
+  }
+  return offer;
+}
+
+function generateOffer(seed: string | number, accountIndex: number, k: number): OfferSeed {
   const rng = rngFor(seed, 'offer', accountIndex, k);
   const product = PRODUCTS[k % PRODUCTS.length] ?? PRODUCTS[0];
   if (!product) throw new Error('empty product catalogue');
