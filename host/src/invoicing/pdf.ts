@@ -2,59 +2,208 @@ import PDFDocument from 'pdfkit';
 import type { ICompany } from '../db/entities/company.entity.ts';
 import type { IInvoiceLine } from '../db/entities/invoice-line.entity.ts';
 import type { IInvoice } from '../db/entities/invoice.entity.ts';
+import { totalsByRate } from './money.ts';
+import { addressLines, pdfFonts, printable } from './pdf-layout.ts';
 
-export interface InvoicePdfInput {
-  invoice: IInvoice;
-  lines: IInvoiceLine[];
-  company: ICompany | null;
+export type PdfInvoice = Pick<
+  IInvoice,
+  | 'number'
+  | 'issueDate'
+  | 'saleDate'
+  | 'currency'
+  | 'netTotal'
+  | 'vatTotal'
+  | 'grossTotal'
+  | 'status'
+  | 'paidAt'
+  | 'externalOrderId'
+  | 'buyer'
+>;
+export type PdfLine = Pick<
+  IInvoiceLine,
+  'position' | 'name' | 'quantity' | 'unitNet' | 'vatRate' | 'netAmount' | 'vatAmount' | 'grossAmount'
+>;
+export type PdfCompany = Pick<ICompany, 'name' | 'taxId' | 'address'> &
+  Partial<Pick<ICompany, 'registrationNumber' | 'country'>>;
+
+/** The buyer as printed: the invoice's own snapshot (`invoices.buyer`) unless given. */
+export interface PdfBuyer {
+  name?: string | null;
+  companyName?: string | null;
+  taxId?: string | null;
+  email?: string | null;
+  address?: unknown;
 }
 
-const text = (value: unknown) => (typeof value === 'string' ? value : '');
+export interface InvoicePdfInput {
+  invoice: PdfInvoice;
+  lines: readonly PdfLine[];
+  company: PdfCompany | null;
+  buyer?: PdfBuyer;
+  /** Uncompressed content streams (tests read the text operators). */
+  compress?: boolean;
+}
+
+/** Allegro refuses invoice files over 3 MB (POST …/invoices then PUT the file → 413). */
+export const MAX_PDF_BYTES = 3 * 1024 * 1024;
+
+const MARGIN = 40;
+// Columns of the lines table: [label, width, align]; widths add up to the 515 pt of A4 between margins.
+const COLUMNS: readonly [string, number, 'left' | 'right'][] = [
+  ['No', 22, 'left'],
+  ['Name', 181, 'left'],
+  ['Qty', 42, 'right'],
+  ['Unit net', 58, 'right'],
+  ['VAT %', 38, 'right'],
+  ['Net', 58, 'right'],
+  ['VAT', 56, 'right'],
+  ['Gross', 60, 'right'],
+];
+
+const trimQuantity = (q: string) => (q.includes('.') ? q.replace(/\.?0+$/, '') : q);
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 /**
- * A plain A4 invoice: issuer, buyer, lines with VAT per line, totals. pdfkit's built-in Helvetica
- * covers Latin-1 only; names with other letters print with substitutes until an embedded font
- * with full Unicode coverage is added.
+ * Renders an invoice as an A4 PDF: number, dates, issuer and buyer with tax ids, every line with
+ * its VAT, totals per VAT rate and in all, in the invoice's currency (SPEC "Invoicing core").
+ * Deterministic for the same input: the creation date is the issue date.
  */
-export function renderInvoicePdf({ invoice, lines, company }: InvoicePdfInput): Promise<Buffer> {
+export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
+  const { invoice, company } = input;
+  const fonts = pdfFonts();
+  const t = (value: string) => printable(value, fonts);
+  const buyerSnapshot = invoice.buyer as PdfBuyer;
+  const buyer: PdfBuyer = input.buyer ?? buyerSnapshot;
+  const lines = [...input.lines].sort((a, b) => a.position - b.position);
+  const issued = new Date(`${invoice.issueDate}T00:00:00Z`);
+
   return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Invoice ${invoice.number}` } });
+    const doc = new PDFDocument({
+      size: 'A4',
+      margin: MARGIN,
+      compress: input.compress ?? true,
+      info: {
+        Title: `Invoice ${invoice.number}`,
+        Producer: 'marketplace-connector-host',
+        Creator: 'marketplace-connector-host',
+        CreationDate: issued,
+      },
+    });
     const chunks: Buffer[] = [];
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('end', () => {
+      const pdf = Buffer.concat(chunks);
+      if (pdf.length > MAX_PDF_BYTES)
+        reject(new Error(`invoice PDF is ${pdf.length} bytes, over the 3 MB marketplaces accept`));
+      else resolve(pdf);
+    });
     doc.on('error', reject);
+    doc.registerFont('regular', fonts.regular);
+    doc.registerFont('bold', fonts.bold);
+    const width = doc.page.width - 2 * MARGIN;
 
-    doc.fontSize(18).text(`Invoice ${invoice.number}`);
-    doc.moveDown(0.5).fontSize(10);
+    doc
+      .font('bold')
+      .fontSize(18)
+      .text(t(`Invoice ${invoice.number}`));
+    doc.font('regular').fontSize(9).moveDown(0.3);
     doc.text(
-      `Issue date: ${invoice.issueDate}    Sale date: ${invoice.saleDate}    Currency: ${invoice.currency}`,
+      t(
+        `Issue date: ${invoice.issueDate}    Sale date: ${invoice.saleDate}    Currency: ${invoice.currency}`,
+      ),
     );
-    if (invoice.externalOrderId) doc.text(`Marketplace order: ${invoice.externalOrderId}`);
-    doc.moveDown();
-
-    doc.fontSize(11).text('Seller', { underline: true }).fontSize(10);
-    doc.text(company?.name ?? '');
-    if (company?.taxId) doc.text(`Tax id: ${company.taxId}`);
-    if (company?.address) doc.text(Object.values(company.address).filter(Boolean).join(', '));
-    doc.moveDown();
-
-    const buyer = invoice.buyer;
-    doc.fontSize(11).text('Buyer', { underline: true }).fontSize(10);
-    doc.text(text(buyer.companyName) || text(buyer.name));
-    if (text(buyer.taxId)) doc.text(`Tax id: ${text(buyer.taxId)}`);
-    doc.moveDown();
-
-    doc.fontSize(11).text('Lines', { underline: true }).fontSize(9);
-    for (const line of [...lines].sort((a, b) => a.position - b.position)) {
+    if (invoice.externalOrderId) doc.text(t(`Marketplace order: ${invoice.externalOrderId}`));
+    if (invoice.status === 'paid')
       doc.text(
-        `${line.position}. ${line.name} — ${line.quantity} × ${line.unitNet} net, VAT ${line.vatRate}%: ` +
-          `${line.netAmount} + ${line.vatAmount} = ${line.grossAmount}`,
+        t(`Paid${invoice.paidAt ? ` on ${new Date(invoice.paidAt).toISOString().slice(0, 10)}` : ''}`),
       );
+    if (invoice.status === 'cancelled') doc.font('bold').text('CANCELLED').font('regular');
+    doc.moveDown();
+
+    // Issuer and buyer side by side.
+    const top = doc.y;
+    const half = width / 2 - 10;
+    const party = (title: string, x: number, rows: string[]) => {
+      doc.font('bold').fontSize(10).text(title, x, top, { width: half });
+      doc.font('regular').fontSize(9);
+      for (const row of rows.filter(Boolean)) doc.text(t(row), x, doc.y, { width: half });
+      return doc.y;
+    };
+    const sellerBottom = party('Seller', MARGIN, [
+      company?.name ?? '',
+      company?.taxId ? `Tax id: ${company.taxId}` : '',
+      company?.registrationNumber ? `Reg. no: ${company.registrationNumber}` : '',
+      ...addressLines(company?.address),
+    ]);
+    const buyerName = str(buyer.companyName) || str(buyer.name);
+    const buyerBottom = party('Buyer', MARGIN + half + 20, [
+      buyerName,
+      buyerName !== str(buyer.name) ? str(buyer.name) : '',
+      str(buyer.taxId) ? `Tax id: ${str(buyer.taxId)}` : '',
+      ...addressLines(buyer.address),
+      str(buyer.email),
+    ]);
+    doc.x = MARGIN;
+    doc.y = Math.max(sellerBottom, buyerBottom) + 16;
+
+    const row = (cells: string[], bold = false) => {
+      doc.font(bold ? 'bold' : 'regular').fontSize(8);
+      const height = Math.max(
+        ...cells.map((c, i) => doc.heightOfString(t(c), { width: COLUMNS[i]![1] - 4 })),
+      );
+      if (doc.y + height > doc.page.height - MARGIN) doc.addPage();
+      const y = doc.y;
+      let x = MARGIN;
+      cells.forEach((cell, i) => {
+        const [, w, align] = COLUMNS[i]!;
+        doc.text(t(cell), x, y, { width: w - 4, align });
+        x += w;
+      });
+      doc.y = y + height + 3;
+      doc
+        .moveTo(MARGIN, doc.y - 1.5)
+        .lineTo(MARGIN + width, doc.y - 1.5)
+        .lineWidth(0.3)
+        .strokeColor('#999999')
+        .stroke();
+    };
+    row(
+      COLUMNS.map(([label]) => label),
+      true,
+    );
+    for (const line of lines) {
+      row([
+        String(line.position),
+        line.name,
+        trimQuantity(line.quantity),
+        line.unitNet,
+        line.vatRate,
+        line.netAmount,
+        line.vatAmount,
+        line.grossAmount,
+      ]);
     }
-    doc.moveDown().fontSize(11);
-    doc.text(`Net: ${invoice.netTotal} ${invoice.currency}`);
-    doc.text(`VAT: ${invoice.vatTotal} ${invoice.currency}`);
-    doc.text(`Total: ${invoice.grossTotal} ${invoice.currency}`);
+
+    // VAT summary per rate, then the totals (sums of the lines, as stored).
+    doc.moveDown();
+    const summary = totalsByRate(
+      lines.map((l) => ({ vatRate: l.vatRate, net: l.netAmount, vat: l.vatAmount, gross: l.grossAmount })),
+    );
+    row(['', 'VAT summary', '', '', 'Rate', 'Net', 'VAT', 'Gross'], true);
+    for (const rate of summary) row(['', '', '', '', rate.vatRate, rate.net, rate.vat, rate.gross]);
+    row(
+      ['', `Total (${invoice.currency})`, '', '', '', invoice.netTotal, invoice.vatTotal, invoice.grossTotal],
+      true,
+    );
+
+    doc.moveDown();
+    doc
+      .font('bold')
+      .fontSize(12)
+      .text(t(`Amount due: ${invoice.grossTotal} ${invoice.currency}`), MARGIN, doc.y, {
+        width,
+        align: 'right',
+      });
     doc.end();
   });
 }

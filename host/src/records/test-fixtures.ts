@@ -97,7 +97,7 @@ const cents = (n: number) => `${Math.floor(n / 100)}.${String(n % 100).padStart(
 /** An Allegro checkout form with `lines` items; prices are awkward on purpose (x.x3, x.99 …). */
 export function allegroOrder(
   i: number,
-  options: { lines?: number; status?: string; revision?: string } = {},
+  options: { lines?: number; status?: string; revision?: string; delivery?: boolean } = {},
 ) {
   const lineCount = options.lines ?? 3;
   let total = 0;
@@ -118,7 +118,7 @@ export function allegroOrder(
       boughtAt: '2026-11-20T10:00:00.000Z',
     };
   });
-  const delivery = i % 2 === 0 ? 999 : 0;
+  const delivery = (options.delivery ?? i % 2 === 0) ? 999 : 0;
   total += delivery;
   return {
     id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,

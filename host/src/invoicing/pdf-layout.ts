@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+
+/**
+ * Fonts and text helpers for invoice PDFs. Buyer and product names are Polish, Romanian,
+ * Bulgarian or Hungarian: a system TrueType font with those letters is embedded (pdfkit subsets
+ * it, so a PDF stays a few tens of KB); without one, pdfkit's Helvetica (WinAnsi only) prints
+ * a transliteration instead of garbage.
+ */
+
+const REGULAR = [
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+  '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf',
+  '/usr/share/fonts/TTF/DejaVuSans.ttf',
+  '/System/Library/Fonts/Supplemental/Arial.ttf',
+  'C:\\Windows\\Fonts\\arial.ttf',
+];
+const BOLD = [
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
+  '/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf',
+  '/usr/share/fonts/TTF/DejaVuSans-Bold.ttf',
+  '/System/Library/Fonts/Supplemental/Arial Bold.ttf',
+  'C:\\Windows\\Fonts\\arialbd.ttf',
+];
+
+export interface PdfFonts {
+  regular: string;
+  bold: string;
+  /** True for pdfkit's built-in fonts: text must be transliterated to WinAnsi. */
+  builtIn: boolean;
+}
+
+let resolved: PdfFonts | undefined;
+
+/** The fonts to use; `INVOICE_PDF_FONT` / `INVOICE_PDF_FONT_BOLD` override the search. */
+export function pdfFonts(): PdfFonts {
+  if (resolved) return resolved;
+  const pick = (env: string | undefined, list: readonly string[]) =>
+    env && existsSync(env) ? env : list.find((p) => existsSync(p));
+  const regular = pick(process.env.INVOICE_PDF_FONT, REGULAR);
+  const bold = pick(process.env.INVOICE_PDF_FONT_BOLD, BOLD) ?? regular;
+  resolved =
+    regular && bold
+      ? { regular, bold, builtIn: false }
+      : { regular: 'Helvetica', bold: 'Helvetica-Bold', builtIn: true };
+  return resolved;
+}
+
+const TRANSLITERATION: Record<string, string> = {
+  ą: 'a',
+  ć: 'c',
+  ę: 'e',
+  ł: 'l',
+  ń: 'n',
+  ś: 's',
+  ź: 'z',
+  ż: 'z',
+  Ą: 'A',
+  Ć: 'C',
+  Ę: 'E',
+  Ł: 'L',
+  Ń: 'N',
+  Ś: 'S',
+  Ź: 'Z',
+  Ż: 'Z',
+  ă: 'a',
+  â: 'a',
+  î: 'i',
+  ș: 's',
+  ş: 's',
+  ț: 't',
+  ţ: 't',
+  Ă: 'A',
+  Â: 'A',
+  Î: 'I',
+  Ș: 'S',
+  Ş: 'S',
+  Ț: 'T',
+  Ţ: 'T',
+  ő: 'o',
+  ű: 'u',
+  Ő: 'O',
+  Ű: 'U',
+};
+
+/** Text as the chosen font can print it. */
+export function printable(value: string, fonts: PdfFonts): string {
+  if (!fonts.builtIn) return value;
+  // WinAnsi covers Latin-1 (ó, é, ü …); the rest is transliterated or replaced.
+  return value.replace(
+    /[^\u0020-\u00ff]/g,
+    (ch) => TRANSLITERATION[ch] ?? (ch.normalize('NFD').replace(/[^\u0020-\u00ff]/g, '') || '?'),
+  );
+}
+
+/** Address fields in the order a letter shows them. */
+export function addressLines(address: unknown): string[] {
+  if (!address || typeof address !== 'object') return [];
+  const a = address as Record<string, unknown>;
+  const str = (k: string) => (typeof a[k] === 'string' ? a[k] : '');
+  const street = str('street') || str('line1');
+  const city = [str('postalCode') || str('postCode') || str('zip'), str('city')].filter(Boolean).join(' ');
+  return [street, str('line2'), city, str('countryCode') || str('country')].filter(Boolean);
+}
