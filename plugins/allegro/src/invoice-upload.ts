@@ -21,6 +21,8 @@ export async function uploadInvoice(ctx: PluginContext, invoice: InvoiceSummary)
         {
           method: 'POST',
           path: base,
+          // Safe to repeat: a second create answers 409 and the existing invoice is used.
+          idempotent: true,
           // Allegro takes its own media type for request bodies too.
           headers: { 'content-type': 'application/vnd.allegro.public.v1+json' },
           json: {
@@ -46,6 +48,7 @@ export async function uploadInvoice(ctx: PluginContext, invoice: InvoiceSummary)
         {
           method: 'PUT',
           path: `${base}/${allegroInvoice.id}/file`,
+          idempotent: true,
           headers: { 'content-type': 'application/pdf' },
           body: pdf,
         },

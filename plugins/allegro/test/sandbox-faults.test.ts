@@ -180,4 +180,33 @@ describe('Allegro sandbox event-log faults', () => {
     await faults({ missingEvents: 0 });
     expect(new Set((await allEvents(get)).map((e) => e.order.checkoutForm.id)).size).toBe(200);
   });
+
+  it('merges recent orders at start and more at run time: old ids 404, replacements come with events', async () => {
+    const { get, faults } = await open({ faults: { mergedOrders: 2 } });
+    const events = await allEvents(get);
+    const listed = new Set(
+      (
+        (await get('/order/checkout-forms?limit=100')).body as { checkoutForms: { id: string }[] }
+      ).checkoutForms.map((f) => f.id),
+    );
+    const eventIds = [...new Set(events.map((e) => e.order.checkoutForm.id))];
+    const gone: string[] = [];
+    for (const id of eventIds) {
+      if ((await get(`/order/checkout-forms/${id}`)).status === 404) gone.push(id);
+    }
+    expect(gone).toHaveLength(2);
+    expect(gone.some((id) => listed.has(id))).toBe(false);
+    expect(((await get('/order/checkout-forms?limit=1')).body as { totalCount: number }).totalCount).toBe(
+      200,
+    );
+
+    await faults({ mergedOrders: 3 });
+    const after = await allEvents(get);
+    const replacement = after.at(-1)?.order.checkoutForm.id ?? '';
+    expect(eventIds).not.toContain(replacement);
+    expect((await get(`/order/checkout-forms/${replacement}`)).status).toBe(200);
+    let missing = 0;
+    for (const id of eventIds) if ((await get(`/order/checkout-forms/${id}`)).status === 404) missing++;
+    expect(missing).toBe(3);
+  });
 });
