@@ -5,11 +5,15 @@ import {
   logout,
   readBearerToken,
   readSessionCookie,
+  LOGIN_FAILURE_LIMIT,
+  LOGIN_FAILURE_WINDOW_MS,
   revokeApiToken,
   sessionCookie,
+  setPassword,
   SESSION_TTL_MS,
 } from '../src/auth/index.ts';
 import { AuthError } from '../src/auth/errors.ts';
+import { HostError } from '../src/errors.ts';
 import { login } from '../src/auth/login.ts';
 import { AuditLog, Company, InvoiceSeries, Session, Tenant, User } from '../src/db/entities/index.ts';
 import { createApiToken, createTenant, createUser, slugify, TenancyError } from '../src/tenancy/index.ts';
@@ -211,5 +215,77 @@ describe('tenancy services and authentication', () => {
     );
     await revokeApiToken({ em: em(), id });
     expect(await authenticateApiToken({ em: em(), token })).toBeNull();
+  });
+
+  it('throttles repeated failed logins per email, known or not, for a window', async () => {
+    await createTenant({ em: em(), name: 'Throttle' });
+    await createUser({
+      em: em(),
+      tenant: 'throttle',
+      email: 'victim@throttle.io',
+      role: 'tenant_user',
+      password: 'victim-password',
+    });
+    for (let i = 0; i < LOGIN_FAILURE_LIMIT; i++) {
+      expect(
+        (await rejection(login({ em: em(), email: 'victim@throttle.io', password: `wrong-${i}-guess` })))
+          .code,
+      ).toBe('AUTH_INVALID_CREDENTIALS');
+    }
+    const limited = await rejection(
+      login({ em: em(), email: 'VICTIM@throttle.io', password: 'victim-password' }),
+    );
+    expect(limited).toBeInstanceOf(HostError);
+    expect([limited.code, (limited as HostError).status]).toEqual(['TOO_MANY_REQUESTS', 429]);
+    expect(limited.message).toMatch(/try again in 15 minutes/);
+    const later = new Date(Date.now() + LOGIN_FAILURE_WINDOW_MS + 60_000);
+    expect(
+      (await login({ em: em(), email: 'victim@throttle.io', password: 'victim-password', now: later }))
+        .principal.email,
+    ).toBe('victim@throttle.io');
+  });
+
+  it('changes a password, checking the current one and ending every session', async () => {
+    await createTenant({ em: em(), name: 'Change' });
+    const user = await createUser({
+      em: em(),
+      tenant: 'change',
+      email: 'me@change.io',
+      role: 'tenant_user',
+      password: 'first-password',
+    });
+    const { token } = await login({ em: em(), email: 'me@change.io', password: 'first-password' });
+    expect(
+      (
+        await rejection(
+          setPassword({
+            em: em(),
+            userId: user.id,
+            currentPassword: 'not-it-at-all',
+            password: 'second-password',
+          }),
+        )
+      ).code,
+    ).toBe('AUTH_INVALID_CREDENTIALS');
+    expect(
+      (
+        await rejection(
+          setPassword({ em: em(), userId: user.id, currentPassword: 'first-password', password: 'short' }),
+        )
+      ).code,
+    ).toBe('AUTH_WEAK_PASSWORD');
+    await setPassword({
+      em: em(),
+      userId: user.id,
+      currentPassword: 'first-password',
+      password: 'second-password',
+    });
+    expect(await authenticateSession({ em: em(), token })).toBeNull();
+    expect(
+      (await rejection(login({ em: em(), email: 'me@change.io', password: 'first-password' }))).code,
+    ).toBe('AUTH_INVALID_CREDENTIALS');
+    expect(
+      (await login({ em: em(), email: 'me@change.io', password: 'second-password' })).principal.userId,
+    ).toBe(user.id);
   });
 });

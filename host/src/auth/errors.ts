@@ -1,4 +1,8 @@
-/** Authentication failures (who are you?) and access failures (may you?), with their HTTP status. */
+/**
+ * Authentication failures (who are you?) and access failures (may you?), with their HTTP status.
+ * Login throttling throws the host-wide `HostError('TOO_MANY_REQUESTS')` (429), which every API
+ * surface already maps.
+ */
 export const AUTH_ERROR_CODES = {
   /** Unknown email or wrong password: one code and message for both, so emails cannot be probed. */
   AUTH_INVALID_CREDENTIALS: 401,

@@ -22,6 +22,7 @@ export {
   createSession,
   logout,
   logoutEverywhere,
+  purgeExpiredSessions,
   readSessionCookie,
   secureCookies,
   sessionCookie,
@@ -30,6 +31,7 @@ export {
   type SessionAuth,
 } from './sessions.ts';
 export { authenticateApiToken, issueApiToken, readBearerToken, revokeApiToken } from './api-tokens.ts';
-export { login, normalizeEmail } from './login.ts';
+export { login, normalizeEmail, LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS } from './login.ts';
+export { setPassword } from './set-password.ts';
 export { assertTenantAccess, canAccessTenant, isPlatformAdmin, requireRole, tenantScope } from './access.ts';
 export { API_TOKEN_PREFIX, randomToken, sha256Hex } from './tokens.ts';

@@ -269,6 +269,21 @@ describe('vault', () => {
     expect(await vault.decrypt({ tenantId: tenant.id, ciphertext })).toBe('in tx');
   });
 
+  it('gives two processes racing to create a tenant key the same key', async () => {
+    const em = t.db.orm.em.fork();
+    const tenant = em.create(Tenant, { slug: 'vault-race', name: 'Race' });
+    await em.flush();
+    const [one, two] = [createVault({ db: t.db, masterKey }), createVault({ db: t.db, masterKey })];
+    const [c1, c2] = await Promise.all([
+      one.encrypt({ tenantId: tenant.id, plaintext: 'from one' }),
+      two.encrypt({ tenantId: tenant.id, plaintext: 'from two' }),
+    ]);
+    expect(await two.decrypt({ tenantId: tenant.id, ciphertext: c1 })).toBe('from one');
+    expect(await one.decrypt({ tenantId: tenant.id, ciphertext: c2 })).toBe('from two');
+    const { rows } = await t.db.pool.query('select id from tenant_keys where tenant_id = $1', [tenant.id]);
+    expect(rows).toHaveLength(1);
+  });
+
   it('rotates the master key: old credentials readable with the new key only', async () => {
     const vault = createVault({ db: t.db, masterKey });
     const em = t.db.orm.em.fork();
