@@ -5,12 +5,15 @@ import { z } from 'zod';
  * Allegro's fault switches: the kit's (5xx rate, 429 bursts, latency, hangs) plus the event-log
  * misbehaviours the Allegro docs warn about (events may repeat, arrive out of order or go missing;
  * reference/README.md "Orders"). Rates are fractions 0–1, decided per event/order from the seed.
- * Token revocation and merged checkout forms are actions: `POST /__sandbox/revoke`, `POST /__sandbox/merge`.
+ * `mergedOrders`: this many recent seeded orders per account were merged by their buyers — their
+ * forms 404, a new form (with events) replaces each; raising it merges more, it never un-merges.
+ * Token revocation and merging one given form are actions: `POST /__sandbox/revoke`, `POST /__sandbox/merge`.
  */
 export const allegroFaultsSchema = baseFaultsSchema.extend({
   duplicateEvents: z.number().min(0).max(1).default(0),
   outOfOrderEvents: z.number().min(0).max(1).default(0),
   missingEvents: z.number().min(0).max(1).default(0),
+  mergedOrders: z.number().int().min(0).max(10_000).default(0),
 });
 
 export type AllegroFaults = z.output<typeof allegroFaultsSchema>;

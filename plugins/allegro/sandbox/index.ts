@@ -57,7 +57,9 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
     schema: allegroFaultsSchema,
     initial: options.faults,
     seed: config.seed,
+    onChange: (f) => stores.forEach((s) => s.mergeNewest(f.mergedOrders)),
   });
+  stores.forEach((s) => s.mergeNewest(faults.get().mergedOrders));
   const limiter = createRateLimiter(config.rateLimit);
   const authority = new TokenAuthority({
     seed: config.seed,

@@ -222,6 +222,20 @@ export class AccountOrders {
     return indices;
   }
 
+  private mergedNewest = 0;
+
+  /**
+   * The "merged orders" fault: every second one of the newest seeded orders, up to `count`, is
+   * merged (deterministic; raising the count merges more, lowering it undoes nothing).
+   */
+  mergeNewest(count: number, now = Date.now()): void {
+    for (; this.mergedNewest < count; this.mergedNewest++) {
+      const index = this.seeded - 1 - 2 * this.mergedNewest;
+      if (index < 0) break;
+      if (!this.hidden.has(index)) this.merge(index, now);
+    }
+  }
+
   /** The buyer merged purchases: the old form 404s from now on, a new one replaces it. */
   merge(index: number, now = Date.now()): number {
     this.hidden.add(index);

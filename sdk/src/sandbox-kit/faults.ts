@@ -45,6 +45,8 @@ export function createFaultState<S extends z.ZodObject>(options: {
   schema: S;
   initial?: unknown;
   seed?: string | number;
+  /** Called after every successful update and after reset, for switches that act on data (e.g. merging orders). */
+  onChange?: (faults: z.output<S> & BaseFaults) => void;
 }): FaultState<z.output<S> & BaseFaults> {
   type T = z.output<S> & BaseFaults;
   const { schema } = options;
@@ -63,11 +65,13 @@ export function createFaultState<S extends z.ZodObject>(options: {
       if (!checked.success) return { ok: false, issues: toIssues(checked.error) };
       const merged = schema.parse({ ...current, ...(checked.data as object) }) as T;
       current = merged;
+      options.onChange?.(current);
       return { ok: true, faults: current };
     },
     reset() {
       current = { ...initial };
       rng = createRng(seed);
+      options.onChange?.(current);
     },
     takeBurst429() {
       if (current.burst429 <= 0) return false;
