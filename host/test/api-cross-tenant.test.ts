@@ -187,7 +187,10 @@ describe('cross-tenant isolation', () => {
   });
 
   /** Every REST route under /api, with how to call it for A's ids (or B's own lists). */
-  const restCalls = (): Record<string, { path: string; body?: unknown; own?: boolean }> => ({
+  type RestCallSpec = { path: string; body?: unknown; own?: boolean };
+  const restWebhook: Record<string, () => RestCallSpec> = {};
+  const restCalls = (): Record<string, RestCallSpec> => ({
+    ...Object.fromEntries(Object.entries(restWebhook).map(([k, f]) => [k, f()])),
     'GET /api/v1/invoices': { path: `/api/v1/invoices?integrationId=${A.integrationId}` },
     'GET /api/v1/invoices/:id/pdf': { path: `/api/v1/invoices/${A.invoiceId}/pdf` },
     'GET /api/v1/:pluginId/integrations': { path: '/api/v1/fixture-basic/integrations', own: true },
@@ -235,9 +238,25 @@ describe('cross-tenant isolation', () => {
     },
   });
 
+  // Webhooks authenticate by the signed token in their URL, not by the caller: a wrong token is 404.
+  for (const method of ['GET', 'POST', 'PUT']) {
+    restWebhook[`${method} /api/v1/webhooks/:integrationId/:webhookId/:token`] = () => ({
+      path: `/api/v1/webhooks/${A.integrationId}/new-order/not-the-token`,
+      ...(method === 'GET' ? {} : { body: { id: 1 } }),
+    });
+  }
+
+  restWebhook['GET /public/invoices/:id/:token'] = () => ({
+    path: `/public/invoices/${A.invoiceId}/forged-token.pdf`,
+  });
+
   it('covers every REST route', () => {
     const routes = host.app
-      .http!.registeredRoutes.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD')
+      .http!.registeredRoutes.filter(
+        (r) =>
+          r.method !== 'HEAD' &&
+          (r.url.startsWith('/api/') || (r.url.includes(':') && !r.url.startsWith('/trpc/'))),
+      )
       .map((r) => `${r.method} ${r.url}`)
       .sort();
     expect(routes.filter((r) => !(r in restCalls()))).toEqual([]);

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { listInvoices, findAccessibleInvoice } from '../../api/queries/invoices.ts';
-import { Company } from '../../db/entities/company.entity.ts';
-import { InvoiceLine } from '../../db/entities/invoice-line.entity.ts';
-import { renderInvoicePdf } from '../../invoicing/pdf.ts';
+import { invoicePdf } from '../../invoicing/invoice-pdf.ts';
 import { parseInput, requirePrincipal, type RestDeps } from './rest-helpers.ts';
 
 const ListQuery = z.object({
@@ -33,9 +31,7 @@ export function registerInvoiceRoutes(app: FastifyInstance, deps: RestDeps): voi
     const principal = await requirePrincipal(deps, request);
     const em = fork();
     const invoice = await findAccessibleInvoice(em, principal, request.params.id);
-    const lines = await em.find(InvoiceLine, { invoiceId: invoice.id }, { orderBy: { position: 'asc' } });
-    const company = await em.findOne(Company, { id: invoice.companyId });
-    const pdf = await renderInvoicePdf({ invoice, lines, company });
+    const pdf = await invoicePdf(em, invoice);
     const filename = `invoice-${invoice.number.replace(/[^A-Za-z0-9._-]+/g, '-')}.pdf`;
     return reply
       .type('application/pdf')
