@@ -6,6 +6,7 @@ import { deleteCredentials, loadCredential, saveCredential } from './credentials
 import { VaultError } from './errors.ts';
 import { checkMasterKey } from './check.ts';
 import { rotateMasterKey, rotateTenantDataKey } from './rotate.ts';
+import { unwrapDataKey } from './tenant-keys.ts';
 import { createVault } from './vault.ts';
 
 /** Asserts `promise` rejects with a VaultError of `code`; returns it for message checks. */
@@ -165,12 +166,23 @@ describe('vault', () => {
     ]) {
       expect(dump).not.toContain(form);
     }
-    for (const form of [
-      masterKey.toString('base64'),
-      masterKey.toString('hex'),
-      masterKey.toString('base64url'),
-    ]) {
-      expect(dump).not.toContain(form);
+    // Neither the master key nor any tenant's unwrapped data key appears either.
+    const dataKeys = keyRows.map(
+      (row) =>
+        unwrapDataKey({
+          masterKey,
+          row: {
+            tenantId: String(row.tenant_id),
+            wrappedKey: String(row.wrapped_key),
+            masterKeyId: String(row.master_key_id),
+          },
+        }).key,
+    );
+    expect(dataKeys.length).toBeGreaterThanOrEqual(1);
+    for (const key of [masterKey, ...dataKeys]) {
+      for (const form of [key.toString('base64'), key.toString('hex'), key.toString('base64url')]) {
+        expect(dump).not.toContain(form);
+      }
     }
   });
 

@@ -47,7 +47,10 @@ async function rotate(args: string[]): Promise<number> {
   );
   info(
     `${rotation.resumed ? 'Finished an interrupted rotation: re' : 'Re'}-wrapped ${rotation.rotated} tenant key(s) ` +
-      `from master key ${rotation.oldMasterKeyId} to ${rotation.newMasterKeyId}; ${rotation.path} now holds the new key.`,
+      `from master key ${rotation.oldMasterKeyId} to ${rotation.newMasterKeyId}; ${rotation.path} now holds the new key.` +
+      (env.databaseUrl
+        ? '\nRestart every host process that reads this key file so it loads the new key.'
+        : ''),
   );
   result(rotation.newMasterKeyId);
   return 0;
