@@ -83,5 +83,5 @@ describe('Allegro with faults: 5xx, 429, duplicate, out-of-order and missing eve
     expect(uploads).toHaveLength(truth.length);
     expect(new Set(uploads).size).toBe(uploads.length);
     expect(state.breaches).toBe(0);
-  });
+  }, 600_000);
 });
