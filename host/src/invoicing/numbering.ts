@@ -69,19 +69,23 @@ export async function reserveNumbers(
   const { seriesId, count } = options;
   if (!Number.isInteger(count) || count < 1)
     throw new NumberingError(`cannot reserve ${count} invoice numbers`);
+  // One round trip: the CTE's SELECT … FOR UPDATE locks the row, the UPDATE moves the counter past
+  // the block, and RETURNING gives the number the block starts at (the value before the update).
   const locked = await client.query<{
     id: string;
     company_id: string;
     code: string;
     pattern: string;
     next_number: number;
-  }>('select id, company_id, code, pattern, next_number from invoice_series where id = $1 for update', [
-    seriesId,
-  ]);
+  }>(
+    `with s as (select id, company_id, code, pattern, next_number from invoice_series where id = $1 for update)
+     update invoice_series i set next_number = s.next_number + $2 from s where i.id = s.id
+     returning s.id, s.company_id, s.code, s.pattern, s.next_number`,
+    [seriesId, count],
+  );
   const row = locked.rows[0];
   if (!row) throw new NumberingError(`invoice series ${seriesId} does not exist`);
   const first = Number(row.next_number);
-  await client.query('update invoice_series set next_number = $2 where id = $1', [seriesId, first + count]);
   return {
     series: { id: row.id, companyId: row.company_id, code: row.code, pattern: row.pattern },
     first,

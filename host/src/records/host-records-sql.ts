@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PgLikeClient } from '../db/pglite-pool.ts';
 import type { CustomerDraft, ProductDraft } from './invoice-draft.ts';
-import { unnestSelect } from './sql.ts';
+import { type Column, unnestSelect } from './sql.ts';
 
 /**
  * Customers and products, upserted many rows per statement on their unique
@@ -24,77 +24,130 @@ function dedupeSorted<T extends { externalId: string }>(items: readonly T[]): T[
   );
 }
 
+interface UpsertSpec<Row> {
+  table: 'customers' | 'products';
+  columns: Column<Row>[];
+  /** `col = expr` pairs of the DO UPDATE; a row whose values already equal them is not rewritten. */
+  set: Record<string, string>;
+}
+
+/**
+ * `INSERT … ON CONFLICT DO UPDATE … WHERE changed`, returning every row's id: rewritten and new
+ * rows from RETURNING, untouched ones from the table. Re-importing known buyers and offers (most
+ * of a sync) then writes nothing. A row inserted meanwhile by a concurrent, not yet visible
+ * transaction is read once more after the statement.
+ */
+async function upsert<Row extends { externalId: string }>(
+  client: PgLikeClient,
+  scope: HostRecordScope,
+  spec: UpsertSpec<Row>,
+  items: readonly Row[],
+): Promise<Map<string, string>> {
+  const rows = dedupeSorted(items);
+  if (rows.length === 0) return new Map();
+  const select = unnestSelect<Row>({
+    firstParam: 3,
+    rows,
+    columns: spec.columns,
+    extra: ['$1::uuid', '$2::text', 'now()', 'now()'],
+  });
+  const names = [...spec.columns.map((c) => c.name), 'tenant_id', 'source', 'created_at', 'updated_at'].join(
+    ', ',
+  );
+  const setList = Object.entries(spec.set).map(([col, expr]) => `${col} = ${expr}`);
+  const current = Object.keys(spec.set).map((col) => `${spec.table}.${col}`);
+  const result = await client.query<{ id: string; external_id: string }>(
+    `with input (${names}) as (${select.text}),
+     up as (
+       insert into ${spec.table} (${names}) select * from input
+       on conflict (tenant_id, source, external_id) do update set ${setList.join(', ')}, updated_at = excluded.updated_at
+       where (${current.join(', ')}) is distinct from (${Object.values(spec.set).join(', ')})
+       returning id, external_id)
+     select id, external_id from up
+     union all
+     select t.id, t.external_id from ${spec.table} t join input i on t.tenant_id = $1 and t.source = $2 and t.external_id = i.external_id
+      where not exists (select 1 from up where up.external_id = t.external_id)`,
+    [scope.tenantId, scope.source, ...select.values],
+  );
+  const ids = new Map(result.rows.map((r) => [r.external_id, r.id]));
+  const missing = rows.filter((r) => !ids.has(r.externalId)).map((r) => r.externalId);
+  if (missing.length) {
+    const again = await client.query<{ id: string; external_id: string }>(
+      `select id, external_id from ${spec.table} where tenant_id = $1 and source = $2 and external_id = any($3::text[])`,
+      [scope.tenantId, scope.source, missing],
+    );
+    for (const r of again.rows) ids.set(r.external_id, r.id);
+  }
+  return ids;
+}
+
 /** Upserts customers; returns externalId → customer id. */
-export async function upsertCustomers(
+export function upsertCustomers(
   client: PgLikeClient,
   scope: HostRecordScope,
   customers: readonly CustomerDraft[],
 ): Promise<Map<string, string>> {
-  const rows = dedupeSorted(customers);
-  if (rows.length === 0) return new Map();
-  const select = unnestSelect<CustomerDraft>({
-    firstParam: 3,
-    rows,
-    columns: [
-      { name: 'id', type: 'uuid', value: () => randomUUID() },
-      { name: 'external_id', type: 'text', value: (c) => c.externalId },
-      { name: 'name', type: 'text', value: (c) => c.name },
-      { name: 'company_name', type: 'text', value: (c) => c.companyName },
-      { name: 'tax_id', type: 'text', value: (c) => c.taxId },
-      { name: 'email', type: 'text', value: (c) => c.email },
-      { name: 'phone', type: 'text', value: (c) => c.phone },
-      {
-        name: 'address',
-        type: 'text',
-        cast: 'jsonb',
-        value: (c) => (c.address ? JSON.stringify(c.address) : null),
+  return upsert(
+    client,
+    scope,
+    {
+      table: 'customers',
+      columns: [
+        { name: 'id', type: 'uuid', value: () => randomUUID() },
+        { name: 'external_id', type: 'text', value: (c) => c.externalId },
+        { name: 'name', type: 'text', value: (c) => c.name },
+        { name: 'company_name', type: 'text', value: (c) => c.companyName },
+        { name: 'tax_id', type: 'text', value: (c) => c.taxId },
+        { name: 'email', type: 'text', value: (c) => c.email },
+        { name: 'phone', type: 'text', value: (c) => c.phone },
+        {
+          name: 'address',
+          type: 'text',
+          cast: 'jsonb',
+          value: (c) => (c.address ? JSON.stringify(c.address) : null),
+        },
+      ],
+      set: {
+        name: 'excluded.name',
+        company_name: 'excluded.company_name',
+        tax_id: 'excluded.tax_id',
+        email: 'excluded.email',
+        phone: 'excluded.phone',
+        address: 'excluded.address',
       },
-    ],
-    extra: ['$1::uuid', '$2::text', 'now()', 'now()'],
-  });
-  const result = await client.query<{ id: string; external_id: string }>(
-    `insert into customers (id, external_id, name, company_name, tax_id, email, phone, address, tenant_id, source, created_at, updated_at)
-     ${select.text}
-     on conflict (tenant_id, source, external_id) do update
-       set name = excluded.name, company_name = excluded.company_name, tax_id = excluded.tax_id, email = excluded.email,
-           phone = excluded.phone, address = excluded.address, updated_at = excluded.updated_at
-     returning id, external_id`,
-    [scope.tenantId, scope.source, ...select.values],
+    },
+    customers,
   );
-  return new Map(result.rows.map((r) => [r.external_id, r.id]));
 }
 
-/** Upserts products; returns externalId → product id. */
-export async function upsertProducts(
+/** Upserts products; returns externalId → product id. A record without a price keeps the known one. */
+export function upsertProducts(
   client: PgLikeClient,
   scope: HostRecordScope,
   products: readonly ProductDraft[],
 ): Promise<Map<string, string>> {
-  const rows = dedupeSorted(products);
-  if (rows.length === 0) return new Map();
-  const select = unnestSelect<ProductDraft>({
-    firstParam: 3,
-    rows,
-    columns: [
-      { name: 'id', type: 'uuid', value: () => randomUUID() },
-      { name: 'external_id', type: 'text', value: (p) => p.externalId },
-      { name: 'sku', type: 'text', value: (p) => p.sku },
-      { name: 'name', type: 'text', value: (p) => p.name },
-      { name: 'vat_rate', type: 'numeric', value: (p) => p.vatRate },
-      { name: 'unit_price', type: 'numeric', value: (p) => p.unitPrice },
-      { name: 'currency', type: 'text', value: (p) => p.currency },
-    ],
-    extra: ['$1::uuid', '$2::text', 'now()', 'now()'],
-  });
-  const result = await client.query<{ id: string; external_id: string }>(
-    `insert into products (id, external_id, sku, name, vat_rate, unit_price, currency, tenant_id, source, created_at, updated_at)
-     ${select.text}
-     on conflict (tenant_id, source, external_id) do update
-       set sku = excluded.sku, name = excluded.name, vat_rate = excluded.vat_rate,
-           unit_price = coalesce(excluded.unit_price, products.unit_price),
-           currency = coalesce(excluded.currency, products.currency), updated_at = excluded.updated_at
-     returning id, external_id`,
-    [scope.tenantId, scope.source, ...select.values],
+  return upsert(
+    client,
+    scope,
+    {
+      table: 'products',
+      columns: [
+        { name: 'id', type: 'uuid', value: () => randomUUID() },
+        { name: 'external_id', type: 'text', value: (p) => p.externalId },
+        { name: 'sku', type: 'text', value: (p) => p.sku },
+        { name: 'name', type: 'text', value: (p) => p.name },
+        { name: 'vat_rate', type: 'numeric', value: (p) => p.vatRate },
+        { name: 'unit_price', type: 'numeric', value: (p) => p.unitPrice },
+        { name: 'currency', type: 'text', value: (p) => p.currency },
+      ],
+      set: {
+        sku: 'excluded.sku',
+        name: 'excluded.name',
+        vat_rate: 'excluded.vat_rate',
+        unit_price: 'coalesce(excluded.unit_price, products.unit_price)',
+        currency: 'coalesce(excluded.currency, products.currency)',
+      },
+    },
+    products,
   );
-  return new Map(result.rows.map((r) => [r.external_id, r.id]));
 }

@@ -2,14 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { UpsertOutcome } from '@mch/plugin-sdk';
 import type { InvoiceStatus } from '../db/entities/invoice.entity.ts';
 import type { PgLikeClient } from '../db/pglite-pool.ts';
-import { formatInvoiceNumber, reserveNumbers } from '../invoicing/numbering.ts';
+import {
+  formatInvoiceNumber,
+  NumberingError,
+  type ReservedBlock,
+  reserveNumbers,
+} from '../invoicing/numbering.ts';
 import { upsertCustomers, upsertProducts } from './host-records-sql.ts';
 import type { ImportSwitches } from './import.ts';
 import {
   findInvoices,
   insertInvoices,
   type NewInvoice,
-  resolveSeries,
+  seriesFor,
   setInvoiceStatuses,
 } from './invoice-sql.ts';
 import {
@@ -149,12 +154,26 @@ export async function importBatch(
     (i) => planned.has(i.externalId) && hostOf(i) === planned.get(i.externalId),
   );
   if (toCreate.length) {
-    const { companyId, seriesId } = await resolveSeries(client, {
+    const target = {
       tenantId: ctx.ledger.tenantId,
       integrationId: ctx.ledger.integrationId,
       companyId: ctx.companyId,
-    });
-    const block = await reserveNumbers(client, { seriesId, count: toCreate.length });
+    };
+    let block: ReservedBlock;
+    try {
+      block = await reserveNumbers(client, {
+        seriesId: (await seriesFor(client, target)).seriesId,
+        count: toCreate.length,
+      });
+    } catch (error) {
+      // The remembered series is gone: look it up again (this transaction is still usable).
+      if (!(error instanceof NumberingError)) throw error;
+      block = await reserveNumbers(client, {
+        seriesId: (await seriesFor(client, { ...target, fresh: true })).seriesId,
+        count: toCreate.length,
+      });
+    }
+    const { id: seriesId, companyId } = block.series;
     const invoices = toCreate.map((item, i): NewInvoice => {
       const paid = switches.autoMarkAsPaid && item.draft.paid;
       const sequence = block.first + i;

@@ -50,6 +50,27 @@ export async function resolveSeries(
   return { companyId, seriesId: series.rows[0]!.id };
 }
 
+const SERIES_TTL_MS = 60_000;
+const seriesCache = new Map<string, { companyId: string; seriesId: string; at: number }>();
+
+/**
+ * {@link resolveSeries}, remembered for a minute per (tenant, integration, company): it costs
+ * two round trips per batch otherwise. `fresh` skips the memory (the series was deleted, or the
+ * caller must see a just-changed default company at once).
+ */
+export async function seriesFor(
+  client: PgLikeClient,
+  options: { tenantId: string; integrationId: string; companyId: string | undefined; fresh?: boolean },
+): Promise<{ companyId: string; seriesId: string }> {
+  const key = `${options.tenantId}|${options.integrationId}|${options.companyId ?? ''}`;
+  const hit = seriesCache.get(key);
+  if (hit && !options.fresh && Date.now() - hit.at < SERIES_TTL_MS) return hit;
+  const resolved = await resolveSeries(client, options);
+  if (seriesCache.size > 10_000) seriesCache.clear();
+  seriesCache.set(key, { ...resolved, at: Date.now() });
+  return resolved;
+}
+
 /** Invoices of these orders that already exist (never issue a second one). */
 export async function findInvoices(
   client: PgLikeClient,
@@ -104,15 +125,9 @@ export async function insertInvoices(
     ],
     extra: ['$1::uuid', '$2::uuid', '$3::uuid', '$4::uuid', '$5::text', 'now()', 'now()'],
   });
-  await client.query(
-    `insert into invoices (id, sequence, number, external_order_id, external_order_revision, customer_id, buyer, issue_date, sale_date,
-                           currency, net_total, vat_total, gross_total, status, paid_at,
-                           tenant_id, company_id, series_id, integration_id, plugin_id, created_at, updated_at)
-     ${head.text}`,
-    [scope.tenantId, scope.companyId, scope.seriesId, scope.integrationId, scope.pluginId, ...head.values],
-  );
   const lines = invoices.flatMap((invoice) => invoice.draft.lines.map((line) => ({ invoice, line })));
   const body = unnestSelect<{ invoice: NewInvoice; line: LineDraft }>({
+    firstParam: 6 + head.values.length,
     rows: lines,
     columns: [
       { name: 'id', type: 'uuid', value: () => randomUUID() },
@@ -134,10 +149,26 @@ export async function insertInvoices(
       { name: 'gross_amount', type: 'numeric', value: ({ line }) => line.gross },
     ],
   });
+  // One statement for invoices and their lines; the lines' foreign key is checked at its end,
+  // when the invoices are in place.
   await client.query(
-    `insert into invoice_lines (id, invoice_id, position, product_id, name, quantity, unit_net, unit_gross, vat_rate, net_amount, vat_amount, gross_amount)
+    `with inserted as (
+       insert into invoices (id, sequence, number, external_order_id, external_order_revision, customer_id, buyer, issue_date, sale_date,
+                             currency, net_total, vat_total, gross_total, status, paid_at,
+                             tenant_id, company_id, series_id, integration_id, plugin_id, created_at, updated_at)
+       ${head.text}
+       returning id)
+     insert into invoice_lines (id, invoice_id, position, product_id, name, quantity, unit_net, unit_gross, vat_rate, net_amount, vat_amount, gross_amount)
      ${body.text}`,
-    body.values,
+    [
+      scope.tenantId,
+      scope.companyId,
+      scope.seriesId,
+      scope.integrationId,
+      scope.pluginId,
+      ...head.values,
+      ...body.values,
+    ],
   );
 }
 
