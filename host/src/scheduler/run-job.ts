@@ -44,6 +44,10 @@ export async function executeRun(job: Job<JobData>, deps: RunDeps): Promise<void
   }
   try {
     await runLocked(job, data, lock, deps);
+    // A finished one-off run (manual, webhook, retry) leaves no row behind. Deleted here, under
+    // the run lock, rather than by Agenda's removeOnComplete, which runs after its 'complete'
+    // event, out of reach of a drain. Agenda's final state save then finds no row and skips it.
+    if (data.trigger !== 'schedule' && job.attrs._id) await deps.agenda.cancel({ id: job.attrs._id });
   } finally {
     await lock.release();
   }

@@ -12,6 +12,7 @@ const DEFAULT_LOCK_LIFETIME_MS = 10 * 60_000;
 const DEFAULT_KIND_CONCURRENCY = 10;
 /** After the drain timeout, how long aborted handlers get to wind down before stop() returns. */
 const ABORT_GRACE_MS = 5000;
+const SETTLE_MS = 200;
 
 /**
  * The host's job scheduler: Agenda 6 on the host database (or MongoDB), one recurring document
@@ -74,8 +75,8 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
       name: options.processName,
       processEvery: pollIntervalMs,
       defaultLockLifetime: lockLifetimeMs,
-      // Finished one-off runs (manual, webhook, retry) leave no rows behind.
-      removeOnComplete: true,
+      // One-off documents are deleted by the run itself (run-job.ts).
+      removeOnComplete: false,
       ...(selected.notificationChannel ? { notificationChannel: selected.notificationChannel } : {}),
     });
     // Without a listener an 'error' event would throw and take the process down.
@@ -196,6 +197,9 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
             logger.error({ running: running.size }, 'Jobs ignored their abort signal; stopping without them');
           }
         }
+        // Agenda may still be finishing a queue fill or a state save begun before stop(); let it
+        // land before the caller closes the database pool under it.
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       }
       await runLock.close();
       logger.info({ processName: options.processName }, 'Scheduler stopped');
