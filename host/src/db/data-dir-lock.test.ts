@@ -46,6 +46,18 @@ describe('DATA_DIR lock', () => {
     lock.release();
   });
 
+  it('waits for a lock file that is still being written, and takes over an old unreadable one', () => {
+    const dataDir = tempDir();
+    const path = join(dataDir, 'host.lock');
+    writeFileSync(path, '');
+    const started = Date.now();
+    // Fresh and empty: treated as being written for the grace period, then as stale.
+    const lock = acquireDataDirLock(dataDir, { role: 'cli' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
+    expect(JSON.parse(readFileSync(lock.path, 'utf8')).pid).toBe(process.pid);
+    lock.release();
+  });
+
   it('does not remove a lock that another process took over', () => {
     const dataDir = tempDir();
     const lock = acquireDataDirLock(dataDir, { role: 'cli' });

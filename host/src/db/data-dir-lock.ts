@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -21,6 +21,23 @@ interface LockContent {
   pid: number;
   role: LockRole | 'unknown';
   startedAt?: string;
+  /** Empty or unreadable: possibly being written by a process that just created it. */
+  torn?: boolean;
+}
+
+/** An unreadable lock younger than this is treated as being written, not as stale. */
+const TORN_GRACE_MS = 2_000;
+const RETRY_SLEEP_MS = 50;
+const MAX_ATTEMPTS = Math.ceil(TORN_GRACE_MS / RETRY_SLEEP_MS) + 5;
+
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+function ageMs(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 export class DataDirLockError extends Error {
@@ -56,7 +73,7 @@ function readLock(path: string): LockContent | undefined {
     // A bare pid (or a torn write) is read below.
   }
   const pid = Number.parseInt(text.trim(), 10);
-  return { pid: Number.isFinite(pid) ? pid : 0, role: 'unknown' };
+  return Number.isFinite(pid) && pid > 0 ? { pid, role: 'unknown' } : { pid: 0, role: 'unknown', torn: true };
 }
 
 /** Signal 0 probes without signalling: ESRCH means gone; EPERM means alive but not ours. */
@@ -92,13 +109,18 @@ export function acquireDataDirLock(dataDir: string, { role }: { role: LockRole }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, LOCK_FILE);
   const content: LockContent = { pid: process.pid, role, startedAt: new Date().toISOString() };
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     try {
       writeFileSync(path, `${JSON.stringify(content)}\n`, { flag: 'wx', mode: 0o600 });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readLock(path);
       if (!holder) continue; // released between our attempt and the read: try again
+      if (holder.torn && ageMs(path) < TORN_GRACE_MS) {
+        // Another process created it a moment ago and is still writing its pid: look again.
+        sleepSync(RETRY_SLEEP_MS);
+        continue;
+      }
       if (holder.pid === process.pid || isAlive(holder.pid)) throw refusal(dataDir, path, role, holder);
       // Stale: its process died without cleaning up. Take it over.
       try {
@@ -111,7 +133,7 @@ export function acquireDataDirLock(dataDir: string, { role }: { role: LockRole }
     // Two processes taking over the same stale lock could both unlink; the loser sees another pid here.
     const written = readLock(path);
     if (written?.pid !== process.pid) {
-      if (written) throw refusal(dataDir, path, role, written);
+      if (written && !written.torn) throw refusal(dataDir, path, role, written);
       continue;
     }
     let released = false;
