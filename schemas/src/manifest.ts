@@ -3,7 +3,14 @@ import { AuthSchema } from './manifest/auth.ts';
 import { JobSchema } from './manifest/jobs.ts';
 import { MappingsSchema } from './manifest/mappings.ts';
 import { RateLimitSchema } from './manifest/rate-limits.ts';
-import { ApiSchema, ConfigVarSchema, FlowSchema, SandboxSchema, WebhookSchema } from './manifest/sections.ts';
+import {
+  ActionSchema,
+  ApiSchema,
+  ConfigVarSchema,
+  FlowSchema,
+  SandboxSchema,
+  WebhookSchema,
+} from './manifest/sections.ts';
 import { SettingsSchemaSchema } from './manifest/settings.ts';
 import { kebabId, nonEmpty, relativePath, semverRange, semverVersion } from './patterns.ts';
 
@@ -58,6 +65,10 @@ export const manifestShape = {
     .array(WebhookSchema)
     .default([])
     .describe('Inbound callbacks from the marketplace, each handled by a hook.'),
+  actions: z
+    .array(ActionSchema)
+    .default([])
+    .describe('Operations a person starts on one integration (cancel an order, move a return), each a hook.'),
   sandbox: SandboxSchema.describe(
     "Where the plugin's local marketplace emulator lives and how demo mode points config at it.",
   ),
@@ -75,5 +86,5 @@ export type { Auth, OAuth2Auth, BasicAuth } from './manifest/auth.ts';
 export type { Job, Interval } from './manifest/jobs.ts';
 export type { Mapping, FieldExpression } from './manifest/mappings.ts';
 export type { RateLimit } from './manifest/rate-limits.ts';
-export type { ConfigVar, Flow, Api, Webhook, Sandbox } from './manifest/sections.ts';
+export type { ConfigVar, Flow, Api, Webhook, Sandbox, Action } from './manifest/sections.ts';
 export type { SettingsJsonSchema } from './manifest/settings.ts';

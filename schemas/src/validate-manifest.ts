@@ -9,7 +9,7 @@ import { type Manifest, ManifestSchema, manifestShape, type ManifestSection } fr
 import { JobSchema } from './manifest/jobs.ts';
 import { MappingSchema } from './manifest/mappings.ts';
 import { RateLimitSchema } from './manifest/rate-limits.ts';
-import { ConfigVarSchema, FlowSchema, WebhookSchema } from './manifest/sections.ts';
+import { ActionSchema, ConfigVarSchema, FlowSchema, WebhookSchema } from './manifest/sections.ts';
 import { fromZodIssues } from './zod-issues.ts';
 
 const CHECKS = [
@@ -57,6 +57,7 @@ const LIST_ENTRIES = {
   config: ConfigVarSchema,
   rateLimits: RateLimitSchema,
   webhooks: WebhookSchema,
+  actions: ActionSchema,
 };
 
 /**

@@ -118,6 +118,18 @@ export const integrationsRouter = router({
       ctx.services.integrations.testConnection({ principal: ctx.principal, id: input.id }),
     ),
 
+  /** A manifest action (e.g. cancel an order) on one integration; input checked against its schema. */
+  action: authedProcedure
+    .input(z.object({ id, action: z.string().min(1).max(64), input: z.unknown().optional() }))
+    .mutation(({ ctx, input }) =>
+      ctx.services.integrations.runAction({
+        principal: ctx.principal,
+        id: input.id,
+        action: input.action,
+        input: input.input ?? {},
+      }),
+    ),
+
   authUrl: authedProcedure
     .input(
       z.object({

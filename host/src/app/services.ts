@@ -34,6 +34,13 @@ export interface SyncHooks {
   }): Promise<{ runId: string }>;
   /** Calls the plugin's `auth.testHook`; absent until the sync engine provides a plugin context. */
   testConnection?(input: { integrationId: string; tenantId: string }): Promise<TestConnectionOutput>;
+  /** Calls a hook named by a manifest action (input already validated); absent without the engine. */
+  runAction?(input: {
+    integrationId: string;
+    tenantId: string;
+    hook: string;
+    input: unknown;
+  }): Promise<unknown>;
 }
 
 /** The OAuth broker's face towards the API; absent until the broker exists. */

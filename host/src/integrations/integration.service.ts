@@ -15,6 +15,7 @@ import { isPluginEnabled } from './enablement.ts';
 import { intervalsChanged } from './job-specs.ts';
 import { createLifecycle, type IntegrationLifecycle } from './lifecycle.ts';
 import { prepareNewSettings, prepareUpdatedSettings, secretNames } from './settings.ts';
+import { createPluginActions, type PluginActions } from './plugin-actions.ts';
 import { createSyncActions, type SyncActions } from './sync-actions.ts';
 import { toIntegrationView, type IntegrationView } from './integration.view.ts';
 
@@ -28,7 +29,7 @@ export interface SettingsView {
   secretsSet: string[];
 }
 
-export interface IntegrationService extends IntegrationLifecycle, SyncActions {
+export interface IntegrationService extends IntegrationLifecycle, SyncActions, PluginActions {
   list(input: { principal: Principal; pluginId?: string; tenantId?: string }): Promise<IntegrationView[]>;
   get(input: { principal: Principal; id: string }): Promise<IntegrationView>;
   create(input: {
@@ -63,6 +64,7 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
   return {
     ...createLifecycle(deps),
     ...createSyncActions(deps),
+    ...createPluginActions(deps),
 
     async list({ principal, pluginId, tenantId }) {
       const tenant = tenantFilter(principal, tenantId);

@@ -20,6 +20,9 @@ export function hookReferences(sections: ManifestSections): { pointer: string; n
   sections.webhooks?.forEach((hook, index) =>
     refs.push({ pointer: `/webhooks/${index}/hook`, name: hook.hook }),
   );
+  sections.actions?.forEach((action, index) =>
+    refs.push({ pointer: `/actions/${index}/hook`, name: action.hook }),
+  );
   if (sections.auth?.accountHook)
     refs.push({ pointer: '/auth/accountHook', name: sections.auth.accountHook });
   if (sections.auth?.testHook) refs.push({ pointer: '/auth/testHook', name: sections.auth.testHook });

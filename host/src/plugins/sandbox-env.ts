@@ -16,7 +16,7 @@ export function sandboxConfig(options: {
   return Object.fromEntries(
     Object.entries(options.manifest.sandbox.env).map(([env, template]) => [
       env,
-      renderTemplate(template, { values }),
+      renderTemplate(template, { values, deferSettings: true }),
     ]),
   );
 }

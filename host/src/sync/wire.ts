@@ -109,6 +109,26 @@ export function createSyncRuntime(options: {
     },
   };
 
+  sync.runAction = async ({ integrationId, tenantId, hook, input }) => {
+    const row = await db.orm.em.fork().findOneOrFail(Integration, { id: integrationId, tenantId });
+    const plugin = services.plugins.get(row.pluginId);
+    if (!plugin) throw new Error(`The plugin '${row.pluginId}' is not loaded.`);
+    return engine.callHook({
+      plugin,
+      integration: {
+        id: row.id,
+        tenantId: row.tenantId,
+        settings: row.settings,
+        externalAccountId: row.externalAccountId ?? null,
+        label: row.label,
+      },
+      hook,
+      input,
+      // Actions are short (one marketplace operation); a hung call should not hold the request.
+      signal: AbortSignal.timeout(120_000),
+    });
+  };
+
   const webhooks = createWebhookSigner({ masterKey: options.masterKey, publicUrl: services.env.publicUrl });
   return {
     engine,

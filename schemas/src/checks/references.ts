@@ -21,6 +21,16 @@ export const checkReferences: ManifestCheck = ({ sections, report }) => {
     }
   });
 
+  sections.actions?.forEach((action, index) => {
+    if (action.flow !== undefined && flows && !flows.has(action.flow)) {
+      report(
+        ManifestErrorCode.REFERENCE_UNKNOWN,
+        `/actions/${index}/flow`,
+        `names flow '${action.flow}', which is not declared in flows; use one of: ${quoteList(flows)}`,
+      );
+    }
+  });
+
   let defaultGroup: number | undefined;
   sections.rateLimits?.forEach((limit, index) => {
     if (!limit.match) {

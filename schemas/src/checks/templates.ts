@@ -80,10 +80,15 @@ export const checkTemplates: ManifestCheck = (context) => {
     checkConfigName(context, { pointer: `/sandbox/env/${env}`, name: env });
     for (const name of placeholders(value)) {
       if (SANDBOX_VARS.includes(name) || /^credentials\.[A-Za-z0-9_]+$/.test(name)) continue;
+      // `{settings.name}` stays in the config value and is filled per integration (templates.ts).
+      if (name.startsWith('settings.')) {
+        checkRuntimeTemplate(context, { pointer: `/sandbox/env/${env}`, template: `{${name}}` });
+        continue;
+      }
       context.report(
         ManifestErrorCode.FIELD_INVALID,
         `/sandbox/env/${env}`,
-        `has placeholder {${name}}; sandbox templates use {url}, {controlUrl} or {credentials.<name>} from the ready line`,
+        `has placeholder {${name}}; sandbox templates use {url}, {controlUrl} or {credentials.<name>} from the ready line, or {settings.<name>}`,
       );
     }
   }

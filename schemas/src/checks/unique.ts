@@ -28,4 +28,5 @@ export const checkUnique: ManifestCheck = ({ sections, report }) => {
   unique(report, { list: sections.config, section: 'config', key: 'env' });
   unique(report, { list: sections.rateLimits, section: 'rateLimits', key: 'group' });
   unique(report, { list: sections.webhooks, section: 'webhooks', key: 'id' });
+  unique(report, { list: sections.actions, section: 'actions', key: 'id' });
 };

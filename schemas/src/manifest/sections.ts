@@ -33,6 +33,24 @@ export const WebhookSchema = z.strictObject({
   description: z.string().optional(),
 });
 
+/**
+ * An operation a person starts from the console or API rather than a schedule (e.g. cancel an
+ * order, move a return): `POST /api/v1/<pluginId>/actions/<integrationId>/<id>` or tRPC
+ * `integrations.action` call `hook` with the input, validated against `input` first.
+ */
+export const ActionSchema = z.strictObject({
+  id: localId,
+  hook: hookName,
+  title: nonEmpty,
+  description: z.string().optional(),
+  /** The flow this action belongs to; switching the flow off refuses the action. */
+  flow: localId.optional(),
+  /** JSON Schema (draft 2020-12) of the input object. */
+  input: z
+    .looseObject({ type: z.literal('object'), properties: z.record(z.string(), z.unknown()).optional() })
+    .default({ type: 'object', properties: {} }),
+});
+
 export const SandboxSchema = z.strictObject({
   /** Module exporting `startSandbox` (sdk sandbox-kit contract). */
   entry: relativePath,
@@ -48,3 +66,4 @@ export type Flow = z.infer<typeof FlowSchema>;
 export type Api = z.infer<typeof ApiSchema>;
 export type Webhook = z.infer<typeof WebhookSchema>;
 export type Sandbox = z.infer<typeof SandboxSchema>;
+export type Action = z.infer<typeof ActionSchema>;

@@ -134,6 +134,21 @@ export function registerPluginRoutes(app: FastifyInstance, deps: RestDeps): void
     return reply.code(202).send(result);
   });
 
+  /** Manifest actions (cancel an order, move a return…): the body is the action's input. */
+  app.post<{ Params: IdParams & { action: string } }>(
+    '/api/v1/:pluginId/actions/:integrationId/:action',
+    async (request) => {
+      const { principal, integration } = await scoped(request);
+      const result = await integrations().runAction({
+        principal,
+        id: integration.id,
+        action: request.params.action,
+        input: request.body ?? {},
+      });
+      return { success: true, result: result ?? null };
+    },
+  );
+
   app.post<{ Params: IdParams }>('/api/v1/:pluginId/deactivate/:integrationId', async (request) => {
     const { principal, integration } = await scoped(request);
     const view = await integrations().deactivate({ principal, id: integration.id });
