@@ -1,4 +1,11 @@
 import { definePlugin } from '@mch/plugin-sdk';
+import { cancelOrder } from './cancel-order.action.ts';
+import { onNewOrder } from './new-order.hook.ts';
+import { syncOrders } from './orders-sync.hook.ts';
+import { listReturns, moveReturn, syncReturns } from './returns.ts';
+import { testConnection } from './test-connection.hook.ts';
 
-// The plugin's code: hooks are added together with the manifest jobs that name them.
-export default definePlugin({ hooks: {} });
+/** eMAG Marketplace: the code the manifest's auth, jobs, webhooks and actions name. */
+export default definePlugin({
+  hooks: { testConnection, syncOrders, onNewOrder, syncReturns, listReturns, moveReturn, cancelOrder },
+});

@@ -1,0 +1,142 @@
+import type { InvoiceSummary, PluginContext } from '@mch/plugin-sdk';
+import { emag } from './emag-api.ts';
+import { orderTypes, readOrders } from './orders.ts';
+import type { EmagSettings } from './types.ts';
+
+export const ATTACH_OPERATION = 'invoice-attach';
+/** `order/attachments/save` takes at most 50 entities per call (API doc "Order invoices"). */
+export const ATTACH_BATCH = 50;
+
+/**
+ * Attaches invoices to their orders in one `order/attachments/save` call, each invoice once
+ * (`ctx.outbound.once` per order). Every invoice claims its operation first; the claimed ones go
+ * out together and all succeed or fail with that one call (eMAG validates a save as a whole).
+ * The PDF link is stable and `force_download` is 0, so a repeat after a crash between eMAG's
+ * answer and our record is not downloaded again (API doc: "the same URL … will not be
+ * downloaded again") — the effect still happens once.
+ */
+export async function attachBatch(
+  ctx: PluginContext,
+  invoices: readonly InvoiceSummary[],
+  typeOf: (orderId: string) => Promise<number>,
+): Promise<{ attached: number; failed: string[] }> {
+  const items = await Promise.all(
+    invoices
+      .filter((i) => i.externalOrderId)
+      .map(async (invoice) => ({
+        invoice,
+        orderId: invoice.externalOrderId!,
+        url: await ctx.invoices.publicUrl(invoice.id),
+        type: await typeOf(invoice.externalOrderId!),
+      })),
+  );
+  const entries: Record<string, unknown>[] = [];
+  let arrived = 0;
+  let allArrived!: () => void;
+  const ready = new Promise<void>((resolve) => (allArrived = resolve));
+  const arrive = () => {
+    if (++arrived === items.length) allArrived();
+  };
+  let release!: () => void;
+  let reject!: (error: unknown) => void;
+  const sent = new Promise<void>((resolve, fail) => {
+    release = resolve;
+    reject = fail;
+  });
+  sent.catch(() => undefined);
+
+  const operations = items.map(async (item) => {
+    let entered = false;
+    try {
+      return await ctx.outbound.once(
+        {
+          kind: ATTACH_OPERATION,
+          key: item.orderId,
+          payload: { invoiceId: item.invoice.id, number: item.invoice.number, url: item.url },
+        },
+        async () => {
+          entered = true;
+          entries.push({
+            order_id: Number(item.orderId),
+            order_type: item.type,
+            // name ≤ 60 characters (API doc "order/attachments/save").
+            name: `Factura ${item.invoice.number}`.slice(0, 60),
+            url: item.url,
+            type: 1,
+            force_download: 0,
+          });
+          arrive();
+          await sent;
+          return { url: item.url };
+        },
+      );
+    } finally {
+      if (!entered) arrive();
+    }
+  });
+  if (items.length === 0) allArrived();
+  await ready;
+  if (entries.length > 0) {
+    try {
+      // A repeat of the same URL is harmless (not downloaded again), so the host may retry 5xx.
+      await emag(ctx, { path: 'order/attachments/save', data: entries, idempotent: true });
+      release();
+    } catch (error) {
+      reject(error);
+    }
+  }
+  const results = await Promise.allSettled(operations);
+  const failed: string[] = [];
+  let attached = 0;
+  results.forEach((r, i) => {
+    if (r.status === 'rejected') failed.push(items[i]!.orderId);
+    else if (r.value.status === 'done') attached++;
+  });
+  return { attached, failed };
+}
+
+/**
+ * The order type of an invoice's order, needed by `order/attachments/save`: known from this run's
+ * reads, else a seller account's orders are type 3, else read the order.
+ */
+export function orderTypeLookup(ctx: PluginContext, known: Map<string, number>) {
+  const settings = ctx.settings as unknown as EmagSettings;
+  return async (orderId: string): Promise<number> => {
+    const seen = known.get(orderId);
+    if (seen !== undefined) return seen;
+    const types = orderTypes(settings);
+    if (types.length === 1) return types[0]!;
+    for (const type of types) {
+      const [order] = await readOrders(ctx, { id: orderId, type });
+      if (order) {
+        known.set(orderId, order.type);
+        return order.type;
+      }
+    }
+    return types[types.length - 1]!;
+  };
+}
+
+/**
+ * Attaches every invoice still without an attachment, batch by batch, until none is left or
+ * only failures remain. Runs beside the order reads so both share the order routes' budget.
+ */
+export async function attachPending(
+  ctx: PluginContext,
+  typeOf: (orderId: string) => Promise<number>,
+  skip: Set<string>,
+): Promise<{ attached: number; errors: string[] }> {
+  let attached = 0;
+  const errors: string[] = [];
+  for (;;) {
+    ctx.signal.throwIfAborted();
+    const pending = (await ctx.invoices.without(ATTACH_OPERATION, ATTACH_BATCH + skip.size)).filter(
+      (i) => i.externalOrderId && !skip.has(i.externalOrderId),
+    );
+    if (pending.length === 0) return { attached, errors };
+    const batch = await attachBatch(ctx, pending.slice(0, ATTACH_BATCH), typeOf);
+    attached += batch.attached;
+    for (const id of batch.failed) skip.add(id);
+    if (batch.failed.length) errors.push(`${batch.failed.length} invoice(s) not attached`);
+  }
+}

@@ -1,0 +1,99 @@
+import type { JobInput, JobOutput, PluginContext } from '@mch/plugin-sdk';
+import { laterEmagDate, shiftEmagDate } from './emag-dates.ts';
+import { attachPending, orderTypeLookup } from './invoice-attach.ts';
+import { acknowledgePage, importOrders, orderTypes, PAGE, readOrders } from './orders.ts';
+import { enabled, type EmagSettings } from './types.ts';
+
+/** Cursor: the latest `modified` seen, in eMAG's date format. */
+export const MODIFIED_CURSOR = 'orders.modifiedAfter';
+/** Re-read this much before the cursor: late writes and equal timestamps are not missed. */
+const OVERLAP_MS = 15 * 60 * 1000;
+
+/** Wakes the attacher when a page of invoices was imported; remembers wakes it missed. */
+function signal() {
+  let pending = false;
+  let waiter: (() => void) | undefined;
+  return {
+    notify() {
+      pending = true;
+      waiter?.();
+    },
+    async wait() {
+      if (!pending) await new Promise<void>((resolve) => (waiter = resolve));
+      waiter = undefined;
+      pending = false;
+    },
+  };
+}
+
+/**
+ * The orders job: pages of `order/read` (modified since the cursor, oldest id first), new orders
+ * acknowledged and the page re-read, then imported as invoices through the manifest mapping.
+ * Invoices are attached by a second loop running beside the reads, so reads, acknowledgements
+ * and attachments keep the order routes' budget busy together. The cursor moves only when the
+ * whole run succeeded; a retry or a crash re-reads, and the ledger makes repeats `unchanged`.
+ */
+export async function syncOrders(ctx: PluginContext, input: JobInput): Promise<JobOutput> {
+  const settings = ctx.settings as unknown as EmagSettings;
+  const cursor = await ctx.store.get<string>(MODIFIED_CURSOR);
+  const since = cursor ? shiftEmagDate(cursor, -OVERLAP_MS) : undefined;
+  const types = new Map<string, number>();
+  const counts = { orders: 0, acknowledged: 0, imported: 0, attached: 0 };
+  let latest = cursor;
+
+  const attaching = enabled(settings.autoGenerateInvoices);
+  const wake = signal();
+  let readsDone = false;
+  const skip = new Set<string>();
+  const attachErrors: string[] = [];
+  const attacher = attaching
+    ? (async () => {
+        const typeOf = orderTypeLookup(ctx, types);
+        for (;;) {
+          const finalPass = readsDone;
+          const result = await attachPending(ctx, typeOf, skip);
+          counts.attached += result.attached;
+          attachErrors.push(...result.errors);
+          if (finalPass) return;
+          await wake.wait();
+        }
+      })()
+    : Promise.resolve();
+  // Awaited below; this only keeps an early failure from counting as unhandled meanwhile.
+  attacher.catch(() => undefined);
+
+  try {
+    for (const type of orderTypes(settings)) {
+      for (let page = 1; ; page++) {
+        ctx.signal.throwIfAborted();
+        const filters = {
+          currentPage: page,
+          itemsPerPage: PAGE,
+          type,
+          ...(since ? { modifiedAfter: since } : {}),
+        };
+        const read = await readOrders(ctx, filters);
+        const { orders, acknowledged } = await acknowledgePage(ctx, read, () => readOrders(ctx, filters));
+        for (const o of orders) {
+          types.set(String(o.id), o.type);
+          latest = laterEmagDate(latest, o.modified);
+        }
+        counts.orders += orders.length;
+        counts.acknowledged += acknowledged;
+        counts.imported += await importOrders(ctx, orders);
+        ctx.progress(counts.orders);
+        wake.notify();
+        if (read.length < PAGE) break;
+      }
+    }
+  } finally {
+    readsDone = true;
+    wake.notify();
+    await attacher;
+  }
+  if (attachErrors.length)
+    throw new Error(`Some invoices could not be attached to their eMAG orders: ${attachErrors.join('; ')}`);
+  if (latest) await ctx.store.set(MODIFIED_CURSOR, latest);
+  ctx.log.info({ ...counts, trigger: input.trigger }, 'eMAG orders synced');
+  return { counts };
+}
