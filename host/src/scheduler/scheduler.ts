@@ -99,7 +99,12 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
 
   const agendaReady = () => (agendaPromise ??= connect());
 
+  const definedOnAgenda = new Set<string>();
+
   function defineOnAgenda(agenda: Agenda, kind: string, handler: JobHandler, defineOptions: DefineOptions) {
+    // `define()` during connect() may reach here twice (connect's loop and define's own hook).
+    if (definedOnAgenda.has(kind)) return;
+    definedOnAgenda.add(kind);
     const kindLockLifetime = defineOptions.lockLifetimeMs ?? lockLifetimeMs;
     agenda.define<JobData>(
       kind,
