@@ -71,10 +71,10 @@ export async function importRecords(options: ImportRecordsOptions): Promise<Upse
     switches,
   };
 
-  for (let start = 0; start < options.records.length; start += batchSize) {
-    const slice = options.records.slice(start, start + batchSize);
+  // Mapping is CPU work: the next batch is prepared while the database works on this one.
+  const prepare = async (start: number): Promise<PreparedRecord[]> => {
     const latest = new Map<string, PreparedRecord>();
-    for (const [offset, record] of slice.entries()) {
+    for (const [offset, record] of options.records.slice(start, start + batchSize).entries()) {
       const prepared = await prepareRecord({
         index: start + offset,
         record,
@@ -95,12 +95,24 @@ export async function importRecords(options: ImportRecordsOptions): Promise<Upse
       }
       latest.set(prepared.record.externalId, prepared.record);
     }
-    if (latest.size === 0) continue;
-    const items = [...latest.values()].sort((a, b) =>
+    // Sorted by key: concurrent imports then lock ledger rows in the same order.
+    return [...latest.values()].sort((a, b) =>
       a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0,
     );
-    const results = await inTransaction(options.db.pool, (client) => importBatch(client, context, items));
-    for (const [index, outcome] of results) outcomes[index] = outcome;
+  };
+
+  let next: Promise<PreparedRecord[]> | undefined = prepare(0);
+  try {
+    for (let start = 0; next; start += batchSize) {
+      const items = await next;
+      next = start + batchSize < options.records.length ? prepare(start + batchSize) : undefined;
+      if (items.length === 0) continue;
+      const results = await inTransaction(options.db.pool, (client) => importBatch(client, context, items));
+      for (const [index, outcome] of results) outcomes[index] = outcome;
+    }
+  } finally {
+    // A failed batch stops the import; a preparation still running must not reject unobserved.
+    void next?.catch(() => undefined);
   }
   return outcomes;
 }
