@@ -16,7 +16,15 @@ export const authRouter = router({
     .input(z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) }))
     .mutation(async ({ ctx, input }) => {
       const em = ctx.services.db.orm.em.fork();
-      const session = await login({ em, email: input.email, password: input.password });
+      const key = `${ctx.req.ip}|${input.email.toLowerCase()}`;
+      await ctx.services.loginLimiter.check(key);
+      const session = await login({ em, email: input.email, password: input.password }).catch(
+        async (error: unknown) => {
+          await ctx.services.loginLimiter.failed(key);
+          throw error;
+        },
+      );
+      await ctx.services.loginLimiter.succeeded(key);
       ctx.reply.header(
         'set-cookie',
         sessionCookie({

@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AccessError, AuthError } from '../auth/errors.ts';
 import { HostError, type ErrorCode } from '../errors.ts';
 
@@ -23,6 +24,17 @@ export function asHostError(error: unknown): HostError | undefined {
   if (error instanceof AuthError) {
     const code = AUTH_CODES[error.code];
     return code ? new HostError(code, error.message, { cause: error }) : undefined;
+  }
+  // A unique index refusing a write means "this already exists" (e.g. the same marketplace
+  // account connected twice), which the caller can act on.
+  if (error instanceof UniqueConstraintViolationException) {
+    return new HostError(
+      'CONFLICT',
+      'This already exists (for example, the same account is already connected).',
+      {
+        cause: error,
+      },
+    );
   }
   return undefined;
 }

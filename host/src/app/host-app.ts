@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { createLoginLimiter } from '../api/login-limiter.ts';
 import type { HostEnv } from '../config/env.ts';
 import { migrate, openDatabase, type Database } from '../db/orm.ts';
 import { createIntegrationService } from '../integrations/integration.service.ts';
@@ -78,14 +79,15 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
   // Every role gets a scheduler: api processes only enqueue (manual sync, rescheduling), workers
   // also poll and run jobs. Agenda connects lazily, so an api process opens nothing until asked.
   // Sync engine (lead): the scheduler reports run outcomes to it for the failure policy.
-  let runtime: SyncRuntime | undefined;
+  // Filled once the sync runtime exists (it needs the scheduler, and the scheduler reports to it).
+  const runtimeRef: { current?: SyncRuntime } = {};
   const processName = `${hostname()}:${process.pid}:${role}`;
   const scheduler = createScheduler({
     db,
     mongodbUrl: env.mongodbUrl,
     logger,
     processName,
-    onRunFinished: (outcome) => runtime?.onRunFinished(outcome),
+    onRunFinished: (outcome) => runtimeRef.current?.onRunFinished(outcome),
     ...(options.schedulerPollMs ? { pollIntervalMs: options.schedulerPollMs } : {}),
   });
 
@@ -103,6 +105,7 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
     integrations: undefined as unknown as HostServices['integrations'],
     sync: createSchedulerSync({ db, scheduler }),
     oauth: undefined,
+    loginLimiter: createLoginLimiter(),
   };
   services.integrations = createIntegrationService({
     db,
@@ -114,14 +117,17 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
   });
 
   // Sync engine (lead): plugin context, runs, OAuth broker, public invoice links.
-  runtime = createSyncRuntime({
+  const runtime = createSyncRuntime({
     services,
     scheduler,
     masterKey: masterKey.key,
     processName,
-    configOverrides: options.configOverrides ?? new Map(),
-    ...(options.outboundStaleAfterMs ? { outboundStaleAfterMs: options.outboundStaleAfterMs } : {}),
+    configOverrides: options.configOverrides ?? new Map<string, Record<string, string>>(),
+    ...((options.outboundStaleAfterMs ?? env.outboundStaleAfterMs)
+      ? { outboundStaleAfterMs: options.outboundStaleAfterMs ?? env.outboundStaleAfterMs }
+      : {}),
   });
+  runtimeRef.current = runtime;
   services.sync = runtime.sync;
   services.oauth = runtime.oauth;
 
@@ -164,6 +170,9 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
         return { url: undefined };
       }
       const address = await http.listen({ host: env.host, port: env.port });
+      // A port-0 PUBLIC_URL (the default with PORT=0, as in tests) names no real address: use the
+      // one the server got, so invoice links and webhook URLs handed out are reachable.
+      if (/:0$/.test(env.publicUrl)) env.publicUrl = address.replace(/\/$/, '');
       logger.info({ address, role, database: db.kind }, 'host ready');
       return { url: address };
     },

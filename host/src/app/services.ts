@@ -1,5 +1,6 @@
 import type { TestConnectionOutput } from '@mch/plugin-sdk';
 import type { Principal } from '../api/context.ts';
+import type { LoginLimiter } from '../api/login-limiter.ts';
 import type { HostEnv } from '../config/env.ts';
 import type { Database } from '../db/orm.ts';
 import type { IntegrationService } from '../integrations/integration.service.ts';
@@ -41,6 +42,8 @@ export interface SyncHooks {
     hook: string;
     input: unknown;
   }): Promise<unknown>;
+  /** The signed URL of a manifest webhook for one integration; absent without the engine. */
+  webhookUrl?(integrationId: string, webhookId: string): string;
 }
 
 /** The OAuth broker's face towards the API; absent until the broker exists. */
@@ -80,4 +83,6 @@ export interface HostServices {
   integrations: IntegrationService;
   sync: SyncHooks;
   oauth: OAuthHooks | undefined;
+  /** Failed console sign-ins per address and email (429 after too many). */
+  loginLimiter: LoginLimiter;
 }

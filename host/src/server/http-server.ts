@@ -10,6 +10,7 @@ import { appRouter, type AppRouter } from '../api/router.ts';
 import type { HostServices } from '../app/services.ts';
 import { registerErrorHandling } from './error-handler.ts';
 import { registerHealthRoutes } from './health.routes.ts';
+import { registerRequestLogging } from './request-log.ts';
 
 export type ResolvePrincipal = (request: FastifyRequest) => Promise<Principal | null>;
 
@@ -51,6 +52,8 @@ export async function buildHttpServer(options: BuildServerOptions): Promise<Fast
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: 5 * 1024 * 1024,
+    // Replaced by registerRequestLogging: Fastify's lines carry the raw URL, secrets included.
+    disableRequestLogging: true,
     trustProxy: true,
   }) as unknown as FastifyInstance;
   const registered: RegisteredRoute[] = [];
@@ -62,6 +65,7 @@ export async function buildHttpServer(options: BuildServerOptions): Promise<Fast
     reply.header('x-request-id', request.id);
   });
 
+  registerRequestLogging(app);
   await app.register(cookie);
   const hasConsole = !!options.consoleDir && existsSync(join(options.consoleDir, 'index.html'));
   registerErrorHandling(app, { consoleShell: hasConsole });
