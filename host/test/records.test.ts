@@ -118,6 +118,12 @@ describe('importRecords (Allegro, gross prices)', () => {
     const order = allegroOrder(7);
     const [first] = await t.run([asRecord(order)]);
     expect(first!.status).toBe('created');
+    // A new revision with the very same content (one more event about it) is a repeat: no write.
+    const [repeat] = await t.run([{ ...asRecord(order), revision: 'r1-event-2' }]);
+    expect(repeat).toEqual({ status: 'unchanged', hostId: (first as { hostId: string }).hostId });
+    expect(
+      await q('select revision from external_records where integration_id = $1', [t.integrationId]),
+    ).toEqual([{ revision: 'r1' }]);
     const cancelled = allegroOrder(7, { status: 'CANCELLED', revision: 'r2' });
     const [second] = await t.run([asRecord(cancelled)]);
     expect(second).toEqual({ status: 'updated', hostId: (first as { hostId: string }).hostId });

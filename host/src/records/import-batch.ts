@@ -80,7 +80,9 @@ export async function importBatch(
   for (const item of items) {
     const row = ledger.get(item.externalId);
     if (!row) fresh.push(item);
-    else if (row.revision === item.revision && row.contentHash === item.contentHash)
+    // A repeat: the same revision (the marketplace says nothing changed), or the same content under a
+    // new revision (e.g. one more event about an unchanged checkout form). Repeats write nothing.
+    else if (row.revision === item.revision || row.contentHash === item.contentHash)
       outcomes.set(item.index, repeatOutcome(row));
     else changed.push(item);
   }
