@@ -119,6 +119,12 @@ describe('cross-tenant isolation', () => {
     'integrations.enable': () => b.trpc.integrations.enable.mutate({ id: A.integrationId }),
     'integrations.remove': () => b.trpc.integrations.remove.mutate({ id: A.integrationId }),
     'integrations.testConnection': () => b.trpc.integrations.testConnection.mutate({ id: A.integrationId }),
+    'integrations.action': () =>
+      b.trpc.integrations.action.mutate({
+        id: A.integrationId,
+        action: 'cancel-order',
+        input: { orderId: 1 },
+      }),
     'integrations.authUrl': () =>
       b.trpc.integrations.authUrl.mutate({ pluginId: 'fixture-basic', integrationId: A.integrationId }),
     'integrations.create': () =>
@@ -215,6 +221,10 @@ describe('cross-tenant isolation', () => {
     'POST /api/v1/:pluginId/deactivate/:integrationId': {
       path: `/api/v1/fixture-basic/deactivate/${A.integrationId}`,
       body: {},
+    },
+    'POST /api/v1/:pluginId/actions/:integrationId/:action': {
+      path: `/api/v1/fixture-basic/actions/${A.integrationId}/cancel-order`,
+      body: { orderId: 1 },
     },
     'GET /api/v1/:pluginId/settings/:integrationId': {
       path: `/api/v1/fixture-basic/settings/${A.integrationId}`,
