@@ -153,6 +153,31 @@ describe('scheduler', () => {
     expect(outcomes[0]!.error).toBeInstanceOf(JobTimeoutError);
   });
 
+  it('a reschedule made while the job runs is not undone when that run ends', async () => {
+    const s = scheduler();
+    const starts: number[] = [];
+    let running = false;
+    s.define('k-resched-running', async () => {
+      running = true;
+      starts.push(Date.now());
+      await sleep(800);
+      running = false;
+    });
+    await s.start();
+    const schedule = (intervalMs: number) =>
+      s.scheduleIntegrationJobs({
+        integrationId: 'i-rr',
+        kind: 'k-resched-running',
+        jobs: [{ jobId: 'orders', intervalMs, retry: RETRY_NONE }],
+      });
+    await schedule(60_000);
+    await waitFor('the first run', () => running);
+    await schedule(1200);
+    await waitFor('the next run at the new interval', () => starts.length >= 2, 4000);
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(1150);
+    expect(starts[1]! - starts[0]!).toBeLessThan(1800);
+  });
+
   it('unscheduleIntegration removes every job of the integration and nothing else', async () => {
     const s = scheduler();
     const runs: string[] = [];
