@@ -415,6 +415,30 @@ describe('scheduler', () => {
     await waitFor('the third run', () => runs.length === 3, 5000);
   });
 
+  it.runIf(process.env.DATABASE_URL)(
+    'on PostgreSQL, a queued run wakes the scheduler by NOTIFY instead of waiting for the next poll',
+    async () => {
+      const s = scheduler({ pollIntervalMs: 20_000 });
+      const starts: { trigger: string; at: number }[] = [];
+      s.define('k-notify', async ({ trigger }) => {
+        starts.push({ trigger, at: Date.now() });
+      });
+      await s.start();
+      await s.scheduleIntegrationJobs({
+        integrationId: 'i-notify',
+        kind: 'k-notify',
+        jobs: [{ jobId: 'orders', intervalMs: 3_600_000, retry: RETRY_NONE }],
+      });
+      await waitFor('the first run', () => starts.length === 1, 3000);
+      await sleep(200);
+      const requested = Date.now();
+      await s.runNow({ integrationId: 'i-notify', jobId: 'orders', trigger: 'webhook', kind: 'k-notify' });
+      await waitFor('the webhook run', () => starts.length === 2, 3000);
+      expect(starts[1]!.trigger).toBe('webhook');
+      expect(starts[1]!.at - requested).toBeLessThan(1500);
+    },
+  );
+
   describe('backend selection', () => {
     it('uses the MongoDB backend when a MongoDB URL is given (without connecting)', () => {
       const selected = selectBackend({ db: t.db, mongodbUrl: 'mongodb://127.0.0.1:1/agenda' });
