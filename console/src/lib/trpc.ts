@@ -45,3 +45,15 @@ export function errorIssues(error: unknown): FieldIssue[] {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * The issues of a failed settings save, with pointers relative to the settings object: the host
+ * points into the request body (`/settings/syncFrequencyMinutes`). Issues outside the settings
+ * (or a refusal without issues) become one form-level issue carrying the host's sentence.
+ */
+export function settingsIssues(error: unknown): FieldIssue[] {
+  const issues = errorIssues(error)
+    .filter((issue) => issue.path === '/settings' || issue.path.startsWith('/settings/'))
+    .map((issue) => ({ ...issue, path: issue.path.slice('/settings'.length) }));
+  return issues.length > 0 ? issues : [{ path: '', code: errorCode(error) ?? 'FAILED', message: errorMessage(error) }];
+}

@@ -40,6 +40,17 @@ export function isSecret(node: unknown): boolean {
   return isNode(node) && (node.writeOnly === true || node['x-secret'] === true);
 }
 
+/** "Between 5 and 1440." for bounded numbers, so the limits are known before typing. */
+function boundsText(node: Node): string | undefined {
+  if (node.type !== 'integer' && node.type !== 'number') return undefined;
+  const min = typeof node.minimum === 'number' ? node.minimum : undefined;
+  const max = typeof node.maximum === 'number' ? node.maximum : undefined;
+  if (min !== undefined && max !== undefined) return `Between ${min} and ${max}.`;
+  if (min !== undefined) return `At least ${min}.`;
+  if (max !== undefined) return `At most ${max}.`;
+  return undefined;
+}
+
 /** UI for one schema node: `x-ui` hints and `writeOnly` secrets → sjsf `ui:options`/`ui:components`. */
 function uiForNode(node: Node, secretStored: boolean): UiSchema {
   const hints = node['x-ui'] ?? {};
@@ -47,7 +58,9 @@ function uiForNode(node: Node, secretStored: boolean): UiSchema {
   const components: Record<string, string> = {};
   const inputAttributes: Record<string, unknown> = {};
 
-  const help = [hints.help, secretStored ? STORED_SECRET_HELP : undefined].filter(Boolean).join(' ');
+  const help = [hints.help, boundsText(node), secretStored ? STORED_SECRET_HELP : undefined]
+    .filter(Boolean)
+    .join(' ');
   if (help) options.help = help;
   if (hints.suffix && typeof node.title === 'string') options.title = `${node.title} (${hints.suffix})`;
   if (hints.placeholder) inputAttributes.placeholder = hints.placeholder;
@@ -83,7 +96,8 @@ function uiForNode(node: Node, secretStored: boolean): UiSchema {
     case 'select':
       break;
   }
-  if (hints.hidden) {
+  // A `const` (e.g. the discriminator of a oneOf variant) is fixed by the chosen variant.
+  if (hints.hidden || 'const' in node) {
     inputAttributes.type = 'hidden';
     options.hideTitle = true;
   }
@@ -136,7 +150,8 @@ export function buildUiSchema(schema: Schema, secretsSet: Record<string, boolean
  * The server still validates the merged settings with the full schema.
  */
 export function clientSchema(schema: Schema, secretsSet: Record<string, boolean> = {}): Schema {
-  const copy = structuredClone(schema) as Node;
+  // A JSON copy: the schema may arrive as a reactive proxy, which structuredClone refuses.
+  const copy = JSON.parse(JSON.stringify(schema)) as Node;
   if (Array.isArray(copy.required)) {
     copy.required = copy.required.filter((name) => !secretsSet[name]);
   }

@@ -15,9 +15,10 @@ export function titleAt(schema: Schema, path: RPath): string {
     const properties = (current.properties ?? {}) as Record<string, unknown>;
     node = properties[part] ?? findInVariants(current, part);
     const title = typeof node === 'object' && node !== null ? (node as Schema).title : undefined;
-    label = typeof title === 'string' ? title : part;
+    const own = typeof title === 'string' ? title : part;
+    label = label ? `${label} › ${own}` : own;
   }
-  return label || 'Form';
+  return label || 'Settings';
 }
 
 function findInVariants(schema: Schema, name: string): unknown {

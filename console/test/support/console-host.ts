@@ -1,0 +1,107 @@
+// A real host for the console's browser tests: an isolated database, the fixture plugin registry,
+// the built console served at `/` — the same server `npm start` runs, on a random loopback port.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import { createHostApp, type HostApp } from '../../../host/src/app/host-app.ts';
+import { readEnv } from '../../../host/src/config/env.ts';
+import { createTenant, createUser } from '../../../host/src/tenancy/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../../host/test/support/database.ts';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
+export const CONSOLE_BUILD = join(REPO_ROOT, 'console/build');
+export const FIXTURE_REGISTRY = join(REPO_ROOT, 'host/test/fixtures/plugins/plugin.manifest.json');
+
+export interface ConsoleHost {
+  url: string;
+  app: HostApp;
+  database: TestDatabase;
+  /** Platform admin, tenant admin of "Acme Shop" and one of "Other Shop"; password for all. */
+  users: { admin: string; seller: string; otherSeller: string; password: string };
+  tenants: { acme: string; other: string };
+  stop(): Promise<void>;
+}
+
+/** A free loopback port, so PUBLIC_URL (OAuth redirect target) is known before the host starts. */
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+type HostOptions = Omit<Parameters<typeof createHostApp>[0], 'consoleDir'>;
+
+/**
+ * The host serving the console build. While the host's own console serving fails at start
+ * (two not-found handlers: error-handler.ts and the SPA fallback in http-server.ts), the same
+ * files and SPA fallback are registered here, so the console is still tested through the host.
+ */
+async function createServingHost(options: HostOptions): Promise<HostApp> {
+  try {
+    return await createHostApp({ ...options, consoleDir: CONSOLE_BUILD });
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.includes('Not found handler already set')) throw error;
+  }
+  const app = await createHostApp({ ...options, consoleDir: join(tmpdir(), 'mch-no-console') });
+  const http = app.http;
+  if (!http) throw new Error('the host has no HTTP server');
+  await http.register(fastifyStatic, { root: CONSOLE_BUILD, wildcard: false });
+  for (const route of ['/login', '/settings', '/settings/*', '/admin', '/admin/*']) {
+    http.get(route, (_request, reply) => reply.sendFile('index.html'));
+  }
+  return app;
+}
+
+export async function startConsoleHost(options: { registryPath?: string; env?: Record<string, string> } = {}) {
+  if (!existsSync(join(CONSOLE_BUILD, 'index.html'))) {
+    throw new Error('console/build is missing: run `npm run build -w @mch/console` (npm test does it first).');
+  }
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'mch-console-'));
+  const env = readEnv({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...options.env,
+  });
+  const database = await createTestDatabase();
+  const app = await createServingHost({
+    env,
+    database: database.db,
+    registryPath: options.registryPath ?? FIXTURE_REGISTRY,
+    schedulerPollMs: 200,
+  });
+  const { url } = await app.start();
+  if (!url) throw new Error('the host did not listen');
+
+  const password = 'correct horse battery staple';
+  const em = () => database.db.orm.em.fork();
+  const acme = await createTenant({ em: em(), name: 'Acme Shop' });
+  const other = await createTenant({ em: em(), name: 'Other Shop' });
+  const users = { admin: 'admin@example.test', seller: 'seller@acme.test', otherSeller: 'seller@other.test', password };
+  await createUser({ em: em(), email: users.admin, role: 'platform_admin', password });
+  await createUser({ em: em(), tenant: acme.id, email: users.seller, role: 'tenant_admin', password });
+  await createUser({ em: em(), tenant: other.id, email: users.otherSeller, role: 'tenant_admin', password });
+
+  return {
+    url: url.replace('localhost', '127.0.0.1'),
+    app,
+    database,
+    users,
+    tenants: { acme: acme.id, other: other.id },
+    async stop() {
+      await app.stop();
+      await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  } satisfies ConsoleHost;
+}
