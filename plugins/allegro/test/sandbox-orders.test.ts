@@ -268,4 +268,27 @@ describe('Allegro sandbox orders', () => {
     expect((await get(`/sale/product-offers/${offerId}`, otherHeaders)).status).toBe(404);
     expect((await get('/sale/product-offers/123')).status).toBe(404);
   });
+
+  it('simulates live trade on a timer when liveTradeMs is set', async () => {
+    const live = await startSandbox({
+      orders: 5,
+      seed: 'live',
+      rateLimit: false,
+      extra: { liveTradeMs: 40, accounts: 2 },
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 400));
+      const state = (await (await fetch(`${live.controlUrl}/state`)).json()) as {
+        accounts: { orders: number }[];
+      };
+      expect(state.accounts.every((a) => a.orders > 5)).toBe(true);
+      const h = apiHeaders((await obtainTokens({ sandbox: live, account: 1 })).access_token);
+      const events = (await (await fetch(`${live.url}/order/events?limit=1000`, { headers: h })).json()) as {
+        events: Event[];
+      };
+      expect(new Set(events.events.map((e) => e.order.checkoutForm.id)).size).toBeGreaterThan(5);
+    } finally {
+      await live.close();
+    }
+  });
 });
