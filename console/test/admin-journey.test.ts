@@ -46,8 +46,12 @@ describe('console: admin journey', () => {
     await page.waitForURL(`${host.url}/admin`);
     const metrics = page.getByTestId('metrics');
     await expect.poll(() => metrics.getByText('Total integrations').count()).toBe(1);
-    expect(await metrics.locator('li', { hasText: 'Total integrations' }).locator('.value').textContent()).toBe('2');
-    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).count()).toBe(1);
+    expect(
+      await metrics.locator('li', { hasText: 'Total integrations' }).locator('.value').textContent(),
+    ).toBe('2');
+    expect(
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).count(),
+    ).toBe(1);
     // Without synced days the chart says so; with them it is an SVG (no chart library).
     const chartOrEmpty = page.getByTestId('metrics-chart').or(page.getByText('No sync runs recorded yet.'));
     await chartOrEmpty.first().waitFor();
@@ -70,7 +74,10 @@ describe('console: admin journey', () => {
     const frequency = dialog.getByLabel('Sync frequency (minutes)');
     await frequency.fill('2');
     await dialog.getByRole('button', { name: 'Save' }).click();
-    await dialog.getByRole('alert').getByText(/Sync frequency/).waitFor();
+    await dialog
+      .getByRole('alert')
+      .getByText(/Sync frequency/)
+      .waitFor();
     expect(await frequency.getAttribute('aria-invalid')).toBe('true');
     await frequency.fill('15');
     await dialog.getByRole('button', { name: 'Save' }).click();
@@ -179,7 +186,10 @@ describe('console: admin journey', () => {
     await form.locator('[data-layout="array-item"] input[type="text"]').first().fill('WH1');
     await page.getByRole('button', { name: 'Check values' }).click();
     await page.getByText('The values are valid.').waitFor();
-    const value = JSON.parse((await page.getByTestId('preview-value').textContent()) ?? '{}') as Record<string, unknown>;
+    const value = JSON.parse((await page.getByTestId('preview-value').textContent()) ?? '{}') as Record<
+      string,
+      unknown
+    >;
     expect(value).toMatchObject({
       invoicing: { series: 'ABC' },
       defaultVatRate: 22.5,

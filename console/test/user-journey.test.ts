@@ -83,7 +83,9 @@ describe('console: user journey', () => {
     const form = page.getByTestId('schema-form');
     const frequency = form.getByLabel('Sync frequency (minutes)');
     await expect.poll(() => frequency.inputValue()).toBe('60');
-    expect(await form.getByLabel('Country platform').locator('option:checked').textContent()).toBe('Bulgaria');
+    expect(await form.getByLabel('Country platform').locator('option:checked').textContent()).toBe(
+      'Bulgaria',
+    );
     // The stored password is never sent back; the field says so.
     expect(await form.getByLabel('API password').inputValue()).toBe('');
     expect(await form.textContent()).toContain('Stored — leave empty to keep the saved value.');
@@ -104,7 +106,9 @@ describe('console: user journey', () => {
     await form.getByText('Settings saved.').waitFor();
 
     await page.reload();
-    await expect.poll(() => page.getByTestId('schema-form').getByLabel('Sync frequency (minutes)').inputValue()).toBe('30');
+    await expect
+      .poll(() => page.getByTestId('schema-form').getByLabel('Sync frequency (minutes)').inputValue())
+      .toBe('30');
     await screenshot(page, 'user-integration');
   });
 

@@ -7,7 +7,9 @@ import type { AppRouter } from '../../../host/src/api/router.ts';
 type Outputs = inferRouterOutputs<AppRouter>;
 type Inputs = inferRouterInputs<AppRouter>;
 
-export type PluginInfo = Omit<Outputs['plugins']['list'][number], 'settingsSchema'> & { settingsSchema: Schema };
+export type PluginInfo = Omit<Outputs['plugins']['list'][number], 'settingsSchema'> & {
+  settingsSchema: Schema;
+};
 export type Integration = Outputs['integrations']['get'] & { tenantName?: string };
 export type IntegrationStatus = Outputs['integrations']['status'];
 export type SyncRun = Outputs['integrations']['run'];

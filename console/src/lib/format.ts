@@ -7,7 +7,10 @@ export function formatDate(value: string | Date | null | undefined): string {
   return Number.isNaN(date.getTime()) ? '—' : dateTime.format(date);
 }
 
-export function formatMoney(amount: string | number | null | undefined, currency: string | null | undefined): string {
+export function formatMoney(
+  amount: string | number | null | undefined,
+  currency: string | null | undefined,
+): string {
   if (amount === null || amount === undefined || amount === '') return '—';
   const value = typeof amount === 'number' ? amount : Number(amount);
   if (!Number.isFinite(value)) return `${String(amount)} ${currency ?? ''}`.trim();
@@ -27,6 +30,9 @@ export function formatDuration(ms: number | null | undefined): string {
 /** "snake_case" / "camelCase" status words as a label: "needs_reauth" → "Needs reauth". */
 export function humanize(word: string | null | undefined): string {
   if (!word) return '—';
-  const spaced = word.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const spaced = word
+    .replace(/[_-]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }

@@ -38,7 +38,8 @@ export function errorIssues(error: unknown): FieldIssue[] {
   const data: unknown = error.data;
   if (!isRecord(data) || !Array.isArray(data.issues)) return [];
   return data.issues.filter(
-    (issue): issue is FieldIssue => isRecord(issue) && typeof issue.path === 'string' && typeof issue.message === 'string',
+    (issue): issue is FieldIssue =>
+      isRecord(issue) && typeof issue.path === 'string' && typeof issue.message === 'string',
   );
 }
 
@@ -55,5 +56,7 @@ export function settingsIssues(error: unknown): FieldIssue[] {
   const issues = errorIssues(error)
     .filter((issue) => issue.path === '/settings' || issue.path.startsWith('/settings/'))
     .map((issue) => ({ ...issue, path: issue.path.slice('/settings'.length) }));
-  return issues.length > 0 ? issues : [{ path: '', code: errorCode(error) ?? 'FAILED', message: errorMessage(error) }];
+  return issues.length > 0
+    ? issues
+    : [{ path: '', code: errorCode(error) ?? 'FAILED', message: errorMessage(error) }];
 }

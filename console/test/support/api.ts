@@ -25,7 +25,8 @@ export async function apiLogin(baseUrl: string, email: string, password: string)
         ...(kind === 'mutation' ? { body: JSON.stringify(input ?? null) } : {}),
       });
       const body = (await res.json()) as { result?: { data: T }; error?: unknown };
-      if (!res.ok || !body.result) throw new Error(`${path} failed: ${res.status} ${JSON.stringify(body.error)}`);
+      if (!res.ok || !body.result)
+        throw new Error(`${path} failed: ${res.status} ${JSON.stringify(body.error)}`);
       return body.result.data;
     },
   };

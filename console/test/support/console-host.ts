@@ -31,7 +31,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -59,9 +61,13 @@ async function createServingHost(options: HostOptions): Promise<HostApp> {
   return app;
 }
 
-export async function startConsoleHost(options: { registryPath?: string; env?: Record<string, string> } = {}) {
+export async function startConsoleHost(
+  options: { registryPath?: string; env?: Record<string, string> } = {},
+) {
   if (!existsSync(join(CONSOLE_BUILD, 'index.html'))) {
-    throw new Error('console/build is missing: run `npm run build -w @mch/console` (npm test does it first).');
+    throw new Error(
+      'console/build is missing: run `npm run build -w @mch/console` (npm test does it first).',
+    );
   }
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'mch-console-'));
@@ -87,7 +93,12 @@ export async function startConsoleHost(options: { registryPath?: string; env?: R
   const em = () => database.db.orm.em.fork();
   const acme = await createTenant({ em: em(), name: 'Acme Shop' });
   const other = await createTenant({ em: em(), name: 'Other Shop' });
-  const users = { admin: 'admin@example.test', seller: 'seller@acme.test', otherSeller: 'seller@other.test', password };
+  const users = {
+    admin: 'admin@example.test',
+    seller: 'seller@acme.test',
+    otherSeller: 'seller@other.test',
+    password,
+  };
   await createUser({ em: em(), email: users.admin, role: 'platform_admin', password });
   await createUser({ em: em(), tenant: acme.id, email: users.seller, role: 'tenant_admin', password });
   await createUser({ em: em(), tenant: other.id, email: users.otherSeller, role: 'tenant_admin', password });

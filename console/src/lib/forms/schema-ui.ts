@@ -117,7 +117,11 @@ function uiForNode(node: Node, secretStored: boolean): UiSchema {
 }
 
 /** Builds the uiSchema for a whole settings schema, walking objects, arrays and `oneOf`/`anyOf`. */
-export function buildUiSchema(schema: Schema, secretsSet: Record<string, boolean> = {}, depth = 0): UiSchemaRoot {
+export function buildUiSchema(
+  schema: Schema,
+  secretsSet: Record<string, boolean> = {},
+  depth = 0,
+): UiSchemaRoot {
   const ui: UiSchema = uiForNode(schema as Node, false);
   const properties = isNode(schema.properties) ? schema.properties : undefined;
   if (properties) {
@@ -139,7 +143,8 @@ export function buildUiSchema(schema: Schema, secretsSet: Record<string, boolean
   if (isNode(schema.items)) ui.items = buildUiSchema(schema.items, {}, depth + 1);
   for (const key of ['oneOf', 'anyOf'] as const) {
     const variants = schema[key];
-    if (Array.isArray(variants)) ui[key] = variants.map((v) => (isNode(v) ? buildUiSchema(v, {}, depth + 1) : {}));
+    if (Array.isArray(variants))
+      ui[key] = variants.map((v) => (isNode(v) ? buildUiSchema(v, {}, depth + 1) : {}));
   }
   return ui;
 }
