@@ -14,7 +14,7 @@ import {
 import { isPluginEnabled } from './enablement.ts';
 import { intervalsChanged } from './job-specs.ts';
 import { createLifecycle, type IntegrationLifecycle } from './lifecycle.ts';
-import { prepareNewSettings, prepareUpdatedSettings, secretNames } from './settings.ts';
+import { currentSettings, prepareNewSettings, prepareUpdatedSettings, secretNames } from './settings.ts';
 import { createPluginActions, type PluginActions } from './plugin-actions.ts';
 import { createSyncActions, type SyncActions } from './sync-actions.ts';
 import { toIntegrationView, type IntegrationView } from './integration.view.ts';
@@ -135,7 +135,7 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
       const plugin = pluginOf(deps, row);
       const secrets = await storedSecrets({ tenantId: row.tenantId, integrationId: row.id });
       return {
-        settings: row.settings,
+        settings: currentSettings(plugin, row),
         schema: plugin.manifest.settings,
         secretsSet: secretNames(plugin).filter((name) => secrets[name] !== undefined && secrets[name] !== ''),
       };
@@ -148,7 +148,7 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
       const storedSecret = await storedSecrets({ tenantId: current.tenantId, integrationId: current.id });
       const prepared = prepareUpdatedSettings({
         plugin,
-        storedPublic: current.settings,
+        storedPublic: currentSettings(plugin, current),
         storedSecret,
         submitted: settings,
       });

@@ -63,3 +63,19 @@ export function prepareUpdatedSettings(input: {
 export function secretNames(plugin: LoadedPlugin): string[] {
   return secretSettingNames(plugin.manifest.settings);
 }
+
+/**
+ * Stored settings brought up to the plugin's current `settingsVersion` with its
+ * `migrateSettings` hook (SPEC: settings survive plugin upgrades). Without the hook, or when the
+ * version is current, they are returned as stored; validation on save reports what is left.
+ */
+export function currentSettings(
+  plugin: LoadedPlugin,
+  row: { settings: Settings; settingsVersion: number },
+): Settings {
+  const migrate = plugin.definition.migrateSettings;
+  if (!migrate || row.settingsVersion >= plugin.manifest.settingsVersion) return row.settings;
+  const secrets = new Set(secretSettingNames(plugin.manifest.settings));
+  const migrated = migrate({ fromVersion: row.settingsVersion, settings: structuredClone(row.settings) });
+  return Object.fromEntries(Object.entries(migrated).filter(([name]) => !secrets.has(name)));
+}
