@@ -243,6 +243,19 @@ describe('tenancy services and authentication', () => {
       (await login({ em: em(), email: 'victim@throttle.io', password: 'victim-password', now: later }))
         .principal.email,
     ).toBe('victim@throttle.io');
+    // A successful login starts the count again (failures before it no longer weigh).
+    await createUser({
+      em: em(),
+      tenant: 'throttle',
+      email: 'typo@throttle.io',
+      role: 'tenant_user',
+      password: 'typo-password',
+    });
+    for (let i = 0; i < LOGIN_FAILURE_LIMIT - 1; i++)
+      await rejection(login({ em: em(), email: 'typo@throttle.io', password: `typo-${i}-guess` }));
+    await login({ em: em(), email: 'typo@throttle.io', password: 'typo-password' });
+    await rejection(login({ em: em(), email: 'typo@throttle.io', password: 'one-more-typo' }));
+    await login({ em: em(), email: 'typo@throttle.io', password: 'typo-password' });
   });
 
   it('changes a password, checking the current one and ending every session', async () => {

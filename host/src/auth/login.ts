@@ -23,8 +23,8 @@ export const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000;
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
-async function assertNotThrottled(em: EntityManager, email: string, now: Date): Promise<void> {
-  const since = new Date(now.getTime() - LOGIN_FAILURE_WINDOW_MS);
+/** Failures since the window opened or since the last successful login, whichever is later. */
+async function assertNotThrottled(em: EntityManager, email: string, since: Date): Promise<void> {
   const failures = await em.count(AuditLog, {
     action: 'auth.login_failed',
     targetId: email,
@@ -54,8 +54,10 @@ export async function login({
   now?: Date;
 }): Promise<{ principal: Principal; token: string; expiresAt: Date }> {
   const normalized = normalizeEmail(email).slice(0, 320);
-  await assertNotThrottled(em, normalized, now);
   const user = await em.findOne(User, { email: normalized });
+  const windowStart = new Date(now.getTime() - LOGIN_FAILURE_WINDOW_MS);
+  const lastLogin = user?.lastLoginAt;
+  await assertNotThrottled(em, normalized, lastLogin && lastLogin > windowStart ? lastLogin : windowStart);
   const hash = user?.passwordHash ?? (await dummyPasswordHash());
   // Over-long input cannot be a valid password (policy); still pay the scrypt cost on a bounded input.
   const ok =
