@@ -99,6 +99,19 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
     return reply.code(status).send(errorsBody(code, error.message ?? 'Request failed'));
   });
 
+  // Allegro answers API errors with its versioned media type too, not plain JSON.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (
+      typeof type === 'string' &&
+      type.startsWith('application/json') &&
+      !request.url.startsWith('/__sandbox') &&
+      !request.url.startsWith('/auth/')
+    ) {
+      reply.header('content-type', ALLEGRO_MEDIA_TYPE);
+    }
+    return payload;
+  });
   registerRequestCounter(app, { ledger });
   registerFaultHook(app, {
     faults,

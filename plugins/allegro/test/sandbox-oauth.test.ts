@@ -278,6 +278,7 @@ describe('Allegro sandbox OAuth', () => {
         headers: { authorization: `Bearer ${tokens.access_token}`, accept },
       });
       expect(res.status).toBe(406);
+      expect(res.headers.get('content-type')).toBe('application/vnd.allegro.public.v1+json');
       expect(await res.json()).toMatchObject({
         errors: [{ code: 'NotAcceptableException', message: expect.any(String) }],
       });
