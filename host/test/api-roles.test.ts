@@ -118,8 +118,17 @@ describe('roles, catalog and admin procedures', () => {
   });
 
   it('lets an admin switch a connector off for a tenant, and back on', async () => {
+    const scheduled = async () =>
+      (
+        await host.database.db.pool.query(
+          `select 1 from agenda_jobs where data->>'integrationId' = $1 and data->>'trigger' = 'schedule'`,
+          [integrationId],
+        )
+      ).rows.length;
+    expect(await scheduled()).toBe(1);
     await admin.trpc.admin.setPluginEnabled.mutate({ tenantId, pluginId: 'fixture-basic', enabled: false });
     expect((await user.trpc.plugins.list.query()).map((p) => p.id)).toEqual(['fixture-rich']);
+    expect(await scheduled()).toBe(0);
     expect(await fails(user.trpc.integrations.sync.mutate({ id: integrationId }))).toBe(412);
     const rest = await user.rest('/api/v1/fixture-basic/integrations');
     expect(rest.status).toBe(404);
@@ -134,6 +143,7 @@ describe('roles, catalog and admin procedures', () => {
     });
     await admin.trpc.admin.setPluginEnabled.mutate({ tenantId, pluginId: 'fixture-basic', enabled: true });
     expect((await user.trpc.plugins.list.query()).map((p) => p.id)).toContain('fixture-basic');
+    expect(await scheduled()).toBe(1);
   });
 
   it('lets admins act on any tenant and batch actions report per id', async () => {

@@ -134,4 +134,26 @@ describe('integration settings through the API', () => {
     const credential = await host.database.db.orm.em.fork().findOneOrFail(Credential, { integrationId });
     expect(credential.version).toBe(2);
   });
+
+  const schedule = async () => {
+    const res = await host.database.db.pool.query<{ repeat_interval: string | number | null }>(
+      `select repeat_interval from agenda_jobs where data->>'integrationId' = $1 and data->>'trigger' = 'schedule'`,
+      [integrationId],
+    );
+    return res.rows.map((r) => String(r.repeat_interval));
+  };
+
+  it('reschedules the jobs when an interval setting changes, and unschedules a deactivated one', async () => {
+    // The last valid update set 45 minutes.
+    expect(await schedule()).toEqual([String(45 * 60_000)]);
+    await user.trpc.integrations.updateSettings.mutate({
+      id: integrationId,
+      settings: { syncFrequencyMinutes: 20 },
+    });
+    expect(await schedule()).toEqual([String(20 * 60_000)]);
+    await user.trpc.integrations.deactivate.mutate({ id: integrationId });
+    expect(await schedule()).toEqual([]);
+    await user.trpc.integrations.enable.mutate({ id: integrationId });
+    expect(await schedule()).toEqual([String(20 * 60_000)]);
+  });
 });
