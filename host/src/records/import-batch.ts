@@ -56,9 +56,10 @@ function noInvoiceReason(item: PreparedRecord, switches: ImportSwitches): string
 /**
  * One batch in one transaction, in a fixed lock order (ledger rows, customers, products, the
  * series row, invoices) so concurrent imports queue instead of deadlocking:
- * 1. the ledger tells new, changed and repeated records apart; repeats write nothing;
- * 2. new and changed records are claimed on their ledger row (a concurrent import of the same
- *    order waits there, then finds the revision done: `unchanged`, no error);
+ * 1. every record is claimed as new on the ledger (insert, do nothing on conflict); a concurrent
+ *    import of the same order waits there, then finds it done: `unchanged`, no error;
+ * 2. the records that were known already are read from the ledger: repeats write nothing, real
+ *    changes are claimed by advancing their row's revision under its lock;
  * 3. customers and products are upserted, invoice numbers reserved in one series lock for
  *    exactly the invoices about to be inserted (gap-free even when a claim was lost);
  * 4. invoices and lines inserted; existing invoices of changed orders cancelled or marked paid.
@@ -70,34 +71,10 @@ export async function importBatch(
 ): Promise<Outcomes> {
   const { switches } = ctx;
   const outcomes: Outcomes = new Map();
-  const ledger = await readLedger(
-    client,
-    ctx.ledger,
-    items.map((i) => i.externalId),
-  );
-  const fresh: PreparedRecord[] = [];
-  const changed: PreparedRecord[] = [];
-  for (const item of items) {
-    const row = ledger.get(item.externalId);
-    if (!row) fresh.push(item);
-    // A repeat: the same revision (the marketplace says nothing changed), or the same content under a
-    // new revision (e.g. one more event about an unchanged checkout form). Repeats write nothing.
-    else if (row.revision === item.revision || row.contentHash === item.contentHash)
-      outcomes.set(item.index, repeatOutcome(row));
-    else changed.push(item);
-  }
-  if (fresh.length === 0 && changed.length === 0) return outcomes;
-
-  const existing = await findInvoices(
-    client,
-    ctx.ledger.integrationId,
-    changed.map((i) => i.externalId),
-  );
   const planned = new Map<string, string>();
-  const claim = (item: PreparedRecord): LedgerClaim => {
-    const invoice = !existing.has(item.externalId) && switches.autoGenerateInvoices && !item.draft.cancelled;
+  const claim = (item: PreparedRecord, hasInvoice: boolean): LedgerClaim => {
+    const invoice = !hasInvoice && switches.autoGenerateInvoices && !item.draft.cancelled;
     const plannedHostId = invoice ? randomUUID() : null;
-    if (plannedHostId) planned.set(item.externalId, plannedHostId);
     const status = invoice ? 'invoiced' : item.draft.cancelled ? 'cancelled' : 'recorded';
     return {
       externalId: item.externalId,
@@ -107,26 +84,64 @@ export async function importBatch(
       status,
     };
   };
-  const wonNew = await claimNew(client, ctx.ledger, fresh.map(claim));
-  const wonChanged = await claimChanged(client, ctx.ledger, changed.map(claim));
 
+  // One statement claims the new orders and returns the ledger rows of the known ones. A row a
+  // concurrent import was inserting (we waited for it) is in neither and is read once more.
+  const freshClaims = items.map((item) => claim(item, false));
+  const { won: wonNew, known: knownBefore } = await claimNew(client, ctx.ledger, freshClaims);
   const winners: PreparedRecord[] = [];
+  for (const [i, item] of items.entries()) {
+    if (!wonNew.has(item.externalId)) continue;
+    winners.push(item);
+    const plannedHostId = freshClaims[i]!.plannedHostId;
+    if (plannedHostId) planned.set(item.externalId, plannedHostId);
+  }
+
+  // Known orders: a repeat — the same revision, or the same content under a new revision (one
+  // more event about an unchanged checkout form) — writes nothing; a real change is claimed.
+  const known = items.filter((item) => !wonNew.has(item.externalId));
+  const raced = known.filter((item) => !knownBefore.has(item.externalId)).map((item) => item.externalId);
+  const ledger = raced.length
+    ? new Map([...knownBefore, ...(await readLedger(client, ctx.ledger, raced))])
+    : knownBefore;
+  const changed: PreparedRecord[] = [];
+  for (const item of known) {
+    const row = ledger.get(item.externalId);
+    if (!row)
+      outcomes.set(item.index, {
+        status: 'skipped',
+        reason: 'the ledger entry vanished during the import; retry',
+      });
+    else if (row.revision === item.revision || row.contentHash === item.contentHash)
+      outcomes.set(item.index, repeatOutcome(row));
+    else changed.push(item);
+  }
+  const existing = await findInvoices(
+    client,
+    ctx.ledger.integrationId,
+    changed.map((i) => i.externalId),
+  );
+  const changedClaims = changed.map((item) => claim(item, existing.has(item.externalId)));
+  const wonChanged = await claimChanged(client, ctx.ledger, changedClaims);
   const lost: PreparedRecord[] = [];
-  for (const item of fresh) (wonNew.has(item.externalId) ? winners : lost).push(item);
-  for (const item of changed) (wonChanged.has(item.externalId) ? winners : lost).push(item);
+  for (const [i, item] of changed.entries()) {
+    if (!wonChanged.has(item.externalId)) {
+      lost.push(item);
+      continue;
+    }
+    winners.push(item);
+    const plannedHostId = changedClaims[i]!.plannedHostId;
+    if (plannedHostId) planned.set(item.externalId, plannedHostId);
+  }
   if (lost.length) {
+    // A concurrent import advanced these rows first (we waited on their locks): report what it did.
     const now = await readLedger(
       client,
       ctx.ledger,
       lost.map((i) => i.externalId),
     );
-    for (const item of lost) {
-      const row = now.get(item.externalId);
-      outcomes.set(
-        item.index,
-        row ? repeatOutcome(row) : { status: 'skipped', reason: 'processed concurrently by another import' },
-      );
-    }
+    for (const item of lost)
+      outcomes.set(item.index, repeatOutcome(now.get(item.externalId) ?? ledger.get(item.externalId)!));
   }
   if (winners.length === 0) return outcomes;
 

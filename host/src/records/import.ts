@@ -37,7 +37,7 @@ export interface ImportRecordsOptions {
   mappings: CompiledMappings;
   /** The integration's settings: `$settings` in expressions and the `auto*` switches. */
   settings: Readonly<Record<string, unknown>>;
-  /** `$integration` in expressions (e.g. its platform currency). */
+  /** `$integration` in expressions (e.g. its platform currency); default `{ id, tenantId, pluginId }`. */
   integration?: Readonly<Record<string, unknown>>;
   records: readonly RecordInput[];
   /** Records per transaction (a marketplace page). */
@@ -57,7 +57,14 @@ export interface ImportRecordsOptions {
  */
 export async function importRecords(options: ImportRecordsOptions): Promise<UpsertOutcome[]> {
   const switches = importSwitches(options.settings);
-  const variables = { settings: options.settings, integration: options.integration ?? {} };
+  const variables = {
+    settings: options.settings,
+    integration: options.integration ?? {
+      id: options.integrationId,
+      tenantId: options.tenantId,
+      pluginId: options.pluginId,
+    },
+  };
   const batchSize = Math.max(1, options.batchSize ?? 100);
   const outcomes: UpsertOutcome[] = new Array<UpsertOutcome>(options.records.length);
   const context: BatchContext = {

@@ -60,13 +60,18 @@ export async function readLedger(
   return new Map(result.rows.map((r) => [r.external_id, toRow(r)]));
 }
 
-/** Inserts ledger rows for records never seen; returns the external ids this transaction won. */
+/**
+ * Claims every record as new in one statement: inserts the ledger rows of records never seen
+ * (`won`) and returns the rows of those known before it started (`known`). A row a concurrent
+ * transaction inserted meanwhile is in neither (we waited for it; it was not in our snapshot):
+ * the caller reads it again.
+ */
 export async function claimNew(
   client: PgLikeClient,
   scope: LedgerScope,
   claims: readonly LedgerClaim[],
-): Promise<Set<string>> {
-  if (claims.length === 0) return new Set();
+): Promise<{ won: Set<string>; known: Map<string, LedgerRow> }> {
+  if (claims.length === 0) return { won: new Set(), known: new Map() };
   const select = unnestSelect<LedgerClaim>({
     firstParam: 4,
     columns: [
@@ -87,14 +92,27 @@ export async function claimNew(
       'now()',
     ],
   });
-  const result = await client.query<{ external_id: string }>(
-    `insert into external_records (id, external_id, revision, content_hash, host_id, status, tenant_id, integration_id, kind, host_type, created_at, updated_at)
-     ${select.text}
-     on conflict (integration_id, kind, external_id) do nothing
-     returning external_id`,
+  const result = await client.query<Raw & { won: boolean }>(
+    `with input (id, external_id, revision, content_hash, host_id, status, tenant_id, integration_id, kind, host_type, created_at, updated_at) as (
+       ${select.text}),
+     ins as (
+       insert into external_records (id, external_id, revision, content_hash, host_id, status, tenant_id, integration_id, kind, host_type, created_at, updated_at)
+       select * from input
+       on conflict (integration_id, kind, external_id) do nothing
+       returning external_id)
+     select external_id, null as revision, null as content_hash, null::uuid as host_id, null as status, true as won from ins
+     union all
+     select e.external_id, e.revision, e.content_hash, e.host_id, e.status, false as won
+       from external_records e join input i on e.integration_id = $2 and e.kind = $3 and e.external_id = i.external_id`,
     [scope.tenantId, scope.integrationId, scope.kind, ...select.values],
   );
-  return new Set(result.rows.map((r) => r.external_id));
+  const won = new Set<string>();
+  const known = new Map<string, LedgerRow>();
+  for (const row of result.rows) {
+    if (row.won) won.add(row.external_id);
+    else known.set(row.external_id, toRow(row));
+  }
+  return { won, known };
 }
 
 /**
