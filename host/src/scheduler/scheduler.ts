@@ -13,6 +13,8 @@ const DEFAULT_KIND_CONCURRENCY = 10;
 /** After the drain timeout, how long aborted handlers get to wind down before stop() returns. */
 const ABORT_GRACE_MS = 5000;
 const SETTLE_MS = 200;
+/** Embedded databases whose stale locks were already released by a scheduler of this process. */
+const recoveredEmbedded = new WeakSet<object>();
 
 /**
  * The host's job scheduler: Agenda 6 on the host database (or MongoDB), one recurring document
@@ -58,6 +60,7 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
     const prepare = async () => {
       await backend.connect();
       if (selected.kind !== 'mongo') await ensureRecurringUniqueIndex();
+      if (selected.kind === 'embedded') await releaseStaleEmbeddedLocks();
     };
     if (selected.kind === 'postgres' && db.url) await withSchemaLock(db.url, prepare);
     else await prepare();
@@ -95,6 +98,20 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
       `create unique index if not exists ${AGENDA_TABLE}_mch_recurring_uq on ${AGENDA_TABLE} ` +
         `(name, (data->>'integrationId'), (data->>'jobId')) where data->>'trigger' = 'schedule'`,
     );
+  }
+
+  /**
+   * The embedded database belongs to this one process, so a lock found when its first scheduler
+   * connects was left by a crash: release it now rather than after the lock lifetime (10 min
+   * without syncs). Never on a shared server, where other processes' locks are live.
+   */
+  async function releaseStaleEmbeddedLocks(): Promise<void> {
+    if (recoveredEmbedded.has(db.pool)) return;
+    recoveredEmbedded.add(db.pool);
+    const { rowCount } = await db.pool.query(
+      `update ${AGENDA_TABLE} set locked_at = null where locked_at is not null`,
+    );
+    if (rowCount > 0) logger.warn({ released: rowCount }, 'Released job locks left by a previous crash');
   }
 
   const agendaReady = () => (agendaPromise ??= connect());
