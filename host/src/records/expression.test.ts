@@ -17,7 +17,7 @@ const inputs: unknown[] = [
     e: '',
     z: null,
   },
-  { a: null, s: 'READY', n: 5, list: { v: 3 }, one: [], e: 'y', t: true },
+  { a: null, s: 'READY', n: 5, list: { v: 3 }, one: [], e: 'y', t: true, price: '33.10', bad: '-0.5e2' },
   [{ a: { b: 2 } }, { a: { b: 3 } }],
   {},
 ];
@@ -63,6 +63,10 @@ const expressions = [
   '$record.s',
   '-n',
   '$number("1.5")',
+  '$number(a.c)',
+  '$number(n)',
+  '$number(price)',
+  '$number(bad)',
   '(s)',
   '23',
   '"PLN"',
@@ -100,6 +104,7 @@ describe('fast expression subset', () => {
       'a ? b : c & " " & d',
       '$append(a, b != "0" ? [{"x": 1}] : [])',
       '$settings.x',
+      '$number(b)',
     ]) {
       const fast = compileFast(jsonata(source).ast() as AstNode);
       expect(fast, source).toBeDefined();
