@@ -4,7 +4,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import fastifyStatic from '@fastify/static';
 import { createHostApp, type HostApp } from '../../../host/src/app/host-app.ts';
 import { readEnv } from '../../../host/src/config/env.ts';
 import { createTenant, createUser } from '../../../host/src/tenancy/index.ts';
@@ -38,29 +37,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-type HostOptions = Omit<Parameters<typeof createHostApp>[0], 'consoleDir'>;
-
-/**
- * The host serving the console build. While the host's own console serving fails at start
- * (two not-found handlers: error-handler.ts and the SPA fallback in http-server.ts), the same
- * files and SPA fallback are registered here, so the console is still tested through the host.
- */
-async function createServingHost(options: HostOptions): Promise<HostApp> {
-  try {
-    return await createHostApp({ ...options, consoleDir: CONSOLE_BUILD });
-  } catch (error) {
-    if (!(error instanceof Error) || !error.message.includes('Not found handler already set')) throw error;
-  }
-  const app = await createHostApp({ ...options, consoleDir: join(tmpdir(), 'mch-no-console') });
-  const http = app.http;
-  if (!http) throw new Error('the host has no HTTP server');
-  await http.register(fastifyStatic, { root: CONSOLE_BUILD, wildcard: false });
-  for (const route of ['/login', '/settings', '/settings/*', '/admin', '/admin/*']) {
-    http.get(route, (_request, reply) => reply.sendFile('index.html'));
-  }
-  return app;
-}
-
 export async function startConsoleHost(
   options: { registryPath?: string; env?: Record<string, string> } = {},
 ) {
@@ -80,9 +56,10 @@ export async function startConsoleHost(
     ...options.env,
   });
   const database = await createTestDatabase();
-  const app = await createServingHost({
+  const app = await createHostApp({
     env,
     database: database.db,
+    consoleDir: CONSOLE_BUILD,
     registryPath: options.registryPath ?? FIXTURE_REGISTRY,
     schedulerPollMs: 200,
   });
