@@ -7,13 +7,16 @@ import { z } from 'zod';
  * reference/README.md "Orders"). Rates are fractions 0–1, decided per event/order from the seed.
  * `mergedOrders`: this many recent seeded orders per account were merged by their buyers — their
  * forms 404, a new form (with events) replaces each; raising it merges more, it never un-merges.
- * Token revocation and merging one given form are actions: `POST /__sandbox/revoke`, `POST /__sandbox/merge`.
+ * `revokeAfter`: the Nth API request from now finds every token revoked (the seller withdrew
+ * consent mid-sync; counts down to 0 = off).
+ * Token revocation and merging one given form are also actions: `POST /__sandbox/revoke`, `POST /__sandbox/merge`.
  */
 export const allegroFaultsSchema = baseFaultsSchema.extend({
   duplicateEvents: z.number().min(0).max(1).default(0),
   outOfOrderEvents: z.number().min(0).max(1).default(0),
   missingEvents: z.number().min(0).max(1).default(0),
   mergedOrders: z.number().int().min(0).max(10_000).default(0),
+  revokeAfter: z.number().int().min(0).default(0),
 });
 
 export type AllegroFaults = z.output<typeof allegroFaultsSchema>;

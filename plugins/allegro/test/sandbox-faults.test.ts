@@ -130,6 +130,24 @@ describe('Allegro sandbox fault switches', () => {
     expect((await get('/order/checkout-forms?limit=1')).status).toBe(200);
   });
 
+  it('revokes every token on the Nth request after revokeAfter is set', async () => {
+    const { sb, get, faults } = await open();
+    await faults({ revokeAfter: 3 });
+    expect((await get('/me')).status).toBe(200);
+    expect((await get('/me')).status).toBe(200);
+    const revoked = await get('/me');
+    expect(revoked).toMatchObject({
+      status: 401,
+      body: { error: 'unauthorized', error_description: 'Access token has been revoked' },
+    });
+    expect((await get('/me')).status).toBe(401);
+    const fresh = apiHeaders((await obtainTokens({ sandbox: sb })).access_token);
+    expect((await fetch(`${sb.url}/me`, { headers: fresh })).status).toBe(200);
+    expect(
+      ((await (await fetch(`${sb.controlUrl}/faults`)).json()) as { revokeAfter: number }).revokeAfter,
+    ).toBe(0);
+  });
+
   it('refuses invalid switches at start and at run time', async () => {
     await expect(startSandbox({ faults: { errorRate: 2 } })).rejects.toThrow(/Invalid sandbox faults/);
     await expect(startSandbox({ faults: { nope: true } })).rejects.toThrow(/Invalid sandbox faults/);

@@ -39,6 +39,14 @@ export function apiGuard(deps: ApiDeps) {
     }
     const check = await deps.authority.verifyAccess(match[1]);
     if (!check.ok) return void reply.code(401).send(authErrorBody(check.description));
+    const countdown = deps.faults.get().revokeAfter;
+    if (countdown > 0) {
+      deps.faults.update({ revokeAfter: countdown - 1 });
+      if (countdown === 1) {
+        deps.authority.revoke();
+        return void reply.code(401).send(authErrorBody('Access token has been revoked'));
+      }
+    }
     if (deps.config.rateLimitEnabled) {
       const decision = deps.limiter.hit(check.clientId);
       if (!decision.allowed) {
