@@ -2,7 +2,7 @@ import { MongoBackend } from '@agendajs/mongo-backend';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { describe, expect, it } from 'vitest';
 import { Tenant } from '../src/db/entities/index.ts';
-import { createScheduler, selectBackend } from '../src/scheduler/index.ts';
+import { createScheduler, selectBackend, type RunFinished } from '../src/scheduler/index.ts';
 import { gaps, useSchedulerHarness } from './fixtures/scheduler-harness.ts';
 import { memoryLogger, RETRY_NONE, sleep, waitFor } from './fixtures/scheduler-helpers.ts';
 
@@ -161,6 +161,36 @@ describe('scheduler: scheduling', () => {
       expect(starts[1]!.at - requested).toBeLessThan(1500);
     },
   );
+
+  it('unscheduling aborts a running run of the integration and queues no retry for it', async () => {
+    const outcomes: RunFinished[] = [];
+    const s = scheduler({ onRunFinished: (o) => void outcomes.push(o) });
+    let started = false;
+    s.define('k-unsched-running', async ({ signal }) => {
+      started = true;
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+      throw signal.reason;
+    });
+    await s.start();
+    await s.scheduleIntegrationJobs({
+      integrationId: 'i-ur',
+      kind: 'k-unsched-running',
+      jobs: [
+        {
+          jobId: 'orders',
+          intervalMs: 3_600_000,
+          retry: { attempts: 3, backoff: 'fixed', initialDelayMs: 100, maxDelayMs: 100 },
+        },
+      ],
+    });
+    await waitFor('the run', () => started);
+    await s.unscheduleIntegration('i-ur');
+    await waitFor('the outcome', () => outcomes.length === 1, 3000);
+    expect(outcomes[0]).toMatchObject({ ok: false, willRetry: false });
+    await sleep(500);
+    expect(outcomes).toHaveLength(1);
+    expect(await agendaRows('k-unsched-running')).toEqual([]);
+  });
 
   describe('backend selection', () => {
     it('uses the MongoDB backend when a MongoDB URL is given (without connecting)', () => {

@@ -47,6 +47,16 @@ export async function findPendingOnDemandRun(
   return jobs.find((job) => onDemand.includes(job.data.trigger) && isPending(job));
 }
 
+/** False once the job was unscheduled (integration disabled or deleted, job dropped from the list). */
+export async function isStillScheduled(agenda: Agenda, kind: string, key: Key): Promise<boolean> {
+  const jobs = await findJobs(agenda, kind, {
+    integrationId: key.integrationId,
+    jobId: key.jobId,
+    trigger: 'schedule',
+  });
+  return jobs.length > 0;
+}
+
 export async function findRecurring(
   agenda: Agenda,
   kind: string,

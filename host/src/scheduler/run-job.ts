@@ -2,7 +2,7 @@ import type { Agenda, Job } from 'agenda';
 import { retryDelayMs } from './backoff.ts';
 import { isRetryable, JobTimeoutError, toError } from './errors.ts';
 import { isJobData, runKey, type JobData } from './job-data.ts';
-import { cancelPendingRetries, pendingRetryExists } from './job-queries.ts';
+import { cancelPendingRetries, isStillScheduled, pendingRetryExists } from './job-queries.ts';
 import type { HeldRunLock, RunLock } from './run-lock.ts';
 import type { JobHandler, RunFinished, SchedulerLogger } from './types.ts';
 
@@ -19,6 +19,8 @@ export interface RunDeps {
   onRunFinished: ((outcome: RunFinished) => void | Promise<void>) | undefined;
   /** Aborted when `stop()` stops waiting for running handlers. */
   shutdown: AbortSignal;
+  /** Running handlers' controllers by integration, so unscheduling can abort them. */
+  active: Map<string, Set<AbortController>>;
 }
 
 /**
@@ -79,6 +81,8 @@ async function runLocked(job: Job<JobData>, data: JobData, lock: HeldRunLock, de
   deps.shutdown.addEventListener('abort', onShutdown);
   lock.lost.addEventListener('abort', onLockLost);
   if (deps.shutdown.aborted) onShutdown();
+  const mine = deps.active.get(data.integrationId) ?? new Set<AbortController>();
+  deps.active.set(data.integrationId, mine.add(controller));
 
   let timedOut: JobTimeoutError | undefined;
   const timer =
@@ -122,6 +126,9 @@ async function runLocked(job: Job<JobData>, data: JobData, lock: HeldRunLock, de
     clearInterval(keepAlive);
     deps.shutdown.removeEventListener('abort', onShutdown);
     lock.lost.removeEventListener('abort', onLockLost);
+    mine.delete(controller);
+    if (mine.size === 0 && deps.active.get(data.integrationId) === mine)
+      deps.active.delete(data.integrationId);
   }
 
   // Still under the run lock: no other run of this job can race these bookkeeping steps.
@@ -164,6 +171,8 @@ async function queueRetry(data: JobData, error: Error, deps: RunDeps): Promise<b
   if (!isRetryable(error)) return false;
   const delay = retryDelayMs(data.retry, data.attempt, deps.random);
   if (delay === undefined) return false;
+  // A job unscheduled while it ran (integration disabled or deleted) gets no retry.
+  if (!(await isStillScheduled(deps.agenda, deps.kind, data))) return false;
   if (await pendingRetryExists(deps.agenda, deps.kind, data)) return true;
   const next: JobData = { ...data, trigger: 'retry', attempt: data.attempt + 1 };
   await deps.agenda

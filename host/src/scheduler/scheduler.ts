@@ -1,5 +1,6 @@
 import { Agenda, type AgendaBackend, type Job } from 'agenda';
 import { AGENDA_TABLE, selectBackend } from './backend.ts';
+import { NonRetryableError } from './errors.ts';
 import { DEFAULT_KIND, type JobData } from './job-data.ts';
 import { createAdvisoryRunLock, createInProcessRunLock, type RunLock } from './run-lock.ts';
 import { executeRun } from './run-job.ts';
@@ -44,6 +45,7 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
    * Agenda has saved the run's end and unlocked the document, which is what a drain waits for.
    */
   const running = new Map<string, { done: Promise<void>; complete: () => void }>();
+  const active = new Map<string, Set<AbortController>>();
   const runLock: RunLock =
     db.kind === 'postgres' && db.url
       ? createAdvisoryRunLock({ url: db.url, max: DEFAULT_KIND_CONCURRENCY * 2 })
@@ -142,6 +144,7 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
           random,
           onRunFinished: options.onRunFinished,
           shutdown: shutdown.signal,
+          active,
         });
       },
       {
@@ -184,6 +187,11 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
       const agenda = await agendaReady();
       // Every kind and trigger: the recurring documents and any queued one-off runs.
       const removed = await agenda.cancel({ data: { integrationId } });
+      // Runs of it in this process stop now (other processes' runs end on their own and get no
+      // retry: the retry step checks that the job is still scheduled).
+      for (const controller of active.get(integrationId) ?? []) {
+        controller.abort(new NonRetryableError('The integration was unscheduled (disabled or deleted).'));
+      }
       logger.info({ integrationId, removed }, 'Integration jobs unscheduled');
       return removed;
     },
