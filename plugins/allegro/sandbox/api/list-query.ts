@@ -106,8 +106,9 @@ export function listCheckoutForms(
   }
   const cols = store.columns();
   const matches: number[] = [];
+  const anyHidden = store.hidden.size > 0;
   for (let i = 0; i < n; i++) {
-    if (store.hidden.has(i)) continue;
+    if (anyHidden && store.hidden.has(i)) continue;
     if (q.status !== undefined && cols.status[i] !== q.status) continue;
     if (q.fulfillment !== undefined && cols.fulfillment[i] !== q.fulfillment) continue;
     const updated = cols.updatedAt[i] ?? 0;
