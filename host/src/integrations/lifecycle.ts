@@ -20,6 +20,8 @@ export interface IntegrationStatusView {
   syncErrorCount: number;
   consecutiveFailures: number;
   lastRun: { id: string; jobId: string; status: string; startedAt: string; finishedAt: string | null } | null;
+  /** The manifest's webhooks with this integration's URLs (e.g. the URL a seller gives the marketplace). */
+  webhooks: { id: string; description: string | null; url: string }[];
 }
 
 export interface IntegrationLifecycle {
@@ -95,6 +97,10 @@ export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
               finishedAt: last.finishedAt ? new Date(last.finishedAt).toISOString() : null,
             }
           : null,
+        webhooks: (deps.plugins.get(row.pluginId)?.manifest.webhooks ?? []).flatMap((w) => {
+          const url = deps.sync().webhookUrl?.(row.id, w.id);
+          return url ? [{ id: w.id, description: w.description ?? null, url }] : [];
+        }),
       };
     },
 

@@ -40,7 +40,14 @@ export function createSyncRuntime(options: {
 }): SyncRuntime {
   const { services, scheduler } = options;
   const { db, vault, logger } = services;
-  const signer = createInvoiceLinkSigner({ masterKey: options.masterKey, publicUrl: services.env.publicUrl });
+  // Read at call time: with PORT=0 the host learns its own URL only once it listens (host-app.ts).
+  const publicUrlOf = {
+    masterKey: options.masterKey,
+    get publicUrl() {
+      return services.env.publicUrl;
+    },
+  };
+  const signer = createInvoiceLinkSigner(publicUrlOf);
   const engine = new SyncEngine({
     db,
     vault,
@@ -49,7 +56,9 @@ export function createSyncRuntime(options: {
     limiter: new RateLimiter({ pool: db.pool }),
     getPlugin: (id) => services.plugins.get(id),
     env: process.env,
-    publicUrl: services.env.publicUrl,
+    get publicUrl() {
+      return services.env.publicUrl;
+    },
     configOverrides: options.configOverrides,
     processName: options.processName,
     outboundStaleAfterMs: options.outboundStaleAfterMs ?? 120_000,
@@ -129,7 +138,8 @@ export function createSyncRuntime(options: {
     });
   };
 
-  const webhooks = createWebhookSigner({ masterKey: options.masterKey, publicUrl: services.env.publicUrl });
+  const webhooks = createWebhookSigner(publicUrlOf);
+  sync.webhookUrl = (integrationId, webhookId) => webhooks.url(integrationId, webhookId);
   return {
     engine,
     sync,

@@ -118,25 +118,49 @@ export function orderTypeLookup(ctx: PluginContext, known: Map<string, number>) 
 }
 
 /**
- * Attaches every invoice still without an attachment, batch by batch, until none is left or
- * only failures remain. Runs beside the order reads so both share the order routes' budget.
+ * Attaches every invoice still without an attachment, up to `parallel` batches at once, until
+ * none is left or only failures remain. eMAG downloads each PDF while the call is open, so
+ * several calls in flight keep the order routes' budget busy while PDFs are served.
  */
 export async function attachPending(
   ctx: PluginContext,
   typeOf: (orderId: string) => Promise<number>,
   skip: Set<string>,
+  parallel = 4,
 ): Promise<{ attached: number; errors: string[] }> {
   let attached = 0;
   const errors: string[] = [];
+  const inFlight = new Set<string>();
+  const running = new Set<Promise<void>>();
   for (;;) {
     ctx.signal.throwIfAborted();
-    const pending = (await ctx.invoices.without(ATTACH_OPERATION, ATTACH_BATCH + skip.size)).filter(
-      (i) => i.externalOrderId && !skip.has(i.externalOrderId),
-    );
-    if (pending.length === 0) return { attached, errors };
-    const batch = await attachBatch(ctx, pending.slice(0, ATTACH_BATCH), typeOf);
-    attached += batch.attached;
-    for (const id of batch.failed) skip.add(id);
-    if (batch.failed.length) errors.push(`${batch.failed.length} invoice(s) not attached`);
+    const pending =
+      running.size >= parallel
+        ? []
+        : (
+            await ctx.invoices.without(
+              ATTACH_OPERATION,
+              ATTACH_BATCH * (parallel - running.size) + skip.size + inFlight.size,
+            )
+          ).filter(
+            (i) => i.externalOrderId && !skip.has(i.externalOrderId) && !inFlight.has(i.externalOrderId),
+          );
+    while (pending.length > 0 && running.size < parallel) {
+      const batch = pending.splice(0, ATTACH_BATCH);
+      for (const i of batch) inFlight.add(i.externalOrderId!);
+      const job = attachBatch(ctx, batch, typeOf)
+        .then((result) => {
+          attached += result.attached;
+          for (const id of result.failed) skip.add(id);
+          if (result.failed.length) errors.push(`${result.failed.length} invoice(s) not attached`);
+        })
+        .finally(() => {
+          for (const i of batch) inFlight.delete(i.externalOrderId!);
+          running.delete(job);
+        });
+      running.add(job);
+    }
+    if (running.size === 0) return { attached, errors };
+    await Promise.race(running);
   }
 }
