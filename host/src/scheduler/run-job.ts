@@ -39,7 +39,13 @@ export async function executeRun(job: Job<JobData>, deps: RunDeps): Promise<void
     );
     return;
   }
-  const lock = await deps.runLock.tryAcquire(runKey(data));
+  let lock: HeldRunLock | undefined;
+  try {
+    lock = await deps.runLock.tryAcquire(runKey(data));
+  } catch (error) {
+    // Without the lock we cannot know the job is free: treat it as busy (try again later).
+    deps.logger.error({ err: toError(error), jobId: data.jobId }, 'Could not take the run lock');
+  }
   if (!lock) {
     handleBusy(job, data, deps);
     return;
