@@ -67,6 +67,23 @@ const expressions = [
   '$number(n)',
   '$number(price)',
   '$number(bad)',
+  '$',
+  '$$',
+  '$$.s',
+  '$.a',
+  'a ? $.s : null',
+  "list.{'x': v, 'r': $$.s}",
+  "one.{'x': v}",
+  "none.{'x': v}",
+  "a.{'k': b}",
+  '$substring(s, 0, 3)',
+  '$substring(s, 2)',
+  '$substring(s, -2)',
+  '$substring(missing, 0, 2)',
+  '$substring(n, 0, 1)',
+  '$substring(s, 1, -1)',
+  'n > 1 ? [{"a": 1}] : $max(list.v)',
+  "$append(list.{'v': v}, n > 1 ? [{'v': n}] : [])",
   '(s)',
   '23',
   '"PLN"',
@@ -105,10 +122,22 @@ describe('fast expression subset', () => {
       '$append(a, b != "0" ? [{"x": 1}] : [])',
       '$settings.x',
       '$number(b)',
+      '$substring($now(), 0, 10)',
+      'b ? $ : null',
+      "a.{'x': b, 'r': $$.b}",
+      'b = "1" ? "one" : $max(a)',
     ]) {
       const fast = compileFast(jsonata(source).ast() as AstNode);
       expect(fast, source).toBeDefined();
-      expect(fast!({ a: { b: 1 }, b: '1' }, { settings: { x: 1 } })).not.toBe(FALLBACK);
+      const input = { a: { b: 1 }, b: '1' };
+      expect(fast!(input, { settings: { x: 1 } }, input)).not.toBe(FALLBACK);
     }
+  });
+});
+
+describe('$now() on the fast path', () => {
+  it('is an ISO timestamp like JSONata gives', () => {
+    const value = compileExpression('$substring($now(), 0, 10)')({}, {});
+    expect(value).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 });
