@@ -38,7 +38,12 @@ async function freePort(): Promise<number> {
 }
 
 export async function startConsoleHost(
-  options: { registryPath?: string; env?: Record<string, string> } = {},
+  options: {
+    registryPath?: string;
+    env?: Record<string, string>;
+    /** Plugin config per plugin id; called with the host's public URL (OAuth redirect URIs). */
+    pluginConfig?: (publicUrl: string) => Promise<Map<string, Record<string, string>>>;
+  } = {},
 ) {
   if (!existsSync(join(CONSOLE_BUILD, 'index.html'))) {
     throw new Error(
@@ -47,14 +52,16 @@ export async function startConsoleHost(
   }
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'mch-console-'));
+  const publicUrl = `http://127.0.0.1:${port}`;
   const env = readEnv({
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    PUBLIC_URL: publicUrl,
     ...options.env,
   });
+  const configOverrides = options.pluginConfig ? await options.pluginConfig(publicUrl) : undefined;
   const database = await createTestDatabase();
   const app = await createHostApp({
     env,
@@ -62,6 +69,7 @@ export async function startConsoleHost(
     consoleDir: CONSOLE_BUILD,
     registryPath: options.registryPath ?? FIXTURE_REGISTRY,
     schedulerPollMs: 200,
+    ...(configOverrides ? { configOverrides } : {}),
   });
   const { url } = await app.start();
   if (!url) throw new Error('the host did not listen');
