@@ -43,6 +43,7 @@ describe('cross-tenant isolation', () => {
 
   beforeAll(async () => {
     host = await startTestHost();
+    host.plantSecret(A.password);
     const tenantA = await host.createTenant(A.tenantName);
     const tenantB = await host.createTenant('Beta Tenant');
     A.tenantId = tenantA.id;

@@ -42,6 +42,7 @@ describe('REST API (SPEC "Interfaces")', () => {
     marketplace = await startFakeMarketplace();
     overrides.set('fixture-basic', { FIXTURE_BASE_URL: marketplace.url });
     host = await startTestHost({ configOverrides: overrides });
+    for (const secret of [SECRET_SETTING, WRONG_PASSWORD, OAUTH_CODE]) host.plantSecret(secret);
     tenantId = (await host.createTenant('Rest Co')).id;
     user = await host.createActor({ role: 'tenant_admin', tenantId });
   });

@@ -14,6 +14,7 @@ describe('integration settings through the API', () => {
 
   beforeAll(async () => {
     host = await startTestHost();
+    for (const secret of [PASSWORD_SECRET, 'another-secret-Kp20']) host.plantSecret(secret);
     const tenant = await host.createTenant('Settings Co');
     user = await host.createActor({ role: 'tenant_user', tenantId: tenant.id });
     const created = await user.rest<{ id: string }>('/api/v1/fixture-basic/integrations', {

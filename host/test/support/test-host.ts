@@ -67,6 +67,11 @@ export interface TestHost {
   trpc(auth?: { cookie?: string; token?: string }): TRPCClient<AppRouter>;
   rest<T = unknown>(path: string, call?: RestCall): Promise<RestResponse<T>>;
   login(email: string, password: string): Promise<string>;
+  /**
+   * Registers a secret the logs must never contain. Every actor's password, API token and session
+   * cookie are registered already; `stop()` fails if any of them was logged.
+   */
+  plantSecret(secret: string): void;
   stop(): Promise<void>;
 }
 
@@ -122,6 +127,7 @@ export async function startTestHost(
   const { url } = await app.start();
   if (!url) throw new Error('The test host did not listen (role worker has no HTTP server).');
   const em = () => database.db.orm.em.fork();
+  const planted = new Set<string>();
 
   async function rest<T>(path: string, call: RestCall = {}): Promise<RestResponse<T>> {
     const headers: Record<string, string> = { ...call.headers };
@@ -182,6 +188,8 @@ export async function startTestHost(
       });
       const { token } = await createApiToken({ em: em(), email: user.email });
       const cookie = await login(user.email, finalPassword);
+      for (const secret of [finalPassword, token, cookie.split('=')[1] ?? ''])
+        if (secret) planted.add(secret);
       return {
         id: user.id,
         email: user.email,
@@ -197,10 +205,22 @@ export async function startTestHost(
     trpc,
     rest,
     login,
+    plantSecret(secret) {
+      planted.add(secret);
+    },
     async stop() {
       await app.stop();
       if (ownsDatabase) await database.close();
       await rm(dataDir, { recursive: true, force: true });
+      // SPEC "Vault": secrets never appear in logs. Checked for every test host, whatever it tested.
+      const text = lines.join('');
+      const leaked = [...planted].filter((secret) => text.includes(secret));
+      if (leaked.length > 0) {
+        const line = lines.find((l) => leaked.some((secret) => l.includes(secret))) ?? '';
+        throw new Error(
+          `The host logged ${leaked.length} planted secret(s); first such line: ${line.slice(0, 300)}`,
+        );
+      }
     },
   };
 }
