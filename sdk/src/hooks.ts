@@ -19,6 +19,8 @@ export interface JobInput {
 export interface JobOutput {
   /** Counts shown on the sync run (e.g. { orders: 12, invoices: 10 }). */
   counts?: Record<string, number>;
+  /** Jobs of the same integration to run next (e.g. upload what this run imported). */
+  trigger?: { jobId: string }[];
 }
 
 /** Input of a hook bound to `webhooks[]`. */

@@ -145,13 +145,15 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
     };
   });
 
-  const resolvePrincipal = createPrincipalResolver(db);
+  const principals = createPrincipalResolver({ db, publicUrl: env.publicUrl });
+  const resolvePrincipal = principals.resolve;
   const http =
     role === 'worker'
       ? undefined
       : await buildHttpServer({
           services,
           resolvePrincipal,
+          renewedCookie: principals.renewedCookie,
           routes: [restRoutes({ services, resolvePrincipal }), (app) => runtime.routes(app)],
           consoleDir: options.consoleDir ?? resolve(REPO_ROOT, 'console/build'),
         });

@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   HOST_MASTER_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.string().url().optional(),
+  /** After this long an outbound operation claimed by a process that died is taken over. */
+  OUTBOUND_STALE_AFTER_MS: z.coerce.number().int().min(100).optional(),
 });
 
 export interface HostEnv {
@@ -25,6 +27,7 @@ export interface HostEnv {
   masterKey: string | undefined;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   publicUrl: string;
+  outboundStaleAfterMs: number | undefined;
 }
 
 export class EnvError extends Error {
@@ -50,6 +53,10 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): HostEnv {
     mongodbUrl: e.MONGODB_URL,
     masterKey: e.HOST_MASTER_KEY,
     logLevel: e.LOG_LEVEL,
-    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    outboundStaleAfterMs: e.OUTBOUND_STALE_AFTER_MS,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(
+      /\/$/,
+      '',
+    ),
   };
 }

@@ -217,6 +217,17 @@ export class SyncEngine {
     try {
       const output = await hook(ctx, { jobId: job.id, runId, trigger: run.trigger, attempt: run.attempt });
       for (const [name, value] of Object.entries(output?.counts ?? {})) counts[name] = value;
+      for (const next of output?.trigger ?? []) {
+        if (!plugin.manifest.jobs.some((j) => j.id === next.jobId)) {
+          throw new NonRetryableError(`Job '${job.id}' asked to run unknown job '${next.jobId}'.`);
+        }
+        await this.trigger({
+          tenantId: row.tenant_id,
+          integrationId: row.id,
+          jobId: next.jobId,
+          trigger: 'manual',
+        });
+      }
     } catch (error) {
       throw await this.#classify(row.id, error);
     }

@@ -1,4 +1,4 @@
-import type { InvoiceSummary, PluginContext } from '@mch/plugin-sdk';
+import type { InvoiceSummary, JobOutput, PluginContext } from '@mch/plugin-sdk';
 import { allegro } from './allegro-api.ts';
 import type { AllegroInvoice } from './types.ts';
 
@@ -59,8 +59,14 @@ export async function uploadInvoice(ctx: PluginContext, invoice: InvoiceSummary)
   );
 }
 
-/** Uploads what is still pending: after this run's imports, and anything a crash left behind. */
-export async function uploadPending(ctx: PluginContext, batchSize = 100): Promise<number> {
+/** The upload job: whatever is still pending — this sync's invoices, and anything a crash left behind. */
+export async function uploadInvoices(ctx: PluginContext): Promise<JobOutput> {
+  if ((ctx.settings as { autoGenerateInvoices?: boolean }).autoGenerateInvoices === false)
+    return { counts: { uploaded: 0 } };
+  return { counts: { uploaded: await uploadPending(ctx) } };
+}
+
+async function uploadPending(ctx: PluginContext, batchSize = 100): Promise<number> {
   let uploaded = 0;
   for (;;) {
     const pending = await ctx.invoices.without(UPLOAD_OPERATION, batchSize);

@@ -1,6 +1,5 @@
 import type { JobInput, JobOutput, PluginContext, RecordInput } from '@mch/plugin-sdk';
 import { allegro } from './allegro-api.ts';
-import { uploadPending } from './invoice-upload.ts';
 import type { CheckoutForm, OrderEvent } from './types.ts';
 
 const EVENTS_CURSOR = 'events.lastId';
@@ -75,7 +74,7 @@ async function followEvents(ctx: PluginContext, cursor: string): Promise<number>
 
 /**
  * The orders job: the `/order/events` cursor for speed, the `updatedAt` sweep for completeness;
- * then invoices go back to their orders. On the first run everything is swept and the event
+ * then the upload job sends the new invoices back to their orders. On the first run everything is swept and the event
  * cursor starts at the latest event.
  */
 export async function syncOrders(ctx: PluginContext, _input: JobInput): Promise<JobOutput> {
@@ -106,6 +105,9 @@ export async function syncOrders(ctx: PluginContext, _input: JobInput): Promise<
   }
   await ctx.store.set(SWEEP_CURSOR, startedAt);
 
-  const uploaded = settings.autoGenerateInvoices === false ? 0 : await uploadPending(ctx);
-  return { counts: { orders, uploaded } };
+  // Uploads run as their own job: a slow or failing upload never holds back the import.
+  return {
+    counts: { orders },
+    ...(settings.autoGenerateInvoices === false ? {} : { trigger: [{ jobId: 'upload-invoices' }] }),
+  };
 }

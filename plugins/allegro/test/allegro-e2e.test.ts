@@ -83,7 +83,7 @@ describe('Allegro end to end: OAuth accounts, orders into invoices, upload once'
     expect(new Set(uploads.map((e) => e.target)).size).toBe(uploads.length);
     expect(new Set(created.map((e) => e.target)).size).toBe(created.length);
     expect(state.breaches).toBe(0);
-  });
+  }, 400_000);
 
   it('refuses a forged, replayed or denied authorization without creating anything', async () => {
     const before = (await user.trpc.integrations.list.query({ pluginId: 'allegro' })).length;

@@ -104,6 +104,19 @@ export interface RunView {
 }
 
 /** Starts a manual sync and waits for its run to finish. */
+/** Waits until the integration has no queued or running run (follow-up jobs included). */
+export async function waitIdle(user: TestActor, integrationId: string, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let quiet = 0;
+  while (quiet < 3) {
+    const runs = (await user.trpc.integrations.runs.query({ id: integrationId, limit: 10 })) as RunView[];
+    quiet = runs.some((r) => r.status === 'queued' || r.status === 'running') ? 0 : quiet + 1;
+    if (Date.now() > deadline) throw new Error(`integration still busy after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** Starts a manual sync; waits for its run and the runs it starts (the invoice upload). */
 export async function syncAndWait(
   user: TestActor,
   integrationId: string,
@@ -117,7 +130,10 @@ export async function syncAndWait(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = (await user.trpc.integrations.run.query({ runId: started.body.runId })) as RunView;
-    if (run.status === 'succeeded' || run.status === 'failed') return run;
+    if (run.status === 'succeeded' || run.status === 'failed') {
+      await waitIdle(user, integrationId, timeoutMs);
+      return run;
+    }
     if (Date.now() > deadline) throw new Error(`run still ${run.status} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -1,0 +1,168 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
+import { startSandbox } from '../sandbox/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../../host/test/support/database.ts';
+import { createApiToken, createTenant, createUser } from '../../../host/src/tenancy/index.ts';
+import { allForms, consent, sandboxConfig, sandboxState } from './support.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  await new Promise((r) => server.close(r));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/**
+ * SPEC "Sync engine": checkpoints survive crashes. A real host process is killed with SIGKILL in
+ * the middle of a sync and a new one finishes the job: no duplicate invoice, no lost order, each
+ * upload once. Needs a PostgreSQL server (the embedded database lives inside the killed process).
+ */
+describe.skipIf(!process.env.DATABASE_URL)('Allegro: a host killed mid-sync and restarted', () => {
+  let t: TestDatabase;
+  let sandbox: RunningSandbox;
+  let port: number;
+  let token: string;
+  let child: ChildProcess | undefined;
+  const masterKey = randomBytes(32).toString('base64');
+
+  const startHost = async (): Promise<ChildProcess> => {
+    const proc = spawn(process.execPath, ['host/src/cli/main.ts', 'start', '--role', 'all'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: t.url,
+        HOST_MASTER_KEY: masterKey,
+        PORT: String(port),
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        LOG_LEVEL: process.env.CRASH_LOG_LEVEL ?? 'warn',
+        OUTBOUND_STALE_AFTER_MS: '1000',
+        ...sandboxConfig(sandbox),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    proc.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+    proc.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    if (process.env.CRASH_LOG) proc.stdout?.on('data', (c: Buffer) => process.stderr.write(c));
+    for (let i = 0; i < 300; i++) {
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+      if (ready?.status === 200) return proc;
+      if (proc.exitCode !== null) throw new Error(`host exited: ${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`host not ready: ${output}`);
+  };
+  const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
+    });
+    if (response.status >= 300) throw new Error(`${path} → ${response.status}: ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    port = await freePort();
+    sandbox = await startSandbox({
+      orders: 600,
+      seed: 'crash',
+      redirectUri: `http://127.0.0.1:${port}/api/v1/allegro/auth/callback`,
+      // Slow enough that the sync is surely in flight when the process dies.
+      faults: { latencyMs: 15 },
+      extra: { accounts: 1 },
+    });
+    const em = () => t.db.orm.em.fork();
+    const tenant = await createTenant({ em: em(), name: 'Crash Co' });
+    const user = await createUser({
+      em: em(),
+      tenant: tenant.id,
+      email: 'crash@example.test',
+      role: 'tenant_admin',
+      password: 'crash-password-1',
+    });
+    ({ token } = await createApiToken({ em: em(), email: user.email }));
+  }, 120_000);
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await sandbox?.close();
+    await t?.close();
+  });
+
+  it('ends with every ready order invoiced once and uploaded once', async () => {
+    const t0 = Date.now();
+    child = await startHost();
+    const { url } = await api<{ url: string }>('/api/v1/allegro/auth/url');
+    const callback = await fetch(await consent(url, 'approve', 0), { redirect: 'manual' });
+    const integrationId = new URL(callback.headers.get('location') ?? '', 'http://x').searchParams.get(
+      'connected',
+    )!;
+    expect(integrationId).toBeTruthy();
+
+    await api(`/api/v1/allegro/sync/${integrationId}`, { method: 'POST', body: '{}' });
+    // Kill it once some invoices exist but the run is far from done.
+    for (let i = 0; i < 600; i++) {
+      const { rows } = await t.db.pool.query<{ n: string }>(
+        'select count(*) as n from invoices where integration_id = $1',
+        [integrationId],
+      );
+      if (Number(rows[0]!.n) >= 100) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    process.stderr.write(`[crash] kill at ${Date.now() - t0} ms\n`);
+    child.kill('SIGKILL');
+    await new Promise((r) => child!.once('exit', r));
+    const { rows: mid } = await t.db.pool.query<{ n: string }>(
+      'select count(*) as n from invoices where integration_id = $1',
+      [integrationId],
+    );
+    const truth = (await allForms(sandbox, 0)).filter((f) => f.status === 'READY_FOR_PROCESSING');
+    expect(Number(mid[0]!.n)).toBeLessThan(truth.length);
+
+    child = await startHost();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { runId } = await api<{ runId: string }>(`/api/v1/allegro/sync/${integrationId}`, {
+        method: 'POST',
+        body: '{}',
+      });
+      let status = '';
+      for (let i = 0; i < 1200 && status !== 'succeeded' && status !== 'failed'; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        const runs = await api<{ result: { data: { id: string; status: string }[] } }>(
+          `/trpc/integrations.runs?input=${encodeURIComponent(JSON.stringify({ id: integrationId, limit: 5 }))}`,
+        );
+        status = runs.result.data.find((r) => r.id === runId)?.status ?? '';
+      }
+      process.stderr.write(`[crash] run ${attempt} ${status} at ${Date.now() - t0} ms\n`);
+      if (status === 'succeeded') {
+        // …and the upload run the sync started.
+        for (let i = 0; i < 1200; i++) {
+          const runs = await api<{ result: { data: { status: string }[] } }>(
+            `/trpc/integrations.runs?input=${encodeURIComponent(JSON.stringify({ id: integrationId, limit: 5 }))}`,
+          );
+          if (!runs.result.data.some((r) => r.status === 'queued' || r.status === 'running')) break;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        break;
+      }
+    }
+
+    const { rows } = await t.db.pool.query<{ external_order_id: string; gross_total: string }>(
+      'select external_order_id, gross_total from invoices where integration_id = $1',
+      [integrationId],
+    );
+    expect(rows.map((r) => r.external_order_id).sort()).toEqual(truth.map((f) => f.id).sort());
+    const state = await sandboxState(sandbox);
+    const uploads = state.effects.filter((e) => e.kind === 'invoice.file_uploaded').map((e) => e.target);
+    expect(new Set(uploads).size).toBe(uploads.length);
+    expect(uploads).toHaveLength(truth.length);
+    expect(state.breaches).toBe(0);
+  }, 600_000);
+});
