@@ -40,6 +40,20 @@ describe('roles, catalog and admin procedures', () => {
     expect(await fails(host.trpc({ token: 'mch_not-a-real-token' }).auth.me.query())).toBe(401);
   });
 
+  it('sends the session cookie again when its expiry slides forward', async () => {
+    await host.database.db.pool.query(
+      `update sessions set expires_at = now() + interval '5 days' where user_id = $1`,
+      [user.id],
+    );
+    const res = await fetch(`${host.url}/trpc/auth.me`, { headers: { cookie: user.cookie } });
+    expect(res.status).toBe(200);
+    const cookie = res.headers.get('set-cookie') ?? '';
+    expect(cookie.startsWith(`${user.cookie};`)).toBe(true);
+    expect(cookie).toContain('HttpOnly');
+    const again = await fetch(`${host.url}/trpc/auth.me`, { headers: { cookie: user.cookie } });
+    expect(again.headers.get('set-cookie')).toBeNull();
+  });
+
   it('tells who is signed in, with the tenant name', async () => {
     const me = await user.trpc.auth.me.query();
     expect(me.user).toEqual({

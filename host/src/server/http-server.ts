@@ -29,6 +29,8 @@ declare module 'fastify' {
 export interface BuildServerOptions {
   services: HostServices;
   resolvePrincipal: ResolvePrincipal;
+  /** A renewed session cookie to send with the response (sliding session expiry). */
+  renewedCookie?: (request: FastifyRequest) => Promise<string | undefined>;
   /** More routes (REST, webhooks, OAuth callbacks), registered after the core ones. */
   routes?: ((app: FastifyInstance) => void | Promise<void>)[];
   /** The console's built static files; served at `/` with an SPA fallback when present. */
@@ -63,6 +65,11 @@ export async function buildHttpServer(options: BuildServerOptions): Promise<Fast
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Login and logout set their own cookie; otherwise extend the browser's copy of a slid session.
+    if (options.renewedCookie && !reply.hasHeader('set-cookie')) {
+      const cookie = await options.renewedCookie(request);
+      if (cookie) reply.header('set-cookie', cookie);
+    }
   });
 
   registerRequestLogging(app);
