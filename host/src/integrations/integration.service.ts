@@ -1,6 +1,7 @@
 import type { Principal } from '../api/context.ts';
 import { Integration, type IntegrationStatus } from '../db/entities/integration.entity.ts';
 import { HostError } from '../errors.ts';
+import type { LoadedPlugin } from '../plugins/types.ts';
 import { loadCredential, saveCredential } from '../vault/index.ts';
 import { actingTenantId, findAccessibleIntegration, tenantFilter } from './access.ts';
 import { audit } from './audit.ts';
@@ -20,6 +21,15 @@ import { createSyncActions, type SyncActions } from './sync-actions.ts';
 import { toIntegrationView, type IntegrationView } from './integration.view.ts';
 
 type Settings = Record<string, unknown>;
+
+/** "eMAG (seller@example.ro)": several accounts of one plugin stay apart in lists. */
+function defaultLabel(plugin: LoadedPlugin, settings: Settings): string {
+  const auth = plugin.manifest.auth;
+  const username = auth.type === 'basic' ? settings[auth.usernameSetting] : undefined;
+  const label =
+    typeof username === 'string' && username ? `${plugin.manifest.name} (${username})` : plugin.manifest.name;
+  return label.slice(0, 200);
+}
 
 export interface SettingsView {
   settings: Settings;
@@ -96,7 +106,7 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
         const created = tx.create(Integration, {
           tenantId,
           pluginId,
-          label: label?.trim() || plugin.manifest.name,
+          label: label?.trim() || defaultLabel(plugin, prepared.public),
           status,
           settings: prepared.public,
           settingsVersion: plugin.manifest.settingsVersion,
