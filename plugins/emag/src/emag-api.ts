@@ -46,13 +46,14 @@ function parse<T>(response: HttpResponse): Envelope<T> | undefined {
  */
 export async function emag<T>(
   ctx: PluginContext,
-  options: { path: string; data?: unknown; idempotent?: boolean },
+  options: { path: string; data?: unknown; idempotent?: boolean; timeoutMs?: number },
 ): Promise<T> {
   const response = await ctx.http.request({
     method: 'POST',
     path: options.path,
     json: options.data === undefined ? {} : { data: options.data },
     idempotent: options.idempotent ?? false,
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
   const body = parse<T>(response);
   const what = `eMAG ${options.path}`;

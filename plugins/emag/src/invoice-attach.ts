@@ -6,6 +6,8 @@ import type { EmagSettings } from './types.ts';
 export const ATTACH_OPERATION = 'invoice-attach';
 /** `order/attachments/save` takes at most 50 entities per call (API doc "Order invoices"). */
 export const ATTACH_BATCH = 50;
+/** eMAG fetches each document of the call from our public URL before answering. */
+const ATTACH_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * Attaches invoices to their orders in one `order/attachments/save` call, each invoice once
@@ -78,8 +80,15 @@ export async function attachBatch(
   await ready;
   if (entries.length > 0) {
     try {
-      // A repeat of the same URL is harmless (not downloaded again), so the host may retry 5xx.
-      await emag(ctx, { path: 'order/attachments/save', data: entries, idempotent: true });
+      // A repeat of the same URL is harmless once the first call finished (not downloaded again),
+      // so the host may retry a 5xx. eMAG downloads every PDF before it answers: the timeout is
+      // long, because a retry sent while the first call is still downloading would save twice.
+      await emag(ctx, {
+        path: 'order/attachments/save',
+        data: entries,
+        idempotent: true,
+        timeoutMs: ATTACH_TIMEOUT_MS,
+      });
       release();
     } catch (error) {
       reject(error);
@@ -126,7 +135,7 @@ export async function attachPending(
   ctx: PluginContext,
   typeOf: (orderId: string) => Promise<number>,
   skip: Set<string>,
-  parallel = 4,
+  parallel = 2,
 ): Promise<{ attached: number; errors: string[] }> {
   let attached = 0;
   const errors: string[] = [];

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestActor } from '../../../host/test/support/test-host.ts';
+import {
+  allOrders,
+  connect,
+  expectedGross,
+  invoicesOf,
+  sandboxState,
+  startEmagWorld,
+  syncAndWait,
+  type EmagWorld,
+  type SandboxOrder,
+} from './support.ts';
+
+const ACCOUNTS = [
+  { account: 'ro-main', currency: 'RON' },
+  { account: 'bg-fbe', currency: 'BGN' },
+] as const;
+
+describe('eMAG end to end: two accounts of one tenant, 1 000 orders each into invoices', () => {
+  let world: EmagWorld;
+  let user: TestActor;
+  const ids = new Map<string, string>();
+  const before = new Map<string, SandboxOrder[]>();
+
+  beforeAll(async () => {
+    world = await startEmagWorld({ orders: 1000 });
+    const tenant = await world.host.createTenant();
+    user = await world.host.createActor({ role: 'tenant_admin', tenantId: tenant.id });
+    for (const { account } of ACCOUNTS) before.set(account, await allOrders(world.sandbox, account));
+  }, 120_000);
+  afterAll(() => world?.stop());
+
+  it('connects RO main and BG FBE with their credentials; the password is never returned', async () => {
+    for (const { account } of ACCOUNTS) ids.set(account, await connect(user, account));
+    const list = await user.trpc.integrations.list.query({ pluginId: 'emag' });
+    expect(list).toHaveLength(2);
+    for (const integration of list) expect(integration.status).toBe('active');
+    const settings = await user.trpc.integrations.getSettings.query({ id: ids.get('ro-main')! });
+    expect(settings.settings.password).toBeUndefined();
+    expect(settings.secretsSet).toContain('password');
+    expect(JSON.stringify(settings)).not.toContain('sandbox-ro-main');
+  });
+
+  it('syncs every order into an invoice with exact gross totals, acknowledging new orders once', async () => {
+    for (const { account, currency } of ACCOUNTS) {
+      const id = ids.get(account)!;
+      const run = await syncAndWait(user, id);
+      expect(run.error).toBeNull();
+      expect(run.status).toBe('succeeded');
+
+      const orders = await allOrders(world.sandbox, account);
+      const fresh = before.get(account)!.filter((o) => o.status === 1 && o.type === 3);
+      // Acknowledged: no seller order is left new.
+      expect(orders.filter((o) => o.status === 1 && o.type === 3)).toEqual([]);
+      const invoiced = orders.filter((o) => o.status !== 0 && o.status !== 1);
+      const invoices = await invoicesOf(user, id);
+      expect(invoices).toHaveLength(invoiced.length);
+      const byOrder = new Map(invoices.map((i) => [i.externalOrderId, i]));
+      for (const order of invoiced) {
+        const invoice = byOrder.get(String(order.id));
+        expect(invoice, `invoice of order ${order.id}`).toBeDefined();
+        expect(invoice!.currency).toBe(currency);
+        expect(invoice!.grossTotal, `gross of order ${order.id}`).toBe(expectedGross(order));
+      }
+      expect(orders.every((o) => o.id > 2 ** 31)).toBe(true);
+
+      const state = await sandboxState(world.sandbox);
+      const acks = state.effects.filter((e) => e.kind === 'order.acknowledged' && e.account === account);
+      expect(acks.map((e) => e.target).sort()).toEqual(fresh.map((o) => String(o.id)).sort());
+    }
+  }, 900_000);
+
+  it('a second sync creates nothing new', async () => {
+    for (const { account } of ACCOUNTS) {
+      const id = ids.get(account)!;
+      const count = (await invoicesOf(user, id)).length;
+      const again = await syncAndWait(user, id);
+      expect(again.status).toBe('succeeded');
+      expect(again.counts.created ?? 0).toBe(0);
+      expect(again.counts.attached ?? 0).toBe(0);
+      expect(await invoicesOf(user, id)).toHaveLength(count);
+    }
+  }, 900_000);
+
+  it('attached each invoice exactly once, and never breached the rate limits', async () => {
+    const state = await sandboxState(world.sandbox);
+    for (const { account } of ACCOUNTS) {
+      const invoices = await invoicesOf(user, ids.get(account)!);
+      const saved = state.effects.filter((e) => e.kind === 'order.attachment_saved' && e.account === account);
+      expect(saved.map((e) => e.target).sort()).toEqual(invoices.map((i) => i.externalOrderId).sort());
+      const acks = state.effects.filter((e) => e.kind === 'order.acknowledged' && e.account === account);
+      expect(new Set(acks.map((e) => e.target)).size).toBe(acks.length);
+    }
+    expect(state.breaches).toBe(0);
+  });
+});

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestActor } from '../../../host/test/support/test-host.ts';
+import {
+  allOrders,
+  connect,
+  eventually,
+  expectedGross,
+  invoicesOf,
+  sandboxState,
+  setFaults,
+  startEmagWorld,
+  type EmagWorld,
+} from './support.ts';
+
+/**
+ * 5xx answers, 429 bursts and slow responses on every call of one account (HU, HUF): the job
+ * retries under its failure policy, and still every order is invoiced once and every invoice
+ * attached once (the sandbox's effect ledger).
+ */
+describe('eMAG under faults: invoices attached exactly once', () => {
+  let world: EmagWorld;
+  let user: TestActor;
+
+  beforeAll(async () => {
+    world = await startEmagWorld({ orders: 300, seed: 'faults' });
+    const tenant = await world.host.createTenant();
+    user = await world.host.createActor({ role: 'tenant_admin', tenantId: tenant.id });
+  });
+  afterAll(() => world?.stop());
+
+  it('syncs through 5xx, 429 and latency with one invoice and one attachment per order', async () => {
+    const orders = await allOrders(world.sandbox, 'hu-main');
+    const invoiced = orders.filter((o) => o.status !== 0 && o.status !== 1);
+    await setFaults(world.sandbox, {
+      errorRate: 0.2,
+      errorStatus: 503,
+      burst429: 6,
+      latencyMs: 120,
+      routes: ['/hu/api-3/'],
+    });
+    const id = await connect(user, 'hu-main');
+    const effects = await eventually(async () => {
+      const state = await sandboxState(world.sandbox);
+      const saved = state.effects.filter(
+        (e) => e.kind === 'order.attachment_saved' && e.account === 'hu-main',
+      );
+      return saved.length >= invoiced.length ? saved : undefined;
+    }, 600_000);
+    await setFaults(world.sandbox, { errorRate: 0, burst429: 0, latencyMs: 0, routes: [] });
+
+    const invoices = await invoicesOf(user, id);
+    expect(invoices).toHaveLength(invoiced.length);
+    const byOrder = new Map(invoices.map((i) => [i.externalOrderId, i]));
+    for (const order of invoiced) {
+      expect(byOrder.get(String(order.id))?.grossTotal, `order ${order.id}`).toBe(expectedGross(order));
+      expect(byOrder.get(String(order.id))?.currency).toBe('HUF');
+    }
+    expect(effects.map((e) => e.target).sort()).toEqual(invoices.map((i) => i.externalOrderId).sort());
+    const runs = await user.trpc.integrations.runs.query({ id, limit: 50 });
+    // The faults really bit: some run failed and was retried, yet nothing happened twice.
+    expect(runs.some((r) => r.status === 'failed' || (r.error ?? '') !== '') || runs.length > 1).toBe(true);
+    const state = await sandboxState(world.sandbox);
+    expect(state.breaches).toBe(0);
+    const acks = state.effects.filter((e) => e.kind === 'order.acknowledged' && e.account === 'hu-main');
+    expect(new Set(acks.map((e) => e.target)).size).toBe(acks.length);
+  }, 700_000);
+});

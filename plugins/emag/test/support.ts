@@ -1,0 +1,258 @@
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
+import manifest from '../plugin.manifest.json' with { type: 'json' };
+import { startSandbox } from '../sandbox/index.ts';
+import { emagCaller } from '../sandbox/client.ts';
+import { renderTemplate } from '@mch/schemas';
+import { startTestHost, type TestActor, type TestHost } from '../../../host/test/support/test-host.ts';
+
+export const ROOT_REGISTRY = join(import.meta.dirname, '..', '..', '..', 'plugin.manifest.json');
+
+export interface EmagWorld {
+  host: TestHost;
+  sandbox: RunningSandbox;
+  overrides: Map<string, Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The plugin's config for a sandbox, from the manifest's own `sandbox.env` (as demo mode renders
+ * it): `EMAG_BASE_URL=<url>/{settings.platform}/api-3`, the platform filled per integration.
+ */
+export function emagConfig(sandbox: RunningSandbox): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(manifest.sandbox.env).map(([env, template]) => [
+      env,
+      renderTemplate(template, { values: { url: sandbox.url }, deferSettings: true }),
+    ]),
+  );
+}
+
+/** The real host (scheduler included) and the eMAG sandbox, wired through the plugin's config. */
+export async function startEmagWorld(options: {
+  orders: number;
+  seed?: string;
+  faults?: Record<string, unknown>;
+  rateLimit?: boolean;
+  extra?: Record<string, unknown>;
+  host?: Parameters<typeof startTestHost>[0];
+}): Promise<EmagWorld> {
+  const overrides = new Map<string, Record<string, string>>();
+  const host = await startTestHost({
+    registryPath: ROOT_REGISTRY,
+    role: 'all',
+    configOverrides: overrides,
+    schedulerPollMs: 200,
+    ...options.host,
+  });
+  const sandbox = await startSandbox({
+    orders: options.orders,
+    seed: options.seed ?? 'e2e',
+    ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+    extra: { now: '2026-11-20T12:00:00Z', ...options.extra },
+  });
+  overrides.set('emag', emagConfig(sandbox));
+  return {
+    host,
+    sandbox,
+    overrides,
+    async stop() {
+      await host.stop();
+      await sandbox.close();
+    },
+  };
+}
+
+export const credentials = (account: string) => {
+  const [platform, kind] = account.split('-') as [string, string];
+  return { platform, accountType: kind, username: `${account}@sandbox.emag`, password: `sandbox-${account}` };
+};
+
+/** Connects a sandbox account (`ro-main`, `bg-fbe` …) as an integration; returns its id. */
+export async function connect(
+  user: TestActor,
+  account: string,
+  settings: Record<string, unknown> = {},
+): Promise<string> {
+  const created = await user.trpc.integrations.create.mutate({
+    pluginId: 'emag',
+    label: `eMAG ${account}`,
+    settings: { ...credentials(account), ...settings },
+  });
+  return created.id;
+}
+
+export interface RunView {
+  id: string;
+  status: string;
+  error: string | null;
+  counts: Record<string, number>;
+}
+
+/** Starts a manual sync of `jobId` and waits for its run to finish. */
+export async function syncAndWait(
+  user: TestActor,
+  integrationId: string,
+  options: { jobId?: string; timeoutMs?: number } = {},
+): Promise<RunView> {
+  const started = await user.rest<{ runId: string }>(`/api/v1/emag/sync/${integrationId}`, {
+    method: 'POST',
+    body: options.jobId ? { jobId: options.jobId } : {},
+  });
+  if (started.status >= 300) throw new Error(`sync answered ${started.status}: ${started.text}`);
+  return waitForRun(user, started.body.runId, options.timeoutMs);
+}
+
+export async function waitForRun(user: TestActor, runId: string, timeoutMs = 420_000): Promise<RunView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = (await user.trpc.integrations.run.query({ runId })) as RunView;
+    if (run.status === 'succeeded' || run.status === 'failed') return run;
+    if (Date.now() > deadline) throw new Error(`run still ${run.status} after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+export interface SandboxState {
+  breaches: number;
+  breachesByKey: Record<string, number>;
+  requests: Record<string, number>;
+  effects: { seq: number; kind: string; account: string; target?: string; data?: Record<string, unknown> }[];
+}
+
+export async function sandboxState(sandbox: RunningSandbox): Promise<SandboxState> {
+  return (await (await fetch(`${sandbox.controlUrl}/state`)).json()) as SandboxState;
+}
+
+export async function setFaults(sandbox: RunningSandbox, faults: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${sandbox.controlUrl}/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
+  if (!response.ok) throw new Error(`PUT /faults answered ${response.status}: ${await response.text()}`);
+}
+
+export interface SandboxOrder {
+  id: number;
+  status: number;
+  type: number;
+  currency: string;
+  shipping_tax: string;
+  products: { status: number; quantity: number; sale_price: string; vat: string }[];
+  vouchers: { status: number; sale_price: string; vat: string }[];
+}
+
+/**
+ * Every order of an account as `order/read` shows it, read with the account's own credentials
+ * at a pace under eMAG's limit (the truth to compare with; it must not cause a breach itself).
+ */
+export async function allOrders(sandbox: RunningSandbox, account: string): Promise<SandboxOrder[]> {
+  const c = credentials(account);
+  const caller = emagCaller({
+    url: sandbox.url,
+    platform: c.platform,
+    username: c.username,
+    password: c.password,
+  });
+  const out: SandboxOrder[] = [];
+  for (const type of c.accountType === 'fbe' ? [2, 3] : [3]) {
+    for (let page = 1; ; page++) {
+      await sleep(400);
+      const result = await caller.call(
+        'order/read',
+        { currentPage: page, itemsPerPage: 100, type },
+        { encoding: 'json' },
+      );
+      if (result.body.isError !== false) throw new Error(`order/read: ${result.text.slice(0, 300)}`);
+      const orders = result.body.results as SandboxOrder[];
+      out.push(...orders);
+      if (orders.length < 100) break;
+    }
+  }
+  return out;
+}
+
+// ---- exact expected totals (decimal strings as scaled BigInts, half away from zero) ----
+
+const SCALE = (digits: number) => 10n ** BigInt(digits);
+
+function parseScaled(text: string, digits: number): bigint {
+  const negative = text.trim().startsWith('-');
+  const [int, frac = ''] = text.trim().replace(/^[-+]/, '').split('.');
+  const value =
+    BigInt(int || '0') * SCALE(digits) + BigInt((frac + '0'.repeat(digits)).slice(0, digits) || '0');
+  return negative ? -value : value;
+}
+
+/** value / 10^drop rounded half away from zero. */
+function roundDrop(value: bigint, drop: number): bigint {
+  const d = SCALE(drop);
+  const q = value / d;
+  const r = value % d;
+  const twice = (r < 0n ? -r : r) * 2n;
+  if (twice >= d) return value < 0n ? q - 1n : q + 1n;
+  return q;
+}
+
+/** One net-priced line: net = round2(unit × qty), VAT = round2(net × rate), gross = net + VAT (in cents). */
+function lineGrossCents(unitNet: string, quantity: number, vat: string): bigint {
+  const net = roundDrop(parseScaled(unitNet, 4) * BigInt(quantity), 4 - 2); // cents
+  const vatCents = roundDrop(net * parseScaled(vat, 4), 4);
+  return net + vatCents;
+}
+
+/**
+ * What the invoice of an order must total, independently of the host: net-priced product lines
+ * and vouchers (API doc: prices net with 4 decimals, vat a fraction), and shipping (gross) as a
+ * net line at the highest product rate, 4 decimals — exactly as the manifest documents it.
+ */
+export function expectedGross(order: SandboxOrder): string {
+  const active = order.products.filter((p) => p.status === 1);
+  let cents = 0n;
+  for (const p of active) cents += lineGrossCents(p.sale_price, p.quantity, p.vat);
+  const shipping = Number(order.shipping_tax);
+  if (shipping > 0) {
+    const rate = Math.max(...active.map((p) => Number(p.vat)));
+    const net = (Math.round((shipping / (1 + rate)) * 10000) / 10000).toFixed(4);
+    cents += lineGrossCents(net, 1, rate.toFixed(4));
+  }
+  for (const v of order.vouchers.filter((x) => x.status === 1))
+    cents += lineGrossCents(v.sale_price, 1, v.vat);
+  const negative = cents < 0n;
+  const abs = negative ? -cents : cents;
+  return `${negative ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+}
+
+export interface InvoiceView {
+  id: string;
+  number: string;
+  grossTotal: string;
+  currency: string;
+  externalOrderId: string | null;
+  status: string;
+}
+
+export async function invoicesOf(user: TestActor, integrationId: string): Promise<InvoiceView[]> {
+  const out: InvoiceView[] = [];
+  for (let offset = 0; ; offset += 200) {
+    const { body } = await user.rest<{ invoices: InvoiceView[]; total: number }>(
+      `/api/v1/invoices?integrationId=${integrationId}&limit=200&offset=${offset}`,
+    );
+    out.push(...body.invoices);
+    if (out.length >= body.total || body.invoices.length === 0) return out;
+  }
+}
+
+/** Polls until `check` returns a value (not undefined) or the time is up. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}
