@@ -30,8 +30,13 @@ describe('console: user journey', () => {
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
-    await page.getByLabel('Password').fill(host.users.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Keyboard only from here: the fields and the button are reachable and submit with Enter.
+    await page.getByLabel('Email').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('password');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(host.users.password);
+    await page.keyboard.press('Enter');
     await page.waitForURL(`${host.url}/settings/integrations`);
     const nav = page.getByRole('navigation', { name: 'Main' });
     expect(await nav.getByRole('link', { name: 'Settings' }).count()).toBe(1);
