@@ -203,6 +203,15 @@ describe('importRecords (Allegro, gross prices)', () => {
     expect(await count('invoices', 'tenant_id = $1', [noInvoices.tenantId])).toBe(0);
     expect(await count('customers', 'tenant_id = $1', [noInvoices.tenantId])).toBe(3);
     expect(await count('external_records', 'integration_id = $1', [noInvoices.integrationId])).toBe(3);
+    // Switched on later: the orders recorded meanwhile are invoiced on their next import, once.
+    const switchedOn = await noInvoices.run(orders, { settings });
+    expect(switchedOn.map((o) => o.status)).toEqual(['created', 'created', 'created']);
+    expect((await noInvoices.run(orders, { settings })).map((o) => o.status)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+    ]);
+    expect(await count('invoices', 'tenant_id = $1', [noInvoices.tenantId])).toBe(3);
 
     const noCustomers = await setup({ settings: { ...settings, autoCreateCustomer: false } });
     await noCustomers.run(orders);

@@ -45,6 +45,12 @@ function repeatOutcome(row: LedgerRow): UpsertOutcome {
   };
 }
 
+function awaitsInvoice(row: LedgerRow, item: PreparedRecord, switches: ImportSwitches): boolean {
+  return (
+    row.hostId === null && row.status === 'recorded' && switches.autoGenerateInvoices && !item.draft.cancelled
+  );
+}
+
 function noInvoiceReason(item: PreparedRecord, switches: ImportSwitches): string {
   if (item.draft.cancelled)
     return `order ${item.externalId} is cancelled and was never invoiced; no invoice issued`;
@@ -112,9 +118,10 @@ export async function importBatch(
         status: 'skipped',
         reason: 'the ledger entry vanished during the import; retry',
       });
-    else if (row.revision === item.revision || row.contentHash === item.contentHash)
-      outcomes.set(item.index, repeatOutcome(row));
-    else changed.push(item);
+    else if (row.revision !== item.revision && row.contentHash !== item.contentHash) changed.push(item);
+    // Recorded without an invoice while invoicing was off: invoiced now that it is on.
+    else if (awaitsInvoice(row, item, switches)) changed.push(item);
+    else outcomes.set(item.index, repeatOutcome(row));
   }
   const existing = await findInvoices(
     client,

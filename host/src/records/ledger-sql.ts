@@ -116,8 +116,9 @@ export async function claimNew(
 }
 
 /**
- * Advances ledger rows to a new revision with new content (re-checked under the row lock, so of
- * two concurrent imports of the same revision only the first does it); a row that already
+ * Advances ledger rows to a new revision with new content, or gives a row recorded without an
+ * invoice the invoice planned for it (both re-checked under the row lock, so of two concurrent
+ * imports only the first does it); a row that already
  * has an invoice keeps it (`plannedHostId` only fills an empty slot). Returns, per won id, the
  * host id the row ends with.
  */
@@ -135,7 +136,8 @@ export async function claimChanged(
             status = case when e.host_id is null then u.status else e.status end
        from unnest($3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[]) as u(external_id, revision, content_hash, host_id, status)
       where e.integration_id = $1 and e.kind = $2 and e.external_id = u.external_id
-        and e.revision is distinct from u.revision and e.content_hash is distinct from u.content_hash
+        and ((e.revision is distinct from u.revision and e.content_hash is distinct from u.content_hash)
+             or (e.host_id is null and e.status = 'recorded' and u.host_id is not null))
       returning e.external_id, e.host_id`,
     [
       scope.integrationId,
