@@ -241,6 +241,11 @@ describe('roles, catalog and admin procedures', () => {
     expect(await fails(user.trpc.integrations.authUrl.mutate({ pluginId: 'fixture-basic' }))).toBe(400);
     expect(await fails(user.trpc.integrations.authUrl.mutate({ pluginId: 'fixture-rich' }))).toBe(412);
     expect(await fails(user.trpc.integrations.authUrl.mutate({ pluginId: 'fixture-broken' }))).toBe(404);
+    for (const returnTo of ['//evil.example/x', '/\\evil.example', 'https://evil.example']) {
+      expect(await fails(user.trpc.integrations.authUrl.mutate({ pluginId: 'fixture-rich', returnTo }))).toBe(
+        400,
+      );
+    }
   });
 
   it('lets a tenant admin remove an integration, credentials included', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authorizationUrl } from './auth-url.ts';
+import { ReturnToSchema } from './return-to.ts';
 import { authedProcedure, router } from './trpc.ts';
 
 /** Ids are checked by the service (unknown, malformed and other tenants' ids all answer 404). */
@@ -136,7 +137,7 @@ export const integrationsRouter = router({
         pluginId: z.string().min(1).max(64),
         integrationId: id.optional(),
         tenantId: z.uuid().optional(),
-        returnTo: z.string().max(500).startsWith('/').optional(),
+        returnTo: ReturnToSchema.optional(),
       }),
     )
     .mutation(({ ctx, input }) =>

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { authorizationUrl } from '../../api/auth-url.ts';
+import { isLocalPath, ReturnToSchema } from '../../api/return-to.ts';
 import { HostError } from '../../errors.ts';
 import {
   assertSamePlugin,
@@ -65,7 +66,7 @@ export function registerPluginRoutes(app: FastifyInstance, deps: RestDeps): void
         z.object({
           integrationId: z.string().max(100).optional(),
           tenantId: z.uuid().optional(),
-          returnTo: z.string().max(500).startsWith('/').optional(),
+          returnTo: ReturnToSchema.optional(),
         }),
         request.query,
         'query string',
@@ -109,7 +110,9 @@ export function registerPluginRoutes(app: FastifyInstance, deps: RestDeps): void
       }
       const result = await services.oauth.callback({ pluginId: request.params.pluginId, code, state });
       const to =
-        result.returnTo ?? `/settings/integrations?connected=${encodeURIComponent(result.integrationId)}`;
+        result.returnTo && isLocalPath(result.returnTo)
+          ? result.returnTo
+          : `/settings/integrations?connected=${encodeURIComponent(result.integrationId)}`;
       return reply.redirect(to, 303);
     },
   );
