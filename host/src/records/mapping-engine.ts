@@ -1,4 +1,3 @@
-import jsonata from 'jsonata';
 import { HOST_RECORD_FIELDS, type FieldExpression, type HostRecordKind, type Mapping } from '@mch/schemas';
 import { compileExpression, type Evaluator } from './expression.ts';
 
@@ -255,14 +254,4 @@ export function compiledMappingsFor(options: {
   const compiled = compileMappings(options.mappings);
   cache.set(key, { mappings: options.mappings, compiled });
   return compiled;
-}
-
-/** Validates an expression's syntax without a manifest (used by tools and tests). */
-export function checkExpression(expression: string): string | undefined {
-  try {
-    jsonata(expression);
-    return undefined;
-  } catch (error) {
-    return messageOf(error);
-  }
 }
