@@ -47,7 +47,8 @@ export interface ImportRecordsOptions {
 /**
  * Imports marketplace records as host records (customers, products, an invoice with lines),
  * one transaction per batch, one outcome per record in the caller's order:
- * - `created`: this call issued the order's invoice (hostId = invoice id);
+ * - `created`: this call issued the order's invoice (hostId = invoice id); also for an order
+ *   recorded earlier while `autoGenerateInvoices` was off, on its first import after it is on;
  * - `updated`: a new revision of an already invoiced order (cancellation or payment applied);
  * - `unchanged`: this revision (or content) was processed already, here or by a concurrent import;
  * - `skipped`: nothing invoiced, with the reason (refused by the mapping or the totals check —
