@@ -136,6 +136,27 @@ describe('console: user journey', () => {
     await page.getByTestId('integration-status').getByText('Active').waitFor();
   });
 
+  it('sends a user whose session ended back to sign in, then returns to the same page', async () => {
+    const here = page.url();
+    await page.context().clearCookies();
+    await page.getByRole('button', { name: 'Deactivate' }).click();
+    await page.waitForURL(/\/login\?next=/);
+    await page.getByLabel('Email').fill(host.users.seller);
+    await page.getByLabel('Password').fill(host.users.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(here);
+    await page.getByTestId('integration-status').getByText('Active').waitFor();
+  });
+
+  it('is readable at a phone width', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByTestId('schema-form').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    await screenshot(page, 'user-integration-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it('signs out', async () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.waitForURL(/\/login$/);

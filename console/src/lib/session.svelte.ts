@@ -1,4 +1,4 @@
-import { api, errorCode } from './trpc.ts';
+import { api, errorCode, onUnauthorized } from './trpc.ts';
 
 export type Role = 'platform_admin' | 'tenant_admin' | 'tenant_user';
 
@@ -12,6 +12,11 @@ export interface SessionUser {
 
 /** The signed-in user, shared by every page; `loaded` turns true after the first `auth.me`. */
 export const session = $state<{ user: SessionUser | null; loaded: boolean }>({ user: null, loaded: false });
+
+// An expired session mid-use: forget the user; the layout sends them to sign in again.
+onUnauthorized(() => {
+  session.user = null;
+});
 
 export async function loadSession(): Promise<SessionUser | null> {
   try {

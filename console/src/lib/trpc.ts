@@ -1,12 +1,23 @@
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '../../../host/src/api/router.ts';
 
+let unauthorized: (() => void) | undefined;
+
+/** Called when the host answers 401 to a signed-in call (the session expired or was revoked). */
+export function onUnauthorized(handler: () => void): void {
+  unauthorized = handler;
+}
+
 /** The host's tRPC API on the same origin; the session cookie rides along (HttpOnly, same-site). */
 export const api = createTRPCClient<AppRouter>({
   links: [
     httpBatchLink({
       url: '/trpc',
-      fetch: (input, init) => fetch(input, { ...init, credentials: 'same-origin' }),
+      fetch: async (input, init) => {
+        const response = await fetch(input, { ...init, credentials: 'same-origin' });
+        if (response.status === 401 && !String(input).includes('/trpc/auth.')) unauthorized?.();
+        return response;
+      },
     }),
   ],
 });
