@@ -64,6 +64,7 @@ function uiForNode(node: Node, secretStored: boolean): UiSchema {
   if (help) options.help = help;
   if (hints.suffix && typeof node.title === 'string') options.title = `${node.title} (${hints.suffix})`;
   if (hints.placeholder) inputAttributes.placeholder = hints.placeholder;
+  if (hints.readonly) inputAttributes.readonly = true;
 
   if (isSecret(node) || hints.widget === 'password') {
     inputAttributes.type = 'password';
@@ -107,7 +108,7 @@ function uiForNode(node: Node, secretStored: boolean): UiSchema {
   }
   if (Object.keys(inputAttributes).length > 0) {
     options.text = inputAttributes;
-    options.number = { placeholder: inputAttributes.placeholder };
+    options.number = { placeholder: inputAttributes.placeholder, readonly: inputAttributes.readonly };
   }
 
   const ui: UiSchema = {};
