@@ -255,6 +255,27 @@ describe('importRecords (Allegro, gross prices)', () => {
     ]);
   });
 
+  it('takes the last copy of an order listed twice, and refuses records the mapping cannot read', async () => {
+    const t = await setup();
+    const first = allegroOrder(40);
+    const second = allegroOrder(40, { revision: 'r2', status: 'CANCELLED' });
+    const broken = { externalId: 'x-1', revision: '1', data: { id: 'x-1', lineItems: [] } };
+    const outcomes = await t.run([asRecord(first), broken, asRecord(second), asRecord(allegroOrder(41))]);
+    expect(outcomes[0]).toEqual({
+      status: 'skipped',
+      reason: `superseded by a later copy of ${first.id} in the same import`,
+    });
+    expect(outcomes[1]).toEqual({
+      status: 'skipped',
+      reason: `record x-1 refused: mapping 'invoice', field 'currency' (expression "summary.totalToPay.currency"): is required but produced no value`,
+    });
+    // Only the later copy counts: it is cancelled, so the order is never invoiced.
+    expect(outcomes[2]).toMatchObject({ status: 'skipped', reason: expect.stringContaining('cancelled') });
+    expect(outcomes[3]!.status).toBe('created');
+    expect(await count('invoices', 'integration_id = $1', [t.integrationId])).toBe(1);
+    expect(await count('external_records', 'integration_id = $1', [t.integrationId])).toBe(2);
+  });
+
   it('refuses to guess a company the tenant does not have', async () => {
     const ids = await seedTenant(testDb.db.pool, { withCompany: false });
     await expect(
