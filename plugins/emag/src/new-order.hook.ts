@@ -24,9 +24,10 @@ export async function onNewOrder(ctx: PluginContext, input: WebhookInput): Promi
   if (!found) return { status: 404, body: { error: `order ${raw} was not found on this account` } };
   const { orders } = await acknowledgePage(ctx, [found], () => readOrders(ctx, filters));
   await importOrders(ctx, orders);
-  const invoice = enabled(settings.autoGenerateInvoices)
-    ? (await ctx.invoices.without('invoice-attach', 1000)).find((i) => i.externalOrderId === raw)
-    : undefined;
+  const invoice =
+    enabled(settings.autoGenerateInvoices) && enabled(settings.sendInvoices)
+      ? (await ctx.invoices.without('invoice-attach', 1000)).find((i) => i.externalOrderId === raw)
+      : undefined;
   if (invoice) {
     const known = new Map([[raw, orders[0]!.type]]);
     await attachBatch(ctx, [invoice], orderTypeLookup(ctx, known));

@@ -41,7 +41,7 @@ export async function syncOrders(ctx: PluginContext, input: JobInput): Promise<J
   const counts = { orders: 0, acknowledged: 0, imported: 0, attached: 0 };
   let latest = cursor;
 
-  const attaching = enabled(settings.autoGenerateInvoices);
+  const attaching = enabled(settings.autoGenerateInvoices) && enabled(settings.sendInvoices);
   const wake = signal();
   let readsDone = false;
   const skip = new Set<string>();

@@ -23,6 +23,7 @@ export interface EmagSettings {
   importOrders?: boolean;
   autoAcknowledge?: boolean;
   autoGenerateInvoices?: boolean;
+  sendInvoices?: boolean;
   syncReturns?: boolean;
   allowCancellations?: boolean;
 }
