@@ -10,7 +10,7 @@ import { appRouter, type AppRouter } from '../api/router.ts';
 import type { HostServices } from '../app/services.ts';
 import { registerErrorHandling } from './error-handler.ts';
 import { registerHealthRoutes } from './health.routes.ts';
-import { registerRequestLogging } from './request-log.ts';
+import { SafeLogController } from './request-log.ts';
 
 export type ResolvePrincipal = (request: FastifyRequest) => Promise<Principal | null>;
 
@@ -54,8 +54,8 @@ export async function buildHttpServer(options: BuildServerOptions): Promise<Fast
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: 5 * 1024 * 1024,
-    // Replaced by registerRequestLogging: Fastify's lines carry the raw URL, secrets included.
-    disableRequestLogging: true,
+    // Fastify's own lines would carry the raw URL, secrets included (OAuth codes, signed tokens).
+    logController: new SafeLogController(),
     trustProxy: true,
   }) as unknown as FastifyInstance;
   const registered: RegisteredRoute[] = [];
@@ -72,7 +72,6 @@ export async function buildHttpServer(options: BuildServerOptions): Promise<Fast
     }
   });
 
-  registerRequestLogging(app);
   await app.register(cookie);
   const hasConsole = !!options.consoleDir && existsSync(join(options.consoleDir, 'index.html'));
   registerErrorHandling(app, { consoleShell: hasConsole });

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { LogController, type FastifyRequest } from 'fastify';
 
 /** Query parameters and path parameters that carry secrets (OAuth codes, link and webhook tokens). */
 const SECRET_PARAM = /code|state|token|secret|password|key|signature/i;
@@ -29,15 +29,13 @@ export function loggableUrl(request: FastifyRequest): { url: string; params?: Re
   };
 }
 
-/** Fastify's own request logging, minus the raw URL (see `loggableUrl`). */
-export function registerRequestLogging(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
+/**
+ * Fastify's request logging, except that the incoming-request line carries the loggable URL
+ * instead of the raw one (see `loggableUrl`). Completion lines carry no URL.
+ */
+export class SafeLogController extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    if (this.isLogDisabled(request)) return;
     request.log.info({ req: { method: request.method, ...loggableUrl(request) } }, 'incoming request');
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      { res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime) },
-      'request completed',
-    );
-  });
+  }
 }

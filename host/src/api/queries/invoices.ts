@@ -64,7 +64,7 @@ export async function listInvoices(
     where.integrationId = integration.id;
   }
   const [rows, total] = await em.findAndCount(Invoice, where, {
-    orderBy: { createdAt: 'desc', number: 'desc' },
+    orderBy: { createdAt: 'desc', sequence: 'desc' },
     limit: input.limit ?? 50,
     offset: input.offset ?? 0,
   });
