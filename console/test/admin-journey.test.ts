@@ -107,6 +107,25 @@ describe('console: admin journey', () => {
     expect(runs.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('charts the day’s sync runs on the dashboard', async () => {
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    const chart = page.getByTestId('metrics-chart');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByTestId('metrics').waitFor();
+          return chart.count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
+    // Today's bar counts the runs the batch sync started.
+    expect(await chart.locator('rect.runs title').last().textContent()).toMatch(/: [1-9]\d* runs$/);
+    await screenshot(page, 'admin-dashboard-chart');
+    await page.getByRole('link', { name: 'Integrations' }).click();
+  });
+
   it('disables a connector for a tenant, and the tenant loses it', async () => {
     await page.getByRole('link', { name: 'Tenants' }).click();
     const toggle = page.getByRole('checkbox', { name: 'Fixture Basic for Acme Shop' });
