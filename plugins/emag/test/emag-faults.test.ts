@@ -29,10 +29,12 @@ describe('eMAG under faults: invoices attached exactly once', () => {
   afterAll(() => world?.stop());
 
   it('syncs through 5xx, 429 and latency with one invoice and one attachment per order', async () => {
-    const orders = await allOrders(world.sandbox, 'hu-main');
-    const invoiced = orders.filter((o) => o.status !== 0 && o.status !== 1);
+    // Every order but the cancelled ones: new ones are acknowledged, then invoiced.
+    const expected = (await allOrders(world.sandbox, 'hu-main')).filter((o) => o.status !== 0).length;
+    const total = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+    const callsBefore = total((await sandboxState(world.sandbox)).requests);
     await setFaults(world.sandbox, {
-      errorRate: 0.2,
+      errorRate: 0.35,
       errorStatus: 503,
       burst429: 6,
       latencyMs: 120,
@@ -44,10 +46,15 @@ describe('eMAG under faults: invoices attached exactly once', () => {
       const saved = state.effects.filter(
         (e) => e.kind === 'order.attachment_saved' && e.account === 'hu-main',
       );
-      return saved.length >= invoiced.length ? saved : undefined;
+      return saved.length >= expected ? saved : undefined;
     }, 600_000);
     await setFaults(world.sandbox, { errorRate: 0, burst429: 0, latencyMs: 0, routes: [] });
+    const calls = total((await sandboxState(world.sandbox)).requests) - callsBefore;
 
+    const invoiced = (await allOrders(world.sandbox, 'hu-main')).filter(
+      (o) => o.status !== 0 && o.status !== 1,
+    );
+    expect(invoiced).toHaveLength(expected);
     const invoices = await invoicesOf(user, id);
     expect(invoices).toHaveLength(invoiced.length);
     const byOrder = new Map(invoices.map((i) => [i.externalOrderId, i]));
@@ -56,12 +63,13 @@ describe('eMAG under faults: invoices attached exactly once', () => {
       expect(byOrder.get(String(order.id))?.currency).toBe('HUF');
     }
     expect(effects.map((e) => e.target).sort()).toEqual(invoices.map((i) => i.externalOrderId).sort());
-    const runs = await user.trpc.integrations.runs.query({ id, limit: 50 });
-    // The faults really bit: some run failed and was retried, yet nothing happened twice.
-    expect(runs.some((r) => r.status === 'failed' || (r.error ?? '') !== '') || runs.length > 1).toBe(true);
     const state = await sandboxState(world.sandbox);
     expect(state.breaches).toBe(0);
     const acks = state.effects.filter((e) => e.kind === 'order.acknowledged' && e.account === 'hu-main');
     expect(new Set(acks.map((e) => e.target)).size).toBe(acks.length);
+    // The faults really bit: more calls than a clean sync needs (pages, acks with a re-read,
+    // attachment batches), the extra ones being retries of refused or slow calls.
+    const clean = 4 + 2 * acks.length + Math.ceil(invoices.length / 50) + 2;
+    expect(calls).toBeGreaterThan(clean);
   }, 700_000);
 });
