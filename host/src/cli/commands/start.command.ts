@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { shouldRunDemo, startDemoMode, type DemoMode } from '../../app/demo-mode.ts';
 import { createHostApp, type HostRole } from '../../app/host-app.ts';
 import { readEnv } from '../../config/env.ts';
 import { acquireDataDirLock, type DataDirLock } from '../../db/data-dir-lock.ts';
@@ -7,13 +8,27 @@ import type { CliCommand } from '../support/command.ts';
 import { UsageError } from '../support/errors.ts';
 import { info } from '../support/output.ts';
 
-const USAGE = `usage: start [--role all|api|worker] [--registry PATH]
+const USAGE = `usage: start [--role all|api|worker] [--registry PATH] [--demo auto|on|off]
   all     HTTP API + console and the job worker (default)
   api     HTTP API + console only; jobs are queued for workers
   worker  runs jobs only; no HTTP server
+  --demo  auto (default): on the embedded database with no marketplace configured, run every
+          plugin's sandbox and a demo tenant whose accounts sync at once
 Environment: PORT, HOST, DATA_DIR, DATABASE_URL, MONGODB_URL, HOST_MASTER_KEY, LOG_LEVEL, PUBLIC_URL.`;
 
 const ROLES: readonly HostRole[] = ['all', 'api', 'worker'];
+const DEMO_CHOICES = ['auto', 'on', 'off'] as const;
+
+function demoBanner(demo: DemoMode, url: string): string {
+  const lines = [
+    'Demo mode: no marketplace is configured, so every plugin runs against its local sandbox.',
+    ...demo.sandboxes.map((s) => `  sandbox ${s.pluginId}: ${s.url}`),
+    `Sign in at ${url}/ with:`,
+    ...demo.logins.map((l) => `  ${l.email}  ${l.password}  (${l.role})`),
+    'Configure a marketplace (its variables) or pass --demo off to start without the demo.',
+  ];
+  return lines.join('\n');
+}
 /** A second signal while stopping means "now": a stuck drain must not hold the terminal. */
 const FORCE_EXIT_CODE = 130;
 
@@ -26,6 +41,7 @@ export const command: CliCommand = {
       options: {
         role: { type: 'string', default: 'all' },
         registry: { type: 'string' },
+        demo: { type: 'string', default: 'auto' },
         help: { type: 'boolean' },
       },
     });
@@ -37,16 +53,24 @@ export const command: CliCommand = {
     if (!ROLES.includes(role))
       throw new UsageError(`--role must be one of ${ROLES.join(', ')}, not "${values.role}".\n${USAGE}`);
 
+    const demo = values.demo as (typeof DEMO_CHOICES)[number];
+    if (!DEMO_CHOICES.includes(demo))
+      throw new UsageError(
+        `--demo must be one of ${DEMO_CHOICES.join(', ')}, not "${values.demo}".\n${USAGE}`,
+      );
+
     const env = readEnv();
     const logger = createLogger({ level: env.logLevel });
     // The embedded database belongs to one process (SPEC "Running it"); a server arbitrates itself.
     let lock: DataDirLock | undefined;
     if (!env.databaseUrl) lock = acquireDataDirLock(env.dataDir, { role: 'host' });
     try {
+      const configOverrides = new Map<string, Record<string, string>>();
       const app = await createHostApp({
         env,
         role,
         logger,
+        configOverrides,
         ...(values.registry ? { registryPath: values.registry } : {}),
         // OUTBOUND_STALE_AFTER_MS: how long an outbound claim left `running` by a crashed process
         // blocks a retry (default 120 s); crash-recovery tests start hosts with a short one.
@@ -61,6 +85,18 @@ export const command: CliCommand = {
           : `Host worker running (role ${role}).`,
       );
 
+      // Demo mode needs both halves (it syncs right away), so only a full host runs it.
+      let demoMode: DemoMode | undefined;
+      const wantDemo = demo === 'on' || (demo === 'auto' && role === 'all' && shouldRunDemo(app.services));
+      if (wantDemo && url) {
+        demoMode = await startDemoMode({
+          services: app.services,
+          configOverrides,
+          publicUrl: process.env.PUBLIC_URL ? env.publicUrl : url,
+        });
+        info(demoBanner(demoMode, url));
+      }
+
       await new Promise<void>((resolve) => {
         let stopping = false;
         const onSignal = (signal: NodeJS.Signals) => {
@@ -70,10 +106,13 @@ export const command: CliCommand = {
           }
           stopping = true;
           logger.info({ signal }, 'stopping: draining running jobs and requests');
-          app.stop().then(resolve, (error: unknown) => {
-            logger.error({ err: error }, 'error while stopping');
-            resolve();
-          });
+          app
+            .stop()
+            .then(() => demoMode?.stop())
+            .then(resolve, (error: unknown) => {
+              logger.error({ err: error }, 'error while stopping');
+              resolve();
+            });
         };
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);

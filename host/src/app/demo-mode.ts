@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
+import type { Principal } from '../auth/principal.ts';
+import { Tenant } from '../db/entities/tenant.entity.ts';
+import { User } from '../db/entities/user.entity.ts';
+import type { LoadedPlugin } from '../plugins/types.ts';
+import { sandboxConfig } from '../plugins/sandbox-env.ts';
+import { startSandboxAt } from '../plugins/sandbox-runner.ts';
+import { createTenant, createUser } from '../tenancy/index.ts';
+import type { HostServices } from './services.ts';
+
+/**
+ * Demo mode (SPEC "Running it"): on a fresh machine with no marketplace configured, every plugin's
+ * sandbox runs beside the host, the plugins point at them, and a demo tenant with one connected
+ * account per credentials-based plugin syncs at once, so orders become invoices within a minute.
+ * Nothing here names a plugin: sandboxes, their config and credentials come from the manifests.
+ */
+
+const DEMO_SLUG = 'demo';
+const CREDENTIALS_FILE = 'demo-credentials.json';
+
+export interface DemoLogin {
+  email: string;
+  password: string;
+  role: 'tenant_admin' | 'platform_admin';
+}
+
+export interface DemoMode {
+  logins: DemoLogin[];
+  sandboxes: { pluginId: string; url: string }[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A plugin counts as configured when any variable its manifest marks required, or that its
+ * sandbox would set (API and auth URLs, client credentials), is in the environment.
+ */
+export function isConfigured(plugin: LoadedPlugin, env: NodeJS.ProcessEnv = process.env): boolean {
+  const names = [
+    ...plugin.manifest.config.filter((c) => c.required).map((c) => c.env),
+    ...Object.keys(plugin.manifest.sandbox.env),
+  ];
+  return names.some((name) => (env[name] ?? '') !== '');
+}
+
+/** Demo mode runs only on the embedded database and only while no plugin is configured. */
+export function shouldRunDemo(services: HostServices, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (services.db.kind !== 'embedded') return false;
+  return services.plugins.plugins.every((plugin) => !isConfigured(plugin, env));
+}
+
+interface StoredLogins {
+  logins: DemoLogin[];
+}
+
+function readLogins(dataDir: string): DemoLogin[] {
+  try {
+    return (JSON.parse(readFileSync(join(dataDir, CREDENTIALS_FILE), 'utf8')) as StoredLogins).logins;
+  } catch {
+    return [];
+  }
+}
+
+/** The demo tenant and its two users, created once; their generated passwords kept in DATA_DIR (0600). */
+async function ensureDemoTenant(services: HostServices): Promise<{ tenantId: string; logins: DemoLogin[] }> {
+  const em = services.db.orm.em.fork();
+  const existing = await em.findOne(Tenant, { slug: DEMO_SLUG });
+  const tenantId = existing?.id ?? (await createTenant({ em, name: 'Demo Shop', slug: DEMO_SLUG })).id;
+  const stored = readLogins(services.env.dataDir);
+  const wanted: { email: string; role: DemoLogin['role'] }[] = [
+    { email: 'seller@demo.local', role: 'tenant_admin' },
+    { email: 'admin@demo.local', role: 'platform_admin' },
+  ];
+  const logins: DemoLogin[] = [];
+  for (const { email, role } of wanted) {
+    const known = stored.find((l) => l.email === email);
+    if (await em.findOne(User, { email })) {
+      if (known) logins.push(known);
+      continue;
+    }
+    const password = randomBytes(9).toString('base64url');
+    await createUser({
+      em,
+      email,
+      role,
+      password,
+      ...(role === 'platform_admin' ? {} : { tenant: tenantId }),
+    });
+    logins.push({ email, password, role });
+  }
+  writeFileSync(join(services.env.dataDir, CREDENTIALS_FILE), `${JSON.stringify({ logins }, null, 2)}\n`, {
+    mode: 0o600,
+  });
+  return { tenantId, logins };
+}
+
+/** Settings for a demo account: the sandbox's credentials in the plugin's credential settings. */
+function demoSettings(
+  plugin: LoadedPlugin,
+  credentials: Record<string, string>,
+): Record<string, unknown> | null {
+  const auth = plugin.manifest.auth;
+  if (auth.type === 'none') return {};
+  if (auth.type !== 'basic' || !credentials.username || !credentials.password) return null;
+  return { [auth.usernameSetting]: credentials.username, [auth.passwordSetting]: credentials.password };
+}
+
+/**
+ * Starts every plugin's sandbox, points the plugins at them through `configOverrides` (read on
+ * every run), and connects one demo account per credentials-based plugin, syncing it right away.
+ * OAuth plugins are connected from the console; their sandbox answers the authorization pages.
+ */
+export async function startDemoMode(input: {
+  services: HostServices;
+  configOverrides: Map<string, Record<string, string>>;
+  publicUrl: string;
+}): Promise<DemoMode> {
+  const { services, configOverrides } = input;
+  const { logger } = services;
+  const running: { pluginId: string; sandbox: RunningSandbox }[] = [];
+  for (const plugin of services.plugins.plugins) {
+    try {
+      const sandbox = await startSandboxAt({
+        entryPath: resolve(plugin.dir, plugin.manifest.sandbox.entry),
+        sandbox: { port: 0, redirectUri: `${input.publicUrl}/api/v1/${plugin.id}/auth/callback` },
+      });
+      running.push({ pluginId: plugin.id, sandbox });
+      configOverrides.set(plugin.id, sandboxConfig({ manifest: plugin.manifest, sandbox }));
+    } catch (error) {
+      logger.warn(
+        { err: error, pluginId: plugin.id },
+        'demo mode: the sandbox did not start; the plugin is left unconfigured',
+      );
+    }
+  }
+
+  const { tenantId, logins } = await ensureDemoTenant(services);
+  const admin = await services.db.orm.em.fork().findOne(User, { email: 'admin@demo.local' });
+  if (admin) {
+    const principal: Principal = {
+      userId: admin.id,
+      tenantId: null,
+      role: 'platform_admin',
+      email: admin.email,
+    };
+    const existing = await services.integrations.list({ principal, tenantId });
+    for (const { pluginId, sandbox } of running) {
+      const plugin = services.plugins.get(pluginId);
+      const settings = plugin ? demoSettings(plugin, sandbox.credentials) : null;
+      if (!plugin || !settings) continue;
+      try {
+        const integration =
+          existing.find((i) => i.pluginId === pluginId) ??
+          (await services.integrations.create({
+            principal,
+            tenantId,
+            pluginId,
+            label: `${plugin.manifest.name} (demo)`,
+            settings,
+          }));
+        if (integration.status === 'active' && plugin.manifest.jobs.length > 0) {
+          await services.integrations.syncNow({ principal, id: integration.id });
+        }
+      } catch (error) {
+        logger.warn({ err: error, pluginId }, 'demo mode: could not connect the demo account');
+      }
+    }
+  }
+
+  return {
+    logins,
+    sandboxes: running.map(({ pluginId, sandbox }) => ({ pluginId, url: sandbox.url })),
+    async stop() {
+      for (const { sandbox } of running) await sandbox.close().catch(() => undefined);
+    },
+  };
+}
