@@ -50,6 +50,14 @@ describe('console: user journey', () => {
     await screenshot(page, 'user-integrations');
   });
 
+  it('reports an OAuth connection the marketplace refused', async () => {
+    await page.goto(`${host.url}/settings/integrations?error=${encodeURIComponent('access was denied')}`);
+    const notice = page.getByTestId('oauth-error');
+    await notice.waitFor();
+    expect(await notice.getAttribute('role')).toBe('alert');
+    expect(await notice.textContent()).toContain('The account was not connected: access was denied.');
+  });
+
   it('saves the company, showing the server’s error on its field first', async () => {
     await page.getByRole('link', { name: 'Company' }).click();
     const name = page.getByLabel('Legal name');
