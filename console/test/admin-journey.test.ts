@@ -4,10 +4,10 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiLogin, type ApiSession } from './support/api.ts';
-import { launchChromium, logIn, screenshot } from './support/browser.ts';
+import { launchChromium, logIn, screenshot, SKIP_BROWSER } from './support/browser.ts';
 import { startConsoleHost, type ConsoleHost } from './support/console-host.ts';
 
-describe('console: admin journey', () => {
+describe.skipIf(SKIP_BROWSER)('console: admin journey', () => {
   let host: ConsoleHost;
   let browser: Browser;
   let context: BrowserContext;

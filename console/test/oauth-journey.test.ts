@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../plugins/allegro/sandbox/index.ts';
-import { launchChromium, logIn, screenshot } from './support/browser.ts';
+import { launchChromium, logIn, screenshot, SKIP_BROWSER } from './support/browser.ts';
 import { REPO_ROOT, startConsoleHost, type ConsoleHost } from './support/console-host.ts';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
-describe('console: OAuth user journey (Allegro sandbox)', () => {
+describe.skipIf(SKIP_BROWSER)('console: OAuth user journey (Allegro sandbox)', () => {
   let host: ConsoleHost;
   let sandbox: Sandbox;
   let browser: Browser;

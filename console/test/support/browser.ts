@@ -28,3 +28,6 @@ export async function logIn(page: Page, baseUrl: string, email: string, password
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Log out' }).waitFor();
 }
+
+/** `SKIP_BROWSER_TESTS=1` (the bootstrap's switch for machines without Chromium) skips them. */
+export const SKIP_BROWSER = process.env.SKIP_BROWSER_TESTS === '1';
