@@ -135,6 +135,26 @@ describe('REST API (SPEC "Interfaces")', () => {
     expect(run.integrationId).toBe(integrationId);
   });
 
+  it('refuses to connect the same account twice (409) but takes it on another platform', async () => {
+    const again = await user.rest<ErrorBody>('/api/v1/fixture-basic/integrations', {
+      method: 'POST',
+      body: { settings: { username: 'rest-seller', password: 'x' } },
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('CONFLICT');
+    const elsewhere = await user.rest<{ id: string }>('/api/v1/fixture-basic/integrations', {
+      method: 'POST',
+      body: { settings: { username: 'rest-seller', password: 'x', platform: 'bg' } },
+    });
+    expect(elsewhere.status).toBe(201);
+    const moved = await user.rest<ErrorBody>(`/api/v1/fixture-basic/settings/${elsewhere.body.id}`, {
+      method: 'PUT',
+      body: { settings: { platform: 'ro' } },
+    });
+    expect(moved.status).toBe(409);
+    await user.trpc.integrations.remove.mutate({ id: elsewhere.body.id });
+  });
+
   it('serves the eMAG seed endpoints generically from the manifest', async () => {
     const flows = await user.rest<{ supported_flows: string[]; flows: { id: string }[] }>(
       '/api/v1/fixture-basic/integration/flows',

@@ -4,6 +4,7 @@ import { HostError } from '../errors.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
 import { loadCredential, saveCredential } from '../vault/index.ts';
 import { actingTenantId, findAccessibleIntegration, tenantFilter } from './access.ts';
+import { accountKey, assertAccountFree } from './account-key.ts';
 import { audit } from './audit.ts';
 import {
   availablePlugin,
@@ -101,6 +102,8 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
         );
       }
       const prepared = prepareNewSettings(plugin, settings);
+      const externalAccountId = accountKey(plugin, prepared.public);
+      await assertAccountFree(em, { tenantId, pluginId, key: externalAccountId });
       const status: IntegrationStatus = 'active';
       const row = await em.transactional(async (tx) => {
         const created = tx.create(Integration, {
@@ -110,6 +113,7 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
           status,
           settings: prepared.public,
           settingsVersion: plugin.manifest.settingsVersion,
+          externalAccountId,
         });
         await tx.flush();
         if (Object.keys(prepared.secret).length > 0) {
@@ -168,6 +172,17 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
       );
       const row = await em.transactional(async (tx) => {
         const locked = await tx.findOneOrFail(Integration, { id: current.id });
+        // A credentials account follows its username and endpoint; OAuth ones keep the broker's id.
+        const key = accountKey(plugin, prepared.public);
+        if (key && key !== locked.externalAccountId) {
+          await assertAccountFree(tx, {
+            tenantId: locked.tenantId,
+            pluginId: locked.pluginId,
+            key,
+            exceptId: locked.id,
+          });
+          locked.externalAccountId = key;
+        }
         locked.settings = prepared.public;
         locked.settingsVersion = plugin.manifest.settingsVersion;
         if (changedSecrets.length > 0) {

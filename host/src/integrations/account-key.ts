@@ -1,0 +1,58 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { Integration } from '../db/entities/integration.entity.ts';
+import { HostError } from '../errors.ts';
+import type { LoadedPlugin } from '../plugins/types.ts';
+
+const SETTING_REF = /\{settings\.([A-Za-z0-9_]+)\}/g;
+
+/** Settings that choose which marketplace endpoint an account talks to (e.g. eMAG's platform). */
+function endpointSettings(plugin: LoadedPlugin): string[] {
+  const { manifest } = plugin;
+  const templates = [
+    manifest.api?.baseUrl ?? '',
+    ...Object.values(manifest.api?.headers ?? {}),
+    ...manifest.config.map((c) => c.default ?? ''),
+    ...Object.values(manifest.sandbox.env),
+  ];
+  const names = new Set<string>();
+  for (const template of templates) for (const match of template.matchAll(SETTING_REF)) names.add(match[1]!);
+  return [...names].sort();
+}
+
+/**
+ * Which marketplace account a credentials-based integration is: its username on its endpoint
+ * (`seller@ro`). Two integrations of one tenant on the same account would import every order
+ * twice, so the (tenant, plugin, account) unique index refuses the second. OAuth accounts are
+ * identified by the broker from the marketplace's answer instead; other auth kinds have none.
+ */
+export function accountKey(plugin: LoadedPlugin, settings: Record<string, unknown>): string | null {
+  const auth = plugin.manifest.auth;
+  if (auth.type !== 'basic') return null;
+  const username = settings[auth.usernameSetting];
+  if (typeof username !== 'string' || username === '') return null;
+  const endpoint = endpointSettings(plugin)
+    .map((name) => settings[name])
+    .filter((v) => v !== undefined && v !== null && v !== '')
+    .map(String);
+  return (endpoint.length ? `${username}@${endpoint.join('/')}` : username).slice(0, 200);
+}
+
+/** Refuses (409) an account already connected in the tenant under another integration. */
+export async function assertAccountFree(
+  em: EntityManager,
+  input: { tenantId: string; pluginId: string; key: string | null; exceptId?: string },
+): Promise<void> {
+  if (!input.key) return;
+  const other = await em.findOne(Integration, {
+    tenantId: input.tenantId,
+    pluginId: input.pluginId,
+    externalAccountId: input.key,
+    ...(input.exceptId ? { id: { $ne: input.exceptId } } : {}),
+  });
+  if (other) {
+    throw new HostError(
+      'CONFLICT',
+      `The account ${input.key} is already connected as '${other.label}'; edit that integration instead.`,
+    );
+  }
+}
