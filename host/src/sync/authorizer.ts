@@ -32,7 +32,7 @@ export function createAuthorizer(options: {
         integrationId: options.integrationId,
         leadSeconds: auth.refreshLeadSeconds,
         owner: options.owner,
-        onRevoked: options.onRevoked,
+        onRevoked: (reason) => options.onRevoked(reason),
       });
     case 'basic': {
       let header: string | undefined;

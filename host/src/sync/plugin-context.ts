@@ -160,7 +160,7 @@ export function buildPluginContext(options: {
     invoices: createPluginInvoices({
       pool: deps.db.pool,
       integrationId: integration.id,
-      renderPdf: deps.renderPdf,
+      renderPdf: (invoiceId) => deps.renderPdf(invoiceId),
       signer: deps.signer,
     }),
     signal: options.signal,

@@ -113,10 +113,10 @@ export class SyncEngine {
       counts: {},
       ...(input.authorizer ? { authorizer: input.authorizer } : {}),
     });
-    return (await (hook as (ctx: PluginContext, input: unknown) => Promise<Output> | Output)(
+    return await (hook as (ctx: PluginContext, input: unknown) => Promise<Output> | Output)(
       ctx,
       input.input ?? {},
-    )) as Output;
+    );
   }
 
   /** The scheduler's outcome callback: failure policy and run history. */

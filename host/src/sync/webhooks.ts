@@ -77,7 +77,7 @@ export function registerWebhookRoutes(
     }
     const input: WebhookInput = {
       method: request.method,
-      headers: flat(request.headers as Record<string, unknown>),
+      headers: flat(request.headers),
       query: flat((request.query ?? {}) as Record<string, unknown>),
       body: request.body,
     };

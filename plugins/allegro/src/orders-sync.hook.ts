@@ -6,6 +6,7 @@ const EVENTS_CURSOR = 'events.lastId';
 const SWEEP_CURSOR = 'sweep.updatedAt';
 const PAGE = 100;
 const EVENTS_PAGE = 1000;
+const FETCHES_IN_FLIGHT = 4;
 /**
  * Events can repeat, arrive out of order or never arrive (reference/README.md "Orders"): every run
  * also sweeps checkout forms updated since the last sweep, minus this overlap for clock skew and
@@ -33,17 +34,36 @@ async function sweep(
   since: string | undefined,
   onPage: (forms: CheckoutForm[], total: number) => Promise<void>,
 ) {
-  for (let offset = 0; ; offset += PAGE) {
-    ctx.signal.throwIfAborted();
+  const fetchPage = (offset: number) => {
     const query: Record<string, string | number> = { limit: PAGE, offset };
     if (since) query['updatedAt.gte'] = since;
-    const page = (await allegro(ctx, { path: '/order/checkout-forms', query })).json<{
-      checkoutForms: CheckoutForm[];
-      totalCount: number;
-    }>();
+    return allegro(ctx, { path: '/order/checkout-forms', query }).then((r) =>
+      r.json<{ checkoutForms: CheckoutForm[]; totalCount: number }>(),
+    );
+  };
+  // The next page is on its way while this one is imported: the network and the database overlap.
+  let next = fetchPage(0);
+  for (let offset = 0; ; offset += PAGE) {
+    ctx.signal.throwIfAborted();
+    const page = await next;
+    const more = page.checkoutForms.length === PAGE;
+    if (more) next = fetchPage(offset + PAGE);
     await onPage(page.checkoutForms, page.totalCount);
-    if (page.checkoutForms.length < PAGE) return;
+    if (!more) return;
   }
+}
+
+/** Runs `work` over `items` with at most `limit` in flight (the rate limiter spaces the requests). */
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let index = 0;
+  const worker = async () => {
+    while (index < items.length) await work(items[index++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** Forms named by events after the cursor; the cursor moves only past forms already imported. */
@@ -57,13 +77,19 @@ async function followEvents(ctx: PluginContext, cursor: string): Promise<number>
     if (events.length === 0) return processed;
     const ids = [...new Set(events.map((e) => e.order.checkoutForm.id))];
     const forms: CheckoutForm[] = [];
-    for (const id of ids) {
+    // Imports queue behind each other while the next forms are fetched, so the requests keep the
+    // pace the limit allows instead of pausing for each database write.
+    let imports = Promise.resolve();
+    await eachLimited(ids, FETCHES_IN_FLIGHT, async (id) => {
       // 404: the buyer merged purchases and a new form replaced this one; the sweep finds it.
       const response = await allegro(ctx, { path: `/order/checkout-forms/${id}` }, [200, 404]);
       if (response.status === 200) forms.push(response.json<CheckoutForm>());
-      if (forms.length >= PAGE) await importForms(ctx, forms.splice(0));
-    }
-    await importForms(ctx, forms);
+      if (forms.length >= PAGE) {
+        const batch = forms.splice(0);
+        imports = imports.then(() => importForms(ctx, batch));
+      }
+    });
+    await imports.then(() => importForms(ctx, forms));
     processed += ids.length;
     const maxId = events.reduce((max, e) => (BigInt(e.id) > BigInt(max) ? e.id : max), cursor);
     await ctx.store.set(EVENTS_CURSOR, maxId);

@@ -28,7 +28,8 @@ export function createPluginSecrets(options: {
     async get(name) {
       secrets ??= load();
       const value = (await secrets)[name];
-      return value === undefined || value === null ? undefined : String(value as string | number);
+      if (value === undefined || value === null) return undefined;
+      return typeof value === 'string' ? value : JSON.stringify(value);
     },
   };
 }

@@ -1,0 +1,27 @@
+import type { Database } from '../../src/db/orm.ts';
+import type { Role } from '../../src/db/entities/user.entity.ts';
+import { createApiToken, createTenant, createUser } from '../../src/tenancy/index.ts';
+
+/**
+ * A tenant with one user and an API token, written straight into a database — for tests that
+ * drive a host running in another process (which only shares the database).
+ */
+export async function seedTenantUser(input: {
+  db: Database;
+  tenantName: string;
+  email: string;
+  role?: Role;
+  password?: string;
+}): Promise<{ tenantId: string; userId: string; token: string }> {
+  const em = () => input.db.orm.em.fork();
+  const tenant = await createTenant({ em: em(), name: input.tenantName });
+  const user = await createUser({
+    em: em(),
+    tenant: tenant.id,
+    email: input.email,
+    role: input.role ?? 'tenant_admin',
+    password: input.password ?? 'seeded-password-1',
+  });
+  const { token } = await createApiToken({ em: em(), email: user.email });
+  return { tenantId: tenant.id, userId: user.id, token };
+}
