@@ -13,7 +13,7 @@ import { createScheduler } from '../scheduler/index.ts';
 import { buildHttpServer } from '../server/http-server.ts';
 import { createPrincipalResolver } from '../server/principal.ts';
 import { restRoutes } from '../server/rest/index.ts';
-import { createVault, resolveMasterKey } from '../vault/index.ts';
+import { checkMasterKey, createVault, resolveMasterKey } from '../vault/index.ts';
 import { createSyncRuntime, type SyncRuntime } from '../sync/wire.ts';
 import type { HostPlugins, HostServices } from './services.ts';
 import { HOST_VERSION } from './version.ts';
@@ -64,6 +64,8 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
   await migrate(db);
 
   const masterKey = resolveMasterKey({ masterKey: env.masterKey, dataDir: env.dataDir });
+  // Refuse to start on a master key other than the one that wrapped the stored tenant keys.
+  await checkMasterKey({ db, masterKey: masterKey.key });
   const vault = createVault({ db, masterKey });
 
   const plugins = hostPlugins(
