@@ -71,6 +71,15 @@ export class SyncEngine {
     });
   }
 
+  /** Whether an admin left this connector on for the tenant (on unless switched off). */
+  async pluginEnabled(tenantId: string, pluginId: string): Promise<boolean> {
+    const { rows } = await this.#o.db.pool.query<{ enabled: boolean }>(
+      'select enabled from plugin_enablements where tenant_id = $1 and plugin_id = $2',
+      [tenantId, pluginId],
+    );
+    return rows[0]?.enabled ?? true;
+  }
+
   /** Registers the job kind with the scheduler. */
   register(): void {
     this.#o.scheduler.define(PLUGIN_JOB_KIND, (ctx) => this.#run(ctx));
@@ -177,6 +186,13 @@ export class SyncEngine {
     const plugin = this.#o.getPlugin(row.plugin_id);
     if (!plugin)
       throw new NonRetryableError(`Plugin '${row.plugin_id}' is not loaded; see the plugin catalogue.`);
+    if (!(await this.pluginEnabled(row.tenant_id, plugin.id))) {
+      this.#o.logger.info(
+        { integrationId: row.id },
+        'skipping a run: the connector is switched off for this tenant',
+      );
+      return;
+    }
     const job = plugin.manifest.jobs.find((j) => j.id === run.jobId);
     if (!job) throw new NonRetryableError(`Plugin '${plugin.id}' has no job '${run.jobId}' any more.`);
 

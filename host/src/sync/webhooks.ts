@@ -67,6 +67,7 @@ export function registerWebhookRoutes(
     const plugin = row ? deps.plugins.get(row.plugin_id) : undefined;
     const webhook = plugin?.manifest.webhooks?.find((w) => w.id === webhookId);
     if (!row || !plugin || !webhook || webhook.method !== request.method) return notFound;
+    if (!(await deps.engine.pluginEnabled(row.tenant_id, plugin.id))) return notFound;
     if (row.status !== 'active' && row.status !== 'degraded') {
       return {
         status: 409,
