@@ -2,7 +2,7 @@ import type { JobInput, JobOutput, PluginContext } from '@mch/plugin-sdk';
 import { laterEmagDate, shiftEmagDate } from './emag-dates.ts';
 import { attachPending, orderTypeLookup } from './invoice-attach.ts';
 import { acknowledgePage, importOrders, orderTypes, PAGE, readOrders } from './orders.ts';
-import { enabled, type EmagSettings } from './types.ts';
+import { enabled, type EmagOrder, type EmagSettings } from './types.ts';
 
 /** Cursor: the latest `modified` seen, in eMAG's date format. */
 export const MODIFIED_CURSOR = 'orders.modifiedAfter';
@@ -64,15 +64,20 @@ export async function syncOrders(ctx: PluginContext, input: JobInput): Promise<J
 
   try {
     for (const type of orderTypes(settings)) {
-      for (let page = 1; ; page++) {
+      const filtersOf = (page: number) => ({
+        currentPage: page,
+        itemsPerPage: PAGE,
+        type,
+        ...(since ? { modifiedAfter: since } : {}),
+      });
+      let next: Promise<EmagOrder[]> | undefined = readOrders(ctx, filtersOf(1));
+      for (let page = 1; next; page++) {
         ctx.signal.throwIfAborted();
-        const filters = {
-          currentPage: page,
-          itemsPerPage: PAGE,
-          type,
-          ...(since ? { modifiedAfter: since } : {}),
-        };
-        const read = await readOrders(ctx, filters);
+        const filters = filtersOf(page);
+        const read: EmagOrder[] = await next;
+        // A full page means more may follow: read it while this one is acknowledged and imported.
+        next = read.length < PAGE ? undefined : readOrders(ctx, filtersOf(page + 1));
+        next?.catch(() => undefined);
         const { orders, acknowledged } = await acknowledgePage(ctx, read, () => readOrders(ctx, filters));
         for (const o of orders) {
           types.set(String(o.id), o.type);
@@ -83,7 +88,6 @@ export async function syncOrders(ctx: PluginContext, input: JobInput): Promise<J
         counts.imported += await importOrders(ctx, orders);
         ctx.progress(counts.orders);
         wake.notify();
-        if (read.length < PAGE) break;
       }
     }
   } finally {
