@@ -3,7 +3,7 @@
 // machine has (20 here), install what the project needs — Node 24 from the npm package
 // `node@24`, the npm packages, Chromium for browser tests — then hand over to the real
 // command running on Node 24, where TypeScript runs natively (type stripping).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,31 +31,43 @@ function mustRun(cmd, args, options) {
   }
 }
 
+/**
+ * Long-running commands (the host, a sandbox) run as a child that receives our signals: npm or a
+ * supervisor stopping this process with SIGTERM must stop the host gracefully, not orphan it.
+ */
+function runForwardingSignals(cmd, args, env = process.env) {
+  return new Promise((resolveExit) => {
+    const child = spawn(cmd, args, { stdio: 'inherit', cwd: root, env });
+    const forward = (signal) => child.kill(signal);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward);
+    child.on('exit', (code, signal) => resolveExit(code ?? (signal ? 128 : 1)));
+  });
+}
+
 function nodeMajor(version) {
   return Number(version.replace(/^v/, '').split('.')[0]);
 }
 
-/** Re-executes this script under Node 24 when the current Node is older. */
+/** Under an older Node, re-runs this script on Node 24 and resolves with its exit code. */
 function ensureNode24() {
-  if (nodeMajor(process.version) >= 24) return;
+  if (nodeMajor(process.version) >= 24) return undefined;
   if (!existsSync(localNode)) {
-    say(`Node ${process.version} is older than the project's Node 24 LTS: installing ${NODE_SPEC} into .tools/`);
+    say(
+      `Node ${process.version} is older than the project's Node 24 LTS: installing ${NODE_SPEC} into .tools/`,
+    );
     mkdirSync(localNodeDir, { recursive: true });
     mustRun('npm', ['install', '--no-save', '--no-package-lock', '--prefix', localNodeDir, NODE_SPEC]);
   }
   const env = { ...process.env, PATH: `${dirname(localNode)}:${process.env.PATH ?? ''}` };
-  const result = spawnSync(localNode, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env,
-  });
-  process.exit(result.status ?? 1);
+  return runForwardingSignals(localNode, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], env);
 }
 
 /** Installs the npm packages when node_modules is missing or older than the lock file. */
 function ensurePackages() {
   const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
-  const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
+  const stale =
+    !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
   if (!stale) return;
   say('installing npm packages');
   mustRun('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund']);
@@ -65,12 +77,16 @@ function ensurePackages() {
 function ensureChromium() {
   if (existsSync('/usr/bin/chromium') || process.env.SKIP_BROWSER_TESTS === '1') return;
   if (process.getuid?.() !== 0) {
-    say('Chromium is missing: install it with `apt-get install chromium` (browser tests need /usr/bin/chromium)');
+    say(
+      'Chromium is missing: install it with `apt-get install chromium` (browser tests need /usr/bin/chromium)',
+    );
     return;
   }
   say('installing Chromium from Debian for the browser tests');
   run('apt-get', ['update', '-qq']);
-  mustRun('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  mustRun('apt-get', ['install', '-y', '-qq', 'chromium'], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 }
 
 function buildConsole() {
@@ -79,7 +95,8 @@ function buildConsole() {
 }
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-const nodeTs = (file, args) => run(process.execPath, [join(root, file), ...args]);
+
+const nodeTs = (file, args) => runForwardingSignals(process.execPath, [join(root, file), ...args]);
 
 function lint() {
   let status = run(bin('prettier'), ['--check', '--log-level', 'warn', '.']);
@@ -91,7 +108,8 @@ function typecheck() {
   return run(bin('tsc'), ['-b', '--pretty']);
 }
 
-ensureNode24();
+const reexec = ensureNode24();
+if (reexec) process.exit(await reexec);
 ensurePackages();
 
 const [command = 'help', ...args] = process.argv.slice(2);
@@ -99,10 +117,10 @@ let status = 0;
 switch (command) {
   case 'host':
     if (args[0] === 'start' && !process.env.SKIP_CONSOLE_BUILD) buildConsole();
-    status = nodeTs('host/src/cli/main.ts', args);
+    status = await nodeTs('host/src/cli/main.ts', args);
     break;
   case 'sandbox':
-    status = nodeTs('host/src/cli/main.ts', ['sandbox', ...args]);
+    status = await nodeTs('host/src/cli/main.ts', ['sandbox', ...args]);
     break;
   case 'lint':
     status = lint();
@@ -118,7 +136,7 @@ switch (command) {
     if (status === 0) status = run(bin('vitest'), ['run', ...args]);
     break;
   case 'bench':
-    status = nodeTs('bench/run.ts', args);
+    status = await nodeTs('bench/run.ts', args);
     break;
   default:
     say('usage: bootstrap.mjs host|sandbox|test|bench|lint|typecheck [args]');

@@ -44,15 +44,22 @@ describe('database', () => {
     await Promise.all(
       Array.from({ length: 10 }, () =>
         t.db.orm.em.fork().transactional(async (em) => {
-          const [row] = await em.getConnection().execute<{ v: number }[]>(
-            'select v from counter where id = 1 for update',
-            [],
-            'all',
-            em.getTransactionContext(),
-          );
+          const [row] = await em
+            .getConnection()
+            .execute<{ v: number }[]>(
+              'select v from counter where id = 1 for update',
+              [],
+              'all',
+              em.getTransactionContext(),
+            );
           await em
             .getConnection()
-            .execute('update counter set v = ? where id = 1', [row!.v + 1], 'run', em.getTransactionContext());
+            .execute(
+              'update counter set v = ? where id = 1',
+              [row!.v + 1],
+              'run',
+              em.getTransactionContext(),
+            );
         }),
       ),
     );

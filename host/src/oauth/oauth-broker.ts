@@ -52,7 +52,8 @@ export function createOAuthBroker(deps: OAuthBrokerDeps): OAuthHooks {
     return plugin;
   };
   const clientFor = (plugin: LoadedPlugin) => {
-    if (plugin.manifest.auth.type !== 'oauth2') throw new HostError('BAD_REQUEST', `${plugin.id} does not use OAuth.`);
+    if (plugin.manifest.auth.type !== 'oauth2')
+      throw new HostError('BAD_REQUEST', `${plugin.id} does not use OAuth.`);
     try {
       return createOAuthClient({ auth: plugin.manifest.auth, config: deps.engine.configFor(plugin) });
     } catch (error) {
@@ -76,7 +77,11 @@ export function createOAuthBroker(deps: OAuthBrokerDeps): OAuthHooks {
           input.principal.userId,
           plugin.id,
           input.integrationId ?? null,
-          await deps.vault.encrypt({ tenantId: input.tenantId, plaintext: verifier, context: 'oauth-verifier' }),
+          await deps.vault.encrypt({
+            tenantId: input.tenantId,
+            plaintext: verifier,
+            context: 'oauth-verifier',
+          }),
           input.returnTo ?? null,
           new Date(Date.now() + STATE_TTL_MS),
         ],
@@ -87,7 +92,8 @@ export function createOAuthBroker(deps: OAuthBrokerDeps): OAuthHooks {
 
     async callback(input) {
       const plugin = pluginFor(input.pluginId);
-      if (!input.state) throw new HostError('BAD_REQUEST', 'The callback has no state: start connecting the account again.');
+      if (!input.state)
+        throw new HostError('BAD_REQUEST', 'The callback has no state: start connecting the account again.');
       const stateHash = sha256(input.state);
       // Consume the state first, atomically: a replayed callback finds it used.
       const { rows } = await deps.db.pool.query<StateRow>(
@@ -98,7 +104,9 @@ export function createOAuthBroker(deps: OAuthBrokerDeps): OAuthHooks {
       );
       const state = rows[0];
       if (!state) {
-        const seen = await deps.db.pool.query('select 1 from oauth_states where state_hash = $1', [stateHash]);
+        const seen = await deps.db.pool.query('select 1 from oauth_states where state_hash = $1', [
+          stateHash,
+        ]);
         throw new HostError(
           'BAD_REQUEST',
           seen.rows.length
@@ -107,7 +115,10 @@ export function createOAuthBroker(deps: OAuthBrokerDeps): OAuthHooks {
         );
       }
       if (new Date(state.expires_at).getTime() < Date.now()) {
-        throw new HostError('BAD_REQUEST', 'The authorization took too long and expired; start connecting the account again.');
+        throw new HostError(
+          'BAD_REQUEST',
+          'The authorization took too long and expired; start connecting the account again.',
+        );
       }
       if (input.error) {
         throw new HostError(
@@ -117,21 +128,34 @@ export function createOAuthBroker(deps: OAuthBrokerDeps): OAuthHooks {
             : `The marketplace refused the authorization (${input.error}); try again.`,
         );
       }
-      if (!input.code) throw new HostError('BAD_REQUEST', 'The callback has no authorization code; start again.');
+      if (!input.code)
+        throw new HostError('BAD_REQUEST', 'The callback has no authorization code; start again.');
 
       const client = clientFor(plugin);
-      const verifier = await deps.vault.decrypt({ tenantId: state.tenant_id, ciphertext: state.verifier_ciphertext, context: 'oauth-verifier' });
+      const verifier = await deps.vault.decrypt({
+        tenantId: state.tenant_id,
+        ciphertext: state.verifier_ciphertext,
+        context: 'oauth-verifier',
+      });
       let tokens: OAuthTokens;
       try {
         tokens = await client.exchangeCode({ code: input.code, codeVerifier: verifier || undefined });
       } catch (error) {
         if (error instanceof OAuthGrantError) {
-          throw new HostError('BAD_REQUEST', `The marketplace did not accept the authorization code (${error.message}); start again.`);
+          throw new HostError(
+            'BAD_REQUEST',
+            `The marketplace did not accept the authorization code (${error.message}); start again.`,
+          );
         }
         throw error;
       }
       const account = await identify({ plugin, tenantId: state.tenant_id, tokens });
-      const integrationId = await upsertIntegration({ plugin, tenantId: state.tenant_id, account, wanted: state.integration_id });
+      const integrationId = await upsertIntegration({
+        plugin,
+        tenantId: state.tenant_id,
+        account,
+        wanted: state.integration_id,
+      });
       await saveCredential({
         em: deps.db.orm.em.fork(),
         vault: deps.vault,
@@ -144,7 +168,13 @@ export function createOAuthBroker(deps: OAuthBrokerDeps): OAuthHooks {
       await deps.db.pool.query(
         `insert into audit_log (id, tenant_id, actor_user_id, action, target_type, target_id, details, at)
          values ($1, $2, $3, 'integration.connected', 'integration', $4, $5::jsonb, clock_timestamp())`,
-        [randomUUID(), state.tenant_id, state.user_id, integrationId, JSON.stringify({ pluginId: plugin.id, account: account.id })],
+        [
+          randomUUID(),
+          state.tenant_id,
+          state.user_id,
+          integrationId,
+          JSON.stringify({ pluginId: plugin.id, account: account.id }),
+        ],
       );
       await deps.schedule(integrationId);
       deps.logger.info({ integrationId, pluginId: plugin.id }, 'marketplace account connected');
@@ -152,14 +182,21 @@ export function createOAuthBroker(deps: OAuthBrokerDeps): OAuthHooks {
     },
   };
 
-  async function identify(input: { plugin: LoadedPlugin; tenantId: string; tokens: OAuthTokens }): Promise<AccountOutput> {
+  async function identify(input: {
+    plugin: LoadedPlugin;
+    tenantId: string;
+    tokens: OAuthTokens;
+  }): Promise<AccountOutput> {
     const hook = input.plugin.manifest.auth.accountHook;
     if (!hook) return { id: `${input.plugin.id}-${randomUUID()}` };
     return deps.engine.callHook<AccountOutput>({
       plugin: input.plugin,
       integration: { id: randomUUID(), tenantId: input.tenantId, settings: {} },
       hook,
-      authorizer: { headers: async () => ({ authorization: `Bearer ${input.tokens.accessToken}` }), recover: async () => false },
+      authorizer: {
+        headers: async () => ({ authorization: `Bearer ${input.tokens.accessToken}` }),
+        recover: async () => false,
+      },
     });
   }
 
@@ -177,7 +214,10 @@ export function createOAuthBroker(deps: OAuthBrokerDeps): OAuthHooks {
     );
     const found = existing.rows[0]?.id;
     if (input.wanted && found && found !== input.wanted) {
-      throw new HostError('CONFLICT', `You signed in as ${label}, which is another connected account; sign in as the account you meant to reconnect.`);
+      throw new HostError(
+        'CONFLICT',
+        `You signed in as ${label}, which is another connected account; sign in as the account you meant to reconnect.`,
+      );
     }
     const id = found ?? input.wanted;
     if (id) {
@@ -190,13 +230,22 @@ export function createOAuthBroker(deps: OAuthBrokerDeps): OAuthHooks {
       return id;
     }
     const settings = input.plugin.validateSettings({});
-    if (!settings.ok) throw new HostError('PRECONDITION_FAILED', `${input.plugin.id}'s default settings are invalid.`);
+    if (!settings.ok)
+      throw new HostError('PRECONDITION_FAILED', `${input.plugin.id}'s default settings are invalid.`);
     const newId = randomUUID();
     await deps.db.pool.query(
       `insert into integrations (id, tenant_id, plugin_id, label, external_account_id, status, settings, settings_version,
                                  consecutive_failures, sync_error_count, created_at, updated_at)
        values ($1, $2, $3, $4, $5, 'active', $6::jsonb, $7, 0, 0, clock_timestamp(), clock_timestamp())`,
-      [newId, input.tenantId, input.plugin.id, label, input.account.id, JSON.stringify(settings.value), input.plugin.manifest.settingsVersion ?? 1],
+      [
+        newId,
+        input.tenantId,
+        input.plugin.id,
+        label,
+        input.account.id,
+        JSON.stringify(settings.value),
+        input.plugin.manifest.settingsVersion ?? 1,
+      ],
     );
     return newId;
   }

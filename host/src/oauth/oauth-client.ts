@@ -100,7 +100,12 @@ export function createOAuthClient(options: {
     },
     async exchangeCode({ code, codeVerifier }) {
       // The broker checked `state` itself (hashed, single use); oauth4webapi only needs the code.
-      const params = oauth.validateAuthResponse(as, client, new URLSearchParams({ code }), oauth.skipStateCheck);
+      const params = oauth.validateAuthResponse(
+        as,
+        client,
+        new URLSearchParams({ code }),
+        oauth.skipStateCheck,
+      );
       try {
         const response = await oauth.authorizationCodeGrantRequest(
           as,

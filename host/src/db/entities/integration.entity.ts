@@ -1,7 +1,13 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { createdAtProperty, idProperty, updatedAtProperty } from './common.ts';
 
-export const INTEGRATION_STATUSES = ['pending_auth', 'active', 'degraded', 'needs_reauth', 'disabled'] as const;
+export const INTEGRATION_STATUSES = [
+  'pending_auth',
+  'active',
+  'degraded',
+  'needs_reauth',
+  'disabled',
+] as const;
 export type IntegrationStatus = (typeof INTEGRATION_STATUSES)[number];
 
 /** One connected marketplace account of a tenant. Secret settings live in `credentials`, never here. */

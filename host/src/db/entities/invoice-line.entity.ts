@@ -1,11 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import {
-  idProperty,
-  moneyProperty,
-  quantityProperty,
-  unitPriceProperty,
-  vatRateProperty,
-} from './common.ts';
+import { idProperty, moneyProperty, quantityProperty, unitPriceProperty, vatRateProperty } from './common.ts';
 
 export const InvoiceLine = defineEntity({
   name: 'InvoiceLine',

@@ -1,5 +1,11 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { createdAtProperty, idProperty, unitPriceProperty, updatedAtProperty, vatRateProperty } from './common.ts';
+import {
+  createdAtProperty,
+  idProperty,
+  unitPriceProperty,
+  updatedAtProperty,
+  vatRateProperty,
+} from './common.ts';
 
 /** A product in the seller's catalogue, created from a marketplace offer when enabled. */
 export const Product = defineEntity({

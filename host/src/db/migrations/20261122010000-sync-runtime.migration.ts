@@ -9,7 +9,9 @@ export class Migration20261122010000SyncRuntime extends Migration {
     this.addSql(
       `create table "rate_limit_buckets" ("key" varchar(300) not null, "tat" timestamptz not null, primary key ("key"));`,
     );
-    this.addSql(`alter table "credentials" add column "lease_until" timestamptz null, add column "lease_owner" varchar(100) null;`);
+    this.addSql(
+      `alter table "credentials" add column "lease_until" timestamptz null, add column "lease_owner" varchar(100) null;`,
+    );
   }
 
   override async down(): Promise<void> {
