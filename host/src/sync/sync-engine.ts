@@ -29,6 +29,13 @@ interface IntegrationRow {
   label: string | null;
 }
 
+/** An integration as the engine needs it: what a hook's context is built from, plus its state. */
+export interface IntegrationRecord {
+  ref: IntegrationRef;
+  pluginId: string;
+  status: string;
+}
+
 export interface SyncEngineOptions extends Omit<ContextDeps, 'onRevoked'> {
   scheduler: Scheduler;
   getPlugin(id: string): LoadedPlugin | undefined;
@@ -161,32 +168,47 @@ export class SyncEngine {
   }
 
   async #pluginOf(integrationId: string): Promise<LoadedPlugin | undefined> {
-    const row = await this.#integration(integrationId);
-    return row ? this.#o.getPlugin(row.plugin_id) : undefined;
+    const found = await this.findIntegration(integrationId);
+    return found ? this.#o.getPlugin(found.pluginId) : undefined;
   }
 
-  async #integration(id: string): Promise<IntegrationRow | undefined> {
+  /** The integration (of `tenantId`, when given), or undefined. */
+  async findIntegration(id: string, tenantId?: string): Promise<IntegrationRecord | undefined> {
     const { rows } = await this.#o.db.pool.query<IntegrationRow>(
-      'select id, tenant_id, plugin_id, status, settings, external_account_id, label from integrations where id = $1',
-      [id],
+      `select id, tenant_id, plugin_id, status, settings, external_account_id, label from integrations
+        where id = $1 and ($2::uuid is null or tenant_id = $2::uuid)`,
+      [id, tenantId ?? null],
     );
-    return rows[0];
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      pluginId: row.plugin_id,
+      status: row.status,
+      ref: {
+        id: row.id,
+        tenantId: row.tenant_id,
+        settings: row.settings,
+        externalAccountId: row.external_account_id,
+        label: row.label,
+      },
+    };
   }
 
   async #run(run: RunContext): Promise<void> {
-    const row = await this.#integration(run.integrationId);
-    if (!row) throw new NonRetryableError(`Integration ${run.integrationId} no longer exists.`);
-    if (!RUNNABLE.has(row.status)) {
+    const found = await this.findIntegration(run.integrationId);
+    if (!found) throw new NonRetryableError(`Integration ${run.integrationId} no longer exists.`);
+    const row = found.ref;
+    if (!RUNNABLE.has(found.status)) {
       this.#o.logger.info(
-        { integrationId: row.id, status: row.status },
+        { integrationId: row.id, status: found.status },
         'skipping a run: integration is not active',
       );
       return;
     }
-    const plugin = this.#o.getPlugin(row.plugin_id);
+    const plugin = this.#o.getPlugin(found.pluginId);
     if (!plugin)
-      throw new NonRetryableError(`Plugin '${row.plugin_id}' is not loaded; see the plugin catalogue.`);
-    if (!(await this.pluginEnabled(row.tenant_id, plugin.id))) {
+      throw new NonRetryableError(`Plugin '${found.pluginId}' is not loaded; see the plugin catalogue.`);
+    if (!(await this.pluginEnabled(row.tenantId, plugin.id))) {
       this.#o.logger.info(
         { integrationId: row.id },
         'skipping a run: the connector is switched off for this tenant',
@@ -197,7 +219,7 @@ export class SyncEngine {
     if (!job) throw new NonRetryableError(`Plugin '${plugin.id}' has no job '${run.jobId}' any more.`);
 
     const runId = await this.#runs.start({
-      tenantId: row.tenant_id,
+      tenantId: row.tenantId,
       integrationId: row.id,
       jobId: job.id,
       trigger: run.trigger,
@@ -209,13 +231,7 @@ export class SyncEngine {
     const ctx = buildPluginContext({
       deps: this.#o,
       plugin,
-      integration: {
-        id: row.id,
-        tenantId: row.tenant_id,
-        settings: row.settings,
-        externalAccountId: row.external_account_id,
-        label: row.label,
-      },
+      integration: row,
       config: this.configFor(plugin),
       signal: run.signal,
       counts,
@@ -238,7 +254,7 @@ export class SyncEngine {
           throw new NonRetryableError(`Job '${job.id}' asked to run unknown job '${next.jobId}'.`);
         }
         await this.trigger({
-          tenantId: row.tenant_id,
+          tenantId: row.tenantId,
           integrationId: row.id,
           jobId: next.jobId,
           trigger: 'manual',

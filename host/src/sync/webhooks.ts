@@ -29,16 +29,6 @@ export function createWebhookSigner(options: { masterKey: Buffer; publicUrl: str
 }
 export type WebhookSigner = ReturnType<typeof createWebhookSigner>;
 
-interface Row {
-  id: string;
-  tenant_id: string;
-  plugin_id: string;
-  status: string;
-  settings: Record<string, unknown>;
-  external_account_id: string | null;
-  label: string | null;
-}
-
 const flat = (values: Record<string, unknown>): Record<string, string> =>
   Object.fromEntries(
     Object.entries(values).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v as string)]),
@@ -59,20 +49,17 @@ export function registerWebhookRoutes(
     const notFound = { status: 404, body: { error: { code: 'NOT_FOUND', message: 'No such webhook.' } } };
     if (!/^[0-9a-f-]{36}$/.test(integrationId) || !deps.signer.verify(integrationId, webhookId, token))
       return notFound;
-    const { rows } = await deps.db.pool.query<Row>(
-      'select id, tenant_id, plugin_id, status, settings, external_account_id, label from integrations where id = $1',
-      [integrationId],
-    );
-    const row = rows[0];
-    const plugin = row ? deps.plugins.get(row.plugin_id) : undefined;
+    const found = await deps.engine.findIntegration(integrationId);
+    const plugin = found ? deps.plugins.get(found.pluginId) : undefined;
     const webhook = plugin?.manifest.webhooks?.find((w) => w.id === webhookId);
-    if (!row || !plugin || !webhook || webhook.method !== request.method) return notFound;
-    if (!(await deps.engine.pluginEnabled(row.tenant_id, plugin.id))) return notFound;
-    if (row.status !== 'active' && row.status !== 'degraded') {
+    if (!found || !plugin || !webhook || webhook.method !== request.method) return notFound;
+    const row = found.ref;
+    if (!(await deps.engine.pluginEnabled(row.tenantId, plugin.id))) return notFound;
+    if (found.status !== 'active' && found.status !== 'degraded') {
       return {
         status: 409,
         body: {
-          error: { code: 'CONFLICT', message: `The integration is ${row.status}; nothing was pulled.` },
+          error: { code: 'CONFLICT', message: `The integration is ${found.status}; nothing was pulled.` },
         },
       };
     }
@@ -84,19 +71,13 @@ export function registerWebhookRoutes(
     };
     const output = await deps.engine.callHook<WebhookOutput | undefined>({
       plugin,
-      integration: {
-        id: row.id,
-        tenantId: row.tenant_id,
-        settings: row.settings,
-        externalAccountId: row.external_account_id,
-        label: row.label,
-      },
+      integration: row,
       hook: webhook.hook,
       input,
     });
     for (const job of output?.trigger ?? []) {
       await deps.engine.trigger({
-        tenantId: row.tenant_id,
+        tenantId: row.tenantId,
         integrationId: row.id,
         jobId: job.jobId,
         trigger: 'webhook',

@@ -97,40 +97,28 @@ export function createSyncRuntime(options: {
     );
   };
 
+  const pluginAndIntegration = async (integrationId: string, tenantId: string) => {
+    const found = await engine.findIntegration(integrationId, tenantId);
+    const plugin = found && services.plugins.get(found.pluginId);
+    if (!found || !plugin) throw new Error(`Integration ${integrationId} or its plugin is not available.`);
+    return { plugin, integration: found.ref };
+  };
+
   const sync: SyncHooks = {
     trigger: (input) => engine.trigger(input),
     async testConnection({ integrationId, tenantId }) {
-      const row = await db.orm.em.fork().findOneOrFail(Integration, { id: integrationId, tenantId });
-      const plugin = services.plugins.get(row.pluginId);
-      const hook = plugin?.manifest.auth.testHook;
-      if (!plugin || !hook) return { ok: false, message: 'This connector has no connection test.' };
-      return engine.callHook({
-        plugin,
-        integration: {
-          id: row.id,
-          tenantId: row.tenantId,
-          settings: row.settings,
-          externalAccountId: row.externalAccountId ?? null,
-          label: row.label,
-        },
-        hook,
-      });
+      const { plugin, integration } = await pluginAndIntegration(integrationId, tenantId);
+      const hook = plugin.manifest.auth.testHook;
+      if (!hook) return { ok: false, message: 'This connector has no connection test.' };
+      return engine.callHook({ plugin, integration, hook });
     },
   };
 
   sync.runAction = async ({ integrationId, tenantId, hook, input }) => {
-    const row = await db.orm.em.fork().findOneOrFail(Integration, { id: integrationId, tenantId });
-    const plugin = services.plugins.get(row.pluginId);
-    if (!plugin) throw new Error(`The plugin '${row.pluginId}' is not loaded.`);
+    const { plugin, integration } = await pluginAndIntegration(integrationId, tenantId);
     return engine.callHook({
       plugin,
-      integration: {
-        id: row.id,
-        tenantId: row.tenantId,
-        settings: row.settings,
-        externalAccountId: row.externalAccountId ?? null,
-        label: row.label,
-      },
+      integration,
       hook,
       input,
       // Actions are short (one marketplace operation); a hung call should not hold the request.
