@@ -25,7 +25,7 @@ describe('sync engine failure policy (seed: 6 retries with backoff, disable afte
       if (run.status === 'succeeded' || run.status === 'failed') {
         // The final outcome (after retries) is recorded when the scheduler reports it.
         await new Promise((r) => setTimeout(r, 400));
-        return (await user.trpc.integrations.run.query({ runId }));
+        return await user.trpc.integrations.run.query({ runId });
       }
       await new Promise((r) => setTimeout(r, 50));
     }
