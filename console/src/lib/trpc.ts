@@ -13,6 +13,9 @@ export const api = createTRPCClient<AppRouter>({
   links: [
     httpBatchLink({
       url: '/trpc',
+      // A batch names its procedures in the URL path, which Fastify caps at 100 characters
+      // (maxParamLength) unless the host raises it; three names always fit.
+      maxItems: 3,
       fetch: async (input, init) => {
         const response = await fetch(input, { ...init, credentials: 'same-origin' });
         if (response.status === 401 && !String(input).includes('/trpc/auth.')) unauthorized?.();
