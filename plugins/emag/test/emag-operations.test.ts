@@ -200,6 +200,16 @@ describe('eMAG operations: cancel, RMA moves, new-order callback, seed endpoints
     expect(got.body.settings.syncFrequencyMinutes).toBe(30);
     expect(got.body.settings.password).toBeUndefined();
     expect(got.body.secretsSet).toContain('password');
+    const unknown = await action('refund-everything', {});
+    expect(unknown.status).toBe(404);
+    const switchedOff = await user.rest(`/api/v1/emag/settings/${id}`, {
+      method: 'PUT',
+      body: { settings: { allowCancellations: false } },
+    });
+    expect(switchedOff.status, switchedOff.text).toBe(200);
+    const refusedCancel = await action('cancel-order', { orderId: '2200000011', reason: 2 });
+    expect(refusedCancel.status).toBe(412);
+    expect(refusedCancel.body.error?.message).toMatch(/Order cancellations.*switched off/);
     const off = await user.rest<{ status: string }>(`/api/v1/emag/deactivate/${id}`, {
       method: 'POST',
       body: {},
