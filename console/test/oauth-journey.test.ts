@@ -99,8 +99,18 @@ describe.skipIf(SKIP_BROWSER)('console: OAuth user journey (Allegro sandbox)', (
     expect(await result.textContent()).toContain('Sync finished');
     const invoices = page.getByTestId('invoices-table');
     await invoices.waitFor();
+    // A scheduled run may be holding the integration's lock and create them just after this one.
     await expect
-      .poll(() => invoiceRows.count(), { timeout: 20_000 })
+      .poll(
+        async () => {
+          if ((await invoiceRows.count()) < Math.min(20, before + 3)) {
+            await page.reload();
+            await invoices.waitFor();
+          }
+          return invoiceRows.count();
+        },
+        { timeout: 30_000, intervals: [1000] },
+      )
       .toBeGreaterThanOrEqual(Math.min(20, before + 3));
     const pdf = invoices.getByRole('link', { name: /PDF/ }).first();
     const href = (await pdf.getAttribute('href')) ?? '';
@@ -108,5 +118,37 @@ describe.skipIf(SKIP_BROWSER)('console: OAuth user journey (Allegro sandbox)', (
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toContain('application/pdf');
     await screenshot(page, 'oauth-integration-synced');
+  });
+
+  it('shows when the marketplace revoked the authorization, and reconnects', async () => {
+    const revoked = await fetch(`${sandbox.url}/__sandbox/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(revoked.status).toBe(200);
+    await page.getByRole('button', { name: 'Manual Sync Now' }).click();
+    await page
+      .getByTestId('sync-result')
+      .getByText(/Sync (failed|finished)/)
+      .waitFor({ timeout: 45_000 });
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByTestId('integration-status').waitFor();
+          return page.getByTestId('integration-status').textContent();
+        },
+        { timeout: 30_000, intervals: [1000] },
+      )
+      .toContain('Needs re-auth');
+    await page.getByText(/no longer accepts this account/).waitFor();
+    await screenshot(page, 'oauth-needs-reauth');
+
+    await page.getByRole('button', { name: 'Reconnect' }).click();
+    await page.waitForURL((url) => url.href.startsWith(sandbox.url));
+    await page.locator('#approve').click();
+    await page.waitForURL(/\/settings\/integrations\/[^/?]+\?connected=/);
+    await page.getByTestId('integration-status').getByText('Active').waitFor();
   });
 });
