@@ -1,5 +1,5 @@
 import type { InvoiceSummary, PluginContext } from '@mch/plugin-sdk';
-import { emag } from './emag-api.ts';
+import { emag, EmagRefused } from './emag-api.ts';
 import { orderTypes, readOrders } from './orders.ts';
 import type { EmagSettings } from './types.ts';
 
@@ -21,7 +21,7 @@ export async function attachBatch(
   ctx: PluginContext,
   invoices: readonly InvoiceSummary[],
   typeOf: (orderId: string) => Promise<number>,
-): Promise<{ attached: number; failed: string[] }> {
+): Promise<{ attached: number; failed: string[]; refused: string[]; messages: string[] }> {
   const items = await Promise.all(
     invoices
       .filter((i) => i.externalOrderId)
@@ -96,12 +96,20 @@ export async function attachBatch(
   }
   const results = await Promise.allSettled(operations);
   const failed: string[] = [];
+  const refused: string[] = [];
+  const messages = new Set<string>();
   let attached = 0;
   results.forEach((r, i) => {
-    if (r.status === 'rejected') failed.push(items[i]!.orderId);
-    else if (r.value.status === 'done') attached++;
+    if (r.status === 'fulfilled') {
+      if (r.value.status === 'done') attached++;
+      return;
+    }
+    // eMAG refused the call (HTTP 200, isError): retrying the same entities changes nothing.
+    if (r.reason instanceof EmagRefused) refused.push(items[i]!.orderId);
+    else failed.push(items[i]!.orderId);
+    messages.add(r.reason instanceof Error ? r.reason.message : String(r.reason));
   });
-  return { attached, failed };
+  return { attached, failed, refused, messages: [...messages] };
 }
 
 /**
@@ -130,16 +138,24 @@ export function orderTypeLookup(ctx: PluginContext, known: Map<string, number>) 
  * Attaches every invoice still without an attachment, up to `parallel` batches at once, until
  * none is left or only failures remain. eMAG downloads each PDF while the call is open, so
  * several calls in flight keep the order routes' budget busy while PDFs are served.
+ *
+ * eMAG validates a save as a whole (one bad entity, nothing applied): the invoices of a refused
+ * batch are sent again one by one, so one invoice eMAG refuses (its order gone, say) does not
+ * hold back the others. What eMAG refuses alone is left `failed` in the outbound record with
+ * eMAG's words and tried again on the next run; it does not fail this run. Any other failure
+ * (5xx after retries, timeouts) does, so the failure policy retries the run.
  */
 export async function attachPending(
   ctx: PluginContext,
   typeOf: (orderId: string) => Promise<number>,
   skip: Set<string>,
   parallel = 2,
-): Promise<{ attached: number; errors: string[] }> {
+): Promise<{ attached: number; refused: number; errors: string[] }> {
   let attached = 0;
+  let refused = 0;
   const errors: string[] = [];
   const inFlight = new Set<string>();
+  const solo = new Set<string>();
   const running = new Set<Promise<void>>();
   for (;;) {
     ctx.signal.throwIfAborted();
@@ -155,13 +171,24 @@ export async function attachPending(
             (i) => i.externalOrderId && !skip.has(i.externalOrderId) && !inFlight.has(i.externalOrderId),
           );
     while (pending.length > 0 && running.size < parallel) {
-      const batch = pending.splice(0, ATTACH_BATCH);
+      const first = pending[0]!;
+      const batch = solo.has(first.externalOrderId!)
+        ? pending.splice(0, 1)
+        : pending.splice(0, ATTACH_BATCH).filter((i, n) => n === 0 || !solo.has(i.externalOrderId!));
       for (const i of batch) inFlight.add(i.externalOrderId!);
       const job = attachBatch(ctx, batch, typeOf)
         .then((result) => {
           attached += result.attached;
           for (const id of result.failed) skip.add(id);
-          if (result.failed.length) errors.push(`${result.failed.length} invoice(s) not attached`);
+          if (result.failed.length)
+            errors.push(`${result.failed.length} invoice(s) not attached: ${result.messages.join('; ')}`);
+          if (batch.length > 1) for (const id of result.refused) solo.add(id);
+          else
+            for (const id of result.refused) {
+              skip.add(id);
+              refused++;
+              ctx.log.warn({ orderId: id, messages: result.messages }, 'eMAG refused an invoice attachment');
+            }
         })
         .finally(() => {
           for (const i of batch) inFlight.delete(i.externalOrderId!);
@@ -169,7 +196,7 @@ export async function attachPending(
         });
       running.add(job);
     }
-    if (running.size === 0) return { attached, errors };
+    if (running.size === 0) return { attached, refused, errors };
     await Promise.race(running);
   }
 }

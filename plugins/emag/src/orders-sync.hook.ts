@@ -38,7 +38,7 @@ export async function syncOrders(ctx: PluginContext, input: JobInput): Promise<J
   const cursor = await ctx.store.get<string>(MODIFIED_CURSOR);
   const since = cursor ? shiftEmagDate(cursor, -OVERLAP_MS) : undefined;
   const types = new Map<string, number>();
-  const counts = { orders: 0, acknowledged: 0, imported: 0, attached: 0 };
+  const counts = { orders: 0, acknowledged: 0, imported: 0, attached: 0, attachRefused: 0 };
   let latest = cursor;
 
   const attaching = enabled(settings.autoGenerateInvoices) && enabled(settings.sendInvoices);
@@ -53,6 +53,7 @@ export async function syncOrders(ctx: PluginContext, input: JobInput): Promise<J
           const finalPass = readsDone;
           const result = await attachPending(ctx, typeOf, skip);
           counts.attached += result.attached;
+          counts.attachRefused += result.refused;
           attachErrors.push(...result.errors);
           if (finalPass) return;
           await wake.wait();

@@ -1,5 +1,5 @@
 import type { PluginContext, RecordInput } from '@mch/plugin-sdk';
-import { emag } from './emag-api.ts';
+import { emag, EmagRefused } from './emag-api.ts';
 import { enabled, type EmagOrder, type EmagSettings } from './types.ts';
 
 /** Reads page at most 100 orders (API doc "Reading orders": itemsPerPage ≤ 100). */
@@ -25,8 +25,16 @@ export async function readOrders(ctx: PluginContext, filters: Record<string, unk
  */
 export async function acknowledge(ctx: PluginContext, orderId: number): Promise<void> {
   await ctx.outbound.once({ kind: ACKNOWLEDGE_OPERATION, key: String(orderId) }, async () => {
-    await emag(ctx, { path: `order/acknowledge/${orderId}`, idempotent: true });
-    return { acknowledged: true };
+    try {
+      await emag(ctx, { path: `order/acknowledge/${orderId}`, idempotent: true });
+      return { acknowledged: true };
+    } catch (error) {
+      // eMAG refuses to acknowledge an order the buyer cancelled meanwhile (API doc: orders may
+      // be cancelled until acknowledged): that is the order's final answer, recorded as such; the
+      // re-read shows its status.
+      if (error instanceof EmagRefused) return { acknowledged: false, refused: error.messages };
+      throw error;
+    }
   });
 }
 

@@ -185,7 +185,7 @@ describe('eMAG operations: cancel, RMA moves, new-order callback, seed endpoints
     expect(state.effects.filter((e) => e.kind === 'order.acknowledged' && e.target === orderId)).toHaveLength(
       1,
     );
-    expect(state.breaches).toBe(0);
+    expect(state.breaches, JSON.stringify({ byKey: state.breachesByKey, requests: state.requests })).toBe(0);
   });
 
   it('updates settings, deactivates, and keeps the password write-only', async () => {
