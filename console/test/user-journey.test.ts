@@ -50,6 +50,14 @@ describe.skipIf(SKIP_BROWSER)('console: user journey', () => {
     await screenshot(page, 'user-integrations');
   });
 
+  it('keeps tenant users out of the admin area', async () => {
+    await page.goto(`${host.url}/admin`);
+    await page.getByText('This area is for platform administrators.').waitFor();
+    expect(await page.getByTestId('metrics').count()).toBe(0);
+    await page.goto(`${host.url}/settings/integrations`);
+    await page.getByTestId('plugin-fixture-basic').waitFor();
+  });
+
   it('reports an OAuth connection the marketplace refused', async () => {
     await page.goto(`${host.url}/settings/integrations?error=${encodeURIComponent('access was denied')}`);
     const notice = page.getByTestId('oauth-error');
