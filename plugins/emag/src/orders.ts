@@ -1,5 +1,6 @@
 import type { PluginContext, RecordInput } from '@mch/plugin-sdk';
 import { emag, EmagRefused } from './emag-api.ts';
+import { invoiceLines } from './invoice-lines.ts';
 import { enabled, type EmagOrder, type EmagSettings } from './types.ts';
 
 /** Reads page at most 100 orders (API doc "Reading orders": itemsPerPage ≤ 100). */
@@ -56,11 +57,15 @@ export async function acknowledgePage(
   return { orders: orders.map((o) => again.get(o.id) ?? o), acknowledged: fresh.length };
 }
 
-/** Orders that become (or change) invoices: everything but new, unacknowledged ones. */
+/** Orders that become (or change) invoices: everything but new, unacknowledged ones, with their lines. */
 export function toRecords(orders: readonly EmagOrder[]): RecordInput[] {
   return orders
     .filter((o) => o.status !== 1)
-    .map((o) => ({ externalId: String(o.id), revision: `${o.status}:${o.modified}`, data: o }));
+    .map((o) => ({
+      externalId: String(o.id),
+      revision: `${o.status}:${o.modified}`,
+      data: { ...o, invoiceLines: invoiceLines(o) },
+    }));
 }
 
 export async function importOrders(ctx: PluginContext, orders: readonly EmagOrder[]): Promise<number> {

@@ -207,17 +207,20 @@ function lineGrossCents(unitNet: string, quantity: number, vat: string): bigint 
 /**
  * What the invoice of an order must total, independently of the host: net-priced product lines
  * and vouchers (API doc: prices net with 4 decimals, vat a fraction), and shipping (gross) as a
- * net line at the highest product rate, 4 decimals — exactly as the manifest documents it.
+ * net line at the highest product rate, half up to 4 decimals — as the manifest documents it.
  */
 export function expectedGross(order: SandboxOrder): string {
   const active = order.products.filter((p) => p.status === 1);
   let cents = 0n;
   for (const p of active) cents += lineGrossCents(p.sale_price, p.quantity, p.vat);
-  const shipping = Number(order.shipping_tax);
-  if (shipping > 0) {
-    const rate = Math.max(...active.map((p) => Number(p.vat)));
-    const net = (Math.round((shipping / (1 + rate)) * 10000) / 10000).toFixed(4);
-    cents += lineGrossCents(net, 1, rate.toFixed(4));
+  const shipping = parseScaled(order.shipping_tax, 4);
+  if (shipping > 0n && active.length > 0) {
+    const rate = active.map((p) => parseScaled(p.vat, 4)).reduce((a, b) => (b > a ? b : a));
+    // Net of the gross shipping at that rate, half up to 4 decimals (ten-thousandths).
+    const divisor = 10_000n + rate;
+    const net = (2n * shipping * 10_000n + divisor) / (2n * divisor);
+    const text = `${net / 10_000n}.${String(net % 10_000n).padStart(4, '0')}`;
+    cents += lineGrossCents(text, 1, `0.${String(rate).padStart(4, '0')}`);
   }
   for (const v of order.vouchers.filter((x) => x.status === 1))
     cents += lineGrossCents(v.sale_price, 1, v.vat);
