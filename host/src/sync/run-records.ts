@@ -42,6 +42,14 @@ export class RunRecords {
     trigger: string;
     attempt: number;
   }): Promise<string> {
+    // The scheduler's run lock makes this the only live run of the job: a row still 'running'
+    // belongs to a host that stopped mid-run (crash, kill), so it is closed as interrupted.
+    await this.#pool.query(
+      `update sync_runs set status = 'failed', finished_at = clock_timestamp(),
+              error = 'Interrupted: the host running it stopped before it finished; a later run took over.'
+        where integration_id = $1 and job_id = $2 and status = 'running'`,
+      [input.integrationId, input.jobId],
+    );
     const claimed = await this.#pool.query<{ id: string }>(
       `update sync_runs set status = 'running', attempt = $3, started_at = clock_timestamp()
         where id = (select id from sync_runs where integration_id = $1 and job_id = $2 and status = 'queued'

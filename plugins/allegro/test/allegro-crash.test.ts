@@ -41,7 +41,7 @@ describe.skipIf(!process.env.DATABASE_URL)('Allegro: a host killed mid-sync and 
         HOST_MASTER_KEY: masterKey,
         PORT: String(port),
         PUBLIC_URL: `http://127.0.0.1:${port}`,
-        LOG_LEVEL: process.env.CRASH_LOG_LEVEL ?? 'warn',
+        LOG_LEVEL: 'warn',
         OUTBOUND_STALE_AFTER_MS: '1000',
         ...sandboxConfig(sandbox),
       },
@@ -50,7 +50,6 @@ describe.skipIf(!process.env.DATABASE_URL)('Allegro: a host killed mid-sync and 
     let output = '';
     proc.stdout?.on('data', (c: Buffer) => (output += c.toString()));
     proc.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-    if (process.env.CRASH_LOG) proc.stdout?.on('data', (c: Buffer) => process.stderr.write(c));
     for (let i = 0; i < 300; i++) {
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
       if (ready?.status === 200) return proc;
@@ -88,7 +87,6 @@ describe.skipIf(!process.env.DATABASE_URL)('Allegro: a host killed mid-sync and 
   });
 
   it('ends with every ready order invoiced once and uploaded once', async () => {
-    const t0 = Date.now();
     child = await startHost();
     const { url } = await api<{ url: string }>('/api/v1/allegro/auth/url');
     const callback = await fetch(await consent(url, 'approve', 0), { redirect: 'manual' });
@@ -107,7 +105,6 @@ describe.skipIf(!process.env.DATABASE_URL)('Allegro: a host killed mid-sync and 
       if (Number(rows[0]!.n) >= 40) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    process.stderr.write(`[crash] kill at ${Date.now() - t0} ms\n`);
     child.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
     const { rows: mid } = await t.db.pool.query<{ n: string }>(
@@ -131,7 +128,6 @@ describe.skipIf(!process.env.DATABASE_URL)('Allegro: a host killed mid-sync and 
         );
         status = runs.result.data.find((r) => r.id === runId)?.status ?? '';
       }
-      process.stderr.write(`[crash] run ${attempt} ${status} at ${Date.now() - t0} ms\n`);
       if (status === 'succeeded') {
         // …and the upload run the sync started.
         for (let i = 0; i < 1200; i++) {
