@@ -47,7 +47,7 @@ describe('Allegro with faults: 5xx, 429, duplicate, out-of-order and missing eve
   it('ends in the same state as a fault-free run, each invoice uploaded once, no limit broken', async () => {
     // Connecting itself goes through faults too (the /me call retries on 5xx).
     id = await connectAccount(user, 0);
-    await control(world, '/faults', { burst429: 15 }, 'PUT');
+    await control(world, '/faults', { burst429: 4 }, 'PUT');
     await syncUntilClean(user, id);
 
     // Live trade while faults stay on: new orders (with events), merged forms, a 429 burst.
@@ -55,7 +55,7 @@ describe('Allegro with faults: 5xx, 429, duplicate, out-of-order and missing eve
     const before = await allForms(world.sandbox, 0);
     const mergeable = before.filter((f) => f.status !== 'READY_FOR_PROCESSING').slice(0, 5);
     for (const form of mergeable) await control(world, '/merge', { checkoutFormId: form.id });
-    await control(world, '/faults', { burst429: 25 }, 'PUT');
+    await control(world, '/faults', { burst429: 6 }, 'PUT');
     await syncUntilClean(user, id);
     await syncUntilClean(user, id);
 
