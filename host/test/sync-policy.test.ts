@@ -103,4 +103,10 @@ describe('sync engine failure policy (seed: 6 retries with backoff, disable afte
     expect(fake.requests() - before).toBe(1);
     expect(fake.unexpected()).toEqual([]);
   });
+
+  it('refuses to remove an account that issued invoices: its ledger is what prevents double invoices', async () => {
+    const error = await user.trpc.integrations.remove.mutate({ id }).catch((e: unknown) => e);
+    expect(String(error)).toMatch(/cannot be removed.*deactivate it instead/);
+    expect((await user.trpc.integrations.get.query({ id })).id).toBe(id);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Principal } from '../api/context.ts';
 import { Credential } from '../db/entities/credential.entity.ts';
+import { Invoice } from '../db/entities/invoice.entity.ts';
 import { Integration, type IntegrationStatus } from '../db/entities/integration.entity.ts';
 import { SyncRun } from '../db/entities/sync-run.entity.ts';
 import { HostError } from '../errors.ts';
@@ -125,6 +126,14 @@ export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
       requireTenantAdmin(principal);
       const em = fork();
       const row = await findAccessibleIntegration(em, principal, id);
+      // Its ledger is what stops an order being invoiced twice; removing it would let a
+      // reconnected account invoice every old order again (SPEC: never issue an invoice twice).
+      if ((await em.count(Invoice, { integrationId: row.id })) > 0) {
+        throw new HostError(
+          'CONFLICT',
+          'This account has issued invoices, so it cannot be removed (its record of invoiced orders would go with it); deactivate it instead.',
+        );
+      }
       await em.transactional(async (tx) => {
         await tx.nativeDelete(Credential, { integrationId: row.id, tenantId: row.tenantId });
         await tx.nativeDelete(Integration, { id: row.id });
