@@ -46,7 +46,14 @@ async function startupRows(runs: number): Promise<BenchRow[]> {
   const bare: number[] = [];
   for (let i = 0; i < runs; i++) {
     const dataDir = await mkdtemp(join(tmpdir(), 'mch-bench-start-'));
-    const env = { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '', SKIP_DEMO: '1' };
+    const env = {
+      ...process.env,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      DATABASE_URL: '',
+      SKIP_DEMO: '1',
+    };
     host.push(await timeToReady(['host/src/cli/main.ts', 'start', '--role', 'all'], env, '/readyz'));
     await rm(dataDir, { recursive: true, force: true });
     bare.push(
@@ -77,7 +84,12 @@ async function startupRows(runs: number): Promise<BenchRow[]> {
   ];
 }
 
-async function throughput(url: string, path: string, headers: Record<string, string>, requests: number): Promise<number> {
+async function throughput(
+  url: string,
+  path: string,
+  headers: Record<string, string>,
+  requests: number,
+): Promise<number> {
   const concurrency = 16;
   let next = 0;
   const started = performance.now();
@@ -86,7 +98,8 @@ async function throughput(url: string, path: string, headers: Record<string, str
       while (next < requests) {
         next++;
         const response = await fetch(url + path, { headers });
-        if (response.status !== 200) throw new Error(`${path} → ${response.status}: ${await response.text()}`);
+        if (response.status !== 200)
+          throw new Error(`${path} → ${response.status}: ${await response.text()}`);
         await response.arrayBuffer();
       }
     }),
@@ -107,7 +120,9 @@ async function settingsRows(requests: number): Promise<BenchRow[]> {
     });
     const pool = host.database.db.pool;
     bare.get('/settings/:id', async (request) => {
-      const { rows } = await pool.query('select settings from integrations where id = $1', [(request.params as { id: string }).id]);
+      const { rows } = await pool.query('select settings from integrations where id = $1', [
+        (request.params as { id: string }).id,
+      ]);
       return { settings: rows[0]?.settings };
     });
     const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
@@ -115,7 +130,12 @@ async function settingsRows(requests: number): Promise<BenchRow[]> {
     // Warm-up, then measure each side the same way.
     await throughput(host.url, `/trpc/integrations.getSettings?input=${input}`, { cookie: user.cookie }, 200);
     await throughput(bareUrl, `/settings/${created.id}`, {}, 200);
-    const trpc = await throughput(host.url, `/trpc/integrations.getSettings?input=${input}`, { cookie: user.cookie }, requests);
+    const trpc = await throughput(
+      host.url,
+      `/trpc/integrations.getSettings?input=${input}`,
+      { cookie: user.cookie },
+      requests,
+    );
     const plain = await throughput(bareUrl, `/settings/${created.id}`, {}, requests);
     return [
       {
@@ -134,5 +154,8 @@ async function settingsRows(requests: number): Promise<BenchRow[]> {
   }
 }
 
-const bench: Bench = async ({ quick }) => [...(await startupRows(quick ? 1 : 3)), ...(await settingsRows(quick ? 500 : 5000))];
+const bench: Bench = async ({ quick }) => [
+  ...(await startupRows(quick ? 1 : 3)),
+  ...(await settingsRows(quick ? 500 : 5000)),
+];
 export default bench;

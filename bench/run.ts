@@ -53,7 +53,10 @@ mkdirSync(outDir, { recursive: true });
 const stamp = new Date().toISOString();
 const meta = { at: stamp, node: process.version, quick: values.quick };
 writeFileSync(join(outDir, 'latest.json'), JSON.stringify({ ...meta, rows, failures }, null, 2) + '\n');
-writeFileSync(join(outDir, 'latest.md'), `# Benchmarks — ${stamp} (node ${process.version})\n\n${markdown}\n`);
+writeFileSync(
+  join(outDir, 'latest.md'),
+  `# Benchmarks — ${stamp} (node ${process.version})\n\n${markdown}\n`,
+);
 console.log(`\nwritten: bench/results/latest.json, bench/results/latest.md`);
 if (failures.length) {
   console.error(`\n${failures.length} benchmark(s) failed:\n${failures.join('\n\n')}`);

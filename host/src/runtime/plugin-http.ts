@@ -41,7 +41,7 @@ function toQueryString(query: HttpRequest['query']): string {
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue;
     if (Array.isArray(value)) for (const v of value) params.append(key, String(v));
-    else params.append(key, String(value as string | number | boolean));
+    else params.append(key, String(value));
   }
   const text = params.toString();
   return text ? `?${text}` : '';
@@ -127,7 +127,7 @@ export function createPluginHttp(options: CreatePluginHttpOptions): PluginHttp {
         } catch (error) {
           options.signal.throwIfAborted();
           if (idempotent && failures < RETRY_DELAYS_MS.length) {
-            await sleep(RETRY_DELAYS_MS[failures++]!, undefined, { signal: options.signal });
+            await sleep(RETRY_DELAYS_MS[failures++], undefined, { signal: options.signal });
             continue;
           }
           throw new RetryableError(`${method} ${path} failed: ${(error as Error).message}`, { cause: error });
@@ -154,7 +154,7 @@ export function createPluginHttp(options: CreatePluginHttpOptions): PluginHttp {
         }
         if (response.status >= 500 && idempotent && failures < RETRY_DELAYS_MS.length) {
           await response.body?.cancel();
-          await sleep(RETRY_DELAYS_MS[failures++]!, undefined, { signal: options.signal });
+          await sleep(RETRY_DELAYS_MS[failures++], undefined, { signal: options.signal });
           continue;
         }
         return toHttpResponse(response, await response.text());
