@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { LoadedPlugin } from '../plugins/types.ts';
 import { renderTemplate } from '@mch/schemas';
 import type { PluginContext, PluginRecords, UpsertOutcome } from '@mch/plugin-sdk';
@@ -94,6 +95,15 @@ export function buildPluginContext(options: {
   );
   const clientKey =
     manifest.auth.type === 'oauth2' ? (config[manifest.auth.clientIdConfig] ?? plugin.id) : plugin.id;
+  // `scope: account` budgets belong to the marketplace account, not to one integration: with Basic
+  // auth the account is the username at this API, so two integrations (even of two tenants)
+  // connecting the same account share one budget. Other auth kinds: the integration.
+  const username =
+    manifest.auth.type === 'basic' ? integration.settings[manifest.auth.usernameSetting] : undefined;
+  const accountKey =
+    typeof username === 'string' && username
+      ? `basic:${createHash('sha256').update(`${baseUrl}\n${username}`).digest('base64url').slice(0, 22)}`
+      : integration.id;
 
   const count = (outcomes: UpsertOutcome[]) => {
     for (const o of outcomes) options.counts[o.status] = (options.counts[o.status] ?? 0) + 1;
@@ -143,7 +153,7 @@ export function buildPluginContext(options: {
       authorizer,
       limiter: deps.limiter,
       rateLimits: manifest.rateLimits,
-      rateContext: { pluginId: plugin.id, accountKey: integration.id, clientKey, config },
+      rateContext: { pluginId: plugin.id, accountKey, clientKey, config },
       log,
       signal: options.signal,
     }),

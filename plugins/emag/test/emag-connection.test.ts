@@ -64,4 +64,29 @@ describe('eMAG test connection', () => {
     // Our own pace never breached the limit; the 429s were the sandbox's fault switch.
     expect((await sandboxState(world.sandbox)).breaches).toBe(0);
   }, 60_000);
+
+  it('shares one budget between integrations of the same eMAG account, even of two tenants', async () => {
+    const other = await world.host.createTenant();
+    const otherUser = await world.host.createActor({ role: 'tenant_admin', tenantId: other.id });
+    const mine = await connect(user, 'ro-main', quiet);
+    const theirs = await connect(otherUser, 'ro-main', quiet);
+    const before = await sandboxState(world.sandbox);
+    const started = Date.now();
+    const calls = [
+      ...Array.from({ length: 15 }, () => test(mine)),
+      ...Array.from({ length: 15 }, () =>
+        otherUser.rest<{ connected: boolean }>('/api/v1/emag/integration/test-connection', {
+          method: 'POST',
+          body: { integrationId: theirs },
+        }),
+      ),
+    ];
+    const results = await Promise.all(calls);
+    const elapsed = Date.now() - started;
+    for (const r of results) expect(r.body.connected).toBe(true);
+    const after = await sandboxState(world.sandbox);
+    expect(after.breaches).toBe(before.breaches);
+    // 30 requests at 12/s at most, evenly spaced: at least 29/12 s.
+    expect(elapsed).toBeGreaterThanOrEqual((29 / 12) * 1000 * 0.95);
+  }, 60_000);
 });
