@@ -54,6 +54,8 @@ export async function buildHttpServer(options: BuildServerOptions): Promise<Fast
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: 5 * 1024 * 1024,
+    // Batched tRPC calls name every procedure in the path (`/trpc/a,b,c`).
+    maxParamLength: 5000,
     // Fastify's own lines would carry the raw URL, secrets included (OAuth codes, signed tokens).
     logController: new SafeLogController(),
     trustProxy: true,

@@ -90,30 +90,38 @@ export function registerPluginRoutes(app: FastifyInstance, deps: RestDeps): void
       if (!services.plugins.get(request.params.pluginId)) {
         throw new HostError('NOT_FOUND', `The plugin '${request.params.pluginId}' was not found.`);
       }
-      const query = request.query;
-      if (query.error) {
-        throw new HostError(
-          'BAD_REQUEST',
-          `The marketplace refused the authorization (${query.error}); start connecting again.`,
-        );
-      }
-      const { code, state } = parseInput(
-        z.object({ code: z.string().min(1).max(2000), state: z.string().min(1).max(500) }),
-        query,
-        'callback query',
-      );
       if (!services.oauth) {
         throw new HostError(
           'PRECONDITION_FAILED',
           'The OAuth broker is not running in this host yet; OAuth connections are unavailable.',
         );
       }
-      const result = await services.oauth.callback({ pluginId: request.params.pluginId, code, state });
-      const to =
-        result.returnTo && isLocalPath(result.returnTo)
-          ? result.returnTo
-          : `/settings/integrations?connected=${encodeURIComponent(result.integrationId)}`;
-      return reply.redirect(to, 303);
+      const query = request.query;
+      try {
+        const { state } = parseInput(
+          z.object({ state: z.string().min(1).max(500) }),
+          query,
+          'callback query',
+        );
+        const code =
+          query.code === undefined ? undefined : parseInput(z.string().min(1).max(2000), query.code, 'code');
+        const result = await services.oauth.callback({
+          pluginId: request.params.pluginId,
+          state,
+          ...(code ? { code } : {}),
+          ...(query.error ? { error: query.error.slice(0, 200) } : {}),
+        });
+        const to =
+          result.returnTo && isLocalPath(result.returnTo)
+            ? result.returnTo
+            : `/settings/integrations?connected=${encodeURIComponent(result.integrationId)}`;
+        return reply.redirect(to, 303);
+      } catch (error) {
+        // A person's browser lands here from the marketplace: show the reason in the console
+        // (forged, replayed or expired state, a refused code, a declined consent), not raw JSON.
+        if (!(error instanceof HostError) || error.status >= 500) throw error;
+        return reply.redirect(`/settings/integrations?error=${encodeURIComponent(error.message)}`, 303);
+      }
     },
   );
 
