@@ -72,11 +72,6 @@ export const command: CliCommand = {
         logger,
         configOverrides,
         ...(values.registry ? { registryPath: values.registry } : {}),
-        // OUTBOUND_STALE_AFTER_MS: how long an outbound claim left `running` by a crashed process
-        // blocks a retry (default 120 s); crash-recovery tests start hosts with a short one.
-        ...(Number(process.env.OUTBOUND_STALE_AFTER_MS) > 0
-          ? { outboundStaleAfterMs: Number(process.env.OUTBOUND_STALE_AFTER_MS) }
-          : {}),
       });
       const { url } = await app.start();
       info(
