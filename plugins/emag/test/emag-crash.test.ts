@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,6 +21,14 @@ import {
 } from './support.ts';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 const ORDERS = 600;
 
 /**
@@ -50,8 +59,14 @@ describe.skipIf(!process.env.DATABASE_URL)(
       await database?.close();
     });
 
-    /** `host start --role all` as its own process, on the test database and the sandbox. */
+    /**
+     * `host start --role all` as its own process, on the test database and the sandbox. Every
+     * process gets the same port and PUBLIC_URL, as a real deployment keeps its public address:
+     * the invoice links a crashed process handed to eMAG stay the same after the restart.
+     */
+    let port = 0;
     async function startHostProcess(): Promise<ChildProcess> {
+      if (!port) port = await freePort();
       const child = spawn(
         process.execPath,
         [join(REPO, 'host/src/cli/main.ts'), 'start', '--role', 'all', '--registry', ROOT_REGISTRY],
@@ -60,7 +75,8 @@ describe.skipIf(!process.env.DATABASE_URL)(
           env: {
             PATH: process.env.PATH ?? '',
             DATABASE_URL: database.url!,
-            PORT: '0',
+            PORT: String(port),
+            PUBLIC_URL: `http://127.0.0.1:${port}`,
             HOST: '127.0.0.1',
             DATA_DIR: await mkdtemp(join(tmpdir(), 'mch-emag-crash-')),
             HOST_MASTER_KEY: api.app.services.env.masterKey!,
