@@ -5,6 +5,7 @@ import { loadPlugins } from '../../plugins/loader.ts';
 import { formatIssues, validatePluginFolder } from '../../plugins/report.ts';
 import { scaffoldPlugin } from '../../plugins/scaffold.ts';
 import type { CliCommand } from '../support/command.ts';
+import { result as print } from '../support/output.ts';
 
 const USAGE = `usage:
   plugin validate DIR [--host-version V]   check a plugin folder as the host would; exit 1 when invalid
@@ -26,7 +27,7 @@ async function validate(args: string[]): Promise<number> {
     dir: resolve(dir),
     hostVersion: values['host-version'] ?? HOST_VERSION,
   });
-  for (const line of result.lines) console.log(line);
+  for (const line of result.lines) print(line);
   return result.ok ? 0 : 1;
 }
 
@@ -49,9 +50,9 @@ async function create(args: string[]): Promise<number> {
     console.error(result.message);
     return 1;
   }
-  console.log(`created ${result.dir}`);
-  for (const file of result.files) console.log(`  ${file}`);
-  console.log(`added plugins/${id} to the registry; next: npm run host -- plugin validate ${result.dir}`);
+  print(`created ${result.dir}`);
+  for (const file of result.files) print(`  ${file}`);
+  print(`added plugins/${id} to the registry; next: npm run host -- plugin validate ${result.dir}`);
   return 0;
 }
 
@@ -61,15 +62,15 @@ async function list(args: string[]): Promise<number> {
     values.registry === undefined ? {} : { registryPath: resolve(values.registry) },
   );
   if (result.registryIssues.length > 0) {
-    console.log(`registry ${result.registryPath} is unusable:`);
-    for (const line of formatIssues(result.registryIssues)) console.log(`  ${line}`);
+    print(`registry ${result.registryPath} is unusable:`);
+    for (const line of formatIssues(result.registryIssues)) print(`  ${line}`);
     return 1;
   }
   for (const plugin of result.plugins)
-    console.log(`loaded   ${plugin.id}@${plugin.manifest.version}  ${plugin.dir}`);
+    print(`loaded   ${plugin.id}@${plugin.manifest.version}  ${plugin.dir}`);
   for (const refused of result.refused) {
-    console.log(`refused  ${refused.id ?? '?'}  ${refused.dir}`);
-    for (const line of formatIssues(refused.issues)) console.log(`  ${line}`);
+    print(`refused  ${refused.id ?? '?'}  ${refused.dir}`);
+    for (const line of formatIssues(refused.issues)) print(`  ${line}`);
   }
   return result.refused.length > 0 ? 1 : 0;
 }
@@ -87,7 +88,7 @@ export const command = {
   async run(args: string[]): Promise<number> {
     const [sub, ...rest] = args;
     if (sub === '--help' || sub === '-h' || sub === 'help' || rest.includes('--help')) {
-      console.log(USAGE);
+      print(USAGE);
       return 0;
     }
     const subcommand = sub !== undefined && Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
