@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { SandboxOptions } from '@mch/plugin-sdk/sandbox-kit';
 import { locateSandbox, startSandboxAt } from '../../plugins/sandbox-runner.ts';
 import type { CliCommand } from '../support/command.ts';
+import { result as print } from '../support/output.ts';
 
 const USAGE =
   'usage: sandbox <pluginId> [--port N] [--orders N] [--seed S] [--redirect-uri U] [--registry FILE]';
@@ -36,7 +37,7 @@ export const command = {
   summary: "run a plugin's marketplace sandbox alone and print its ready line",
   async run(args: string[]): Promise<number> {
     if (args.includes('--help') || args.includes('-h')) {
-      console.log(USAGE);
+      print(USAGE);
       return 0;
     }
     let pluginId: string | undefined;
@@ -89,9 +90,7 @@ export const command = {
       );
       return 1;
     }
-    console.log(
-      JSON.stringify({ plugin: location.pluginId, url: sandbox.url, credentials: sandbox.credentials }),
-    );
+    print(JSON.stringify({ plugin: location.pluginId, url: sandbox.url, credentials: sandbox.credentials }));
     const signal = await stopped;
     console.error(`${signal}: closing the ${pluginId} sandbox`);
     await sandbox.close();
