@@ -26,21 +26,24 @@ export function createPluginOutbound(options: {
   const { pool, tenantId, integrationId } = options;
   return {
     async once<T>(operation: OutboundOperation, fn: () => Promise<T>) {
-      await pool.query(
-        `insert into outbound_operations
-           (id, tenant_id, integration_id, kind, idempotency_key, payload, status, attempts, created_at, updated_at)
-         values (gen_random_uuid(), $1, $2, $3, $4, $5::jsonb, 'pending', 0, now(), now())
-         on conflict (integration_id, kind, idempotency_key) do nothing`,
-        [tenantId, integrationId, operation.kind, operation.key, JSON.stringify(operation.payload ?? null)],
-      );
+      // Created already claimed, or claimed again if it failed or its claimant died: one statement.
       const claimed = await pool.query<Row>(
-        `update outbound_operations
-            set status = 'running', attempts = attempts + 1, updated_at = clock_timestamp()
-          where integration_id = $1 and kind = $2 and idempotency_key = $3
-            and (status in ('pending', 'failed')
-                 or (status = 'running' and updated_at < clock_timestamp() - make_interval(secs => $4)))
-          returning id, status, attempts, response`,
-        [integrationId, operation.kind, operation.key, options.staleAfterMs / 1000],
+        `insert into outbound_operations as o
+           (id, tenant_id, integration_id, kind, idempotency_key, payload, status, attempts, created_at, updated_at)
+         values (gen_random_uuid(), $1, $2, $3, $4, $5::jsonb, 'running', 1, now(), clock_timestamp())
+         on conflict (integration_id, kind, idempotency_key) do update
+            set status = 'running', attempts = o.attempts + 1, updated_at = clock_timestamp()
+          where o.status in ('pending', 'failed')
+             or (o.status = 'running' and o.updated_at < clock_timestamp() - make_interval(secs => $6))
+         returning id, status, attempts, response`,
+        [
+          tenantId,
+          integrationId,
+          operation.kind,
+          operation.key,
+          JSON.stringify(operation.payload ?? null),
+          options.staleAfterMs / 1000,
+        ],
       );
       const row = claimed.rows[0];
       if (!row) {
