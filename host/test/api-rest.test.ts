@@ -228,6 +228,17 @@ describe('REST API (SPEC "Interfaces")', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(pdf.text.startsWith('%PDF')).toBe(true);
+
+    // Rendered PDFs are kept for repeated downloads, but never outlive a change of the invoice.
+    const again = await user.rest(`/api/v1/invoices/${invoice.id}/pdf`);
+    expect(again.text).toBe(pdf.text);
+    invoice.status = 'paid';
+    invoice.paidAt = new Date('2026-11-22T10:00:00Z');
+    await em.flush();
+    const paid = await user.rest(`/api/v1/invoices/${invoice.id}/pdf`);
+    expect(paid.status).toBe(200);
+    expect(paid.text.startsWith('%PDF')).toBe(true);
+    expect(paid.text).not.toBe(pdf.text);
   });
 
   it('deactivates through REST', async () => {

@@ -15,6 +15,7 @@ import { createPrincipalResolver } from '../server/principal.ts';
 import { restRoutes } from '../server/rest/index.ts';
 import { checkMasterKey, createVault, resolveMasterKey } from '../vault/index.ts';
 import { createSyncRuntime, type SyncRuntime } from '../sync/wire.ts';
+import { InvoiceDocuments } from '../invoicing/invoice-documents.ts';
 import type { HostPlugins, HostServices } from './services.ts';
 import { HOST_VERSION } from './version.ts';
 
@@ -107,6 +108,11 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
     integrations: undefined as unknown as HostServices['integrations'],
     sync: createSchedulerSync({ db, scheduler }),
     oauth: undefined,
+    invoiceDocuments: new InvoiceDocuments({
+      pool: db.pool,
+      logger,
+      ...(env.invoicePdfThreads === undefined ? {} : { threads: env.invoicePdfThreads }),
+    }),
     loginLimiter: createLoginLimiter(),
   };
   services.integrations = createIntegrationService({
@@ -185,6 +191,7 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
       stopped = true;
       await http?.close();
       await scheduler.stop();
+      await services.invoiceDocuments.close();
       if (ownsDatabase) await db.close();
     },
   };

@@ -4,6 +4,7 @@ import type { LoginLimiter } from '../api/login-limiter.ts';
 import type { HostEnv } from '../config/env.ts';
 import type { Database } from '../db/orm.ts';
 import type { IntegrationService } from '../integrations/integration.service.ts';
+import type { InvoiceDocuments } from '../invoicing/invoice-documents.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { LoadedPlugin, PluginLoadResult } from '../plugins/types.ts';
 import type { Scheduler } from '../scheduler/types.ts';
@@ -83,6 +84,8 @@ export interface HostServices {
   integrations: IntegrationService;
   sync: SyncHooks;
   oauth: OAuthHooks | undefined;
+  /** Invoice PDFs: rendered on worker threads, kept a while for repeated downloads. */
+  invoiceDocuments: InvoiceDocuments;
   /** Failed console sign-ins per address and email (429 after too many). */
   loginLimiter: LoginLimiter;
 }

@@ -16,6 +16,8 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   /** After this long an outbound operation claimed by a process that died is taken over. */
   OUTBOUND_STALE_AFTER_MS: z.coerce.number().int().min(100).optional(),
+  /** Worker threads rendering invoice PDFs (0: on the main thread); default: one per core, at most 4. */
+  INVOICE_PDF_THREADS: z.coerce.number().int().min(0).max(64).optional(),
 });
 
 export interface HostEnv {
@@ -28,6 +30,7 @@ export interface HostEnv {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   publicUrl: string;
   outboundStaleAfterMs: number | undefined;
+  invoicePdfThreads: number | undefined;
 }
 
 export class EnvError extends Error {
@@ -54,6 +57,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): HostEnv {
     masterKey: e.HOST_MASTER_KEY,
     logLevel: e.LOG_LEVEL,
     outboundStaleAfterMs: e.OUTBOUND_STALE_AFTER_MS,
+    invoicePdfThreads: e.INVOICE_PDF_THREADS,
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(
       /\/$/,
       '',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeLine } from './money.ts';
 import { MAX_PDF_BYTES, type PdfLine, renderInvoicePdf } from './pdf.ts';
 import { printable } from './pdf-layout.ts';
+import { fontCacheInstalled } from './pdfkit.ts';
 
 function lines(count: number): PdfLine[] {
   return Array.from({ length: count }, (_, i) => {
@@ -66,6 +67,19 @@ describe('renderInvoicePdf', () => {
     const a = await renderInvoicePdf({ invoice, lines: lines(3), company });
     const b = await renderInvoicePdf({ invoice, lines: lines(3), company });
     expect(Buffer.compare(a, b)).toBe(0);
+  });
+
+  it('parses each font once per process, and one document does not leak glyphs into the next', async () => {
+    expect(fontCacheInstalled).toBe(true);
+    const first = await renderInvoicePdf({ invoice, lines: lines(3), company });
+    const other = await renderInvoicePdf({
+      invoice: { ...invoice, number: 'ФАКТУРА/1', currency: 'BGN' },
+      lines: lines(2).map((l) => ({ ...l, name: 'Щастливо изключение — Győr' })),
+      company,
+    });
+    expect(Buffer.compare(first, other)).not.toBe(0);
+    const again = await renderInvoicePdf({ invoice, lines: lines(3), company });
+    expect(Buffer.compare(first, again)).toBe(0);
   });
 
   it('breaks long invoices over pages and stays well under the 3 MB upload limit', async () => {

@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import PDFDocument, { shareFontLayouts } from './pdfkit.ts';
 import type { ICompany } from '../db/entities/company.entity.ts';
 import type { IInvoiceLine } from '../db/entities/invoice-line.entity.ts';
 import type { IInvoice } from '../db/entities/invoice.entity.ts';
@@ -80,6 +80,8 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: 'A4',
+      // No default font: pdfkit would parse Helvetica's metrics for every document, unused here.
+      font: null as unknown as string,
       margin: MARGIN,
       compress: input.compress ?? true,
       info: {
@@ -100,6 +102,7 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
     doc.on('error', reject);
     doc.registerFont('regular', fonts.regular);
     doc.registerFont('bold', fonts.bold);
+    shareFontLayouts(doc, ['regular', 'bold']);
     const width = doc.page.width - 2 * MARGIN;
 
     doc

@@ -3,7 +3,7 @@ import type { LoadedPlugin } from '../plugins/types.ts';
 import { renderTemplate } from '@mch/schemas';
 import type { PluginContext, PluginRecords, UpsertOutcome } from '@mch/plugin-sdk';
 import type { InvoiceLinkSigner } from '../invoicing/public-url.ts';
-import { createPluginInvoices } from './context/invoices.ts';
+import { createPluginInvoices, type InvoicePdfs } from './context/invoices.ts';
 import type { Database } from '../db/orm.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createPluginHttp, type RequestAuthorizer } from '../runtime/plugin-http.ts';
@@ -34,8 +34,8 @@ export interface ContextDeps {
   limiter: RateLimiter;
   logger: Logger;
   records: RecordsPort;
-  /** Renders an invoice's PDF (the invoicing core). */
-  renderPdf(invoiceId: string): Promise<Uint8Array>;
+  /** Invoice PDFs (the invoicing core). */
+  documents: InvoicePdfs;
   signer: InvoiceLinkSigner;
   outboundStaleAfterMs: number;
   processName: string;
@@ -170,7 +170,7 @@ export function buildPluginContext(options: {
     invoices: createPluginInvoices({
       pool: deps.db.pool,
       integrationId: integration.id,
-      renderPdf: (invoiceId) => deps.renderPdf(invoiceId),
+      documents: deps.documents,
       signer: deps.signer,
     }),
     signal: options.signal,

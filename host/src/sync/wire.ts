@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { HostServices, OAuthHooks, SyncHooks } from '../app/services.ts';
-import { invoicePdf } from '../invoicing/invoice-pdf.ts';
 import { createInvoiceLinkSigner, type InvoiceLinkSigner } from '../invoicing/public-url.ts';
 import { syncSchedule } from '../integrations/deps.ts';
 import { Integration } from '../db/entities/integration.entity.ts';
@@ -63,7 +62,7 @@ export function createSyncRuntime(options: {
     processName: options.processName,
     outboundStaleAfterMs: options.outboundStaleAfterMs ?? 120_000,
     signer,
-    renderPdf: (invoiceId) => invoicePdf(db.orm.em.fork(), invoiceId),
+    documents: services.invoiceDocuments,
     records: {
       importMany: (input) =>
         importRecords({
@@ -144,7 +143,9 @@ export function createSyncRuntime(options: {
           if (!/^[0-9a-f-]{36}$/.test(request.params.id) || !signer.verify(request.params.id, token)) {
             return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'No such invoice link.' } });
           }
-          const pdf = await invoicePdf(db.orm.em.fork(), request.params.id);
+          const pdf = await services.invoiceDocuments.pdf(request.params.id);
+          if (!pdf)
+            return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'No such invoice link.' } });
           return reply.type('application/pdf').send(pdf);
         },
       );

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { listInvoices, findAccessibleInvoice } from '../../api/queries/invoices.ts';
-import { invoicePdf } from '../../invoicing/invoice-pdf.ts';
+import { notFound } from '../../errors.ts';
 import { parseInput, requirePrincipal, type RestDeps } from './rest-helpers.ts';
 
 const ListQuery = z.object({
@@ -31,7 +31,8 @@ export function registerInvoiceRoutes(app: FastifyInstance, deps: RestDeps): voi
     const principal = await requirePrincipal(deps, request);
     const em = fork();
     const invoice = await findAccessibleInvoice(em, principal, request.params.id);
-    const pdf = await invoicePdf(em, invoice);
+    const pdf = await deps.services.invoiceDocuments.pdf(invoice.id);
+    if (!pdf) throw notFound('The invoice');
     const filename = `invoice-${invoice.number.replace(/[^A-Za-z0-9._-]+/g, '-')}.pdf`;
     return reply
       .type('application/pdf')

@@ -2,6 +2,13 @@ import type { InvoiceSummary, PluginInvoices } from '@mch/plugin-sdk';
 import type { SqlPool } from '../../db/orm.ts';
 import type { InvoiceLinkSigner } from '../../invoicing/public-url.ts';
 
+/** What the plugin context needs of `InvoiceDocuments`. */
+export interface InvoicePdfs {
+  pdf(invoiceId: string): Promise<Uint8Array | undefined>;
+  /** Render ahead: the PDF is about to be downloaded. */
+  prepare(invoiceId: string): void;
+}
+
 interface Row {
   id: string;
   number: string;
@@ -27,16 +34,26 @@ const toSummary = (r: Row): InvoiceSummary => ({
 export function createPluginInvoices(options: {
   pool: SqlPool;
   integrationId: string;
-  renderPdf(invoiceId: string): Promise<Uint8Array>;
+  documents: InvoicePdfs;
   signer: InvoiceLinkSigner;
 }): PluginInvoices {
   const { pool, integrationId } = options;
+  // Invoices this context has already found in the integration (an invoice never changes hands).
+  const own = new Set<string>();
+  const remember = (rows: Row[]) => {
+    for (const r of rows) own.add(r.id);
+    return rows.map(toSummary);
+  };
   const get = async (invoiceId: string) => {
     const { rows } = await pool.query<Row>(
       `select ${COLUMNS} from invoices i where i.id = $1 and i.integration_id = $2`,
       [invoiceId, integrationId],
     );
-    return rows[0] ? toSummary(rows[0]) : undefined;
+    return remember(rows)[0];
+  };
+  const assertOwn = async (invoiceId: string) => {
+    if (!own.has(invoiceId) && !(await get(invoiceId)))
+      throw new Error(`Invoice ${invoiceId} is not one of this integration's invoices.`);
   };
   return {
     get,
@@ -51,16 +68,18 @@ export function createPluginInvoices(options: {
           limit $3`,
         [integrationId, operationKind, limit],
       );
-      return rows.map(toSummary);
+      return remember(rows);
     },
     async pdf(invoiceId) {
-      if (!(await get(invoiceId)))
-        throw new Error(`Invoice ${invoiceId} is not one of this integration's invoices.`);
-      return options.renderPdf(invoiceId);
+      await assertOwn(invoiceId);
+      const pdf = await options.documents.pdf(invoiceId);
+      if (!pdf) throw new Error(`Invoice ${invoiceId} no longer exists.`);
+      return pdf;
     },
     async publicUrl(invoiceId) {
-      if (!(await get(invoiceId)))
-        throw new Error(`Invoice ${invoiceId} is not one of this integration's invoices.`);
+      await assertOwn(invoiceId);
+      // A public link is asked for right before the marketplace is told to fetch it.
+      options.documents.prepare(invoiceId);
       return options.signer.url(invoiceId);
     },
   };

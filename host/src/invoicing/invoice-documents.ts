@@ -1,0 +1,235 @@
+import type { SqlPool } from '../db/orm.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { InvoicePdfInput, PdfLine } from './pdf.ts';
+import { PdfRenderPool } from './pdf-pool.ts';
+
+export interface InvoiceDocumentsOptions {
+  pool: SqlPool;
+  logger: Logger;
+  /** Render threads (`INVOICE_PDF_THREADS`); 0 renders on the event loop. */
+  threads?: number;
+  /** Rendered PDFs kept in memory, in bytes (least recently used go first). */
+  cacheBytes?: number;
+  /** How long a rendered PDF is kept. */
+  cacheTtlMs?: number;
+}
+
+interface Cached {
+  pdf: Buffer;
+  at: number;
+}
+
+/** An invoice with its issuer, as printed, and the version it was read at. */
+interface Source {
+  id: string;
+  key: string;
+  input: Omit<InvoicePdfInput, 'lines'>;
+}
+
+interface SourceRow {
+  id: string;
+  number: string;
+  issue_date: string;
+  sale_date: string;
+  currency: string;
+  net_total: string;
+  vat_total: string;
+  gross_total: string;
+  status: 'issued' | 'paid' | 'cancelled';
+  paid_at: Date | string | null;
+  external_order_id: string | null;
+  buyer: Record<string, unknown>;
+  stamp: string;
+  company_name: string | null;
+  company_tax_id: string | null;
+  company_registration_number: string | null;
+  company_address: Record<string, string> | null;
+  company_country: string | null;
+  company_stamp: string | null;
+}
+
+interface LineRow {
+  invoice_id: string;
+  position: number;
+  name: string;
+  quantity: string;
+  unit_net: string;
+  vat_rate: string;
+  net_amount: string;
+  vat_amount: string;
+  gross_amount: string;
+}
+
+const SOURCES = `
+  select i.id, i.number, i.issue_date, i.sale_date, i.currency, i.net_total::text as net_total,
+         i.vat_total::text as vat_total, i.gross_total::text as gross_total, i.status, i.paid_at,
+         i.external_order_id, i.buyer, i.updated_at::text as stamp,
+         c.name as company_name, c.tax_id as company_tax_id,
+         c.registration_number as company_registration_number, c.address as company_address,
+         c.country as company_country, c.updated_at::text as company_stamp
+    from invoices i left join companies c on c.id = i.company_id
+   where i.id = any($1::uuid[])`;
+
+const LINES = `
+  select invoice_id, position, name, quantity::text as quantity, unit_net::text as unit_net,
+         vat_rate::text as vat_rate, net_amount::text as net_amount, vat_amount::text as vat_amount,
+         gross_amount::text as gross_amount
+    from invoice_lines where invoice_id = any($1::uuid[]) order by invoice_id, position`;
+
+/**
+ * Invoice PDFs for downloads, uploads and the public links marketplaces fetch.
+ *
+ * Rendering runs on worker threads (`PdfRenderPool`). A PDF handed out is often fetched again
+ * soon, and a public link is asked for right before a marketplace downloads it (eMAG fetches
+ * every link of an `order/attachments/save` call while the call is open), so `prepare` renders
+ * ahead — the links of one call are read in one query — and rendered PDFs are kept a while, keyed
+ * by the invoice and its issuer as last changed: a paid or cancelled invoice, or an edited company,
+ * renders anew. Two requests for the same PDF share one render.
+ */
+export class InvoiceDocuments {
+  readonly #sql: SqlPool;
+  readonly #logger: Logger;
+  readonly #renderer: PdfRenderPool;
+  readonly #cacheBytes: number;
+  readonly #ttlMs: number;
+  /** Insertion order is recency order: a hit moves its entry to the end. */
+  readonly #cache = new Map<string, Cached>();
+  readonly #rendering = new Map<string, Promise<Buffer>>();
+  #bytes = 0;
+  #queued = new Set<string>();
+
+  constructor(options: InvoiceDocumentsOptions) {
+    this.#sql = options.pool;
+    this.#logger = options.logger;
+    this.#renderer = new PdfRenderPool(options.threads === undefined ? {} : { threads: options.threads });
+    this.#cacheBytes = options.cacheBytes ?? 64 * 1024 * 1024;
+    this.#ttlMs = options.cacheTtlMs ?? 15 * 60_000;
+  }
+
+  /** The invoice's PDF as stored now, or undefined if there is no such invoice (callers check access). */
+  async pdf(invoiceId: string): Promise<Buffer | undefined> {
+    const [source] = await this.#sources([invoiceId]);
+    if (!source) return undefined;
+    return this.#take(source.key) ?? this.#rendering.get(source.key) ?? this.#render([source])[0]!;
+  }
+
+  /** Renders in the background a PDF about to be downloaded; a failure shows on the download. */
+  prepare(invoiceId: string): void {
+    if (this.#queued.size === 0) setImmediate(() => this.#prepareQueued());
+    this.#queued.add(invoiceId);
+  }
+
+  async close(): Promise<void> {
+    this.#cache.clear();
+    this.#bytes = 0;
+    await this.#renderer.close();
+  }
+
+  #prepareQueued(): void {
+    const ids = [...this.#queued];
+    this.#queued = new Set();
+    this.#sources(ids)
+      .then((sources) => {
+        const todo = sources.filter((s) => !this.#cache.has(s.key) && !this.#rendering.has(s.key));
+        for (const pending of this.#render(todo)) pending.catch(() => undefined);
+      })
+      .catch((error: unknown) => this.#logger.warn({ err: error }, 'invoice PDFs not rendered ahead'));
+  }
+
+  async #sources(ids: readonly string[]): Promise<Source[]> {
+    const { rows } = await this.#sql.query<SourceRow>(SOURCES, [ids]);
+    return rows.map((r) => ({
+      id: r.id,
+      key: `${r.id}|${r.stamp}|${r.company_stamp ?? ''}`,
+      input: {
+        invoice: {
+          number: r.number,
+          issueDate: r.issue_date,
+          saleDate: r.sale_date,
+          currency: r.currency,
+          netTotal: r.net_total,
+          vatTotal: r.vat_total,
+          grossTotal: r.gross_total,
+          status: r.status,
+          paidAt: r.paid_at === null ? null : new Date(r.paid_at),
+          externalOrderId: r.external_order_id,
+          buyer: r.buyer,
+        },
+        company:
+          r.company_name === null
+            ? null
+            : {
+                name: r.company_name,
+                taxId: r.company_tax_id,
+                registrationNumber: r.company_registration_number,
+                address: r.company_address,
+                country: r.company_country ?? undefined,
+              },
+      },
+    }));
+  }
+
+  /** Starts rendering the sources (their lines read in one query); each is registered as in flight at once. */
+  #render(sources: readonly Source[]): Promise<Buffer>[] {
+    if (sources.length === 0) return [];
+    const lines = this.#sql
+      .query<LineRow>(LINES, [sources.map((s) => s.id)])
+      .then(({ rows }) => Map.groupBy(rows, (r) => r.invoice_id));
+    return sources.map((source) => {
+      const pending = lines
+        .then((byInvoice) =>
+          this.#renderer.render({ ...source.input, lines: (byInvoice.get(source.id) ?? []).map(toPdfLine) }),
+        )
+        .then(
+          (pdf) => {
+            this.#rendering.delete(source.key);
+            this.#keep(source.key, pdf);
+            return pdf;
+          },
+          (error: unknown) => {
+            this.#rendering.delete(source.key);
+            throw error;
+          },
+        );
+      this.#rendering.set(source.key, pending);
+      return pending;
+    });
+  }
+
+  #take(key: string): Buffer | undefined {
+    const entry = this.#cache.get(key);
+    if (!entry) return undefined;
+    this.#cache.delete(key);
+    if (Date.now() - entry.at > this.#ttlMs) {
+      this.#bytes -= entry.pdf.length;
+      return undefined;
+    }
+    this.#cache.set(key, entry);
+    return entry.pdf;
+  }
+
+  #keep(key: string, pdf: Buffer): void {
+    if (pdf.length > this.#cacheBytes) return;
+    const old = this.#cache.get(key);
+    if (old) this.#bytes -= old.pdf.length;
+    this.#cache.delete(key);
+    this.#cache.set(key, { pdf, at: Date.now() });
+    this.#bytes += pdf.length;
+    for (const [oldest, entry] of this.#cache) {
+      if (this.#bytes <= this.#cacheBytes) break;
+      this.#cache.delete(oldest);
+      this.#bytes -= entry.pdf.length;
+    }
+  }
+}
+
+const toPdfLine = (r: LineRow): PdfLine => ({
+  position: r.position,
+  name: r.name,
+  quantity: r.quantity,
+  unitNet: r.unit_net,
+  vatRate: r.vat_rate,
+  netAmount: r.net_amount,
+  vatAmount: r.vat_amount,
+  grossAmount: r.gross_amount,
+});
