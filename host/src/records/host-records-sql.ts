@@ -33,9 +33,9 @@ interface UpsertSpec<Row> {
 
 /**
  * `INSERT … ON CONFLICT DO UPDATE … WHERE changed`, returning every row's id: rewritten and new
- * rows from RETURNING, untouched ones from the table. Re-importing known buyers and offers (most
- * of a sync) then writes nothing. A row inserted meanwhile by a concurrent, not yet visible
- * transaction is read once more after the statement.
+ * rows from RETURNING, untouched ones from the table (one index probe per row, see sql.ts).
+ * Re-importing known buyers and offers (most of a sync) then writes nothing. A row inserted
+ * meanwhile by a concurrent, not yet visible transaction is read once more after the statement.
  */
 async function upsert<Row extends { externalId: string }>(
   client: PgLikeClient,
@@ -65,7 +65,10 @@ async function upsert<Row extends { externalId: string }>(
        returning id, external_id)
      select id, external_id from up
      union all
-     select t.id, t.external_id from ${spec.table} t join input i on t.tenant_id = $1 and t.source = $2 and t.external_id = i.external_id
+     select t.id, t.external_id from input i cross join lateral (
+       select id, external_id from ${spec.table}
+        where tenant_id = $1 and source = $2 and external_id = i.external_id
+        limit 1) t
       where not exists (select 1 from up where up.external_id = t.external_id)`,
     [scope.tenantId, scope.source, ...select.values],
   );

@@ -79,7 +79,11 @@ export async function findInvoices(
 ): Promise<Map<string, { id: string; status: InvoiceStatus }>> {
   if (externalIds.length === 0) return new Map();
   const result = await client.query<{ id: string; external_order_id: string; status: InvoiceStatus }>(
-    'select id, external_order_id, status from invoices where integration_id = $1 and external_order_id = any($2::text[])',
+    `select i.id, i.external_order_id, i.status
+       from unnest($2::text[]) k(external_order_id) cross join lateral (
+         select id, external_order_id, status from invoices
+          where integration_id = $1 and external_order_id = k.external_order_id
+          limit 1) i`,
     [integrationId, externalIds],
   );
   return new Map(result.rows.map((r) => [r.external_order_id, { id: r.id, status: r.status }]));

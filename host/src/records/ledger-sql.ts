@@ -53,8 +53,11 @@ export async function readLedger(
   externalIds: readonly string[],
 ): Promise<Map<string, LedgerRow>> {
   const result = await client.query<Raw>(
-    `select external_id, revision, content_hash, host_id, status from external_records
-      where integration_id = $1 and kind = $2 and external_id = any($3::text[])`,
+    `select e.external_id, e.revision, e.content_hash, e.host_id, e.status
+       from unnest($3::text[]) k(external_id) cross join lateral (
+         select external_id, revision, content_hash, host_id, status from external_records
+          where integration_id = $1 and kind = $2 and external_id = k.external_id
+          limit 1) e`,
     [scope.integrationId, scope.kind, externalIds],
   );
   return new Map(result.rows.map((r) => [r.external_id, toRow(r)]));
@@ -64,7 +67,7 @@ export async function readLedger(
  * Claims every record as new in one statement: inserts the ledger rows of records never seen
  * (`won`) and returns the rows of those known before it started (`known`). A row a concurrent
  * transaction inserted meanwhile is in neither (we waited for it; it was not in our snapshot):
- * the caller reads it again.
+ * the caller reads it again. The known rows are read one index probe per record (see sql.ts).
  */
 export async function claimNew(
   client: PgLikeClient,
@@ -103,7 +106,10 @@ export async function claimNew(
      select external_id, null as revision, null as content_hash, null::uuid as host_id, null as status, true as won from ins
      union all
      select e.external_id, e.revision, e.content_hash, e.host_id, e.status, false as won
-       from external_records e join input i on e.integration_id = $2 and e.kind = $3 and e.external_id = i.external_id`,
+       from input i cross join lateral (
+         select external_id, revision, content_hash, host_id, status from external_records
+          where integration_id = $2 and kind = $3 and external_id = i.external_id
+          limit 1) e`,
     [scope.tenantId, scope.integrationId, scope.kind, ...select.values],
   );
   const won = new Set<string>();
