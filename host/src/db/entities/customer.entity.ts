@@ -5,10 +5,11 @@ import { createdAtProperty, idProperty, updatedAtProperty } from './common.ts';
 export const Customer = defineEntity({
   name: 'Customer',
   tableName: 'customers',
+  // The unique index leads with tenant_id: it serves queries by tenant (no index of its own).
   uniques: [{ properties: ['tenantId', 'source', 'externalId'] }],
   properties: {
     id: idProperty(),
-    tenantId: p.uuid().index(),
+    tenantId: p.uuid(),
     source: p.string().length(64),
     externalId: p.string().length(200),
     name: p.string().length(300),

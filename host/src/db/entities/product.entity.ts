@@ -11,10 +11,11 @@ import {
 export const Product = defineEntity({
   name: 'Product',
   tableName: 'products',
+  // The unique index leads with tenant_id: it serves queries by tenant (no index of its own).
   uniques: [{ properties: ['tenantId', 'source', 'externalId'] }],
   properties: {
     id: idProperty(),
-    tenantId: p.uuid().index(),
+    tenantId: p.uuid(),
     source: p.string().length(64),
     externalId: p.string().length(200),
     sku: p.string().length(200).nullable(),

@@ -1,8 +1,13 @@
 import { Migration20261122000000Init } from './20261122000000-init.migration.ts';
 import { Migration20261122010000SyncRuntime } from './20261122010000-sync-runtime.migration.ts';
+import { Migration20261122020000RedundantTenantIndexes } from './20261122020000-redundant-tenant-indexes.migration.ts';
 
 /** Committed migrations, in order. Listed statically so no file discovery is needed at run time. */
 export const MIGRATIONS = [
   { name: 'Migration20261122000000Init', class: Migration20261122000000Init },
   { name: 'Migration20261122010000SyncRuntime', class: Migration20261122010000SyncRuntime },
+  {
+    name: 'Migration20261122020000RedundantTenantIndexes',
+    class: Migration20261122020000RedundantTenantIndexes,
+  },
 ];
