@@ -113,3 +113,67 @@ describe('outbound.once', () => {
     expect(await row('A', 'cancel')).toMatchObject({ response: 'cancel' });
   });
 });
+
+describe('outbound.batch', () => {
+  const ops = (...keys: string[]) => keys.map((key) => ({ kind: 'attach', key, payload: { key } }));
+
+  it('claims the new operations in one go, runs once for them and answers the done ones from the record', async () => {
+    const seen: string[][] = [];
+    const first = await outbound().batch(ops('1', '2', '3'), async (claimed) => {
+      seen.push(claimed.map((c) => c.key));
+      return { saved: claimed.length };
+    });
+    expect(first.map((o) => [o.key, o.status])).toEqual([
+      ['1', 'done'],
+      ['2', 'done'],
+      ['3', 'done'],
+    ]);
+    const second = await outbound().batch(ops('3', '4', '1'), async (claimed) => {
+      seen.push(claimed.map((c) => c.key));
+      return { saved: claimed.length };
+    });
+    expect(second).toEqual([
+      { key: '3', status: 'already-done', result: { saved: 3 }, attempts: 1 },
+      { key: '4', status: 'done', result: { saved: 1 }, attempts: 1 },
+      { key: '1', status: 'already-done', result: { saved: 3 }, attempts: 1 },
+    ]);
+    expect(seen).toEqual([['1', '2', '3'], ['4']]);
+    expect(await row('2', 'attach')).toMatchObject({ status: 'succeeded', response: { saved: 3 } });
+    let called = false;
+    await outbound().batch(ops('1', '2'), async () => (called = true));
+    expect(called).toBe(false);
+  });
+
+  it('records a failed call on every claimed operation and claims them again next time', async () => {
+    const failed = await outbound().batch(ops('5', '6'), async () => {
+      throw new Error('eMAG: HTTP 502');
+    });
+    expect(failed.map((o) => o.status)).toEqual(['failed', 'failed']);
+    expect(failed[0]).toMatchObject({ attempts: 1, error: new Error('eMAG: HTTP 502') });
+    expect(await row('6', 'attach')).toMatchObject({ status: 'failed', last_error: 'eMAG: HTTP 502' });
+    const retried = await outbound().batch(ops('5', '6'), async (claimed) => claimed.length);
+    expect(retried).toEqual([
+      { key: '5', status: 'done', result: 2, attempts: 2 },
+      { key: '6', status: 'done', result: 2, attempts: 2 },
+    ]);
+  });
+
+  it('leaves an operation another worker holds as busy and does the rest', async () => {
+    void outbound().once({ kind: 'attach', key: '7' }, () => new Promise<never>(() => undefined));
+    await new Promise((r) => setTimeout(r, 20));
+    const outcomes = await outbound().batch(ops('7', '8'), async (claimed) => claimed.map((c) => c.key));
+    expect(outcomes).toEqual([
+      { key: '7', status: 'busy' },
+      { key: '8', status: 'done', result: ['8'], attempts: 1 },
+    ]);
+  });
+
+  it('refuses repeated keys and mixed kinds before claiming anything', async () => {
+    await expect(outbound().batch(ops('9', '9'), async () => 1)).rejects.toThrow(/distinct/);
+    await expect(
+      outbound().batch([...ops('9'), { kind: 'other', key: '10' }], async () => 1),
+    ).rejects.toThrow(/one kind/);
+    expect(await row('9', 'attach')).toBeUndefined();
+    expect(await outbound().batch([], async () => 1)).toEqual([]);
+  });
+});

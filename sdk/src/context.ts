@@ -132,7 +132,26 @@ export type OutboundOutcome<T> =
  */
 export interface PluginOutbound {
   once<T>(operation: OutboundOperation, fn: () => Promise<T>): Promise<OutboundOutcome<T>>;
+  /**
+   * Operations of one kind that one marketplace call performs together (eMAG's
+   * `order/attachments/save` takes 50): each is claimed as by `once`, in one round trip; `fn` gets
+   * the claimed ones (never called with none) and its result is recorded for each of them. If `fn`
+   * throws, each claimed operation is recorded as failed with the error, and is tried again by a later
+   * call. Keys must be distinct. One outcome per operation, in the order given.
+   */
+  batch<T>(
+    operations: readonly OutboundOperation[],
+    fn: (claimed: OutboundOperation[]) => Promise<T>,
+  ): Promise<OutboundBatchOutcome<T>[]>;
 }
+
+export type OutboundBatchOutcome<T> = { key: string } & (
+  | OutboundOutcome<T>
+  /** `fn` failed for this operation's call (the error it threw). */
+  | { status: 'failed'; error: unknown; attempts: number }
+  /** Another worker holds the operation right now: try again later. */
+  | { status: 'busy' }
+);
 
 /** What a plugin may know of an invoice the host issued. */
 export interface InvoiceSummary {

@@ -1,4 +1,9 @@
-import { RetryableError, type OutboundOperation, type PluginOutbound } from '@mch/plugin-sdk';
+import {
+  RetryableError,
+  type OutboundBatchOutcome,
+  type OutboundOperation,
+  type PluginOutbound,
+} from '@mch/plugin-sdk';
 import type { SqlPool } from '../../db/orm.ts';
 
 interface Row {
@@ -9,6 +14,20 @@ interface Row {
 }
 
 const MAX_ERROR_LENGTH = 2000;
+const errorText = (error: unknown) =>
+  (error instanceof Error ? error.message : String(error)).slice(0, MAX_ERROR_LENGTH);
+
+/** Claims (creates, or takes back if failed or stale) each operation of a kind; returns the claimed. */
+const CLAIM = `
+  insert into outbound_operations as o
+    (id, tenant_id, integration_id, kind, idempotency_key, payload, status, attempts, created_at, updated_at)
+  select gen_random_uuid(), $1, $2, $3, k.key, k.payload, 'running', 1, now(), clock_timestamp()
+    from jsonb_to_recordset($4::jsonb) as k(key text, payload jsonb)
+  on conflict (integration_id, kind, idempotency_key) do update
+     set status = 'running', attempts = o.attempts + 1, updated_at = clock_timestamp()
+   where o.status in ('pending', 'failed')
+      or (o.status = 'running' and o.updated_at < clock_timestamp() - make_interval(secs => $5))
+  returning idempotency_key as key, id, status, attempts, response`;
 
 /**
  * `ctx.outbound.once`: an operation on the marketplace takes effect once per (integration, kind,
@@ -70,13 +89,84 @@ export function createPluginOutbound(options: {
         );
         return { status: 'done', result, attempts: row.attempts };
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
         await pool.query(
           `update outbound_operations set status = 'failed', last_error = $2, updated_at = clock_timestamp() where id = $1`,
-          [row.id, message.slice(0, MAX_ERROR_LENGTH)],
+          [row.id, errorText(error)],
         );
         throw error;
       }
+    },
+
+    async batch<T>(
+      operations: readonly OutboundOperation[],
+      fn: (claimed: OutboundOperation[]) => Promise<T>,
+    ): Promise<OutboundBatchOutcome<T>[]> {
+      if (operations.length === 0) return [];
+      const kind = operations[0]!.kind;
+      const keys = new Set(operations.map((o) => o.key));
+      if (operations.some((o) => o.kind !== kind))
+        throw new Error('ctx.outbound.batch: all operations must be of one kind.');
+      if (keys.size !== operations.length)
+        throw new Error('ctx.outbound.batch: operation keys must be distinct.');
+      const claimed = new Map(
+        (
+          await pool.query<Row & { key: string }>(CLAIM, [
+            tenantId,
+            integrationId,
+            kind,
+            JSON.stringify(operations.map((o) => ({ key: o.key, payload: o.payload ?? null }))),
+            options.staleAfterMs / 1000,
+          ])
+        ).rows.map((r) => [r.key, r]),
+      );
+      const others = new Map(
+        claimed.size === operations.length
+          ? []
+          : (
+              await pool.query<Row & { key: string }>(
+                `select idempotency_key as key, id, status, attempts, response from outbound_operations
+                  where integration_id = $1 and kind = $2 and idempotency_key = any($3::text[])`,
+                [integrationId, kind, operations.filter((o) => !claimed.has(o.key)).map((o) => o.key)],
+              )
+            ).rows.map((r) => [r.key, r]),
+      );
+      let outcome: { ok: true; result: T } | { ok: false; error: unknown } | undefined;
+      if (claimed.size > 0) {
+        const ids = [...claimed.values()].map((r) => r.id);
+        try {
+          const result = await fn(operations.filter((o) => claimed.has(o.key)));
+          await pool.query(
+            `update outbound_operations set status = 'succeeded', response = $2::jsonb, last_error = null,
+                    completed_at = clock_timestamp(), updated_at = clock_timestamp()
+              where id = any($1::uuid[])`,
+            [ids, JSON.stringify(result ?? null)],
+          );
+          outcome = { ok: true, result };
+        } catch (error) {
+          await pool.query(
+            `update outbound_operations set status = 'failed', last_error = $2, updated_at = clock_timestamp()
+              where id = any($1::uuid[])`,
+            [ids, errorText(error)],
+          );
+          outcome = { ok: false, error };
+        }
+      }
+      return operations.map((o): OutboundBatchOutcome<T> => {
+        const mine = claimed.get(o.key);
+        if (mine && outcome?.ok)
+          return { key: o.key, status: 'done', result: outcome.result, attempts: mine.attempts };
+        if (mine && outcome && !outcome.ok)
+          return { key: o.key, status: 'failed', error: outcome.error, attempts: mine.attempts };
+        const current = others.get(o.key);
+        if (current?.status === 'succeeded')
+          return {
+            key: o.key,
+            status: 'already-done',
+            result: current.response as T,
+            attempts: current.attempts,
+          };
+        return { key: o.key, status: 'busy' };
+      });
     },
   };
 }
