@@ -10,9 +10,9 @@ export const ATTACH_BATCH = 50;
 const ATTACH_TIMEOUT_MS = 10 * 60_000;
 
 /**
- * Attaches invoices to their orders in one `order/attachments/save` call, each invoice once
- * (`ctx.outbound.once` per order). Every invoice claims its operation first; the claimed ones go
- * out together and all succeed or fail with that one call (eMAG validates a save as a whole).
+ * Attaches invoices to their orders in one `order/attachments/save` call, each invoice once: the
+ * invoices' operations (`ctx.outbound.batch`, one per order) are claimed together, the claimed ones
+ * go out in the call and all succeed or fail with it (eMAG validates a save as a whole).
  * The PDF link is stable and `force_download` is 0, so a repeat after a crash between eMAG's
  * answer and our record is not downloaded again (API doc: "the same URL … will not be
  * downloaded again") — the effect still happens once.
@@ -22,93 +22,64 @@ export async function attachBatch(
   invoices: readonly InvoiceSummary[],
   typeOf: (orderId: string) => Promise<number>,
 ): Promise<{ attached: number; failed: string[]; refused: string[]; messages: string[] }> {
-  const items = await Promise.all(
-    invoices
-      .filter((i) => i.externalOrderId)
-      .map(async (invoice) => ({
-        invoice,
-        orderId: invoice.externalOrderId!,
-        url: await ctx.invoices.publicUrl(invoice.id),
-        type: await typeOf(invoice.externalOrderId!),
-      })),
+  const items = new Map(
+    await Promise.all(
+      invoices
+        .filter((i) => i.externalOrderId)
+        .map(async (invoice) => {
+          const orderId = invoice.externalOrderId!;
+          const item = {
+            invoice,
+            url: await ctx.invoices.publicUrl(invoice.id),
+            type: await typeOf(orderId),
+          };
+          return [orderId, item] as const;
+        }),
+    ),
   );
-  const entries: Record<string, unknown>[] = [];
-  let arrived = 0;
-  let allArrived!: () => void;
-  const ready = new Promise<void>((resolve) => (allArrived = resolve));
-  const arrive = () => {
-    if (++arrived === items.length) allArrived();
-  };
-  let release!: () => void;
-  let reject!: (error: unknown) => void;
-  const sent = new Promise<void>((resolve, fail) => {
-    release = resolve;
-    reject = fail;
-  });
-  sent.catch(() => undefined);
-
-  const operations = items.map(async (item) => {
-    let entered = false;
-    try {
-      return await ctx.outbound.once(
-        {
-          kind: ATTACH_OPERATION,
-          key: item.orderId,
-          payload: { invoiceId: item.invoice.id, number: item.invoice.number, url: item.url },
-        },
-        async () => {
-          entered = true;
-          entries.push({
-            order_id: Number(item.orderId),
-            order_type: item.type,
-            // name ≤ 60 characters (API doc "order/attachments/save").
-            name: `Factura ${item.invoice.number}`.slice(0, 60),
-            url: item.url,
-            type: 1,
-            force_download: 0,
-          });
-          arrive();
-          await sent;
-          return { url: item.url };
-        },
-      );
-    } finally {
-      if (!entered) arrive();
-    }
-  });
-  if (items.length === 0) allArrived();
-  await ready;
-  if (entries.length > 0) {
-    try {
-      // A repeat of the same URL is harmless once the first call finished (not downloaded again),
-      // so the host may retry a 5xx. eMAG downloads every PDF before it answers: the timeout is
-      // long, because a retry sent while the first call is still downloading would save twice.
-      await emag(ctx, {
-        path: 'order/attachments/save',
-        data: entries,
-        idempotent: true,
-        timeoutMs: ATTACH_TIMEOUT_MS,
-      });
-      release();
-    } catch (error) {
-      reject(error);
-    }
-  }
-  const results = await Promise.allSettled(operations);
+  const operations = [...items].map(([orderId, item]) => ({
+    kind: ATTACH_OPERATION,
+    key: orderId,
+    payload: { invoiceId: item.invoice.id, number: item.invoice.number, url: item.url },
+  }));
+  // A repeat of the same URL is harmless once the first call finished (not downloaded again),
+  // so the host may retry a 5xx. eMAG downloads every PDF before it answers: the timeout is
+  // long, because a retry sent while the first call is still downloading would save twice.
+  const outcomes = await ctx.outbound.batch(operations, (claimed) =>
+    emag(ctx, {
+      path: 'order/attachments/save',
+      data: claimed.map(({ key }) => {
+        const item = items.get(key)!;
+        return {
+          order_id: Number(key),
+          order_type: item.type,
+          // name ≤ 60 characters (API doc "order/attachments/save").
+          name: `Factura ${item.invoice.number}`.slice(0, 60),
+          url: item.url,
+          type: 1,
+          force_download: 0,
+        };
+      }),
+      idempotent: true,
+      timeoutMs: ATTACH_TIMEOUT_MS,
+    }),
+  );
   const failed: string[] = [];
   const refused: string[] = [];
   const messages = new Set<string>();
   let attached = 0;
-  results.forEach((r, i) => {
-    if (r.status === 'fulfilled') {
-      if (r.value.status === 'done') attached++;
-      return;
+  for (const outcome of outcomes) {
+    if (outcome.status === 'done') attached++;
+    else if (outcome.status === 'busy') {
+      failed.push(outcome.key);
+      messages.add(`the invoice of order ${outcome.key} is being attached by another worker right now`);
+    } else if (outcome.status === 'failed') {
+      // eMAG refused the call (HTTP 200, isError): retrying the same entities changes nothing.
+      if (outcome.error instanceof EmagRefused) refused.push(outcome.key);
+      else failed.push(outcome.key);
+      messages.add(outcome.error instanceof Error ? outcome.error.message : String(outcome.error));
     }
-    // eMAG refused the call (HTTP 200, isError): retrying the same entities changes nothing.
-    if (r.reason instanceof EmagRefused) refused.push(items[i]!.orderId);
-    else failed.push(items[i]!.orderId);
-    messages.add(r.reason instanceof Error ? r.reason.message : String(r.reason));
-  });
+  }
   return { attached, failed, refused, messages: [...messages] };
 }
 
@@ -137,7 +108,8 @@ export function orderTypeLookup(ctx: PluginContext, known: Map<string, number>) 
 /**
  * Attaches every invoice still without an attachment, up to `parallel` batches at once, until
  * none is left or only failures remain. eMAG downloads each PDF while the call is open, so
- * several calls in flight keep the order routes' budget busy while PDFs are served.
+ * several calls in flight keep the order routes' budget busy while PDFs are served (the rate
+ * limiter still spaces the calls; eMAG downloads the links of one call one after another).
  *
  * eMAG validates a save as a whole (one bad entity, nothing applied): the invoices of a refused
  * batch are sent again one by one, so one invoice eMAG refuses (its order gone, say) does not
@@ -149,7 +121,7 @@ export async function attachPending(
   ctx: PluginContext,
   typeOf: (orderId: string) => Promise<number>,
   skip: Set<string>,
-  parallel = 2,
+  parallel = 4,
 ): Promise<{ attached: number; refused: number; errors: string[] }> {
   let attached = 0;
   let refused = 0;
