@@ -42,6 +42,8 @@ async function world(orders: number, rateLimit: boolean) {
     role: 'all',
     configOverrides: overrides,
     schedulerPollMs: 50,
+    // As a production host: render threads started with the host, not by the first download.
+    warmPdfRenderer: true,
   });
   const sandbox = await startSandbox({
     orders,

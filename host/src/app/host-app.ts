@@ -37,6 +37,8 @@ export interface CreateHostAppOptions {
   configOverrides?: Map<string, Record<string, string>>;
   /** After this long a claimed-but-unfinished outbound operation is taken over (crash recovery). */
   outboundStaleAfterMs?: number;
+  /** Start the PDF render threads at start rather than on the first PDF (default true; tests skip it). */
+  warmPdfRenderer?: boolean;
 }
 
 export interface HostApp {
@@ -171,6 +173,10 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
     services,
     http,
     async start() {
+      if (options.warmPdfRenderer !== false)
+        services.invoiceDocuments
+          .warmUp()
+          .catch((error: unknown) => logger.warn({ err: error }, 'PDF render threads did not start'));
       if (role !== 'api') {
         await scheduler.start();
         schedulerStarted = true;

@@ -119,6 +119,11 @@ export class InvoiceDocuments {
     this.#queued.add(invoiceId);
   }
 
+  /** Starts the render threads and renders a sample on each, so a first download is not slow. */
+  async warmUp(): Promise<void> {
+    await this.#renderer.warmUp(WARM_UP_SAMPLE);
+  }
+
   async close(): Promise<void> {
     this.#cache.clear();
     this.#bytes = 0;
@@ -222,6 +227,35 @@ export class InvoiceDocuments {
     }
   }
 }
+
+const WARM_UP_SAMPLE: InvoicePdfInput = {
+  invoice: {
+    number: 'WARM-UP/1',
+    issueDate: '2026-01-01',
+    saleDate: '2026-01-01',
+    currency: 'PLN',
+    netTotal: '1.00',
+    vatTotal: '0.23',
+    grossTotal: '1.23',
+    status: 'issued',
+    paidAt: null,
+    externalOrderId: null,
+    buyer: { name: 'Zażółć gęślą jaźń — Știință, Győr, Съединение' },
+  },
+  lines: [
+    {
+      position: 1,
+      name: 'Próbka',
+      quantity: '1.000',
+      unitNet: '1.0000',
+      vatRate: '23.00',
+      netAmount: '1.00',
+      vatAmount: '0.23',
+      grossAmount: '1.23',
+    },
+  ],
+  company: { name: 'Warm-up', taxId: null, address: null },
+};
 
 const toPdfLine = (r: LineRow): PdfLine => ({
   position: r.position,

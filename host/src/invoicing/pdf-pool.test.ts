@@ -47,6 +47,14 @@ describe('PdfRenderPool', () => {
     });
   });
 
+  it('warms every thread up with a sample', async () => {
+    const fresh = new PdfRenderPool({ threads: 2 });
+    await fresh.warmUp(input('WARM/1', 'warm'));
+    const pdf = await fresh.render(input('INV/W', 'after warm-up'));
+    expect(Buffer.compare(pdf, await renderInvoicePdf(input('INV/W', 'after warm-up')))).toBe(0);
+    await fresh.close();
+  });
+
   it('reports a render that failed in a thread, and keeps serving', async () => {
     const broken = { ...input('INV/X', 'x'), invoice: undefined } as unknown as InvoicePdfInput;
     await expect(pool.render(broken)).rejects.toThrow(/Cannot read properties of undefined/);

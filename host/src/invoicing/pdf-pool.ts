@@ -45,7 +45,22 @@ export class PdfRenderPool {
   render(input: InvoicePdfInput): Promise<Buffer> {
     if (this.#closed) return Promise.reject(new Error('The PDF renderer is closed.'));
     if (this.#size === 0) return renderInvoicePdf(input);
-    const thread = this.#pick();
+    return this.#post(this.#pick(), input);
+  }
+
+  /** Starts every thread and renders `sample` on each (loads pdfkit, parses the fonts). */
+  async warmUp(sample: InvoicePdfInput): Promise<void> {
+    if (this.#size === 0) {
+      await renderInvoicePdf(sample);
+      return;
+    }
+    await Promise.all(
+      this.#threads.map((t, slot) => this.#post((this.#threads[slot] = t ?? this.#spawn(slot)), sample)),
+    );
+  }
+
+  #post(thread: Thread, input: InvoicePdfInput): Promise<Buffer> {
+    if (this.#closed) return Promise.reject(new Error('The PDF renderer is closed.'));
     const id = ++this.#next;
     return new Promise<Buffer>((resolve, reject) => {
       thread.jobs.set(id, { resolve, reject });

@@ -93,6 +93,8 @@ export async function startTestHost(
     outboundStaleAfterMs?: number;
     /** Reuse a database (e.g. a restarted host after a crash); closed by the caller. */
     database?: TestDatabase;
+    /** Start PDF render threads at start, as a production host does (benchmarks); default off. */
+    warmPdfRenderer?: boolean;
   } = {},
 ): Promise<TestHost> {
   const ownsDatabase = !options.database;
@@ -123,6 +125,7 @@ export async function startTestHost(
     ...(options.configOverrides ? { configOverrides: options.configOverrides } : {}),
     ...(options.schedulerPollMs ? { schedulerPollMs: options.schedulerPollMs } : {}),
     ...(options.outboundStaleAfterMs ? { outboundStaleAfterMs: options.outboundStaleAfterMs } : {}),
+    warmPdfRenderer: options.warmPdfRenderer ?? false,
   });
   const { url } = await app.start();
   if (!url) throw new Error('The test host did not listen (role worker has no HTTP server).');
