@@ -127,6 +127,8 @@ export async function attachPending(
   let refused = 0;
   const errors: string[] = [];
   const inFlight = new Set<string>();
+  // Settled in this call: a `without` sent before a batch finished may still list its invoices.
+  const settled = new Set<string>();
   const solo = new Set<string>();
   const running = new Set<Promise<void>>();
   for (;;) {
@@ -137,11 +139,12 @@ export async function attachPending(
         : (
             await ctx.invoices.without(
               ATTACH_OPERATION,
-              ATTACH_BATCH * (parallel - running.size) + skip.size + inFlight.size,
+              ATTACH_BATCH * (parallel - running.size) + skip.size + inFlight.size + ATTACH_BATCH * parallel,
             )
-          ).filter(
-            (i) => i.externalOrderId && !skip.has(i.externalOrderId) && !inFlight.has(i.externalOrderId),
-          );
+          ).filter((i) => {
+            const id = i.externalOrderId;
+            return id && !skip.has(id) && !inFlight.has(id) && !settled.has(id);
+          });
     while (pending.length > 0 && running.size < parallel) {
       const first = pending[0]!;
       const batch = solo.has(first.externalOrderId!)
@@ -154,8 +157,11 @@ export async function attachPending(
           for (const id of result.failed) skip.add(id);
           if (result.failed.length)
             errors.push(`${result.failed.length} invoice(s) not attached: ${result.messages.join('; ')}`);
-          if (batch.length > 1) for (const id of result.refused) solo.add(id);
-          else
+          // A refused batch is sent again one by one; a refused single invoice is left for later.
+          const again = batch.length > 1 ? new Set(result.refused) : new Set<string>();
+          for (const i of batch) if (!again.has(i.externalOrderId!)) settled.add(i.externalOrderId!);
+          for (const id of again) solo.add(id);
+          if (batch.length === 1)
             for (const id of result.refused) {
               skip.add(id);
               refused++;
