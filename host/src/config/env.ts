@@ -16,7 +16,7 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   /** After this long an outbound operation claimed by a process that died is taken over. */
   OUTBOUND_STALE_AFTER_MS: z.coerce.number().int().min(100).optional(),
-  /** Worker threads rendering invoice PDFs (0: on the main thread); default: one per core, at most 4. */
+  /** Worker threads rendering invoice PDFs (0: on the main thread); default: cores − 1, 1 to 4. */
   INVOICE_PDF_THREADS: z.coerce.number().int().min(0).max(64).optional(),
 });
 

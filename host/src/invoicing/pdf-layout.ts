@@ -16,18 +16,14 @@ const REGULAR = [
   '/System/Library/Fonts/Supplemental/Arial.ttf',
   'C:\\Windows\\Fonts\\arial.ttf',
 ];
-const BOLD = [
-  '/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf',
-  '/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf',
-  '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
-  '/usr/share/fonts/TTF/DejaVuSans-Bold.ttf',
-  '/System/Library/Fonts/Supplemental/Arial Bold.ttf',
-  'C:\\Windows\\Fonts\\arialbd.ttf',
-];
 
 export interface PdfFonts {
   /** A built-in font name, or the font file's bytes (read once per process). */
   regular: string | Buffer;
+  /**
+   * Built-in fonts only: the bold face. With a font file, bold is drawn from the regular outlines
+   * (one embedded font per document: a second costs ~20% of a render and a third of the file).
+   */
   bold: string | Buffer;
   /** True for pdfkit's built-in fonts: text must be transliterated to WinAnsi. */
   builtIn: boolean;
@@ -35,17 +31,15 @@ export interface PdfFonts {
 
 let resolved: PdfFonts | undefined;
 
-/** The fonts to use; `INVOICE_PDF_FONT` / `INVOICE_PDF_FONT_BOLD` override the search. */
+/** The font to use; `INVOICE_PDF_FONT` (a TrueType file) overrides the search. */
 export function pdfFonts(): PdfFonts {
   if (resolved) return resolved;
-  const pick = (env: string | undefined, list: readonly string[]) =>
-    env && existsSync(env) ? env : list.find((p) => existsSync(p));
-  const regular = pick(process.env.INVOICE_PDF_FONT, REGULAR);
-  const bold = pick(process.env.INVOICE_PDF_FONT_BOLD, BOLD) ?? regular;
-  resolved =
-    regular && bold
-      ? { regular: readFileSync(regular), bold: readFileSync(bold), builtIn: false }
-      : { regular: 'Helvetica', bold: 'Helvetica-Bold', builtIn: true };
+  const env = process.env.INVOICE_PDF_FONT;
+  const regular = env && existsSync(env) ? env : REGULAR.find((p) => existsSync(p));
+  if (regular) {
+    const bytes = readFileSync(regular);
+    resolved = { regular: bytes, bold: bytes, builtIn: false };
+  } else resolved = { regular: 'Helvetica', bold: 'Helvetica-Bold', builtIn: true };
   return resolved;
 }
 

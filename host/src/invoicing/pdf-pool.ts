@@ -14,11 +14,11 @@ interface Thread {
 }
 
 /**
- * Default render threads: one per core, at most four. Rendering comes in bursts (a marketplace
- * fetching a batch of invoices) while the event loop mostly waits on the network and database.
+ * Default render threads: every core but one (the event loop's), at least one, at most four. A
+ * render takes ~2 ms; more threads than cores only take CPU from the event loop and the database.
  */
 export function defaultPdfThreads(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
 /**
