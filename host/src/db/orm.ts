@@ -18,6 +18,12 @@ export interface Database {
   kind: 'embedded' | 'postgres';
   orm: MikroORM;
   pool: SqlPool;
+  /**
+   * Connections of their own for short coordination statements that must not queue behind bulk
+   * work on `pool` (the rate limiter's slot reservations: a slot read late is wasted). Embedded,
+   * the same serialized pool.
+   */
+  coordination: SqlPool;
   /** Connection string, for consumers (Agenda's LISTEN/NOTIFY) that need their own connection. */
   url: string | undefined;
   close(): Promise<void>;
@@ -64,14 +70,18 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     });
     const pool = new pg.Pool({ connectionString: url, max: 5 });
     pool.on('error', () => undefined); // a dropped idle client is discarded by pg; the next query reconnects
+    const coordination = new pg.Pool({ connectionString: url, max: 2 });
+    coordination.on('error', () => undefined);
     return {
       kind: 'postgres',
       orm,
       pool: pool as unknown as SqlPool,
+      coordination: coordination as unknown as SqlPool,
       url,
       async close() {
         await orm.close(true);
         await pool.end();
+        await coordination.end();
       },
     };
   }
@@ -95,6 +105,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     kind: 'embedded',
     orm,
     pool,
+    coordination: pool,
     url: undefined,
     async close() {
       await orm.close(true).catch(() => undefined);

@@ -52,7 +52,7 @@ export function createSyncRuntime(options: {
     vault,
     logger,
     scheduler,
-    limiter: new RateLimiter({ pool: db.pool }),
+    limiter: new RateLimiter({ pool: db.coordination }),
     getPlugin: (id) => services.plugins.get(id),
     env: process.env,
     get publicUrl() {
