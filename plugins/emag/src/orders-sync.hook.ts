@@ -1,7 +1,7 @@
 import type { JobInput, JobOutput, PluginContext } from '@mch/plugin-sdk';
 import { laterEmagDate, shiftEmagDate } from './emag-dates.ts';
 import { attachPending, orderTypeLookup } from './invoice-attach.ts';
-import { acknowledgePage, importOrders, orderTypes, PAGE, readOrders } from './orders.ts';
+import { acknowledgeNew, acknowledgePage, importOrders, orderTypes, PAGE, readOrders } from './orders.ts';
 import { enabled, type EmagOrder, type EmagSettings } from './types.ts';
 
 /** Cursor: the latest `modified` seen, in eMAG's date format. */
@@ -64,6 +64,12 @@ export async function syncOrders(ctx: PluginContext, input: JobInput): Promise<J
   attacher.catch(() => undefined);
 
   try {
+    // New orders are acknowledged beside the pass; a page read before that finished waits for it,
+    // then acknowledges (and re-reads) what is still new on it.
+    const early = enabled(settings.autoAcknowledge)
+      ? acknowledgeNew(ctx)
+      : Promise.resolve(new Set<number>());
+    early.catch(() => undefined);
     for (const type of orderTypes(settings)) {
       const filtersOf = (page: number) => ({
         currentPage: page,
@@ -79,7 +85,12 @@ export async function syncOrders(ctx: PluginContext, input: JobInput): Promise<J
         // A full page means more may follow: read it while this one is acknowledged and imported.
         next = read.length < PAGE ? undefined : readOrders(ctx, filtersOf(page + 1));
         next?.catch(() => undefined);
-        const { orders, acknowledged } = await acknowledgePage(ctx, read, () => readOrders(ctx, filters));
+        const { orders, acknowledged } = await acknowledgePage(
+          ctx,
+          read,
+          () => readOrders(ctx, filters),
+          early,
+        );
         for (const o of orders) {
           types.set(String(o.id), o.type);
           latest = laterEmagDate(latest, o.modified);
@@ -91,6 +102,7 @@ export async function syncOrders(ctx: PluginContext, input: JobInput): Promise<J
         wake.notify();
       }
     }
+    counts.acknowledged += (await early).size;
   } finally {
     readsDone = true;
     wake.notify();

@@ -48,13 +48,40 @@ export async function acknowledgePage(
   ctx: PluginContext,
   orders: EmagOrder[],
   reread: () => Promise<EmagOrder[]>,
+  /** `acknowledgeNew` running beside the pass: waited for, and its orders not counted again. */
+  early?: Promise<Set<number>>,
 ): Promise<{ orders: EmagOrder[]; acknowledged: number }> {
   const settings = ctx.settings as unknown as EmagSettings;
   const fresh = orders.filter((o) => o.status === 1 && o.type === 3);
   if (fresh.length === 0 || !enabled(settings.autoAcknowledge)) return { orders, acknowledged: 0 };
-  for (const order of fresh) await acknowledge(ctx, order.id);
+  const done = (await early) ?? new Set<number>();
+  // All at once: the rate limiter spaces them; one after another, a page's acknowledgements would
+  // wait behind every other request of the account in turn.
+  await Promise.all(fresh.map((order) => acknowledge(ctx, order.id)));
   const again = new Map((await reread()).map((o) => [o.id, o]));
-  return { orders: orders.map((o) => again.get(o.id) ?? o), acknowledged: fresh.length };
+  return {
+    orders: orders.map((o) => again.get(o.id) ?? o),
+    acknowledged: fresh.filter((o) => !done.has(o.id)).length,
+  };
+}
+
+/**
+ * Acknowledges the account's new seller orders (`status: 1`) at the start of a sync, beside the
+ * pass that reads everything (API doc: "acknowledge the order prior the read or re-read the order
+ * after acknowledging it"): a page read after it finished holds them acknowledged and needs no
+ * re-read, and their acknowledgements do not wait for the page they fall on (new orders are the
+ * latest: the last page). Acknowledged orders leave the `status: 1` list, so its first page is read
+ * until it holds nothing not tried yet. Returns the orders tried.
+ */
+export async function acknowledgeNew(ctx: PluginContext): Promise<Set<number>> {
+  const tried = new Set<number>();
+  for (;;) {
+    const page = await readOrders(ctx, { currentPage: 1, itemsPerPage: PAGE, type: 3, status: 1 });
+    const fresh = page.filter((o) => o.status === 1 && !tried.has(o.id));
+    for (const o of fresh) tried.add(o.id);
+    await Promise.all(fresh.map((order) => acknowledge(ctx, order.id)));
+    if (fresh.length === 0 || page.length < PAGE) return tried;
+  }
 }
 
 /** Orders that become (or change) invoices: everything but new, unacknowledged ones, with their lines. */
