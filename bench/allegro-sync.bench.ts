@@ -39,8 +39,20 @@ async function syncRun(user: TestActor, integrationId: string): Promise<Run> {
   }
 }
 
+/** The host as deployed: logs at `info` (tests log `debug` into memory), render threads started. */
+const PRODUCTION_LIKE = {
+  role: 'all',
+  schedulerPollMs: 200,
+  logLevel: 'info',
+  warmPdfRenderer: true,
+} as const;
+
 async function setUp(options: Parameters<typeof startAllegroWorld>[0]) {
-  const world = await startAllegroWorld({ ...options, extra: { accounts: 1, ...options.extra } });
+  const world = await startAllegroWorld({
+    ...options,
+    extra: { accounts: 1, ...options.extra },
+    host: PRODUCTION_LIKE,
+  });
   const tenant = await world.host.createTenant();
   const user = await world.host.createActor({ role: 'tenant_admin', tenantId: tenant.id });
   const id = await connectAccount(user, 0);
@@ -107,9 +119,8 @@ async function throughput(orders: number): Promise<BenchRow[]> {
   const overrides = new Map<string, Record<string, string>>();
   const host = await startTestHost({
     registryPath: ROOT_REGISTRY,
-    role: 'all',
     configOverrides: overrides,
-    schedulerPollMs: 200,
+    ...PRODUCTION_LIKE,
   });
   let sandbox: Awaited<ReturnType<typeof sandboxProcess>> | undefined;
   let peak = 0;

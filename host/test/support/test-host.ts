@@ -95,6 +95,8 @@ export async function startTestHost(
     database?: TestDatabase;
     /** Start PDF render threads at start, as a production host does (benchmarks); default off. */
     warmPdfRenderer?: boolean;
+    /** Log level; default `debug`, so tests can scan everything a run logged (benchmarks use `info`). */
+    logLevel?: 'debug' | 'info';
   } = {},
 ): Promise<TestHost> {
   const ownsDatabase = !options.database;
@@ -112,9 +114,9 @@ export async function startTestHost(
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     HOST_MASTER_KEY: randomBytes(32).toString('base64'),
-    LOG_LEVEL: 'debug',
+    LOG_LEVEL: options.logLevel ?? 'debug',
   });
-  const logger = createLogger({ level: 'debug', destination });
+  const logger = createLogger({ level: options.logLevel ?? 'debug', destination });
   const app = await createHostApp({
     env,
     role: options.role ?? 'api',
