@@ -98,7 +98,8 @@ const seconds = (run: Run) => (Date.parse(run.finishedAt!) - Date.parse(run.star
 async function limited(orders: number): Promise<BenchRow[]> {
   const w = await world(orders, true);
   try {
-    let peak = process.memoryUsage().rss;
+    const baseRss = process.memoryUsage().rss;
+    let peak = baseRss;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
     const id = await connect(w.user, {});
     const run = await finishedRun(w.user, id, 3_600_000);
@@ -159,9 +160,10 @@ async function limited(orders: number): Promise<BenchRow[]> {
       },
       {
         bench: 'emag:limited',
-        metric: 'peak RSS of the host process (sandbox in its own)',
-        value: peak / 1024 / 1024,
-        unit: 'MB',
+        metric: 'peak RSS of the host process during the first sync (sandbox in its own)',
+        value: (peak - baseRss) / 1024 / 1024,
+        unit: 'MB over start',
+        note: `absolute peak ${(peak / 1024 / 1024).toFixed(0)} MB (this process also ran the benchmarks before)`,
       },
     ];
   } finally {
