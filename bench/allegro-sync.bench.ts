@@ -2,7 +2,6 @@
 // through the real host (HTTP, plugin, mappings, ledger, database) with the sandbox's limit off,
 // beside the plain batched-SQL insert of the same rows (ratio); and, with Allegro's real limit on,
 // the sync time of 2 000 new orders as a multiple of the minimum that limit allows.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startTestHost, type TestActor } from '../host/test/support/test-host.ts';
 import {
@@ -13,7 +12,10 @@ import {
   startAllegroWorld,
 } from '../plugins/allegro/test/support.ts';
 import { plainInsertRate } from './support/plain-insert.ts';
+import { sandboxProcess } from './support/sandbox-process.ts';
 import type { Bench, BenchRow } from './types.ts';
+
+const SANDBOX = join(import.meta.dirname, '..', 'plugins', 'allegro', 'sandbox', 'index.ts');
 
 interface Run {
   id: string;
@@ -76,45 +78,6 @@ async function importSpan(user: TestActor, integrationId: string): Promise<numbe
 
 const seconds = (run: Run) => (Date.parse(run.finishedAt!) - Date.parse(run.startedAt)) / 1000;
 
-/**
- * The sandbox in its own process, as a marketplace is in production: its page building must not
- * share the host's event loop (both still share this machine's two cores).
- */
-async function sandboxProcess(orders: number, redirectUri: string) {
-  const child = spawn(
-    process.execPath,
-    [
-      'host/src/cli/main.ts',
-      'sandbox',
-      'allegro',
-      '--orders',
-      String(orders),
-      '--seed',
-      'bench',
-      '--redirect-uri',
-      redirectUri,
-    ],
-    { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const line = await new Promise<string>((resolve, reject) => {
-    let buffer = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const newline = buffer.indexOf('\n');
-      if (newline >= 0) resolve(buffer.slice(0, newline));
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-  const ready = JSON.parse(line) as { url: string; credentials: Record<string, string> };
-  // The sandbox's own limit off (control endpoint), like `rateLimit: false` in-process.
-  await fetch(`${ready.url}/__sandbox/rate-limit`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ limit: 1_000_000_000 }),
-  });
-  return { ...ready, close: () => new Promise((r) => (child.kill('SIGTERM'), child.once('exit', r))) };
-}
-
 async function throughput(orders: number): Promise<BenchRow[]> {
   const overrides = new Map<string, Record<string, string>>();
   const host = await startTestHost({
@@ -127,14 +90,15 @@ async function throughput(orders: number): Promise<BenchRow[]> {
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
   try {
     const baseRss = process.memoryUsage().rss;
-    sandbox = await sandboxProcess(orders, `${host.url}/api/v1/allegro/auth/callback`);
+    // In its own process, as Allegro is: its page building does not run on the host's event loop.
+    sandbox = await sandboxProcess(SANDBOX, {
+      orders,
+      seed: 'bench',
+      redirectUri: `${host.url}/api/v1/allegro/auth/callback`,
+      rateLimit: false,
+    });
     overrides.set('allegro', {
-      ...sandboxConfig({
-        url: sandbox.url,
-        controlUrl: `${sandbox.url}/__sandbox`,
-        credentials: sandbox.credentials,
-        close: async () => undefined,
-      }),
+      ...sandboxConfig(sandbox),
       // The sandbox's limit is off; lift the client-side budget the same way (config override).
       ALLEGRO_RATE_LIMIT_PER_MINUTE: '100000000',
     });
