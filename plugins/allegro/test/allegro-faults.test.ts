@@ -37,7 +37,16 @@ describe('Allegro with faults: 5xx, 429, duplicate, out-of-order and missing eve
     world = await startAllegroWorld({
       orders: 300,
       seed: 'faults',
-      faults: { errorRate: 0.1, duplicateEvents: 0.3, outOfOrderEvents: 0.3, missingEvents: 0.2 },
+      // 10% 5xx and 5% 429 at random (Retry-After 0 there: the bursts below make the host wait),
+      // duplicate, out-of-order and missing events.
+      faults: {
+        errorRate: 0.1,
+        rate429: 0.05,
+        retryAfter429: 0,
+        duplicateEvents: 0.3,
+        outOfOrderEvents: 0.3,
+        missingEvents: 0.2,
+      },
     });
     const tenant = await world.host.createTenant();
     user = await world.host.createActor({ role: 'tenant_admin', tenantId: tenant.id });

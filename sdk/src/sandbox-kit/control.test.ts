@@ -83,6 +83,23 @@ describe('control routes, counters and fault hook over HTTP', () => {
     expect((await json('/items/1')).status).toBe(200);
   });
 
+  it('answers a share of requests 429 at random, with the Retry-After asked for', async () => {
+    const { url, json } = await start({ rate429: 0.25, retryAfter429: 0 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const res = await fetch(`${url}/items/${i}`);
+      if (res.status === 429) expect(res.headers.get('retry-after')).toBe('0');
+      statuses.push(res.status);
+      await res.body?.cancel();
+    }
+    const limited = statuses.filter((s) => s === 429).length;
+    expect(limited).toBeGreaterThan(25);
+    expect(limited).toBeLessThan(75);
+    expect(statuses.filter((s) => s !== 429).every((s) => s === 200)).toBe(true);
+    await json('/__sandbox/faults', put({ rate429: 0 }));
+    expect((await json('/items/1')).status).toBe(200);
+  });
+
   it('limits faults to the listed route prefixes, adds latency, and hangs until close', async () => {
     const { json, url } = await start({ errorRate: 1, routes: ['/other'] });
     expect((await json('/items/1')).status).toBe(200);

@@ -12,8 +12,8 @@ export interface FaultHookOptions {
 }
 
 /**
- * Applies the base fault switches before any route runs, in this order: hang, latency, 429 burst,
- * random 5xx. Hung requests are tracked and their sockets destroyed when the server closes, so
+ * Applies the base fault switches before any route runs, in this order: hang, latency, 429 (burst,
+ * then random), random 5xx. Hung requests are tracked and their sockets destroyed when the server closes, so
  * `close()` never waits for them.
  */
 export function registerFaultHook(app: FastifyInstance, options: FaultHookOptions): void {
@@ -49,10 +49,10 @@ export function registerFaultHook(app: FastifyInstance, options: FaultHookOption
       });
     }
     if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
-    if (options.faults.takeBurst429()) {
+    if (options.faults.takeBurst429() || (f.rate429 > 0 && rng.chance(f.rate429))) {
       return reply
         .code(429)
-        .headers(options.tooManyHeaders ?? { 'retry-after': '1' })
+        .headers(options.tooManyHeaders ?? { 'retry-after': String(f.retryAfter429) })
         .send(options.errorBody(429));
     }
     if (f.errorRate > 0 && rng.chance(f.errorRate)) {

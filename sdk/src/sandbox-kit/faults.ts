@@ -12,6 +12,10 @@ export const baseFaultsSchema = z.object({
   errorStatus: z.number().int().min(500).max(599).default(503),
   /** The next N API requests are answered 429 (counts down as it fires). */
   burst429: z.number().int().min(0).default(0),
+  /** Fraction (0–1) of API requests answered 429, at random among the others. */
+  rate429: z.number().min(0).max(1).default(0),
+  /** `Retry-After` seconds on an injected 429, unless the sandbox sends its own headers. */
+  retryAfter429: z.number().int().min(0).max(3600).default(1),
   /** Added to every API response, in milliseconds. */
   latencyMs: z.number().int().min(0).max(600_000).default(0),
   /** Fraction (0–1) of API requests that never get an answer (until the client gives up). */
