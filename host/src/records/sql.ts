@@ -2,7 +2,7 @@ import type { PgLikeClient } from '../db/pglite-pool.ts';
 
 /**
  * Multi-row statements built on `unnest($1::type[], …)`: one statement and one fixed SQL text per
- * table whatever the batch size (the server parses and plans it once per connection), values
+ * table whatever the batch size (one text to parse, the same plan shape every page), values
  * always as parameters.
  *
  * Keyed lookups of a batch's rows (ledger, invoices, customers, products) are written as one
