@@ -30,6 +30,67 @@ async function invoicesOf(user: TestActor, integrationId: string): Promise<Invoi
   }
 }
 
+interface FormDetail {
+  id: string;
+  buyer: { id: string };
+  invoice: { required: boolean; address?: { company?: { name: string; taxId: string } } };
+  delivery: { cost: { amount: string } };
+  lineItems: { quantity: number; offer: { id: string; name: string }; tax?: { rate?: string } }[];
+}
+
+/**
+ * The invoices' lines, customers and products as the manifest maps them (issue: "correct invoices
+ * (totals, VAT, currency, customers, products)"): one line per line item at its offer's VAT rate
+ * (else the 23% default) linked to the offer's product, plus delivery at the highest rate; the
+ * buyer as the customer, with the company's name and tax id when an invoice was asked for.
+ */
+async function expectLinesCustomersProducts(world: AllegroWorld, integrationId: string, ready: unknown[]) {
+  const { rows } = await world.host.database.db.pool.query<{
+    external_order_id: string;
+    position: number;
+    name: string;
+    quantity: string;
+    vat_rate: string;
+    product_external_id: string | null;
+    customer_external_id: string | null;
+    customer_tax_id: string | null;
+    customer_company: string | null;
+  }>(
+    `select i.external_order_id, l.position, l.name, l.quantity::text, l.vat_rate::text,
+            p.external_id as product_external_id, c.external_id as customer_external_id,
+            c.tax_id as customer_tax_id, c.company_name as customer_company
+       from invoices i join invoice_lines l on l.invoice_id = i.id
+       left join products p on p.id = l.product_id
+       left join customers c on c.id = i.customer_id
+      where i.integration_id = $1 order by i.external_order_id, l.position`,
+    [integrationId],
+  );
+  const linesOf = Map.groupBy(rows, (r) => r.external_order_id);
+  for (const form of ready as FormDetail[]) {
+    const lines = linesOf.get(form.id) ?? [];
+    const delivery = Number(form.delivery.cost.amount) > 0;
+    expect(lines, `lines of ${form.id}`).toHaveLength(form.lineItems.length + (delivery ? 1 : 0));
+    const rates = form.lineItems.map((item) => Number(item.tax?.rate ?? 23));
+    form.lineItems.forEach((item, n) => {
+      const line = lines[n]!;
+      expect(line.name).toBe(item.offer.name);
+      expect(Number(line.quantity)).toBe(item.quantity);
+      expect(Number(line.vat_rate)).toBe(rates[n]);
+      expect(line.product_external_id).toBe(item.offer.id);
+    });
+    if (delivery) {
+      const line = lines[form.lineItems.length]!;
+      expect(line.name).toMatch(/^Dostawa: /);
+      expect(Number(line.vat_rate)).toBe(Math.max(...rates));
+      expect(line.product_external_id).toBeNull();
+    }
+    expect(lines[0]!.customer_external_id).toBe(form.buyer.id);
+    const company = form.invoice.required ? form.invoice.address?.company : undefined;
+    expect(lines[0]!.customer_tax_id).toBe(company?.taxId ?? null);
+    expect(lines[0]!.customer_company).toBe(company?.name ?? null);
+  }
+}
+
 describe('Allegro end to end: OAuth accounts, orders into invoices, upload once', () => {
   let world: AllegroWorld;
   let user: TestActor;
@@ -72,6 +133,7 @@ describe('Allegro end to end: OAuth accounts, orders into invoices, upload once'
         expect(invoice!.grossTotal).toBe(form.summary.totalToPay.amount);
         expect(invoice!.currency).toBe(form.summary.totalToPay.currency);
       }
+      await expectLinesCustomersProducts(world, id, ready);
       const again = await syncAndWait(user, id);
       expect(again.status).toBe('succeeded');
       expect(again.counts.created ?? 0).toBe(0);
