@@ -12,6 +12,72 @@ import {
   type SandboxOrder,
 } from './support.ts';
 
+interface OrderDetail {
+  id: number;
+  shipping_tax?: string;
+  customer: { id: number; legal_entity?: number; code?: string | null; company?: string | null };
+  products: { status: number; name: string; quantity: number; vat: string; product_id: number }[];
+  vouchers?: { status: number; voucher_name?: string; vat: string }[];
+}
+
+/** eMAG's VAT fraction ("0.1900") as the percentage on the invoice line. */
+const percent = (fraction: string) => Math.round(Number(fraction) * 10_000) / 100;
+
+/**
+ * The invoices' lines, customers and products as the manifest and the plugin map them (issue:
+ * "correct invoices … customers and products"): one line per active product at its VAT, linked to
+ * the product record; shipping as `Transport` at the highest product rate; active vouchers; the
+ * buyer as the customer, a legal entity with its company name and tax code.
+ */
+async function expectLinesCustomersProducts(world: EmagWorld, integrationId: string, orders: unknown[]) {
+  const { rows } = await world.host.database.db.pool.query<{
+    external_order_id: string;
+    name: string;
+    quantity: string;
+    vat_rate: string;
+    product_external_id: string | null;
+    customer_external_id: string | null;
+    customer_tax_id: string | null;
+    customer_company: string | null;
+  }>(
+    `select i.external_order_id, l.name, l.quantity::text, l.vat_rate::text,
+            p.external_id as product_external_id, c.external_id as customer_external_id,
+            c.tax_id as customer_tax_id, c.company_name as customer_company
+       from invoices i join invoice_lines l on l.invoice_id = i.id
+       left join products p on p.id = l.product_id
+       left join customers c on c.id = i.customer_id
+      where i.integration_id = $1 order by i.external_order_id, l.position`,
+    [integrationId],
+  );
+  const linesOf = Map.groupBy(rows, (r) => r.external_order_id);
+  for (const order of orders as OrderDetail[]) {
+    const lines = linesOf.get(String(order.id)) ?? [];
+    const products = order.products.filter((p) => Number(p.status) === 1);
+    const shipping = Number(order.shipping_tax ?? 0) > 0 && products.length > 0;
+    const vouchers = (order.vouchers ?? []).filter((v) => Number(v.status) === 1);
+    expect(lines, `lines of ${order.id}`).toHaveLength(
+      products.length + (shipping ? 1 : 0) + vouchers.length,
+    );
+    products.forEach((product, n) => {
+      const line = lines[n]!;
+      expect(line.name).toBe(product.name);
+      expect(Number(line.quantity)).toBe(Number(product.quantity));
+      expect(Number(line.vat_rate)).toBe(percent(product.vat));
+      expect(line.product_external_id).toBe(String(product.product_id));
+    });
+    if (shipping) {
+      const line = lines[products.length]!;
+      expect(line.name).toBe('Transport');
+      expect(Number(line.vat_rate)).toBe(Math.max(...products.map((p) => percent(p.vat))));
+      expect(line.product_external_id).toBeNull();
+    }
+    const entity = Number(order.customer.legal_entity) === 1;
+    expect(lines[0]!.customer_external_id).toBe(String(order.customer.id));
+    expect(lines[0]!.customer_tax_id).toBe(entity && order.customer.code ? order.customer.code : null);
+    expect(lines[0]!.customer_company).toBe(entity && order.customer.company ? order.customer.company : null);
+  }
+}
+
 const ACCOUNTS = [
   { account: 'ro-main', currency: 'RON' },
   { account: 'bg-fbe', currency: 'BGN' },
@@ -64,6 +130,7 @@ describe('eMAG end to end: two accounts of one tenant, 1 000 orders each into in
         expect(invoice!.grossTotal, `gross of order ${order.id}`).toBe(expectedGross(order));
       }
       expect(orders.every((o) => o.id > 2 ** 31)).toBe(true);
+      await expectLinesCustomersProducts(world, id, invoiced);
 
       const state = await sandboxState(world.sandbox);
       const acks = state.effects.filter((e) => e.kind === 'order.acknowledged' && e.account === account);
