@@ -76,6 +76,18 @@ describe('validateManifest', () => {
     ]);
   });
 
+  it('checks that a conditional default names another declared variable', () => {
+    const manifest = sampleManifest();
+    manifest.config![4]!.defaultWhen = [
+      { env: 'SAMPLE_SANDBOX', equals: 'true', value: 'https://api.sandbox.example' },
+      { env: 'SAMPLE_API_URL', equals: 'x', value: 'y' },
+    ];
+    expect(issuesOf(manifest)).toEqual([
+      '/config/4/defaultWhen/0/env MANIFEST_CONFIG_REFERENCE',
+      '/config/4/defaultWhen/1/env MANIFEST_CONFIG_REFERENCE',
+    ]);
+  });
+
   it('checks basic auth settings exist and the password is writeOnly', () => {
     const manifest = sampleManifest();
     manifest.auth = { type: 'basic', usernameSetting: 'username', passwordSetting: 'apiKey' };

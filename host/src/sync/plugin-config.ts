@@ -2,7 +2,7 @@ import type { Manifest } from '@mch/schemas';
 
 /**
  * The config variables a plugin declared (manifest `config`), read from the environment with
- * their defaults, plus host variables templates may use (`PUBLIC_URL`). Demo mode passes
+ * their defaults (a `defaultWhen` rule matching another variable's value first), plus host variables templates may use (`PUBLIC_URL`). Demo mode passes
  * overrides that point the plugin at its sandbox. Undeclared variables never reach a plugin.
  */
 export function resolvePluginConfig(options: {
@@ -12,10 +12,18 @@ export function resolvePluginConfig(options: {
   publicUrl: string;
 }): Record<string, string | undefined> {
   const config: Record<string, string | undefined> = { PUBLIC_URL: options.publicUrl };
+  const set = (env: string) => {
+    const fromEnv = options.env[env];
+    return options.overrides?.[env] ?? (fromEnv === '' ? undefined : fromEnv);
+  };
+  const byName = new Map(options.manifest.config.map((v) => [v.env, v]));
+  // What a variable named by `defaultWhen` holds: its own value or its plain default.
+  const plain = (env: string) => set(env) ?? byName.get(env)?.default;
   for (const variable of options.manifest.config) {
-    const fromEnv = options.env[variable.env];
-    config[variable.env] =
-      options.overrides?.[variable.env] ?? (fromEnv === '' ? undefined : fromEnv) ?? variable.default;
+    const chosen = variable.defaultWhen?.find(
+      (rule) => plain(rule.env)?.trim().toLowerCase() === rule.equals.trim().toLowerCase(),
+    );
+    config[variable.env] = set(variable.env) ?? chosen?.value ?? variable.default;
   }
   return config;
 }

@@ -76,6 +76,20 @@ export const checkTemplates: ManifestCheck = (context) => {
       });
     }
   });
+  if (context.sections.config) {
+    present(context.sections.config).forEach((variable, index) => {
+      variable.defaultWhen?.forEach((rule, n) => {
+        checkConfigName(context, { pointer: `/config/${index}/defaultWhen/${n}/env`, name: rule.env });
+        if (rule.env === variable.env) {
+          context.report(
+            ManifestErrorCode.CONFIG_REFERENCE,
+            `/config/${index}/defaultWhen/${n}/env`,
+            `makes ${variable.env}'s default depend on itself; name another variable`,
+          );
+        }
+      });
+    });
+  }
   for (const [env, value] of Object.entries(sandbox?.env ?? {})) {
     checkConfigName(context, { pointer: `/sandbox/env/${env}`, name: env });
     for (const name of placeholders(value)) {

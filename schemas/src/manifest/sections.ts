@@ -8,6 +8,14 @@ export const ConfigVarSchema = z.strictObject({
   secret: z.boolean().default(false),
   required: z.boolean().default(false),
   default: z.string().optional(),
+  /**
+   * Defaults chosen by another variable's value, first match first (e.g. a marketplace's sandbox
+   * hosts when `ALLEGRO_SANDBOX` is `true`); a value set for this variable itself always wins.
+   */
+  defaultWhen: z
+    .array(z.strictObject({ env: envName, equals: z.string(), value: z.string() }))
+    .min(1)
+    .optional(),
 });
 
 /** A capability the plugin offers (orders, invoices, returns, …), optionally switched by a setting. */
