@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedLinesByOrder } from '../../../host/test/support/invoice-rows.ts';
 import {
   allForms,
   connectAccount,
@@ -45,27 +46,7 @@ interface FormDetail {
  * buyer as the customer, with the company's name and tax id when an invoice was asked for.
  */
 async function expectLinesCustomersProducts(world: AllegroWorld, integrationId: string, ready: unknown[]) {
-  const { rows } = await world.host.database.db.pool.query<{
-    external_order_id: string;
-    position: number;
-    name: string;
-    quantity: string;
-    vat_rate: string;
-    product_external_id: string | null;
-    customer_external_id: string | null;
-    customer_tax_id: string | null;
-    customer_company: string | null;
-  }>(
-    `select i.external_order_id, l.position, l.name, l.quantity::text, l.vat_rate::text,
-            p.external_id as product_external_id, c.external_id as customer_external_id,
-            c.tax_id as customer_tax_id, c.company_name as customer_company
-       from invoices i join invoice_lines l on l.invoice_id = i.id
-       left join products p on p.id = l.product_id
-       left join customers c on c.id = i.customer_id
-      where i.integration_id = $1 order by i.external_order_id, l.position`,
-    [integrationId],
-  );
-  const linesOf = Map.groupBy(rows, (r) => r.external_order_id);
+  const linesOf = await storedLinesByOrder(world.host.database.db, integrationId);
   for (const form of ready as FormDetail[]) {
     const lines = linesOf.get(form.id) ?? [];
     const delivery = Number(form.delivery.cost.amount) > 0;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedLinesByOrder } from '../../../host/test/support/invoice-rows.ts';
 import type { TestActor } from '../../../host/test/support/test-host.ts';
 import {
   allOrders,
@@ -30,26 +31,7 @@ const percent = (fraction: string) => Math.round(Number(fraction) * 10_000) / 10
  * buyer as the customer, a legal entity with its company name and tax code.
  */
 async function expectLinesCustomersProducts(world: EmagWorld, integrationId: string, orders: unknown[]) {
-  const { rows } = await world.host.database.db.pool.query<{
-    external_order_id: string;
-    name: string;
-    quantity: string;
-    vat_rate: string;
-    product_external_id: string | null;
-    customer_external_id: string | null;
-    customer_tax_id: string | null;
-    customer_company: string | null;
-  }>(
-    `select i.external_order_id, l.name, l.quantity::text, l.vat_rate::text,
-            p.external_id as product_external_id, c.external_id as customer_external_id,
-            c.tax_id as customer_tax_id, c.company_name as customer_company
-       from invoices i join invoice_lines l on l.invoice_id = i.id
-       left join products p on p.id = l.product_id
-       left join customers c on c.id = i.customer_id
-      where i.integration_id = $1 order by i.external_order_id, l.position`,
-    [integrationId],
-  );
-  const linesOf = Map.groupBy(rows, (r) => r.external_order_id);
+  const linesOf = await storedLinesByOrder(world.host.database.db, integrationId);
   for (const order of orders as OrderDetail[]) {
     const lines = linesOf.get(String(order.id)) ?? [];
     const products = order.products.filter((p) => Number(p.status) === 1);
