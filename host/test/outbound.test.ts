@@ -175,5 +175,9 @@ describe('outbound.batch', () => {
     ).rejects.toThrow(/one kind/);
     expect(await row('9', 'attach')).toBeUndefined();
     expect(await outbound().batch([], async () => 1)).toEqual([]);
+    // An operation without a payload is recorded with a JSON null one.
+    expect(await outbound().batch([{ kind: 'attach', key: '11' }], async () => 1)).toEqual([
+      { key: '11', status: 'done', result: 1, attempts: 1 },
+    ]);
   });
 });

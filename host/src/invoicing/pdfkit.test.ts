@@ -30,7 +30,7 @@ for (let i = 0; i < 60; i++) {
   }));
   hash.update(await renderInvoicePdf({ invoice, lines, company: { name: 'Firma SRL', taxId: 'RO1', address: { city: 'Cluj' } } }));
 }
-console.log(JSON.stringify({ shared: fontCacheInstalled, hash: hash.digest('hex') }));
+process.stdout.write(JSON.stringify({ shared: fontCacheInstalled, hash: hash.digest('hex') }) + '\\n');
 `;
 
 const render = async (plain: boolean) => {

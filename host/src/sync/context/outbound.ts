@@ -21,7 +21,7 @@ const errorText = (error: unknown) =>
 const CLAIM = `
   insert into outbound_operations as o
     (id, tenant_id, integration_id, kind, idempotency_key, payload, status, attempts, created_at, updated_at)
-  select gen_random_uuid(), $1, $2, $3, k.key, k.payload, 'running', 1, now(), clock_timestamp()
+  select gen_random_uuid(), $1, $2, $3, k.key, coalesce(k.payload, 'null'::jsonb), 'running', 1, now(), clock_timestamp()
     from jsonb_to_recordset($4::jsonb) as k(key text, payload jsonb)
   on conflict (integration_id, kind, idempotency_key) do update
      set status = 'running', attempts = o.attempts + 1, updated_at = clock_timestamp()
@@ -43,57 +43,22 @@ export function createPluginOutbound(options: {
   staleAfterMs: number;
 }): PluginOutbound {
   const { pool, tenantId, integrationId } = options;
-  return {
+  const outbound: PluginOutbound = {
+    // One operation is a batch of one: the same claim, record and outcome.
     async once<T>(operation: OutboundOperation, fn: () => Promise<T>) {
-      // Created already claimed, or claimed again if it failed or its claimant died: one statement.
-      const claimed = await pool.query<Row>(
-        `insert into outbound_operations as o
-           (id, tenant_id, integration_id, kind, idempotency_key, payload, status, attempts, created_at, updated_at)
-         values (gen_random_uuid(), $1, $2, $3, $4, $5::jsonb, 'running', 1, now(), clock_timestamp())
-         on conflict (integration_id, kind, idempotency_key) do update
-            set status = 'running', attempts = o.attempts + 1, updated_at = clock_timestamp()
-          where o.status in ('pending', 'failed')
-             or (o.status = 'running' and o.updated_at < clock_timestamp() - make_interval(secs => $6))
-         returning id, status, attempts, response`,
-        [
-          tenantId,
-          integrationId,
-          operation.kind,
-          operation.key,
-          JSON.stringify(operation.payload ?? null),
-          options.staleAfterMs / 1000,
-        ],
-      );
-      const row = claimed.rows[0];
-      if (!row) {
-        const { rows } = await pool.query<Row>(
-          `select id, status, attempts, response from outbound_operations
-            where integration_id = $1 and kind = $2 and idempotency_key = $3`,
-          [integrationId, operation.kind, operation.key],
-        );
-        const current = rows[0];
-        if (current?.status === 'succeeded') {
-          return { status: 'already-done', result: current.response as T, attempts: current.attempts };
+      const [outcome] = await outbound.batch([operation], () => fn());
+      switch (outcome!.status) {
+        case 'done':
+        case 'already-done': {
+          const { key: _key, ...result } = outcome!;
+          return result;
         }
-        throw new RetryableError(
-          `${operation.kind} ${operation.key} is being done by another worker right now`,
-        );
-      }
-      try {
-        const result = await fn();
-        await pool.query(
-          `update outbound_operations set status = 'succeeded', response = $2::jsonb, last_error = null,
-                  completed_at = clock_timestamp(), updated_at = clock_timestamp()
-            where id = $1`,
-          [row.id, JSON.stringify(result ?? null)],
-        );
-        return { status: 'done', result, attempts: row.attempts };
-      } catch (error) {
-        await pool.query(
-          `update outbound_operations set status = 'failed', last_error = $2, updated_at = clock_timestamp() where id = $1`,
-          [row.id, errorText(error)],
-        );
-        throw error;
+        case 'failed':
+          throw outcome!.error;
+        case 'busy':
+          throw new RetryableError(
+            `${operation.kind} ${operation.key} is being done by another worker right now`,
+          );
       }
     },
 
@@ -169,4 +134,5 @@ export function createPluginOutbound(options: {
       });
     },
   };
+  return outbound;
 }
