@@ -39,15 +39,20 @@ export function findAccount(key: string): Account | undefined {
 
 export type AuthOutcome = { ok: true; account: Account } | { ok: false };
 
-/** HTTP Basic check; an account only works on its own platform, as on the real hosts. */
-export function authenticate(header: string | undefined, platform: PlatformId): AuthOutcome {
+/**
+ * HTTP Basic check; an account only works on its own platform, as on the real hosts. Without a
+ * platform (the server root) the account's own platform serves it.
+ */
+export function authenticate(header: string | undefined, platform: PlatformId | undefined): AuthOutcome {
   if (!header?.startsWith('Basic ')) return { ok: false };
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return { ok: false };
   const username = decoded.slice(0, colon);
   const password = decoded.slice(colon + 1);
-  const account = ACCOUNTS.find((a) => a.username === username && a.platform.id === platform);
+  const account = ACCOUNTS.find(
+    (a) => a.username === username && (platform === undefined || a.platform.id === platform),
+  );
   if (!account || account.password !== password) return { ok: false };
   return { ok: true, account };
 }

@@ -6,13 +6,19 @@ import type { SandboxContext } from './context.ts';
 import { fail, type Envelope } from './envelope.ts';
 import type { EmagFaults } from './faults.ts';
 import { MSG } from './messages.ts';
-import { findPlatform } from './platforms.ts';
+import { findPlatform, platformOfHost, type Platform } from './platforms.ts';
 import type { AccountRateLimits, RateGroup } from './rate-limits.ts';
 
 /**
- * The API surface: `POST /{platform}/api-3/{resource}/{action}` (API doc 1.2, 1.3). Every call
- * goes through the same gate, in the order eMAG's front end applies it: credentials (401),
- * rate limit per account (429, invalid requests included), IP whitelist, body decoding.
+ * The API surface: `POST MARKETPLACE_API_URL/{resource}/{action}` (API doc 1.2, 1.3), where
+ * MARKETPLACE_API_URL, the platform's, is any of:
+ * - `{url}/{platform}/api-3` — one prefix per platform;
+ * - the platform's real host name (`https://marketplace-ro-api.fashiondays.com/api-3` …) when the
+ *   request's Host header carries it, as a hosts-file entry pointing there would;
+ * - `{url}` or `{url}/api-3` — the ready line's `url` as it is printed (SPEC "Interfaces": pointing
+ *   EMAG_BASE_URL at it must just work): the credentials' account says which platform answers.
+ * Every call goes through the same gate, in the order eMAG's front end applies it: credentials
+ * (401), rate limit per account (429, invalid requests included), IP whitelist, body decoding.
  */
 export interface ApiCall {
   account: Account;
@@ -44,10 +50,12 @@ export function registerApi(app: FastifyInstance, routes: readonly ApiRoute[], o
   for (const route of routes) {
     const handle = async (request: FastifyRequest, reply: FastifyReply) => {
       const params = request.params as Record<string, string>;
-      // `/api-3/...` without a platform is the legacy Romanian host (marketplace.emag.ro/api-3).
-      const platform = findPlatform(params.platform ?? 'ro');
-      if (!platform) return reply.code(404).send(fail(`Unknown platform "${params.platform}"`));
-      const auth = authenticate(request.headers.authorization, platform.id);
+      let platform: Platform | undefined;
+      if (params.platform !== undefined) {
+        platform = findPlatform(params.platform);
+        if (!platform) return reply.code(404).send(fail(`Unknown platform "${params.platform}"`));
+      } else platform = platformOfHost(request.headers.host);
+      const auth = authenticate(request.headers.authorization, platform?.id);
       if (!auth.ok) return reply.code(401).send(fail(MSG.notAllowed));
       const { account } = auth;
       if (limits) {
@@ -67,5 +75,6 @@ export function registerApi(app: FastifyInstance, routes: readonly ApiRoute[], o
     };
     app.post(`/:platform/api-3/${route.path}`, handle);
     app.post(`/api-3/${route.path}`, handle);
+    app.post(`/${route.path}`, handle);
   }
 }

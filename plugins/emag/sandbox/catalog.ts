@@ -1,5 +1,13 @@
 import type { Account } from './accounts.ts';
 import { fmt4, vatFraction } from './money.ts';
+import {
+  currencyAt,
+  PRICE_FACTOR,
+  vatRateAt,
+  vatRatesAt,
+  type Currency,
+  type VatClass,
+} from './platforms.ts';
 import { rngFor } from '@mch/plugin-sdk/sandbox-kit';
 import { mix } from './hash.ts';
 
@@ -14,38 +22,37 @@ export interface CatalogItem {
   partNumber: string;
   partNumberKey: string;
   ean: string;
-  /** Net price in ten-thousandths of the platform currency. */
-  netPrice: number;
-  /** VAT rate in ten-thousandths. */
-  vatRate: number;
-  vatId: number;
+  /** Net price in ten-thousandths of a RON, unrounded: other currencies scale it (`netPriceIn`). */
+  baseNet: number;
+  /** Its VAT class: the rate follows the platform and the date (`vatRateAt`). */
+  vatClass: VatClass;
   stock: number;
   status: 0 | 1;
 }
 
-const ELECTRONICS: readonly (readonly [string, string, number, boolean])[] = [
-  // name, brand, base net price in RON, reduced VAT (books, food…)
-  ['Telefon mobil Galaxy A55 128GB', 'Samsung', 1450, false],
-  ['Laptop IdeaPad Slim 3 15"', 'Lenovo', 2300, false],
-  ['Casti wireless WH-1000XM5', 'Sony', 1250, false],
-  ['Aspirator robot Roomba Combo', 'iRobot', 1600, false],
-  ['Espressor automat Magnifica S', "De'Longhi", 1350, false],
-  ['Televizor OLED 55" C4', 'LG', 4900, false],
-  ['Carte "Arta programarii"', 'Polirom', 45, true],
-  ['Cafea boabe Crema 1kg', 'Lavazza', 62, true],
-  ['Scaun gaming Ergo Pro', 'Arozzi', 780, false],
-  ['Mouse wireless MX Master 3S', 'Logitech', 390, false],
-  ['Ceas smartwatch Watch 9', 'Huawei', 820, false],
-  ['Scutece Premium Care nr. 4', 'Pampers', 85, true],
+const ELECTRONICS: readonly (readonly [string, string, number, VatClass])[] = [
+  // name, brand, base net price in RON, VAT class
+  ['Telefon mobil Galaxy A55 128GB', 'Samsung', 1450, 'standard'],
+  ['Laptop IdeaPad Slim 3 15"', 'Lenovo', 2300, 'standard'],
+  ['Casti wireless WH-1000XM5', 'Sony', 1250, 'standard'],
+  ['Aspirator robot Roomba Combo', 'iRobot', 1600, 'standard'],
+  ['Espressor automat Magnifica S', "De'Longhi", 1350, 'standard'],
+  ['Televizor OLED 55" C4', 'LG', 4900, 'standard'],
+  ['Carte "Arta programarii"', 'Polirom', 45, 'books'],
+  ['Cafea boabe Crema 1kg', 'Lavazza', 62, 'food'],
+  ['Scaun gaming Ergo Pro', 'Arozzi', 780, 'standard'],
+  ['Mouse wireless MX Master 3S', 'Logitech', 390, 'standard'],
+  ['Ceas smartwatch Watch 9', 'Huawei', 820, 'standard'],
+  ['Scutece Premium Care nr. 4', 'Pampers', 85, 'standard'],
 ];
-const FASHION: readonly (readonly [string, string, number, boolean])[] = [
-  ['Pantofi sport Air Max 90', 'Nike', 520, false],
-  ['Geaca de puf cu gluga', 'Tommy Hilfiger', 890, false],
-  ['Rochie midi din vascoza', 'Mango', 230, false],
-  ['Blugi slim fit 511', "Levi's", 380, false],
-  ['Tricou din bumbac organic', 'Pepe Jeans', 110, false],
-  ['Ghete din piele intoarsa', 'Timberland', 760, false],
-  ['Rucsac urban 20L', 'Herschel', 330, false],
+const FASHION: readonly (readonly [string, string, number, VatClass])[] = [
+  ['Pantofi sport Air Max 90', 'Nike', 520, 'standard'],
+  ['Geaca de puf cu gluga', 'Tommy Hilfiger', 890, 'standard'],
+  ['Rochie midi din vascoza', 'Mango', 230, 'standard'],
+  ['Blugi slim fit 511', "Levi's", 380, 'standard'],
+  ['Tricou din bumbac organic', 'Pepe Jeans', 110, 'standard'],
+  ['Ghete din piele intoarsa', 'Timberland', 760, 'standard'],
+  ['Rucsac urban 20L', 'Herschel', 330, 'standard'],
 ];
 
 export const CATALOG_SIZE = 60;
@@ -55,12 +62,9 @@ export function catalogItem(seed: string, account: Account, n: number): CatalogI
   const rng = rngFor(seed, 'catalog', account.key, n);
   const lines = account.platform.fashion ? FASHION : ELECTRONICS;
   const line = lines[n % lines.length] ?? lines[0]!;
-  const [baseName, brand, baseRon, reduced] = line;
-  const rates = account.platform.vatRates;
-  // Standard rate first; reduced-rate goods take the lowest reduced rate on the platform.
-  const vatRate = reduced && rates.length > 1 ? rates[rates.length - 1]! : rng.pick(rates.slice(0, 2));
+  const [baseName, brand, baseRon, vatClass] = line;
   const variant = Math.floor(n / lines.length);
-  const netPrice = Math.round(baseRon * account.platform.priceFactor * (0.85 + rng.next() * 0.3) * 10000);
+  const baseNet = baseRon * (0.85 + rng.next() * 0.3) * 10000;
   const pn = `${brand
     .replace(/[^A-Za-z]/g, '')
     .slice(0, 4)
@@ -72,16 +76,23 @@ export function catalogItem(seed: string, account: Account, n: number): CatalogI
     partNumber: pn,
     partNumberKey: `D${(mix(account.ordinal, n) % 0xfffffff).toString(36).toUpperCase().padStart(8, '0')}`,
     ean: String(5940000000000 + n * 1009),
-    netPrice,
-    vatRate,
-    vatId: rates.indexOf(vatRate) + 1,
+    baseNet,
+    vatClass,
     stock: rng.int(0, 250),
     status: rng.chance(0.9) ? 1 : 0,
   };
 }
 
-/** `product_offer/read` shape (API doc 3.x "Product offer fields", abridged). */
-export function offerJson(item: CatalogItem, account: Account): Record<string, unknown> {
+/** Net unit price in ten-thousandths of `currency`. */
+export function netPriceIn(item: CatalogItem, currency: Currency): number {
+  return Math.round(item.baseNet * PRICE_FACTOR[currency]);
+}
+
+/** `product_offer/read` shape (API doc 2.8 "Reading and counting products and offers", abridged), at `now`. */
+export function offerJson(item: CatalogItem, account: Account, now: number): Record<string, unknown> {
+  const currency = currencyAt(account.platform, now);
+  const netPrice = netPriceIn(item, currency);
+  const vatRate = vatRateAt(account.platform, item.vatClass, now);
   return {
     id: item.id,
     name: item.name,
@@ -89,13 +100,13 @@ export function offerJson(item: CatalogItem, account: Account): Record<string, u
     part_number: item.partNumber,
     part_number_key: item.partNumberKey,
     ean: [item.ean],
-    sale_price: fmt4(item.netPrice),
-    min_sale_price: fmt4(Math.round(item.netPrice * 0.7)),
-    max_sale_price: fmt4(Math.round(item.netPrice * 1.5)),
-    recommended_price: fmt4(Math.round(item.netPrice * 1.1)),
-    currency: account.platform.currency,
-    vat_id: item.vatId,
-    vat_rate: vatFraction(item.vatRate),
+    sale_price: fmt4(netPrice),
+    min_sale_price: fmt4(Math.round(netPrice * 0.7)),
+    max_sale_price: fmt4(Math.round(netPrice * 1.5)),
+    recommended_price: fmt4(Math.round(netPrice * 1.1)),
+    currency,
+    vat_id: vatRatesAt(account.platform, now).indexOf(vatRate) + 1,
+    vat_rate: vatFraction(vatRate),
     status: item.status,
     stock: [{ warehouse_id: 1, value: item.stock }],
     general_stock: item.stock,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ACCOUNTS, findAccount } from './accounts.ts';
 import type { SandboxContext } from './context.ts';
 import { placeOrders } from './new-orders.ts';
+import { currencyAt } from './platforms.ts';
 
 /**
  * eMAG-specific control routes, beside the kit's `/__sandbox/state|faults|reset`:
@@ -37,7 +38,8 @@ export function registerEmagControlRoutes(
       key: a.key,
       platform: a.platform.id,
       platformName: a.platform.name,
-      currency: a.platform.currency,
+      currency: currencyAt(a.platform, ctx.store.anchor),
+      hosts: a.platform.hosts,
       kind: a.kind,
       username: a.username,
       password: a.password,

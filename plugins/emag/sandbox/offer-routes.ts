@@ -30,7 +30,11 @@ function read(call: ApiCall): Envelope {
   const m = matching(call);
   if ('error' in m) return fail(m.error);
   const start = (m.page.page - 1) * m.page.perPage;
-  return ok(m.items.slice(start, start + m.page.perPage).map((i) => offerJson(i, call.account)));
+  return ok(
+    m.items
+      .slice(start, start + m.page.perPage)
+      .map((i) => offerJson(i, call.account, call.ctx.store.anchor)),
+  );
 }
 
 function count(call: ApiCall): Envelope {

@@ -1,5 +1,6 @@
 import type { Account } from './accounts.ts';
-import { CATALOG_SIZE, catalogOf } from './catalog.ts';
+import { CATALOG_SIZE, catalogOf, netPriceIn } from './catalog.ts';
+import { currencyAt, PRICE_FACTOR, vatRateAt, type Currency } from './platforms.ts';
 import { formatDate } from './dates.ts';
 import { fmt4, vatFraction } from './money.ts';
 import type { OrderHeader } from './order-header.ts';
@@ -30,6 +31,8 @@ export interface AddedLine {
   quantity: number;
   /** Net unit price in ten-thousandths. */
   netPrice: number;
+  /** Currency of that price (the order's). */
+  currency: Currency;
   vatRate: number;
   partNumber: string;
 }
@@ -60,34 +63,63 @@ export interface OrderContext {
 
 const DETAILED_PAYMENT: Record<1 | 2 | 3, string> = { 1: 'Ramburs', 2: 'Ordin de plata', 3: 'Card online' };
 
-/** The full order object of `order/read` (API doc "Order fields", "Product field in order details"). */
+/**
+ * How an order's numbers are written. eMAG's doc shows decimal strings, but real answers also
+ * carry numbers and nulls (reference README "eMAG": `"shipping_tax": 14.99`, `"cashed_co": null`;
+ * API doc 5.5.3 example: `'product_id' => '1'`): about a third of the orders are written so.
+ */
+export interface NumberStyle {
+  /** Amounts as JSON numbers (`14.99`) rather than 4-decimal strings. */
+  numeric: boolean;
+  /** Lines state their currency (`products[].currency` is optional, API doc 5.1.1). */
+  lineCurrency: boolean;
+}
+
+export function numberStyle(orderId: number): NumberStyle {
+  const h = mix(orderId, 0x51ed270b) >>> 0;
+  return { numeric: h % 3 === 0, lineCurrency: (h >>> 8) % 4 !== 0 };
+}
+
+/** An amount in ten-thousandths as the order's style writes it. */
+const amount = (style: NumberStyle, units: number): string | number =>
+  style.numeric ? Number(fmt4(units)) : fmt4(units);
+
+/**
+ * The full order object of `order/read` (API doc 5.1 "Order fields", 5.1.1 "Product field in
+ * order details"). There is no order-level currency (reference README "Correction"): lines
+ * carry it when they do, else it is the platform's at the order date (Bulgaria: EUR from
+ * 2026-01-01, BGN before); VAT rates are those in force at the order date (Romania: 21 / 11 %
+ * from 2025-08-01, 19 / 9 / 5 % before).
+ */
 export function buildOrder(ctx: OrderContext): Record<string, unknown> {
   const { account, header, overlay } = ctx;
   const rng = rngFor(ctx.seed, 'order', account.key, ctx.index);
-  const currency = account.platform.currency;
+  const style = numberStyle(ctx.id);
+  const currency = currencyAt(account.platform, ctx.createdAt);
+  const factor = PRICE_FACTOR[currency];
   const created = formatDate(ctx.createdAt);
   const modified = formatDate(ctx.modifiedAt);
-  const products = productLines(ctx, rng, created, modified);
+  const products = productLines(ctx, rng, { created, modified, currency, style });
   const activeLines = products.filter((p) => p.status === 1);
   let gross = activeLines.reduce((sum, p) => sum + p.grossUnit * p.quantity, 0);
 
   // Shipping is charged below a free-shipping threshold (~ 200 RON equivalent).
-  const freeOver = 200 * account.platform.priceFactor * 10000;
-  const shippingGross = gross >= freeOver ? 0 : Math.round(19.99 * account.platform.priceFactor * 100) * 100;
+  const freeOver = 200 * factor * 10000;
+  const shippingGross = gross >= freeOver ? 0 : Math.round(19.99 * factor * 100) * 100;
   gross += shippingGross;
 
   const vouchers: Record<string, unknown>[] = [];
   if (rng.chance(0.15) && activeLines.length > 0) {
     const vat = activeLines[0]!.vatRate;
-    const voucherGross = Math.round(Math.min(gross * 0.3, 20 * account.platform.priceFactor * 10000));
+    const voucherGross = Math.round(Math.min(gross * 0.3, 20 * factor * 10000));
     const voucherNet = Math.round((voucherGross * 10000) / (10000 + vat));
     vouchers.push({
       voucher_id: rng.int(1, 9999999),
       modified: created,
       created,
       status: 1,
-      sale_price_vat: fmt4(-(voucherGross - voucherNet)),
-      sale_price: fmt4(-voucherNet),
+      sale_price_vat: amount(style, -(voucherGross - voucherNet)),
+      sale_price: amount(style, -voucherNet),
       voucher_name: rng.pick(['eMAG giftcard', 'Voucher Black Friday', 'Voucher bun venit']),
       vat: vatFraction(vat),
       issue_date: created.slice(0, 10),
@@ -97,6 +129,8 @@ export function buildOrder(ctx: OrderContext): Record<string, unknown> {
 
   const paid = paymentStatus(header, rng.chance(0.85));
   const pickup = rng.chance(0.25);
+  const cashed = (mode: 1 | 3) =>
+    header.paymentModeId === mode && paid ? amount(style, gross) : style.numeric ? null : 0;
   const order: Record<string, unknown> = {
     id: ctx.id,
     status: header.status,
@@ -115,11 +149,10 @@ export function buildOrder(ctx: OrderContext): Record<string, unknown> {
     date: created,
     modified,
     payment_status: paid,
-    cashed_co: header.paymentModeId === 3 && paid ? fmt4(gross) : 0,
-    cashed_cod: header.paymentModeId === 1 && paid ? fmt4(gross) : 0,
-    shipping_tax: fmt4(shippingGross),
+    cashed_co: cashed(3),
+    cashed_cod: cashed(1),
+    shipping_tax: amount(style, shippingGross),
     shipping_tax_voucher_split: [],
-    currency,
     customer: buyer(ctx, rng, created),
     products: products.map((p) => p.json),
     attachments: (overlay?.attachments ?? []).map((a) => ({
@@ -147,7 +180,12 @@ interface Line {
   json: Record<string, unknown>;
 }
 
-function productLines(ctx: OrderContext, rng: Rng, created: string, modified: string): Line[] {
+function productLines(
+  ctx: OrderContext,
+  rng: Rng,
+  at: { created: string; modified: string; currency: Currency; style: NumberStyle },
+): Line[] {
+  const { created, modified, currency, style } = at;
   const count = rng.chance(0.6) ? 1 : rng.int(2, 4);
   const lines: Line[] = [];
   const used = new Set<number>();
@@ -160,29 +198,31 @@ function productLines(ctx: OrderContext, rng: Rng, created: string, modified: st
     const edit = ctx.overlay?.lines?.[lineId];
     const quantity = edit?.quantity ?? (rng.chance(0.8) ? 1 : rng.int(2, 3));
     const status = edit?.status ?? 1;
-    const grossUnit = Math.round((item.netPrice * (10000 + item.vatRate)) / 10000);
+    const netPrice = netPriceIn(item, currency);
+    const vatRate = vatRateAt(ctx.account.platform, item.vatClass, ctx.createdAt);
+    const grossUnit = Math.round((netPrice * (10000 + vatRate)) / 10000);
     lines.push({
       status,
       quantity,
-      vatRate: item.vatRate,
+      vatRate,
       grossUnit,
       json: {
         id: lineId,
-        product_id: item.id,
+        product_id: style.numeric ? String(item.id) : item.id,
         mkt_id: 50_000_000 + item.id,
         name: item.name,
         status,
         part_number: item.partNumber,
         ext_part_number: item.partNumber,
         part_number_key: item.partNumberKey,
-        currency: ctx.account.platform.currency,
-        vat: vatFraction(item.vatRate),
+        ...(style.lineCurrency ? { currency } : {}),
+        vat: vatFraction(vatRate),
         quantity,
         initial_qty: quantity,
         storno_qty: 0,
         reversible_vat_charging: 0,
-        sale_price: fmt4(item.netPrice),
-        original_price: fmt4(item.netPrice),
+        sale_price: amount(style, netPrice),
+        original_price: amount(style, netPrice),
         created,
         modified,
         details: [],
@@ -209,13 +249,13 @@ function productLines(ctx: OrderContext, rng: Rng, created: string, modified: st
         status,
         part_number: added.partNumber,
         ext_part_number: added.partNumber,
-        currency: ctx.account.platform.currency,
+        ...(style.lineCurrency ? { currency: added.currency } : {}),
         vat: vatFraction(added.vatRate),
         quantity,
         initial_qty: quantity,
         storno_qty: 0,
-        sale_price: fmt4(added.netPrice),
-        original_price: fmt4(added.netPrice),
+        sale_price: amount(style, added.netPrice),
+        original_price: amount(style, added.netPrice),
         created: modified,
         modified,
         details: [],

@@ -4,8 +4,9 @@ import type { AccountOrders, OrderStore } from './order-store.ts';
 /**
  * Finds the orders matching a filter without building them: creation dates are
  * non-decreasing in the index, so a created range is two binary searches; the other
- * criteria read the header arrays. Orders are returned oldest first (ascending id), which
- * keeps paging stable while new orders arrive.
+ * criteria read the header arrays. Orders are returned newest first (API doc 5.3: "By default on
+ * /order/read we expose the last 100 orders"), so a page boundary moves when an order arrives:
+ * a client paging through a sweep sees some orders twice, never misses one.
  */
 export function selectOrders(
   store: OrderStore,
@@ -32,7 +33,7 @@ export function selectOrders(
   let total = 0;
   const end = window.offset + window.limit;
   const h = store.arrays(acc);
-  for (let i = lo; i < hi; i++) {
+  for (let i = hi - 1; i >= lo; i--) {
     if (h.type[i] !== filter.type) continue;
     if (filter.statuses && !filter.statuses.has(h.status[i]!)) continue;
     if (filter.paymentModes && !filter.paymentModes.has(h.payment[i]!)) continue;

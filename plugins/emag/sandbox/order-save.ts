@@ -2,12 +2,18 @@ import type { ApiCall } from './api.ts';
 import { asEntityList, fail, isRecord, ok, toBool, toInt, type Envelope } from './envelope.ts';
 import { ADDED_LINE_ID_BASE, type AddedLine, type OrderOverlay } from './order-generator.ts';
 import { isCancellationReason, refuseTransition } from './order-status.ts';
+import { currencyAt, vatRatesAt, type Currency } from './platforms.ts';
 
 /**
- * `order/save` (API doc "Updating orders", "Order status matrix"): a list of up to 50 orders,
- * each with `id`, `type` (mandatory since August 2025) and `status`; cancellation needs
- * `reason_cancellation`; product lines may change only in status 2/3 (or as storno in 4).
- * The whole request is validated before anything is applied, so an error changes nothing.
+ * `order/save` (API doc 5.5 "Updating orders", 5.3 "Order status matrix"): a list of up to 50
+ * orders. "When updating an order, the seller should send ALL the fields initially read"
+ * (reference README "eMAG": `order/save` must send all the fields initially read): each entity
+ * needs the fields 5.1 marks required (`id`, `status`, `payment_mode_id`, `type` — mandatory
+ * since August 2025), and its `products` are the order's lines as they are to be — a line left
+ * out, or the whole list left out, is removed from the order (5.5.1 "send the status=0 for the
+ * product or do not send it at all"). Cancellation needs `reason_cancellation`; product lines may
+ * change only in status 2/3 (or as storno in 4). The whole request is validated before anything
+ * is applied, so an error changes nothing.
  */
 const MAX_ENTITIES = 50;
 
@@ -55,6 +61,17 @@ export function saveOrders({ account, data, ctx }: ApiCall): Envelope {
       errors.push(`Order ${id}: status must be an integer between 0 and 5`);
       continue;
     }
+    const paymentMode = toInt(entity.payment_mode_id);
+    if (paymentMode === undefined) {
+      errors.push(`Order ${id}: payment_mode_id is mandatory; send all the fields of the order as read`);
+      continue;
+    }
+    if (paymentMode !== header.paymentModeId) {
+      errors.push(
+        `Order ${id}: payment_mode_id ${paymentMode} does not match the order's ${header.paymentModeId}`,
+      );
+      continue;
+    }
     const plan: Planned = { index, id, patch: {}, effects: [] };
     if (status !== header.status) {
       const refused = refuseTransition(header.status, status, now - ctx.store.statusChangedAt(acc, index));
@@ -75,12 +92,13 @@ export function saveOrders({ account, data, ctx }: ApiCall): Envelope {
         plan.effects.push({ kind: 'order.status_changed', data: { from: header.status, to: status } });
       }
     }
-    if (entity.products !== undefined) {
+    {
       const edit = planProducts({
         order: ctx.store.order(acc, index),
         entity,
         header,
-        defaultVat: account.platform.vatRates[0] ?? 0,
+        defaultVat: vatRatesAt(account.platform, now)[0] ?? 0,
+        currency: currencyAt(account.platform, ctx.store.createdAt(acc, index)),
         addedSoFar: acc.overlay.get(index)?.addedLines ?? [],
       });
       if ('error' in edit) {
@@ -125,13 +143,16 @@ function planProducts(input: {
   entity: Record<string, unknown>;
   header: { status: number; paymentModeId: number };
   defaultVat: number;
+  currency: Currency;
   addedSoFar: AddedLine[];
 }): ProductPlan | { error: string } {
   const { order, entity, header, addedSoFar } = input;
-  if (!Array.isArray(entity.products)) return { error: 'products must be a list' };
+  // Products not sent at all: every line is "not sent", so every line is removed (5.5.1).
+  const products = entity.products === undefined || entity.products === null ? [] : entity.products;
+  if (!Array.isArray(products)) return { error: 'products must be a list' };
   const sent = new Map<number, Record<string, unknown>>();
   const added: AddedLine[] = [];
-  for (const p of entity.products) {
+  for (const p of products) {
     if (!isRecord(p)) return { error: 'every product must be an object' };
     const lineId = toInt(p.id);
     if (lineId !== undefined) {
@@ -139,7 +160,7 @@ function planProducts(input: {
       continue;
     }
     // "To add a new product … send the product id (mandatory), name, status and sale price."
-    const line = newLine(p, ADDED_LINE_ID_BASE + addedSoFar.length + added.length, input.defaultVat);
+    const line = newLine(p, ADDED_LINE_ID_BASE + addedSoFar.length + added.length, input);
     if ('error' in line) return line;
     added.push(line);
   }
@@ -184,7 +205,11 @@ function planProducts(input: {
   return { changed, lines, added, addedSoFar };
 }
 
-function newLine(p: Record<string, unknown>, id: number, defaultVat: number): AddedLine | { error: string } {
+function newLine(
+  p: Record<string, unknown>,
+  id: number,
+  { defaultVat, currency }: { defaultVat: number; currency: Currency },
+): AddedLine | { error: string } {
   const productId = toInt(p.product_id);
   const quantity = toInt(p.quantity ?? 1);
   const price =
@@ -204,6 +229,7 @@ function newLine(p: Record<string, unknown>, id: number, defaultVat: number): Ad
     name: p.name,
     quantity,
     netPrice: Math.round(price * 10000),
+    currency,
     vatRate: Math.round(vat * 10000),
     partNumber: typeof p.part_number === 'string' ? p.part_number : '',
   };

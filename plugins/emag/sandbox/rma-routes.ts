@@ -124,8 +124,21 @@ function save(call: ApiCall): Envelope {
       errors.push(`Return request ${String(r.emag_id)} not found`);
       continue;
     }
-    const from = ctx.rmas.header(account, index).status;
-    const to = r.request_status === undefined ? from : toInt(r.request_status);
+    const header = ctx.rmas.header(account, index);
+    const from = header.status;
+    // `type` is required on rma/save since 4.4.8 (API doc version table; 7 "Return requests
+    // fields": type Required; reference README "eMAG": besides the id and status).
+    const type = toInt(r.type);
+    if (type === undefined) {
+      errors.push(`Return request ${emagId}: type is mandatory (2 fulfilled by eMAG, 3 fulfilled by seller)`);
+      continue;
+    }
+    const actualType = ctx.store.header(ctx.store.of(account), header.orderIndex).type;
+    if (type !== actualType) {
+      errors.push(`Return request ${emagId}: type ${type} does not match the return's type ${actualType}`);
+      continue;
+    }
+    const to = toInt(r.request_status);
     if (to === undefined || to < 1 || to > 7) {
       errors.push(`Return request ${emagId}: request_status must be an integer between 1 and 7`);
       continue;

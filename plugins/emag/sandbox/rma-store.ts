@@ -114,7 +114,7 @@ export function createRmaStore(orders: OrderStore): RmaStore {
           observations: rng.pick(['', 'Produsul nu corespunde descrierii', 'Nu mai am nevoie de produs']),
           diagnostic: null,
           reject_reason: null,
-          refund_value: returnType === 3 ? fmt4(Number(String(line.sale_price).replace('.', ''))) : null,
+          refund_value: returnType === 3 ? fmt4(Math.round(Number(line.sale_price) * 10000)) : null,
         })),
         pickup_country: customer.shipping_country,
         pickup_suburb: customer.shipping_suburb,

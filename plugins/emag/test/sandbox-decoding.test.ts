@@ -42,7 +42,7 @@ describe('request decoding', () => {
     });
   });
 
-  it('serves the legacy /api-3 path as the Romanian platform', async () => {
+  it('serves the bare /api-3 path to the account of the credentials', async () => {
     const res = await fetch(`${sb.url}/api-3/order/count`, {
       method: 'POST',
       headers: {
@@ -65,7 +65,8 @@ describe('a 100 000-order sandbox', () => {
       expect(last).toHaveLength(100);
       const first = (await c.call('order/read', { currentPage: 1, itemsPerPage: 100 })).body
         .results as Order[];
-      expect(first[0]!.id).toBeLessThan(last[0]!.id);
+      // Newest first (API doc 5.3: "we expose the last 100 orders").
+      expect(first[0]!.id).toBeGreaterThan(last[0]!.id);
       const again = (await c.call('order/read', { currentPage: 1000, itemsPerPage: 100 })).body
         .results as Order[];
       expect(again).toEqual(last);

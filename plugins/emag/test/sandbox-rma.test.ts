@@ -55,7 +55,7 @@ describe('rma/save transitions', () => {
   it('follows 2→3, 3→6, 6→7 and records each change once', async () => {
     const rma = await withStatus(2);
     for (const to of [3, 6, 7]) {
-      const res = await ro.call('rma/save', [{ emag_id: rma.emag_id, request_status: to }]);
+      const res = await ro.call('rma/save', [{ emag_id: rma.emag_id, type: rma.type, request_status: to }]);
       expect(res.body).toEqual({ isError: false, messages: [], results: [] });
       expect(await statusOf(rma.emag_id)).toBe(to);
     }
@@ -74,9 +74,10 @@ describe('rma/save transitions', () => {
     ];
     for (const [from, to] of allowed) {
       const rma = await withStatus(from);
-      expect((await ro.call('rma/save', [{ emag_id: rma.emag_id, request_status: to }])).body.isError).toBe(
-        false,
-      );
+      expect(
+        (await ro.call('rma/save', [{ emag_id: rma.emag_id, type: rma.type, request_status: to }])).body
+          .isError,
+      ).toBe(false);
       await fetch(`${sb.controlUrl}/reset`, { method: 'POST' });
     }
     const refused: [number, number][] = [
@@ -91,11 +92,27 @@ describe('rma/save transitions', () => {
     ];
     for (const [from, to] of refused) {
       const rma = await withStatus(from);
-      const res = await ro.call('rma/save', [{ emag_id: rma.emag_id, request_status: to }]);
+      const res = await ro.call('rma/save', [{ emag_id: rma.emag_id, type: rma.type, request_status: to }]);
       expect(res.status).toBe(200);
       expect(res.body.isError, `${from}→${to}`).toBe(true);
       expect(await statusOf(rma.emag_id)).toBe(from);
     }
+    expect(await rmaEffects()).toHaveLength(0);
+  });
+
+  it("requires type (since 4.4.8) and the status, and refuses a type that is not the return's", async () => {
+    const rma = await withStatus(2);
+    const untyped = await ro.call('rma/save', [{ emag_id: rma.emag_id, request_status: 3 }]);
+    expect(untyped.status).toBe(200);
+    expect(untyped.body).toMatchObject({
+      isError: true,
+      messages: [expect.stringMatching(/type is mandatory/)],
+    });
+    const wrong = await ro.call('rma/save', [{ emag_id: rma.emag_id, type: 2, request_status: 3 }]);
+    expect(wrong.body.messages?.[0]).toMatch(/does not match/);
+    const noStatus = await ro.call('rma/save', [{ emag_id: rma.emag_id, type: rma.type }]);
+    expect(noStatus.body.messages?.[0]).toMatch(/request_status/);
+    expect(await statusOf(rma.emag_id)).toBe(2);
     expect(await rmaEffects()).toHaveLength(0);
   });
 
