@@ -1,5 +1,5 @@
 import { ConfigError, type PluginContext } from '@mch/plugin-sdk';
-import { emag } from './emag-api.ts';
+import { emag, refusedByEmag } from './emag-api.ts';
 import { importOrders, readOrders } from './orders.ts';
 
 export const CANCEL_OPERATION = 'order-cancel';
@@ -14,9 +14,12 @@ const CANCELLABLE = new Set([2, 3, 4]);
 
 /**
  * Cancels a seller order with a reason code: `order/save` with `status: 0` and
- * `reason_cancellation` (API doc "Updating orders"), once per order (outbound operation), then
- * re-reads it so its invoice is cancelled through the mapping. Refused before any change when the
- * code or the order's status does not allow it.
+ * `reason_cancellation` (API doc 5.5 "Updating orders"), once per order (outbound operation), then
+ * re-reads it so its invoice is cancelled through the mapping. The save carries the whole order as
+ * just read, every product included: eMAG wants "ALL the fields initially read", and a product
+ * left out is removed from the order (5.5.1; reference README "eMAG"). Refused before any change
+ * when the code or the order's status does not allow it; a refusal by eMAG's rules comes back as
+ * a clear error (400), eMAG's words included.
  */
 export async function cancelOrder(
   ctx: PluginContext,
@@ -42,7 +45,13 @@ export async function cancelOrder(
       if (order.status !== 0)
         await emag(ctx, {
           path: 'order/save',
-          data: [{ id: order.id, type: order.type, status: 0, reason_cancellation: input.reason }],
+          data: [{ ...order, status: 0, reason_cancellation: input.reason }],
+        }).catch((error: unknown) => {
+          throw refusedByEmag(
+            error,
+            `cancel order ${orderId}`,
+            'The order stays as it is on eMAG; check its status and payment method in the eMAG seller portal.',
+          );
         });
       return { orderId, reason: input.reason, from: order.status };
     },

@@ -5,6 +5,7 @@ import {
   type HttpResponse,
   type PluginContext,
 } from '@mch/plugin-sdk';
+import { platformApiUrl } from './platforms.ts';
 
 /** eMAG's envelope (API doc "Response"): errors usually come as HTTP 200 with `isError: true`. */
 export interface Envelope<T> {
@@ -16,6 +17,7 @@ export interface Envelope<T> {
 /** The IP filter's answer (API doc "Authentication": only whitelisted IPs may call the API). */
 export const IP_NOT_WHITELISTED = /invalid vendor ip/i;
 
+/** eMAG answered `isError: true`: it refused the call by its rules; repeating it changes nothing. */
 export class EmagRefused extends Error {
   override name = 'EmagRefused';
   readonly messages: string[];
@@ -40,17 +42,21 @@ function parse<T>(response: HttpResponse): Envelope<T> | undefined {
 }
 
 /**
- * One eMAG call: `POST {base}/{resource}/{action}` with `{"data": …}` as JSON (API doc "API
- * request"). Reads are safe to repeat (`idempotent`), so the host retries them on 5xx; saves are
- * marked idempotent by their callers only where eMAG makes a repeat harmless.
+ * One eMAG call: `POST {base}/{resource}/{action}` with `{"data": …}` as JSON (API doc 1.2
+ * "Request, resources and actions"), `base` being the platform's host (`platformApiUrl`: Fashion
+ * Days' own) or the deployment's `EMAG_BASE_URL`. Reads are safe to repeat (`idempotent`), so
+ * the host retries them on 5xx; saves are marked idempotent by their callers only where eMAG
+ * makes a repeat harmless. Errors come as HTTP 200 with `isError: true` (API doc 1.4): anything
+ * without `isError: false` is a failure.
  */
 export async function emag<T>(
   ctx: PluginContext,
   options: { path: string; data?: unknown; idempotent?: boolean; timeoutMs?: number },
 ): Promise<T> {
+  const base = platformApiUrl(ctx);
   const response = await ctx.http.request({
     method: 'POST',
-    path: options.path,
+    path: base ? `${base}/${options.path}` : options.path,
     json: options.data === undefined ? {} : { data: options.data },
     idempotent: options.idempotent ?? false,
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
@@ -76,4 +82,18 @@ export async function emag<T>(
     throw new EmagRefused(`${what} refused: ${messages.join('; ') || 'no reason given'}`, messages);
   }
   return body.results;
+}
+
+/**
+ * An action eMAG refused by its rules, as the error a person sees (the host answers 400 with it,
+ * not a 5xx): what was refused, eMAG's own words, and what to do.
+ */
+export function refusedByEmag(error: unknown, what: string, advice: string): unknown {
+  if (!(error instanceof EmagRefused)) return error;
+  return new ConfigError(
+    `eMAG refused to ${what}: ${error.messages.join('; ') || 'no reason given'}. ${advice}`,
+    {
+      cause: error,
+    },
+  );
 }

@@ -1,6 +1,6 @@
 import type { PluginContext, RecordInput } from '@mch/plugin-sdk';
 import { emag, EmagRefused } from './emag-api.ts';
-import { invoiceLines } from './invoice-lines.ts';
+import { invoiceLines, orderCurrency } from './invoice-lines.ts';
 import { enabled, type EmagOrder, type EmagSettings } from './types.ts';
 
 /** Reads page at most 100 orders (API doc "Reading orders": itemsPerPage ≤ 100). */
@@ -15,8 +15,21 @@ export function orderTypes(settings: EmagSettings): number[] {
   return settings.accountType === 'fbe' ? [2, 3] : [3];
 }
 
+/**
+ * `order/read`, newest first (API doc 5.3: "we expose the last 100 orders"). The keys this plugin
+ * decides on are read as numbers whatever eMAG wrote them as (reference README "eMAG": numbers
+ * and strings both occur; ids exceed 2^31, still exact as JS numbers); the rest stays as read,
+ * since a save must send the order back as it was read (API doc 5.5).
+ */
 export async function readOrders(ctx: PluginContext, filters: Record<string, unknown>): Promise<EmagOrder[]> {
-  return emag<EmagOrder[]>(ctx, { path: 'order/read', data: filters, idempotent: true });
+  const orders = await emag<EmagOrder[] | null>(ctx, { path: 'order/read', data: filters, idempotent: true });
+  return (Array.isArray(orders) ? orders : []).map((o) => ({
+    ...o,
+    id: Number(o.id),
+    status: Number(o.status),
+    type: Number(o.type),
+    modified: String(o.modified ?? o.date ?? ''),
+  }));
 }
 
 /**
@@ -42,7 +55,8 @@ export async function acknowledge(ctx: PluginContext, orderId: number): Promise<
 /**
  * Acknowledges the page's new seller orders, then reads the page again: eMAG may change an order
  * until it is acknowledged (API doc: "re-read the order after acknowledging it"). One re-read per
- * page, not per order: the same filters and page return the same ids (ascending), now updated.
+ * page, not per order; reads come newest first, so an order that arrived meanwhile shifts the
+ * page: an acknowledged order the re-read no longer holds is read by its id.
  */
 export async function acknowledgePage(
   ctx: PluginContext,
@@ -59,6 +73,13 @@ export async function acknowledgePage(
   // wait behind every other request of the account in turn.
   await Promise.all(fresh.map((order) => acknowledge(ctx, order.id)));
   const again = new Map((await reread()).map((o) => [o.id, o]));
+  const shifted = fresh.filter((o) => !again.has(o.id));
+  await Promise.all(
+    shifted.map(async (o) => {
+      const [one] = await readOrders(ctx, { id: o.id, type: o.type });
+      if (one) again.set(one.id, one);
+    }),
+  );
   return {
     orders: orders.map((o) => again.get(o.id) ?? o),
     acknowledged: fresh.filter((o) => !done.has(o.id)).length,
@@ -84,19 +105,26 @@ export async function acknowledgeNew(ctx: PluginContext): Promise<Set<number>> {
   }
 }
 
-/** Orders that become (or change) invoices: everything but new, unacknowledged ones, with their lines. */
-export function toRecords(orders: readonly EmagOrder[]): RecordInput[] {
+/**
+ * Orders that become (or change) invoices: everything but new, unacknowledged ones, with their
+ * lines and currency (`invoiceLines`, `invoiceCurrency`: eMAG states no order-level currency).
+ */
+export function toRecords(orders: readonly EmagOrder[], settings: unknown): RecordInput[] {
   return orders
     .filter((o) => o.status !== 1)
     .map((o) => ({
       externalId: String(o.id),
       revision: `${o.status}:${o.modified}`,
-      data: { ...o, invoiceLines: invoiceLines(o) },
+      data: {
+        ...o,
+        invoiceCurrency: orderCurrency(o, settings),
+        invoiceLines: invoiceLines(o, { settings }),
+      },
     }));
 }
 
 export async function importOrders(ctx: PluginContext, orders: readonly EmagOrder[]): Promise<number> {
-  const records = toRecords(orders);
+  const records = toRecords(orders, ctx.settings);
   if (records.length) await ctx.records.upsertMany('invoice', records);
   return records.length;
 }

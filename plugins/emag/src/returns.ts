@@ -1,6 +1,7 @@
 import { ConfigError, type JobOutput, type PluginContext } from '@mch/plugin-sdk';
-import { emag } from './emag-api.ts';
-import type { EmagRma } from './types.ts';
+import { emag, refusedByEmag } from './emag-api.ts';
+import { orderTypes, readOrders } from './orders.ts';
+import type { EmagRma, EmagSettings } from './types.ts';
 
 export const RMA_OPERATION = 'rma-status';
 const RETURNS_KEY = 'returns.list';
@@ -99,10 +100,17 @@ export async function moveReturn(
         const refused = rmaMoveRefusal(from, input.status);
         if (refused) throw new ConfigError(refused, { pointer: '/status' });
         // Same status sent again is a no-op on eMAG's side, so a retry after a crash is harmless.
+        // `type` is required on rma/save since 4.4.8 (reference README "eMAG").
         await emag(ctx, {
           path: 'rma/save',
-          data: [{ emag_id: input.rmaId, request_status: input.status }],
+          data: [{ emag_id: input.rmaId, type: await returnType(ctx, rma), request_status: input.status }],
           idempotent: true,
+        }).catch((error: unknown) => {
+          throw refusedByEmag(
+            error,
+            `move return ${input.rmaId} to status ${input.status}`,
+            'Read the return again (sync returns) and pick a move its current status allows.',
+          );
         });
       }
       return { rmaId: input.rmaId, from, to: input.status };
@@ -116,4 +124,20 @@ export async function moveReturn(
     await ctx.store.set(RETURNS_KEY, list);
   }
   return { ...(outcome.result as object), outcome: outcome.status };
+}
+
+/**
+ * A return's `type` (2 fulfilled by eMAG, 3 by the seller), as `rma/read` states it; else the
+ * account's only order type, else its order's.
+ */
+async function returnType(ctx: PluginContext, rma: EmagRma): Promise<number> {
+  const stated = Number(rma.type);
+  if (stated === 2 || stated === 3) return stated;
+  const types = orderTypes(ctx.settings as unknown as EmagSettings);
+  if (types.length === 1) return types[0]!;
+  for (const type of types) {
+    const [order] = await readOrders(ctx, { id: rma.order_id, type });
+    if (order) return order.type;
+  }
+  return 3;
 }

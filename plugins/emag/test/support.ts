@@ -135,14 +135,23 @@ export async function setFaults(sandbox: RunningSandbox, faults: Record<string, 
   if (!response.ok) throw new Error(`PUT /faults answered ${response.status}: ${await response.text()}`);
 }
 
+/** An order as the sandbox shows it: amounts as strings or numbers, no order-level currency. */
 export interface SandboxOrder {
   id: number;
   status: number;
   type: number;
-  currency: string;
-  shipping_tax: string;
-  products: { status: number; quantity: number; sale_price: string; vat: string }[];
-  vouchers: { status: number; sale_price: string; vat: string }[];
+  date: string;
+  payment_mode_id: number;
+  shipping_tax: string | number;
+  products: {
+    id: number;
+    status: number;
+    quantity: number;
+    sale_price: string | number;
+    vat: string;
+    currency?: string;
+  }[];
+  vouchers: { status: number; sale_price: string | number; vat: string }[];
 }
 
 /**
@@ -179,7 +188,8 @@ export async function allOrders(sandbox: RunningSandbox, account: string): Promi
 
 const SCALE = (digits: number) => 10n ** BigInt(digits);
 
-function parseScaled(text: string, digits: number): bigint {
+function parseScaled(input: string | number, digits: number): bigint {
+  const text = typeof input === 'number' ? input.toFixed(digits) : input;
   const negative = text.trim().startsWith('-');
   const [int, frac = ''] = text.trim().replace(/^[-+]/, '').split('.');
   const value =
@@ -198,7 +208,7 @@ function roundDrop(value: bigint, drop: number): bigint {
 }
 
 /** One net-priced line: net = round2(unit × qty), VAT = round2(net × rate), gross = net + VAT (in cents). */
-function lineGrossCents(unitNet: string, quantity: number, vat: string): bigint {
+function lineGrossCents(unitNet: string | number, quantity: number, vat: string): bigint {
   const net = roundDrop(parseScaled(unitNet, 4) * BigInt(quantity), 4 - 2); // cents
   const vatCents = roundDrop(net * parseScaled(vat, 4), 4);
   return net + vatCents;
@@ -258,4 +268,47 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await sleep(200);
   }
+}
+
+/**
+ * Points real host names at a local server for this process, as a hosts-file entry would (the
+ * plugin then runs with its production config, `EMAG_BASE_URL` unset): requests to
+ * `https://<host>/…` go over plain HTTP to `target` with `Host: <host>`, and the sandbox serves
+ * each host as that platform. Only name resolution is stood in for; the requests, the answers and
+ * the service are real. Returns the function that undoes it.
+ */
+export async function routeHostsTo(target: string, hosts: readonly string[]): Promise<() => void> {
+  const key = Symbol.for('undici.globalDispatcher.1');
+  const slot = globalThis as unknown as Record<symbol, Dispatcher | undefined>;
+  // The first fetch creates Node's global dispatcher.
+  if (!slot[key]) await fetch(`${target}/__sandbox/state`);
+  const original = slot[key]!;
+  const { origin } = new URL(target);
+  slot[key] = new Proxy(original, {
+    get(t, property) {
+      if (property === 'dispatch')
+        return (options: DispatchOptions, handler: unknown) => {
+          const url = new URL(String(options.origin));
+          if (url.protocol !== 'https:' || !hosts.includes(url.hostname)) return t.dispatch(options, handler);
+          const headers = Array.isArray(options.headers)
+            ? [...(options.headers as string[]), 'host', url.hostname]
+            : { ...(options.headers as Record<string, string> | undefined), host: url.hostname };
+          return t.dispatch({ ...options, origin, headers }, handler);
+        };
+      const value: unknown = Reflect.get(t, property);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
+    },
+  });
+  return () => {
+    slot[key] = original;
+  };
+}
+
+interface DispatchOptions {
+  origin?: string | URL;
+  headers?: unknown;
+  [key: string]: unknown;
+}
+interface Dispatcher {
+  dispatch(options: DispatchOptions, handler: unknown): boolean;
 }
