@@ -9,7 +9,8 @@ import { buildServer } from './server.ts';
 
 /**
  * The eMAG Marketplace sandbox (docs/ARCHITECTURE.md "Sandboxes"; README in this folder).
- * `url` is the server root: platforms live under `/{ro|bg|hu|fdro|fdbg}/api-3`.
+ * `url` is the server root and answers as an API base itself (the credentials choose the platform);
+ * each platform also lives under `/{ro|bg|hu|fdro|fdbg}/api-3` and under its real host name.
  * `options.extra`:
  * - `callbackUrl`: new-order notification target (`GET <url>?order_id=N`);
  * - `callbackRetryMs`: notify again at this interval until the order is acknowledged;

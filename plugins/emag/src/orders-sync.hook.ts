@@ -27,7 +27,7 @@ function signal() {
 }
 
 /**
- * The orders job: pages of `order/read` (modified since the cursor, oldest id first), new orders
+ * The orders job: pages of `order/read` (modified since the cursor, newest first), new orders
  * acknowledged and the page re-read, then imported as invoices through the manifest mapping.
  * Invoices are attached by a second loop running beside the reads, so reads, acknowledgements
  * and attachments keep the order routes' budget busy together. The cursor moves only when the
