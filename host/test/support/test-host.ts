@@ -10,6 +10,7 @@ import { readEnv } from '../../src/config/env.ts';
 import type { Role } from '../../src/db/entities/user.entity.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { createApiToken, createTenant, createUser } from '../../src/tenancy/index.ts';
+import { SAMPLE_COMPANIES } from '../../src/invoicing/seller-identity.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export const FIXTURE_REGISTRY = join(
@@ -181,7 +182,7 @@ export async function startTestHost(
     url,
     database,
     logs: () => lines.join(''),
-    createTenant: (name = unique('Tenant')) => createTenant({ em: em(), name }),
+    createTenant: (name = unique('Tenant')) => createTenant({ em: em(), name, company: SAMPLE_COMPANIES.PL }),
     async createActor({ role, tenantId = null, email = `${unique(role)}@example.test`, password }) {
       const finalPassword = password ?? `pw-${randomBytes(12).toString('hex')}`;
       const user = await createUser({
