@@ -382,6 +382,14 @@ describe('foreign currency', () => {
     const asked = rates.requests.length;
     await importAllegro(tenantId, integrationId, [allegroIn(23, 'CZK', '2025-11-12')]);
     expect(rates.requests.length).toBe(asked);
+    // Stored: another process (a client that remembers nothing) reads the database, not NBP.
+    const other = new ExchangeRates({ pool: host.database.db.pool, nbpUrl: rates.url, bnrUrl: rates.url });
+    expect(await other.quote({ sellerCountry: 'PL', currency: 'CZK', taxPoint: '2025-11-12' })).toMatchObject(
+      {
+        date: '2025-11-10',
+      },
+    );
+    expect(rates.requests.length).toBe(asked);
   });
 
   it('states the BNR rate across a weekend and a holiday for a EUR eMAG Bulgaria order', async () => {

@@ -27,6 +27,9 @@ export const NATIONAL_CURRENCY: Readonly<Record<string, { currency: string; sour
 
 /** How far back a table is looked for: the longest run of days without one is a week (PL Christmas). */
 const LOOKBACK_DAYS = 10;
+/** A day's rate never changes once published; an answer is reused for a while without asking the database. */
+const ANSWER_MEMO_MS = 10 * 60_000;
+const FAILURE_MEMO_MS = 30_000;
 
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
@@ -50,6 +53,7 @@ export class ExchangeRates {
   readonly #timeoutMs: number;
   /** BNR yearly archives fetched by this process, per year (a day's answer is cached in the DB). */
   readonly #bnrYears = new Map<number, Promise<Map<string, Map<string, string>>>>();
+  readonly #recent = new Map<string, { at: number; failed: boolean; answer: Promise<RateQuote | null> }>();
 
   constructor(options: ExchangeRatesOptions) {
     this.#pool = options.pool;

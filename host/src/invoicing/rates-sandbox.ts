@@ -134,6 +134,8 @@ export interface RunningRatesSandbox {
   /** Requests served, for tests that check the cache. */
   requests: string[];
   close(): Promise<void>;
+  /** Lets the process exit while the sandbox still listens (a sandbox shared by a test process). */
+  unref(): void;
 }
 
 export async function startRatesSandbox(
@@ -206,5 +208,6 @@ export async function startRatesSandbox(
     url: `http://127.0.0.1:${port}`,
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+    unref: () => void server.unref(),
   };
 }
