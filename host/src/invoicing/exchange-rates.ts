@@ -67,7 +67,28 @@ export class ExchangeRates {
    * is `taxPoint`; null when no conversion is needed (same currency). Throws {@link ExchangeRateError}
    * with a message saying what is missing.
    */
-  async quote(options: {
+  quote(options: { sellerCountry: string; currency: string; taxPoint: string }): Promise<RateQuote | null> {
+    // One question per (bank, currency, day) at a time: a page of orders of one day asks once.
+    // A failure is remembered briefly, so a page does not wait for an unreachable bank per order.
+    const key = `${options.sellerCountry.toUpperCase()}|${options.currency.toUpperCase()}|${options.taxPoint}`;
+    const now = Date.now();
+    const memo = this.#recent.get(key);
+    if (memo && now - memo.at < (memo.failed ? FAILURE_MEMO_MS : ANSWER_MEMO_MS)) return memo.answer;
+    const entry: { at: number; failed: boolean; answer: Promise<RateQuote | null> } = {
+      at: now,
+      failed: false,
+      answer: this.#quote(options),
+    };
+    entry.answer.catch(() => {
+      entry.failed = true;
+      entry.at = Date.now();
+    });
+    if (this.#recent.size > 10_000) this.#recent.clear();
+    this.#recent.set(key, entry);
+    return entry.answer;
+  }
+
+  async #quote(options: {
     sellerCountry: string;
     currency: string;
     taxPoint: string;
