@@ -75,7 +75,7 @@ describe.skipIf(SKIP_BROWSER)('console: user journey', () => {
     await page.locator('#company-country-error').waitFor();
     expect(await page.getByLabel('Country').getAttribute('aria-invalid')).toBe('true');
     await page.getByLabel('Country').fill('PL');
-    await page.getByLabel('Tax id (VAT number)').fill('PL1234567890');
+    await page.getByLabel('Tax id (VAT number)').fill('PL7740001454');
     await page.getByRole('button', { name: 'Save company' }).click();
     await page.getByText('Company saved.').waitFor();
     await screenshot(page, 'user-company');

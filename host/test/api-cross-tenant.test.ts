@@ -200,6 +200,8 @@ describe('cross-tenant isolation', () => {
     ...Object.fromEntries(Object.entries(restWebhook).map(([k, f]) => [k, f()])),
     'GET /api/v1/invoices': { path: `/api/v1/invoices?integrationId=${A.integrationId}` },
     'GET /api/v1/invoices/:id/pdf': { path: `/api/v1/invoices/${A.invoiceId}/pdf` },
+    'GET /api/v1/invoices/:id': { path: `/api/v1/invoices/${A.invoiceId}` },
+    'GET /api/v1/invoices/held': { path: `/api/v1/invoices/held?integrationId=${A.integrationId}` },
     'GET /api/v1/:pluginId/integrations': { path: '/api/v1/fixture-basic/integrations', own: true },
     'POST /api/v1/:pluginId/integrations': {
       path: '/api/v1/fixture-basic/integrations',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/db/orm.ts';
-import { reserveNumbers } from '../src/invoicing/numbering.ts';
+import { periodOf, reserveNumbers } from '../src/invoicing/numbering.ts';
 import { seedTenant } from '../src/records/test-fixtures.ts';
 import { inTransaction } from '../src/records/sql.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
@@ -56,6 +56,25 @@ describe('reserveNumbers', () => {
       .sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 140 }, (_, i) => i + 1));
     expect(await nextNumber(seriesId)).toBe(141);
+  });
+
+  it('counts a resetting series per period, gap-free across a rollback', async () => {
+    const { seriesId } = await seedTenant(testDb.db.pool);
+    await testDb.db.pool.query(`update invoice_series set reset = 'monthly' where id = $1`, [seriesId]);
+    const take = (period: string, count: number) =>
+      inTransaction(testDb.db.pool, (c) => reserveNumbers(c, { seriesId, count, period }));
+    expect(await take('2026-11', 3)).toMatchObject({ first: 1, count: 3, period: '2026-11' });
+    await expect(
+      inTransaction(testDb.db.pool, async (c) => {
+        await reserveNumbers(c, { seriesId, count: 2, period: '2026-11' });
+        throw new Error('batch failed');
+      }),
+    ).rejects.toThrow('batch failed');
+    expect((await take('2026-11', 1)).first).toBe(4);
+    expect((await take('2026-12', 2)).first).toBe(1);
+    expect(periodOf('monthly', '2026-12-31')).toBe('2026-12');
+    expect(periodOf('yearly', '2026-12-31')).toBe('2026');
+    expect(periodOf('never', '2026-12-31')).toBe('');
   });
 
   it('refuses an empty block and an unknown series', async () => {

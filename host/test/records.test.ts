@@ -296,7 +296,12 @@ describe('importRecords (Allegro, gross prices)', () => {
 
 describe('importRecords (eMAG, net prices)', () => {
   it('computes gross from 4-decimal net prices and fractional VAT', async () => {
-    const ids = await seedTenant(testDb.db.pool, { pluginId: 'emag', pattern: '{code}-{n:6}' });
+    // A Romanian seller; the fixture's 19 % was Romania's standard rate until 2025-07-31.
+    const ids = await seedTenant(testDb.db.pool, {
+      pluginId: 'emag',
+      pattern: '{code}-{n:6}',
+      country: 'RO',
+    });
     const outcomes = await importRecords({
       db: testDb.db,
       tenantId: ids.tenantId,
@@ -309,7 +314,7 @@ describe('importRecords (eMAG, net prices)', () => {
       records: [1, 2].map((i) => ({
         externalId: String(emagOrder(i).id),
         revision: '1',
-        data: emagOrder(i),
+        data: emagOrder(i, { date: '2025-07-21 09:30:00' }),
       })),
     });
     expect(outcomes.map((o) => o.status)).toEqual(['created', 'created']);

@@ -8,6 +8,7 @@ import { createHostApp, type HostApp } from '../../../host/src/app/host-app.ts';
 import { readEnv } from '../../../host/src/config/env.ts';
 import { createTenant, createUser } from '../../../host/src/tenancy/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../../host/test/support/database.ts';
+import { SAMPLE_COMPANIES } from '../../../host/src/invoicing/seller-identity.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 export const CONSOLE_BUILD = join(REPO_ROOT, 'console/build');
@@ -76,7 +77,7 @@ export async function startConsoleHost(
 
   const password = 'correct horse battery staple';
   const em = () => database.db.orm.em.fork();
-  const acme = await createTenant({ em: em(), name: 'Acme Shop' });
+  const acme = await createTenant({ em: em(), name: 'Acme Shop', company: SAMPLE_COMPANIES.PL });
   const other = await createTenant({ em: em(), name: 'Other Shop' });
   const users = {
     admin: 'admin@example.test',

@@ -3,11 +3,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import type { Principal } from '../auth/principal.ts';
+import { Company } from '../db/entities/company.entity.ts';
 import { Tenant } from '../db/entities/tenant.entity.ts';
 import { User } from '../db/entities/user.entity.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
 import { sandboxConfig } from '../plugins/sandbox-env.ts';
 import { startSandboxAt } from '../plugins/sandbox-runner.ts';
+import { type RunningRatesSandbox, startRatesSandbox } from '../invoicing/rates-sandbox.ts';
+import { SAMPLE_COMPANIES } from '../invoicing/seller-identity.ts';
 import { createTenant, createUser } from '../tenancy/index.ts';
 import type { HostServices } from './services.ts';
 
@@ -67,7 +70,26 @@ function readLogins(dataDir: string): DemoLogin[] {
 async function ensureDemoTenant(services: HostServices): Promise<{ tenantId: string; logins: DemoLogin[] }> {
   const em = services.db.orm.em.fork();
   const existing = await em.findOne(Tenant, { slug: DEMO_SLUG });
-  const tenantId = existing?.id ?? (await createTenant({ em, name: 'Demo Shop', slug: DEMO_SLUG })).id;
+  const tenantId =
+    existing?.id ??
+    (await createTenant({ em, name: 'Demo Shop', slug: DEMO_SLUG, company: SAMPLE_COMPANIES.PL })).id;
+  // A second, Romanian seller: complete too, so the demo shows both countries' documents.
+  if (!existing) {
+    const ro = SAMPLE_COMPANIES.RO;
+    em.create(Company, {
+      tenantId,
+      name: 'Demo Shop România',
+      legalName: ro.legalName,
+      taxId: ro.taxId,
+      registrationNumber: ro.registrationNumber,
+      address: { ...ro.address },
+      country: ro.country,
+      defaultCurrency: ro.defaultCurrency,
+      vatStatus: ro.vatStatus,
+      bankAccount: ro.bankAccount,
+    });
+    await em.flush();
+  }
   const stored = readLogins(services.env.dataDir);
   const wanted: { email: string; role: DemoLogin['role'] }[] = [
     { email: 'seller@demo.local', role: 'tenant_admin' },
@@ -120,6 +142,7 @@ export async function startDemoMode(input: {
   const { services, configOverrides } = input;
   const { logger } = services;
   const running: { pluginId: string; sandbox: RunningSandbox }[] = [];
+  let ratesSandbox: RunningRatesSandbox | undefined;
   for (const plugin of services.plugins.plugins) {
     try {
       const sandbox = await startSandboxAt({
@@ -132,6 +155,20 @@ export async function startDemoMode(input: {
       logger.warn(
         { err: error, pluginId: plugin.id },
         'demo mode: the sandbox did not start; the plugin is left unconfigured',
+      );
+    }
+  }
+
+  // The central banks' rates come from a local NBP and BNR unless real ones are configured.
+  if (!process.env.NBP_API_URL || !process.env.BNR_RATES_URL) {
+    try {
+      ratesSandbox = await startRatesSandbox();
+      process.env.NBP_API_URL ??= ratesSandbox.url;
+      process.env.BNR_RATES_URL ??= ratesSandbox.url;
+    } catch (error) {
+      logger.warn(
+        { err: error },
+        'demo mode: the NBP/BNR sandbox did not start; rates come from the real services',
       );
     }
   }
@@ -174,6 +211,7 @@ export async function startDemoMode(input: {
     sandboxes: running.map(({ pluginId, sandbox }) => ({ pluginId, url: sandbox.url })),
     async stop() {
       for (const { sandbox } of running) await sandbox.close().catch(() => undefined);
+      await ratesSandbox?.close().catch(() => undefined);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { SqlPool } from '../db/orm.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { FrozenDocument } from './frozen-document.ts';
 import type { InvoicePdfInput, PdfLine } from './pdf.ts';
 import { PdfRenderPool } from './pdf-pool.ts';
 
@@ -24,6 +25,8 @@ interface Source {
   id: string;
   key: string;
   input: Omit<InvoicePdfInput, 'lines'>;
+  /** The frozen document's lines; undefined for an invoice issued before documents were frozen. */
+  lines?: PdfLine[];
 }
 
 interface SourceRow {
@@ -39,6 +42,7 @@ interface SourceRow {
   paid_at: Date | string | null;
   external_order_id: string | null;
   buyer: Record<string, unknown>;
+  document: FrozenDocument | null;
   stamp: string;
   company_name: string | null;
   company_tax_id: string | null;
@@ -63,7 +67,7 @@ interface LineRow {
 const SOURCES = `
   select i.id, i.number, i.issue_date, i.sale_date, i.currency, i.net_total::text as net_total,
          i.vat_total::text as vat_total, i.gross_total::text as gross_total, i.status, i.paid_at,
-         i.external_order_id, i.buyer, i.updated_at::text as stamp,
+         i.external_order_id, i.buyer, i.document, i.updated_at::text as stamp,
          c.name as company_name, c.tax_id as company_tax_id,
          c.registration_number as company_registration_number, c.address as company_address,
          c.country as company_country, c.updated_at::text as company_stamp
@@ -143,7 +147,21 @@ export class InvoiceDocuments {
 
   async #sources(ids: readonly string[]): Promise<Source[]> {
     const { rows } = await this.#sql.query<SourceRow>(SOURCES, [ids]);
-    return rows.map((r) => ({
+    return rows.map((r) =>
+      r.document
+        ? {
+            // Frozen: nothing but the invoice's own status changes its PDF.
+            id: r.id,
+            key: `${r.id}|${r.stamp}`,
+            ...frozenPdfInput(r.document, { status: r.status, paidAt: r.paid_at }),
+          }
+        : this.#legacySource(r),
+    );
+  }
+
+  /** An invoice issued before documents were frozen: printed from the rows and the company as they are. */
+  #legacySource(r: SourceRow): Source {
+    return {
       id: r.id,
       key: `${r.id}|${r.stamp}|${r.company_stamp ?? ''}`,
       input: {
@@ -171,19 +189,23 @@ export class InvoiceDocuments {
                 country: r.company_country ?? undefined,
               },
       },
-    }));
+    };
   }
 
   /** Starts rendering the sources (their lines read in one query); each is registered as in flight at once. */
   #render(sources: readonly Source[]): Promise<Buffer>[] {
     if (sources.length === 0) return [];
-    const lines = this.#sql
-      .query<LineRow>(LINES, [sources.map((s) => s.id)])
-      .then(({ rows }) => Map.groupBy(rows, (r) => r.invoice_id));
+    const legacy = sources.filter((s) => !s.lines).map((s) => s.id);
+    const lines = (
+      legacy.length ? this.#sql.query<LineRow>(LINES, [legacy]) : Promise.resolve({ rows: [] as LineRow[] })
+    ).then(({ rows }) => Map.groupBy(rows, (r) => r.invoice_id));
     return sources.map((source) => {
       const pending = lines
         .then((byInvoice) =>
-          this.#renderer.render({ ...source.input, lines: (byInvoice.get(source.id) ?? []).map(toPdfLine) }),
+          this.#renderer.render({
+            ...source.input,
+            lines: source.lines ?? (byInvoice.get(source.id) ?? []).map(toPdfLine),
+          }),
         )
         .then(
           (pdf) => {
@@ -267,3 +289,54 @@ const toPdfLine = (r: LineRow): PdfLine => ({
   vatAmount: r.vat_amount,
   grossAmount: r.gross_amount,
 });
+
+/**
+ * The renderer's input made from a frozen document alone (plus the invoice's payment status):
+ * seller, buyer, lines and totals as issued, whatever was edited since.
+ */
+export function frozenPdfInput(
+  doc: FrozenDocument,
+  state: { status: 'issued' | 'paid' | 'cancelled'; paidAt: Date | string | null },
+): { input: Omit<InvoicePdfInput, 'lines'>; lines: PdfLine[] } {
+  const buyerTaxId = doc.buyer.taxIds[0]?.value ?? null;
+  return {
+    input: {
+      invoice: {
+        number: doc.number,
+        issueDate: doc.issueDate,
+        saleDate: doc.saleDate,
+        currency: doc.currency,
+        netTotal: doc.totals.net,
+        vatTotal: doc.totals.vat,
+        grossTotal: doc.totals.gross,
+        status: state.status,
+        paidAt: state.paidAt === null ? null : new Date(state.paidAt),
+        externalOrderId: doc.externalOrderId,
+        buyer: {
+          name: doc.buyer.name,
+          companyName: doc.buyer.companyName ?? null,
+          taxId: buyerTaxId,
+          email: doc.buyer.email ?? null,
+          address: doc.buyer.address,
+        },
+      },
+      company: {
+        name: doc.seller.legalName,
+        taxId: doc.seller.taxId,
+        registrationNumber: doc.seller.registrationNumber ?? null,
+        address: { ...doc.seller.address },
+        country: doc.seller.address.country,
+      },
+    },
+    lines: doc.lines.map((l) => ({
+      position: l.position,
+      name: l.name,
+      quantity: l.quantity,
+      unitNet: l.unitNet,
+      vatRate: l.vatRate,
+      netAmount: l.net,
+      vatAmount: l.vat,
+      grossAmount: l.gross,
+    })),
+  };
+}

@@ -2,21 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { UpsertOutcome } from '@mch/plugin-sdk';
 import type { InvoiceStatus } from '../db/entities/invoice.entity.ts';
 import type { PgLikeClient } from '../db/pglite-pool.ts';
-import {
-  formatInvoiceNumber,
-  NumberingError,
-  type ReservedBlock,
-  reserveNumbers,
-} from '../invoicing/numbering.ts';
 import { upsertCustomers, upsertProducts } from './host-records-sql.ts';
 import type { ImportSwitches } from './import.ts';
-import {
-  findInvoices,
-  insertInvoices,
-  type NewInvoice,
-  seriesFor,
-  setInvoiceStatuses,
-} from './invoice-sql.ts';
+import { findInvoices, setInvoiceStatuses } from './invoice-sql.ts';
+import type { Issuer } from './issuance.ts';
+import { issueOrHold, type ToIssue } from './issue-sql.ts';
 import {
   claimChanged,
   claimNew,
@@ -31,7 +21,7 @@ import type { PreparedRecord } from './prepare.ts';
 export interface BatchContext {
   ledger: LedgerScope;
   pluginId: string;
-  companyId: string | undefined;
+  issuer: Issuer;
   switches: ImportSwitches;
 }
 
@@ -47,7 +37,10 @@ function repeatOutcome(row: LedgerRow): UpsertOutcome {
 
 function awaitsInvoice(row: LedgerRow, item: PreparedRecord, switches: ImportSwitches): boolean {
   return (
-    row.hostId === null && row.status === 'recorded' && switches.autoGenerateInvoices && !item.draft.cancelled
+    row.hostId === null &&
+    (row.status === 'recorded' || row.status === 'held') &&
+    switches.autoGenerateInvoices &&
+    !item.draft.cancelled
   );
 }
 
@@ -178,59 +171,33 @@ export async function importBatch(
     (i) => planned.has(i.externalId) && hostOf(i) === planned.get(i.externalId),
   );
   if (toCreate.length) {
-    const target = {
-      tenantId: ctx.ledger.tenantId,
-      integrationId: ctx.ledger.integrationId,
-      companyId: ctx.companyId,
-    };
-    let block: ReservedBlock;
-    try {
-      block = await reserveNumbers(client, {
-        seriesId: (await seriesFor(client, target)).seriesId,
-        count: toCreate.length,
-      });
-    } catch (error) {
-      // The remembered series is gone: look it up again (this transaction is still usable).
-      if (!(error instanceof NumberingError)) throw error;
-      block = await reserveNumbers(client, {
-        seriesId: (await seriesFor(client, { ...target, fresh: true })).seriesId,
-        count: toCreate.length,
-      });
-    }
-    const { id: seriesId, companyId } = block.series;
-    const invoices = toCreate.map((item, i): NewInvoice => {
-      const paid = switches.autoMarkAsPaid && item.draft.paid;
-      const sequence = block.first + i;
-      return {
-        id: planned.get(item.externalId)!,
-        draft: item.draft,
-        revision: item.revision,
-        sequence,
-        number: formatInvoiceNumber({
-          pattern: block.series.pattern,
-          code: block.series.code,
-          issueDate: item.draft.issueDate,
-          n: sequence,
-        }),
-        customerId: item.draft.customer ? (customerIds.get(item.draft.customer.externalId) ?? null) : null,
-        status: paid ? 'paid' : 'issued',
-        paidAt: paid ? (item.draft.paidAt ?? new Date().toISOString()) : null,
-        productIds,
-      };
-    });
-    await insertInvoices(
+    const results = await issueOrHold(
       client,
-      {
-        tenantId: ctx.ledger.tenantId,
-        integrationId: ctx.ledger.integrationId,
-        pluginId: ctx.pluginId,
-        companyId,
-        seriesId,
-      },
-      invoices,
+      { ledger: ctx.ledger, pluginId: ctx.pluginId, issuer: ctx.issuer },
+      toCreate.map((item): ToIssue => {
+        const paid = switches.autoMarkAsPaid && item.draft.paid;
+        return {
+          hostId: planned.get(item.externalId)!,
+          externalId: item.externalId,
+          revision: item.revision,
+          draft: item.draft,
+          issuance: item.issuance ?? { ok: false, reason: 'company_incomplete', message: 'not checked' },
+          customerId: item.draft.customer ? (customerIds.get(item.draft.customer.externalId) ?? null) : null,
+          productIds,
+          status: paid ? 'paid' : 'issued',
+          paidAt: paid ? (item.draft.paidAt ?? new Date().toISOString()) : null,
+        };
+      }),
     );
-    for (const item of toCreate)
-      outcomes.set(item.index, { status: 'created', hostId: planned.get(item.externalId)! });
+    for (const item of toCreate) {
+      const result = results.get(item.externalId)!;
+      outcomes.set(
+        item.index,
+        result.issued
+          ? { status: 'created', hostId: planned.get(item.externalId)! }
+          : { status: 'skipped', reason: `no invoice issued yet: ${result.message}` },
+      );
+    }
   }
 
   // Later revisions of invoiced orders: never a second invoice; apply cancellation or payment.

@@ -4,6 +4,9 @@ import { importBatch, type BatchContext } from './import-batch.ts';
 import type { CompiledMappings } from './mapping-engine.ts';
 import { type PreparedRecord, prepareRecord } from './prepare.ts';
 import { inTransaction } from './sql.ts';
+import type { ExchangeRates } from '../invoicing/exchange-rates.ts';
+import { checkIssuance, exchangeRatesFor, loadIssuer } from './issuance.ts';
+import { releaseHeld } from './release.ts';
 
 /** The integration settings that decide what an import creates (seed 000: the Allegro settings). */
 export interface ImportSwitches {
@@ -26,7 +29,7 @@ export function importSwitches(settings: Readonly<Record<string, unknown>>): Imp
 }
 
 export interface ImportRecordsOptions {
-  db: { pool: Pick<SqlPool, 'connect'> };
+  db: { pool: Pick<SqlPool, 'connect' | 'query'> };
   tenantId: string;
   integrationId: string;
   pluginId: string;
@@ -42,6 +45,8 @@ export interface ImportRecordsOptions {
   records: readonly RecordInput[];
   /** Records per transaction (a marketplace page). */
   batchSize?: number;
+  /** Central banks' rates; default: one client per database (NBP_API_URL, BNR_RATES_URL). */
+  rates?: ExchangeRates;
 }
 
 /**
@@ -67,6 +72,16 @@ export async function importRecords(options: ImportRecordsOptions): Promise<Upse
     },
   };
   const batchSize = Math.max(1, options.batchSize ?? 100);
+  const rates = options.rates ?? exchangeRatesFor(options.db.pool);
+  const issuer = await loadIssuer(options.db.pool, { ...options, companyId: options.companyId });
+  // Orders held earlier (company incomplete, no rate yet) are tried again on every run.
+  if (issuer.seller)
+    await releaseHeld({
+      pool: options.db.pool,
+      tenantId: options.tenantId,
+      integrationId: options.integrationId,
+      rates,
+    });
   const outcomes: UpsertOutcome[] = new Array<UpsertOutcome>(options.records.length);
   const context: BatchContext = {
     ledger: {
@@ -75,7 +90,7 @@ export async function importRecords(options: ImportRecordsOptions): Promise<Upse
       kind: options.mappingName.slice(0, 32),
     },
     pluginId: options.pluginId,
-    companyId: options.companyId,
+    issuer,
     switches,
   };
 
@@ -103,10 +118,16 @@ export async function importRecords(options: ImportRecordsOptions): Promise<Upse
       }
       latest.set(prepared.record.externalId, prepared.record);
     }
+    const ready = [...latest.values()];
+    if (switches.autoGenerateInvoices) {
+      await Promise.all(
+        ready.map(async (r) => {
+          if (!r.draft.cancelled) r.issuance = await checkIssuance(issuer, r.draft, rates);
+        }),
+      );
+    }
     // Sorted by key: concurrent imports then lock ledger rows in the same order.
-    return [...latest.values()].sort((a, b) =>
-      a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0,
-    );
+    return ready.sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
   };
 
   let next: Promise<PreparedRecord[]> | undefined = prepare(0);

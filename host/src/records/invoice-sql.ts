@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PgLikeClient } from '../db/pglite-pool.ts';
 import type { InvoiceStatus } from '../db/entities/invoice.entity.ts';
+import type { FrozenDocument } from '../invoicing/frozen-document.ts';
 import type { InvoiceDraft, LineDraft } from './invoice-draft.ts';
 import { unnestSelect } from './sql.ts';
 
@@ -8,67 +9,79 @@ export class ImportSetupError extends Error {
   override name = 'ImportSetupError';
 }
 
+export interface ResolvedSeries {
+  companyId: string;
+  seriesId: string;
+  reset: string;
+}
+
 /**
- * The company and series new invoices go to: the given company, else the integration's, else the
- * tenant's default (or oldest) company; its default series, created as `FV` when it has none.
+ * The series new invoices of the company in `currency` are numbered in: the integration's chosen
+ * series (`integrations.series_id`), else the company's default invoice series for that currency
+ * (a series without a currency serves the company's national currency), created when missing —
+ * `FV` for the national currency, `FV-<currency>` for another, `{code}/{yyyy}/{n}` reset yearly.
  */
 export async function resolveSeries(
   client: PgLikeClient,
-  options: { tenantId: string; integrationId: string; companyId: string | undefined },
-): Promise<{ companyId: string; seriesId: string }> {
-  const companies = await client.query<{ id: string }>(
-    `select c.id from companies c
-      where c.tenant_id = $1
-        and ($2::uuid is null or c.id = $2::uuid)
-      order by (c.id = (select company_id from integrations where id = $3)) is true desc, c.is_default desc, c.created_at
-      limit 1`,
-    [options.tenantId, options.companyId ?? null, options.integrationId],
-  );
-  const companyId = companies.rows[0]?.id;
-  if (!companyId) {
-    throw new ImportSetupError(
-      options.companyId
-        ? `company ${options.companyId} does not belong to this tenant; pick one of the tenant's companies`
-        : 'the tenant has no company to issue invoices from; add one under Settings → Company',
-    );
-  }
+  options: { tenantId: string; integrationId: string; companyId: string; currency: string },
+): Promise<ResolvedSeries> {
+  const { companyId } = options;
   const findSeries = () =>
-    client.query<{ id: string }>(
-      'select id from invoice_series where company_id = $1 order by is_default desc, created_at limit 1',
-      [companyId],
+    client.query<{ id: string; reset: string }>(
+      `select s.id, s.reset from invoice_series s join companies c on c.id = s.company_id
+        where s.company_id = $1 and s.document_type = 'invoice'
+          and (s.id = (select series_id from integrations where id = $3)
+               or coalesce(s.currency, c.default_currency) = $2)
+        order by s.id = (select series_id from integrations where id = $3) desc, s.is_default desc, s.created_at
+        limit 1`,
+      [companyId, options.currency, options.integrationId],
     );
   let series = await findSeries();
   if (!series.rows[0]) {
-    // A company without a series still gets gap-free numbers: the common Polish `FV/{yyyy}/{n}`.
+    // A company without a series for this currency gets one: gap-free numbers per currency.
     await client.query(
-      `insert into invoice_series (id, tenant_id, company_id, code, pattern, next_number, is_default, created_at)
-       values ($1, $2, $3, 'FV', '{code}/{yyyy}/{n}', 1, true, now()) on conflict (company_id, code) do nothing`,
-      [randomUUID(), options.tenantId, companyId],
+      `insert into invoice_series (id, tenant_id, company_id, code, pattern, next_number, is_default, document_type, reset, currency, created_at)
+       select $1, $2, $3, case when c.default_currency = $4 then 'FV' else 'FV-' || $4 end, '{code}/{yyyy}/{n}', 1,
+              not exists (select 1 from invoice_series where company_id = $3), 'invoice', 'yearly', $4, now()
+         from companies c where c.id = $3
+       on conflict (company_id, code) do nothing`,
+      [randomUUID(), options.tenantId, companyId, options.currency],
     );
     series = await findSeries();
   }
-  return { companyId, seriesId: series.rows[0]!.id };
+  const row = series.rows[0];
+  if (!row) {
+    throw new ImportSetupError(
+      `company ${companyId} has a series coded FV-${options.currency} for another use; give invoices in ${options.currency} a series under Settings → Company`,
+    );
+  }
+  return { companyId, seriesId: row.id, reset: row.reset };
 }
 
 const SERIES_TTL_MS = 60_000;
-const seriesCache = new Map<string, { companyId: string; seriesId: string; at: number }>();
+const seriesCache = new Map<string, ResolvedSeries & { at: number }>();
 
 /**
- * {@link resolveSeries}, remembered for a minute per (tenant, integration, company): it costs
- * two round trips per batch otherwise. `fresh` skips the memory (the series was deleted, or the
- * caller must see a just-changed default company at once).
+ * {@link resolveSeries}, remembered for a minute per (integration, company, currency): it costs
+ * a round trip or two per batch otherwise. `fresh` skips the memory (the series was deleted, or
+ * the caller must see a just-changed choice at once).
  */
 export async function seriesFor(
   client: PgLikeClient,
-  options: { tenantId: string; integrationId: string; companyId: string | undefined; fresh?: boolean },
-): Promise<{ companyId: string; seriesId: string }> {
-  const key = `${options.tenantId}|${options.integrationId}|${options.companyId ?? ''}`;
+  options: { tenantId: string; integrationId: string; companyId: string; currency: string; fresh?: boolean },
+): Promise<ResolvedSeries> {
+  const key = `${options.integrationId}|${options.companyId}|${options.currency}`;
   const hit = seriesCache.get(key);
   if (hit && !options.fresh && Date.now() - hit.at < SERIES_TTL_MS) return hit;
   const resolved = await resolveSeries(client, options);
   if (seriesCache.size > 10_000) seriesCache.clear();
   seriesCache.set(key, { ...resolved, at: Date.now() });
   return resolved;
+}
+
+/** Forgets remembered series choices (an integration's series was changed). */
+export function forgetSeries(): void {
+  seriesCache.clear();
 }
 
 /** Invoices of these orders that already exist (never issue a second one). */
@@ -91,6 +104,9 @@ export async function findInvoices(
 
 export interface NewInvoice {
   id: string;
+  seriesId: string;
+  period: string;
+  document: FrozenDocument;
   draft: InvoiceDraft;
   revision: string;
   sequence: number;
@@ -103,15 +119,20 @@ export interface NewInvoice {
 
 export async function insertInvoices(
   client: PgLikeClient,
-  scope: { tenantId: string; integrationId: string; pluginId: string; companyId: string; seriesId: string },
+  scope: { tenantId: string; integrationId: string; pluginId: string; companyId: string },
   invoices: readonly NewInvoice[],
 ): Promise<void> {
   if (invoices.length === 0) return;
   const head = unnestSelect<NewInvoice>({
-    firstParam: 6,
+    firstParam: 5,
     rows: invoices,
     columns: [
       { name: 'id', type: 'uuid', value: (i) => i.id },
+      { name: 'series_id', type: 'uuid', value: (i) => i.seriesId },
+      { name: 'period', type: 'text', value: (i) => i.period },
+      { name: 'series_code', type: 'text', value: (i) => i.document.series },
+      { name: 'type', type: 'text', value: (i) => i.document.type },
+      { name: 'document', type: 'text', cast: 'jsonb', value: (i) => JSON.stringify(i.document) },
       { name: 'sequence', type: 'int4', value: (i) => i.sequence },
       { name: 'number', type: 'text', value: (i) => i.number },
       { name: 'external_order_id', type: 'text', value: (i) => i.draft.externalId },
@@ -127,11 +148,11 @@ export async function insertInvoices(
       { name: 'status', type: 'text', value: (i) => i.status },
       { name: 'paid_at', type: 'timestamptz', value: (i) => i.paidAt },
     ],
-    extra: ['$1::uuid', '$2::uuid', '$3::uuid', '$4::uuid', '$5::text', 'now()', 'now()'],
+    extra: ['$1::uuid', '$2::uuid', '$3::uuid', '$4::text', 'now()', 'now()'],
   });
   const lines = invoices.flatMap((invoice) => invoice.draft.lines.map((line) => ({ invoice, line })));
   const body = unnestSelect<{ invoice: NewInvoice; line: LineDraft }>({
-    firstParam: 6 + head.values.length,
+    firstParam: 5 + head.values.length,
     rows: lines,
     columns: [
       { name: 'id', type: 'uuid', value: () => randomUUID() },
@@ -157,22 +178,14 @@ export async function insertInvoices(
   // when the invoices are in place.
   await client.query(
     `with inserted as (
-       insert into invoices (id, sequence, number, external_order_id, external_order_revision, customer_id, buyer, issue_date, sale_date,
+       insert into invoices (id, series_id, period, series_code, type, document, sequence, number, external_order_id, external_order_revision, customer_id, buyer, issue_date, sale_date,
                              currency, net_total, vat_total, gross_total, status, paid_at,
-                             tenant_id, company_id, series_id, integration_id, plugin_id, created_at, updated_at)
+                             tenant_id, company_id, integration_id, plugin_id, created_at, updated_at)
        ${head.text}
        returning id)
      insert into invoice_lines (id, invoice_id, position, product_id, name, quantity, unit_net, unit_gross, vat_rate, net_amount, vat_amount, gross_amount)
      ${body.text}`,
-    [
-      scope.tenantId,
-      scope.companyId,
-      scope.seriesId,
-      scope.integrationId,
-      scope.pluginId,
-      ...head.values,
-      ...body.values,
-    ],
+    [scope.tenantId, scope.companyId, scope.integrationId, scope.pluginId, ...head.values, ...body.values],
   );
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RecordInput } from '@mch/plugin-sdk';
+import type { Issuance } from './issuance.ts';
 import { type InvoiceDraft, RecordRefused, toInvoiceDraft } from './invoice-draft.ts';
 import { type CompiledMappings, MappingError, type MappingVariables } from './mapping-engine.ts';
 
@@ -12,6 +13,8 @@ export interface PreparedRecord {
   /** SHA-256 of the record as received: tells a real change from a repeat with a new revision. */
   contentHash: string;
   draft: InvoiceDraft;
+  /** Whether it may be invoiced now (issuance.ts); set by the import before its transaction. */
+  issuance?: Issuance;
 }
 
 export type Preparation = { ok: true; record: PreparedRecord } | { ok: false; index: number; reason: string };

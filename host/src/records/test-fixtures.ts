@@ -151,12 +151,12 @@ export function allegroOrder(
 }
 
 /** An eMAG order: net prices with 4 decimals, `vat` as a fraction. */
-export function emagOrder(i: number, options: { status?: number } = {}) {
+export function emagOrder(i: number, options: { status?: number; date?: string } = {}) {
   return {
     id: 4_294_967_296 + i, // eMAG order ids exceed 2^31
     status: options.status ?? 1,
     payment_status: 1,
-    date: '2026-11-21 09:30:00',
+    date: options.date ?? '2026-11-21 09:30:00',
     customer: { id: 9000 + i, name: `Ion Popescu ${i}`, code: i % 2 ? 'RO123456' : null },
     products: [
       { product_id: 1, part_number: 'P-1', name: 'Cablu', quantity: 3, sale_price: '84.0336', vat: '0.1900' },
@@ -168,7 +168,7 @@ export function emagOrder(i: number, options: { status?: number } = {}) {
 /** A tenant with one default company, its series and one integration, for import tests and the benchmark. */
 export async function seedTenant(
   pool: { query(sql: string, params?: unknown[]): Promise<unknown> },
-  options: { pluginId?: string; pattern?: string; withCompany?: boolean } = {},
+  options: { pluginId?: string; pattern?: string; withCompany?: boolean; country?: 'PL' | 'RO' } = {},
 ): Promise<{ tenantId: string; companyId: string; seriesId: string; integrationId: string }> {
   const { randomUUID } = await import('node:crypto');
   const tenantId = randomUUID();
@@ -181,8 +181,15 @@ export async function seedTenant(
   ]);
   if (options.withCompany !== false) {
     await pool.query(
-      `insert into companies (id, tenant_id, name, tax_id, country, default_currency, is_default, created_at, updated_at)
-       values ($1, $2, 'Sklep Testowy sp. z o.o.', 'PL5250001009', 'PL', 'PLN', true, now(), now())`,
+      options.country === 'RO'
+        ? `insert into companies (id, tenant_id, name, legal_name, tax_id, address, bank_account, country, default_currency, is_default, created_at, updated_at)
+           values ($1, $2, 'Magazin Test', 'Magazin Test S.R.L.', 'RO14399840',
+                   '{"street": "Strada Memorandumului 28", "city": "Cluj-Napoca", "postalCode": "400114", "country": "RO", "county": "RO-CJ"}'::jsonb,
+                   null, 'RO', 'RON', true, now(), now())`
+        : `insert into companies (id, tenant_id, name, legal_name, tax_id, address, bank_account, country, default_currency, is_default, created_at, updated_at)
+           values ($1, $2, 'Sklep Testowy', 'Sklep Testowy sp. z o.o.', 'PL7740001454',
+                   '{"street": "ul. Prosta 1", "city": "Warszawa", "postalCode": "00-850", "country": "PL"}'::jsonb,
+                   'PL61109010140000071219812874', 'PL', 'PLN', true, now(), now())`,
       [companyId, tenantId],
     );
     await pool.query(

@@ -5,6 +5,17 @@ import { recordAudit } from './audit.ts';
 import { TenancyError } from './errors.ts';
 import { assertSlug, slugify } from './slug.ts';
 
+export interface CompanyIdentityInput {
+  legalName: string;
+  taxId: string;
+  registrationNumber?: string;
+  address: Readonly<Record<string, string>>;
+  country: string;
+  defaultCurrency: string;
+  vatStatus: string;
+  bankAccount?: string;
+}
+
 /** Polish "Faktura VAT": the seeds' invoicing platform numbers invoices `FV/2025/1`. */
 export const DEFAULT_SERIES_CODE = 'FV';
 
@@ -23,11 +34,14 @@ export async function createTenant({
   name,
   slug,
   actorUserId = null,
+  company: identity,
 }: {
   em: EntityManager;
   name: string;
   slug?: string | undefined;
   actorUserId?: string | null;
+  /** The seller's identity (seller-identity.ts); without it the company waits for its details. */
+  company?: CompanyIdentityInput | undefined;
 }): Promise<{ id: string; slug: string; companyId: string }> {
   const trimmed = name.trim();
   if (!trimmed || trimmed.length > 200) {
@@ -53,6 +67,18 @@ export async function createTenant({
         tenantId: tenant.id,
         name: trimmed,
         isDefault: true,
+        ...(identity
+          ? {
+              legalName: identity.legalName,
+              taxId: identity.taxId,
+              registrationNumber: identity.registrationNumber ?? null,
+              address: { ...identity.address },
+              country: identity.country,
+              defaultCurrency: identity.defaultCurrency,
+              vatStatus: identity.vatStatus,
+              bankAccount: identity.bankAccount ?? null,
+            }
+          : {}),
       });
       await tx.flush();
       tx.create(InvoiceSeries, {

@@ -1,3 +1,4 @@
+import { SAMPLE_COMPANIES } from '../../src/invoicing/seller-identity.ts';
 import type { Database } from '../../src/db/orm.ts';
 import type { Role } from '../../src/db/entities/user.entity.ts';
 import { createApiToken, createTenant, createUser } from '../../src/tenancy/index.ts';
@@ -14,7 +15,7 @@ export async function seedTenantUser(input: {
   password?: string;
 }): Promise<{ tenantId: string; userId: string; token: string }> {
   const em = () => input.db.orm.em.fork();
-  const tenant = await createTenant({ em: em(), name: input.tenantName });
+  const tenant = await createTenant({ em: em(), name: input.tenantName, company: SAMPLE_COMPANIES.PL });
   const user = await createUser({
     em: em(),
     tenant: tenant.id,

@@ -10,6 +10,8 @@ import { readEnv } from '../../src/config/env.ts';
 import type { Role } from '../../src/db/entities/user.entity.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { createApiToken, createTenant, createUser } from '../../src/tenancy/index.ts';
+import { startRatesSandbox, type RunningRatesSandbox } from '../../src/invoicing/rates-sandbox.ts';
+import { SAMPLE_COMPANIES } from '../../src/invoicing/seller-identity.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export const FIXTURE_REGISTRY = join(
@@ -19,6 +21,23 @@ export const FIXTURE_REGISTRY = join(
   'plugins',
   'plugin.manifest.json',
 );
+
+let sharedRates: Promise<RunningRatesSandbox> | undefined;
+
+/**
+ * Tests never reach the real NBP and BNR: one local sandbox of both per test process, unless the
+ * test points NBP_API_URL / BNR_RATES_URL elsewhere itself.
+ */
+async function useRatesSandbox(): Promise<void> {
+  if (process.env.NBP_API_URL && process.env.BNR_RATES_URL) return;
+  sharedRates ??= startRatesSandbox().then((sandbox) => {
+    sandbox.unref();
+    return sandbox;
+  });
+  const { url } = await sharedRates;
+  process.env.NBP_API_URL ??= url;
+  process.env.BNR_RATES_URL ??= url;
+}
 
 export interface RestResponse<T = unknown> {
   status: number;
@@ -99,6 +118,7 @@ export async function startTestHost(
     logLevel?: 'debug' | 'info';
   } = {},
 ): Promise<TestHost> {
+  await useRatesSandbox();
   const ownsDatabase = !options.database;
   const database = options.database ?? (await createTestDatabase());
   const dataDir = await mkdtemp(join(tmpdir(), 'mch-test-host-'));
@@ -181,7 +201,7 @@ export async function startTestHost(
     url,
     database,
     logs: () => lines.join(''),
-    createTenant: (name = unique('Tenant')) => createTenant({ em: em(), name }),
+    createTenant: (name = unique('Tenant')) => createTenant({ em: em(), name, company: SAMPLE_COMPANIES.PL }),
     async createActor({ role, tenantId = null, email = `${unique(role)}@example.test`, password }) {
       const finalPassword = password ?? `pw-${randomBytes(12).toString('hex')}`;
       const user = await createUser({

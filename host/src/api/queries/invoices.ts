@@ -7,7 +7,11 @@ import { findAccessibleIntegration, tenantFilter, UUID } from '../../integration
 
 export interface InvoiceView {
   id: string;
+  /** `invoice` or `correction`. */
+  type: string;
   number: string;
+  /** The series code the number belongs to (`FV`). */
+  series: string | null;
   integrationId: string | null;
   pluginId: string | null;
   /** The marketplace order the invoice was made from. */
@@ -19,22 +23,33 @@ export interface InvoiceView {
   netTotal: string;
   vatTotal: string;
   grossTotal: string;
+  totalNet: string;
+  totalVat: string;
+  totalGross: string;
   status: IInvoice['status'];
+  /** The corrected document's id, or null. */
+  corrects: string | null;
+  /** Clearance by a tax authority's system; null until a clearance plugin handles the document. */
+  clearance: null;
   createdAt: string;
   pdfUrl: string;
 }
 
 export function toInvoiceView(row: IInvoice): InvoiceView {
   const buyer = row.buyer;
+  const frozenName = row.document?.buyer.companyName ?? row.document?.buyer.name;
   const name =
-    typeof buyer.name === 'string'
+    frozenName ??
+    (typeof buyer.name === 'string'
       ? buyer.name
       : typeof buyer.companyName === 'string'
         ? buyer.companyName
-        : null;
+        : null);
   return {
     id: row.id,
+    type: row.type,
     number: row.number,
+    series: row.seriesCode ?? null,
     integrationId: row.integrationId ?? null,
     pluginId: row.pluginId ?? null,
     externalOrderId: row.externalOrderId ?? null,
@@ -45,7 +60,12 @@ export function toInvoiceView(row: IInvoice): InvoiceView {
     netTotal: row.netTotal,
     vatTotal: row.vatTotal,
     grossTotal: row.grossTotal,
+    totalNet: row.netTotal,
+    totalVat: row.vatTotal,
+    totalGross: row.grossTotal,
     status: row.status,
+    corrects: row.corrects ?? null,
+    clearance: null,
     createdAt: new Date(row.createdAt).toISOString(),
     pdfUrl: `/api/v1/invoices/${row.id}/pdf`,
   };
@@ -54,9 +74,38 @@ export function toInvoiceView(row: IInvoice): InvoiceView {
 /** The caller's invoices, newest first; an integration filter must be one the caller may see. */
 export async function listInvoices(
   em: EntityManager,
-  input: { principal: Principal; integrationId?: string; tenantId?: string; limit?: number; offset?: number },
+  input: {
+    principal: Principal;
+    integrationId?: string;
+    tenantId?: string;
+    limit?: number;
+    offset?: number;
+    type?: string;
+    /** Number, buyer name or marketplace order number (substring, any case). */
+    q?: string;
+    /** Issue dates, inclusive (`YYYY-MM-DD`). */
+    from?: string;
+    to?: string;
+    currency?: string;
+  },
 ): Promise<{ invoices: InvoiceView[]; total: number }> {
   const where: Record<string, unknown> = {};
+  if (input.type) where.type = input.type;
+  if (input.currency) where.currency = input.currency.toUpperCase();
+  if (input.from || input.to)
+    where.issueDate = {
+      ...(input.from ? { $gte: input.from } : {}),
+      ...(input.to ? { $lte: input.to } : {}),
+    };
+  if (input.q) {
+    const like = `%${input.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.$or = [
+      { number: { $ilike: like } },
+      { externalOrderId: { $ilike: like } },
+      { buyer: { name: { $ilike: like } } },
+      { buyer: { companyName: { $ilike: like } } },
+    ];
+  }
   const tenantId = tenantFilter(input.principal, input.tenantId);
   if (tenantId) where.tenantId = tenantId;
   if (input.integrationId) {
@@ -81,4 +130,53 @@ export async function findAccessibleInvoice(
   if (!row) throw notFound('The invoice');
   assertTenantAccess(principal, row.tenantId, 'invoice');
   return row;
+}
+
+/**
+ * The frozen document as `GET /api/v1/invoices/:id` answers it (SPEC "Interfaces"): the document
+ * stored at issue, with the invoice's id, status and links. An invoice issued before documents
+ * were frozen answers what its rows hold, `frozen: false`.
+ */
+export function toDocumentView(row: IInvoice): Record<string, unknown> {
+  const view = toInvoiceView(row);
+  const links = {
+    id: row.id,
+    integrationId: view.integrationId,
+    pluginId: view.pluginId,
+    status: row.status,
+    paidAt: row.paidAt ? new Date(row.paidAt).toISOString() : null,
+    corrects: row.corrects ?? null,
+    correctedBy: [] as string[],
+    clearance: null,
+    pdfUrl: view.pdfUrl,
+  };
+  if (row.document) {
+    const doc = row.document;
+    return {
+      ...links,
+      frozen: true,
+      type: doc.type,
+      number: doc.number,
+      series: doc.series,
+      issueDate: doc.issueDate,
+      saleDate: doc.saleDate,
+      language: doc.language,
+      seller: { name: doc.seller.legalName, ...doc.seller },
+      buyer: { ...doc.buyer, taxId: doc.buyer.taxIds[0]?.value ?? null },
+      lines: doc.lines,
+      vatSummary: doc.vatSummary,
+      totals: doc.totals,
+      totalNet: doc.totals.net,
+      totalVat: doc.totals.vat,
+      totalGross: doc.totals.gross,
+      currency: doc.currency,
+      exchangeRate: doc.exchangeRate,
+      taxCountry: doc.taxCountry,
+      oss: doc.oss,
+      externalOrderId: doc.externalOrderId,
+      marketplace: doc.marketplace,
+      payment: doc.payment,
+    };
+  }
+  return { ...links, ...view, frozen: false, exchangeRate: null };
 }

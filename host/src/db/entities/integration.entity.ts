@@ -20,6 +20,8 @@ export const Integration = defineEntity({
     id: idProperty(),
     tenantId: p.uuid().index(),
     companyId: p.uuid().nullable(),
+    /** The series its invoices are numbered in; null: the company's default for the currency. */
+    seriesId: p.uuid().nullable(),
     pluginId: p.string().length(64),
     label: p.string().length(200),
     /** The marketplace's id for the account (Allegro user id, eMAG username@platform). */

@@ -18,6 +18,12 @@ export const InvoiceSeries = defineEntity({
     pattern: p.string().length(64).default('{code}/{yyyy}/{n}'),
     nextNumber: p.integer().default(1),
     isDefault: p.boolean().default(false),
+    /** `invoice` or `correction`: a series numbers one type of document. */
+    documentType: p.string().length(16).default('invoice'),
+    /** `never`, `yearly` or `monthly` (counters per period in `invoice_series_counters`). */
+    reset: p.string().length(16).default('never'),
+    /** The currency this series is the default for (null: any). */
+    currency: p.string().length(3).nullable(),
     createdAt: createdAtProperty(),
   },
 });

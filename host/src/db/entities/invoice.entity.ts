@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import type { FrozenDocument } from '../../invoicing/frozen-document.ts';
 import { createdAtProperty, idProperty, moneyProperty, updatedAtProperty } from './common.ts';
 
 export const INVOICE_STATUSES = ['issued', 'paid', 'cancelled'] as const;
@@ -12,7 +13,10 @@ export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 export const Invoice = defineEntity({
   name: 'Invoice',
   tableName: 'invoices',
-  uniques: [{ properties: ['seriesId', 'sequence'] }, { properties: ['integrationId', 'externalOrderId'] }],
+  uniques: [
+    { properties: ['seriesId', 'period', 'sequence'] },
+    { properties: ['integrationId', 'externalOrderId'] },
+  ],
   indexes: [{ properties: ['tenantId', 'createdAt'] }],
   properties: {
     id: idProperty(),
@@ -20,6 +24,13 @@ export const Invoice = defineEntity({
     companyId: p.uuid(),
     seriesId: p.uuid(),
     sequence: p.integer(),
+    /** The numbering period of a series that resets (`2026`, `2026-12`); '' for one that never does. */
+    period: p.string().length(7).default(''),
+    type: p.string().length(16).default('invoice'),
+    seriesCode: p.string().length(32).nullable(),
+    /** The frozen document (frozen-document.ts); null only for invoices issued before it existed. */
+    document: p.json<FrozenDocument>().nullable(),
+    corrects: p.uuid().nullable(),
     number: p.string().length(64),
     integrationId: p.uuid().nullable(),
     pluginId: p.string().length(64).nullable(),

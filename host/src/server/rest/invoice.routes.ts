@@ -1,12 +1,30 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { listInvoices, findAccessibleInvoice } from '../../api/queries/invoices.ts';
+import { HOLD_REASONS, listHeldInvoices } from '../../api/queries/held-invoices.ts';
+import { listInvoices, findAccessibleInvoice, toDocumentView } from '../../api/queries/invoices.ts';
+import { findAccessibleIntegration } from '../../integrations/access.ts';
 import { notFound } from '../../errors.ts';
 import { parseInput, requirePrincipal, type RestDeps } from './rest-helpers.ts';
 
 const ListQuery = z.object({
   integrationId: z.string().min(1).max(100).optional(),
   tenantId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+  type: z.enum(['invoice', 'correction']).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as PLN')
+    .optional(),
+});
+
+const HeldQuery = z.object({
+  integrationId: z.uuid().optional(),
+  tenantId: z.uuid().optional(),
+  reason: z.enum(HOLD_REASONS).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
   offset: z.coerce.number().int().min(0).optional(),
 });
@@ -24,7 +42,32 @@ export function registerInvoiceRoutes(app: FastifyInstance, deps: RestDeps): voi
       ...(query.tenantId ? { tenantId: query.tenantId } : {}),
       ...(query.limit ? { limit: query.limit } : {}),
       ...(query.offset ? { offset: query.offset } : {}),
+      ...(query.type ? { type: query.type } : {}),
+      ...(query.q ? { q: query.q } : {}),
+      ...(query.from ? { from: query.from } : {}),
+      ...(query.to ? { to: query.to } : {}),
+      ...(query.currency ? { currency: query.currency } : {}),
     });
+  });
+
+  // Orders waiting for their invoice ("awaiting company details", an invalid VAT rate, no rate yet).
+  app.get('/api/v1/invoices/held', async (request) => {
+    const principal = await requirePrincipal(deps, request);
+    const query = parseInput(HeldQuery, request.query, 'query string');
+    if (query.integrationId) await findAccessibleIntegration(fork(), principal, query.integrationId);
+    return listHeldInvoices(deps.services.db.pool, {
+      principal,
+      ...(query.tenantId ? { tenantId: query.tenantId } : {}),
+      ...(query.integrationId ? { integrationId: query.integrationId } : {}),
+      ...(query.reason ? { reason: query.reason } : {}),
+      ...(query.limit ? { limit: query.limit } : {}),
+      ...(query.offset ? { offset: query.offset } : {}),
+    });
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/invoices/:id', async (request) => {
+    const principal = await requirePrincipal(deps, request);
+    return toDocumentView(await findAccessibleInvoice(fork(), principal, request.params.id));
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/invoices/:id/pdf', async (request, reply) => {

@@ -1,0 +1,101 @@
+import type { InvoiceDraft } from '../records/invoice-draft.ts';
+import type { RateQuote } from './exchange-rates.ts';
+import {
+  FROZEN_DOCUMENT_VERSION,
+  type DocumentType,
+  type FrozenBuyer,
+  type FrozenDocument,
+  type FrozenSeller,
+} from './frozen-document.ts';
+import { Decimal, totalsByRate } from './money.ts';
+
+const LANGUAGES: Record<string, string> = { PL: 'pl', RO: 'ro', HU: 'hu', BG: 'bg' };
+/** Unit of measure as each language writes "piece" on an invoice. */
+const PIECE: Record<string, string> = { pl: 'szt.', ro: 'buc.', hu: 'db', bg: 'бр.', en: 'pcs' };
+
+export function documentLanguage(sellerCountry: string): string {
+  return LANGUAGES[sellerCountry.toUpperCase()] ?? 'en';
+}
+
+export function frozenBuyer(draft: InvoiceDraft): FrozenBuyer {
+  const c = draft.customer;
+  if (!c) return { name: '', kind: 'consumer', taxIds: [], address: null };
+  const address = c.address
+    ? {
+        ...(c.address.street ? { street: c.address.street } : {}),
+        ...(c.address.city ? { city: c.address.city } : {}),
+        ...(c.address.postalCode ? { postalCode: c.address.postalCode } : {}),
+        ...(c.address.countryCode ? { country: c.address.countryCode.toUpperCase() } : {}),
+      }
+    : null;
+  return {
+    name: c.name,
+    kind: c.companyName || c.taxId ? 'business' : 'consumer',
+    ...(c.companyName ? { companyName: c.companyName } : {}),
+    taxIds: c.taxId ? [{ type: 'TAX_ID', value: c.taxId }] : [],
+    address,
+    ...(c.email ? { email: c.email } : {}),
+  };
+}
+
+/** The document an invoice states, frozen at issue (frozen-document.ts). */
+export function buildDocument(input: {
+  type: DocumentType;
+  draft: InvoiceDraft;
+  seller: FrozenSeller;
+  seriesCode: string;
+  number: string;
+  tax: { country: string; oss: boolean };
+  rate: RateQuote | null;
+  marketplace: string | null;
+  corrects?: string | null;
+}): FrozenDocument {
+  const { draft, rate } = input;
+  const language = documentLanguage(input.seller.address.country);
+  const national = (amount: string) =>
+    rate ? new Decimal(amount).times(rate.rate).toDecimalPlaces(2).toFixed(2) : undefined;
+  const vatSummary = totalsByRate(draft.lines).map((t) => ({
+    vatRate: t.vatRate,
+    net: t.net,
+    vat: t.vat,
+    gross: t.gross,
+    ...(rate ? { vatNational: national(t.vat)! } : {}),
+  }));
+  const vatNational = vatSummary
+    .reduce((sum, s) => sum.plus(s.vatNational ?? '0'), new Decimal(0))
+    .toFixed(2);
+  return {
+    version: FROZEN_DOCUMENT_VERSION,
+    type: input.type,
+    series: input.seriesCode,
+    number: input.number,
+    issueDate: draft.issueDate,
+    saleDate: draft.saleDate,
+    language,
+    seller: input.seller,
+    buyer: frozenBuyer(draft),
+    lines: draft.lines.map((l) => ({
+      position: l.position,
+      name: l.name,
+      ...(l.sku ? { sku: l.sku } : {}),
+      quantity: l.quantity,
+      unit: PIECE[language]!,
+      unitNet: l.unitNet,
+      unitGross: l.unitGross,
+      vatRate: l.vatRate,
+      net: l.net,
+      vat: l.vat,
+      gross: l.gross,
+    })),
+    vatSummary,
+    totals: draft.totals,
+    currency: draft.currency,
+    exchangeRate: rate ? { ...rate, vatNational } : null,
+    taxCountry: input.tax.country,
+    oss: input.tax.oss,
+    externalOrderId: draft.externalId,
+    marketplace: input.marketplace,
+    payment: { method: null, dueDate: draft.issueDate, paid: draft.paid },
+    corrects: input.corrects ?? null,
+  };
+}

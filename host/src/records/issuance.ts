@@ -1,0 +1,151 @@
+import type { SqlPool } from '../db/orm.ts';
+import { ExchangeRateError, ExchangeRates, type RateQuote } from '../invoicing/exchange-rates.ts';
+import type { FrozenSeller } from '../invoicing/frozen-document.ts';
+import {
+  type CompanyIdentityRow,
+  frozenSeller,
+  type IdentityIssue,
+  identityIssues,
+} from '../invoicing/seller-identity.ts';
+import { ratesOn, taxCountry } from '../invoicing/vat-rates.ts';
+import type { InvoiceDraft } from './invoice-draft.ts';
+import { ImportSetupError } from './invoice-sql.ts';
+
+/**
+ * Whether an order may be invoiced now, decided before its transaction (the exchange rate may
+ * need a request to the central bank): the company's identity is complete, every line's VAT
+ * rate is valid in the country of taxation on the sale date, and a foreign-currency invoice
+ * has its rate. An order that may not is held (`held_invoices`) with the reason, nothing issued.
+ */
+
+export type HoldReason = 'company_incomplete' | 'vat_rate' | 'exchange_rate';
+
+export interface Issuer {
+  companyId: string;
+  identity: CompanyIdentityRow;
+  usesOss: boolean;
+  issues: IdentityIssue[];
+  /** Present when the identity is complete. */
+  seller: FrozenSeller | null;
+}
+
+export type Issuance =
+  | { ok: true; tax: { country: string; oss: boolean }; rate: RateQuote | null }
+  | { ok: false; reason: HoldReason; message: string };
+
+/** The company the integration's invoices are issued by, read now. */
+export async function loadIssuer(
+  pool: Pick<SqlPool, 'query'>,
+  options: { tenantId: string; integrationId: string; companyId: string | undefined },
+): Promise<Issuer> {
+  const { rows } = await pool.query<{
+    id: string;
+    name: string;
+    legal_name: string | null;
+    tax_id: string | null;
+    registration_number: string | null;
+    address: Record<string, string> | null;
+    country: string;
+    vat_status: string;
+    bank_account: string | null;
+    uses_oss: boolean;
+  }>(
+    `select c.id, c.name, c.legal_name, c.tax_id, c.registration_number, c.address, c.country, c.vat_status,
+            c.bank_account, c.uses_oss
+       from companies c
+      where c.tenant_id = $1 and ($2::uuid is null or c.id = $2::uuid)
+      order by (c.id = (select company_id from integrations where id = $3)) is true desc, c.is_default desc, c.created_at
+      limit 1`,
+    [options.tenantId, options.companyId ?? null, options.integrationId],
+  );
+  const row = rows[0];
+  if (!row) {
+    throw new ImportSetupError(
+      options.companyId
+        ? `company ${options.companyId} does not belong to this tenant; pick one of the tenant's companies`
+        : 'the tenant has no company to issue invoices from; add one under Settings → Company',
+    );
+  }
+  const identity: CompanyIdentityRow = {
+    name: row.name,
+    legalName: row.legal_name,
+    taxId: row.tax_id,
+    registrationNumber: row.registration_number,
+    address: row.address,
+    country: row.country,
+    vatStatus: row.vat_status,
+    bankAccount: row.bank_account,
+  };
+  const issues = identityIssues(identity);
+  return {
+    companyId: row.id,
+    identity,
+    usesOss: row.uses_oss,
+    issues,
+    seller: issues.length === 0 ? frozenSeller(identity) : null,
+  };
+}
+
+const ratesByPool = new WeakMap<object, ExchangeRates>();
+
+/** One rates client per database (its cache is the database's `exchange_rates`). */
+export function exchangeRatesFor(pool: Pick<SqlPool, 'query'>): ExchangeRates {
+  let rates = ratesByPool.get(pool);
+  if (!rates) {
+    rates = new ExchangeRates({ pool });
+    ratesByPool.set(pool, rates);
+  }
+  return rates;
+}
+
+const fmtRate = (r: string) => String(Number(r));
+
+export async function checkIssuance(
+  issuer: Issuer,
+  draft: InvoiceDraft,
+  rates: ExchangeRates,
+): Promise<Issuance> {
+  if (!issuer.seller) {
+    return {
+      ok: false,
+      reason: 'company_incomplete',
+      message: `order ${draft.externalId} awaits company details: ${issuer.issues.map((i) => `${i.field} — ${i.message}`).join(' ')}`,
+    };
+  }
+  const buyer = draft.customer;
+  const tax = taxCountry({
+    sellerCountry: issuer.seller.address.country,
+    buyerCountry: buyer?.address?.countryCode ?? null,
+    buyerIsConsumer: !(buyer?.companyName || buyer?.taxId),
+    usesOss: issuer.usesOss,
+  });
+  const valid = issuer.seller.vatStatus === 'exempt' ? ['0.00'] : ratesOn(tax.country, draft.saleDate);
+  if (valid) {
+    for (const line of draft.lines) {
+      if (valid.includes(line.vatRate)) continue;
+      return {
+        ok: false,
+        reason: 'vat_rate',
+        message:
+          `order ${draft.externalId}, line ${line.position} "${line.name}": VAT ${fmtRate(line.vatRate)} % is not valid in ${tax.country} on ${draft.saleDate}` +
+          `${tax.oss ? ' (OSS: the buyer’s country)' : ''}${issuer.seller.vatStatus === 'exempt' ? ' for a VAT-exempt seller' : ''}; valid rates: ${valid.map(fmtRate).join(', ')} %. ` +
+          'Correct the rate on the marketplace or the integration’s default VAT rate; nothing was issued for this order.',
+      };
+    }
+  }
+  try {
+    const rate = await rates.quote({
+      sellerCountry: issuer.seller.address.country,
+      currency: draft.currency,
+      taxPoint: draft.saleDate,
+    });
+    return { ok: true, tax, rate };
+  } catch (error) {
+    if (!(error instanceof ExchangeRateError)) throw error;
+    return {
+      ok: false,
+      reason: 'exchange_rate',
+      message: `order ${draft.externalId} (${draft.currency}, sale date ${draft.saleDate}): ${error.message}`,
+    };
+  }
+}
