@@ -91,11 +91,11 @@ export function createSyncActions(deps: IntegrationDeps): SyncActions {
       await em.transactional(async (tx) => {
         // One tenant's sync requests are counted one at a time (the lock is released at commit),
         // so a batch of 100 parallel calls cannot all slip under the quota.
-        await tx.execute('select pg_advisory_xact_lock(hashtext($1))', [`sync-quota:${row.tenantId}`]);
+        await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [`sync-quota:${row.tenantId}`]);
         const [counted] = await tx.execute<{ n: number }[]>(
           `select count(*)::int as n from audit_log
-            where tenant_id = $1 and action = 'integration.sync_requested'
-              and at > clock_timestamp() - make_interval(secs => $2)`,
+            where tenant_id = ? and action = 'integration.sync_requested'
+              and at > clock_timestamp() - make_interval(secs => ?)`,
           [row.tenantId, SYNC_QUOTA.windowSeconds],
         );
         if ((counted?.n ?? 0) >= SYNC_QUOTA.perWindow) {
