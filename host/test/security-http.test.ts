@@ -106,11 +106,12 @@ describe('security: CSRF, headers, malformed input', () => {
     });
     expect(plain.status).toBe(415);
     expect((JSON.parse(plain.text) as Refusal).error.message).toMatch(/JSON only/);
-    for (const headers of [
+    const kinds: Record<string, string>[] = [
       { 'content-type': 'text/plain' },
       {},
       { 'content-type': 'application/x-www-form-urlencoded' },
-    ]) {
+    ];
+    for (const headers of kinds) {
       const res = await send(`/api/v1/fixture-basic/deactivate/${integrationId}`, {
         headers,
         ...(headers['content-type'] ? { body: 'x=1' } : {}),
