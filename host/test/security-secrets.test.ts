@@ -4,7 +4,7 @@ import { startFakeOAuthProvider, type FakeOAuthProvider } from './support/fake-o
 import { startTestHost, type TestActor, type TestHost } from './support/test-host.ts';
 
 type ProcedureDef = { _def: { type: 'query' | 'mutation' | 'subscription' } };
-const procedures = Object.entries(appRouter._def.procedures as Record<string, ProcedureDef>);
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, ProcedureDef>);
 
 /**
  * Issue 11, what held and must keep holding: secrets (passwords, API tokens, session cookies,
