@@ -15,6 +15,8 @@ export async function authorizationUrl(input: {
   integrationId?: string;
   tenantId?: string;
   returnTo?: string;
+  /** The console session asking (null for an API token): the callback must come from it. */
+  sessionHash: string | null;
 }): Promise<{ url: string }> {
   const { services, principal } = input;
   const em = services.db.orm.em.fork();
@@ -50,5 +52,6 @@ export async function authorizationUrl(input: {
     pluginId: input.pluginId,
     ...(input.integrationId ? { integrationId: input.integrationId } : {}),
     ...(input.returnTo ? { returnTo: input.returnTo } : {}),
+    sessionHash: input.sessionHash,
   });
 }

@@ -1,6 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AccessError, AuthError } from '../auth/errors.ts';
 import { HostError, type ErrorCode } from '../errors.ts';
+import { ACCOUNT_UNIQUE_INDEX, accountTakenMessage } from '../integrations/account-key.ts';
 
 const AUTH_CODES: Record<AuthError['code'], ErrorCode | undefined> = {
   AUTH_INVALID_CREDENTIALS: 'UNAUTHORIZED',
@@ -27,6 +28,9 @@ export function asHostError(error: unknown): HostError | undefined {
   }
   // A unique index refusing a write means "this already exists" (e.g. the same marketplace
   // account connected twice), which the caller can act on.
+  if (error instanceof UniqueConstraintViolationException && error.message.includes(ACCOUNT_UNIQUE_INDEX)) {
+    return new HostError('CONFLICT', accountTakenMessage('you chose'), { cause: error });
+  }
   if (error instanceof UniqueConstraintViolationException) {
     return new HostError(
       'CONFLICT',

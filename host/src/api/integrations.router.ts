@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authorizationUrl } from './auth-url.ts';
+import { sessionHashOf } from '../server/principal.ts';
 import { ReturnToSchema } from './return-to.ts';
 import { authedProcedure, router } from './trpc.ts';
 
@@ -148,6 +149,7 @@ export const integrationsRouter = router({
         ...(input.integrationId ? { integrationId: input.integrationId } : {}),
         ...(input.tenantId ? { tenantId: input.tenantId } : {}),
         ...(input.returnTo ? { returnTo: input.returnTo } : {}),
+        sessionHash: sessionHashOf(ctx.req),
       }),
     ),
 });

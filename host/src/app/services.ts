@@ -55,11 +55,15 @@ export interface OAuthHooks {
     pluginId: string;
     integrationId?: string;
     returnTo?: string;
+    /** SHA-256 of the console session asking (null for an API token): the callback must match. */
+    sessionHash?: string | null;
   }): Promise<{ url: string }>;
   callback(input: {
     pluginId: string;
     code?: string | undefined;
     state: string;
+    /** Who completes it: the signed-in user (if any) and their console session's hash. */
+    caller: { userId: string | null; sessionHash: string | null };
     /** The marketplace's `error` parameter (e.g. `access_denied` when the seller declined). */
     error?: string | undefined;
   }): Promise<{ integrationId: string; returnTo?: string | null }>;

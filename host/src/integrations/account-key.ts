@@ -3,6 +3,13 @@ import { Integration } from '../db/entities/integration.entity.ts';
 import { HostError } from '../errors.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
 
+/** The unique index that keeps one marketplace account in one tenant (migration …Security). */
+export const ACCOUNT_UNIQUE_INDEX = 'integrations_account_active_unique';
+
+export function accountTakenMessage(label: string): string {
+  return `The marketplace account ${label} is already connected in another organisation on this host, so it was not connected here. An account can work for one organisation only: disconnect it there first (or ask your platform admin).`;
+}
+
 const SETTING_REF = /\{settings\.([A-Za-z0-9_]+)\}/g;
 
 /** Settings that choose which marketplace endpoint an account talks to (e.g. eMAG's platform). */
@@ -37,7 +44,11 @@ export function accountKey(plugin: LoadedPlugin, settings: Record<string, unknow
   return (endpoint.length ? `${username}@${endpoint.join('/')}` : username).slice(0, 200);
 }
 
-/** Refuses (409) an account already connected in the tenant under another integration. */
+/**
+ * Refuses (409) an account already connected in the tenant under another integration, or working
+ * for another tenant of this host (one marketplace account, one tenant: issue 11; the
+ * `integrations_account_active_unique` index enforces it against races).
+ */
 export async function assertAccountFree(
   em: EntityManager,
   input: { tenantId: string; pluginId: string; key: string | null; exceptId?: string },
@@ -55,4 +66,11 @@ export async function assertAccountFree(
       `The account ${input.key} is already connected as '${other.label}'; edit that integration instead.`,
     );
   }
+  const elsewhere = await em.count(Integration, {
+    tenantId: { $ne: input.tenantId },
+    pluginId: input.pluginId,
+    externalAccountId: input.key,
+    status: { $ne: 'disabled' },
+  });
+  if (elsewhere > 0) throw new HostError('CONFLICT', accountTakenMessage(input.key));
 }

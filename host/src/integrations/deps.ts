@@ -46,6 +46,23 @@ export function pluginOf(deps: IntegrationDeps, row: IIntegration): LoadedPlugin
   return plugin;
 }
 
+/**
+ * Refuses (412) work on an integration whose connector is switched off for its tenant: settings,
+ * connection tests and syncs of a switched-off connector must not run (issue 11). Platform admins
+ * may still read and fix settings (`forTenantUsersOnly`).
+ */
+export async function assertConnectorOn(
+  deps: IntegrationDeps,
+  input: { em: EntityManager; row: IIntegration; plugin: LoadedPlugin; principalTenantId?: string | null },
+): Promise<void> {
+  if (input.principalTenantId === null) return;
+  if (await isPluginEnabled(input.em, input.row.tenantId, input.row.pluginId)) return;
+  throw new HostError(
+    'PRECONDITION_FAILED',
+    `The ${input.plugin.manifest.name} connector is switched off for this tenant; ask your platform admin to switch it on.`,
+  );
+}
+
 export const isRunnable = (row: IIntegration) => row.status === 'active' || row.status === 'degraded';
 
 /**

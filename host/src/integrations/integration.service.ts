@@ -7,6 +7,7 @@ import { actingTenantId, findAccessibleIntegration, tenantFilter } from './acces
 import { accountKey, assertAccountFree } from './account-key.ts';
 import { audit } from './audit.ts';
 import {
+  assertConnectorOn,
   availablePlugin,
   pluginOf,
   SETTINGS_CREDENTIAL,
@@ -145,8 +146,10 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
     },
 
     async getSettings({ principal, id }) {
-      const row = await findAccessibleIntegration(fork(), principal, id);
+      const em = fork();
+      const row = await findAccessibleIntegration(em, principal, id);
       const plugin = pluginOf(deps, row);
+      await assertConnectorOn(deps, { em, row, plugin, principalTenantId: principal.tenantId });
       const secrets = await storedSecrets({ tenantId: row.tenantId, integrationId: row.id });
       return {
         settings: currentSettings(plugin, row),
@@ -159,6 +162,7 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
       const em = fork();
       const current = await findAccessibleIntegration(em, principal, id);
       const plugin = pluginOf(deps, current);
+      await assertConnectorOn(deps, { em, row: current, plugin, principalTenantId: principal.tenantId });
       const storedSecret = await storedSecrets({ tenantId: current.tenantId, integrationId: current.id });
       const prepared = prepareUpdatedSettings({
         plugin,

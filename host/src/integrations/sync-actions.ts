@@ -4,7 +4,7 @@ import { SyncRun, type ISyncRun } from '../db/entities/sync-run.entity.ts';
 import { HostError, notFound } from '../errors.ts';
 import { findAccessibleIntegration, isPlatformAdmin, UUID } from './access.ts';
 import { audit } from './audit.ts';
-import { pluginOf, type IntegrationDeps } from './deps.ts';
+import { assertConnectorOn, pluginOf, type IntegrationDeps } from './deps.ts';
 import { isPluginEnabled } from './enablement.ts';
 
 export interface SyncRunView {
@@ -44,6 +44,13 @@ export interface SyncActions {
   testConnection(input: { principal: Principal; id: string }): Promise<TestConnectionOutput>;
 }
 
+/**
+ * Syncs people (and scripts) may start per tenant: generous for a person clicking through
+ * integrations, low enough that a loop or a batch of 100 calls cannot flood the scheduler and
+ * the marketplace budget shared by every tenant (issue 11). Scheduled and webhook runs don't count.
+ */
+export const SYNC_QUOTA = { perWindow: 30, windowSeconds: 60 };
+
 export function createSyncActions(deps: IntegrationDeps): SyncActions {
   const fork = () => deps.db.orm.em.fork();
 
@@ -81,15 +88,31 @@ export function createSyncActions(deps: IntegrationDeps): SyncActions {
           ],
         });
       }
-      audit(em, {
-        tenantId: row.tenantId,
-        actorUserId: principal.userId,
-        action: 'integration.sync_requested',
-        targetType: 'integration',
-        targetId: row.id,
-        details: { jobId: job.id },
+      await em.transactional(async (tx) => {
+        // One tenant's sync requests are counted one at a time (the lock is released at commit),
+        // so a batch of 100 parallel calls cannot all slip under the quota.
+        await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [`sync-quota:${row.tenantId}`]);
+        const [counted] = await tx.execute<{ n: number }[]>(
+          `select count(*)::int as n from audit_log
+            where tenant_id = ? and action = 'integration.sync_requested'
+              and at > clock_timestamp() - make_interval(secs => ?)`,
+          [row.tenantId, SYNC_QUOTA.windowSeconds],
+        );
+        if ((counted?.n ?? 0) >= SYNC_QUOTA.perWindow) {
+          throw new HostError(
+            'TOO_MANY_REQUESTS',
+            `Too many syncs started: an organisation may start ${SYNC_QUOTA.perWindow} a minute, and the ones already started are running. Wait a minute before starting more.`,
+          );
+        }
+        audit(tx, {
+          tenantId: row.tenantId,
+          actorUserId: principal.userId,
+          action: 'integration.sync_requested',
+          targetType: 'integration',
+          targetId: row.id,
+          details: { jobId: job.id },
+        });
       });
-      await em.flush();
       return deps.sync().trigger({
         integrationId: row.id,
         tenantId: row.tenantId,
@@ -119,8 +142,11 @@ export function createSyncActions(deps: IntegrationDeps): SyncActions {
     },
 
     async testConnection({ principal, id }) {
-      const row = await findAccessibleIntegration(fork(), principal, id);
+      const em = fork();
+      const row = await findAccessibleIntegration(em, principal, id);
       const plugin = pluginOf(deps, row);
+      // A connection test calls the marketplace: never for a switched-off connector, whoever asks.
+      await assertConnectorOn(deps, { em, row, plugin });
       const hooks = deps.sync();
       if (!plugin.manifest.auth.testHook) {
         throw new HostError('PRECONDITION_FAILED', `${plugin.manifest.name} offers no connection test.`);

@@ -36,6 +36,21 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
+/**
+ * Signed tokens inside URLs (public invoice links, webhook URLs) are credentials too, and a URL
+ * ends up in messages, errors and marketplace payloads that no key-based redaction sees. Every
+ * finished line is scrubbed of them before it is written.
+ */
+const SIGNED_URL_TOKEN =
+  /(\/public\/invoices\/[0-9a-fA-F-]{36}\/)[A-Za-z0-9_-]{16,}(\.pdf)|(\/api\/v1\/webhooks\/[0-9a-fA-F-]{36}\/[A-Za-z0-9_.-]{1,64}\/)[A-Za-z0-9_-]{16,}/g;
+
+export function redactSignedUrls(line: string): string {
+  if (!line.includes('/public/invoices/') && !line.includes('/api/v1/webhooks/')) return line;
+  return line.replace(SIGNED_URL_TOKEN, (_m, inv?: string, pdf?: string, hook?: string) =>
+    inv ? `${inv}[redacted]${pdf}` : `${hook}[redacted]`,
+  );
+}
+
 export interface CreateLoggerOptions {
   level: LoggerOptions['level'];
   name?: string;
@@ -50,6 +65,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
+    hooks: { streamWrite: redactSignedUrls },
   };
   return options.destination ? pino(config, options.destination) : pino(config);
 }

@@ -3,6 +3,7 @@ import type { AccountOutput } from '@mch/plugin-sdk';
 import * as oauth from 'oauth4webapi';
 import type { HostPlugins, OAuthHooks } from '../app/services.ts';
 import type { Database } from '../db/orm.ts';
+import { ACCOUNT_UNIQUE_INDEX, accountTakenMessage } from '../integrations/account-key.ts';
 import { HostError } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
@@ -23,6 +24,7 @@ interface StateRow {
   integration_id: string | null;
   verifier_ciphertext: string;
   return_to: string | null;
+  session_hash: string | null;
   expires_at: Date | string;
   used_at: Date | string | null;
 }
@@ -38,10 +40,42 @@ export interface OAuthBrokerDeps {
 }
 
 /**
+ * The callback must be completed by whoever started the authorization (RFC 9700 §4.7.1: state
+ * bound to the user agent): in the same console session when a session started it, else by the
+ * same user (an API token's owner, signed in or sending the token). Otherwise an attacker could
+ * hand a victim their authorization link and receive the victim's marketplace account.
+ */
+function assertSameCaller(
+  state: StateRow,
+  caller: { userId: string | null; sessionHash: string | null },
+): void {
+  if (caller.userId && caller.userId !== state.user_id) {
+    throw new HostError(
+      'FORBIDDEN',
+      'This authorization was started by another user, so nothing was connected. Connect the account from your own Settings → Integrations page.',
+    );
+  }
+  if (state.session_hash) {
+    if (caller.sessionHash !== state.session_hash) {
+      throw new HostError(
+        'FORBIDDEN',
+        'This authorization was started in another browser or session, so nothing was connected. Start connecting the account again from this browser (Settings → Integrations).',
+      );
+    }
+  } else if (caller.userId !== state.user_id) {
+    throw new HostError(
+      'FORBIDDEN',
+      'This authorization was started with an API token, so it must be completed by the same user: send that token with the callback, or sign in to the console first. Nothing was connected; start again.',
+    );
+  }
+}
+
+/**
  * Connects marketplace accounts with OAuth 2.0 authorization code + PKCE (SPEC "OAuth broker"):
- * a random `state` bound to the tenant and user, single use, 10 minutes; the verifier encrypted
- * in the vault; the account identified by the plugin's `accountHook`, so connecting the same
- * account again renews its tokens instead of creating a second integration.
+ * a random `state` bound to the tenant, the user and the console session, single use, 10
+ * minutes; the verifier encrypted in the vault; the account identified by the plugin's
+ * `accountHook`, so connecting the same account again renews its tokens instead of creating a
+ * second integration, and an account already working for another tenant is refused (409).
  */
 export function createOAuthBroker(deps: OAuthBrokerDeps): OAuthHooks {
   const pluginFor = (pluginId: string): LoadedPlugin => {
@@ -69,8 +103,8 @@ export function createOAuthBroker(deps: OAuthBrokerDeps): OAuthHooks {
       const state = randomBytes(32).toString('base64url');
       const verifier = pkce ? oauth.generateRandomCodeVerifier() : '';
       await deps.db.pool.query(
-        `insert into oauth_states (state_hash, tenant_id, user_id, plugin_id, integration_id, verifier_ciphertext, return_to, expires_at, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, clock_timestamp())`,
+        `insert into oauth_states (state_hash, tenant_id, user_id, plugin_id, integration_id, verifier_ciphertext, return_to, session_hash, expires_at, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, clock_timestamp())`,
         [
           sha256(state),
           input.tenantId,
@@ -83,6 +117,7 @@ export function createOAuthBroker(deps: OAuthBrokerDeps): OAuthHooks {
             context: 'oauth-verifier',
           }),
           input.returnTo ?? null,
+          input.sessionHash ?? null,
           new Date(Date.now() + STATE_TTL_MS),
         ],
       );
@@ -99,7 +134,7 @@ export function createOAuthBroker(deps: OAuthBrokerDeps): OAuthHooks {
       const { rows } = await deps.db.pool.query<StateRow>(
         `update oauth_states set used_at = clock_timestamp()
           where state_hash = $1 and used_at is null and plugin_id = $2
-          returning tenant_id, user_id, plugin_id, integration_id, verifier_ciphertext, return_to, expires_at, used_at`,
+          returning tenant_id, user_id, plugin_id, integration_id, verifier_ciphertext, return_to, session_hash, expires_at, used_at`,
         [stateHash, plugin.id],
       );
       const state = rows[0];
@@ -114,6 +149,8 @@ export function createOAuthBroker(deps: OAuthBrokerDeps): OAuthHooks {
             : 'Unknown authorization state: the link is forged or from another server; start connecting the account again.',
         );
       }
+      // Consumed before this check on purpose: a link someone else tried to complete is dead.
+      assertSameCaller(state, input.caller);
       if (new Date(state.expires_at).getTime() < Date.now()) {
         throw new HostError(
           'BAD_REQUEST',
@@ -213,13 +250,36 @@ export function createOAuthBroker(deps: OAuthBrokerDeps): OAuthHooks {
       [input.tenantId, input.plugin.id, input.account.id],
     );
     const found = existing.rows[0]?.id;
+    const elsewhere = await deps.db.pool.query(
+      `select 1 from integrations where plugin_id = $1 and external_account_id = $2 and tenant_id <> $3
+          and status <> 'disabled' limit 1`,
+      [input.plugin.id, input.account.id, input.tenantId],
+    );
+    if (elsewhere.rows.length > 0) throw new HostError('CONFLICT', accountTakenMessage(label));
     if (input.wanted && found && found !== input.wanted) {
       throw new HostError(
         'CONFLICT',
         `You signed in as ${label}, which is another connected account; sign in as the account you meant to reconnect.`,
       );
     }
-    const id = found ?? input.wanted;
+    try {
+      return await writeIntegration({ ...input, label, id: found ?? input.wanted });
+    } catch (error) {
+      // Another tenant connected the same account at the same moment: the index decides.
+      if ((error as { constraint?: string }).constraint === ACCOUNT_UNIQUE_INDEX)
+        throw new HostError('CONFLICT', accountTakenMessage(label), { cause: error });
+      throw error;
+    }
+  }
+
+  async function writeIntegration(input: {
+    plugin: LoadedPlugin;
+    tenantId: string;
+    account: AccountOutput;
+    label: string;
+    id: string | null;
+  }): Promise<string> {
+    const { label, id } = input;
     if (id) {
       await deps.db.pool.query(
         `update integrations set status = 'active', status_reason = null, consecutive_failures = 0, label = $3,

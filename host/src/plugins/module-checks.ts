@@ -1,5 +1,5 @@
-import { access } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { access, realpath } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isPluginDefinition, type PluginDefinition } from '@mch/plugin-sdk';
 import { ManifestErrorCode, type ManifestIssue, type ManifestSections } from '@mch/schemas';
@@ -12,6 +12,21 @@ async function exists(path: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * A module a manifest names must live inside the plugin's folder, symlinks resolved: `./../x.ts`
+ * or a link to elsewhere would let a plugin folder run code it does not contain (issue 11).
+ */
+async function escapesFolder(dir: string, path: string): Promise<boolean> {
+  const [realDir, realPath] = await Promise.all([realpath(dir), realpath(path)]);
+  return !realPath.startsWith(realDir + sep);
+}
+
+const outsideIssue = (pointer: string, entry: string, dir: string): ManifestIssue => ({
+  code: ManifestErrorCode.ENTRY_INVALID,
+  pointer,
+  message: `'${entry}' is outside the plugin folder ${dir} (after following links); a plugin may only name files inside its own folder`,
+});
 
 /** Every place a manifest names a hook, with its pointer. */
 export function hookReferences(sections: ManifestSections): { pointer: string; name: string }[] {
@@ -52,6 +67,7 @@ export async function checkEntryModule(options: {
       ],
     };
   }
+  if (await escapesFolder(dir, path)) return { issues: [outsideIssue('/entry', sections.entry, dir)] };
   let exported: unknown;
   try {
     const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
@@ -98,7 +114,13 @@ export async function checkSandboxEntry(options: {
   sections: ManifestSections;
 }): Promise<ManifestIssue[]> {
   const entry = options.sections.sandbox?.entry;
-  if (!entry || (await exists(resolve(options.dir, entry)))) return [];
+  if (!entry) return [];
+  const path = resolve(options.dir, entry);
+  if (await exists(path)) {
+    return (await escapesFolder(options.dir, path))
+      ? [outsideIssue('/sandbox/entry', entry, options.dir)]
+      : [];
+  }
   return [
     {
       code: ManifestErrorCode.SANDBOX_MISSING,

@@ -8,9 +8,12 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Principal, RequestContext } from '../api/context.ts';
 import { appRouter, type AppRouter } from '../api/router.ts';
 import type { HostServices } from '../app/services.ts';
+import { registerCrossOriginProtection } from './cross-origin.ts';
 import { registerErrorHandling } from './error-handler.ts';
 import { registerHealthRoutes } from './health.routes.ts';
+import { registerInputGuards } from './input-guards.ts';
 import { SafeLogController } from './request-log.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 
 export type ResolvePrincipal = (request: FastifyRequest) => Promise<Principal | null>;
 
@@ -77,6 +80,11 @@ export async function buildHttpServer(options: BuildServerOptions): Promise<Fast
   await app.register(cookie);
   const hasConsole = !!options.consoleDir && existsSync(join(options.consoleDir, 'index.html'));
   registerErrorHandling(app, { consoleShell: hasConsole });
+  // Security (issue 11): headers on every response, CSRF checks, malformed input refused with 400.
+  const publicUrl = () => services.env.publicUrl;
+  registerSecurityHeaders(app, { consoleDir: hasConsole ? options.consoleDir : undefined, publicUrl });
+  registerCrossOriginProtection(app, { publicUrl });
+  registerInputGuards(app);
   registerHealthRoutes(app, services);
 
   const createContext = async ({ req, res }: { req: FastifyRequest; res: RequestContext['reply'] }) => ({

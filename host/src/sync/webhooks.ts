@@ -55,6 +55,12 @@ export function registerWebhookRoutes(
     if (!found || !plugin || !webhook || webhook.method !== request.method) return notFound;
     const row = found.ref;
     if (!(await deps.engine.pluginEnabled(row.tenantId, plugin.id))) return notFound;
+    // A disabled tenant's accounts pull nothing, whoever calls (issue 11).
+    const tenant = await deps.db.pool.query<{ disabled_at: Date | null }>(
+      'select disabled_at from tenants where id = $1',
+      [row.tenantId],
+    );
+    if (!tenant.rows[0] || tenant.rows[0].disabled_at) return notFound;
     if (found.status !== 'active' && found.status !== 'degraded') {
       return {
         status: 409,

@@ -89,7 +89,10 @@ describe.skipIf(!process.env.DATABASE_URL)('Allegro: a host killed mid-sync and 
   it('ends with every ready order invoiced once and uploaded once', async () => {
     child = await startHost();
     const { url } = await api<{ url: string }>('/api/v1/allegro/auth/url');
-    const callback = await fetch(await consent(url, 'approve', 0), { redirect: 'manual' });
+    const callback = await fetch(await consent(url, 'approve', 0), {
+      redirect: 'manual',
+      headers: { authorization: `Bearer ${token}` },
+    });
     const integrationId = new URL(callback.headers.get('location') ?? '', 'http://x').searchParams.get(
       'connected',
     )!;

@@ -130,9 +130,11 @@ describe('Allegro end to end: OAuth accounts, orders into invoices, upload once'
 
   it('refuses a forged, replayed or denied authorization without creating anything', async () => {
     const before = (await user.trpc.integrations.list.query({ pluginId: 'allegro' })).length;
+    // The callback must be completed by the user who asked for the URL (here with their token).
+    const asUser = { authorization: `Bearer ${user.token}` };
     /** The callback sends the browser back to the console with the reason in `error`. */
     const refusal = async (url: string | URL) => {
-      const response = await fetch(url, { redirect: 'manual' });
+      const response = await fetch(url, { redirect: 'manual', headers: asUser });
       expect(response.status).toBe(303);
       const location = new URL(response.headers.get('location') ?? '', 'http://console');
       expect(location.pathname).toBe('/settings/integrations');
@@ -145,7 +147,7 @@ describe('Allegro end to end: OAuth accounts, orders into invoices, upload once'
 
     const { body } = await user.rest<{ url: string }>('/api/v1/allegro/auth/url');
     const callback = await consent(body.url, 'approve', 1);
-    const first = await fetch(callback, { redirect: 'manual' });
+    const first = await fetch(callback, { redirect: 'manual', headers: asUser });
     expect(first.headers.get('location')).toMatch(/connected=/);
     expect(await refusal(callback)).toMatch(/already completed|used twice/i);
 

@@ -90,7 +90,11 @@ export async function consent(
 export async function connectAccount(user: TestActor, account: number): Promise<string> {
   const { body } = await user.rest<{ url: string }>('/api/v1/allegro/auth/url');
   const callback = await consent(body.url, 'approve', account);
-  const response = await fetch(callback, { redirect: 'manual' });
+  // The callback is accepted only from the user who started it: here, with the same API token.
+  const response = await fetch(callback, {
+    redirect: 'manual',
+    headers: { authorization: `Bearer ${user.token}` },
+  });
   const location = response.headers.get('location') ?? '';
   const id = new URL(location, 'http://x').searchParams.get('connected');
   if (!id) throw new Error(`callback answered ${response.status} → ${location}: ${await response.text()}`);

@@ -70,6 +70,12 @@ describe('eMAG test connection', () => {
     const other = await world.host.createTenant();
     const otherUser = await world.host.createActor({ role: 'tenant_admin', tenantId: other.id });
     const mine = await connect(user, 'ro-main', quiet);
+    // One account works for one tenant at a time (issue 11): the other tenant is refused while
+    // it is active here, and may take it over once it is disabled here.
+    await expect(connect(otherUser, 'ro-main', quiet)).rejects.toThrow(
+      /already connected in another organisation/,
+    );
+    await user.trpc.integrations.deactivate.mutate({ id: mine });
     const theirs = await connect(otherUser, 'ro-main', quiet);
     const before = await sandboxState(world.sandbox);
     const started = Date.now();

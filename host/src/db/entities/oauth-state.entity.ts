@@ -17,6 +17,8 @@ export const OAuthState = defineEntity({
     integrationId: p.uuid().nullable(),
     verifierCiphertext: p.text(),
     returnTo: p.string().length(500).nullable(),
+    /** SHA-256 of the console session that started it: the callback must come from that browser. */
+    sessionHash: p.string().length(64).nullable(),
     expiresAt: p.datetime(),
     usedAt: p.datetime().nullable(),
     createdAt: createdAtProperty(),

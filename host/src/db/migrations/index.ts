@@ -2,6 +2,7 @@ import { Migration20261122000000Init } from './20261122000000-init.migration.ts'
 import { Migration20261122010000SyncRuntime } from './20261122010000-sync-runtime.migration.ts';
 import { Migration20261122020000RedundantTenantIndexes } from './20261122020000-redundant-tenant-indexes.migration.ts';
 import { Migration20261203150000InvoicesLegal } from './20261203150000-invoices-legal.migration.ts';
+import { Migration20261203150000Security } from './20261203150000-security.migration.ts';
 
 /** Committed migrations, in order. Listed statically so no file discovery is needed at run time. */
 export const MIGRATIONS = [
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
     class: Migration20261122020000RedundantTenantIndexes,
   },
   { name: 'Migration20261203150000InvoicesLegal', class: Migration20261203150000InvoicesLegal },
+  { name: 'Migration20261203150000Security', class: Migration20261203150000Security },
 ];

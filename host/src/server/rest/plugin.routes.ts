@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { authorizationUrl } from '../../api/auth-url.ts';
 import { isLocalPath, ReturnToSchema } from '../../api/return-to.ts';
 import { HostError } from '../../errors.ts';
+import { sessionHashOf } from '../principal.ts';
 import {
   assertSamePlugin,
   callerPlugin,
@@ -78,12 +79,14 @@ export function registerPluginRoutes(app: FastifyInstance, deps: RestDeps): void
         ...(query.integrationId ? { integrationId: query.integrationId } : {}),
         ...(query.tenantId ? { tenantId: query.tenantId } : {}),
         ...(query.returnTo ? { returnTo: query.returnTo } : {}),
+        sessionHash: sessionHashOf(request),
       });
     },
   );
 
-  // The marketplace redirects the browser here; the single-use `state` is what binds the call to
-  // the tenant and user who started it, so no session is required.
+  // The marketplace redirects the browser here. The single-use `state` names the tenant, user and
+  // console session that started it; the broker accepts it only from that session (or, when an
+  // API token started it, from the same user), so nobody can complete another person's link.
   app.get<{ Params: PluginParams; Querystring: Record<string, string> }>(
     '/api/v1/:pluginId/auth/callback',
     async (request, reply) => {
@@ -105,9 +108,14 @@ export function registerPluginRoutes(app: FastifyInstance, deps: RestDeps): void
         );
         const code =
           query.code === undefined ? undefined : parseInput(z.string().min(1).max(2000), query.code, 'code');
+        const principal = await deps.resolvePrincipal(request);
         const result = await services.oauth.callback({
           pluginId: request.params.pluginId,
           state,
+          caller: {
+            userId: principal?.userId ?? null,
+            sessionHash: principal ? sessionHashOf(request) : null,
+          },
           ...(code ? { code } : {}),
           ...(query.error ? { error: query.error.slice(0, 200) } : {}),
         });

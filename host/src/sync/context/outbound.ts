@@ -5,6 +5,7 @@ import {
   type PluginOutbound,
 } from '@mch/plugin-sdk';
 import type { SqlPool } from '../../db/orm.ts';
+import { redactSignedUrls } from '../../logging/logger.ts';
 
 interface Row {
   id: string;
@@ -15,7 +16,13 @@ interface Row {
 
 const MAX_ERROR_LENGTH = 2000;
 const errorText = (error: unknown) =>
-  (error instanceof Error ? error.message : String(error)).slice(0, MAX_ERROR_LENGTH);
+  redactSignedUrls((error instanceof Error ? error.message : String(error)).slice(0, MAX_ERROR_LENGTH));
+/**
+ * What is stored of a payload or response: signed invoice-link tokens replaced by a reference
+ * (`/public/invoices/<id>/[redacted].pdf`): the invoice id is kept and the signer derives the
+ * real URL from it whenever needed, so a database dump holds no working link (issue 11).
+ */
+const storedJson = (value: unknown) => redactSignedUrls(JSON.stringify(value));
 
 /** Claims (creates, or takes back if failed or stale) each operation of a kind; returns the claimed. */
 const CLAIM = `
@@ -79,7 +86,7 @@ export function createPluginOutbound(options: {
             tenantId,
             integrationId,
             kind,
-            JSON.stringify(operations.map((o) => ({ key: o.key, payload: o.payload ?? null }))),
+            storedJson(operations.map((o) => ({ key: o.key, payload: o.payload ?? null }))),
             options.staleAfterMs / 1000,
           ])
         ).rows.map((r) => [r.key, r]),
@@ -104,7 +111,7 @@ export function createPluginOutbound(options: {
             `update outbound_operations set status = 'succeeded', response = $2::jsonb, last_error = null,
                     completed_at = clock_timestamp(), updated_at = clock_timestamp()
               where id = any($1::uuid[])`,
-            [ids, JSON.stringify(result ?? null)],
+            [ids, storedJson(result ?? null)],
           );
           outcome = { ok: true, result };
         } catch (error) {
