@@ -35,7 +35,8 @@ export async function startAllegroWorld(options: {
     redirectUri: `${host.url}/api/v1/allegro/auth/callback`,
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
-    extra: { accounts: 2, ...options.extra },
+    // Allegro scans invoice files for a few seconds; tests do not wait that long.
+    extra: { accounts: 2, invoiceScanMs: 30, ...options.extra },
   });
   overrides.set('allegro', sandboxConfig(sandbox));
   return {

@@ -63,7 +63,8 @@ export function createPluginInvoices(options: {
           where i.integration_id = $1 and i.external_order_id is not null and i.status <> 'cancelled'
             and not exists (select 1 from outbound_operations o
                              where o.integration_id = i.integration_id and o.kind = $2
-                               and o.idempotency_key = i.external_order_id and o.status = 'succeeded')
+                               and o.idempotency_key = i.external_order_id
+                               and o.status in ('succeeded', 'dead'))
           order by i.created_at, i.sequence
           limit $3`,
         [integrationId, operationKind, limit],
