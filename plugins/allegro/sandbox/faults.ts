@@ -26,6 +26,8 @@ export const allegroFaultsSchema = baseFaultsSchema.extend({
   lostAnswers: z.number().int().min(0).default(0),
   /** `METHOD /route/pattern` keys, e.g. `POST /order/checkout-forms/:id/invoices`; empty = every API route. */
   lostAnswerRoutes: z.array(z.string()).default([]),
+  /** Requests matching these `METHOD /route/pattern` keys never get an answer (a process killed mid-call). */
+  hangRoutes: z.array(z.string()).default([]),
   /** Fraction (0–1) of uploaded invoice files the virus scan rejects (securityVerification REJECTED). */
   rejectFiles: z.number().min(0).max(1).default(0),
 });

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import formbody from '@fastify/formbody';
 import {
   createFaultState,
@@ -113,6 +114,23 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
     return payload;
   });
   registerRequestCounter(app, { ledger });
+  // The "hangRoutes" fault: chosen routes never answer (sockets dropped when the sandbox closes).
+  const hung = new Set<Socket>();
+  app.addHook('preHandler', async (request) => {
+    const f = faults.get();
+    if (f.hangRoutes.length === 0) return;
+    if (!f.hangRoutes.includes(`${request.method} ${request.routeOptions.url ?? '*'}`)) return;
+    const socket = request.raw.socket;
+    hung.add(socket);
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    hung.delete(socket);
+    // The caller is gone: nothing of this request takes effect.
+    throw new Error('The client closed the connection of a hung request.');
+  });
+  app.addHook('preClose', (done) => {
+    for (const socket of hung) socket.destroy();
+    done();
+  });
   // The "lost answers" fault: the request took effect, its answer never reaches the client.
   app.addHook('onSend', async (request, _reply, payload) => {
     const f = faults.get();

@@ -94,6 +94,13 @@ export function registerInvoiceRoutes(app: FastifyInstance, deps: ApiDeps): void
     }
     const form = store.form(index) as { invoice: { required: boolean }; payment: { type: string } };
     if (!form.invoice.required) {
+      // Recorded so tests can count invoices offered where none may go (none should be).
+      deps.ledger.record({
+        kind: 'invoice.refused',
+        account: store.account.login,
+        target: id,
+        data: { code: 'ORDER-WITHOUT-INVOICE' },
+      });
       return refuse(
         reply,
         422,
