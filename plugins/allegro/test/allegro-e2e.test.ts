@@ -134,7 +134,7 @@ describe('Allegro end to end: OAuth accounts, orders into invoices, upload once'
     const readyForms: { id: string; invoice: { required: boolean } }[] = [];
     const currencies = new Set<string>();
     for (const [account, id] of ids.entries()) {
-      const run = await syncAndWait(user, id);
+      const run = await syncAndWait(user, id, 300_000);
       expect(run.error).toBeNull();
       expect(run.status).toBe('succeeded');
       const forms = await allForms(world.sandbox, account);
@@ -151,7 +151,7 @@ describe('Allegro end to end: OAuth accounts, orders into invoices, upload once'
         expect(invoice!.currency).toBe(form.summary.totalToPay.currency);
       }
       await expectLinesCustomersProducts(world, id, ready);
-      const again = await syncAndWait(user, id);
+      const again = await syncAndWait(user, id, 300_000);
       expect(again.status).toBe('succeeded');
       expect(again.counts.created ?? 0).toBe(0);
       expect(await invoicesOf(user, id)).toHaveLength(ready.length);
@@ -169,10 +169,21 @@ describe('Allegro end to end: OAuth accounts, orders into invoices, upload once'
     expect(asked.length).toBeGreaterThan(50);
     expect(created.map((e) => e.target).sort()).toEqual(asked);
     expect(uploads.map((e) => e.target).sort()).toEqual(asked);
-    // allegro-cz, -sk and -hu orders are invoiced in their own currencies.
+    // allegro-cz, -sk and -hu orders are invoiced in their own currencies, and their products are
+    // priced in them too (no hard-coded PLN).
     expect([...currencies].sort()).toEqual(['CZK', 'EUR', 'HUF', 'PLN']);
+    const { rows: products } = await world.host.database.db.pool.query<{ currency: string | null }>(
+      `select distinct p.currency from products p
+         join invoice_lines l on l.product_id = p.id join invoices i on i.id = l.invoice_id
+        where i.integration_id = any($1::uuid[])`,
+      [ids],
+    );
+    // (A product sold on several marketplaces keeps the currency of the order that touched it last.)
+    const productCurrencies = products.map((p) => p.currency ?? '');
+    expect(productCurrencies.every((c) => ['CZK', 'EUR', 'HUF', 'PLN'].includes(c))).toBe(true);
+    expect(productCurrencies.some((c) => c !== 'PLN')).toBe(true);
     expect(state.breaches).toBe(0);
-  }, 400_000);
+  }, 700_000);
 
   it('refuses a forged, replayed or denied authorization without creating anything', async () => {
     const before = (await user.trpc.integrations.list.query({ pluginId: 'allegro' })).length;
