@@ -20,7 +20,7 @@ const pdf = (size = 1200): Buffer => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The scan and the metadata cooldown, shortened (Allegro: a few seconds each). */
-const SCAN_MS = 120;
+const SCAN_MS = 500;
 const COOLDOWN_MS = 400;
 
 async function call(

@@ -54,7 +54,7 @@ beforeAll(async () => {
     orders: 300,
     seed: 'openapi',
     rateLimit: false,
-    extra: { invoiceScanMs: 100, invoiceMetadataCooldownMs: 5_000 },
+    extra: { invoiceScanMs: 2_000, invoiceMetadataCooldownMs: 5_000 },
   });
   token = (await obtainTokens({ sandbox: sb })).access_token;
 });
@@ -259,7 +259,7 @@ describe('Allegro sandbox responses match the OpenAPI spec', () => {
       status: 404,
       raw: Buffer.from('%PDF-'),
     });
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 2_100));
     await check({
       method: 'POST',
       specPath: invoices,
