@@ -54,13 +54,20 @@ interface Tally {
   ms: number;
 }
 
-/** Reads `count` pages, striding through the whole range so old and new orders are both served. */
+/** Allegro pages no deeper than offset + limit = 10 000 (reference/README.md "Orders", Correction). */
+const MAX_RESULT_WINDOW = 10_000;
+
+/**
+ * Reads `count` pages, striding through the deepest range Allegro allows, from both ends (newest
+ * first, then oldest first), so old and new orders are both served.
+ */
 async function block(get: Get, total: number, from: number, count: number, tally: Tally): Promise<void> {
-  const lastPage = Math.ceil(total / PAGE);
+  const lastPage = Math.ceil(Math.min(total, MAX_RESULT_WINDOW) / PAGE);
   const started = performance.now();
   for (let k = 0; k < count; k++) {
     const page = ((from + k) * 37) % lastPage;
-    tally.orders += (await get(`limit=${PAGE}&offset=${page * PAGE}`)).checkoutForms.length;
+    const sort = (from + k) % 2 === 0 ? '-lineItems.boughtAt' : 'lineItems.boughtAt';
+    tally.orders += (await get(`limit=${PAGE}&offset=${page * PAGE}&sort=${sort}`)).checkoutForms.length;
     tally.pages++;
   }
   tally.ms += performance.now() - started;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RetryableError } from '@mch/plugin-sdk';
+import { RefusedError, RetryableError } from '@mch/plugin-sdk';
 import { seedTenant } from '../src/records/test-fixtures.ts';
 import { createPluginOutbound } from '../src/sync/context/outbound.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
@@ -44,6 +44,27 @@ describe('outbound.once', () => {
     expect(again).toEqual({ status: 'already-done', result: { id: 1 }, attempts: 1 });
     expect(calls).toBe(1);
     expect(await row('A')).toMatchObject({ status: 'succeeded', attempts: 1, response: { id: 1 } });
+  });
+
+  it('records a refusal for good as dead with its reason and never runs it again', async () => {
+    await expect(
+      outbound().once({ kind: 'upload', key: 'R' }, async () => {
+        throw new RefusedError('the buyer did not ask for an invoice');
+      }),
+    ).rejects.toThrow(/did not ask/);
+    expect(await row('R')).toMatchObject({
+      status: 'dead',
+      attempts: 1,
+      last_error: 'the buyer did not ask for an invoice',
+    });
+    let ran = false;
+    await expect(
+      outbound().once({ kind: 'upload', key: 'R' }, async () => {
+        ran = true;
+      }),
+    ).rejects.toBeInstanceOf(RefusedError);
+    expect(ran).toBe(false);
+    expect(await row('R')).toMatchObject({ status: 'dead', attempts: 1 });
   });
 
   it('records a failure with its error and claims the operation again on the next try', async () => {

@@ -128,7 +128,9 @@ export type OutboundOutcome<T> =
 /**
  * Outbound operations take effect once: `fn` runs until it succeeds once per (kind, key); the host
  * records attempts, the last error and the marketplace's response. A later call returns the
- * recorded result without running `fn`.
+ * recorded result without running `fn`. When `fn` throws a `RefusedError` the operation is
+ * recorded as refused (status `dead`, the reason as its last error) and never run again; `once`
+ * rethrows the error.
  */
 export interface PluginOutbound {
   once<T>(operation: OutboundOperation, fn: () => Promise<T>): Promise<OutboundOutcome<T>>;
@@ -169,8 +171,8 @@ export interface InvoiceSummary {
 export interface PluginInvoices {
   get(invoiceId: string): Promise<InvoiceSummary | undefined>;
   /**
-   * This integration's invoices (not cancelled) with no succeeded outbound operation of
-   * `operationKind` keyed by their order id, oldest first: what still has to be sent (after a
+   * This integration's invoices (not cancelled) with no succeeded or refused outbound operation
+   * of `operationKind` keyed by their order id, oldest first: what still has to be sent (after a
    * crash, say).
    */
   without(operationKind: string, limit: number): Promise<InvoiceSummary[]>;

@@ -8,6 +8,7 @@ export const PluginErrorCode = {
   AUTH: 'PLUGIN_AUTH',
   CONFIG: 'PLUGIN_CONFIG',
   RATE_LIMITED: 'PLUGIN_RATE_LIMITED',
+  REFUSED: 'PLUGIN_REFUSED',
   INVALID_DEFINITION: 'PLUGIN_INVALID_DEFINITION',
 } as const;
 export type PluginErrorCode = (typeof PluginErrorCode)[keyof typeof PluginErrorCode];
@@ -42,6 +43,18 @@ export class ConfigError extends PluginError {
   constructor(message: string, options: { pointer?: string; cause?: unknown } = {}) {
     super({ code: PluginErrorCode.CONFIG, message, cause: options.cause });
     this.pointer = options.pointer;
+  }
+}
+
+/**
+ * The marketplace refuses this outbound operation for good, or would (e.g. Allegro takes no invoice
+ * for an order whose buyer did not ask for one): thrown from `ctx.outbound.once`/`batch`'s `fn`,
+ * the operation is recorded as refused with this message as its reason and is not tried again;
+ * the invoice no longer counts as waiting to be sent. Other operations go on.
+ */
+export class RefusedError extends PluginError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super({ code: PluginErrorCode.REFUSED, message, cause: options.cause });
   }
 }
 

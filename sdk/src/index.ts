@@ -9,5 +9,6 @@ export {
   AuthError,
   ConfigError,
   RateLimitedError,
+  RefusedError,
   isPluginError,
 } from './errors.ts';

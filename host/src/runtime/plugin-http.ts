@@ -49,9 +49,9 @@ function toQueryString(query: HttpRequest['query']): string {
 
 /**
  * Retry-After (seconds or HTTP date), else the marketplace's reset headers
- * (`X-RateLimit-Reset`, eMAG's `X-RateLimit-*-3second` family), else one second.
+ * (`X-RateLimit-Reset`, eMAG's `X-RateLimit-*-3second` family), else `fallbackMs` (one second).
  */
-export function retryAfterMs(headers: Headers): number {
+export function retryAfterMs(headers: Headers, fallbackMs = 1000): number {
   const retryAfter = headers.get('retry-after');
   if (retryAfter) {
     const seconds = Number(retryAfter);
@@ -65,7 +65,7 @@ export function retryAfterMs(headers: Headers): number {
       if (Number.isFinite(n)) return n > 1e9 ? Math.max(0, n * 1000 - Date.now()) : n * 1000;
     }
   }
-  return 1000;
+  return fallbackMs;
 }
 
 function encodeBody(request: HttpRequest): { body?: string | Uint8Array; contentType?: string } {
@@ -133,7 +133,8 @@ export function createPluginHttp(options: CreatePluginHttpOptions): PluginHttp {
           throw new RetryableError(`${method} ${path} failed: ${(error as Error).message}`, { cause: error });
         }
         if (response.status === 429) {
-          const waitMs = retryAfterMs(response.headers);
+          // Without a Retry-After, wait as long as the manifest says the marketplace blocks.
+          const waitMs = retryAfterMs(response.headers, rule?.blockMs ?? 1000);
           await response.body?.cancel();
           if (rule) await options.limiter.pause(rule.key, waitMs);
           if (++throttled > max429)

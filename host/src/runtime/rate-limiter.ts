@@ -6,7 +6,12 @@ export interface RateRule {
   key: string;
   limit: number;
   perSeconds: number;
+  /** How long the marketplace blocks after a breach (manifest `blockSeconds`): the pause when a 429 names none. */
+  blockMs?: number;
 }
+
+/** The row holding a bucket's block (a 429's pause): its `tat` is when the block ends. */
+const blockKey = (key: string) => `${key}#blocked`;
 
 /**
  * A rate limiter shared by every job and every host process: GCRA (generic cell rate algorithm)
@@ -43,31 +48,65 @@ export class RateLimiter {
   async acquire(rule: RateRule, signal?: AbortSignal): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const asked = performance.now();
-      const { rows } = await this.#pool.query<{ wait_ms: number | string }>(
+      const { rows } = await this.#pool.query<{
+        wait_ms: number | string;
+        blocked_ms: number | string | null;
+      }>(
         `insert into rate_limit_buckets (key, tat) values ($1, clock_timestamp() + make_interval(secs => $2))
          on conflict (key) do update
            set tat = greatest(rate_limit_buckets.tat, clock_timestamp()) + make_interval(secs => $2)
-         returning greatest(0, extract(epoch from (tat - make_interval(secs => $2) - clock_timestamp())) * 1000)::float8 as wait_ms`,
-        [rule.key, this.intervalSeconds(rule)],
+         returning greatest(0, extract(epoch from (tat - make_interval(secs => $2) - clock_timestamp())) * 1000)::float8 as wait_ms,
+                   (select greatest(0, extract(epoch from (b.tat - clock_timestamp())) * 1000)::float8
+                      from rate_limit_buckets b where b.key = $3) as blocked_ms`,
+        [rule.key, this.intervalSeconds(rule), blockKey(rule.key)],
       );
+      const blockedMs = Number(rows[0]?.blocked_ms ?? 0);
+      if (blockedMs > 0.5) {
+        // Blocked: a request now would only lengthen the block (Allegro), so wait it out first.
+        await sleep(blockedMs, undefined, { signal });
+        attempt = -1;
+        continue;
+      }
       const waitMs = Number(rows[0]?.wait_ms ?? 0);
-      if (waitMs > 0.5) await sleep(waitMs, undefined, { signal });
+      if (waitMs > 0.5) {
+        await sleep(waitMs, undefined, { signal });
+        // A 429 may have blocked the bucket while this caller slept towards its slot.
+        const blocked = await this.blockedForMs(rule.key);
+        if (blocked > 0.5) {
+          await sleep(blocked, undefined, { signal });
+          attempt = -1;
+          continue;
+        }
+      }
       // Lateness against the slot as seen from before the query (an over-estimate by its round trip).
       const lateMs = performance.now() - (asked + waitMs);
       if (lateMs <= LATE_MS || attempt >= MAX_RESLOTS) return;
     }
   }
 
+  /** How much longer the bucket is blocked (0 when it is not). */
+  async blockedForMs(key: string): Promise<number> {
+    const { rows } = await this.#pool.query<{ blocked_ms: number | string }>(
+      `select greatest(0, extract(epoch from (tat - clock_timestamp())) * 1000)::float8 as blocked_ms
+         from rate_limit_buckets where key = $1`,
+      [blockKey(key)],
+    );
+    return Number(rows[0]?.blocked_ms ?? 0);
+  }
+
   /**
    * The marketplace said 429: nobody sends under this key before `ms` from now (Retry-After /
-   * reset headers), across all processes.
+   * reset headers), across all processes — not even callers that already hold a slot: they check
+   * the block when they wake. Requests sent during an Allegro block lengthen it (reference/README.md
+   * "Limits", Correction), so the host stops sending instead of retrying each request into it.
    */
   async pause(key: string, ms: number): Promise<void> {
     await this.#pool.query(
-      `insert into rate_limit_buckets (key, tat) values ($1, clock_timestamp() + make_interval(secs => $2))
+      `insert into rate_limit_buckets (key, tat)
+         values ($1, clock_timestamp() + make_interval(secs => $3)), ($2, clock_timestamp() + make_interval(secs => $3))
        on conflict (key) do update
-         set tat = greatest(rate_limit_buckets.tat, clock_timestamp() + make_interval(secs => $2))`,
-      [key, ms / 1000],
+         set tat = greatest(rate_limit_buckets.tat, clock_timestamp() + make_interval(secs => $3))`,
+      [key, blockKey(key), ms / 1000],
     );
   }
 }

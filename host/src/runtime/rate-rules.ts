@@ -41,5 +41,6 @@ export function toRateRule(limit: RateLimit, context: RateRuleContext): RateRule
     key: `${context.pluginId}:${limit.group}:${scopeKey}`,
     limit: Number.isFinite(override) && override > 0 ? override : limit.limit,
     perSeconds: limit.per,
+    ...(limit.blockSeconds === undefined ? {} : { blockMs: limit.blockSeconds * 1000 }),
   };
 }

@@ -23,7 +23,10 @@ export const allegroExtraSchema = z
       .int()
       .min(1)
       .default(90 * 24 * 3600),
-    /** Per-client-id limit (Allegro: 9000 requests/min, then blocked for a minute). */
+    /**
+     * Per-client-id limit (Allegro: 9000 requests/min, then blocked; every request sent during the
+     * block lengthens it — see sandbox/rate-limit.ts).
+     */
     rateLimit: z
       .object({
         limit: z.number().int().min(1).default(9000),
@@ -31,6 +34,16 @@ export const allegroExtraSchema = z
         blockMs: z.number().int().min(0).default(60_000),
       })
       .prefault({}),
+    /**
+     * How long Allegro's virus scan of an uploaded invoice file takes (securityVerification WAITING,
+     * then ACCEPTED or REJECTED; a few seconds in practice, allegro-api #8507, #12721).
+     */
+    invoiceScanMs: z.number().int().min(0).default(2_000),
+    /**
+     * A second invoice's metadata within this long of one still without a file is refused with 429
+     * (OpenAPI POST …/invoices 429: "wait a few seconds before adding next metadata").
+     */
+    invoiceMetadataCooldownMs: z.number().int().min(0).default(3_000),
     /** Add one new order to a random account every N ms (demo "live trade"); 0 = off. */
     liveTradeMs: z.number().int().min(0).default(0),
     /** The sandbox clock's start: seeded orders end here (ISO date; default now). */

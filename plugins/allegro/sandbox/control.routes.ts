@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SandboxErrorCode, sandboxError, type RateLimiter } from '@mch/plugin-sdk/sandbox-kit';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -12,6 +13,9 @@ const addOrdersSchema = z
   .strict();
 const revokeSchema = z.object({ account: accountRef }).strict();
 const formSchema = z.object({ checkoutFormId: z.string() }).strict();
+const externalInvoiceSchema = z
+  .object({ checkoutFormId: z.string(), invoiceNumber: z.string().min(1).optional() })
+  .strict();
 const rateLimitSchema = z
   .object({
     limit: z.number().int().min(1),
@@ -27,6 +31,9 @@ const rateLimitSchema = z
  * - `POST /__sandbox/revoke` `{account?}` → every token of that account (or all) stops working
  * - `POST /__sandbox/merge` `{checkoutFormId}` → the form 404s from now on; `{oldId, newId}` of its replacement
  * - `POST /__sandbox/buyer-modify` `{checkoutFormId}` → BUYER_MODIFIED event and a new revision
+ * - `POST /__sandbox/invoices` `{checkoutFormId, invoiceNumber?}` → an invoice the seller added
+ *   elsewhere (Allegro's panel, another tool), file scanned and accepted: `GET …/invoices` lists it
+ *   (reference/README.md "Invoices", Correction)
  * - `PUT  /__sandbox/rate-limit` `{limit?, windowMs?, blockMs?}` → the per-client-id limit now in force
  * `account` is a login, an Allegro user id or an account index.
  */
@@ -105,6 +112,25 @@ export function registerAllegroControlRoutes(
     if (!found)
       return reply.code(404).send(sandboxError(SandboxErrorCode.NotFound, 'No such visible checkout form.'));
     return { revision: found.store.buyerModified(found.index) };
+  });
+
+  app.post('/__sandbox/invoices', async (request, reply) => {
+    const parsed = externalInvoiceSchema.safeParse(request.body ?? {});
+    if (!parsed.success) return invalid(reply, parsed.error);
+    const found = findForm(parsed.data.checkoutFormId);
+    if (!found)
+      return reply.code(404).send(sandboxError(SandboxErrorCode.NotFound, 'No such visible checkout form.'));
+    const at = Date.now();
+    const id = randomUUID();
+    found.store.addInvoice(found.index, {
+      id,
+      ...(parsed.data.invoiceNumber ? { invoiceNumber: parsed.data.invoiceNumber } : {}),
+      fileName: 'faktura.pdf',
+      createdAt: at,
+      file: { uploadedAt: at, size: 20_000, sha256: '', verifiedAt: at, verdict: 'ACCEPTED' },
+      external: true,
+    });
+    return reply.code(201).send({ id });
   });
 
   app.put('/__sandbox/rate-limit', async (request, reply) => {

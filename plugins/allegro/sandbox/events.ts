@@ -111,6 +111,7 @@ export function eventBody(store: AccountOrders, event: RawEvent): Record<string,
       price: unknown;
       boughtAt: string;
     }[];
+    marketplace: { id: string };
   };
   return {
     id: String(event.id),
@@ -134,7 +135,7 @@ export function eventBody(store: AccountOrders, event: RawEvent): Record<string,
         boughtAt: l.boughtAt,
       })),
       checkoutForm: { id: form.id, revision: form.revision },
-      marketplace: { id: 'allegro-pl' },
+      marketplace: { id: form.marketplace.id },
     },
   };
 }

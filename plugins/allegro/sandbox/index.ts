@@ -1,8 +1,8 @@
+import type { Socket } from 'node:net';
 import formbody from '@fastify/formbody';
 import {
   createFaultState,
   createLedger,
-  createRateLimiter,
   listen,
   registerControlRoutes,
   registerFaultHook,
@@ -24,6 +24,7 @@ import { errorsBody, faultBody } from './errors.ts';
 import { allegroFaultsSchema } from './faults.ts';
 import { registerAuthorizeRoutes } from './oauth/authorize.routes.ts';
 import { registerTokenRoute } from './oauth/token.routes.ts';
+import { createAllegroRateLimiter } from './rate-limit.ts';
 import { TokenAuthority } from './oauth/tokens.ts';
 import { AccountOrders } from './store.ts';
 
@@ -60,7 +61,7 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
     onChange: (f) => stores.forEach((s) => s.mergeNewest(f.mergedOrders)),
   });
   stores.forEach((s) => s.mergeNewest(faults.get().mergedOrders));
-  const limiter = createRateLimiter(config.rateLimit);
+  const limiter = createAllegroRateLimiter(config.rateLimit);
   const authority = new TokenAuthority({
     seed: config.seed,
     accounts,
@@ -113,6 +114,34 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
     return payload;
   });
   registerRequestCounter(app, { ledger });
+  // The "hangRoutes" fault: chosen routes never answer (sockets dropped when the sandbox closes).
+  const hung = new Set<Socket>();
+  app.addHook('preHandler', async (request) => {
+    const f = faults.get();
+    if (f.hangRoutes.length === 0) return;
+    if (!f.hangRoutes.includes(`${request.method} ${request.routeOptions.url ?? '*'}`)) return;
+    const socket = request.raw.socket;
+    hung.add(socket);
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    hung.delete(socket);
+    // The caller is gone: nothing of this request takes effect.
+    throw new Error('The client closed the connection of a hung request.');
+  });
+  app.addHook('preClose', (done) => {
+    for (const socket of hung) socket.destroy();
+    done();
+  });
+  // The "lost answers" fault: the request took effect, its answer never reaches the client.
+  app.addHook('onSend', async (request, _reply, payload) => {
+    const f = faults.get();
+    if (f.lostAnswers <= 0 || request.url.startsWith('/__sandbox') || request.url.startsWith('/auth/'))
+      return payload;
+    const route = `${request.method} ${request.routeOptions.url ?? '*'}`;
+    if (f.lostAnswerRoutes.length > 0 && !f.lostAnswerRoutes.includes(route)) return payload;
+    faults.update({ lostAnswers: f.lostAnswers - 1 });
+    request.raw.socket.destroy();
+    return payload;
+  });
   registerFaultHook(app, {
     faults,
     errorBody: faultBody,

@@ -14,15 +14,27 @@ import {
 
 /** Seeded orders are spread over this many days before the sandbox clock's start. */
 const SPAN_MS = 30 * 24 * 3600 * 1000;
-/** Seeded event ids start here (Allegro event ids are large numeric strings). */
-export const EVENT_BASE = 1_000_000_000;
+/**
+ * Seeded event ids start here: Allegro's are 16-digit numbers (`1661520629376105`,
+ * reference/README.md "Orders", Correction); still exact as JS numbers (< 2^53).
+ */
+export const EVENT_BASE = 1_700_000_000_000_000;
 
 export interface InvoiceRecord {
   id: string;
   invoiceNumber?: string;
   fileName: string;
   createdAt: number;
-  file?: { uploadedAt: number; size: number; sha256: string };
+  /** The virus scan's verdict is known from `verifiedAt` on; until then the file is WAITING. */
+  file?: {
+    uploadedAt: number;
+    size: number;
+    sha256: string;
+    verifiedAt: number;
+    verdict: 'ACCEPTED' | 'REJECTED';
+  };
+  /** Added outside this API client (Allegro's seller panel, another tool). */
+  external?: boolean;
 }
 
 interface Overlay {

@@ -1,5 +1,12 @@
-import type { JobInput, JobOutput, PluginContext, RecordInput } from '@mch/plugin-sdk';
+import {
+  RefusedError,
+  type JobInput,
+  type JobOutput,
+  type PluginContext,
+  type RecordInput,
+} from '@mch/plugin-sdk';
 import { allegro } from './allegro-api.ts';
+import { UPLOAD_OPERATION } from './invoice-upload.ts';
 import type { CheckoutForm, OrderEvent } from './types.ts';
 
 const EVENTS_CURSOR = 'events.lastId';
@@ -7,6 +14,13 @@ const SWEEP_CURSOR = 'sweep.updatedAt';
 const PAGE = 100;
 const EVENTS_PAGE = 1000;
 const FETCHES_IN_FLIGHT = 4;
+/**
+ * Allegro answers no deeper than `offset + limit = 10 000` (422 beyond; reference/README.md
+ * "Orders", Correction: #4027, #4052, #5998): a larger history is read in `updatedAt` windows,
+ * each cut to hold about WINDOW_TARGET forms, a window still over the cap split again.
+ */
+const MAX_RESULT_WINDOW = 10_000;
+const WINDOW_TARGET = 8_000;
 /**
  * Events can repeat, arrive out of order or never arrive (reference/README.md "Orders"): every run
  * also sweeps checkout forms updated since the last sweep, minus this overlap for clock skew and
@@ -20,37 +34,96 @@ interface Settings {
   autoGenerateInvoices?: boolean;
 }
 
-/** Imports a page of forms: new ones invoiced, repeats ignored by the host's ledger. */
+/**
+ * Imports a page of forms: new ones invoiced, repeats ignored by the host's ledger. An order whose
+ * buyer did not ask for an invoice takes none on Allegro (422 ORDER-WITHOUT-INVOICE, #4992,
+ * #12291): its upload is recorded as refused with that reason first, so none is ever offered.
+ */
 async function importForms(ctx: PluginContext, forms: CheckoutForm[]): Promise<void> {
-  const records: RecordInput[] = forms
-    .filter((f) => FINAL.has(f.status))
-    .map((f) => ({ externalId: f.id, revision: f.revision ?? f.updatedAt ?? '', data: f }));
+  const ready = forms.filter((f) => FINAL.has(f.status));
+  const unasked = ready.filter((f) => f.status === 'READY_FOR_PROCESSING' && f.invoice?.required !== true);
+  if (unasked.length) {
+    await ctx.outbound.batch(
+      unasked.map((f) => ({
+        kind: UPLOAD_OPERATION,
+        key: f.id,
+        payload: { reason: 'ORDER-WITHOUT-INVOICE' },
+      })),
+      async () => {
+        throw new RefusedError(
+          'The buyer did not ask for an invoice: Allegro takes none for this order (ORDER-WITHOUT-INVOICE), so it is not uploaded.',
+        );
+      },
+    );
+  }
+  const records: RecordInput[] = ready.map((f) => ({
+    externalId: f.id,
+    revision: f.revision ?? f.updatedAt ?? '',
+    data: f,
+  }));
   if (records.length) await ctx.records.upsertMany('invoice', records);
 }
 
-/** Every checkout form updated since `since` (all of them when undefined), page by page. */
+interface Page {
+  checkoutForms: CheckoutForm[];
+  totalCount: number;
+}
+
+/**
+ * Every checkout form updated in [`since`, `until`] (from the oldest when `since` is undefined),
+ * page by page, in `updatedAt` windows that each stay within Allegro's 10 000-result cap.
+ */
 async function sweep(
   ctx: PluginContext,
   since: string | undefined,
+  until: string,
   onPage: (forms: CheckoutForm[], total: number) => Promise<void>,
 ) {
-  const fetchPage = (offset: number) => {
-    const query: Record<string, string | number> = { limit: PAGE, offset };
-    if (since) query['updatedAt.gte'] = since;
-    return allegro(ctx, { path: '/order/checkout-forms', query }).then((r) =>
-      r.json<{ checkoutForms: CheckoutForm[]; totalCount: number }>(),
-    );
+  const fetchPage = (gte: string | undefined, lte: string, offset: number, sort?: string) => {
+    const query: Record<string, string | number> = { limit: PAGE, offset, 'updatedAt.lte': lte };
+    if (gte) query['updatedAt.gte'] = gte;
+    if (sort) query.sort = sort;
+    return allegro(ctx, { path: '/order/checkout-forms', query }).then((r) => r.json<Page>());
   };
-  // The next page is on its way while this one is imported: the network and the database overlap.
-  let next = fetchPage(0);
-  for (let offset = 0; ; offset += PAGE) {
-    ctx.signal.throwIfAborted();
-    const page = await next;
-    const more = page.checkoutForms.length === PAGE;
-    if (more) next = fetchPage(offset + PAGE);
-    await onPage(page.checkoutForms, page.totalCount);
-    if (!more) return;
-  }
+  const first = await fetchPage(since, until, 0);
+  const total = first.totalCount;
+
+  /** Pages through one window; `page0` is its first page, already fetched. */
+  const pages = async (gte: string | undefined, lte: string, page0: Page) => {
+    // The next page is on its way while this one is imported: the network and the database overlap.
+    let next: Promise<Page> = Promise.resolve(page0);
+    for (let offset = 0; ; offset += PAGE) {
+      ctx.signal.throwIfAborted();
+      const page = await next;
+      const more = page.checkoutForms.length === PAGE && offset + 2 * PAGE <= MAX_RESULT_WINDOW;
+      if (more) next = fetchPage(gte, lte, offset + PAGE);
+      await onPage(page.checkoutForms, total);
+      if (!more) return;
+    }
+  };
+
+  const window = async (gte: string | undefined, lte: string, page0: Page): Promise<void> => {
+    if (page0.totalCount <= MAX_RESULT_WINDOW) return pages(gte, lte, page0);
+    // Too many for one window: cut it into slices of about WINDOW_TARGET forms each (assuming an
+    // even spread; a slice still too full is cut again).
+    const from = gte
+      ? Date.parse(gte)
+      : Date.parse((await fetchPage(undefined, lte, 0, 'updatedAt')).checkoutForms[0]?.updatedAt ?? lte);
+    const to = Date.parse(lte);
+    const slices = Math.ceil(page0.totalCount / WINDOW_TARGET);
+    if (to - from + 1 < 2)
+      throw new Error(
+        `Allegro lists more than ${MAX_RESULT_WINDOW} orders updated at ${lte}; they cannot be read in windows.`,
+      );
+    const step = Math.max(1, Math.floor((to - from + 1) / slices));
+    for (let start = from; start <= to; start += step) {
+      const end = Math.min(to, start + step - 1);
+      const a = new Date(start).toISOString();
+      const b = new Date(end).toISOString();
+      await window(a, b, await fetchPage(a, b, 0));
+    }
+  };
+  await window(since, until, first);
 }
 
 /** Runs `work` over `items` with at most `limit` in flight (the rate limiter spaces the requests). */
@@ -114,7 +187,7 @@ export async function syncOrders(ctx: PluginContext, _input: JobInput): Promise<
     const stats = (await allegro(ctx, { path: '/order/event-stats' })).json<{
       latestEvent?: { id: string };
     }>();
-    await sweep(ctx, undefined, async (forms, total) => {
+    await sweep(ctx, undefined, startedAt, async (forms, total) => {
       await importForms(ctx, forms);
       orders += forms.length;
       ctx.progress(orders, total);
@@ -123,7 +196,7 @@ export async function syncOrders(ctx: PluginContext, _input: JobInput): Promise<
   } else {
     orders += await followEvents(ctx, cursor);
     const since = sweptAt ? new Date(Date.parse(sweptAt) - SWEEP_OVERLAP_MS).toISOString() : undefined;
-    await sweep(ctx, since, async (forms, total) => {
+    await sweep(ctx, since, startedAt, async (forms, total) => {
       await importForms(ctx, forms);
       orders += forms.length;
       ctx.progress(orders, total);

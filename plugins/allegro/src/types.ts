@@ -4,6 +4,8 @@ export interface CheckoutForm {
   status: 'BOUGHT' | 'FILLED_IN' | 'READY_FOR_PROCESSING' | 'CANCELLED';
   revision?: string;
   updatedAt?: string;
+  /** `required` is true exactly when the buyer asked for an invoice (#12291, #11689). */
+  invoice?: { required?: boolean };
   [key: string]: unknown;
 }
 
@@ -17,5 +19,10 @@ export interface OrderEvent {
 export interface AllegroInvoice {
   id: string;
   invoiceNumber?: string;
-  file?: { name?: string; uploadedAt?: string | null } | null;
+  file?: {
+    name?: string;
+    uploadedAt?: string | null;
+    /** Allegro's virus scan of the file (reference/README.md "Invoices", Correction). */
+    securityVerification?: { status: 'WAITING' | 'ACCEPTED' | 'REJECTED'; verifiedAt?: string };
+  } | null;
 }

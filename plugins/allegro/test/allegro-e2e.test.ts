@@ -34,9 +34,19 @@ async function invoicesOf(user: TestActor, integrationId: string): Promise<Invoi
 interface FormDetail {
   id: string;
   buyer: { id: string };
-  invoice: { required: boolean; address?: { company?: { name: string; taxId: string } } };
+  invoice: {
+    required: boolean;
+    address?: { company?: { name: string; taxId?: string; ids: { type: string; value: string }[] } };
+  };
   delivery: { cost: { amount: string } };
-  lineItems: { quantity: number; offer: { id: string; name: string }; tax?: { rate?: string } }[];
+  lineItems: {
+    quantity: number;
+    offer: { id: string; name: string };
+    tax?: { rate?: string };
+    deposit?: { price: { amount: string } };
+    selectedAdditionalServices?: { name: string; quantity: number; price: { amount: string } }[];
+  }[];
+  summary: { totalToPay: { currency: string } };
 }
 
 /**
@@ -50,7 +60,11 @@ async function expectLinesCustomersProducts(world: AllegroWorld, integrationId: 
   for (const form of ready as FormDetail[]) {
     const lines = linesOf.get(form.id) ?? [];
     const delivery = Number(form.delivery.cost.amount) > 0;
-    expect(lines, `lines of ${form.id}`).toHaveLength(form.lineItems.length + (delivery ? 1 : 0));
+    const deposits = form.lineItems.filter((item) => item.deposit);
+    const services = form.lineItems.flatMap((item) => item.selectedAdditionalServices ?? []);
+    expect(lines, `lines of ${form.id}`).toHaveLength(
+      form.lineItems.length + deposits.length + services.length + (delivery ? 1 : 0),
+    );
     const rates = form.lineItems.map((item) => Number(item.tax?.rate ?? 23));
     form.lineItems.forEach((item, n) => {
       const line = lines[n]!;
@@ -59,15 +73,33 @@ async function expectLinesCustomersProducts(world: AllegroWorld, integrationId: 
       expect(Number(line.vat_rate)).toBe(rates[n]);
       expect(line.product_external_id).toBe(item.offer.id);
     });
+    let at = form.lineItems.length;
+    // Deposits (outside VAT: 0 %), then additional services and delivery at the highest rate.
+    for (const item of deposits) {
+      const line = lines[at++]!;
+      expect(line.name).toBe(`Kaucja: ${item.offer.name}`);
+      expect(Number(line.vat_rate)).toBe(0);
+      expect(line.product_external_id).toBeNull();
+    }
+    for (const service of services) {
+      const line = lines[at++]!;
+      expect(line.name).toBe(service.name);
+      expect(Number(line.quantity)).toBe(service.quantity);
+      expect(Number(line.vat_rate)).toBe(Math.max(...rates));
+    }
     if (delivery) {
-      const line = lines[form.lineItems.length]!;
+      const line = lines[at]!;
       expect(line.name).toMatch(/^Dostawa: /);
       expect(Number(line.vat_rate)).toBe(Math.max(...rates));
       expect(line.product_external_id).toBeNull();
     }
     expect(lines[0]!.customer_external_id).toBe(form.buyer.id);
     const company = form.invoice.required ? form.invoice.address?.company : undefined;
-    expect(lines[0]!.customer_tax_id).toBe(company?.taxId ?? null);
+    // The tax id comes from company.ids[] (taxId is deprecated): the VAT number where there is one.
+    const vatTypes = ['PL_NIP', 'CZ_DIC', 'SK_IC_DPH', 'HU_ADOSZAM', 'VAT_EU'];
+    const taxId =
+      company?.ids.find((i) => vatTypes.includes(i.type))?.value ?? company?.ids[0]?.value ?? company?.taxId;
+    expect(lines[0]!.customer_tax_id).toBe(taxId ?? null);
     expect(lines[0]!.customer_company).toBe(company?.name ?? null);
   }
 }
@@ -99,13 +131,17 @@ describe('Allegro end to end: OAuth accounts, orders into invoices, upload once'
 
   it('syncs 1 000 orders into correct invoices, and a second sync creates nothing', async () => {
     expect(ids).toHaveLength(2);
+    const readyForms: { id: string; invoice: { required: boolean } }[] = [];
+    const currencies = new Set<string>();
     for (const [account, id] of ids.entries()) {
-      const run = await syncAndWait(user, id);
+      const run = await syncAndWait(user, id, 300_000);
       expect(run.error).toBeNull();
       expect(run.status).toBe('succeeded');
       const forms = await allForms(world.sandbox, account);
       const ready = forms.filter((f) => f.status === 'READY_FOR_PROCESSING');
+      readyForms.push(...(ready as unknown as typeof readyForms));
       const invoices = await invoicesOf(user, id);
+      invoices.forEach((i) => currencies.add(i.currency));
       expect(invoices).toHaveLength(ready.length);
       const byOrder = new Map(invoices.map((i) => [i.externalOrderId, i]));
       for (const form of ready) {
@@ -115,7 +151,7 @@ describe('Allegro end to end: OAuth accounts, orders into invoices, upload once'
         expect(invoice!.currency).toBe(form.summary.totalToPay.currency);
       }
       await expectLinesCustomersProducts(world, id, ready);
-      const again = await syncAndWait(user, id);
+      const again = await syncAndWait(user, id, 300_000);
       expect(again.status).toBe('succeeded');
       expect(again.counts.created ?? 0).toBe(0);
       expect(await invoicesOf(user, id)).toHaveLength(ready.length);
@@ -125,8 +161,29 @@ describe('Allegro end to end: OAuth accounts, orders into invoices, upload once'
     const created = state.effects.filter((e) => e.kind === 'invoice.created');
     expect(new Set(uploads.map((e) => e.target)).size).toBe(uploads.length);
     expect(new Set(created.map((e) => e.target)).size).toBe(created.length);
+    // Exactly the orders whose buyer asked for an invoice got one, and its file; the others none.
+    const asked = readyForms
+      .filter((f) => f.invoice.required)
+      .map((f) => f.id)
+      .sort();
+    expect(asked.length).toBeGreaterThan(50);
+    expect(created.map((e) => e.target).sort()).toEqual(asked);
+    expect(uploads.map((e) => e.target).sort()).toEqual(asked);
+    // allegro-cz, -sk and -hu orders are invoiced in their own currencies, and their products are
+    // priced in them too (no hard-coded PLN).
+    expect([...currencies].sort()).toEqual(['CZK', 'EUR', 'HUF', 'PLN']);
+    const { rows: products } = await world.host.database.db.pool.query<{ currency: string | null }>(
+      `select distinct p.currency from products p
+         join invoice_lines l on l.product_id = p.id join invoices i on i.id = l.invoice_id
+        where i.integration_id = any($1::uuid[])`,
+      [ids],
+    );
+    // (A product sold on several marketplaces keeps the currency of the order that touched it last.)
+    const productCurrencies = products.map((p) => p.currency ?? '');
+    expect(productCurrencies.every((c) => ['CZK', 'EUR', 'HUF', 'PLN'].includes(c))).toBe(true);
+    expect(productCurrencies.some((c) => c !== 'PLN')).toBe(true);
     expect(state.breaches).toBe(0);
-  }, 400_000);
+  }, 700_000);
 
   it('refuses a forged, replayed or denied authorization without creating anything', async () => {
     const before = (await user.trpc.integrations.list.query({ pluginId: 'allegro' })).length;

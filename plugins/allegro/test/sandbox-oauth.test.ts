@@ -207,6 +207,23 @@ describe('Allegro sandbox OAuth', () => {
     );
   });
 
+  it('invalidates the previous access token when its refresh token is used (#2927, #10619)', async () => {
+    const sb = await sandbox();
+    const first = await obtainTokens({ sandbox: sb });
+    expect((await fetch(`${sb.url}/me`, { headers: apiHeaders(first.access_token) })).status).toBe(200);
+    const next = await token(sb, { grant_type: 'refresh_token', refresh_token: first.refresh_token ?? '' });
+    expect(next.status).toBe(200);
+    const old = await fetch(`${sb.url}/me`, { headers: apiHeaders(first.access_token) });
+    expect(old.status).toBe(401);
+    expect(await old.json()).toMatchObject({
+      error: 'invalid_token',
+      error_description: expect.stringMatching(/^Access token expired: /),
+    });
+    expect(
+      (await fetch(`${sb.url}/me`, { headers: apiHeaders(String(next.body.access_token)) })).status,
+    ).toBe(200);
+  });
+
   it('issues application tokens for client_credentials, without a refresh token or a seller', async () => {
     const sb = await sandbox();
     const res = await token(sb, { grant_type: 'client_credentials' });
@@ -250,7 +267,7 @@ describe('Allegro sandbox OAuth', () => {
     expect(await revoke.json()).toEqual({ revoked: 2 });
     const me = await fetch(`${sb.url}/me`, { headers: apiHeaders(alfa.access_token) });
     expect(me.status).toBe(401);
-    expect(await me.json()).toMatchObject({ error: 'unauthorized' });
+    expect(await me.json()).toMatchObject({ error: 'invalid_token' });
     expect(
       await token(sb, { grant_type: 'refresh_token', refresh_token: alfa.refresh_token ?? '' }),
     ).toMatchObject({
@@ -267,7 +284,11 @@ describe('Allegro sandbox OAuth', () => {
     await sleep(2100);
     const res = await fetch(`${sb.url}/me`, { headers: apiHeaders(tokens.access_token) });
     expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ error_description: 'Access token expired' });
+    // reference/README.md, Correction: #13741.
+    expect(await res.json()).toMatchObject({
+      error: 'invalid_token',
+      error_description: expect.stringMatching(/^Access token expired: /),
+    });
   });
 
   it('answers 406 without the versioned Accept header', async () => {

@@ -2,7 +2,11 @@ import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../sandbox/index.ts';
 import { ALLEGRO_ACCEPT, apiHeaders, obtainTokens } from '../sandbox/testing/consent.ts';
-import { loadResponseValidator, type ResponseValidator } from '../sandbox/testing/openapi.ts';
+import {
+  DOCUMENTED_EXCEPTIONS,
+  loadResponseValidator,
+  type ResponseValidator,
+} from '../sandbox/testing/openapi.ts';
 
 /**
  * Every response a plugin uses is checked against Allegro's own OpenAPI spec, in strict mode:
@@ -46,7 +50,12 @@ async function check(input: {
 
 beforeAll(async () => {
   validator = loadResponseValidator({ strict: true });
-  sb = await startSandbox({ orders: 300, seed: 'openapi', rateLimit: false });
+  sb = await startSandbox({
+    orders: 300,
+    seed: 'openapi',
+    rateLimit: false,
+    extra: { invoiceScanMs: 2_000, invoiceMetadataCooldownMs: 5_000 },
+  });
   token = (await obtainTokens({ sandbox: sb })).access_token;
 });
 afterAll(async () => {
@@ -107,19 +116,48 @@ describe('Allegro sandbox responses match the OpenAPI spec', () => {
     }
   });
 
+  it('lists its documented exceptions, each with the correction behind it', () => {
+    expect(DOCUMENTED_EXCEPTIONS.map((e) => e.where)).toEqual([
+      'CheckoutForms.count, CheckoutForms.totalCount (minimum: 1)',
+      'GET /order/checkout-forms: no 422 response',
+    ]);
+    for (const e of DOCUMENTED_EXCEPTIONS) expect(e.correction).toMatch(/Correction/);
+  });
+
+  it('an empty page (count and totalCount 0, a documented exception)', async () => {
+    const empty = await check({
+      method: 'GET',
+      specPath: '/order/checkout-forms',
+      url: '/order/checkout-forms?limit=10&updatedAt.lte=2000-01-01T00:00:00.000Z',
+      status: 200,
+    });
+    expect(empty).toMatchObject({ count: 0, totalCount: 0 });
+    await check({
+      method: 'GET',
+      specPath: '/order/checkout-forms',
+      url: '/order/checkout-forms?limit=100&offset=9950',
+      status: 422,
+    });
+  });
+
   it('offers, invoices, fulfillment and their error bodies', async () => {
     const page = await check({
       method: 'GET',
       specPath: '/order/checkout-forms',
-      url: '/order/checkout-forms?limit=3',
+      url: '/order/checkout-forms?limit=100',
       status: 200,
     });
-    const [first, second] = page.checkoutForms as {
+    const all = page.checkoutForms as {
       id: string;
       revision: string;
+      invoice: { required: boolean };
+      payment: { type: string };
       lineItems: { offer: { id: string } }[];
     }[];
-    if (!first || !second) throw new Error('not enough forms');
+    const asked = all.filter((f) => f.invoice.required && f.payment.type !== 'EXTENDED_TERM');
+    const [first, second] = asked;
+    const without = all.find((f) => !f.invoice.required);
+    if (!first || !second || !without) throw new Error('not enough forms');
     const offerId = first.lineItems[0]?.offer.id ?? '';
     await check({
       method: 'GET',
@@ -143,11 +181,19 @@ describe('Allegro sandbox responses match the OpenAPI spec', () => {
       status: 201,
       body: { file: { name: 'FV-1.pdf' }, invoiceNumber: 'FV/1' },
     });
+    // Metadata again before a file: 429; an order without an invoice request: 422.
     await check({
       method: 'POST',
       specPath: invoices,
       url: `/order/checkout-forms/${first.id}/invoices`,
-      status: 409,
+      status: 429,
+      body: { file: { name: 'x.pdf' } },
+    });
+    await check({
+      method: 'POST',
+      specPath: invoices,
+      url: `/order/checkout-forms/${without.id}/invoices`,
+      status: 422,
       body: { file: { name: 'x.pdf' } },
     });
     await check({
@@ -185,6 +231,20 @@ describe('Allegro sandbox responses match the OpenAPI spec', () => {
       body: new Uint8Array(Buffer.from('%PDF-1.7\n%%EOF\n')),
     });
     expect(ok.status).toBe(200);
+    const scanning = await check({
+      method: 'GET',
+      specPath: invoices,
+      url: `/order/checkout-forms/${first.id}/invoices`,
+      status: 200,
+    });
+    expect(scanning).toMatchObject({ invoices: [{ file: { securityVerification: { status: 'WAITING' } } }] });
+    await check({
+      method: 'POST',
+      specPath: invoices,
+      url: `/order/checkout-forms/${first.id}/invoices`,
+      status: 422,
+      body: { file: { name: 'FV-2.pdf' }, invoiceNumber: 'FV/2' },
+    });
     await check({
       method: 'PUT',
       specPath: file,
@@ -199,11 +259,25 @@ describe('Allegro sandbox responses match the OpenAPI spec', () => {
       status: 404,
       raw: Buffer.from('%PDF-'),
     });
+    await new Promise((r) => setTimeout(r, 2_100));
     await check({
+      method: 'POST',
+      specPath: invoices,
+      url: `/order/checkout-forms/${first.id}/invoices`,
+      status: 201,
+      body: { file: { name: 'FV-2.pdf' }, invoiceNumber: 'FV/2' },
+    });
+    const listed = await check({
       method: 'GET',
       specPath: invoices,
       url: `/order/checkout-forms/${first.id}/invoices`,
       status: 200,
+    });
+    expect(listed).toMatchObject({
+      invoices: [
+        { invoiceNumber: 'FV/1', file: { securityVerification: { status: 'ACCEPTED' } } },
+        { invoiceNumber: 'FV/2' },
+      ],
     });
 
     const fulfillment = '/order/checkout-forms/{id}/fulfillment';
@@ -223,14 +297,15 @@ describe('Allegro sandbox responses match the OpenAPI spec', () => {
     });
   });
 
-  it('401 bodies follow AuthError', async () => {
-    await check({
+  it('401 bodies follow AuthError (invalid_token, #13741)', async () => {
+    const body = await check({
       method: 'GET',
       specPath: '/me',
       url: '/me',
       status: 401,
       headers: { authorization: 'Bearer nope' },
     });
+    expect(body).toMatchObject({ error: 'invalid_token' });
   });
 
   it('events after live trade, fulfillment changes and merges still validate', async () => {

@@ -18,9 +18,22 @@ interface Form {
   delivery: { cost: Price };
   invoice: {
     required: boolean;
-    address?: { company?: { taxId: string; ids: { type: string; value: string }[] } };
+    address?: {
+      countryCode: string;
+      company?: { taxId?: string; ids: { type: string; value: string }[]; vatPayerStatus: string };
+    };
   };
-  lineItems: { quantity: number; price: Price; tax: { rate: string }; offer: { id: string } }[];
+  lineItems: {
+    quantity: number;
+    price: Price;
+    originalPrice: Price;
+    tax: { rate: string };
+    offer: { id: string };
+    discounts?: { type: string }[];
+    deposit?: { price: Price };
+    selectedAdditionalServices?: { price: Price; quantity: number }[];
+  }[];
+  marketplace: { id: string };
   summary: { totalToPay: Price };
 }
 interface Event {
@@ -81,8 +94,43 @@ describe('Allegro sandbox orders', () => {
     };
     let invoices = 0;
     let companies = 0;
+    const currencyOf: Record<string, string> = {
+      'allegro-pl': 'PLN',
+      'allegro-cz': 'CZK',
+      'allegro-sk': 'EUR',
+      'allegro-hu': 'HUF',
+    };
+    const idTypes: Record<string, string[]> = {
+      PL: ['PL_NIP'],
+      CZ: ['CZ_ICO', 'CZ_DIC', 'VAT_EU'],
+      SK: ['SK_ICO', 'SK_IC_DPH', 'VAT_EU'],
+      HU: ['HU_ADOSZAM', 'VAT_EU'],
+    };
+    const extras = { discounts: 0, deposits: 0, services: 0, marketplaces: new Set<string>() };
     for (const f of forms) {
-      const lines = f.lineItems.reduce((sum, l) => sum + units(l.price.amount) * l.quantity, 0);
+      // Every amount is in the marketplace's currency (#7980, #9529) …
+      const currency = currencyOf[f.marketplace.id];
+      extras.marketplaces.add(f.marketplace.id);
+      expect(currency, f.marketplace.id).toBeDefined();
+      // … and totalToPay includes deposits and additional services besides lines and delivery.
+      let lines = 0;
+      for (const l of f.lineItems) {
+        expect(l.price.currency).toBe(currency);
+        lines += units(l.price.amount) * l.quantity;
+        if (l.deposit) {
+          extras.deposits++;
+          lines += units(l.deposit.price.amount) * l.quantity;
+        }
+        for (const service of l.selectedAdditionalServices ?? []) {
+          extras.services++;
+          lines += units(service.price.amount) * service.quantity;
+        }
+        if (l.discounts) {
+          extras.discounts++;
+          expect(units(l.price.amount)).toBeLessThanOrEqual(units(l.originalPrice.amount));
+        }
+      }
+      expect(f.summary.totalToPay.currency).toBe(currency);
       expect(units(f.summary.totalToPay.amount)).toBe(lines + units(f.delivery.cost.amount));
       if (f.payment.paidAmount) expect(f.payment.paidAmount.amount).toBe(f.summary.totalToPay.amount);
       f.lineItems.forEach((l) => seen.vat.add(l.tax.rate));
@@ -90,15 +138,32 @@ describe('Allegro sandbox orders', () => {
       seen.status.add(f.status);
       seen.lines.add(f.lineItems.length);
       if (f.invoice.required) invoices++;
+      if (f.payment.type === 'EXTENDED_TERM') expect(f.invoice.required).toBe(true);
       const company = f.invoice.address?.company;
       if (company) {
         companies++;
-        expect(isValidNip(company.taxId)).toBe(true);
-        expect(company.ids).toEqual([{ type: 'PL_NIP', value: company.taxId }]);
+        // Tax ids come in company.ids[]; the deprecated taxId only on Polish forms, equal to the NIP.
+        const country = f.invoice.address!.countryCode;
+        expect(company.ids.length).toBeGreaterThan(0);
+        for (const id of company.ids) expect(idTypes[country]).toContain(id.type);
+        expect(['ACTIVE', 'NON_ACTIVE', 'NOT_APPLICABLE']).toContain(company.vatPayerStatus);
+        if (country === 'PL') {
+          expect(isValidNip(company.ids[0]!.value)).toBe(true);
+          expect(company.taxId).toBe(company.ids[0]!.value);
+        } else expect(company.taxId).toBeUndefined();
       }
     }
+    expect([...extras.marketplaces].sort()).toEqual(['allegro-cz', 'allegro-hu', 'allegro-pl', 'allegro-sk']);
+    expect(extras.discounts).toBeGreaterThan(10);
+    expect(extras.deposits).toBeGreaterThan(5);
+    expect(extras.services).toBeGreaterThan(5);
     expect([...seen.vat].sort()).toEqual(['0.00', '23.00', '5.00', '8.00']);
-    expect([...seen.payment].sort()).toEqual(['CASH_ON_DELIVERY', 'ONLINE', 'WIRE_TRANSFER']);
+    expect([...seen.payment].sort()).toEqual([
+      'CASH_ON_DELIVERY',
+      'EXTENDED_TERM',
+      'ONLINE',
+      'WIRE_TRANSFER',
+    ]);
     expect([...seen.status].sort()).toEqual(['BOUGHT', 'CANCELLED', 'FILLED_IN', 'READY_FOR_PROCESSING']);
     expect(seen.lines.size).toBeGreaterThan(2);
     expect(invoices).toBeGreaterThan(60);
@@ -148,6 +213,54 @@ describe('Allegro sandbox orders', () => {
     for (const q of ['limit=1001', 'limit=0', 'from=abc', 'type=NOPE']) {
       expect((await get(`/order/events?${q}`)).status, q).toBe(422);
     }
+  });
+
+  it('pages no deeper than offset + limit = 10 000 (422 VALIDATION_ERROR) and counts 0 on empty pages', async () => {
+    // reference/README.md "Orders", Correction: #4027, #4052, #5998; count/totalCount 0, not the spec's minimum 1.
+    const deep = await get<{ errors: { code: string }[] }>('/order/checkout-forms?offset=9901&limit=100');
+    expect(deep.status).toBe(422);
+    expect(deep.body.errors[0]?.code).toBe('VALIDATION_ERROR');
+    expect((await get('/order/checkout-forms?offset=9900&limit=100')).status).toBe(200);
+    const empty = await get<{ checkoutForms: unknown[]; count: number; totalCount: number }>(
+      '/order/checkout-forms?limit=10&updatedAt.lte=2000-01-01T00:00:00.000Z',
+    );
+    expect(empty.body).toEqual({ checkoutForms: [], count: 0, totalCount: 0 });
+    const past = await get<{ count: number; totalCount: number }>(
+      '/order/checkout-forms?offset=900&limit=10',
+    );
+    expect(past.body).toMatchObject({ count: 0, totalCount: 600 });
+  });
+
+  it('gives events 16-digit ids, READY_FOR_PROCESSING twice for deferred payments, BUYER_CANCELLED after READY', async () => {
+    const events: Event[] = [];
+    for (let from = ''; ;) {
+      const page = await get<{ events: Event[] }>(`/order/events?limit=1000${from ? `&from=${from}` : ''}`);
+      if (page.body.events.length === 0) break;
+      events.push(...page.body.events);
+      from = page.body.events.at(-1)!.id;
+    }
+    expect(events.every((e) => /^\d{16}$/.test(e.id))).toBe(true);
+    const byForm = new Map<string, string[]>();
+    for (const e of events) {
+      const id = e.order.checkoutForm.id;
+      byForm.set(id, [...(byForm.get(id) ?? []), e.type]);
+    }
+    const twice = [...byForm].filter(
+      ([, types]) => types.filter((t) => t === 'READY_FOR_PROCESSING').length === 2,
+    );
+    expect(twice.length).toBeGreaterThan(0);
+    for (const [id] of twice.slice(0, 3)) {
+      const form = (await get<Form>(`/order/checkout-forms/${id}`)).body;
+      expect(form.payment.type).toBe('EXTENDED_TERM');
+    }
+    const cancelledAfterReady = [...byForm].filter(
+      ([, types]) =>
+        types.indexOf('BUYER_CANCELLED') > types.indexOf('READY_FOR_PROCESSING') &&
+        types.includes('READY_FOR_PROCESSING'),
+    );
+    expect(cancelledAfterReady.length).toBeGreaterThan(0);
+    const form = (await get<Form>(`/order/checkout-forms/${cancelledAfterReady[0]![0]}`)).body;
+    expect(form.status).toBe('CANCELLED');
   });
 
   it('filters by status and updatedAt and pages consistently', async () => {

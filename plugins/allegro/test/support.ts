@@ -35,7 +35,8 @@ export async function startAllegroWorld(options: {
     redirectUri: `${host.url}/api/v1/allegro/auth/callback`,
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
-    extra: { accounts: 2, ...options.extra },
+    // Allegro scans invoice files for a few seconds; tests do not wait that long.
+    extra: { accounts: 2, invoiceScanMs: 30, ...options.extra },
   });
   overrides.set('allegro', sandboxConfig(sandbox));
   return {
@@ -149,8 +150,11 @@ interface Form {
   summary: { totalToPay: { amount: string; currency: string } };
 }
 
-/** Every checkout form of an account, read with a token of our own (the truth to compare with). */
-export async function allForms(sandbox: RunningSandbox, account: number): Promise<Form[]> {
+/** API headers with a token of our own for seller `account` (to read the truth to compare with). */
+export async function sellerHeaders(
+  sandbox: RunningSandbox,
+  account: number,
+): Promise<Record<string, string>> {
   const location = await consent(
     `${sandbox.url}/auth/oauth/authorize?response_type=code&client_id=${sandbox.credentials.clientId}&redirect_uri=${encodeURIComponent(sandbox.credentials.redirectUri!)}&state=t`,
     'approve',
@@ -170,19 +174,21 @@ export async function allForms(sandbox: RunningSandbox, account: number): Promis
     }),
   });
   const { access_token } = (await token.json()) as { access_token: string };
+  return { authorization: `Bearer ${access_token}`, accept: 'application/vnd.allegro.public.v1+json' };
+}
+
+/** Every checkout form of an account (up to Allegro's 10 000-result cap), read with a token of our own. */
+export async function allForms(sandbox: RunningSandbox, account: number): Promise<Form[]> {
+  const headers = await sellerHeaders(sandbox, account);
   const forms: Form[] = [];
-  for (let offset = 0; ; offset += 100) {
+  for (let offset = 0; offset < 10_000; offset += 100) {
     const page = (await (
-      await fetch(`${sandbox.url}/order/checkout-forms?limit=100&offset=${offset}`, {
-        headers: {
-          authorization: `Bearer ${access_token}`,
-          accept: 'application/vnd.allegro.public.v1+json',
-        },
-      })
+      await fetch(`${sandbox.url}/order/checkout-forms?limit=100&offset=${offset}`, { headers })
     ).json()) as { checkoutForms: Form[] };
     forms.push(...page.checkoutForms);
     if (page.checkoutForms.length < 100) return forms;
   }
+  return forms;
 }
 
 export async function sandboxState(sandbox: RunningSandbox) {

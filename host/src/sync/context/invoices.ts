@@ -58,12 +58,18 @@ export function createPluginInvoices(options: {
   return {
     get,
     async without(operationKind, limit) {
+      // One probe of the (integration, kind, key) unique index per invoice, whatever the planner's
+      // statistics say: a bulk import can record tens of thousands of operations before ANALYZE
+      // runs, and a materialised anti-join over them would compare every pair.
       const { rows } = await pool.query<Row>(
         `select ${COLUMNS} from invoices i
+           left join lateral (select 1 as done from outbound_operations o
+                               where o.integration_id = $1 and o.kind = $2
+                                 and o.idempotency_key = i.external_order_id
+                                 and o.status in ('succeeded', 'dead')
+                               limit 1) op on true
           where i.integration_id = $1 and i.external_order_id is not null and i.status <> 'cancelled'
-            and not exists (select 1 from outbound_operations o
-                             where o.integration_id = i.integration_id and o.kind = $2
-                               and o.idempotency_key = i.external_order_id and o.status = 'succeeded')
+            and op.done is null
           order by i.created_at, i.sequence
           limit $3`,
         [integrationId, operationKind, limit],

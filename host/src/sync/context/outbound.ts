@@ -1,4 +1,7 @@
 import {
+  isPluginError,
+  PluginErrorCode,
+  RefusedError,
   RetryableError,
   type OutboundBatchOutcome,
   type OutboundOperation,
@@ -12,6 +15,7 @@ interface Row {
   status: string;
   attempts: number;
   response: unknown;
+  last_error?: string | null;
 }
 
 const MAX_ERROR_LENGTH = 2000;
@@ -96,7 +100,7 @@ export function createPluginOutbound(options: {
           ? []
           : (
               await pool.query<Row & { key: string }>(
-                `select idempotency_key as key, id, status, attempts, response from outbound_operations
+                `select idempotency_key as key, id, status, attempts, response, last_error from outbound_operations
                   where integration_id = $1 and kind = $2 and idempotency_key = any($3::text[])`,
                 [integrationId, kind, operations.filter((o) => !claimed.has(o.key)).map((o) => o.key)],
               )
@@ -115,10 +119,12 @@ export function createPluginOutbound(options: {
           );
           outcome = { ok: true, result };
         } catch (error) {
+          // A refusal for good is 'dead': never claimed again, no longer waiting (SDK RefusedError).
+          const refused = isPluginError(error) && error.code === PluginErrorCode.REFUSED;
           await pool.query(
-            `update outbound_operations set status = 'failed', last_error = $2, updated_at = clock_timestamp()
+            `update outbound_operations set status = $3, last_error = $2, updated_at = clock_timestamp()
               where id = any($1::uuid[])`,
-            [ids, errorText(error)],
+            [ids, errorText(error), refused ? 'dead' : 'failed'],
           );
           outcome = { ok: false, error };
         }
@@ -135,6 +141,13 @@ export function createPluginOutbound(options: {
             key: o.key,
             status: 'already-done',
             result: current.response as T,
+            attempts: current.attempts,
+          };
+        if (current?.status === 'dead')
+          return {
+            key: o.key,
+            status: 'failed',
+            error: new RefusedError(current.last_error ?? `${kind} ${o.key} was refused`),
             attempts: current.attempts,
           };
         return { key: o.key, status: 'busy' };

@@ -30,28 +30,28 @@ const callers = new WeakMap<FastifyRequest, Caller>();
  * versioned media type in Accept (406) — reference/README.md "Every API call" and "Limits".
  */
 export function apiGuard(deps: ApiDeps) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     if (!match?.[1]) {
-      return void reply
-        .code(401)
-        .send(authErrorBody('Full authentication is required to access this resource'));
+      return reply.code(401).send(authErrorBody('Full authentication is required to access this resource'));
     }
     const check = await deps.authority.verifyAccess(match[1]);
-    if (!check.ok) return void reply.code(401).send(authErrorBody(check.description));
+    if (!check.ok) return reply.code(401).send(authErrorBody(check.description, check.error));
     const countdown = deps.faults.get().revokeAfter;
     if (countdown > 0) {
       deps.faults.update({ revokeAfter: countdown - 1 });
       if (countdown === 1) {
         deps.authority.revoke();
-        return void reply.code(401).send(authErrorBody('Access token has been revoked'));
+        return reply
+          .code(401)
+          .send(authErrorBody(`Access token has been revoked: ${match[1].slice(0, 12)}…`, 'invalid_token'));
       }
     }
     if (deps.config.rateLimitEnabled) {
       const decision = deps.limiter.hit(check.clientId);
       if (!decision.allowed) {
         deps.ledger.breach(check.clientId);
-        return void reply
+        return reply
           .code(429)
           .header('retry-after', String(Math.ceil(decision.retryAfterMs / 1000)))
           .send(
@@ -64,13 +64,14 @@ export function apiGuard(deps: ApiDeps) {
     }
     const accept = request.headers.accept ?? '';
     if (!accept.split(',').some((part) => part.trim().split(';')[0]?.trim() === ALLEGRO_MEDIA_TYPE)) {
-      return void reply.code(406).send(
+      return reply.code(406).send(
         errorsBody('NotAcceptableException', `Accept header must be ${ALLEGRO_MEDIA_TYPE}`, {
           path: 'Accept',
         }),
       );
     }
     callers.set(request, { clientId: check.clientId, accountIndex: check.accountIndex });
+    return undefined;
   };
 }
 

@@ -16,6 +16,9 @@ export interface ListQuery {
   sort: 'lineItems.boughtAt' | '-lineItems.boughtAt' | 'updatedAt' | '-updatedAt';
 }
 
+/** The deepest result `offset + limit` may reach. */
+export const MAX_RESULT_WINDOW = 10_000;
+
 const SORTS = ['lineItems.boughtAt', '-lineItems.boughtAt', 'updatedAt', '-updatedAt'] as const;
 
 /** Validates `GET /order/checkout-forms` parameters; bounds violations are 422 like Allegro's. */
@@ -38,6 +41,15 @@ export function parseListQuery(
   const limit = int('limit', 100, 1, 100);
   if (limit === null)
     return { ok: false, message: 'limit must be an integer between 1 and 100', path: 'limit' };
+  // Allegro pages no deeper than 10 000 results: larger histories are read in time windows
+  // (reference/README.md "Orders", Correction; allegro-api #4027, #4052, #5998).
+  if (offset + limit > MAX_RESULT_WINDOW) {
+    return {
+      ok: false,
+      message: `offset + limit must not exceed ${MAX_RESULT_WINDOW}; narrow the query (e.g. updatedAt.gte/updatedAt.lte) instead of paging further`,
+      path: 'offset',
+    };
+  }
   const query: ListQuery = { offset, limit, sort: '-lineItems.boughtAt' };
 
   const status = one('status');

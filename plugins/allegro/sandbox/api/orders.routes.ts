@@ -24,7 +24,8 @@ export function registerOrderRoutes(app: FastifyInstance, deps: ApiDeps): void {
       return unprocessable(reply, 'limit must be an integer between 1 and 1000', 'limit');
     }
     const fromRaw = typeof q.from === 'string' ? q.from : undefined;
-    if (fromRaw !== undefined && !/^\d{1,15}$/.test(fromRaw))
+    // Event ids are 16-digit numbers; anything past 2^53 is no id this log ever gave out.
+    if (fromRaw !== undefined && (!/^\d{1,16}$/.test(fromRaw) || !Number.isSafeInteger(Number(fromRaw))))
       return unprocessable(reply, 'Invalid event id in from', 'from');
     const types = asList(q.type);
     const unknown = types.find((t) => !(EVENT_TYPES as readonly string[]).includes(t));

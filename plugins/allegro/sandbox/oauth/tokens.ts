@@ -38,11 +38,13 @@ interface RefreshGrant {
   expiresAt: number;
   usedAt?: number;
   revoked: boolean;
+  /** The access token issued together with this refresh token. */
+  accessJti: string;
 }
 
 export type AccessCheck =
   | { ok: true; clientId: string; accountIndex: number | null; scope: string }
-  | { ok: false; description: string };
+  | { ok: false; description: string; error: 'invalid_token' };
 
 export type GrantResult =
   { ok: true; tokens: TokenResponse } | { ok: false; error: string; description: string };
@@ -57,7 +59,10 @@ export class TokenAuthority {
   private readonly key: Uint8Array;
   private readonly codes = new Map<string, CodeGrant>();
   private readonly refresh = new Map<string, RefreshGrant>();
-  private readonly accessMeta = new Map<string, { accountIndex: number | null; revoked: boolean }>();
+  private readonly accessMeta = new Map<
+    string,
+    { accountIndex: number | null; revoked: boolean; superseded?: boolean }
+  >();
   private readonly settings: {
     codeTtlMs: number;
     refreshGraceMs: number;
@@ -146,6 +151,10 @@ export class TokenAuthority {
       return invalid('Refresh token has already been used');
     }
     grant.usedAt ??= now;
+    // A refresh also invalidates the access token issued with this refresh token
+    // (reference/README.md "OAuth", Correction: allegro-api #2927, #10619, #9045).
+    const previous = this.accessMeta.get(grant.accessJti);
+    if (previous) previous.superseded = true;
     return {
       ok: true,
       tokens: await this.issue(grant.clientId, grant.accountIndex, grant.scope, grant.pkce),
@@ -195,23 +204,36 @@ export class TokenAuthority {
         pkce,
         expiresAt: Date.now() + this.settings.refreshTtlSec * 1000,
         revoked: false,
+        accessJti: jti,
       });
       tokens.refresh_token = refreshToken;
     }
     return tokens;
   }
 
+  /**
+   * An expired, revoked or superseded token answers 401 `{"error":"invalid_token",
+   * "error_description":"Access token expired: …"}` (reference/README.md, Correction: #13741).
+   */
   async verifyAccess(token: string): Promise<AccessCheck> {
+    // Allegro names the token; a shortened one is enough here and keeps it out of client logs.
+    const shown = `${token.slice(0, 12)}…`;
+    const invalid = (description: string): AccessCheck => ({
+      ok: false,
+      error: 'invalid_token',
+      description,
+    });
     try {
       const { payload } = await jwtVerify(token, this.key);
       const meta = payload.jti ? this.accessMeta.get(payload.jti) : undefined;
-      if (!meta) return { ok: false, description: 'Invalid access token' };
-      if (meta.revoked) return { ok: false, description: 'Access token has been revoked' };
+      if (!meta) return invalid(`Invalid access token: ${shown}`);
+      if (meta.revoked) return invalid(`Access token has been revoked: ${shown}`);
+      if (meta.superseded) return invalid(`Access token expired: ${shown}`);
       const scope = Array.isArray(payload.scope) ? payload.scope.join(' ') : '';
       return { ok: true, clientId: String(payload.client_id), accountIndex: meta.accountIndex, scope };
     } catch (error) {
       const expired = error instanceof Error && 'code' in error && error.code === 'ERR_JWT_EXPIRED';
-      return { ok: false, description: expired ? 'Access token expired' : 'Invalid access token' };
+      return invalid(expired ? `Access token expired: ${shown}` : `Invalid access token: ${shown}`);
     }
   }
 
