@@ -101,6 +101,11 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
     // Without a listener an 'error' event would throw and take the process down. While the
     // database is down every poll fails: say so once, then wait for it (polling is the retry).
     agenda.on('error', (error: Error) => {
+      // Agenda's liveness check races the end of a run: Job.run clears lockedAt before it saves the
+      // final state, and a check waking in that window (a slow save: a loaded or restarting
+      // database) "cancels" a run that has already finished. Nothing is lost; not an error.
+      if (/no lockedAt date found/.test(error.message))
+        return logger.debug({ err: error }, 'Scheduler: liveness check raced the end of a run');
       if (!isConnectionError(error)) return logger.error({ err: error }, 'Scheduler (Agenda) error');
       if (unreachableSince !== undefined)
         return logger.debug({ err: error }, 'Scheduler: database still unreachable');
