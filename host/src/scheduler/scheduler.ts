@@ -104,6 +104,8 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
       // Agenda's liveness check races the end of a run: Job.run clears lockedAt before it saves the
       // final state, and a check waking in that window (a slow save: a loaded or restarting
       // database) "cancels" a run that has already finished. Nothing is lost; not an error.
+      // A queue fill begun before stop() may finish after the caller closed the pools: stopped.
+      if (stopped) return logger.debug({ err: error }, 'Scheduler: Agenda error after stop');
       if (/no lockedAt date found/.test(error.message))
         return logger.debug({ err: error }, 'Scheduler: liveness check raced the end of a run');
       if (!isConnectionError(error)) return logger.error({ err: error }, 'Scheduler (Agenda) error');
