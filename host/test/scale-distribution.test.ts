@@ -41,13 +41,6 @@ describe.skipIf(!serverDatabaseUrl())(
         `create table scale_runs (id serial primary key, worker text not null, integration_id text not null,
          trigger text not null, started_at timestamptz not null, ended_at timestamptz)`,
       );
-    });
-    afterAll(async () => {
-      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-      await t?.close();
-    });
-
-    it('runs every integration on schedule, never twice at once, spread over all workers', async () => {
       // The API side: schedules, runs nothing.
       const api = createScheduler({ db: t.db, logger: memoryLogger(), processName: 'api' });
       api.define('scale-job', () => Promise.resolve());
@@ -65,7 +58,13 @@ describe.skipIf(!serverDatabaseUrl())(
         });
       }
       await api.stop();
+    });
+    afterAll(async () => {
+      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+      await t?.close();
+    });
 
+    it('runs every integration on schedule, never twice at once, spread over all workers', async () => {
       const outputs: string[] = [];
       const exits: Promise<number | null>[] = [];
       for (let w = 0; w < WORKERS; w++) {
@@ -143,5 +142,101 @@ describe.skipIf(!serverDatabaseUrl())(
       for (const count of Object.values(perWorker))
         expect(count).toBeGreaterThanOrEqual(rows.length / WORKERS / 6);
     }, 180_000);
+
+    it('survives workers killed (SIGKILL) every few seconds: no run beside another, every job resumes within the lock lifetime', async () => {
+      await t.db.pool.query('truncate scale_runs');
+      const LOCK_LIFETIME_MS = 5000; // the fixture's Agenda lock lifetime
+      const CHAOS_MS = Number(process.env.MCH_CHAOS_DURATION_MS ?? 12_000);
+      const killedAt = new Map<string, number>();
+      const live = new Map<
+        number,
+        { name: string; child: ChildProcess; exit: Promise<number | null>; output: () => string }
+      >();
+      let generation = 0;
+      const startWorker = (slot: number) => {
+        const name = `chaos-${slot}#${++generation}`;
+        let output = '';
+        const child = spawn(process.execPath, [WORKER], {
+          env: {
+            ...process.env,
+            DATABASE_URL: t.url!,
+            WORKER_NAME: name,
+            POLL_MS: String(250 + slot * 40),
+            RUN_MS: '600',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        children.push(child);
+        child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+        live.set(slot, {
+          name,
+          child,
+          exit: new Promise((resolve) => child.once('exit', resolve)),
+          output: () => output,
+        });
+      };
+      for (let w = 0; w < WORKERS; w++) startWorker(w);
+      await eventually(
+        'every worker started',
+        async () => ([...live.values()].every((l) => l.output().includes('"ready":true')) ? true : undefined),
+        60_000,
+      );
+      // Chaos: a random worker is killed mid-run every ~2.5 s and replaced.
+      const chaosEnd = Date.now() + CHAOS_MS;
+      let kills = 0;
+      while (Date.now() < chaosEnd) {
+        await new Promise((resolve) => setTimeout(resolve, 2000 + Math.random() * 1000));
+        const slot = Math.floor(Math.random() * WORKERS);
+        const victim = live.get(slot)!;
+        victim.child.kill('SIGKILL');
+        await victim.exit;
+        killedAt.set(victim.name, Date.now());
+        kills++;
+        startWorker(slot);
+      }
+      const lastKill = Date.now();
+      // Calm: the locks the killed workers held expire (lock lifetime) and every job runs again.
+      await new Promise((resolve) => setTimeout(resolve, LOCK_LIFETIME_MS + 3 * INTERVAL_MS));
+      await eventually(
+        'the replacement workers started',
+        async () => ([...live.values()].every((l) => l.output().includes('"ready":true')) ? true : undefined),
+        60_000,
+      );
+      for (const { child } of live.values()) child.kill('SIGTERM');
+      const codes = await Promise.all([...live.values()].map((l) => l.exit));
+      [...live.values()].forEach((l, i) => expect(codes[i], l.output()).toBe(0));
+
+      const { rows } = await t.db.pool.query<RunRow>(
+        'select worker, integration_id, started_at, ended_at from scale_runs order by integration_id, started_at',
+      );
+      const byIntegration = Map.groupBy(rows, (r) => r.integration_id);
+      expect(byIntegration.size).toBe(INTEGRATIONS);
+      let cutShort = 0;
+      const resumedAfterMs: number[] = [];
+      for (const [id, runs] of byIntegration) {
+        // A run of a killed worker ended when its process died (its advisory lock with it).
+        const endOf = (run: RunRow) => run.ended_at?.getTime() ?? killedAt.get(run.worker) ?? Infinity;
+        for (let i = 1; i < runs.length; i++)
+          expect(runs[i]!.started_at.getTime(), `${id} ran beside itself`).toBeGreaterThanOrEqual(
+            endOf(runs[i - 1]!),
+          );
+        cutShort += runs.filter((r) => r.ended_at === null).length;
+        // Every job completed a run after the chaos, within the lock lifetime plus an interval or two.
+        const after = runs.find((r) => r.started_at.getTime() >= lastKill && r.ended_at !== null);
+        expect(after, `${id} never ran again after the last kill`).toBeDefined();
+        resumedAfterMs.push(after!.started_at.getTime() - lastKill);
+      }
+      resumedAfterMs.sort((a, b) => a - b);
+      const figures = {
+        kills,
+        runs: rows.length,
+        cutShort,
+        resumedMaxMs: resumedAfterMs.at(-1),
+        lockLifetimeMs: LOCK_LIFETIME_MS,
+      };
+      process.stdout.write(`${JSON.stringify(figures)}\n`);
+      expect(resumedAfterMs.at(-1)!).toBeLessThan(LOCK_LIFETIME_MS + 2 * INTERVAL_MS);
+    }, 240_000);
   },
 );
