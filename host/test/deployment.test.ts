@@ -84,7 +84,8 @@ describe('deployment: Dockerfile and docker-compose.yml', () => {
           const response = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
           return response.status === 200 ? ((await response.json()) as { status: string }) : undefined;
         },
-        90_000,
+        // The embedded database's first start (create + migrate) is slow on a loaded machine.
+        150_000,
         200,
       ).catch((error: Error) => {
         throw new Error(`${error.message}\n${worker.output()}`);
@@ -95,5 +96,5 @@ describe('deployment: Dockerfile and docker-compose.yml', () => {
     } finally {
       await worker.stop('SIGKILL');
     }
-  }, 120_000);
+  }, 200_000);
 });

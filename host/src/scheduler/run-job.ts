@@ -170,6 +170,13 @@ async function runLocked(job: Job<JobData>, data: JobData, lock: HeldRunLock, de
   const fields = { ...outcome, error: error?.message };
   if (error) deps.logger.warn(fields, 'Job run failed');
   else deps.logger.info(fields, 'Job run finished');
+  // A run whose run lock died with its database session (a restart) no longer owns its job: a new
+  // run may have started meanwhile, and reporting now would close *that* run's record. The next run
+  // closes this one's record as interrupted instead; the retry above carries the work on.
+  if (lock.lost.aborted) {
+    deps.logger.warn(fields, 'Run ended after losing its run lock; its record is closed by the next run');
+    return;
+  }
   try {
     await deps.onRunFinished?.(outcome);
   } catch (callbackError) {
