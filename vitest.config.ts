@@ -10,6 +10,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    reporters: ['default'],
+    // Multi-process tests get a PostgreSQL server even without DATABASE_URL, and every skipped
+    // test is listed at the end with its reason (issue 20).
+    globalSetup: ['host/test/support/global-setup.ts'],
+    reporters: ['default', './host/test/support/skipped-reporter.ts'],
   },
 });

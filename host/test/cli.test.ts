@@ -13,6 +13,7 @@ import { VaultError } from '../src/vault/errors.ts';
 import { masterKeyId, readMasterKeyFile, resolveMasterKey } from '../src/vault/master-key.ts';
 import { createVault } from '../src/vault/vault.ts';
 import { createTestDatabase } from './support/database.ts';
+import { NO_SERVER, serverDatabaseUrl } from './support/server-database.ts';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
@@ -187,9 +188,9 @@ describe('host CLI on the embedded database', () => {
 });
 
 // CI runs against a real PostgreSQL server: there the CLI needs no DATA_DIR lock.
-describe.skipIf(!process.env.DATABASE_URL)('host CLI on PostgreSQL (DATABASE_URL)', () => {
+describe.skipIf(!serverDatabaseUrl())(`host CLI on PostgreSQL${serverDatabaseUrl() ? '' : NO_SERVER}`, () => {
   it('creates a tenant in the server database without locking DATA_DIR', async () => {
-    const t = await createTestDatabase();
+    const t = await createTestDatabase({ server: true });
     const dataDir = mkdtempSync(join(tmpdir(), 'mch-cli-pg-'));
     try {
       const run = await cli(dataDir, ['tenant', 'create', '--name', 'Server Co'], { DATABASE_URL: t.url! });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { NO_SERVER, serverDatabaseUrl } from './support/server-database.ts';
 
 const WORKER = fileURLToPath(new URL('./fixtures/scheduler-worker.ts', import.meta.url));
 const INTERVAL_MS = 1000;
@@ -29,13 +30,14 @@ function runWorker(
   });
 }
 
-// The embedded database lives inside one process, so this needs a PostgreSQL server.
-describe.skipIf(!process.env.DATABASE_URL)(
-  'scheduler across two host processes on one PostgreSQL (skipped without DATABASE_URL: the embedded database is single-process)',
+// The embedded database lives inside one process, so this needs a PostgreSQL server: DATABASE_URL's
+// or, in a local run without it, the cluster the test run starts (support/global-setup.ts).
+describe.skipIf(!serverDatabaseUrl())(
+  `scheduler across two host processes on one PostgreSQL${serverDatabaseUrl() ? '' : NO_SERVER}`,
   () => {
     let t: TestDatabase;
     beforeAll(async () => {
-      t = await createTestDatabase();
+      t = await createTestDatabase({ server: true });
       await t.db.pool.query(
         `create table scheduler_runs (id serial primary key, process text not null, integration_id text not null,
          job_id text not null, trigger text not null, started_at timestamptz not null, ended_at timestamptz)`,

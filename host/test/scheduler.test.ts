@@ -110,7 +110,10 @@ describe('scheduler: scheduling', () => {
     await waitFor('the first run', () => running);
     await schedule(1200);
     await waitFor('the next run at the new interval', () => starts.length >= 2, 4000);
-    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(1150);
+    // The interval counts from Agenda's lastRunAt, set before the handler starts (after the run
+    // lock, a connection of its own that a loaded machine may take 100+ ms to open): the handlers'
+    // own timestamps can be closer together than the interval by that much.
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(1000);
     expect(starts[1]! - starts[0]!).toBeLessThan(1800);
   });
 

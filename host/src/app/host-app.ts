@@ -63,7 +63,9 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
   const role = options.role ?? 'all';
   const logger = options.logger ?? createLogger({ level: env.logLevel });
   const ownsDatabase = !options.database;
-  const db = options.database ?? (await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir }));
+  const db =
+    options.database ??
+    (await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, listener: logger }));
   await migrate(db);
 
   const masterKey = resolveMasterKey({ masterKey: env.masterKey, dataDir: env.dataDir });

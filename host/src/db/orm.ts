@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { ALL_ENTITIES } from './entities/index.ts';
 import { MIGRATIONS } from './migrations/index.ts';
+import { createPgPool, type ConnectionListener } from './pg-pool.ts';
 import { PglitePool, type PgLikeClient, type PgLikeResult } from './pglite-pool.ts';
 
 /** The narrow pool interface shared by raw SQL, Agenda's PostgreSQL backend and rate limiting. */
@@ -37,6 +38,8 @@ export interface OpenDatabaseOptions {
   /** Size of the pg pool on a real server. */
   poolSize?: number;
   debug?: boolean;
+  /** Told when a server connection drops and when it is back (the host's logger). */
+  listener?: ConnectionListener | undefined;
 }
 
 function baseOptions(): Options {
@@ -68,10 +71,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       pool: { min: 0, max: options.poolSize ?? 10 },
       debug: options.debug ?? false,
     });
-    const pool = new pg.Pool({ connectionString: url, max: 5 });
-    pool.on('error', () => undefined); // a dropped idle client is discarded by pg; the next query reconnects
-    const coordination = new pg.Pool({ connectionString: url, max: 2 });
-    coordination.on('error', () => undefined);
+    // Every pool survives a server restart (pg-pool.ts); MikroORM guards its own pool the same way.
+    const pool = createPgPool({ url, max: 5, name: 'application', listener: options.listener });
+    const coordination = createPgPool({ url, max: 2, name: 'coordination', listener: options.listener });
     return {
       kind: 'postgres',
       orm,

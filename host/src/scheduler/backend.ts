@@ -1,8 +1,10 @@
 import type { AgendaBackend, NotificationChannel } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
-import { PostgresBackend, PostgresNotificationChannel } from '@agendajs/postgres-backend';
+import { PostgresBackend } from '@agendajs/postgres-backend';
 import type pg from 'pg';
 import type { Database } from '../db/orm.ts';
+import type { ConnectionListener } from '../db/pg-pool.ts';
+import { PgNotificationChannel } from './pg-notification-channel.ts';
 
 export type SchedulerBackendKind = 'postgres' | 'embedded' | 'mongo';
 
@@ -21,10 +23,15 @@ export const AGENDA_TABLE = 'agenda_jobs';
  * PostgreSQL database through the shared pool. Constructing a backend does not connect.
  * - embedded (PGlite): no LISTEN/NOTIFY there, so notifications are off and Agenda polls;
  * - PostgreSQL: the shared pool serves queries, and LISTEN gets its own connection from the URL
- *   (a LISTEN client is held forever and must not take a slot of the application pool);
+ *   (a LISTEN client is held forever and must not take a slot of the application pool), which
+ *   survives database restarts (`PgNotificationChannel`);
  * - MongoDB: no notification channel (change streams need a replica set); Agenda polls.
  */
-export function selectBackend(options: { db: Database; mongodbUrl?: string | undefined }): SelectedBackend {
+export function selectBackend(options: {
+  db: Database;
+  mongodbUrl?: string | undefined;
+  listener?: ConnectionListener | undefined;
+}): SelectedBackend {
   if (options.mongodbUrl) {
     return {
       kind: 'mongo',
@@ -43,9 +50,10 @@ export function selectBackend(options: { db: Database; mongodbUrl?: string | und
   return {
     kind: 'postgres',
     backend,
-    notificationChannel: new PostgresNotificationChannel({
-      connectionString: db.url,
+    notificationChannel: new PgNotificationChannel({
+      url: db.url,
       channelName: AGENDA_TABLE,
+      listener: options.listener,
     }),
   };
 }

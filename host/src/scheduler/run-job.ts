@@ -1,4 +1,5 @@
 import type { Agenda, Job } from 'agenda';
+import { retryWhileUnreachable } from '../db/connection-errors.ts';
 import { retryDelayMs } from './backoff.ts';
 import { isRetryable, JobTimeoutError, toError } from './errors.ts';
 import { isJobData, runKey, type JobData } from './job-data.ts';
@@ -137,12 +138,21 @@ async function runLocked(job: Job<JobData>, data: JobData, lock: HeldRunLock, de
       deps.active.delete(data.integrationId);
   }
 
-  // Still under the run lock: no other run of this job can race these bookkeeping steps.
+  // Still under the run lock: no other run of this job can race these bookkeeping steps. A run
+  // cut short by a database restart (its run lock's session died with it) is retried like any
+  // failure, so these steps wait for the database to be back rather than dropping the retry: the
+  // work resumes by itself within the manifest's backoff instead of at the next tick. Each step
+  // is idempotent (a pending retry is found, not added twice).
   let willRetry = false;
   try {
-    if (error) willRetry = await queueRetry(data, error, deps);
-    else await cancelPendingRetries(deps.agenda, deps.kind, data);
-    if (data.trigger === 'schedule') await adoptRescheduledInterval(job, deps.agenda);
+    await retryWhileUnreachable(
+      async () => {
+        if (error) willRetry = await queueRetry(data, error, deps);
+        else await cancelPendingRetries(deps.agenda, deps.kind, data);
+        if (data.trigger === 'schedule') await adoptRescheduledInterval(job, deps.agenda);
+      },
+      { deadlineMs: deps.lockLifetimeMs / 2, signal: deps.shutdown },
+    );
   } catch (bookkeeping) {
     deps.logger.error({ err: toError(bookkeeping), jobId: data.jobId }, 'Job bookkeeping failed after a run');
   }
@@ -160,6 +170,13 @@ async function runLocked(job: Job<JobData>, data: JobData, lock: HeldRunLock, de
   const fields = { ...outcome, error: error?.message };
   if (error) deps.logger.warn(fields, 'Job run failed');
   else deps.logger.info(fields, 'Job run finished');
+  // A run whose run lock died with its database session (a restart) no longer owns its job: a new
+  // run may have started meanwhile, and reporting now would close *that* run's record. The next run
+  // closes this one's record as interrupted instead; the retry above carries the work on.
+  if (lock.lost.aborted) {
+    deps.logger.warn(fields, 'Run ended after losing its run lock; its record is closed by the next run');
+    return;
+  }
   try {
     await deps.onRunFinished?.(outcome);
   } catch (callbackError) {

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { createPgPool, type ConnectionListener } from '../db/pg-pool.ts';
 
 /** A held run lock; `lost` is aborted if the lock can no longer be guaranteed (connection dropped). */
 export interface HeldRunLock {
@@ -55,21 +55,35 @@ const LOCK_CLASS = 0x6d63_6872;
  * small pool keeps long runs from starving the application pool. A hash collision of two keys only
  * serializes two unrelated jobs, never lets two runs of one job overlap.
  */
-export function createAdvisoryRunLock(options: { url: string; max: number }): RunLock {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.max });
-  pool.on('error', () => undefined); // an idle client's error: pg discards it
+export function createAdvisoryRunLock(options: {
+  url: string;
+  max: number;
+  listener?: ConnectionListener | undefined;
+}): RunLock {
+  // Guarded against server restarts (pg-pool.ts): a dropped session only ends the runs it locked.
+  const pool = createPgPool({
+    url: options.url,
+    max: options.max,
+    name: 'run-locks',
+    listener: options.listener,
+  });
   return {
     async tryAcquire(key) {
       const client = await pool.connect();
       let locked = false;
+      let failure: Error | undefined;
       try {
         const result = await client.query<{ locked: boolean }>(
           'select pg_try_advisory_lock($1::int, hashtext($2)) as locked',
           [LOCK_CLASS, key],
         );
         locked = result.rows[0]?.locked === true;
+      } catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error));
+        throw error;
       } finally {
-        if (!locked) client.release();
+        // A session that failed is destroyed rather than handed to the next run.
+        if (!locked) client.release(failure);
       }
       if (!locked) return undefined;
       const lost = new AbortController();

@@ -1,8 +1,10 @@
 import { Agenda, type AgendaBackend, type Job } from 'agenda';
+import { isConnectionError } from '../db/connection-errors.ts';
 import { AGENDA_TABLE, selectBackend } from './backend.ts';
 import { NonRetryableError } from './errors.ts';
 import { DEFAULT_KIND, type JobData } from './job-data.ts';
 import { createAdvisoryRunLock, createInProcessRunLock, type RunLock } from './run-lock.ts';
+import { resilientRepository } from './resilient-repository.ts';
 import { executeRun } from './run-job.ts';
 import { withSchemaLock } from './schema-lock.ts';
 import { queueOnDemandRun, upsertIntegrationJobs } from './schedule-jobs.ts';
@@ -37,9 +39,13 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
   const lockLifetimeMs = options.defaultLockLifetimeMs ?? DEFAULT_LOCK_LIFETIME_MS;
   const random = options.random ?? Math.random;
-  const selected = selectBackend({ db, mongodbUrl: options.mongodbUrl });
+  const selected = selectBackend({ db, mongodbUrl: options.mongodbUrl, listener: logger });
   const handlers = new Map<string, { handler: JobHandler; options: DefineOptions }>();
   const shutdown = new AbortController();
+  /** Aborted when stop() is done: outage retries of Agenda's lock writes give up. */
+  const closed = new AbortController();
+  /** Since when Agenda's statements fail for want of a database (logged once per outage). */
+  let unreachableSince: number | undefined;
   /**
    * Runs started here, by Agenda job id, until Agenda's `complete` event: that comes after
    * Agenda has saved the run's end and unlocked the document, which is what a drain waits for.
@@ -48,7 +54,7 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
   const active = new Map<string, Set<AbortController>>();
   const runLock: RunLock =
     db.kind === 'postgres' && db.url
-      ? createAdvisoryRunLock({ url: db.url, max: DEFAULT_KIND_CONCURRENCY * 2 })
+      ? createAdvisoryRunLock({ url: db.url, max: DEFAULT_KIND_CONCURRENCY * 2, listener: logger })
       : createInProcessRunLock(db.pool);
 
   let agendaPromise: Promise<Agenda> | undefined;
@@ -68,7 +74,15 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
     else await prepare();
     const connected: AgendaBackend = {
       name: backend.name,
-      repository: backend.repository,
+      repository: resilientRepository(backend.repository, {
+        lockLifetimeMs,
+        stopped: closed.signal,
+        onReachable: () => {
+          if (unreachableSince === undefined) return;
+          logger.info({ downForMs: Date.now() - unreachableSince }, 'Scheduler reached the database again');
+          unreachableSince = undefined;
+        },
+      }),
       notificationChannel: undefined,
       logger: backend.logger,
       ownsConnection: backend.ownsConnection,
@@ -84,8 +98,22 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
       removeOnComplete: false,
       ...(selected.notificationChannel ? { notificationChannel: selected.notificationChannel } : {}),
     });
-    // Without a listener an 'error' event would throw and take the process down.
-    agenda.on('error', (error: Error) => logger.error({ err: error }, 'Scheduler (Agenda) error'));
+    // Without a listener an 'error' event would throw and take the process down. While the
+    // database is down every poll fails: say so once, then wait for it (polling is the retry).
+    agenda.on('error', (error: Error) => {
+      // Agenda's liveness check races the end of a run: Job.run clears lockedAt before it saves the
+      // final state, and a check waking in that window (a slow save: a loaded or restarting
+      // database) "cancels" a run that has already finished. Nothing is lost; not an error.
+      // A queue fill begun before stop() may finish after the caller closed the pools: stopped.
+      if (stopped) return logger.debug({ err: error }, 'Scheduler: Agenda error after stop');
+      if (/no lockedAt date found/.test(error.message))
+        return logger.debug({ err: error }, 'Scheduler: liveness check raced the end of a run');
+      if (!isConnectionError(error)) return logger.error({ err: error }, 'Scheduler (Agenda) error');
+      if (unreachableSince !== undefined)
+        return logger.debug({ err: error }, 'Scheduler: database still unreachable');
+      unreachableSince = Date.now();
+      logger.warn({ err: error }, 'Scheduler cannot reach the database; polling until it is back');
+    });
     agenda.on('complete', (job: Job | { jobId?: string }) => {
       if ('attrs' in job) running.get(String(job.attrs._id))?.complete();
     });
@@ -231,6 +259,7 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
         // land before the caller closes the database pool under it.
         await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       }
+      closed.abort();
       await runLock.close();
       logger.info({ processName: options.processName }, 'Scheduler stopped');
     },

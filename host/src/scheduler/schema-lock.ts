@@ -10,7 +10,9 @@ const SCHEMA_LOCK = [0x6d63_6861, 1] as const;
  * which `IF NOT EXISTS` does not prevent. Its own connection, so Agenda's pool stays free.
  */
 export async function withSchemaLock<T>(url: string, fn: () => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  // A dropped session fails the statement in flight; without a listener the event would be fatal.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('select pg_advisory_lock($1::int, $2::int)', [...SCHEMA_LOCK]);

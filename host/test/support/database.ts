@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrate, openDatabase, type Database } from '../../src/db/orm.ts';
+import { serverDatabaseUrl } from './server-database.ts';
 
 export interface TestDatabase {
   db: Database;
@@ -19,9 +20,12 @@ export function withDatabaseName(url: string, name: string): string {
 /**
  * An isolated, migrated database for one test file: a fresh database on the PostgreSQL server
  * named by `DATABASE_URL` (dropped afterwards), or an in-memory embedded database without it.
+ * `server: true` (tests of several processes) always takes a server database: `DATABASE_URL`'s,
+ * or the cluster the test run started for them (`serverDatabaseUrl()`).
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = process.env.DATABASE_URL;
+export async function createTestDatabase(options: { server?: boolean } = {}): Promise<TestDatabase> {
+  const serverUrl = options.server ? serverDatabaseUrl() : process.env.DATABASE_URL;
+  if (options.server && !serverUrl) throw new Error('This test needs a PostgreSQL server: set DATABASE_URL.');
   if (!serverUrl) {
     const db = await openDatabase({});
     await migrate(db);

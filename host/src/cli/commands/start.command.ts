@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { shouldRunDemo, startDemoMode, type DemoMode } from '../../app/demo-mode.ts';
 import { createHostApp, type HostRole } from '../../app/host-app.ts';
 import { readEnv } from '../../config/env.ts';
 import { acquireDataDirLock, type DataDirLock } from '../../db/data-dir-lock.ts';
 import { createLogger } from '../../logging/logger.ts';
+import { registerHealthRoutes } from '../../server/health.routes.ts';
 import type { CliCommand } from '../support/command.ts';
 import { UsageError } from '../support/errors.ts';
 import { info } from '../support/output.ts';
@@ -14,9 +16,19 @@ const USAGE = `usage: start [--role all|api|worker] [--registry PATH] [--demo au
   worker  runs jobs only; no HTTP server
   --demo  auto (default): on the embedded database with no marketplace configured, run every
           plugin's sandbox and a demo tenant whose accounts sync at once
-Environment: PORT, HOST, DATA_DIR, DATABASE_URL, MONGODB_URL, HOST_MASTER_KEY, LOG_LEVEL, PUBLIC_URL.`;
+Environment: PORT, HOST, DATA_DIR, DATABASE_URL, MONGODB_URL, HOST_MASTER_KEY, LOG_LEVEL, PUBLIC_URL;
+  HEALTH_PORT (worker only): answer /healthz and /readyz on this port, for container health checks.`;
 
 const ROLES: readonly HostRole[] = ['all', 'api', 'worker'];
+
+/** `HEALTH_PORT` for a worker (which serves no API): a port number, or undefined when unset. */
+function healthPort(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`HEALTH_PORT must be a port number (0-65535), not "${value}".`);
+  return port;
+}
 const DEMO_CHOICES = ['auto', 'on', 'off'] as const;
 
 function demoBanner(demo: DemoMode, url: string): string {
@@ -60,6 +72,7 @@ export const command: CliCommand = {
       );
 
     const env = readEnv();
+    const workerHealthPort = role === 'worker' ? healthPort(process.env.HEALTH_PORT) : undefined;
     const logger = createLogger({ level: env.logLevel });
     // The embedded database belongs to one process (SPEC "Running it"); a server arbitrates itself.
     let lock: DataDirLock | undefined;
@@ -74,6 +87,14 @@ export const command: CliCommand = {
         ...(values.registry ? { registryPath: values.registry } : {}),
       });
       const { url } = await app.start();
+      // A worker has no API; its health answers on a port of its own for container checks.
+      let health: FastifyInstance | undefined;
+      if (workerHealthPort !== undefined) {
+        health = Fastify({ logger: false });
+        registerHealthRoutes(health, app.services);
+        const address = await health.listen({ host: env.host, port: workerHealthPort });
+        info(`Worker health: ${address}/healthz and ${address}/readyz`);
+      }
       info(
         url
           ? `Host (${role}) listening on ${url} — console at ${env.publicUrl}/`
@@ -103,6 +124,7 @@ export const command: CliCommand = {
           logger.info({ signal }, 'stopping: draining running jobs and requests');
           app
             .stop()
+            .then(() => health?.close())
             .then(() => demoMode?.stop())
             .then(resolve, (error: unknown) => {
               logger.error({ err: error }, 'error while stopping');
