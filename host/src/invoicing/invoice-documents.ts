@@ -1,7 +1,8 @@
 import type { SqlPool } from '../db/orm.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { InvoicePdfInput, PdfLine } from './pdf.ts';
+import type { InvoicePdfInput } from './pdf.ts';
 import { PdfRenderPool } from './pdf-pool.ts';
+import { fromStoredInvoice, type StoredInvoiceRow, type StoredLineRow } from './renderable-invoice.ts';
 
 export interface InvoiceDocumentsOptions {
   pool: SqlPool;
@@ -19,45 +20,21 @@ interface Cached {
   at: number;
 }
 
-/** An invoice with its issuer, as printed, and the version it was read at. */
+/** An invoice with its issuer, as stored, and the version it was read at. */
 interface Source {
   id: string;
   key: string;
-  input: Omit<InvoicePdfInput, 'lines'>;
+  row: StoredInvoiceRow;
 }
 
-interface SourceRow {
+interface SourceRow extends StoredInvoiceRow {
   id: string;
-  number: string;
-  issue_date: string;
-  sale_date: string;
-  currency: string;
-  net_total: string;
-  vat_total: string;
-  gross_total: string;
-  status: 'issued' | 'paid' | 'cancelled';
-  paid_at: Date | string | null;
-  external_order_id: string | null;
-  buyer: Record<string, unknown>;
   stamp: string;
-  company_name: string | null;
-  company_tax_id: string | null;
-  company_registration_number: string | null;
-  company_address: Record<string, string> | null;
-  company_country: string | null;
   company_stamp: string | null;
 }
 
-interface LineRow {
+interface LineRow extends StoredLineRow {
   invoice_id: string;
-  position: number;
-  name: string;
-  quantity: string;
-  unit_net: string;
-  vat_rate: string;
-  net_amount: string;
-  vat_amount: string;
-  gross_amount: string;
 }
 
 const SOURCES = `
@@ -143,35 +120,7 @@ export class InvoiceDocuments {
 
   async #sources(ids: readonly string[]): Promise<Source[]> {
     const { rows } = await this.#sql.query<SourceRow>(SOURCES, [ids]);
-    return rows.map((r) => ({
-      id: r.id,
-      key: `${r.id}|${r.stamp}|${r.company_stamp ?? ''}`,
-      input: {
-        invoice: {
-          number: r.number,
-          issueDate: r.issue_date,
-          saleDate: r.sale_date,
-          currency: r.currency,
-          netTotal: r.net_total,
-          vatTotal: r.vat_total,
-          grossTotal: r.gross_total,
-          status: r.status,
-          paidAt: r.paid_at === null ? null : new Date(r.paid_at),
-          externalOrderId: r.external_order_id,
-          buyer: r.buyer,
-        },
-        company:
-          r.company_name === null
-            ? null
-            : {
-                name: r.company_name,
-                taxId: r.company_tax_id,
-                registrationNumber: r.company_registration_number,
-                address: r.company_address,
-                country: r.company_country ?? undefined,
-              },
-      },
-    }));
+    return rows.map((r) => ({ id: r.id, key: `${r.id}|${r.stamp}|${r.company_stamp ?? ''}`, row: r }));
   }
 
   /** Starts rendering the sources (their lines read in one query); each is registered as in flight at once. */
@@ -183,7 +132,7 @@ export class InvoiceDocuments {
     return sources.map((source) => {
       const pending = lines
         .then((byInvoice) =>
-          this.#renderer.render({ ...source.input, lines: (byInvoice.get(source.id) ?? []).map(toPdfLine) }),
+          this.#renderer.render({ document: fromStoredInvoice(source.row, byInvoice.get(source.id) ?? []) }),
         )
         .then(
           (pdf) => {
@@ -229,41 +178,26 @@ export class InvoiceDocuments {
 }
 
 const WARM_UP_SAMPLE: InvoicePdfInput = {
-  invoice: {
+  document: {
+    type: 'invoice',
     number: 'WARM-UP/1',
     issueDate: '2026-01-01',
     saleDate: '2026-01-01',
+    language: 'pl',
     currency: 'PLN',
-    netTotal: '1.00',
-    vatTotal: '0.23',
-    grossTotal: '1.23',
-    status: 'issued',
-    paidAt: null,
-    externalOrderId: null,
+    seller: { name: 'Warm-up' },
     buyer: { name: 'Zażółć gęślą jaźń — Știință, Győr, Съединение' },
+    lines: [
+      {
+        name: 'Próbka',
+        quantity: '1.000',
+        unitNet: '1.0000',
+        vatRate: '23.00',
+        net: '1.00',
+        vat: '0.23',
+        gross: '1.23',
+      },
+    ],
+    totals: { net: '1.00', vat: '0.23', gross: '1.23' },
   },
-  lines: [
-    {
-      position: 1,
-      name: 'Próbka',
-      quantity: '1.000',
-      unitNet: '1.0000',
-      vatRate: '23.00',
-      netAmount: '1.00',
-      vatAmount: '0.23',
-      grossAmount: '1.23',
-    },
-  ],
-  company: { name: 'Warm-up', taxId: null, address: null },
 };
-
-const toPdfLine = (r: LineRow): PdfLine => ({
-  position: r.position,
-  name: r.name,
-  quantity: r.quantity,
-  unitNet: r.unit_net,
-  vatRate: r.vat_rate,
-  netAmount: r.net_amount,
-  vatAmount: r.vat_amount,
-  grossAmount: r.gross_amount,
-});
