@@ -2,6 +2,8 @@ import type { SqlPool } from '../db/orm.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { InvoicePdfInput } from './pdf.ts';
 import { PdfRenderPool } from './pdf-pool.ts';
+import { isDocumentLanguage } from './pdf-document.ts';
+import { renderTemplateOf } from './invoice-templates.ts';
 import { fromStoredInvoice, type StoredInvoiceRow, type StoredLineRow } from './renderable-invoice.ts';
 
 export interface InvoiceDocumentsOptions {
@@ -13,6 +15,8 @@ export interface InvoiceDocumentsOptions {
   cacheBytes?: number;
   /** How long a rendered PDF is kept. */
   cacheTtlMs?: number;
+  /** Plugin id → its setting that picks the invoice template (`invoiceTemplateSettings`). */
+  templateSettings?: ReadonlyMap<string, string>;
 }
 
 interface Cached {
@@ -24,13 +28,18 @@ interface Cached {
 interface Source {
   id: string;
   key: string;
-  row: StoredInvoiceRow;
+  row: SourceRow;
 }
 
 interface SourceRow extends StoredInvoiceRow {
   id: string;
   stamp: string;
   company_stamp: string | null;
+  template_id: string | null;
+  template_layout: string | null;
+  template_footer_note: string | null;
+  template_second_language: string | null;
+  template_stamp: string | null;
 }
 
 interface LineRow extends StoredLineRow {
@@ -43,9 +52,17 @@ const SOURCES = `
          i.external_order_id, i.buyer, i.updated_at::text as stamp,
          c.name as company_name, c.tax_id as company_tax_id,
          c.registration_number as company_registration_number, c.address as company_address,
-         c.country as company_country, c.updated_at::text as company_stamp
+         c.country as company_country, c.updated_at::text as company_stamp,
+         t.id as template_id, t.layout as template_layout, t.footer_note as template_footer_note,
+         t.second_language as template_second_language, t.updated_at::text as template_stamp
     from invoices i left join companies c on c.id = i.company_id
+    left join integrations g on g.id = i.integration_id
+    left join invoice_templates t on t.tenant_id = i.tenant_id
+     and t.id::text = g.settings ->> (select m.setting from unnest($2::text[], $3::text[]) as m(plugin, setting)
+                                       where m.plugin = g.plugin_id)
    where i.id = any($1::uuid[])`;
+
+const LOGOS = `select id, logo from invoice_templates where id = any($1::uuid[]) and logo is not null`;
 
 const LINES = `
   select invoice_id, position, name, quantity::text as quantity, unit_net::text as unit_net,
@@ -69,6 +86,8 @@ export class InvoiceDocuments {
   readonly #renderer: PdfRenderPool;
   readonly #cacheBytes: number;
   readonly #ttlMs: number;
+  readonly #templatePlugins: string[];
+  readonly #templateSettings: string[];
   /** Insertion order is recency order: a hit moves its entry to the end. */
   readonly #cache = new Map<string, Cached>();
   readonly #rendering = new Map<string, Promise<Buffer>>();
@@ -81,6 +100,8 @@ export class InvoiceDocuments {
     this.#renderer = new PdfRenderPool(options.threads === undefined ? {} : { threads: options.threads });
     this.#cacheBytes = options.cacheBytes ?? 64 * 1024 * 1024;
     this.#ttlMs = options.cacheTtlMs ?? 15 * 60_000;
+    this.#templatePlugins = [...(options.templateSettings?.keys() ?? [])];
+    this.#templateSettings = [...(options.templateSettings?.values() ?? [])];
   }
 
   /** The invoice's PDF as stored now, or undefined if there is no such invoice (callers check access). */
@@ -119,21 +140,46 @@ export class InvoiceDocuments {
   }
 
   async #sources(ids: readonly string[]): Promise<Source[]> {
-    const { rows } = await this.#sql.query<SourceRow>(SOURCES, [ids]);
-    return rows.map((r) => ({ id: r.id, key: `${r.id}|${r.stamp}|${r.company_stamp ?? ''}`, row: r }));
+    const { rows } = await this.#sql.query<SourceRow>(SOURCES, [
+      ids,
+      this.#templatePlugins,
+      this.#templateSettings,
+    ]);
+    return rows.map((r) => ({
+      id: r.id,
+      key: `${r.id}|${r.stamp}|${r.company_stamp ?? ''}|${r.template_id ?? ''}|${r.template_stamp ?? ''}`,
+      row: r,
+    }));
   }
 
   /** Starts rendering the sources (their lines read in one query); each is registered as in flight at once. */
   #render(sources: readonly Source[]): Promise<Buffer>[] {
     if (sources.length === 0) return [];
-    const lines = this.#sql
-      .query<LineRow>(LINES, [sources.map((s) => s.id)])
-      .then(({ rows }) => Map.groupBy(rows, (r) => r.invoice_id));
+    const templateIds = [...new Set(sources.flatMap((s) => (s.row.template_id ? [s.row.template_id] : [])))];
+    const lines = Promise.all([
+      this.#sql.query<LineRow>(LINES, [sources.map((s) => s.id)]),
+      templateIds.length === 0
+        ? { rows: [] }
+        : this.#sql.query<{ id: string; logo: Uint8Array }>(LOGOS, [templateIds]),
+    ]).then(([lineRows, logoRows]) => ({
+      byInvoice: Map.groupBy(lineRows.rows, (r) => r.invoice_id),
+      logos: new Map(logoRows.rows.map((r) => [r.id, r.logo])),
+    }));
     return sources.map((source) => {
       const pending = lines
-        .then((byInvoice) =>
-          this.#renderer.render({ document: fromStoredInvoice(source.row, byInvoice.get(source.id) ?? []) }),
-        )
+        .then(({ byInvoice, logos }) => {
+          const r = source.row;
+          const document = fromStoredInvoice(r, byInvoice.get(source.id) ?? []);
+          if (!r.template_id || !r.template_layout) return this.#renderer.render({ document });
+          if (isDocumentLanguage(r.template_second_language))
+            document.secondLanguage = r.template_second_language;
+          const template = renderTemplateOf({
+            layout: r.template_layout,
+            footer_note: r.template_footer_note,
+            logo: logos.get(r.template_id) ?? null,
+          });
+          return this.#renderer.render({ document, template });
+        })
         .then(
           (pdf) => {
             this.#rendering.delete(source.key);
