@@ -89,6 +89,27 @@ function ensureChromium() {
   });
 }
 
+/**
+ * The invoice PDF tests read the text layer with poppler's `pdftotext` and embed DejaVu Sans
+ * (Polish, Romanian, Hungarian and Cyrillic letters): Debian's poppler-utils and fonts-dejavu-core.
+ */
+function ensurePdfTools() {
+  const font = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
+  const hasPdftotext = run('sh', ['-c', 'command -v pdftotext >/dev/null'], { stdio: 'ignore' }) === 0;
+  if (hasPdftotext && existsSync(font)) return;
+  if (process.getuid?.() !== 0) {
+    say(
+      'pdftotext or DejaVu Sans is missing: install them with `apt-get install poppler-utils fonts-dejavu-core`',
+    );
+    return;
+  }
+  say('installing poppler-utils and fonts-dejavu-core from Debian for the invoice PDF tests');
+  run('apt-get', ['update', '-qq']);
+  mustRun('apt-get', ['install', '-y', '-qq', 'poppler-utils', 'fonts-dejavu-core'], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
 function buildConsole() {
   if (!existsSync(join(root, 'console', 'svelte.config.js'))) return;
   mustRun('npm', ['run', 'build', '--workspace', '@mch/console']);
@@ -130,6 +151,7 @@ switch (command) {
     break;
   case 'test':
     ensureChromium();
+    ensurePdfTools();
     buildConsole();
     status = typecheck();
     if (status === 0) status = lint();

@@ -27,6 +27,9 @@ describe('cross-tenant isolation', () => {
     username: 'alpha-login-sentinel',
     password: 'alpha-password-sentinel-9f',
     orderId: 'ALPHA-ORDER-5521',
+    companyId: '',
+    templateId: '',
+    templateName: 'Alpha Template Sentinel',
   };
   const sentinels = () => [
     A.tenantId,
@@ -38,6 +41,9 @@ describe('cross-tenant isolation', () => {
     A.username,
     A.password,
     A.orderId,
+    A.companyId,
+    A.templateId,
+    A.templateName,
     a.email,
   ];
 
@@ -47,6 +53,7 @@ describe('cross-tenant isolation', () => {
     const tenantA = await host.createTenant(A.tenantName);
     const tenantB = await host.createTenant('Beta Tenant');
     A.tenantId = tenantA.id;
+    A.companyId = tenantA.companyId;
     a = await host.createActor({ role: 'tenant_admin', tenantId: tenantA.id });
     b = await host.createActor({ role: 'tenant_admin', tenantId: tenantB.id });
     const created = await a.trpc.integrations.create.mutate({
@@ -55,6 +62,8 @@ describe('cross-tenant isolation', () => {
       settings: { username: A.username, password: A.password },
     });
     A.integrationId = created.id;
+    const template = await a.trpc.invoiceTemplates.create.mutate({ name: A.templateName, layout: 'classic' });
+    A.templateId = template.id;
     // B has its own integration, so "lists" have something to return.
     await b.trpc.integrations.create.mutate({
       pluginId: 'fixture-basic',
@@ -151,6 +160,13 @@ describe('cross-tenant isolation', () => {
       }),
     'admin.batch': () => b.trpc.admin.batch.mutate({ ids: [A.integrationId], action: 'disable' }),
     'plugins.catalog': () => b.trpc.plugins.catalog.query(),
+    'invoiceTemplates.list': () => b.trpc.invoiceTemplates.list.query({ tenantId: A.tenantId }),
+    'invoiceTemplates.create': () =>
+      b.trpc.invoiceTemplates.create.mutate({ companyId: A.companyId, name: 'Intruder', layout: 'classic' }),
+    'invoiceTemplates.update': () =>
+      b.trpc.invoiceTemplates.update.mutate({ id: A.templateId, name: 'Hijacked' }),
+    'invoiceTemplates.uploadLogo': () =>
+      b.trpc.invoiceTemplates.uploadLogo.mutate({ id: A.templateId, logo: null }),
   };
 
   /** Calls without another tenant's id: they succeed, but show B only its own data. */
@@ -165,6 +181,7 @@ describe('cross-tenant isolation', () => {
     'integrations.list': () => b.trpc.integrations.list.query(),
     'invoices.list': () => b.trpc.invoices.list.query(),
     'tenant.get': () => b.trpc.tenant.get.query(),
+    'invoiceTemplates.list': () => b.trpc.invoiceTemplates.list.query(),
   };
 
   it('covers every tRPC procedure', () => {

@@ -11,3 +11,4 @@ export { sortIssuesByDocument } from './issue-order.ts';
 export { toPointer, parsePointer, escapePointerSegment } from './pointer.ts';
 export { durationToMs } from './patterns.ts';
 export type { ManifestSections } from './checks/context.ts';
+export * from './host-choices.ts';

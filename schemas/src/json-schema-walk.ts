@@ -128,4 +128,5 @@ export const KNOWN_KEYWORDS = new Set([
   'contentMediaType',
   'x-ui',
   'x-secret',
+  'x-host-choices',
 ]);

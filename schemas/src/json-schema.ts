@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ManifestSchema } from './manifest.ts';
 import { RegistrySchema } from './registry.ts';
+import { X_HOST_CHOICES_META_SCHEMA } from './host-choices.ts';
 import { X_UI_META_SCHEMA } from './settings-ajv.ts';
 
 type JsonObject = Record<string, unknown>;
@@ -11,7 +12,7 @@ type JsonObject = Record<string, unknown>;
  */
 const SETTINGS_FOR_EDITORS: JsonObject = {
   description:
-    'The settings form: a JSON Schema (draft 2020-12) object schema. Titles, descriptions, defaults and bounds drive the console form and server validation; secrets are marked "writeOnly": true; UI hints go in "x-ui".',
+    'The settings form: a JSON Schema (draft 2020-12) object schema. Titles, descriptions, defaults and bounds drive the console form and server validation; secrets are marked "writeOnly": true; UI hints go in "x-ui"; a setting that takes the id of one of the tenant\'s records names the host\'s list in "x-host-choices".',
   allOf: [
     { $ref: 'https://json-schema.org/draft/2020-12/schema' },
     {
@@ -23,7 +24,11 @@ const SETTINGS_FOR_EDITORS: JsonObject = {
           type: 'object',
           additionalProperties: {
             type: 'object',
-            properties: { 'x-ui': X_UI_META_SCHEMA, 'x-secret': { type: 'boolean' } },
+            properties: {
+              'x-ui': X_UI_META_SCHEMA,
+              'x-secret': { type: 'boolean' },
+              'x-host-choices': X_HOST_CHOICES_META_SCHEMA,
+            },
           },
         },
       },

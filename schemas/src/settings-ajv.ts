@@ -1,6 +1,7 @@
 import Ajv2020Module from 'ajv/dist/2020.js';
 import type { Options } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { X_HOST_CHOICES_META_SCHEMA } from './host-choices.ts';
 
 // Both packages are CommonJS; under Node's ESM loader the class is the module itself and also
 // its `.default`, which is the form TypeScript (nodenext) types.
@@ -61,5 +62,7 @@ export function createSettingsAjv(options: Options = {}): SettingsAjv {
   ajv.addKeyword({ keyword: 'x-ui', metaSchema: X_UI_META_SCHEMA });
   // Marks a secret for the vault; the standard `writeOnly: true` is what the host relies on.
   ajv.addKeyword({ keyword: 'x-secret', metaSchema: { type: 'boolean' } });
+  // A setting whose choices the host lists per tenant (host-choices.ts); checked on save by the host.
+  ajv.addKeyword({ keyword: 'x-host-choices', metaSchema: X_HOST_CHOICES_META_SCHEMA });
   return ajv;
 }

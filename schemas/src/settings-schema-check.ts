@@ -39,7 +39,7 @@ export function checkSettingsSchema(schema: unknown, base = '/settings'): Manife
       issues.push({
         code: ManifestErrorCode.SETTINGS_SCHEMA_INVALID,
         pointer: `${base}${pointer}/${key}`,
-        message: `'${key}' is not a JSON Schema 2020-12 keyword nor one of 'x-ui', 'x-secret'; fix its spelling or remove it`,
+        message: `'${key}' is not a JSON Schema 2020-12 keyword nor one of 'x-ui', 'x-secret', 'x-host-choices'; fix its spelling or remove it`,
       });
     }
   });

@@ -1,5 +1,6 @@
 import { isPlatformAdmin } from '../auth/access.ts';
 import { disabledPluginIds } from '../integrations/enablement.ts';
+import { schemaForTenant } from '../integrations/host-choices.ts';
 import { pluginView, refusedView } from './plugin-view.ts';
 import { adminProcedure, authedProcedure, router } from './trpc.ts';
 
@@ -10,8 +11,18 @@ export const pluginsRouter = router({
     if (isPlatformAdmin(ctx.principal) || !ctx.principal.tenantId) {
       return isPlatformAdmin(ctx.principal) ? plugins.plugins.map(pluginView) : [];
     }
-    const off = await disabledPluginIds(ctx.services.db.orm.em.fork(), ctx.principal.tenantId);
-    return plugins.plugins.filter((p) => !off.has(p.id)).map(pluginView);
+    const tenantId = ctx.principal.tenantId;
+    const off = await disabledPluginIds(ctx.services.db.orm.em.fork(), tenantId);
+    // Host-choice settings (x-host-choices) list the tenant's own records in the connect form.
+    return Promise.all(
+      plugins.plugins
+        .filter((p) => !off.has(p.id))
+        .map(pluginView)
+        .map(async (view) => ({
+          ...view,
+          settingsSchema: await schemaForTenant(ctx.services.db.pool, view.settingsSchema, { tenantId }),
+        })),
+    );
   }),
 
   /** Everything the registry named: loaded plugins and refused ones with their issues. */

@@ -1,6 +1,7 @@
 import { adminRouter } from './admin.router.ts';
 import { authRouter } from './auth.router.ts';
 import { integrationsRouter } from './integrations.router.ts';
+import { invoiceTemplatesRouter } from './invoice-templates.router.ts';
 import { invoicesRouter } from './invoices.router.ts';
 import { pluginsRouter } from './plugins.router.ts';
 import { systemRouter } from './system.router.ts';
@@ -14,6 +15,7 @@ export const appRouter = router({
   plugins: pluginsRouter,
   integrations: integrationsRouter,
   invoices: invoicesRouter,
+  invoiceTemplates: invoiceTemplatesRouter,
   tenant: tenantRouter,
   admin: adminRouter,
 });

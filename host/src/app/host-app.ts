@@ -16,6 +16,7 @@ import { restRoutes } from '../server/rest/index.ts';
 import { checkMasterKey, createVault, resolveMasterKey } from '../vault/index.ts';
 import { createSyncRuntime, type SyncRuntime } from '../sync/wire.ts';
 import { InvoiceDocuments } from '../invoicing/invoice-documents.ts';
+import { invoiceTemplateSettings } from '../invoicing/invoice-templates.ts';
 import type { HostPlugins, HostServices } from './services.ts';
 import { HOST_VERSION } from './version.ts';
 
@@ -115,6 +116,7 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
     invoiceDocuments: new InvoiceDocuments({
       pool: db.pool,
       logger,
+      templateSettings: invoiceTemplateSettings(plugins.plugins),
       ...(env.invoicePdfThreads === undefined ? {} : { threads: env.invoicePdfThreads }),
     }),
     loginLimiter: createLoginLimiter(),

@@ -17,6 +17,7 @@ import {
 import { isPluginEnabled } from './enablement.ts';
 import { intervalsChanged } from './job-specs.ts';
 import { createLifecycle, type IntegrationLifecycle } from './lifecycle.ts';
+import { assertHostChoices, schemaForTenant } from './host-choices.ts';
 import { currentSettings, prepareNewSettings, prepareUpdatedSettings, secretNames } from './settings.ts';
 import { createPluginActions, type PluginActions } from './plugin-actions.ts';
 import { createSyncActions, type SyncActions } from './sync-actions.ts';
@@ -103,6 +104,12 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
         );
       }
       const prepared = prepareNewSettings(plugin, settings);
+      await assertHostChoices({
+        sql: deps.db.pool,
+        schema: plugin.manifest.settings,
+        scope: { tenantId },
+        settings: prepared.public,
+      });
       const externalAccountId = accountKey(plugin, prepared.public);
       await assertAccountFree(em, { tenantId, pluginId, key: externalAccountId });
       const status: IntegrationStatus = 'active';
@@ -153,7 +160,10 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
       const secrets = await storedSecrets({ tenantId: row.tenantId, integrationId: row.id });
       return {
         settings: currentSettings(plugin, row),
-        schema: plugin.manifest.settings,
+        schema: await schemaForTenant(deps.db.pool, plugin.manifest.settings, {
+          tenantId: row.tenantId,
+          companyId: row.companyId ?? null,
+        }),
         secretsSet: secretNames(plugin).filter((name) => secrets[name] !== undefined && secrets[name] !== ''),
       };
     },
@@ -169,6 +179,13 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
         storedPublic: currentSettings(plugin, current),
         storedSecret,
         submitted: settings,
+      });
+      await assertHostChoices({
+        sql: deps.db.pool,
+        schema: plugin.manifest.settings,
+        scope: { tenantId: current.tenantId, companyId: current.companyId ?? null },
+        settings: prepared.public,
+        previous: current.settings,
       });
       const before = current.settings;
       const changedSecrets = Object.keys(prepared.secret).filter(

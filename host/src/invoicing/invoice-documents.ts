@@ -1,8 +1,16 @@
 import type { SqlPool } from '../db/orm.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { FrozenDocument } from './frozen-document.ts';
-import type { InvoicePdfInput, PdfLine } from './pdf.ts';
+import type { InvoicePdfInput } from './pdf.ts';
 import { PdfRenderPool } from './pdf-pool.ts';
+import { isDocumentLanguage } from './pdf-document.ts';
+import { renderTemplateOf } from './invoice-templates.ts';
+import {
+  fromFrozenDocument,
+  fromStoredInvoice,
+  type StoredInvoiceRow,
+  type StoredLineRow,
+} from './renderable-invoice.ts';
 
 export interface InvoiceDocumentsOptions {
   pool: SqlPool;
@@ -13,6 +21,8 @@ export interface InvoiceDocumentsOptions {
   cacheBytes?: number;
   /** How long a rendered PDF is kept. */
   cacheTtlMs?: number;
+  /** Plugin id → its setting that picks the invoice template (`invoiceTemplateSettings`). */
+  templateSettings?: ReadonlyMap<string, string>;
 }
 
 interface Cached {
@@ -20,48 +30,28 @@ interface Cached {
   at: number;
 }
 
-/** An invoice with its issuer, as printed, and the version it was read at. */
+/** An invoice with its issuer, as stored, and the version it was read at. */
 interface Source {
   id: string;
   key: string;
-  input: Omit<InvoicePdfInput, 'lines'>;
-  /** The frozen document's lines; undefined for an invoice issued before documents were frozen. */
-  lines?: PdfLine[];
+  row: SourceRow;
 }
 
-interface SourceRow {
+interface SourceRow extends StoredInvoiceRow {
   id: string;
-  number: string;
-  issue_date: string;
-  sale_date: string;
-  currency: string;
-  net_total: string;
-  vat_total: string;
-  gross_total: string;
-  status: 'issued' | 'paid' | 'cancelled';
-  paid_at: Date | string | null;
-  external_order_id: string | null;
-  buyer: Record<string, unknown>;
+  /** The document frozen at issue; null for an invoice issued before documents were frozen. */
   document: FrozenDocument | null;
   stamp: string;
-  company_name: string | null;
-  company_tax_id: string | null;
-  company_registration_number: string | null;
-  company_address: Record<string, string> | null;
-  company_country: string | null;
   company_stamp: string | null;
+  template_id: string | null;
+  template_layout: string | null;
+  template_footer_note: string | null;
+  template_second_language: string | null;
+  template_stamp: string | null;
 }
 
-interface LineRow {
+interface LineRow extends StoredLineRow {
   invoice_id: string;
-  position: number;
-  name: string;
-  quantity: string;
-  unit_net: string;
-  vat_rate: string;
-  net_amount: string;
-  vat_amount: string;
-  gross_amount: string;
 }
 
 const SOURCES = `
@@ -70,9 +60,17 @@ const SOURCES = `
          i.external_order_id, i.buyer, i.document, i.updated_at::text as stamp,
          c.name as company_name, c.tax_id as company_tax_id,
          c.registration_number as company_registration_number, c.address as company_address,
-         c.country as company_country, c.updated_at::text as company_stamp
+         c.country as company_country, c.updated_at::text as company_stamp,
+         t.id as template_id, t.layout as template_layout, t.footer_note as template_footer_note,
+         t.second_language as template_second_language, t.updated_at::text as template_stamp
     from invoices i left join companies c on c.id = i.company_id
+    left join integrations g on g.id = i.integration_id
+    left join invoice_templates t on t.tenant_id = i.tenant_id
+     and t.id::text = g.settings ->> (select m.setting from unnest($2::text[], $3::text[]) as m(plugin, setting)
+                                       where m.plugin = g.plugin_id)
    where i.id = any($1::uuid[])`;
+
+const LOGOS = `select id, logo from invoice_templates where id = any($1::uuid[]) and logo is not null`;
 
 const LINES = `
   select invoice_id, position, name, quantity::text as quantity, unit_net::text as unit_net,
@@ -96,6 +94,8 @@ export class InvoiceDocuments {
   readonly #renderer: PdfRenderPool;
   readonly #cacheBytes: number;
   readonly #ttlMs: number;
+  readonly #templatePlugins: string[];
+  readonly #templateSettings: string[];
   /** Insertion order is recency order: a hit moves its entry to the end. */
   readonly #cache = new Map<string, Cached>();
   readonly #rendering = new Map<string, Promise<Buffer>>();
@@ -108,6 +108,8 @@ export class InvoiceDocuments {
     this.#renderer = new PdfRenderPool(options.threads === undefined ? {} : { threads: options.threads });
     this.#cacheBytes = options.cacheBytes ?? 64 * 1024 * 1024;
     this.#ttlMs = options.cacheTtlMs ?? 15 * 60_000;
+    this.#templatePlugins = [...(options.templateSettings?.keys() ?? [])];
+    this.#templateSettings = [...(options.templateSettings?.values() ?? [])];
   }
 
   /** The invoice's PDF as stored now, or undefined if there is no such invoice (callers check access). */
@@ -146,67 +148,51 @@ export class InvoiceDocuments {
   }
 
   async #sources(ids: readonly string[]): Promise<Source[]> {
-    const { rows } = await this.#sql.query<SourceRow>(SOURCES, [ids]);
-    return rows.map((r) =>
-      r.document
-        ? {
-            // Frozen: nothing but the invoice's own status changes its PDF.
-            id: r.id,
-            key: `${r.id}|${r.stamp}`,
-            ...frozenPdfInput(r.document, { status: r.status, paidAt: r.paid_at }),
-          }
-        : this.#legacySource(r),
-    );
-  }
-
-  /** An invoice issued before documents were frozen: printed from the rows and the company as they are. */
-  #legacySource(r: SourceRow): Source {
-    return {
+    const { rows } = await this.#sql.query<SourceRow>(SOURCES, [
+      ids,
+      this.#templatePlugins,
+      this.#templateSettings,
+    ]);
+    return rows.map((r) => ({
       id: r.id,
-      key: `${r.id}|${r.stamp}|${r.company_stamp ?? ''}`,
-      input: {
-        invoice: {
-          number: r.number,
-          issueDate: r.issue_date,
-          saleDate: r.sale_date,
-          currency: r.currency,
-          netTotal: r.net_total,
-          vatTotal: r.vat_total,
-          grossTotal: r.gross_total,
-          status: r.status,
-          paidAt: r.paid_at === null ? null : new Date(r.paid_at),
-          externalOrderId: r.external_order_id,
-          buyer: r.buyer,
-        },
-        company:
-          r.company_name === null
-            ? null
-            : {
-                name: r.company_name,
-                taxId: r.company_tax_id,
-                registrationNumber: r.company_registration_number,
-                address: r.company_address,
-                country: r.company_country ?? undefined,
-              },
-      },
-    };
+      // Frozen documents: nothing but the invoice's own status (and its template) changes the PDF;
+      // an invoice issued before documents were frozen prints the company as it is now.
+      key: `${r.id}|${r.stamp}|${r.document ? '' : (r.company_stamp ?? '')}|${r.template_id ?? ''}|${r.template_stamp ?? ''}`,
+      row: r,
+    }));
   }
 
   /** Starts rendering the sources (their lines read in one query); each is registered as in flight at once. */
   #render(sources: readonly Source[]): Promise<Buffer>[] {
     if (sources.length === 0) return [];
-    const legacy = sources.filter((s) => !s.lines).map((s) => s.id);
-    const lines = (
-      legacy.length ? this.#sql.query<LineRow>(LINES, [legacy]) : Promise.resolve({ rows: [] as LineRow[] })
-    ).then(({ rows }) => Map.groupBy(rows, (r) => r.invoice_id));
+    const legacy = sources.filter((s) => !s.row.document).map((s) => s.id);
+    const templateIds = [...new Set(sources.flatMap((s) => (s.row.template_id ? [s.row.template_id] : [])))];
+    const lines = Promise.all([
+      legacy.length === 0 ? { rows: [] as LineRow[] } : this.#sql.query<LineRow>(LINES, [legacy]),
+      templateIds.length === 0
+        ? { rows: [] }
+        : this.#sql.query<{ id: string; logo: Uint8Array }>(LOGOS, [templateIds]),
+    ]).then(([lineRows, logoRows]) => ({
+      byInvoice: Map.groupBy(lineRows.rows, (r) => r.invoice_id),
+      logos: new Map(logoRows.rows.map((r) => [r.id, r.logo])),
+    }));
     return sources.map((source) => {
       const pending = lines
-        .then((byInvoice) =>
-          this.#renderer.render({
-            ...source.input,
-            lines: source.lines ?? (byInvoice.get(source.id) ?? []).map(toPdfLine),
-          }),
-        )
+        .then(({ byInvoice, logos }) => {
+          const r = source.row;
+          const document = r.document
+            ? fromFrozenDocument(r.document, { status: r.status, paidAt: r.paid_at })
+            : fromStoredInvoice(r, byInvoice.get(source.id) ?? []);
+          if (!r.template_id || !r.template_layout) return this.#renderer.render({ document });
+          if (isDocumentLanguage(r.template_second_language))
+            document.secondLanguage = r.template_second_language;
+          const template = renderTemplateOf({
+            layout: r.template_layout,
+            footer_note: r.template_footer_note,
+            logo: logos.get(r.template_id) ?? null,
+          });
+          return this.#renderer.render({ document, template });
+        })
         .then(
           (pdf) => {
             this.#rendering.delete(source.key);
@@ -251,92 +237,26 @@ export class InvoiceDocuments {
 }
 
 const WARM_UP_SAMPLE: InvoicePdfInput = {
-  invoice: {
+  document: {
+    type: 'invoice',
     number: 'WARM-UP/1',
     issueDate: '2026-01-01',
     saleDate: '2026-01-01',
+    language: 'pl',
     currency: 'PLN',
-    netTotal: '1.00',
-    vatTotal: '0.23',
-    grossTotal: '1.23',
-    status: 'issued',
-    paidAt: null,
-    externalOrderId: null,
+    seller: { name: 'Warm-up' },
     buyer: { name: 'Zażółć gęślą jaźń — Știință, Győr, Съединение' },
+    lines: [
+      {
+        name: 'Próbka',
+        quantity: '1.000',
+        unitNet: '1.0000',
+        vatRate: '23.00',
+        net: '1.00',
+        vat: '0.23',
+        gross: '1.23',
+      },
+    ],
+    totals: { net: '1.00', vat: '0.23', gross: '1.23' },
   },
-  lines: [
-    {
-      position: 1,
-      name: 'Próbka',
-      quantity: '1.000',
-      unitNet: '1.0000',
-      vatRate: '23.00',
-      netAmount: '1.00',
-      vatAmount: '0.23',
-      grossAmount: '1.23',
-    },
-  ],
-  company: { name: 'Warm-up', taxId: null, address: null },
 };
-
-const toPdfLine = (r: LineRow): PdfLine => ({
-  position: r.position,
-  name: r.name,
-  quantity: r.quantity,
-  unitNet: r.unit_net,
-  vatRate: r.vat_rate,
-  netAmount: r.net_amount,
-  vatAmount: r.vat_amount,
-  grossAmount: r.gross_amount,
-});
-
-/**
- * The renderer's input made from a frozen document alone (plus the invoice's payment status):
- * seller, buyer, lines and totals as issued, whatever was edited since.
- */
-export function frozenPdfInput(
-  doc: FrozenDocument,
-  state: { status: 'issued' | 'paid' | 'cancelled'; paidAt: Date | string | null },
-): { input: Omit<InvoicePdfInput, 'lines'>; lines: PdfLine[] } {
-  const buyerTaxId = doc.buyer.taxIds[0]?.value ?? null;
-  return {
-    input: {
-      invoice: {
-        number: doc.number,
-        issueDate: doc.issueDate,
-        saleDate: doc.saleDate,
-        currency: doc.currency,
-        netTotal: doc.totals.net,
-        vatTotal: doc.totals.vat,
-        grossTotal: doc.totals.gross,
-        status: state.status,
-        paidAt: state.paidAt === null ? null : new Date(state.paidAt),
-        externalOrderId: doc.externalOrderId,
-        buyer: {
-          name: doc.buyer.name,
-          companyName: doc.buyer.companyName ?? null,
-          taxId: buyerTaxId,
-          email: doc.buyer.email ?? null,
-          address: doc.buyer.address,
-        },
-      },
-      company: {
-        name: doc.seller.legalName,
-        taxId: doc.seller.taxId,
-        registrationNumber: doc.seller.registrationNumber ?? null,
-        address: { ...doc.seller.address },
-        country: doc.seller.address.country,
-      },
-    },
-    lines: doc.lines.map((l) => ({
-      position: l.position,
-      name: l.name,
-      quantity: l.quantity,
-      unitNet: l.unitNet,
-      vatRate: l.vatRate,
-      netAmount: l.net,
-      vatAmount: l.vat,
-      grossAmount: l.gross,
-    })),
-  };
-}

@@ -97,5 +97,5 @@ export function addressLines(address: unknown): string[] {
   const str = (k: string) => (typeof a[k] === 'string' ? a[k] : '');
   const street = str('street') || str('line1');
   const city = [str('postalCode') || str('postCode') || str('zip'), str('city')].filter(Boolean).join(' ');
-  return [street, str('line2'), city, str('countryCode') || str('country')].filter(Boolean);
+  return [street, str('line2'), city, str('county'), str('countryCode') || str('country')].filter(Boolean);
 }

@@ -3,32 +3,29 @@ import { renderInvoicePdf, type InvoicePdfInput } from './pdf.ts';
 import { PdfRenderPool } from './pdf-pool.ts';
 
 const input = (number: string, name: string): InvoicePdfInput => ({
-  invoice: {
+  document: {
+    type: 'invoice',
     number,
     issueDate: '2026-11-21',
     saleDate: '2026-11-20',
+    language: 'bg',
     currency: 'BGN',
-    netTotal: '10.00',
-    vatTotal: '2.00',
-    grossTotal: '12.00',
-    status: 'issued',
-    paidAt: null,
+    seller: { name: 'Магазин ЕООД', taxId: 'BG123456789', address: { city: 'Пловдив' } },
+    buyer: { name: 'Иван Петров', address: { street: 'ул. Витоша 1', city: 'София', country: 'BG' } },
+    lines: [
+      {
+        name,
+        quantity: '1.000',
+        unitNet: '10.0000',
+        vatRate: '20',
+        net: '10.00',
+        vat: '2.00',
+        gross: '12.00',
+      },
+    ],
+    totals: { net: '10.00', vat: '2.00', gross: '12.00' },
     externalOrderId: '3000000001',
-    buyer: { name: 'Иван Петров', address: { street: 'ул. Витоша 1', city: 'София', countryCode: 'BG' } },
   },
-  lines: [
-    {
-      position: 1,
-      name,
-      quantity: '1.000',
-      unitNet: '10.0000',
-      vatRate: '20',
-      netAmount: '10.00',
-      vatAmount: '2.00',
-      grossAmount: '12.00',
-    },
-  ],
-  company: { name: 'Магазин ЕООД', taxId: 'BG123456789', address: { city: 'Пловдив' } },
 });
 
 describe('PdfRenderPool', () => {
@@ -56,14 +53,16 @@ describe('PdfRenderPool', () => {
   });
 
   it('reports a render that failed in a thread, and keeps serving', async () => {
-    const broken = { ...input('INV/X', 'x'), invoice: undefined } as unknown as InvoicePdfInput;
+    const broken = {
+      document: { ...input('INV/X', 'x').document, lines: undefined },
+    } as unknown as InvoicePdfInput;
     await expect(pool.render(broken)).rejects.toThrow(/Cannot read properties of undefined/);
     const pdf = await pool.render(input('INV/OK', 'ok'));
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   it('refuses input that cannot reach a thread', async () => {
-    const odd = { ...input('INV/F', 'f'), company: { name: 'x', taxId: null, address: () => 1 } };
+    const odd = { document: { ...input('INV/F', 'f').document, seller: { name: 'x', address: () => 1 } } };
     await expect(pool.render(odd as unknown as InvoicePdfInput)).rejects.toThrow(/could not be cloned/);
   });
 

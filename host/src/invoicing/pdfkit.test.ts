@@ -16,19 +16,22 @@ const { renderInvoicePdf } = await import(pdfTs);
 const { fontCacheInstalled } = await import(${JSON.stringify(new URL('./pdfkit.ts', import.meta.url).pathname)});
 const names = ['Ștefan Țărână', 'Ion Popescu', 'Иван Петров', 'Kovács Péter', 'Łukasz Żółć'];
 const hash = createHash('sha256');
+const langs = ['ro', 'pl', 'bg', 'hu'];
 for (let i = 0; i < 60; i++) {
-  const invoice = {
-    number: 'FV/' + i, issueDate: '2026-11-20', saleDate: '2026-11-20', currency: 'RON',
-    netTotal: i + '.00', vatTotal: '1.00', grossTotal: i + 1 + '.00', status: i % 3 ? 'issued' : 'paid',
-    paidAt: new Date('2026-11-21T00:00:00Z'), externalOrderId: String(i),
-    buyer: { name: names[i % 5] + i, companyName: i % 4 ? undefined : 'Firmă ÎNTREPRINDERE', taxId: 'RO' + i,
-             address: { street: 'ул. ' + i, city: 'Győr' } },
-  };
   const lines = Array.from({ length: 1 + (i % 4) }, (_, p) => ({
-    position: p + 1, name: 'Produs ' + names[(i + p) % 5] + ' ' + p + ' fi ffl', quantity: '1.000',
-    unitNet: '1.0000', vatRate: '19', netAmount: '1.00', vatAmount: '0.19', grossAmount: '1.19',
+    name: 'Produs ' + names[(i + p) % 5] + ' ' + p + ' fi ffl', quantity: '1.000', unit: p % 2 ? 'kg' : null,
+    unitNet: '1.0000', vatRate: '19', net: '1.00', vat: '0.19', gross: '1.19',
   }));
-  hash.update(await renderInvoicePdf({ invoice, lines, company: { name: 'Firma SRL', taxId: 'RO1', address: { city: 'Cluj' } } }));
+  const document = {
+    type: 'invoice', number: 'FV/' + i, issueDate: '2026-11-20', saleDate: '2026-11-20', currency: 'RON',
+    language: langs[i % 4], secondLanguage: i % 5 ? null : 'en', status: i % 3 ? 'issued' : 'paid',
+    externalOrderId: String(i), payment: i % 3 ? null : { paidDate: '2026-11-21' },
+    seller: { name: 'Firma SRL', taxId: 'RO1', address: { city: 'Cluj' } },
+    buyer: { name: i % 4 ? names[i % 5] + i : 'Firmă ÎNTREPRINDERE', taxId: 'RO' + i,
+             address: { street: 'ул. ' + i, city: 'Győr' } },
+    lines, totals: { net: i + '.00', vat: '1.00', gross: i + 1 + '.00' },
+  };
+  hash.update(await renderInvoicePdf({ document }));
 }
 process.stdout.write(JSON.stringify({ shared: fontCacheInstalled, hash: hash.digest('hex') }) + '\\n');
 `;

@@ -43,6 +43,36 @@ function keepOutlines(font: { getGlyph?(id: number): unknown; _variationProcesso
   };
 }
 
+type GlyphClass = new (id: number, codePoints: number[], font: object) => { codePoints: number[] };
+type GlyphSource = { getGlyph(id: number, codePoints?: number[]): { codePoints: number[] } | null };
+
+/**
+ * A glyph's `codePoints` become the PDF's ToUnicode entry (what `pdftotext`, search and copy
+ * read). fontkit keeps one glyph object per id with the code points of its first request, and a
+ * font subset asks for the components of a composite glyph (the "z" of "ż") with none. In a font
+ * parsed once per document that is harmless (subsetting is its last step); in a shared font the
+ * next document got a "z" that maps to nothing ("Wars awa"). So a glyph asked for with code points
+ * other than the cached glyph's gets a glyph object of its own, made as fontkit makes it.
+ */
+function codePointsPerRequest(font: GlyphSource) {
+  const getGlyph = font.getGlyph.bind(font);
+  const variants = new Map<string, { codePoints: number[] }>();
+  font.getGlyph = (id: number, codePoints: number[] = []) => {
+    const glyph = getGlyph(id, codePoints);
+    if (!glyph || codePoints.length === 0 || sameCodePoints(glyph.codePoints, codePoints)) return glyph;
+    const key = `${id}:${codePoints.join(',')}`;
+    let variant = variants.get(key);
+    if (!variant) {
+      variant = new (glyph.constructor as GlyphClass)(id, codePoints, font);
+      variants.set(key, variant);
+    }
+    return variant;
+  };
+}
+
+const sameCodePoints = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((c, i) => c === b[i]);
+
 /** False when pdfkit was already loaded elsewhere with the plain fontkit (still correct, slower). */
 export let fontCacheInstalled = false;
 
@@ -59,6 +89,7 @@ if (!fromPdfkit.cache[pdfkitPath]) {
         parsed.set(buffer, font);
         shared.add(font as object);
         keepOutlines(font as Parameters<typeof keepOutlines>[0]);
+        codePointsPerRequest(font as GlyphSource);
       }
       return font;
     },
