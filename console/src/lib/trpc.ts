@@ -18,7 +18,8 @@ export const api = createTRPCClient<AppRouter>({
       maxItems: 3,
       fetch: async (input, init) => {
         const response = await fetch(input, { ...init, credentials: 'same-origin' });
-        if (response.status === 401 && !String(input).includes('/trpc/auth.')) unauthorized?.();
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        if (response.status === 401 && !url.includes('/trpc/auth.')) unauthorized?.();
         return response;
       },
     }),

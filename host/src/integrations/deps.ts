@@ -1,24 +1,12 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { HostPlugins, SyncHooks } from '../app/services.ts';
 import type { IIntegration } from '../db/entities/integration.entity.ts';
-import type { Database } from '../db/orm.ts';
 import { HostError, notFound } from '../errors.ts';
-import type { Logger } from '../logging/logger.ts';
-import type { LoadedPlugin } from '../plugins/types.ts';
-import type { Scheduler } from '../scheduler/types.ts';
-import type { Vault } from '../vault/index.ts';
+import type { HostPlugins, LoadedPlugin } from '../plugins/types.ts';
 import { isPluginEnabled } from './enablement.ts';
 import { jobSpecsFor } from './job-specs.ts';
+import type { IntegrationDeps } from './ports.ts';
 
-/** What the integration service's parts share. `sync` is read late: the sync engine may replace it. */
-export interface IntegrationDeps {
-  db: Database;
-  vault: Vault;
-  plugins: HostPlugins;
-  scheduler: Scheduler | undefined;
-  logger: Logger;
-  sync: () => SyncHooks;
-}
+export type { IntegrationDeps } from './ports.ts';
 
 export const SETTINGS_CREDENTIAL = 'settings';
 

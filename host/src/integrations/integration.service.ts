@@ -1,4 +1,4 @@
-import type { Principal } from '../api/context.ts';
+import type { Principal } from '../auth/principal.ts';
 import { Integration, type IntegrationStatus } from '../db/entities/integration.entity.ts';
 import { HostError } from '../errors.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';

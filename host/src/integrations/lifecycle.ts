@@ -1,4 +1,4 @@
-import type { Principal } from '../api/context.ts';
+import type { Principal } from '../auth/principal.ts';
 import { Credential } from '../db/entities/credential.entity.ts';
 import { Invoice } from '../db/entities/invoice.entity.ts';
 import { Integration, type IntegrationStatus } from '../db/entities/integration.entity.ts';

@@ -1,6 +1,6 @@
 import { compileSettingsValidator, type SettingsValidator } from '@mch/schemas';
 import { isPluginError, PluginErrorCode } from '@mch/plugin-sdk';
-import type { Principal } from '../api/context.ts';
+import type { Principal } from '../auth/principal.ts';
 import { HostError } from '../errors.ts';
 import { findAccessibleIntegration } from './access.ts';
 import { audit } from './audit.ts';

@@ -1,5 +1,5 @@
 import type { TestConnectionOutput } from '@mch/plugin-sdk';
-import type { Principal } from '../api/context.ts';
+import type { Principal } from '../auth/principal.ts';
 import { SyncRun, type ISyncRun } from '../db/entities/sync-run.entity.ts';
 import { HostError, notFound } from '../errors.ts';
 import { findAccessibleIntegration, isPlatformAdmin, UUID } from './access.ts';

@@ -9,7 +9,7 @@ import {
   reserveNumbers,
 } from '../invoicing/numbering.ts';
 import { upsertCustomers, upsertProducts } from './host-records-sql.ts';
-import type { ImportSwitches } from './import.ts';
+import type { ImportSwitches } from './import-switches.ts';
 import {
   findInvoices,
   insertInvoices,
