@@ -63,6 +63,18 @@ export function errorBody(error: HostError): ErrorBody {
   };
 }
 
+/** A module's error: its code, and the HTTP status the module's table gives that code. */
+class StatusError<Code extends string> extends Error {
+  readonly code: Code;
+  readonly status: number;
+
+  constructor(table: Readonly<Record<Code, number>>, code: Code, message: string) {
+    super(message);
+    this.code = code;
+    this.status = table[code];
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tenancy: tenant, user and token administration.
 // ---------------------------------------------------------------------------------------------
@@ -83,15 +95,11 @@ export const TENANCY_ERROR_CODES = {
 } as const;
 export type TenancyErrorCode = keyof typeof TENANCY_ERROR_CODES;
 
-export class TenancyError extends Error {
+export class TenancyError extends StatusError<TenancyErrorCode> {
   override name = 'TenancyError';
-  readonly code: TenancyErrorCode;
-  readonly status: number;
 
   constructor(code: TenancyErrorCode, message: string) {
-    super(message);
-    this.code = code;
-    this.status = TENANCY_ERROR_CODES[code];
+    super(TENANCY_ERROR_CODES, code, message);
   }
 }
 
@@ -120,15 +128,11 @@ export type AuthErrorCode = keyof typeof AUTH_ERROR_CODES;
  * A failed sign-in or password change. Not the SDK's `AuthError` (a plugin's credentials were
  * refused by a marketplace); auth/errors.ts still exports this one under its old name.
  */
-export class SignInError extends Error {
+export class SignInError extends StatusError<AuthErrorCode> {
   override name = 'SignInError';
-  readonly code: AuthErrorCode;
-  readonly status: number;
 
   constructor(code: AuthErrorCode, message: string) {
-    super(message);
-    this.code = code;
-    this.status = AUTH_ERROR_CODES[code];
+    super(AUTH_ERROR_CODES, code, message);
   }
 }
 
@@ -142,15 +146,12 @@ export const ACCESS_ERROR_CODES = {
 } as const;
 export type AccessErrorCode = keyof typeof ACCESS_ERROR_CODES;
 
-export class AccessError extends Error {
+export class AccessError extends StatusError<AccessErrorCode> {
   override name = 'AccessError';
-  readonly code: AccessErrorCode;
-  readonly status: 404 | 403;
+  declare readonly status: 404 | 403;
 
   constructor(code: AccessErrorCode, message: string) {
-    super(message);
-    this.code = code;
-    this.status = ACCESS_ERROR_CODES[code];
+    super(ACCESS_ERROR_CODES, code, message);
   }
 }
 

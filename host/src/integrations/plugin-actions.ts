@@ -4,7 +4,8 @@ import type { Principal } from '../auth/principal.ts';
 import { HostError } from '../errors.ts';
 import { findAccessibleIntegration } from './access.ts';
 import { audit } from './audit.ts';
-import { pluginOf, type IntegrationDeps } from './deps.ts';
+import { pluginOf } from './plugin-lookup.ts';
+import type { IntegrationDeps } from './ports.ts';
 import { isPluginEnabled } from './enablement.ts';
 
 export interface PluginActions {

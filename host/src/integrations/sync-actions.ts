@@ -4,7 +4,8 @@ import { SyncRun, type ISyncRun } from '../db/entities/sync-run.entity.ts';
 import { HostError, notFound } from '../errors.ts';
 import { findAccessibleIntegration, isPlatformAdmin, UUID } from './access.ts';
 import { audit } from './audit.ts';
-import { pluginOf, type IntegrationDeps } from './deps.ts';
+import { pluginOf } from './plugin-lookup.ts';
+import type { IntegrationDeps } from './ports.ts';
 import { isPluginEnabled } from './enablement.ts';
 
 export interface SyncRunView {
