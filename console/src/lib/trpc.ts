@@ -18,8 +18,9 @@ export const api = createTRPCClient<AppRouter>({
       maxItems: 3,
       fetch: async (input, init) => {
         const response = await fetch(input, { ...init, credentials: 'same-origin' });
-        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-        if (response.status === 401 && !url.includes('/trpc/auth.')) unauthorized?.();
+        // httpBatchLink passes the URL as a string.
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string
+        if (response.status === 401 && !String(input).includes('/trpc/auth.')) unauthorized?.();
         return response;
       },
     }),
