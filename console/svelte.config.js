@@ -9,6 +9,13 @@ const config = {
   kit: {
     adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: false }),
     alias: { $components: 'src/lib/components' },
+    typescript: {
+      // svelte-check covers the app (src/); the browser tests in test/ run on Node against a real
+      // host and are type-checked by `tsc -b` through test/tsconfig.json.
+      config(tsconfig) {
+        tsconfig.include = tsconfig.include.filter((path) => !/^\.\.\/tests?\//.test(path));
+      },
+    },
   },
 };
 

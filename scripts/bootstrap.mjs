@@ -125,8 +125,21 @@ function lint() {
   return status;
 }
 
+/** `tsc -b` for every package (the console's browser tests included), then svelte-check for the console app. */
 function typecheck() {
-  return run(bin('tsc'), ['-b', '--pretty']);
+  let status = run(bin('tsc'), ['-b', '--pretty']);
+  if (status === 0 && existsSync(join(root, 'console', 'svelte.config.js'))) {
+    const inConsole = { cwd: join(root, 'console') };
+    status = run(bin('svelte-kit'), ['sync'], inConsole);
+    if (status === 0) {
+      status = run(
+        bin('svelte-check'),
+        ['--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human'],
+        inConsole,
+      );
+    }
+  }
+  return status;
 }
 
 const reexec = ensureNode24();

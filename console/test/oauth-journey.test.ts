@@ -109,7 +109,7 @@ describe.skipIf(SKIP_BROWSER)('console: OAuth user journey (Allegro sandbox)', (
           }
           return invoiceRows.count();
         },
-        { timeout: 30_000, intervals: [1000] },
+        { timeout: 30_000, interval: 1000 },
       )
       .toBeGreaterThanOrEqual(Math.min(20, before + 3));
     const pdf = invoices.getByRole('link', { name: /PDF/ }).first();
@@ -139,7 +139,7 @@ describe.skipIf(SKIP_BROWSER)('console: OAuth user journey (Allegro sandbox)', (
           await page.getByTestId('integration-status').waitFor();
           return page.getByTestId('integration-status').textContent();
         },
-        { timeout: 30_000, intervals: [1000] },
+        { timeout: 30_000, interval: 1000 },
       )
       .toContain('Needs re-auth');
     await page.getByText(/no longer accepts this account/).waitFor();

@@ -2,7 +2,7 @@
 // connect a credentials plugin through its generated form, fix an invalid setting, save, sync.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, logIn, screenshot, SKIP_BROWSER } from './support/browser.ts';
+import { launchChromium, screenshot, SKIP_BROWSER } from './support/browser.ts';
 import { startConsoleHost, type ConsoleHost } from './support/console-host.ts';
 
 describe.skipIf(SKIP_BROWSER)('console: user journey', () => {

@@ -1,7 +1,8 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadPlugins, pluginCatalog, pluginSettings, type LoadedPlugin } from '../src/plugins/index.ts';
+import { redactSettings, splitSettings } from '@mch/schemas';
+import { loadPlugins, pluginCatalog, type LoadedPlugin } from '../src/plugins/index.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'plugins');
 const REGISTRY = join(FIXTURES, 'plugin.manifest.json');
@@ -75,8 +76,8 @@ describe('loadPlugins with the fixture registry', async () => {
   });
 
   it('validates settings with defaults, per-field issues and unknown keys refused', () => {
-    const basic = pluginSettings(byId('fixture-basic'));
-    expect(basic.validate({ username: 'u', password: 'p' })).toEqual({
+    const basic = byId('fixture-basic');
+    expect(basic.validateSettings({ username: 'u', password: 'p' })).toEqual({
       ok: true,
       value: {
         username: 'u',
@@ -87,24 +88,29 @@ describe('loadPlugins with the fixture registry', async () => {
         acknowledgeOrders: false,
       },
     });
-    const bad = basic.validate({ username: 'u', syncFrequencyMinutes: 2, platfrom: 'ro' });
+    const bad = basic.validateSettings({ username: 'u', syncFrequencyMinutes: 2, platfrom: 'ro' });
     expect(bad.ok ? [] : bad.issues.map((i) => `${i.path} ${i.code}`).sort()).toEqual([
       '/password SETTINGS_REQUIRED',
       '/platfrom SETTINGS_UNKNOWN_FIELD',
       '/syncFrequencyMinutes SETTINGS_OUT_OF_RANGE',
     ]);
-    expect(basic.split({ username: 'u', password: 'p' })).toEqual({
+    expect(splitSettings(basic.manifest.settings, { username: 'u', password: 'p' })).toEqual({
       public: { username: 'u' },
       secret: { password: 'p' },
     });
-    expect(basic.redact({ username: 'u', password: 'p' })).toEqual({ username: 'u' });
+    expect(redactSettings(basic.manifest.settings, { username: 'u', password: 'p' })).toEqual({
+      username: 'u',
+    });
   });
 
   it('validates the rich schema: nested objects, arrays, oneOf and if/then', () => {
-    const rich = pluginSettings(byId('fixture-rich'));
-    const ok = rich.validate({ invoicing: { series: 'ALG' }, payment: { mode: 'delayed', afterHours: 24 } });
+    const rich = byId('fixture-rich');
+    const ok = rich.validateSettings({
+      invoicing: { series: 'ALG' },
+      payment: { mode: 'delayed', afterHours: 24 },
+    });
     expect(ok.ok).toBe(true);
-    const bad = rich.validate({
+    const bad = rich.validateSettings({
       invoicing: { series: 'alg', extra: 1 },
       warehouses: [{ primary: true }],
       payment: { mode: 'delayed' },

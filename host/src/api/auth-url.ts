@@ -2,7 +2,7 @@ import type { HostServices } from '../app/services.ts';
 import type { Principal } from '../auth/principal.ts';
 import { HostError } from '../errors.ts';
 import { actingTenantId, findAccessibleIntegration } from '../integrations/access.ts';
-import { availablePlugin } from '../integrations/deps.ts';
+import { availablePlugin } from '../integrations/plugin-lookup.ts';
 
 /**
  * The marketplace's authorization URL for connecting (or reconnecting) an account. The OAuth

@@ -1,9 +1,8 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { AccessError, AuthError } from '../auth/errors.ts';
-import { HostError, type ErrorCode } from '../errors.ts';
+import { AccessError, HostError, SignInError, type ErrorCode } from '../errors.ts';
 import { ACCOUNT_UNIQUE_INDEX, accountTakenMessage } from '../integrations/account-key.ts';
 
-const AUTH_CODES: Record<AuthError['code'], ErrorCode | undefined> = {
+const AUTH_CODES: Record<SignInError['code'], ErrorCode | undefined> = {
   AUTH_INVALID_CREDENTIALS: 'UNAUTHORIZED',
   AUTH_ACCOUNT_DISABLED: 'FORBIDDEN',
   AUTH_WEAK_PASSWORD: 'BAD_REQUEST',
@@ -22,7 +21,7 @@ export function asHostError(error: unknown): HostError | undefined {
       cause: error,
     });
   }
-  if (error instanceof AuthError) {
+  if (error instanceof SignInError) {
     const code = AUTH_CODES[error.code];
     return code ? new HostError(code, error.message, { cause: error }) : undefined;
   }

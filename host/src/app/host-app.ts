@@ -14,7 +14,7 @@ import { buildHttpServer } from '../server/http-server.ts';
 import { createPrincipalResolver } from '../server/principal.ts';
 import { restRoutes } from '../server/rest/index.ts';
 import { checkMasterKey, createVault, resolveMasterKey } from '../vault/index.ts';
-import { createSyncRuntime, type SyncRuntime } from '../sync/wire.ts';
+import { createSyncRuntime, type SyncRuntime } from '../sync/sync-runtime.ts';
 import { InvoiceDocuments } from '../invoicing/invoice-documents.ts';
 import { invoiceTemplateSettings } from '../invoicing/invoice-templates.ts';
 import type { HostPlugins, HostServices } from './services.ts';

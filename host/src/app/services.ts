@@ -1,50 +1,24 @@
-import type { TestConnectionOutput } from '@mch/plugin-sdk';
-import type { Principal } from '../api/context.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { LoginLimiter } from '../api/login-limiter.ts';
 import type { HostEnv } from '../config/env.ts';
 import type { Database } from '../db/orm.ts';
 import type { IntegrationService } from '../integrations/integration.service.ts';
+import type { SyncHooks } from '../integrations/ports.ts';
 import type { InvoiceDocuments } from '../invoicing/invoice-documents.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { LoadedPlugin, PluginLoadResult } from '../plugins/types.ts';
+import type { HostPlugins } from '../plugins/types.ts';
 import type { Scheduler } from '../scheduler/types.ts';
 import type { Vault } from '../vault/index.ts';
+
+// Declared where they are used (the plugin registry, the integration service); named here too.
+export type { HostPlugins } from '../plugins/types.ts';
+export type { SyncHooks } from '../integrations/ports.ts';
 
 /** Readiness of one dependency, as `/readyz` reports it. */
 export interface ReadinessCheck {
   name: string;
   ok: boolean;
   detail?: string;
-}
-
-/** The plugins the registry named: loaded ones by id, refused ones with their issues. */
-export interface HostPlugins extends PluginLoadResult {
-  get(id: string): LoadedPlugin | undefined;
-}
-
-/**
- * How the API starts a sync and tests a connection. The composition root routes `trigger` to the
- * scheduler until the sync engine replaces this object (it then also records the run itself).
- */
-export interface SyncHooks {
-  trigger(input: {
-    integrationId: string;
-    tenantId: string;
-    jobId: string;
-    trigger: 'manual' | 'webhook';
-    actorUserId?: string;
-  }): Promise<{ runId: string }>;
-  /** Calls the plugin's `auth.testHook`; absent until the sync engine provides a plugin context. */
-  testConnection?(input: { integrationId: string; tenantId: string }): Promise<TestConnectionOutput>;
-  /** Calls a hook named by a manifest action (input already validated); absent without the engine. */
-  runAction?(input: {
-    integrationId: string;
-    tenantId: string;
-    hook: string;
-    input: unknown;
-  }): Promise<unknown>;
-  /** The signed URL of a manifest webhook for one integration; absent without the engine. */
-  webhookUrl?(integrationId: string, webhookId: string): string;
 }
 
 /** The OAuth broker's face towards the API; absent until the broker exists. */

@@ -22,7 +22,6 @@ export {
   createSession,
   logout,
   logoutEverywhere,
-  purgeExpiredSessions,
   readSessionCookie,
   secureCookies,
   sessionCookie,

@@ -78,17 +78,6 @@ export async function logoutEverywhere({
   return em.nativeDelete(Session, { userId });
 }
 
-/** Deletes expired sessions (they are refused anyway); for a periodic housekeeping job. */
-export async function purgeExpiredSessions({
-  em,
-  now = new Date(),
-}: {
-  em: EntityManager;
-  now?: Date;
-}): Promise<number> {
-  return em.nativeDelete(Session, { expiresAt: { $lte: now } });
-}
-
 /** Secure cookies whenever the host is reached over HTTPS (SPEC `PUBLIC_URL`). */
 export function secureCookies(publicUrl: string): boolean {
   return publicUrl.toLowerCase().startsWith('https:');

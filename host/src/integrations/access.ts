@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { Principal } from '../api/context.ts';
+import type { Principal } from '../auth/principal.ts';
 import { assertTenantAccess, isPlatformAdmin, requireRole, tenantScope } from '../auth/access.ts';
 import { Integration, type IIntegration } from '../db/entities/integration.entity.ts';
 import { HostError, notFound } from '../errors.ts';

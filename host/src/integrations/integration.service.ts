@@ -1,4 +1,4 @@
-import type { Principal } from '../api/context.ts';
+import type { Principal } from '../auth/principal.ts';
 import { Integration, type IntegrationStatus } from '../db/entities/integration.entity.ts';
 import { HostError } from '../errors.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
@@ -6,19 +6,20 @@ import { loadCredential, saveCredential } from '../vault/index.ts';
 import { actingTenantId, findAccessibleIntegration, tenantFilter } from './access.ts';
 import { accountKey, assertAccountFree } from './account-key.ts';
 import { audit } from './audit.ts';
-import {
-  assertConnectorOn,
-  availablePlugin,
-  pluginOf,
-  SETTINGS_CREDENTIAL,
-  syncSchedule,
-  type IntegrationDeps,
-} from './deps.ts';
+import { assertConnectorOn, availablePlugin, pluginOf } from './plugin-lookup.ts';
+import type { IntegrationDeps } from './ports.ts';
+import { syncSchedule } from './schedule.ts';
 import { isPluginEnabled } from './enablement.ts';
 import { intervalsChanged } from './job-specs.ts';
 import { createLifecycle, type IntegrationLifecycle } from './lifecycle.ts';
 import { assertHostChoices, schemaForTenant } from './host-choices.ts';
-import { currentSettings, prepareNewSettings, prepareUpdatedSettings, secretNames } from './settings.ts';
+import {
+  currentSettings,
+  prepareNewSettings,
+  prepareUpdatedSettings,
+  secretNames,
+  SETTINGS_CREDENTIAL,
+} from './settings.ts';
 import { createPluginActions, type PluginActions } from './plugin-actions.ts';
 import { createSyncActions, type SyncActions } from './sync-actions.ts';
 import { toIntegrationView, type IntegrationView } from './integration.view.ts';

@@ -1,4 +1,4 @@
-import type { Principal } from '../api/context.ts';
+import type { Principal } from '../auth/principal.ts';
 import { Credential } from '../db/entities/credential.entity.ts';
 import { Invoice } from '../db/entities/invoice.entity.ts';
 import { Integration, type IntegrationStatus } from '../db/entities/integration.entity.ts';
@@ -6,7 +6,9 @@ import { SyncRun } from '../db/entities/sync-run.entity.ts';
 import { HostError } from '../errors.ts';
 import { findAccessibleIntegration, requireTenantAdmin } from './access.ts';
 import { audit } from './audit.ts';
-import { availablePlugin, syncSchedule, type IntegrationDeps } from './deps.ts';
+import { availablePlugin } from './plugin-lookup.ts';
+import type { IntegrationDeps } from './ports.ts';
+import { syncSchedule } from './schedule.ts';
 import { isPluginEnabled } from './enablement.ts';
 import { toIntegrationView, type IntegrationView } from './integration.view.ts';
 

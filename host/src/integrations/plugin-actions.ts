@@ -1,10 +1,11 @@
 import { compileSettingsValidator, type SettingsValidator } from '@mch/schemas';
 import { isPluginError, PluginErrorCode } from '@mch/plugin-sdk';
-import type { Principal } from '../api/context.ts';
+import type { Principal } from '../auth/principal.ts';
 import { HostError } from '../errors.ts';
 import { findAccessibleIntegration } from './access.ts';
 import { audit } from './audit.ts';
-import { pluginOf, type IntegrationDeps } from './deps.ts';
+import { pluginOf } from './plugin-lookup.ts';
+import type { IntegrationDeps } from './ports.ts';
 import { isPluginEnabled } from './enablement.ts';
 
 export interface PluginActions {

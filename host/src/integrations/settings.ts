@@ -2,6 +2,9 @@ import { secretSettingNames, splitSettings } from '@mch/schemas';
 import { invalidInput, type FieldIssue } from '../errors.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
 
+/** The vault credential kind under which an integration's secret settings are stored. */
+export const SETTINGS_CREDENTIAL = 'settings';
+
 type Settings = Record<string, unknown>;
 
 export interface PreparedSettings {

@@ -1,10 +1,11 @@
 import type { TestConnectionOutput } from '@mch/plugin-sdk';
-import type { Principal } from '../api/context.ts';
+import type { Principal } from '../auth/principal.ts';
 import { SyncRun, type ISyncRun } from '../db/entities/sync-run.entity.ts';
 import { HostError, notFound } from '../errors.ts';
 import { findAccessibleIntegration, isPlatformAdmin, UUID } from './access.ts';
 import { audit } from './audit.ts';
-import { assertConnectorOn, pluginOf, type IntegrationDeps } from './deps.ts';
+import { assertConnectorOn, pluginOf } from './plugin-lookup.ts';
+import type { IntegrationDeps } from './ports.ts';
 import { isPluginEnabled } from './enablement.ts';
 
 export interface SyncRunView {

@@ -30,3 +30,8 @@ export interface PluginLoadResult {
   plugins: LoadedPlugin[];
   refused: RefusedPlugin[];
 }
+
+/** The plugins the registry named: loaded ones by id, refused ones with their issues. */
+export interface HostPlugins extends PluginLoadResult {
+  get(id: string): LoadedPlugin | undefined;
+}

@@ -9,6 +9,10 @@
  * {@link FALLBACK} and the caller evaluates the whole expression with JSONata, so results always
  * equal JSONata's (expression.test.ts compares them). An unsupported branch that is not taken
  * (e.g. the delivery line of an order without delivery) costs nothing.
+ *
+ * It reads JSONata's parse tree (`expression.ast()`, not a documented format), so jsonata is
+ * pinned exactly in host/package.json; upgrade it only with expression-fast.test.ts (generated
+ * expressions against plain JSONata) and expression.test.ts passing.
  */
 
 export interface AstNode {
@@ -272,9 +276,13 @@ function compileFunction(node: AstNode): Fast {
   if (name === 'substring' && b && (arity === 2 || arity === 3)) {
     return (i, bs, r) => {
       const s = a(i, bs, r);
-      if (s === undefined) return undefined;
       const start = b(i, bs, r);
       const length = c ? c(i, bs, r) : undefined;
+      // JSONata checks the arguments against the signature even when the string is missing.
+      if (s === undefined) {
+        const numbers = typeof start === 'number' && (c ? typeof length === 'number' : true);
+        return numbers ? undefined : FALLBACK;
+      }
       // Code points equal UTF-16 units without surrogates; negative positions are JSONata's.
       if (typeof s !== 'string' || SURROGATE.test(s) || !Number.isInteger(start) || (start as number) < 0)
         return FALLBACK;

@@ -3,7 +3,7 @@ import type { UpsertOutcome } from '@mch/plugin-sdk';
 import type { InvoiceStatus } from '../db/entities/invoice.entity.ts';
 import type { PgLikeClient } from '../db/pglite-pool.ts';
 import { upsertCustomers, upsertProducts } from './host-records-sql.ts';
-import type { ImportSwitches } from './import.ts';
+import type { ImportSwitches } from './import-switches.ts';
 import { findInvoices, setInvoiceStatuses } from './invoice-sql.ts';
 import type { Issuer } from './issuance.ts';
 import { issueOrHold, type ToIssue } from './issue-sql.ts';

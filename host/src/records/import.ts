@@ -8,25 +8,9 @@ import type { ExchangeRates } from '../invoicing/exchange-rates.ts';
 import { checkIssuance, exchangeRatesFor, loadIssuer } from './issuance.ts';
 import { releaseHeld } from './release.ts';
 
-/** The integration settings that decide what an import creates (seed 000: the Allegro settings). */
-export interface ImportSwitches {
-  autoGenerateInvoices: boolean;
-  autoMarkAsPaid: boolean;
-  autoCreateCustomer: boolean;
-  autoCreateProduct: boolean;
-}
+import { importSwitches } from './import-switches.ts';
 
-/** Defaults as the seed's settings response shows them. */
-export function importSwitches(settings: Readonly<Record<string, unknown>>): ImportSwitches {
-  const flag = (key: string, fallback: boolean) =>
-    typeof settings[key] === 'boolean' ? settings[key] : fallback;
-  return {
-    autoGenerateInvoices: flag('autoGenerateInvoices', true),
-    autoMarkAsPaid: flag('autoMarkAsPaid', false),
-    autoCreateCustomer: flag('autoCreateCustomer', true),
-    autoCreateProduct: flag('autoCreateProduct', true),
-  };
-}
+export { importSwitches, type ImportSwitches } from './import-switches.ts';
 
 export interface ImportRecordsOptions {
   db: { pool: Pick<SqlPool, 'connect' | 'query'> };

@@ -1,27 +1,2 @@
-/** Failures of tenant, user and token administration; `status` is what the API answers. */
-export const TENANCY_ERROR_CODES = {
-  TENANT_NAME_INVALID: 400,
-  TENANT_SLUG_INVALID: 400,
-  TENANT_SLUG_TAKEN: 409,
-  TENANT_NOT_FOUND: 404,
-  USER_EMAIL_INVALID: 400,
-  USER_EMAIL_TAKEN: 409,
-  USER_ROLE_INVALID: 400,
-  /** Tenant roles need a tenant; platform admins must have none. */
-  USER_TENANT_MISMATCH: 400,
-  USER_NOT_FOUND: 404,
-  USER_DISABLED: 409,
-} as const;
-export type TenancyErrorCode = keyof typeof TENANCY_ERROR_CODES;
-
-export class TenancyError extends Error {
-  override name = 'TenancyError';
-  readonly code: TenancyErrorCode;
-  readonly status: number;
-
-  constructor(code: TenancyErrorCode, message: string) {
-    super(message);
-    this.code = code;
-    this.status = TENANCY_ERROR_CODES[code];
-  }
-}
+// The tenancy codes live in the host's one error table.
+export { TENANCY_ERROR_CODES, TenancyError, type TenancyErrorCode } from '../errors.ts';

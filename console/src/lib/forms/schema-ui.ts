@@ -104,7 +104,10 @@ function uiForNode(node: Node, secretStored: boolean): UiSchema {
   }
   if (hints.enumLabels && Array.isArray(node.enum)) {
     const labels = hints.enumLabels;
-    options.enumNames = node.enum.map((value) => labels[String(value)] ?? String(value));
+    options.enumNames = node.enum.map((value) => {
+      const key = typeof value === 'string' ? value : JSON.stringify(value);
+      return labels[key] ?? key;
+    });
   }
   if (Object.keys(inputAttributes).length > 0) {
     options.text = inputAttributes;
@@ -112,8 +115,8 @@ function uiForNode(node: Node, secretStored: boolean): UiSchema {
   }
 
   const ui: UiSchema = {};
-  if (Object.keys(options).length > 0) ui['ui:options'] = options as UiSchema['ui:options'];
-  if (Object.keys(components).length > 0) ui['ui:components'] = components as UiSchema['ui:components'];
+  if (Object.keys(options).length > 0) ui['ui:options'] = options;
+  if (Object.keys(components).length > 0) ui['ui:components'] = components;
   return ui;
 }
 
@@ -123,7 +126,7 @@ export function buildUiSchema(
   secretsSet: Record<string, boolean> = {},
   depth = 0,
 ): UiSchemaRoot {
-  const ui: UiSchema = uiForNode(schema as Node, false);
+  const ui: UiSchema = uiForNode(schema, false);
   const properties = isNode(schema.properties) ? schema.properties : undefined;
   if (properties) {
     const entries = Object.entries(properties).filter((entry): entry is [string, Node] => isNode(entry[1]));

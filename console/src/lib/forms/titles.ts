@@ -25,7 +25,7 @@ function findInVariants(schema: Schema, name: string): unknown {
   for (const variants of [schema.oneOf, schema.anyOf, schema.allOf, [schema.then, schema.else]]) {
     for (const variant of variants ?? []) {
       if (typeof variant !== 'object' || variant === null) continue;
-      const found = ((variant as Schema).properties as Record<string, unknown> | undefined)?.[name];
+      const found = (variant.properties as Record<string, unknown> | undefined)?.[name];
       if (found) return found;
     }
   }

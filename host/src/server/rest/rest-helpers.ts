@@ -4,7 +4,7 @@ import { zodIssues } from '../../api/trpc.ts';
 import type { HostServices } from '../../app/services.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { HostError, notFound } from '../../errors.ts';
-import { availablePlugin } from '../../integrations/deps.ts';
+import { availablePlugin } from '../../integrations/plugin-lookup.ts';
 import type { LoadedPlugin } from '../../plugins/types.ts';
 import type { ResolvePrincipal } from '../http-server.ts';
 

@@ -1,26 +1,10 @@
+// Which plugin an integration request may use: enabled for the tenant, and loaded.
 import type { EntityManager } from '@mikro-orm/core';
-import type { HostPlugins, SyncHooks } from '../app/services.ts';
 import type { IIntegration } from '../db/entities/integration.entity.ts';
-import type { Database } from '../db/orm.ts';
 import { HostError, notFound } from '../errors.ts';
-import type { Logger } from '../logging/logger.ts';
-import type { LoadedPlugin } from '../plugins/types.ts';
-import type { Scheduler } from '../scheduler/types.ts';
-import type { Vault } from '../vault/index.ts';
+import type { HostPlugins, LoadedPlugin } from '../plugins/types.ts';
 import { isPluginEnabled } from './enablement.ts';
-import { jobSpecsFor } from './job-specs.ts';
-
-/** What the integration service's parts share. `sync` is read late: the sync engine may replace it. */
-export interface IntegrationDeps {
-  db: Database;
-  vault: Vault;
-  plugins: HostPlugins;
-  scheduler: Scheduler | undefined;
-  logger: Logger;
-  sync: () => SyncHooks;
-}
-
-export const SETTINGS_CREDENTIAL = 'settings';
+import type { IntegrationDeps } from './ports.ts';
 
 /** A plugin the tenant may use: loaded and not switched off for it; otherwise 404 (as if unknown). */
 export async function availablePlugin(
@@ -61,36 +45,4 @@ export async function assertConnectorOn(
     'PRECONDITION_FAILED',
     `The ${input.plugin.manifest.name} connector is switched off for this tenant; ask your platform admin to switch it on.`,
   );
-}
-
-export const isRunnable = (row: IIntegration) => row.status === 'active' || row.status === 'degraded';
-
-/**
- * Puts an integration's jobs on (or off) the scheduler after its state changed. Called after the
- * database transaction committed: the scheduler shares the embedded database's one connection.
- */
-export async function syncSchedule(
-  deps: IntegrationDeps,
-  input: { row: IIntegration; plugin: LoadedPlugin | undefined; enabled: boolean },
-): Promise<void> {
-  const { scheduler } = deps;
-  if (!scheduler) return;
-  const { row, plugin } = input;
-  try {
-    if (plugin && input.enabled && isRunnable(row) && plugin.manifest.jobs.length > 0) {
-      await scheduler.scheduleIntegrationJobs({
-        integrationId: row.id,
-        jobs: jobSpecsFor(plugin, row.settings),
-      });
-    } else {
-      await scheduler.unscheduleIntegration(row.id);
-    }
-  } catch (error) {
-    deps.logger.error({ err: error, integrationId: row.id }, 'could not update the integration schedule');
-    throw new HostError(
-      'SERVICE_UNAVAILABLE',
-      'The change was saved but the scheduler could not be updated; try again in a moment.',
-      { cause: error },
-    );
-  }
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { HostServices, OAuthHooks, SyncHooks } from '../app/services.ts';
 import { createInvoiceLinkSigner, type InvoiceLinkSigner } from '../invoicing/public-url.ts';
-import { syncSchedule } from '../integrations/deps.ts';
+import { syncSchedule } from '../integrations/schedule.ts';
 import { Integration } from '../db/entities/integration.entity.ts';
 import { isPluginEnabled } from '../integrations/enablement.ts';
 import { createOAuthBroker } from '../oauth/oauth-broker.ts';

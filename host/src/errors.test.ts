@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import * as authErrors from './auth/errors.ts';
+import * as errors from './errors.ts';
+import * as schedulerErrors from './scheduler/errors.ts';
+import * as tenancyErrors from './tenancy/errors.ts';
+import * as vaultErrors from './vault/errors.ts';
+
+describe("the host's error table", () => {
+  it('gives every code once, in upper snake case', () => {
+    const codes = errors.HOST_ERROR_CODES;
+    expect(codes.length).toBeGreaterThan(30);
+    expect(codes.filter((code, i) => codes.indexOf(code) !== i)).toEqual([]);
+    for (const code of codes) expect(code).toMatch(/^[A-Z][A-Z0-9_]*$/);
+  });
+
+  it('is the one the old module paths export (same classes, so instanceof holds across them)', () => {
+    expect(authErrors.AuthError).toBe(errors.SignInError);
+    expect(authErrors.AccessError).toBe(errors.AccessError);
+    expect(tenancyErrors.TenancyError).toBe(errors.TenancyError);
+    expect(vaultErrors.VaultError).toBe(errors.VaultError);
+    expect(schedulerErrors.NonRetryableError).toBe(errors.NonRetryableError);
+  });
+
+  it('answers each module code with a real HTTP status', () => {
+    const statuses = [
+      ...Object.values(errors.ERROR_STATUS),
+      ...Object.values(errors.TENANCY_ERROR_CODES),
+      ...Object.values(errors.AUTH_ERROR_CODES),
+      ...Object.values(errors.ACCESS_ERROR_CODES),
+    ];
+    for (const status of statuses) expect(status >= 400 && status < 600).toBe(true);
+    expect(new errors.TenancyError('TENANT_SLUG_TAKEN', 'taken').status).toBe(409);
+  });
+});
