@@ -1,6 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AccessError, AuthError } from '../auth/errors.ts';
-import { HostError, type ErrorCode } from '../errors.ts';
+import { ERROR_STATUS, HostError, type ErrorCode } from '../errors.ts';
+import { TenancyError } from '../tenancy/errors.ts';
 
 const AUTH_CODES: Record<AuthError['code'], ErrorCode | undefined> = {
   AUTH_INVALID_CREDENTIALS: 'UNAUTHORIZED',
@@ -23,6 +24,10 @@ export function asHostError(error: unknown): HostError | undefined {
   }
   if (error instanceof AuthError) {
     const code = AUTH_CODES[error.code];
+    return code ? new HostError(code, error.message, { cause: error }) : undefined;
+  }
+  if (error instanceof TenancyError) {
+    const code = (Object.keys(ERROR_STATUS) as ErrorCode[]).find((c) => ERROR_STATUS[c] === error.status);
     return code ? new HostError(code, error.message, { cause: error }) : undefined;
   }
   // A unique index refusing a write means "this already exists" (e.g. the same marketplace

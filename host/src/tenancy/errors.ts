@@ -11,6 +11,13 @@ export const TENANCY_ERROR_CODES = {
   USER_TENANT_MISMATCH: 400,
   USER_NOT_FOUND: 404,
   USER_DISABLED: 409,
+  /** An admin may not disable their own account (nobody could enable it again from there). */
+  USER_SELF: 409,
+  TOKEN_NOT_FOUND: 404,
+  TOKEN_NAME_INVALID: 400,
+  TOKEN_LIMIT: 409,
+  /** The tenant an admin acts from cannot be disabled by that admin. */
+  TENANT_SELF: 409,
 } as const;
 export type TenancyErrorCode = keyof typeof TENANCY_ERROR_CODES;
 

@@ -1,6 +1,7 @@
 import { Migration20261122000000Init } from './20261122000000-init.migration.ts';
 import { Migration20261122010000SyncRuntime } from './20261122010000-sync-runtime.migration.ts';
 import { Migration20261122020000RedundantTenantIndexes } from './20261122020000-redundant-tenant-indexes.migration.ts';
+import { Migration20261203150000SecbAccounts } from './20261203150000-secb-accounts.migration.ts';
 
 /** Committed migrations, in order. Listed statically so no file discovery is needed at run time. */
 export const MIGRATIONS = [
@@ -10,4 +11,5 @@ export const MIGRATIONS = [
     name: 'Migration20261122020000RedundantTenantIndexes',
     class: Migration20261122020000RedundantTenantIndexes,
   },
+  { name: 'Migration20261203150000SecbAccounts', class: Migration20261203150000SecbAccounts },
 ];
