@@ -28,7 +28,8 @@ async function failure(promise: Promise<unknown>): Promise<{ status: number; mes
   return { status: data.httpStatus, message: error.message };
 }
 
-describe('account management', () => {
+// Real scrypt logins throughout: seconds each on a busy shared machine.
+describe('account management', { timeout: 120_000 }, () => {
   let host: TestHost;
   let tenantId: string;
   let admin: TestActor;

@@ -92,23 +92,27 @@ describe('login without a trusted proxy', () => {
   });
   afterAll(() => host?.stop());
 
-  it('ignores X-Forwarded-For: changing it does not escape the per-address limits', async () => {
-    manualClock(host);
-    const tenant = await host.createTenant();
-    const user = await host.createActor({ role: 'tenant_user', tenantId: tenant.id });
-    const statuses: number[] = [];
-    let last: Attempt | undefined;
-    for (let i = 0; i < 6; i++) {
-      last = await attempt(host, {
-        email: user.email,
-        password: `wrong-guess-${i}`,
-        ip: `203.0.113.${i + 1}`,
-      });
-      statuses.push(last.status);
-    }
-    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
-    expect(last!.message).toBe('Too many failed sign-ins for this email; try again in 5 seconds.');
-  });
+  it(
+    'ignores X-Forwarded-For: changing it does not escape the per-address limits',
+    { timeout: 120_000 },
+    async () => {
+      manualClock(host);
+      const tenant = await host.createTenant();
+      const user = await host.createActor({ role: 'tenant_user', tenantId: tenant.id });
+      const statuses: number[] = [];
+      let last: Attempt | undefined;
+      for (let i = 0; i < 6; i++) {
+        last = await attempt(host, {
+          email: user.email,
+          password: `wrong-guess-${i}`,
+          ip: `203.0.113.${i + 1}`,
+        });
+        statuses.push(last.status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+      expect(last!.message).toBe('Too many failed sign-ins for this email; try again in 5 seconds.');
+    },
+  );
 });
 
 describe('login behind a trusted proxy', () => {
@@ -120,88 +124,97 @@ describe('login behind a trusted proxy', () => {
   });
   afterAll(() => host?.stop());
 
-  it('slows one client progressively while the right password still works from elsewhere', async () => {
-    const clock = manualClock(host);
-    const user = await host.createActor({ role: 'platform_admin' });
-    const attacker = '198.51.100.20';
-    for (let i = 0; i < 5; i++)
-      expect(
-        (await attempt(host, { email: user.email, password: `guess-${i}-xx`, ip: attacker })).status,
-      ).toBe(401);
-    const slowed = await attempt(host, { email: user.email, password: user.password, ip: attacker });
-    expect([slowed.status, slowed.message]).toEqual([
-      429,
-      'Too many failed sign-ins for this email; try again in 5 seconds.',
-    ]);
-    // Another address is not affected: the owner (a platform admin) signs in at once.
-    expect(
-      (await attempt(host, { email: user.email, password: user.password, ip: '192.0.2.50' })).status,
-    ).toBe(200);
-    // Each further failure doubles the wait; once it passes, the right password works: no lockout.
-    clock.advance(5_000);
-    expect((await attempt(host, { email: user.email, password: 'guess-6-xx', ip: attacker })).status).toBe(
-      401,
-    );
-    expect((await attempt(host, { email: user.email, password: user.password, ip: attacker })).message).toBe(
-      'Too many failed sign-ins for this email; try again in 10 seconds.',
-    );
-    clock.advance(10_000);
-    expect((await attempt(host, { email: user.email, password: user.password, ip: attacker })).status).toBe(
-      200,
-    );
-  });
-
-  it('slows guesses spread over many addresses, but not a browser that signed in before', async () => {
-    manualClock(host);
-    const user = await host.createActor({ role: 'tenant_admin', tenantId });
-    const known = await attempt(host, { email: user.email, password: user.password, ip: '192.0.2.60' });
-    expect(known.status).toBe(200);
-    const device = deviceCookieOf(known);
-    const spread = await Promise.all(
-      Array.from({ length: 12 }, (_, i) =>
-        attempt(host, { email: user.email, password: `spread-guess-${i}`, ip: `198.51.100.${100 + i}` }),
-      ),
-    );
-    expect([
-      count(
-        spread.map((r) => r.status),
-        401,
-      ),
-      count(
-        spread.map((r) => r.status),
+  it(
+    'slows one client progressively while the right password still works from elsewhere',
+    { timeout: 120_000 },
+    async () => {
+      const clock = manualClock(host);
+      const user = await host.createActor({ role: 'platform_admin' });
+      const attacker = '198.51.100.20';
+      for (let i = 0; i < 5; i++)
+        expect(
+          (await attempt(host, { email: user.email, password: `guess-${i}-xx`, ip: attacker })).status,
+        ).toBe(401);
+      const slowed = await attempt(host, { email: user.email, password: user.password, ip: attacker });
+      expect([slowed.status, slowed.message]).toEqual([
         429,
-      ),
-    ]).toEqual([10, 2]);
-    const stranger = await attempt(host, { email: user.email, password: user.password, ip: '192.0.2.61' });
-    expect(stranger.status).toBe(429);
-    expect(stranger.message).toMatch(
-      /from unrecognised browsers; try again in 5 seconds, or sign in from a browser you used before\.$/,
-    );
-    // The owner's browser (device cookie), even from a new address, signs in with the right password.
-    const owner = await attempt(host, {
-      email: user.email,
-      password: user.password,
-      ip: '192.0.2.62',
-      cookie: device,
-    });
-    expect(owner.status).toBe(200);
-    // A device cookie is bound to its account: it gives no own budget on another one.
-    const other = await host.createActor({ role: 'tenant_user', tenantId });
-    for (let i = 0; i < 5; i++)
-      await attempt(host, {
+        'Too many failed sign-ins for this email; try again in 5 seconds.',
+      ]);
+      // Another address is not affected: the owner (a platform admin) signs in at once.
+      expect(
+        (await attempt(host, { email: user.email, password: user.password, ip: '192.0.2.50' })).status,
+      ).toBe(200);
+      // Each further failure doubles the wait; once it passes, the right password works: no lockout.
+      clock.advance(5_000);
+      expect((await attempt(host, { email: user.email, password: 'guess-6-xx', ip: attacker })).status).toBe(
+        401,
+      );
+      expect(
+        (await attempt(host, { email: user.email, password: user.password, ip: attacker })).message,
+      ).toBe('Too many failed sign-ins for this email; try again in 10 seconds.');
+      clock.advance(10_000);
+      expect((await attempt(host, { email: user.email, password: user.password, ip: attacker })).status).toBe(
+        200,
+      );
+    },
+  );
+
+  // Timeouts: dozens of real scrypt logins, slow on a shared machine (seconds each under load).
+  it(
+    'slows guesses spread over many addresses, but not a browser that signed in before',
+    { timeout: 180_000 },
+    async () => {
+      manualClock(host);
+      const user = await host.createActor({ role: 'tenant_admin', tenantId });
+      const known = await attempt(host, { email: user.email, password: user.password, ip: '192.0.2.60' });
+      expect(known.status).toBe(200);
+      const device = deviceCookieOf(known);
+      const spread = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          attempt(host, { email: user.email, password: `spread-guess-${i}`, ip: `198.51.100.${100 + i}` }),
+        ),
+      );
+      expect([
+        count(
+          spread.map((r) => r.status),
+          401,
+        ),
+        count(
+          spread.map((r) => r.status),
+          429,
+        ),
+      ]).toEqual([10, 2]);
+      const stranger = await attempt(host, { email: user.email, password: user.password, ip: '192.0.2.61' });
+      expect(stranger.status).toBe(429);
+      expect(stranger.message).toMatch(
+        /from unrecognised browsers; try again in 5 seconds, or sign in from a browser you used before\.$/,
+      );
+      // The owner's browser (device cookie), even from a new address, signs in with the right password.
+      const owner = await attempt(host, {
+        email: user.email,
+        password: user.password,
+        ip: '192.0.2.62',
+        cookie: device,
+      });
+      expect(owner.status).toBe(200);
+      // A device cookie is bound to its account: it gives no own budget on another one.
+      const other = await host.createActor({ role: 'tenant_user', tenantId });
+      for (let i = 0; i < 5; i++)
+        await attempt(host, {
+          email: other.email,
+          password: `other-${i}-guess`,
+          ip: '192.0.2.63',
+          cookie: device,
+        });
+      const refused = await attempt(host, {
         email: other.email,
-        password: `other-${i}-guess`,
+        password: other.password,
         ip: '192.0.2.63',
         cookie: device,
       });
-    const refused = await attempt(host, {
-      email: other.email,
-      password: other.password,
-      ip: '192.0.2.63',
-      cookie: device,
-    });
-    expect(refused.status).toBe(429);
-  });
+      expect(refused.status).toBe(429);
+    },
+  );
 
   /** Runs the flood helper in its own process; resolves once it finished. */
   function floodProcess(job: object): {
@@ -271,55 +284,63 @@ describe('login behind a trusted proxy', () => {
     expect(run.real.ms).toBeLessThan(budget);
   }
 
-  it('keeps another user’s login under 1 s while 300 concurrent wrong logins come from one address', async () => {
-    host.app.services.loginLimiter = createLoginLimiter({
-      deviceSecret: host.app.services.loginLimiter.deviceSecret,
-    });
-    const victim = await host.createActor({ role: 'platform_admin' });
-    const user = await host.createActor({ role: 'tenant_user', tenantId });
-    const em = host.database.db.orm.em.fork();
-    const failuresBefore = await em.count(AuditLog, { action: 'auth.login_failed' });
-    const run = await duringFlood(
-      Array.from({ length: 300 }, (_, i) => ({
-        email: victim.email,
-        password: `flood-${i}-guess`,
-        ip: '198.51.100.7',
-      })),
-      () => attempt(host, { email: user.email, password: user.password, ip: '192.0.2.10' }),
-    );
-    check('one-address flood', run);
-    // Refused before hashing: only a handful were checked against a password hash.
-    expect(count(run.statuses, 401) + count(run.statuses, 429)).toBe(300);
-    expect(count(run.statuses, 401)).toBeLessThanOrEqual(8);
-    expect(await em.fork().count(AuditLog, { action: 'auth.login_failed' })).toBe(
-      failuresBefore + count(run.statuses, 401),
-    );
-    // The flooded account itself is not locked: its owner signs in from elsewhere.
-    expect(
-      (await attempt(host, { email: victim.email, password: victim.password, ip: '192.0.2.11' })).status,
-    ).toBe(200);
-  });
+  it(
+    'keeps another user’s login under 1 s while 300 concurrent wrong logins come from one address',
+    { timeout: 180_000 },
+    async () => {
+      host.app.services.loginLimiter = createLoginLimiter({
+        deviceSecret: host.app.services.loginLimiter.deviceSecret,
+      });
+      const victim = await host.createActor({ role: 'platform_admin' });
+      const user = await host.createActor({ role: 'tenant_user', tenantId });
+      const em = host.database.db.orm.em.fork();
+      const failuresBefore = await em.count(AuditLog, { action: 'auth.login_failed' });
+      const run = await duringFlood(
+        Array.from({ length: 300 }, (_, i) => ({
+          email: victim.email,
+          password: `flood-${i}-guess`,
+          ip: '198.51.100.7',
+        })),
+        () => attempt(host, { email: user.email, password: user.password, ip: '192.0.2.10' }),
+      );
+      check('one-address flood', run);
+      // Refused before hashing: only a handful were checked against a password hash.
+      expect(count(run.statuses, 401) + count(run.statuses, 429)).toBe(300);
+      expect(count(run.statuses, 401)).toBeLessThanOrEqual(8);
+      expect(await em.fork().count(AuditLog, { action: 'auth.login_failed' })).toBe(
+        failuresBefore + count(run.statuses, 401),
+      );
+      // The flooded account itself is not locked: its owner signs in from elsewhere.
+      expect(
+        (await attempt(host, { email: victim.email, password: victim.password, ip: '192.0.2.11' })).status,
+      ).toBe(200);
+    },
+  );
 
-  it('keeps a known browser’s login under 1 s while 300 addresses flood wrong passwords at once', async () => {
-    host.app.services.loginLimiter = createLoginLimiter({
-      deviceSecret: host.app.services.loginLimiter.deviceSecret,
-    });
-    const user = await host.createActor({ role: 'tenant_admin', tenantId });
-    const device = deviceCookieOf(
-      await attempt(host, { email: user.email, password: user.password, ip: '192.0.2.20' }),
-    );
-    // Half against the user's own account (per-account limit for unknown browsers), half against
-    // unknown emails (nothing to count per account: the bounded hash queue refuses the excess, 503).
-    const run = await duringFlood(
-      Array.from({ length: 300 }, (_, i) => ({
-        email: i % 2 === 0 ? user.email : `nobody-${i}@flood.test`,
-        password: `spread-flood-${i}`,
-        ip: `10.${Math.floor(i / 250)}.${i % 250}.9`,
-      })),
-      () => attempt(host, { email: user.email, password: user.password, ip: '192.0.2.21', cookie: device }),
-    );
-    check('300-address flood', run);
-    expect(count(run.statuses, 200)).toBe(0);
-    expect(count(run.statuses, 429) + count(run.statuses, 503)).toBeGreaterThan(200);
-  });
+  it(
+    'keeps a known browser’s login under 1 s while 300 addresses flood wrong passwords at once',
+    { timeout: 180_000 },
+    async () => {
+      host.app.services.loginLimiter = createLoginLimiter({
+        deviceSecret: host.app.services.loginLimiter.deviceSecret,
+      });
+      const user = await host.createActor({ role: 'tenant_admin', tenantId });
+      const device = deviceCookieOf(
+        await attempt(host, { email: user.email, password: user.password, ip: '192.0.2.20' }),
+      );
+      // Half against the user's own account (per-account limit for unknown browsers), half against
+      // unknown emails (nothing to count per account: the bounded hash queue refuses the excess, 503).
+      const run = await duringFlood(
+        Array.from({ length: 300 }, (_, i) => ({
+          email: i % 2 === 0 ? user.email : `nobody-${i}@flood.test`,
+          password: `spread-flood-${i}`,
+          ip: `10.${Math.floor(i / 250)}.${i % 250}.9`,
+        })),
+        () => attempt(host, { email: user.email, password: user.password, ip: '192.0.2.21', cookie: device }),
+      );
+      check('300-address flood', run);
+      expect(count(run.statuses, 200)).toBe(0);
+      expect(count(run.statuses, 429) + count(run.statuses, 503)).toBeGreaterThan(200);
+    },
+  );
 });
