@@ -54,7 +54,7 @@ describe.skipIf(SKIP_BROWSER)('console: account journey', () => {
     await page.getByLabel('Current password').fill('not the password at all');
     await page.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
     await page.getByRole('button', { name: 'Change password' }).click();
-    expect(await page.getByRole('alert').textContent()).toContain('The current password is incorrect.');
+    expect(await page.getByRole('alert').textContent()).toContain('The current password is incorrect');
     await page.getByLabel('Current password').fill(host.users.password);
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByText('Password changed.').waitFor();

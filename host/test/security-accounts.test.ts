@@ -57,7 +57,10 @@ describe('account management', { timeout: 120_000 }, () => {
           newPassword: 'next-password-1',
         }),
       ),
-    ).toEqual({ status: 401, message: 'The current password is incorrect.' });
+    ).toEqual({
+      status: 400,
+      message: 'The current password is incorrect; enter the one you signed in with.',
+    });
     expect(
       await failure(
         user.trpc.account.changePassword.mutate({ currentPassword: user.password, newPassword: 'short' }),

@@ -260,7 +260,7 @@ describe('tenancy services and authentication', () => {
           }),
         )
       ).code,
-    ).toBe('AUTH_INVALID_CREDENTIALS');
+    ).toBe('AUTH_WRONG_CURRENT_PASSWORD');
     expect(
       (
         await rejection(

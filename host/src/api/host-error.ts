@@ -5,6 +5,7 @@ import { TenancyError } from '../tenancy/errors.ts';
 
 const AUTH_CODES: Record<AuthError['code'], ErrorCode | undefined> = {
   AUTH_INVALID_CREDENTIALS: 'UNAUTHORIZED',
+  AUTH_WRONG_CURRENT_PASSWORD: 'BAD_REQUEST',
   AUTH_ACCOUNT_DISABLED: 'FORBIDDEN',
   AUTH_WEAK_PASSWORD: 'BAD_REQUEST',
   // A hash this host cannot read is our fault, not the caller's: a 500 that gets logged.

@@ -6,6 +6,11 @@
 export const AUTH_ERROR_CODES = {
   /** Unknown email or wrong password: one code and message for both, so emails cannot be probed. */
   AUTH_INVALID_CREDENTIALS: 401,
+  /**
+   * A signed-in user's "current password" is wrong (password change): 400, not 401 — the session
+   * is fine, and a 401 would make the console think it expired.
+   */
+  AUTH_WRONG_CURRENT_PASSWORD: 400,
   /** The user or their tenant is disabled. Only reported after the password was verified. */
   AUTH_ACCOUNT_DISABLED: 403,
   /** A new password does not meet the minimum policy. */

@@ -32,7 +32,10 @@ export async function setPassword({
     currentPassword !== undefined &&
     !(user.passwordHash && (await verifyPassword(currentPassword, user.passwordHash, 'trusted')))
   ) {
-    throw new AuthError('AUTH_INVALID_CREDENTIALS', 'The current password is incorrect.');
+    throw new AuthError(
+      'AUTH_WRONG_CURRENT_PASSWORD',
+      'The current password is incorrect; enter the one you signed in with.',
+    );
   }
   checkPasswordPolicy(password, { email: user.email });
   user.passwordHash = await hashPassword(password, currentPassword === undefined ? 'normal' : 'trusted');
