@@ -92,6 +92,13 @@ export const TENANCY_ERROR_CODES = {
   USER_TENANT_MISMATCH: 400,
   USER_NOT_FOUND: 404,
   USER_DISABLED: 409,
+  /** An admin may not disable their own account (nobody could enable it again from there). */
+  USER_SELF: 409,
+  TOKEN_NOT_FOUND: 404,
+  TOKEN_NAME_INVALID: 400,
+  TOKEN_LIMIT: 409,
+  /** The tenant an admin acts from cannot be disabled by that admin. */
+  TENANT_SELF: 409,
 } as const;
 export type TenancyErrorCode = keyof typeof TENANCY_ERROR_CODES;
 
@@ -115,6 +122,11 @@ export class TenancyError extends StatusError<TenancyErrorCode> {
 export const AUTH_ERROR_CODES = {
   /** Unknown email or wrong password: one code and message for both, so emails cannot be probed. */
   AUTH_INVALID_CREDENTIALS: 401,
+  /**
+   * A signed-in user's "current password" is wrong (password change): 400, not 401 — the session
+   * is fine, and a 401 would make the console think it expired.
+   */
+  AUTH_WRONG_CURRENT_PASSWORD: 400,
   /** The user or their tenant is disabled. Only reported after the password was verified. */
   AUTH_ACCOUNT_DISABLED: 403,
   /** A new password does not meet the minimum policy. */

@@ -1,7 +1,9 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../src/api/router.ts';
+import { ApiToken } from '../src/db/entities/api-token.entity.ts';
 import { Company } from '../src/db/entities/company.entity.ts';
+import { User } from '../src/db/entities/user.entity.ts';
 import { Integration } from '../src/db/entities/integration.entity.ts';
 import { InvoiceSeries } from '../src/db/entities/invoice-series.entity.ts';
 import { Invoice } from '../src/db/entities/invoice.entity.ts';
@@ -17,8 +19,11 @@ describe('cross-tenant isolation', () => {
   let host: TestHost;
   let a: TestActor;
   let b: TestActor;
+  /** A second user of tenant B, signed out everywhere by the walk (b keeps its session). */
+  let b2: TestActor;
   const A = {
     tenantId: '',
+    tokenId: '',
     tenantName: 'Alpha Sentinel Tenant',
     integrationId: '',
     invoiceId: '',
@@ -56,6 +61,8 @@ describe('cross-tenant isolation', () => {
     A.companyId = tenantA.companyId;
     a = await host.createActor({ role: 'tenant_admin', tenantId: tenantA.id });
     b = await host.createActor({ role: 'tenant_admin', tenantId: tenantB.id });
+    b2 = await host.createActor({ role: 'tenant_user', tenantId: tenantB.id });
+    A.tokenId = (await host.database.db.orm.em.fork().findOneOrFail(ApiToken, { userId: a.id })).id;
     const created = await a.trpc.integrations.create.mutate({
       pluginId: 'fixture-basic',
       label: 'Alpha account',
@@ -167,6 +174,20 @@ describe('cross-tenant isolation', () => {
       b.trpc.invoiceTemplates.update.mutate({ id: A.templateId, name: 'Hijacked' }),
     'invoiceTemplates.uploadLogo': () =>
       b.trpc.invoiceTemplates.uploadLogo.mutate({ id: A.templateId, logo: null }),
+    'admin.setTenantDisabled': () =>
+      b.trpc.admin.setTenantDisabled.mutate({ tenantId: A.tenantId, disabled: true }),
+    'team.users': () => b.trpc.team.users.query({ tenantId: A.tenantId }),
+    'team.createUser': () =>
+      b.trpc.team.createUser.mutate({
+        tenantId: A.tenantId,
+        email: 'intruder@alpha.test',
+        role: 'tenant_admin',
+      }),
+    'team.setDisabled': () => b.trpc.team.setDisabled.mutate({ userId: a.id, disabled: true }),
+    'team.resetPassword': () => b.trpc.team.resetPassword.mutate({ userId: a.id }),
+    'team.tokens': () => b.trpc.team.tokens.query({ userId: a.id }),
+    'team.revokeToken': () => b.trpc.team.revokeToken.mutate({ id: A.tokenId }),
+    'account.revokeToken': () => b.trpc.account.revokeToken.mutate({ id: A.tokenId }),
   };
 
   /** Calls without another tenant's id: they succeed, but show B only its own data. */
@@ -182,6 +203,11 @@ describe('cross-tenant isolation', () => {
     'invoices.list': () => b.trpc.invoices.list.query(),
     'tenant.get': () => b.trpc.tenant.get.query(),
     'invoiceTemplates.list': () => b.trpc.invoiceTemplates.list.query(),
+    'account.tokens': () => b.trpc.account.tokens.query(),
+    'account.createToken': () => b.trpc.account.createToken.mutate({ name: 'walk' }),
+    'account.changePassword': () =>
+      b.trpc.account.changePassword.mutate({ currentPassword: b.password, newPassword: b.password }),
+    'account.signOutEverywhere': () => b2.trpc.account.signOutEverywhere.mutate(),
   };
 
   it('covers every tRPC procedure', () => {
@@ -216,6 +242,8 @@ describe('cross-tenant isolation', () => {
   const restCalls = (): Record<string, RestCallSpec> => ({
     ...Object.fromEntries(Object.entries(restWebhook).map(([k, f]) => [k, f()])),
     'GET /api/v1/invoices': { path: `/api/v1/invoices?integrationId=${A.integrationId}` },
+    'GET /api/v1/account/tokens': { path: '/api/v1/account/tokens', own: true },
+    'DELETE /api/v1/account/tokens/:id': { path: `/api/v1/account/tokens/${A.tokenId}` },
     'GET /api/v1/invoices/:id/pdf': { path: `/api/v1/invoices/${A.invoiceId}/pdf` },
     'GET /api/v1/invoices/:id': { path: `/api/v1/invoices/${A.invoiceId}` },
     'GET /api/v1/invoices/held': { path: `/api/v1/invoices/held?integrationId=${A.integrationId}` },
@@ -318,6 +346,9 @@ describe('cross-tenant isolation', () => {
     const company = await em.findOneOrFail(Company, { tenantId: A.tenantId });
     expect(company.name).toBe(A.tenantName);
     expect(await em.count(Integration, { tenantId: A.tenantId })).toBe(1);
+    expect((await em.findOneOrFail(User, { id: a.id })).disabledAt).toBeNull();
+    expect((await em.findOneOrFail(ApiToken, { id: A.tokenId })).revokedAt).toBeNull();
+    expect(await em.count(User, { tenantId: A.tenantId })).toBe(1);
     const mine = await a.trpc.integrations.get.query({ id: A.integrationId });
     expect(mine.id).toBe(A.integrationId);
     const pdf = await a.rest(`/api/v1/invoices/${A.invoiceId}/pdf`);

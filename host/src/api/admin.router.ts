@@ -6,6 +6,7 @@ import { adminIntegrations, adminMetrics, ADMIN_SORTS } from '../integrations/ad
 import { audit } from '../integrations/audit.ts';
 import { setPluginEnabled } from '../integrations/enablement.ts';
 import { HEALTHS } from '../integrations/integration.view.ts';
+import { setTenantDisabled } from '../tenancy/tenant-admin.ts';
 import { asHostError } from './host-error.ts';
 import { adminProcedure, router } from './trpc.ts';
 
@@ -57,6 +58,18 @@ export const adminRouter = router({
       })),
     }));
   }),
+
+  /** A disabled tenant's users cannot sign in; their sessions end and their API tokens are refused. */
+  setTenantDisabled: adminProcedure
+    .input(z.object({ tenantId: z.uuid(), disabled: z.boolean() }))
+    .mutation(async ({ ctx, input }) =>
+      setTenantDisabled({
+        em: ctx.services.db.orm.em.fork(),
+        actor: ctx.principal,
+        tenant: input.tenantId,
+        disabled: input.disabled,
+      }),
+    ),
 
   /** Switching a connector off takes it from the tenant: gone from plugins.list, its jobs stop. */
   setPluginEnabled: adminProcedure

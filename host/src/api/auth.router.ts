@@ -1,8 +1,15 @@
 import { z } from 'zod';
 import {
   clearSessionCookie,
+  DEVICE_COOKIE,
+  deviceCookie,
+  issueDeviceToken,
+  knownDevice,
   login,
   logout,
+  normalizeEmail,
+  passwordHashGate,
+  readCookie,
   readSessionCookie,
   secureCookies,
   sessionCookie,
@@ -15,22 +22,39 @@ export const authRouter = router({
   login: publicProcedure
     .input(z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) }))
     .mutation(async ({ ctx, input }) => {
+      const { loginLimiter, env } = ctx.services;
+      const email = normalizeEmail(input.email).slice(0, 320);
+      const presented = readCookie(ctx.req.headers.cookie, DEVICE_COOKIE);
+      const device = knownDevice(loginLimiter.deviceSecret, presented, email);
+      // Refused here, before any database work or hashing, once a source is over its limits.
+      const lane = device ? 'trusted' : 'normal';
+      passwordHashGate.assertRoom(lane);
+      const ticket = loginLimiter.begin({ ip: ctx.req.ip, email, device });
       const em = ctx.services.db.orm.em.fork();
-      const key = `${ctx.req.ip}|${input.email.toLowerCase()}`;
-      await ctx.services.loginLimiter.check(key);
-      const session = await login({ em, email: input.email, password: input.password }).catch(
-        async (error: unknown) => {
-          await ctx.services.loginLimiter.failed(key);
-          throw error;
-        },
-      );
-      await ctx.services.loginLimiter.succeeded(key);
+      let session;
+      try {
+        session = await login({
+          em,
+          email: input.email,
+          password: input.password,
+          lane,
+        });
+      } catch (error) {
+        ticket.failed();
+        throw error;
+      }
+      ticket.succeeded();
+      const secure = secureCookies(env.publicUrl);
       ctx.reply.header(
         'set-cookie',
-        sessionCookie({
-          token: session.token,
-          expiresAt: session.expiresAt,
-          secure: secureCookies(ctx.services.env.publicUrl),
+        sessionCookie({ token: session.token, expiresAt: session.expiresAt, secure }),
+      );
+      // This browser is now known to this account: its later attempts keep their own budget.
+      ctx.reply.header(
+        'set-cookie',
+        deviceCookie({
+          value: device && presented ? presented : issueDeviceToken(loginLimiter.deviceSecret, email),
+          secure,
         }),
       );
       return { user: await userView(em, session.principal) };

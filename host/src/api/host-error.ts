@@ -1,9 +1,17 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { AccessError, HostError, SignInError, type ErrorCode } from '../errors.ts';
+import {
+  AccessError,
+  ERROR_STATUS,
+  HostError,
+  SignInError,
+  TenancyError,
+  type ErrorCode,
+} from '../errors.ts';
 import { ACCOUNT_UNIQUE_INDEX, accountTakenMessage } from '../integrations/account-key.ts';
 
 const AUTH_CODES: Record<SignInError['code'], ErrorCode | undefined> = {
   AUTH_INVALID_CREDENTIALS: 'UNAUTHORIZED',
+  AUTH_WRONG_CURRENT_PASSWORD: 'BAD_REQUEST',
   AUTH_ACCOUNT_DISABLED: 'FORBIDDEN',
   AUTH_WEAK_PASSWORD: 'BAD_REQUEST',
   // A hash this host cannot read is our fault, not the caller's: a 500 that gets logged.
@@ -23,6 +31,10 @@ export function asHostError(error: unknown): HostError | undefined {
   }
   if (error instanceof SignInError) {
     const code = AUTH_CODES[error.code];
+    return code ? new HostError(code, error.message, { cause: error }) : undefined;
+  }
+  if (error instanceof TenancyError) {
+    const code = (Object.keys(ERROR_STATUS) as ErrorCode[]).find((c) => ERROR_STATUS[c] === error.status);
     return code ? new HostError(code, error.message, { cause: error }) : undefined;
   }
   // A unique index refusing a write means "this already exists" (e.g. the same marketplace

@@ -1,38 +1,205 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { HostError } from '../errors.ts';
 
-/** Password guessing: this many failed logins per address and email, per window. */
-const ATTEMPTS = 10;
-const WINDOW_SECONDS = 15 * 60;
+/**
+ * Login throttling that slows guessing without locking the right password out (issue 11; OWASP
+ * Authentication Cheat Sheet, "Login Throttling" and "Device Cookies"). Nothing here locks an
+ * account: each counter delays further attempts from one source, doubling per failure.
+ * - per address: at most `MAX_IN_FLIGHT_PER_IP` sign-ins being checked at once, and progressive
+ *   delays after many failures — a flood from one address is refused before any hashing;
+ * - per account and client (the device cookie when the browser has one for that account, else the
+ *   address): progressive delays after a few failures;
+ * - per account, for clients WITHOUT a device cookie for it: progressive delays after more
+ *   failures, so a distributed guesser is slowed while the owner's own browser is not.
+ * An attempt counts as a failure from the moment it starts (concurrent attempts cannot slip past
+ * the count) and is given back when it succeeds. The address is `request.ip`, which honours
+ * forwarding headers only from proxies named in `TRUST_PROXY`.
+ * Per process, in memory: several processes each allow their own share, which only multiplies a
+ * guesser's budget by the process count.
+ */
+export const MAX_IN_FLIGHT_PER_IP = 3;
 
-export interface LoginLimiter {
-  /** Throws TOO_MANY_REQUESTS (with the seconds to wait) when the caller used up its attempts. */
-  check(key: string): Promise<void>;
-  failed(key: string): Promise<void>;
-  succeeded(key: string): Promise<void>;
+interface CounterOptions {
+  /** Failures allowed before any delay. */
+  free: number;
+  baseMs: number;
+  capMs: number;
+  /** A source quiet this long starts again from zero. */
+  forgetMs: number;
 }
 
-/** Per process (in memory): enough to stop a guesser; several processes each allow their own share. */
-export function createLoginLimiter(): LoginLimiter {
-  const limiter = new RateLimiterMemory({ points: ATTEMPTS, duration: WINDOW_SECONDS });
+const PER_IP: CounterOptions = { free: 30, baseMs: 5000, capMs: 15 * 60_000, forgetMs: 60 * 60_000 };
+const PER_ACCOUNT_CLIENT: CounterOptions = {
+  free: 5,
+  baseMs: 5000,
+  capMs: 15 * 60_000,
+  forgetMs: 60 * 60_000,
+};
+const PER_ACCOUNT_UNKNOWN_CLIENTS: CounterOptions = {
+  free: 10,
+  baseMs: 5000,
+  capMs: 15 * 60_000,
+  forgetMs: 60 * 60_000,
+};
+/** Bounded memory: beyond this many sources per counter, the quietest are forgotten. */
+const MAX_KEYS = 100_000;
+
+interface Entry {
+  failures: number;
+  last: number;
+  until: number;
+}
+
+/** Failures per key with an exponentially growing wait after `free` of them. */
+export class ProgressiveCounter {
+  private readonly entries = new Map<string, Entry>();
+
+  private readonly options: CounterOptions;
+
+  constructor(options: CounterOptions) {
+    this.options = options;
+  }
+
+  private delay(failures: number): number {
+    const { free, baseMs, capMs } = this.options;
+    return failures < free ? 0 : Math.min(capMs, baseMs * 2 ** Math.min(30, failures - free));
+  }
+
+  private live(key: string, now: number): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry && now - entry.last > this.options.forgetMs) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Milliseconds to wait before `key` may try again (0: now). */
+  retryAfter(key: string, now: number): number {
+    const entry = this.live(key, now);
+    return entry ? Math.max(0, entry.until - now) : 0;
+  }
+
+  fail(key: string, now: number): void {
+    const entry = this.live(key, now) ?? { failures: 0, last: now, until: 0 };
+    entry.failures++;
+    entry.last = now;
+    entry.until = now + this.delay(entry.failures);
+    // Re-insert so Map order is least recently failed first (what the pruning drops).
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    if (this.entries.size > MAX_KEYS) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
+
+  /** Gives back one failure (an attempt counted when it started, which then succeeded). */
+  undo(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    entry.failures--;
+    if (entry.failures <= 0) this.entries.delete(key);
+    else entry.until = entry.last + this.delay(entry.failures);
+  }
+
+  reset(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
+export interface LoginAttempt {
+  /** The client address (`request.ip`). */
+  ip: string;
+  /** Normalised email. */
+  email: string;
+  /** The device id when the client holds a valid device cookie for this email. */
+  device: string | null;
+}
+
+export interface LoginTicket {
+  succeeded(): void;
+  failed(): void;
+}
+
+export interface LoginLimiter {
+  /** HMAC key of device cookies. */
+  readonly deviceSecret: Buffer;
+  /** Admits an attempt or throws TOO_MANY_REQUESTS at once (no hashing, no database). */
+  begin(attempt: LoginAttempt): LoginTicket;
+}
+
+function wait(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds === 1) return '1 second';
+  return seconds <= 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+}
+
+export function createLoginLimiter({
+  deviceSecret,
+  clock = Date.now,
+}: {
+  deviceSecret: Buffer;
+  /** Milliseconds now (tests move time forward instead of waiting out the delays). */
+  clock?: () => number;
+}): LoginLimiter {
+  const perIp = new ProgressiveCounter(PER_IP);
+  const perAccountClient = new ProgressiveCounter(PER_ACCOUNT_CLIENT);
+  const perAccountUnknown = new ProgressiveCounter(PER_ACCOUNT_UNKNOWN_CLIENTS);
+  const inFlight = new Map<string, number>();
+
   return {
-    async check(key) {
-      const state = await limiter.get(key);
-      if (state && state.consumedPoints >= ATTEMPTS) {
-        const seconds = Math.ceil(state.msBeforeNext / 1000);
+    deviceSecret,
+    begin({ ip, email, device }) {
+      const now = clock();
+      if ((inFlight.get(ip) ?? 0) >= MAX_IN_FLIGHT_PER_IP) {
         throw new HostError(
           'TOO_MANY_REQUESTS',
-          `Too many failed sign-ins; try again in ${seconds} seconds.`,
+          'Another sign-in from your address is being checked; wait a moment and try again.',
         );
       }
-    },
-    async failed(key) {
-      await limiter.consume(key).catch((rejection: unknown) => {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      });
-    },
-    async succeeded(key) {
-      await limiter.delete(key);
+      const clientKey = `${email}\n${device ? `device:${device}` : `ip:${ip}`}`;
+      const ipWait = perIp.retryAfter(ip, now);
+      if (ipWait > 0)
+        throw new HostError(
+          'TOO_MANY_REQUESTS',
+          `Too many failed sign-ins from your address; try again in ${wait(ipWait)}.`,
+        );
+      const clientWait = perAccountClient.retryAfter(clientKey, now);
+      if (clientWait > 0)
+        throw new HostError(
+          'TOO_MANY_REQUESTS',
+          `Too many failed sign-ins for this email; try again in ${wait(clientWait)}.`,
+        );
+      const unknownWait = device ? 0 : perAccountUnknown.retryAfter(email, now);
+      if (unknownWait > 0)
+        throw new HostError(
+          'TOO_MANY_REQUESTS',
+          `Too many failed sign-ins for this email from unrecognised browsers; try again in ${wait(unknownWait)}, or sign in from a browser you used before.`,
+        );
+      perIp.fail(ip, now);
+      perAccountClient.fail(clientKey, now);
+      if (!device) perAccountUnknown.fail(email, now);
+      inFlight.set(ip, (inFlight.get(ip) ?? 0) + 1);
+      let settled = false;
+      const settle = () => {
+        if (settled) return false;
+        settled = true;
+        const left = (inFlight.get(ip) ?? 1) - 1;
+        if (left <= 0) inFlight.delete(ip);
+        else inFlight.set(ip, left);
+        return true;
+      };
+      return {
+        succeeded() {
+          if (!settle()) return;
+          perIp.undo(ip);
+          perAccountClient.reset(clientKey);
+          if (!device) perAccountUnknown.undo(email);
+        },
+        failed() {
+          settle();
+        },
+      };
     },
   };
 }

@@ -1,3 +1,4 @@
+import { accountRouter } from './account.router.ts';
 import { adminRouter } from './admin.router.ts';
 import { authRouter } from './auth.router.ts';
 import { integrationsRouter } from './integrations.router.ts';
@@ -5,6 +6,7 @@ import { invoiceTemplatesRouter } from './invoice-templates.router.ts';
 import { invoicesRouter } from './invoices.router.ts';
 import { pluginsRouter } from './plugins.router.ts';
 import { systemRouter } from './system.router.ts';
+import { teamRouter } from './team.router.ts';
 import { tenantRouter } from './tenant.router.ts';
 import { router } from './trpc.ts';
 
@@ -18,6 +20,8 @@ export const appRouter = router({
   invoiceTemplates: invoiceTemplatesRouter,
   tenant: tenantRouter,
   admin: adminRouter,
+  account: accountRouter,
+  team: teamRouter,
 });
 
 export type AppRouter = typeof appRouter;

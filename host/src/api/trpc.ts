@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
+import { credentialKind, credentialRefusal } from '../auth/refusal.ts';
 import { HostError, type ErrorCode, type FieldIssue } from '../errors.ts';
 import type { RequestContext } from './context.ts';
 import { asHostError } from './host-error.ts';
@@ -70,9 +71,26 @@ export const publicProcedure = t.procedure.use(mapErrors);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.principal) {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first: no valid session or API token.' });
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: credentialRefusal(ctx.req) ?? 'Sign in first: no valid session or API token.',
+    });
   }
   return next({ ctx: { ...ctx, principal: ctx.principal } });
+});
+
+/**
+ * Signed in through the console (session cookie), not an API token: minting tokens and changing
+ * passwords must not be possible with a token alone, or a leaked token would outlive its revocation.
+ */
+export const sessionProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (credentialKind(ctx.req) !== 'session') {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'Sign in to the console for this; an API token cannot manage passwords or create tokens.',
+    });
+  }
+  return next();
 });
 
 /** Tenant admins of their own tenant, and platform admins anywhere. */

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createLoginLimiter } from '../api/login-limiter.ts';
+import { deviceCookieSecret } from '../auth/device-cookie.ts';
 import type { HostEnv } from '../config/env.ts';
 import { migrate, openDatabase, type Database } from '../db/orm.ts';
 import { createIntegrationService } from '../integrations/integration.service.ts';
@@ -119,7 +120,7 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
       templateSettings: invoiceTemplateSettings(plugins.plugins),
       ...(env.invoicePdfThreads === undefined ? {} : { threads: env.invoicePdfThreads }),
     }),
-    loginLimiter: createLoginLimiter(),
+    loginLimiter: createLoginLimiter({ deviceSecret: deviceCookieSecret(masterKey.key) }),
   };
   services.integrations = createIntegrationService({
     db,

@@ -64,6 +64,6 @@ export interface HostServices {
   oauth: OAuthHooks | undefined;
   /** Invoice PDFs: rendered on worker threads, kept a while for repeated downloads. */
   invoiceDocuments: InvoiceDocuments;
-  /** Failed console sign-ins per address and email (429 after too many). */
+  /** Console sign-in throttling (progressive delays per address, account and client; 429). */
   loginLimiter: LoginLimiter;
 }

@@ -12,10 +12,11 @@ export {
   hashPassword,
   needsRehash,
   verifyPassword,
+  passwordHashGate,
   PASSWORD_MIN_LENGTH,
   PASSWORD_MAX_LENGTH,
 } from './password.ts';
-export { activePrincipal, type Principal } from './principal.ts';
+export { activePrincipal, principalStatus, type Principal } from './principal.ts';
 export {
   authenticateSession,
   clearSessionCookie,
@@ -29,8 +30,30 @@ export {
   SESSION_TTL_MS,
   type SessionAuth,
 } from './sessions.ts';
-export { authenticateApiToken, issueApiToken, readBearerToken, revokeApiToken } from './api-tokens.ts';
-export { login, normalizeEmail, LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS } from './login.ts';
+export {
+  authenticateApiToken,
+  checkApiToken,
+  issueApiToken,
+  readBearerToken,
+  revokeApiToken,
+} from './api-tokens.ts';
+export {
+  credentialKind,
+  credentialRefusal,
+  setCredentialKind,
+  setCredentialRefusal,
+  type CredentialKind,
+} from './refusal.ts';
+export { login, normalizeEmail } from './login.ts';
+export {
+  deviceCookie,
+  deviceCookieSecret,
+  issueDeviceToken,
+  knownDevice,
+  readCookie,
+  DEVICE_COOKIE,
+} from './device-cookie.ts';
+export { HashGate, HASH_GATE_DEFAULTS, type HashLane } from './hash-gate.ts';
 export { setPassword } from './set-password.ts';
 export { assertTenantAccess, canAccessTenant, isPlatformAdmin, requireRole, tenantScope } from './access.ts';
 export { API_TOKEN_PREFIX, randomToken, sha256Hex } from './tokens.ts';

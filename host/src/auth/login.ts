@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { AuditLog, Tenant, User } from '../db/entities/index.ts';
-import { HostError } from '../errors.ts';
 import { AuthError } from './errors.ts';
 import {
   dummyPasswordHash,
@@ -9,59 +8,40 @@ import {
   PASSWORD_MAX_LENGTH,
   verifyPassword,
 } from './password.ts';
+import type { HashLane } from './hash-gate.ts';
 import type { Principal } from './principal.ts';
 import { createSession } from './sessions.ts';
 
 const INVALID = () => new AuthError('AUTH_INVALID_CREDENTIALS', 'Email or password is incorrect.');
 
-/**
- * Online guessing limit per email, counted from the audit log so it holds across host processes.
- * It applies to unknown emails too, so it reveals nothing about which accounts exist.
- */
-export const LOGIN_FAILURE_LIMIT = 10;
-export const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000;
-
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
-
-/** Failures since the window opened or since the last successful login, whichever is later. */
-async function assertNotThrottled(em: EntityManager, email: string, since: Date): Promise<void> {
-  const failures = await em.count(AuditLog, {
-    action: 'auth.login_failed',
-    targetId: email,
-    at: { $gt: since },
-  });
-  if (failures >= LOGIN_FAILURE_LIMIT) {
-    throw new HostError(
-      'TOO_MANY_REQUESTS',
-      `Too many failed logins for this account; try again in ${LOGIN_FAILURE_WINDOW_MS / 60_000} minutes.`,
-    );
-  }
-}
 
 /**
  * Password login for the console. Unknown email and wrong password fail the same way after the
  * same scrypt work; a disabled account is reported only to someone who knows its password.
+ * Throttling is the caller's (`api/login-limiter.ts`): it must refuse a flood before this runs,
+ * since each call costs a scrypt computation.
  */
 export async function login({
   em,
   email,
   password,
+  lane = 'normal',
   now = new Date(),
 }: {
   em: EntityManager;
   email: string;
   password: string;
+  /** `trusted` for a client known to this account (device cookie): hashed ahead of the rest. */
+  lane?: HashLane;
   now?: Date;
 }): Promise<{ principal: Principal; token: string; expiresAt: Date }> {
   const normalized = normalizeEmail(email).slice(0, 320);
   const user = await em.findOne(User, { email: normalized });
-  const windowStart = new Date(now.getTime() - LOGIN_FAILURE_WINDOW_MS);
-  const lastLogin = user?.lastLoginAt;
-  await assertNotThrottled(em, normalized, lastLogin && lastLogin > windowStart ? lastLogin : windowStart);
   const hash = user?.passwordHash ?? (await dummyPasswordHash());
   // Over-long input cannot be a valid password (policy); still pay the scrypt cost on a bounded input.
   const ok =
-    (await verifyPassword(password.slice(0, PASSWORD_MAX_LENGTH * 4), hash)) &&
+    (await verifyPassword(password.slice(0, PASSWORD_MAX_LENGTH * 4), hash, lane)) &&
     password.length <= PASSWORD_MAX_LENGTH * 4;
   if (!user?.passwordHash || !ok) {
     em.create(AuditLog, {
@@ -85,7 +65,7 @@ export async function login({
     );
   }
   user.lastLoginAt = now;
-  if (needsRehash(user.passwordHash)) user.passwordHash = await hashPassword(password);
+  if (needsRehash(user.passwordHash)) user.passwordHash = await hashPassword(password, lane);
   em.create(AuditLog, {
     tenantId: user.tenantId ?? null,
     actorUserId: user.id,

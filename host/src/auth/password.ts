@@ -1,5 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { AuthError } from './errors.ts';
+import { HashGate, type HashLane } from './hash-gate.ts';
 
 /**
  * scrypt (RFC 7914) from Node's crypto: no native dependency. N=2^15, r=8, p=1 is OWASP's
@@ -16,17 +17,28 @@ export const PASSWORD_MIN_LENGTH = 10;
 /** scrypt's cost does not depend on length, but nobody needs more and it bounds request size. */
 export const PASSWORD_MAX_LENGTH = 256;
 
+/**
+ * One gate per process, like the libuv thread pool it protects: every scrypt call (login, password
+ * change, user creation) goes through it.
+ */
+export const passwordHashGate = new HashGate();
+
 function derive(
   password: string,
   salt: Buffer,
   params: { N: number; r: number; p: number },
+  lane: HashLane,
 ): Promise<Buffer> {
   const options: ScryptOptions = { ...params, maxmem: 256 * params.N * params.r + 1024 * 1024 };
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, KEY_BYTES, options, (error, key) =>
-      error ? reject(error) : resolve(key),
-    );
-  });
+  return passwordHashGate.run(
+    lane,
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        scrypt(password.normalize('NFKC'), salt, KEY_BYTES, options, (error, key) =>
+          error ? reject(error) : resolve(key),
+        );
+      }),
+  );
 }
 
 /** Throws `AUTH_WEAK_PASSWORD` with the rule that failed. */
@@ -43,9 +55,9 @@ export function checkPasswordPolicy(password: string, context: { email?: string 
     fail('must not be the email address');
 }
 
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, lane: HashLane = 'normal'): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
-  const hash = await derive(password, salt, PARAMS);
+  const hash = await derive(password, salt, PARAMS, lane);
   return [
     'scrypt',
     PARAMS.N,
@@ -83,9 +95,13 @@ function parseHash(stored: string): { N: number; r: number; p: number; salt: Buf
 }
 
 /** Constant-time comparison of the derived key. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+export async function verifyPassword(
+  password: string,
+  stored: string,
+  lane: HashLane = 'normal',
+): Promise<boolean> {
   const parsed = parseHash(stored);
-  const candidate = await derive(password, parsed.salt, parsed);
+  const candidate = await derive(password, parsed.salt, parsed, lane);
   return candidate.length === parsed.hash.length && timingSafeEqual(candidate, parsed.hash);
 }
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -18,7 +19,47 @@ const EnvSchema = z.object({
   OUTBOUND_STALE_AFTER_MS: z.coerce.number().int().min(100).optional(),
   /** Worker threads rendering invoice PDFs (0: on the main thread); default: cores − 1, 1 to 4. */
   INVOICE_PDF_THREADS: z.coerce.number().int().min(0).max(64).optional(),
+  /** Proxies whose X-Forwarded-For is believed (client address for login throttling, logs). */
+  TRUST_PROXY: z.string().optional(),
 });
+
+/** Named ranges proxy-addr (Fastify's `trustProxy`) understands. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `TRUST_PROXY`: unset or `false` (the default) ignores X-Forwarded-For entirely; a comma-separated
+ * list of proxy addresses, CIDR ranges or `loopback|linklocal|uniquelocal` believes it from those
+ * peers only; a number believes that many hops. `true` (believe anyone) is refused: any client
+ * could then pick its own address and escape per-address login throttling.
+ */
+export type TrustProxy = false | string[] | ((address: string, hop: number) => boolean);
+
+export function parseTrustProxy(value: string | undefined): TrustProxy {
+  const raw = value?.trim();
+  if (!raw || raw === 'false' || raw === '0') return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    return (_address, hop) => hop < hops;
+  }
+  if (raw === 'true' || raw === '*')
+    throw new EnvError(
+      'Invalid environment:\n  TRUST_PROXY: "true" would believe any client\'s X-Forwarded-For; name your proxies (e.g. 127.0.0.1,10.0.0.0/8 or loopback) or give the number of proxy hops.',
+    );
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!(PROXY_RANGES.has(entry) || (family !== 0 && validBits && rest.length === 0)))
+      throw new EnvError(
+        `Invalid environment:\n  TRUST_PROXY: "${entry}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal.`,
+      );
+  }
+  return entries;
+}
 
 export interface HostEnv {
   port: number;
@@ -31,6 +72,8 @@ export interface HostEnv {
   publicUrl: string;
   outboundStaleAfterMs: number | undefined;
   invoicePdfThreads: number | undefined;
+  /** Fastify `trustProxy`: false (default), the proxies' addresses, or a hop count. */
+  trustProxy: TrustProxy;
 }
 
 export class EnvError extends Error {
@@ -58,6 +101,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): HostEnv {
     logLevel: e.LOG_LEVEL,
     outboundStaleAfterMs: e.OUTBOUND_STALE_AFTER_MS,
     invoicePdfThreads: e.INVOICE_PDF_THREADS,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(
       /\/$/,
       '',

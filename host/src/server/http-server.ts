@@ -61,7 +61,8 @@ export async function buildHttpServer(options: BuildServerOptions): Promise<Fast
     maxParamLength: 5000,
     // Fastify's own lines would carry the raw URL, secrets included (OAuth codes, signed tokens).
     logController: new SafeLogController(),
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the proxies named in TRUST_PROXY (login throttling keys on request.ip).
+    trustProxy: services.env.trustProxy,
   }) as unknown as FastifyInstance;
   const registered: RegisteredRoute[] = [];
   app.decorate('registeredRoutes', registered);

@@ -1,11 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import {
-  authenticateApiToken,
+  checkApiToken,
   authenticateSession,
   readBearerToken,
   readSessionCookie,
   secureCookies,
   sessionCookie,
+  setCredentialKind,
+  setCredentialRefusal,
   sha256Hex,
 } from '../auth/index.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -34,11 +36,19 @@ export function createPrincipalResolver(input: { db: Database; publicUrl: string
   async function resolve(request: FastifyRequest): Promise<Resolved> {
     const em = input.db.orm.em.fork();
     const authorization = request.headers.authorization;
-    if (authorization)
-      return { principal: await authenticateApiToken({ em, token: readBearerToken(authorization) }) };
+    if (authorization) {
+      const checked = await checkApiToken({ em, token: readBearerToken(authorization) });
+      if ('principal' in checked) {
+        setCredentialKind(request, 'token');
+        return checked;
+      }
+      if (checked.refusal) setCredentialRefusal(request, checked.refusal);
+      return { principal: null };
+    }
     const token = readSessionCookie(request.headers.cookie);
     const session = await authenticateSession({ em, token });
     if (!session || !token) return { principal: null };
+    setCredentialKind(request, 'session');
     return {
       principal: session.principal,
       ...(session.renewed

@@ -116,6 +116,8 @@ export async function startTestHost(
     warmPdfRenderer?: boolean;
     /** Log level; default `debug`, so tests can scan everything a run logged (benchmarks use `info`). */
     logLevel?: 'debug' | 'info';
+    /** More host environment (e.g. `TRUST_PROXY`). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<TestHost> {
   await useRatesSandbox();
@@ -135,6 +137,7 @@ export async function startTestHost(
     DATA_DIR: dataDir,
     HOST_MASTER_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: options.logLevel ?? 'debug',
+    ...options.env,
   });
   const logger = createLogger({ level: options.logLevel ?? 'debug', destination });
   const app = await createHostApp({

@@ -1,13 +1,16 @@
 import { parseArgs } from 'node:util';
 import { Tenant } from '../../db/entities/index.ts';
 import { createTenant } from '../../tenancy/create-tenant.ts';
+import { setTenantDisabled } from '../../tenancy/tenant-admin.ts';
 import { UsageError } from '../support/errors.ts';
 import { info, result } from '../support/output.ts';
 import { withDatabase } from '../support/with-database.ts';
 
 const USAGE = `usage:
   tenant create --name NAME [--slug SLUG]   create a tenant (with its default company and FV invoice series); prints its id
-  tenant list                               one line per tenant: id, slug, name`;
+  tenant list                               one line per tenant: id, slug, name
+  tenant disable --tenant ID|SLUG           its users cannot sign in; sessions end, API tokens are refused
+  tenant enable --tenant ID|SLUG`;
 
 async function create(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { name: { type: 'string' }, slug: { type: 'string' } } });
@@ -31,12 +34,29 @@ async function list(args: string[]): Promise<number> {
   return 0;
 }
 
+async function setDisabled(args: string[], disabled: boolean): Promise<number> {
+  const { values } = parseArgs({ args, options: { tenant: { type: 'string' } } });
+  if (!values.tenant) throw new UsageError(`--tenant is required.\n${USAGE}`);
+  const tenant = values.tenant;
+  const done = await withDatabase(({ db }) =>
+    setTenantDisabled({ em: db.orm.em.fork(), actor: 'cli', tenant, disabled }),
+  );
+  info(
+    disabled
+      ? `Disabled tenant ${done.slug}: ${done.sessionsEnded} session(s) ended; its users and API tokens are refused until enabled.`
+      : `Enabled tenant ${done.slug}.`,
+  );
+  return 0;
+}
+
 export const command = {
   name: 'tenant',
-  summary: 'create or list tenants',
+  summary: 'create, list, disable or enable tenants',
   async run(args: string[]): Promise<number> {
     const [sub, ...rest] = args;
     if (sub === 'create') return create(rest);
+    if (sub === 'disable') return setDisabled(rest, true);
+    if (sub === 'enable') return setDisabled(rest, false);
     if (sub === 'list') return list(rest);
     if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
       info(USAGE);

@@ -12,6 +12,8 @@ export const ApiToken = defineEntity({
     name: p.string().length(200).default('cli'),
     lastUsedAt: p.datetime().nullable(),
     revokedAt: p.datetime().nullable(),
+    /** Refused from this moment on; null: until revoked. */
+    expiresAt: p.datetime().nullable(),
     createdAt: createdAtProperty(),
   },
 });

@@ -4,6 +4,7 @@ import { Migration20261122020000RedundantTenantIndexes } from './20261122020000-
 import { Migration20261203150000InvoicesLegal } from './20261203150000-invoices-legal.migration.ts';
 import { Migration20261203150000Security } from './20261203150000-security.migration.ts';
 import { Migration20261203151000InvoiceTemplates } from './20261203151000-invoice-templates.migration.ts';
+import { Migration20261203150000SecbAccounts } from './20261203150000-secb-accounts.migration.ts';
 
 /** Committed migrations, in order. Listed statically so no file discovery is needed at run time. */
 export const MIGRATIONS = [
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261203150000InvoicesLegal', class: Migration20261203150000InvoicesLegal },
   { name: 'Migration20261203150000Security', class: Migration20261203150000Security },
   { name: 'Migration20261203151000InvoiceTemplates', class: Migration20261203151000InvoiceTemplates },
+  { name: 'Migration20261203150000SecbAccounts', class: Migration20261203150000SecbAccounts },
 ];

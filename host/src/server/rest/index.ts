@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { registerAccountRoutes } from './account.routes.ts';
 import { registerIntegrationInfoRoutes } from './integration-info.routes.ts';
 import { registerInvoiceRoutes } from './invoice.routes.ts';
 import { registerPluginRoutes } from './plugin.routes.ts';
@@ -10,5 +11,6 @@ export function restRoutes(deps: RestDeps): (app: FastifyInstance) => void {
     registerInvoiceRoutes(app, deps);
     registerPluginRoutes(app, deps);
     registerIntegrationInfoRoutes(app, deps);
+    registerAccountRoutes(app, deps);
   };
 }

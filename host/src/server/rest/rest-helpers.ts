@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { zodIssues } from '../../api/trpc.ts';
 import type { HostServices } from '../../app/services.ts';
 import type { Principal } from '../../auth/principal.ts';
+import { credentialRefusal } from '../../auth/refusal.ts';
 import { HostError, notFound } from '../../errors.ts';
 import { availablePlugin } from '../../integrations/plugin-lookup.ts';
 import type { LoadedPlugin } from '../../plugins/types.ts';
@@ -18,7 +19,8 @@ export async function requirePrincipal(deps: RestDeps, request: FastifyRequest):
   if (!principal) {
     throw new HostError(
       'UNAUTHORIZED',
-      'Send Authorization: Bearer <api token> (create one with `npm run host -- token create`).',
+      credentialRefusal(request) ??
+        'Send Authorization: Bearer <api token> (create one in the console under Settings → Profile → API tokens, or with `npm run host -- token create`).',
     );
   }
   return principal;
