@@ -280,13 +280,13 @@ function compileFunction(node: AstNode): Fast {
       const length = c ? c(i, bs, r) : undefined;
       // JSONata checks the arguments against the signature even when the string is missing.
       if (s === undefined) {
-        const numbers = typeof start === 'number' && (c ? typeof length === 'number' : true);
+        const numbers = typeof start === 'number' && (arity === 3 ? typeof length === 'number' : true);
         return numbers ? undefined : FALLBACK;
       }
       // Code points equal UTF-16 units without surrogates; negative positions are JSONata's.
       if (typeof s !== 'string' || SURROGATE.test(s) || !Number.isInteger(start) || (start as number) < 0)
         return FALLBACK;
-      if (length === undefined) return c ? FALLBACK : s.substring(start as number);
+      if (length === undefined) return arity === 3 ? FALLBACK : s.substring(start as number);
       if (!Number.isInteger(length) || (length as number) < 0) return FALLBACK;
       return s.substring(start as number, (start as number) + (length as number));
     };
