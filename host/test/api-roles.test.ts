@@ -75,17 +75,18 @@ describe('roles, catalog and admin procedures', () => {
     expect(await fails(user.trpc.integrations.remove.mutate({ id: integrationId }))).toBe(403);
     expect(await fails(user.trpc.tenant.updateCompany.mutate({ name: 'Nope' }))).toBe(403);
     const company = await tenantAdmin.trpc.tenant.updateCompany.mutate({
-      name: 'Roles Company SRL',
-      taxId: 'RO123',
-      defaultCurrency: 'RON',
-      address: { city: 'Cluj' },
+      name: 'Roles Company sp. z o.o.',
+      // A Polish company: its tax id must be a NIP whose check digit holds.
+      taxId: '5260001246',
+      defaultCurrency: 'PLN',
+      address: { city: 'Kraków' },
     });
     expect(company.company).toMatchObject({
-      name: 'Roles Company SRL',
-      taxId: 'RO123',
-      defaultCurrency: 'RON',
+      name: 'Roles Company sp. z o.o.',
+      taxId: '5260001246',
+      defaultCurrency: 'PLN',
     });
-    expect((await user.trpc.tenant.get.query()).company?.name).toBe('Roles Company SRL');
+    expect((await user.trpc.tenant.get.query()).company?.name).toBe('Roles Company sp. z o.o.');
   });
 
   it('keeps every admin procedure for platform admins', async () => {
