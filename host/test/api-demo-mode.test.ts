@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isConfigured, shouldRunDemo, startDemoMode, type DemoMode } from '../src/app/demo-mode.ts';
+import { Company } from '../src/db/entities/company.entity.ts';
 import { Integration } from '../src/db/entities/integration.entity.ts';
 import { startTestHost, type TestHost } from './support/test-host.ts';
 
@@ -64,6 +65,20 @@ describe('demo mode', () => {
     expect(settings.secretsSet).toEqual(['password']);
     const runs = await seller.integrations.runs.query({ id: integrations[0]!.id });
     expect(runs).toHaveLength(1);
+    // Two complete sellers, Polish (the default) and Romanian; an account whose manifest names no
+    // `sandbox.sellerCountry` is left to the default company (a plugin that names one: eMAG's
+    // demo test, plugins/emag/test/emag-demo.test.ts).
+    const em = host.database.db.orm.em.fork();
+    const companies = await em.find(
+      Company,
+      { tenantId: integrations[0]!.tenantId },
+      { orderBy: { createdAt: 'asc' } },
+    );
+    expect(companies.map((c) => [c.country, c.isDefault])).toEqual([
+      ['PL', true],
+      ['RO', false],
+    ]);
+    expect((await em.findOneOrFail(Integration, { id: integrations[0]!.id })).companyId).toBeNull();
   });
 
   it('reuses the demo tenant, users and accounts on the next start', async () => {

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import type { Principal } from '../auth/principal.ts';
 import { Company } from '../db/entities/company.entity.ts';
+import { Integration } from '../db/entities/integration.entity.ts';
 import { Tenant } from '../db/entities/tenant.entity.ts';
 import { User } from '../db/entities/user.entity.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
@@ -118,6 +119,28 @@ async function ensureDemoTenant(services: HostServices): Promise<{ tenantId: str
   return { tenantId, logins };
 }
 
+/**
+ * A demo account invoices under the demo company of its seller's country (manifest
+ * `sandbox.sellerCountry`), so its orders carry VAT that country has; without one, or while the
+ * integration already has a company (a person chose it), the tenant's default company issues.
+ */
+async function issueUnderSellerCountry(
+  services: HostServices,
+  tenantId: string,
+  integrationId: string,
+  country: string | undefined,
+): Promise<void> {
+  if (!country) return;
+  const em = services.db.orm.em.fork();
+  const company = await em.findOne(Company, { tenantId, country }, { orderBy: { createdAt: 'asc' } });
+  if (!company) return;
+  await em.nativeUpdate(
+    Integration,
+    { id: integrationId, tenantId, companyId: null },
+    { companyId: company.id },
+  );
+}
+
 /** Settings for a demo account: the sandbox's credentials in the plugin's credential settings. */
 function demoSettings(
   plugin: LoadedPlugin,
@@ -197,6 +220,12 @@ export async function startDemoMode(input: {
             label: `${plugin.manifest.name} (demo)`,
             settings,
           }));
+        await issueUnderSellerCountry(
+          services,
+          tenantId,
+          integration.id,
+          plugin.manifest.sandbox.sellerCountry,
+        );
         if (integration.status === 'active' && plugin.manifest.jobs.length > 0) {
           await services.integrations.syncNow({ principal, id: integration.id });
         }

@@ -1,4 +1,5 @@
 import { SAMPLE_COMPANIES } from '../../src/invoicing/seller-identity.ts';
+import type { CompanyIdentityInput } from '../../src/tenancy/create-tenant.ts';
 import type { Database } from '../../src/db/orm.ts';
 import type { Role } from '../../src/db/entities/user.entity.ts';
 import { createApiToken, createTenant, createUser } from '../../src/tenancy/index.ts';
@@ -13,9 +14,15 @@ export async function seedTenantUser(input: {
   email: string;
   role?: Role;
   password?: string;
+  /** The tenant's seller; a complete Polish company unless given. */
+  company?: CompanyIdentityInput;
 }): Promise<{ tenantId: string; userId: string; token: string }> {
   const em = () => input.db.orm.em.fork();
-  const tenant = await createTenant({ em: em(), name: input.tenantName, company: SAMPLE_COMPANIES.PL });
+  const tenant = await createTenant({
+    em: em(),
+    name: input.tenantName,
+    company: input.company ?? SAMPLE_COMPANIES.PL,
+  });
   const user = await createUser({
     em: em(),
     tenant: tenant.id,

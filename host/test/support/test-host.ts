@@ -10,6 +10,8 @@ import { readEnv } from '../../src/config/env.ts';
 import type { Role } from '../../src/db/entities/user.entity.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { createApiToken, createTenant, createUser } from '../../src/tenancy/index.ts';
+import type { CompanyIdentityInput } from '../../src/tenancy/create-tenant.ts';
+import { Company } from '../../src/db/entities/index.ts';
 import { startRatesSandbox, type RunningRatesSandbox } from '../../src/invoicing/rates-sandbox.ts';
 import { SAMPLE_COMPANIES } from '../../src/invoicing/seller-identity.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -21,6 +23,9 @@ export const FIXTURE_REGISTRY = join(
   'plugins',
   'plugin.manifest.json',
 );
+
+/** Complete sellers (Polish, Romanian) to create test tenants with. */
+export { SAMPLE_COMPANIES };
 
 let sharedRates: Promise<RunningRatesSandbox> | undefined;
 
@@ -74,7 +79,15 @@ export interface TestHost {
   database: TestDatabase;
   /** Everything the host logged so far, one JSON line per entry. */
   logs(): string;
-  createTenant(name?: string): Promise<{ id: string; slug: string; companyId: string }>;
+  /**
+   * A tenant whose default company (the one integrations issue under) is `company` — a complete
+   * Polish seller unless given (e.g. `SAMPLE_COMPANIES.RO`), with the One-Stop-Shop scheme when
+   * `usesOss` is set.
+   */
+  createTenant(
+    name?: string,
+    company?: TestCompany,
+  ): Promise<{ id: string; slug: string; companyId: string }>;
   /** A user with a password, an API token and a logged-in tRPC client. */
   createActor(input: {
     role: Role;
@@ -93,6 +106,9 @@ export interface TestHost {
   plantSecret(secret: string): void;
   stop(): Promise<void>;
 }
+
+/** A seller for a test tenant: its identity, and whether it declares distance sales under OSS. */
+export type TestCompany = CompanyIdentityInput & { usesOss?: boolean };
 
 let counter = 0;
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++counter}`;
@@ -204,7 +220,12 @@ export async function startTestHost(
     url,
     database,
     logs: () => lines.join(''),
-    createTenant: (name = unique('Tenant')) => createTenant({ em: em(), name, company: SAMPLE_COMPANIES.PL }),
+    async createTenant(name = unique('Tenant'), company: TestCompany = SAMPLE_COMPANIES.PL) {
+      const { usesOss, ...identity } = company;
+      const tenant = await createTenant({ em: em(), name, company: identity });
+      if (usesOss) await em().nativeUpdate(Company, { id: tenant.companyId }, { usesOss: true });
+      return tenant;
+    },
     async createActor({ role, tenantId = null, email = `${unique(role)}@example.test`, password }) {
       const finalPassword = password ?? `pw-${randomBytes(12).toString('hex')}`;
       const user = await createUser({

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestActor } from '../../../host/test/support/test-host.ts';
-import { connect, sandboxState, setFaults, startEmagWorld, type EmagWorld } from './support.ts';
+import {
+  connect,
+  ROMANIAN_SELLER,
+  sandboxState,
+  setFaults,
+  startEmagWorld,
+  type EmagWorld,
+} from './support.ts';
 
 /** Test connection tells a wrong password, a blocked IP and the rate limit apart, in a seller's words. */
 describe('eMAG test connection', () => {
@@ -11,7 +18,7 @@ describe('eMAG test connection', () => {
 
   beforeAll(async () => {
     world = await startEmagWorld({ orders: 20 });
-    const tenant = await world.host.createTenant();
+    const tenant = await world.host.createTenant(undefined, ROMANIAN_SELLER);
     user = await world.host.createActor({ role: 'tenant_admin', tenantId: tenant.id });
   });
   afterAll(() => world?.stop());
@@ -67,7 +74,7 @@ describe('eMAG test connection', () => {
   }, 60_000);
 
   it('shares one budget between integrations of the same eMAG account, even of two tenants', async () => {
-    const other = await world.host.createTenant();
+    const other = await world.host.createTenant(undefined, ROMANIAN_SELLER);
     const otherUser = await world.host.createActor({ role: 'tenant_admin', tenantId: other.id });
     const mine = await connect(user, 'ro-main', quiet);
     // One account works for one tenant at a time (issue 11): the other tenant is refused while

@@ -15,6 +15,7 @@ import {
   emagConfig,
   eventually,
   invoicesOf,
+  ROMANIAN_SELLER,
   ROOT_REGISTRY,
   sandboxState,
   waitForRun,
@@ -49,7 +50,7 @@ describe.skipIf(!process.env.DATABASE_URL)(
       sandbox = await startSandbox({ orders: ORDERS, seed: 'crash', extra: { now: '2026-11-20T12:00:00Z' } });
       // An API-only host on the same database: creates the tenant and integration, starts syncs.
       api = await startTestHost({ registryPath: ROOT_REGISTRY, role: 'api', database });
-      const tenant = await api.createTenant();
+      const tenant = await api.createTenant(undefined, ROMANIAN_SELLER);
       user = await api.createActor({ role: 'tenant_admin', tenantId: tenant.id });
     }, 60_000);
     afterAll(async () => {

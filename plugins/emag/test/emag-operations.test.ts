@@ -5,6 +5,7 @@ import {
   connect,
   eventually,
   invoicesOf,
+  ROMANIAN_SELLER,
   sandboxState,
   startEmagWorld,
   syncAndWait,
@@ -33,7 +34,7 @@ describe('eMAG operations: cancel, RMA moves, new-order callback, seed endpoints
   beforeAll(async () => {
     // 440 orders: the newest return request is still new (status 2), older ones are closed.
     world = await startEmagWorld({ orders: 440 });
-    const tenant = await world.host.createTenant();
+    const tenant = await world.host.createTenant(undefined, ROMANIAN_SELLER);
     user = await world.host.createActor({ role: 'tenant_admin', tenantId: tenant.id });
     id = await connect(user, 'ro-main');
     const run = await syncAndWait(user, id);

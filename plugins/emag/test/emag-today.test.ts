@@ -4,7 +4,9 @@ import type { TestActor } from '../../../host/test/support/test-host.ts';
 import {
   allOrders,
   connect,
+  expectHolds,
   invoicesOf,
+  ROMANIAN_SELLER,
   routeHostsTo,
   sandboxState,
   startEmagWorld,
@@ -42,7 +44,7 @@ describe('eMAG today: the plugin against the corrected sandbox', () => {
   beforeAll(async () => {
     // 440 orders: the newest return request is still new (status 2).
     world = await startEmagWorld({ orders: 440, extra: { now: '2026-01-20T12:00:00Z' } });
-    const tenant = await world.host.createTenant();
+    const tenant = await world.host.createTenant(undefined, ROMANIAN_SELLER);
     user = await world.host.createActor({ role: 'tenant_admin', tenantId: tenant.id });
   }, 120_000);
   afterAll(async () => {
@@ -57,8 +59,15 @@ describe('eMAG today: the plugin against the corrected sandbox', () => {
     expect(tested.ok, tested.message).toBe(true);
     const run = await syncAndWait(user, id);
     expect(run.error).toBeNull();
+    // A Romanian seller under OSS: Hungarian consumers invoiced at Hungarian VAT, businesses held.
+    const finished = (await allOrders(world.sandbox, 'hu-main')).filter(
+      (o) => o.status !== 0 && o.status !== 1,
+    );
+    const issued = await expectHolds(user, id, finished);
+    expect(issued.length).toBeLessThan(finished.length);
     const invoices = await invoicesOf(user, id);
-    expect(invoices.length).toBeGreaterThan(300);
+    expect(invoices.map((i) => i.externalOrderId).sort()).toEqual(issued.map((o) => String(o.id)).sort());
+    expect(invoices.length).toBeGreaterThan(250);
     expect(new Set(invoices.map((i) => i.currency))).toEqual(new Set(['HUF']));
     const state = await sandboxState(world.sandbox);
     expect(state.requests['POST /order/read']).toBeGreaterThan(0);
@@ -86,8 +95,12 @@ describe('eMAG today: the plugin against the corrected sandbox', () => {
     expect(run.error).toBeNull();
     const byOrder = new Map((await invoicesOf(user, id)).map((i) => [i.externalOrderId, i]));
     const orders = (await allOrders(world.sandbox, 'bg-main')).filter((o) => o.status !== 0);
+    // Bulgarian businesses' orders at Bulgarian VAT are held for a Romanian seller; the rest invoiced.
+    const issued = await expectHolds(user, id, orders);
+    expect(issued.length).toBeLessThan(orders.length);
+    expect(byOrder.size).toBe(issued.length);
     const seen = new Set<string>();
-    for (const order of orders) {
+    for (const order of issued) {
       const invoice = byOrder.get(String(order.id));
       expect(invoice, `invoice of ${order.id}`).toBeDefined();
       const want = order.date >= '2026-01-01 00:00:00' ? 'EUR' : 'BGN';

@@ -1,11 +1,18 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { expect } from 'vitest';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import manifest from '../plugin.manifest.json' with { type: 'json' };
 import { startSandbox } from '../sandbox/index.ts';
 import { emagCaller } from '../sandbox/client.ts';
 import { renderTemplate } from '@mch/schemas';
-import { startTestHost, type TestActor, type TestHost } from '../../../host/test/support/test-host.ts';
+import {
+  SAMPLE_COMPANIES,
+  startTestHost,
+  type TestActor,
+  type TestCompany,
+  type TestHost,
+} from '../../../host/test/support/test-host.ts';
 
 export const ROOT_REGISTRY = join(import.meta.dirname, '..', '..', '..', 'plugin.manifest.json');
 
@@ -28,6 +35,13 @@ export function emagConfig(sandbox: RunningSandbox): Record<string, string> {
     ]),
   );
 }
+
+/**
+ * The seller these tests invoice as: a Romanian company (eMAG's sellers are), declaring its
+ * distance sales to consumers on eMAG BG/HU under the One-Stop-Shop scheme, so those invoices
+ * carry the buyer's country's VAT (Directive 2006/112/EC art. 33; host vat-rates.ts taxCountry).
+ */
+export const ROMANIAN_SELLER: TestCompany = { ...SAMPLE_COMPANIES.RO, usesOss: true };
 
 /** The real host (scheduler included) and the eMAG sandbox, wired through the plugin's config. */
 export async function startEmagWorld(options: {
@@ -145,6 +159,7 @@ export interface SandboxOrder {
   shipping_tax: string | number;
   products: {
     id: number;
+    name: string;
     status: number;
     quantity: number;
     sale_price: string | number;
@@ -152,6 +167,93 @@ export interface SandboxOrder {
     currency?: string;
   }[];
   vouchers: { status: number; sale_price: string | number; vat: string }[];
+  customer: {
+    id: number;
+    legal_entity?: number;
+    company?: string | null;
+    code?: string | null;
+    billing_country?: string;
+  };
+}
+
+/**
+ * Whether the invoice's buyer is a business, as the manifest maps it (`companyName`/`taxId` of a
+ * `legal_entity = 1` customer) and the host reads it (a buyer with either is not a consumer).
+ */
+export function isBusinessBuyer(order: SandboxOrder): boolean {
+  return Number(order.customer.legal_entity) === 1 && Boolean(order.customer.company || order.customer.code);
+}
+
+/** Romania's VAT rates on a sale date (Law 141/2025: 21 % / 11 % from 2025-08-01), in percent. */
+function romanianRates(date: string): number[] {
+  return date >= '2025-08-01' ? [21, 11, 0] : [19, 9, 5, 0];
+}
+
+const pct = (fraction: string) => Math.round(Number(fraction) * 10_000) / 100;
+
+/**
+ * Why the host must hold an order of a Romanian seller (`ROMANIAN_SELLER`), or null when it must
+ * invoice it: a business buyer in another country is an intra-EU B2B supply, taxed under Romanian
+ * rules (reverse charge; OSS covers consumers only), so an order eMAG charges at its platform's
+ * foreign VAT is held at its first product line whose rate Romania does not have on the sale date
+ * (shipping and vouchers take a product's rate, so they never fail first). The message is the
+ * host's (records/issuance.ts), naming order, line, rate, country, date and the valid rates.
+ */
+export function expectedHold(order: SandboxOrder): string | null {
+  const country = order.customer.billing_country ?? 'RO';
+  if (!isBusinessBuyer(order) || country === 'RO') return null;
+  const date = order.date.slice(0, 10);
+  const valid = romanianRates(date);
+  const active = order.products.filter((p) => Number(p.status) === 1);
+  const n = active.findIndex((p) => !valid.includes(pct(p.vat)));
+  if (n < 0) return null;
+  const line = active[n]!;
+  return (
+    `order ${order.id}, line ${n + 1} "${line.name}": VAT ${pct(line.vat)} % is not valid in RO on ${date}; ` +
+    `valid rates: ${valid.join(', ')} %.`
+  );
+}
+
+/**
+ * The integration's held orders are exactly the `orders` `expectedHold` names, each held as
+ * `vat_rate` with that message; returns the orders the host must have invoiced.
+ */
+export async function expectHolds<T extends SandboxOrder>(
+  user: TestActor,
+  integrationId: string,
+  orders: T[],
+): Promise<T[]> {
+  const want = new Map<string, string>();
+  for (const order of orders) {
+    const message = expectedHold(order);
+    if (message) want.set(String(order.id), message);
+  }
+  const held = await heldOf(user, integrationId);
+  expect(held.map((h) => h.externalOrderId).sort()).toEqual([...want.keys()].sort());
+  for (const row of held) {
+    expect(row.reason, `reason of ${row.externalOrderId}`).toBe('vat_rate');
+    expect(row.message, `message of ${row.externalOrderId}`).toContain(want.get(row.externalOrderId)!);
+  }
+  return orders.filter((o) => !want.has(String(o.id)));
+}
+
+export interface HeldView {
+  integrationId: string;
+  externalOrderId: string;
+  reason: string;
+  message: string;
+}
+
+/** Every order of an integration held without an invoice (`GET /api/v1/invoices/held`). */
+export async function heldOf(user: TestActor, integrationId: string): Promise<HeldView[]> {
+  const out: HeldView[] = [];
+  for (let offset = 0; ; offset += 200) {
+    const { body } = await user.rest<{ held: HeldView[]; total: number }>(
+      `/api/v1/invoices/held?integrationId=${integrationId}&limit=200&offset=${offset}`,
+    );
+    out.push(...body.held);
+    if (out.length >= body.total || body.held.length === 0) return out;
+  }
 }
 
 /**

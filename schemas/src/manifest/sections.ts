@@ -67,6 +67,18 @@ export const SandboxSchema = z.strictObject({
    * `{credentials.<name>}`), so demo mode can point the plugin at its sandbox generically.
    */
   env: z.record(envName, template).default({}),
+  /**
+   * The country (ISO 3166-1 alpha-2) of the seller the sandbox's demo credentials belong to:
+   * demo mode connects that account under the demo tenant's company of this country, so its
+   * invoices follow that country's VAT; unset, the tenant's default company issues them.
+   */
+  sellerCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code in capitals, e.g. "RO"')
+    .optional()
+    .describe(
+      "Country of the demo account's seller; demo mode issues under the demo company of this country.",
+    ),
 });
 
 export type ConfigVar = z.infer<typeof ConfigVarSchema>;
