@@ -44,6 +44,15 @@ async function useRatesSandbox(): Promise<void> {
   process.env.BNR_RATES_URL ??= url;
 }
 
+/**
+ * NBP_API_URL and BNR_RATES_URL of this test process's rates sandbox, for host processes a test
+ * spawns itself (they never reach the real NBP and BNR either).
+ */
+export async function ratesSandboxEnv(): Promise<{ NBP_API_URL: string; BNR_RATES_URL: string }> {
+  await useRatesSandbox();
+  return { NBP_API_URL: process.env.NBP_API_URL!, BNR_RATES_URL: process.env.BNR_RATES_URL! };
+}
+
 export interface RestResponse<T = unknown> {
   status: number;
   headers: Headers;

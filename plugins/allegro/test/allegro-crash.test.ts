@@ -7,6 +7,7 @@ import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import { startSandbox } from '../sandbox/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../../host/test/support/database.ts';
 import { seedTenantUser } from '../../../host/test/support/seed.ts';
+import { ratesSandboxEnv } from '../../../host/test/support/test-host.ts';
 import { allForms, consent, sandboxConfig, sandboxState } from './support.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -43,6 +44,7 @@ describe.skipIf(!process.env.DATABASE_URL)('Allegro: a host killed mid-sync and 
         PUBLIC_URL: `http://127.0.0.1:${port}`,
         LOG_LEVEL: 'warn',
         OUTBOUND_STALE_AFTER_MS: '1000',
+        ...(await ratesSandboxEnv()),
         ...sandboxConfig(sandbox),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -188,6 +190,7 @@ describe.skipIf(!process.env.DATABASE_URL)(
           PUBLIC_URL: `http://127.0.0.1:${port}`,
           LOG_LEVEL: 'warn',
           OUTBOUND_STALE_AFTER_MS: '1000',
+          ...(await ratesSandboxEnv()),
           ...sandboxConfig(sandbox),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -250,7 +253,11 @@ describe.skipIf(!process.env.DATABASE_URL)(
     it('ends with exactly one invoice and one file per order that asked for one', async () => {
       child = await startHost();
       const { url } = await api<{ url: string }>('/api/v1/allegro/auth/url');
-      const callback = await fetch(await consent(url, 'approve', 0), { redirect: 'manual' });
+      // The callback completes only for the user who asked for the URL (issue 11).
+      const callback = await fetch(await consent(url, 'approve', 0), {
+        redirect: 'manual',
+        headers: { authorization: `Bearer ${token}` },
+      });
       const integrationId = new URL(callback.headers.get('location') ?? '', 'http://x').searchParams.get(
         'connected',
       )!;
