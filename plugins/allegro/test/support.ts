@@ -182,9 +182,16 @@ export async function allForms(sandbox: RunningSandbox, account: number): Promis
   const headers = await sellerHeaders(sandbox, account);
   const forms: Form[] = [];
   for (let offset = 0; offset < 10_000; offset += 100) {
-    const page = (await (
-      await fetch(`${sandbox.url}/order/checkout-forms?limit=100&offset=${offset}`, { headers })
-    ).json()) as { checkoutForms: Form[] };
+    let response = await fetch(`${sandbox.url}/order/checkout-forms?limit=100&offset=${offset}`, { headers });
+    // A sandbox run with a tight rate limit may still be blocking the client: wait the block out.
+    for (let tries = 0; response.status === 429 && tries < 20; tries++) {
+      const seconds = Number(response.headers.get('retry-after'));
+      await new Promise((r) => setTimeout(r, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 500));
+      response = await fetch(`${sandbox.url}/order/checkout-forms?limit=100&offset=${offset}`, { headers });
+    }
+    if (!response.ok)
+      throw new Error(`checkout forms at offset ${offset}: ${response.status} ${await response.text()}`);
+    const page = (await response.json()) as { checkoutForms: Form[] };
     forms.push(...page.checkoutForms);
     if (page.checkoutForms.length < 100) return forms;
   }
