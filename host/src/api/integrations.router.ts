@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authorizationUrl } from './auth-url.ts';
-import { sessionHashOf } from '../server/principal.ts';
+import { sessionHashOf } from '../auth/session-hash.ts';
 import { ReturnToSchema } from './return-to.ts';
 import { authedProcedure, router } from './trpc.ts';
 

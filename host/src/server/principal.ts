@@ -8,7 +8,6 @@ import {
   sessionCookie,
   setCredentialKind,
   setCredentialRefusal,
-  sha256Hex,
 } from '../auth/index.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Database } from '../db/orm.ts';
@@ -80,14 +79,4 @@ export function createPrincipalResolver(input: { db: Database; publicUrl: string
       return entry ? (await entry.catch(() => undefined))?.renewedCookie : undefined;
     },
   };
-}
-
-/**
- * SHA-256 of the console session a request is authenticated by, or null when it uses an API
- * token or no session: what an OAuth authorization is bound to (the browser that started it).
- */
-export function sessionHashOf(request: FastifyRequest): string | null {
-  if (request.headers.authorization) return null;
-  const token = readSessionCookie(request.headers.cookie);
-  return token ? sha256Hex(token) : null;
 }

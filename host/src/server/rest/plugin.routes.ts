@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { authorizationUrl } from '../../api/auth-url.ts';
 import { isLocalPath, ReturnToSchema } from '../../api/return-to.ts';
 import { HostError } from '../../errors.ts';
-import { sessionHashOf } from '../principal.ts';
+import { sessionHashOf } from '../../auth/session-hash.ts';
 import {
   assertSamePlugin,
   callerPlugin,
