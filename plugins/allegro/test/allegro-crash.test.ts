@@ -20,6 +20,59 @@ async function freePort(): Promise<number> {
   return typeof address === 'object' && address ? address.port : 0;
 }
 
+interface HostSetup {
+  t: TestDatabase;
+  sandbox: RunningSandbox;
+  port: number;
+  masterKey: string;
+}
+
+/** A real host process on the test's database and port, once it answers /readyz. */
+async function spawnHost(setup: HostSetup): Promise<ChildProcess> {
+  const { t, sandbox, port, masterKey } = setup;
+  const proc = spawn(process.execPath, ['host/src/cli/main.ts', 'start', '--role', 'all'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: t.url,
+      HOST_MASTER_KEY: masterKey,
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      LOG_LEVEL: 'warn',
+      OUTBOUND_STALE_AFTER_MS: '1000',
+      ...(await ratesSandboxEnv()),
+      ...sandboxConfig(sandbox),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  proc.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  for (let i = 0; i < 300; i++) {
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+    if (ready?.status === 200) return proc;
+    if (proc.exitCode !== null) throw new Error(`host exited: ${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`host not ready: ${output}`);
+}
+
+/** A JSON call to the host on `port` with the user's API token. */
+async function callApi<T>(input: {
+  port: number;
+  token: string;
+  path: string;
+  init?: RequestInit;
+}): Promise<T> {
+  const { port, token, path, init = {} } = input;
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
+  });
+  if (response.status >= 300) throw new Error(`${path} → ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
 /**
  * SPEC "Sync engine": checkpoints survive crashes. A real host process is killed with SIGKILL in
  * the middle of a sync and a new one finishes the job: no duplicate invoice, no lost order, each
@@ -33,41 +86,8 @@ describe.skipIf(!process.env.DATABASE_URL)('Allegro: a host killed mid-sync and 
   let child: ChildProcess | undefined;
   const masterKey = randomBytes(32).toString('base64');
 
-  const startHost = async (): Promise<ChildProcess> => {
-    const proc = spawn(process.execPath, ['host/src/cli/main.ts', 'start', '--role', 'all'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: t.url,
-        HOST_MASTER_KEY: masterKey,
-        PORT: String(port),
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
-        LOG_LEVEL: 'warn',
-        OUTBOUND_STALE_AFTER_MS: '1000',
-        ...(await ratesSandboxEnv()),
-        ...sandboxConfig(sandbox),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    proc.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-    proc.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-    for (let i = 0; i < 300; i++) {
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
-      if (ready?.status === 200) return proc;
-      if (proc.exitCode !== null) throw new Error(`host exited: ${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`host not ready: ${output}`);
-  };
-  const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
-    const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
-    });
-    if (response.status >= 300) throw new Error(`${path} → ${response.status}: ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const startHost = () => spawnHost({ t, sandbox, port, masterKey });
+  const api = <T>(path: string, init: RequestInit = {}) => callApi<T>({ port, token, path, init });
 
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -179,41 +199,8 @@ describe.skipIf(!process.env.DATABASE_URL)(
     const masterKey = randomBytes(32).toString('base64');
     const FILE_ROUTE = 'PUT /order/checkout-forms/:id/invoices/:invoiceId/file';
 
-    const startHost = async (): Promise<ChildProcess> => {
-      const proc = spawn(process.execPath, ['host/src/cli/main.ts', 'start', '--role', 'all'], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          DATABASE_URL: t.url,
-          HOST_MASTER_KEY: masterKey,
-          PORT: String(port),
-          PUBLIC_URL: `http://127.0.0.1:${port}`,
-          LOG_LEVEL: 'warn',
-          OUTBOUND_STALE_AFTER_MS: '1000',
-          ...(await ratesSandboxEnv()),
-          ...sandboxConfig(sandbox),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      proc.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-      proc.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-      for (let i = 0; i < 300; i++) {
-        const ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
-        if (ready?.status === 200) return proc;
-        if (proc.exitCode !== null) throw new Error(`host exited: ${output}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`host not ready: ${output}`);
-    };
-    const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
-      const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-        ...init,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
-      });
-      if (response.status >= 300) throw new Error(`${path} → ${response.status}: ${await response.text()}`);
-      return (await response.json()) as T;
-    };
+    const startHost = () => spawnHost({ t, sandbox, port, masterKey });
+    const api = <T>(path: string, init: RequestInit = {}) => callApi<T>({ port, token, path, init });
     const faults = (patch: unknown) =>
       fetch(`${sandbox.controlUrl}/faults`, {
         method: 'PUT',
