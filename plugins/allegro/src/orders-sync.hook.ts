@@ -96,7 +96,12 @@ async function sweep(
       ctx.signal.throwIfAborted();
       const page = await next;
       const more = page.checkoutForms.length === PAGE && offset + 2 * PAGE <= MAX_RESULT_WINDOW;
-      if (more) next = fetchPage(gte, lte, offset + PAGE);
+      if (more) {
+        next = fetchPage(gte, lte, offset + PAGE);
+        // Awaited next turn; marked handled so an abort or a failed import meanwhile does not
+        // leave its rejection unhandled.
+        next.catch(() => undefined);
+      }
       await onPage(page.checkoutForms, total);
       if (!more) return;
     }
@@ -160,6 +165,8 @@ async function followEvents(ctx: PluginContext, cursor: string): Promise<number>
       if (forms.length >= PAGE) {
         const batch = forms.splice(0);
         imports = imports.then(() => importForms(ctx, batch));
+        // Awaited after the fetches; a fetch failing first must not leave this rejection unhandled.
+        imports.catch(() => undefined);
       }
     });
     await imports.then(() => importForms(ctx, forms));

@@ -78,6 +78,8 @@ export async function syncOrders(ctx: PluginContext, input: JobInput): Promise<J
         ...(since ? { modifiedAfter: since } : {}),
       });
       let next: Promise<EmagOrder[]> | undefined = readOrders(ctx, filtersOf(1));
+      // Awaited in the loop, after the abort check: an abort there must not leave it unhandled.
+      next.catch(() => undefined);
       for (let page = 1; next; page++) {
         ctx.signal.throwIfAborted();
         const filters = filtersOf(page);
