@@ -248,7 +248,7 @@ export class KsefClient {
   }
 
   async upo(nip: string, sessionRef: string, ksefNumber: string): Promise<string> {
-    const response = await this.authed(nip, { path: `sessions/${sessionRef}/invoices/ksef/${ksefNumber}/upo`, rateGroup: 'status' });
+    const response = await this.authed(nip, { path: `sessions/${sessionRef}/invoices/ksef/${ksefNumber}/upo`, rateGroup: 'upo' });
     if (response.status !== 200) throw new KsefError(`KSeF did not give the UPO of ${ksefNumber}: ${describe(response)}`);
     return response.body;
   }
