@@ -246,6 +246,10 @@ describe('cross-tenant isolation', () => {
     'DELETE /api/v1/account/tokens/:id': { path: `/api/v1/account/tokens/${A.tokenId}` },
     'GET /api/v1/invoices/:id/pdf': { path: `/api/v1/invoices/${A.invoiceId}/pdf` },
     'GET /api/v1/invoices/:id': { path: `/api/v1/invoices/${A.invoiceId}` },
+    'GET /api/v1/invoices/:id/xml': { path: `/api/v1/invoices/${A.invoiceId}/xml` },
+    'GET /api/v1/invoices/:id/clearance-receipt': {
+      path: `/api/v1/invoices/${A.invoiceId}/clearance-receipt`,
+    },
     'GET /api/v1/invoices/held': { path: `/api/v1/invoices/held?integrationId=${A.integrationId}` },
     'GET /api/v1/:pluginId/integrations': { path: '/api/v1/fixture-basic/integrations', own: true },
     'POST /api/v1/:pluginId/integrations': {

@@ -43,7 +43,12 @@ describe('validateManifest', () => {
     expect(ok.issues).toEqual([]);
     expect(ok.manifest?.documents).toMatchObject({ scope: 'company', deliveryAfterClearance: true, job });
 
-    manifest.documents = { authority: 'KSeF', title: 'KSeF', consumes: ['receipt' as 'invoice'], job: 'clear' };
+    manifest.documents = {
+      authority: 'KSeF',
+      title: 'KSeF',
+      consumes: ['receipt' as 'invoice'],
+      job: 'clear',
+    };
     expect(issuesOf(manifest)).toEqual([
       '/documents/authority MANIFEST_FIELD_INVALID',
       '/documents/consumes/0 MANIFEST_FIELD_INVALID',

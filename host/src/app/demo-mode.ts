@@ -141,13 +141,29 @@ async function issueUnderSellerCountry(
   );
 }
 
+async function companyOfCountry(
+  services: HostServices,
+  tenantId: string,
+  country: string | undefined,
+): Promise<{ companyId?: string }> {
+  if (!country) return {};
+  const company = await services.db.orm.em
+    .fork()
+    .findOne(Company, { tenantId, country }, { orderBy: { createdAt: 'asc' } });
+  return company ? { companyId: company.id } : {};
+}
+
 /** Settings for a demo account: the sandbox's credentials in the plugin's credential settings. */
 function demoSettings(
   plugin: LoadedPlugin,
   credentials: Record<string, string>,
 ): Record<string, unknown> | null {
   const auth = plugin.manifest.auth;
-  if (auth.type === 'none') return {};
+  // No login: the sandbox's credentials named like a setting fill it (e.g. a token kept in the vault).
+  if (auth.type === 'none') {
+    const properties = plugin.manifest.settings.properties ?? {};
+    return Object.fromEntries(Object.entries(credentials).filter(([name]) => name in properties));
+  }
   if (auth.type !== 'basic' || !credentials.username || !credentials.password) return null;
   return { [auth.usernameSetting]: credentials.username, [auth.passwordSetting]: credentials.password };
 }
@@ -219,6 +235,10 @@ export async function startDemoMode(input: {
             pluginId,
             label: `${plugin.manifest.name} (demo)`,
             settings,
+            // A plugin of the company's documents works for the demo company of its country.
+            ...(plugin.manifest.documents
+              ? await companyOfCountry(services, tenantId, plugin.manifest.sandbox.sellerCountry)
+              : {}),
           }));
         await issueUnderSellerCountry(
           services,

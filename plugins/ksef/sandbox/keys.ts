@@ -26,8 +26,21 @@ function makeKey(usage: SandboxKey['usage']): SandboxKey {
   try {
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-        '-subj', `/CN=KSeF sandbox ${usage}`, '-days', '730'],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-subj',
+        `/CN=KSeF sandbox ${usage}`,
+        '-days',
+        '730',
+      ],
       { stdio: 'ignore' },
     );
     const cert = new X509Certificate(readFileSync(join(dir, 'cert.pem')));

@@ -31,7 +31,10 @@ export function createLimits(profile: LimitProfile) {
   return {
     hit(endpoint: string, key: string): LimitDecision {
       if (profile === 'off') return { allowed: true, limit: 0, window: '', retryAfterSeconds: 0 };
-      const base = endpoint === 'challenge' ? ([60, 3600, 216000] as const) : (PRODUCTION[endpoint] ?? PRODUCTION.other!);
+      const base =
+        endpoint === 'challenge'
+          ? ([60, 3600, 216000] as const)
+          : (PRODUCTION[endpoint] ?? PRODUCTION.other!);
       const factor = profile === 'test' && endpoint !== 'challenge' ? 10 : 1;
       const now = Date.now();
       const id = `${endpoint}|${key}`;
@@ -43,7 +46,12 @@ export function createLimits(profile: LimitProfile) {
         if (inWindow.length >= limit) {
           hits.set(id, list);
           const oldest = inWindow[inWindow.length - limit]!;
-          return { allowed: false, limit, window: name, retryAfterSeconds: Math.max(1, Math.ceil((oldest + ms - now) / 1000)) };
+          return {
+            allowed: false,
+            limit,
+            window: name,
+            retryAfterSeconds: Math.max(1, Math.ceil((oldest + ms - now) / 1000)),
+          };
         }
       }
       list.push(now);

@@ -89,11 +89,18 @@ export interface KsefSandboxOptions {
   tokens: Map<string, string>;
 }
 
-export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance; tokens: Map<string, string> } {
+export function buildServer(options: KsefSandboxOptions): {
+  app: FastifyInstance;
+  tokens: Map<string, string>;
+} {
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
   const keys = makeKeys();
   const ledger = createLedger();
-  const faults = createFaultState({ schema: faultsSchema, initial: options.faults, seed: options.seed ?? 'ksef' });
+  const faults = createFaultState({
+    schema: faultsSchema,
+    initial: options.faults,
+    seed: options.seed ?? 'ksef',
+  });
   const limits = createLimits(options.limits ?? 'test');
   const tokens = options.tokens;
   const challenges = new Map<string, number>();
@@ -131,7 +138,8 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
   });
   // Sandbox only: issue a KSeF token for a NIP (the real one is made in the KSeF application, tokeny-ksef.md).
   app.post('/__sandbox/tokens', async (request) => {
-    const nip = String((request.body as { nip?: unknown } | null)?.nip ?? '');
+    const raw = (request.body as { nip?: unknown } | null)?.nip;
+    const nip = typeof raw === 'string' ? raw : '';
     const token = `${reference('auth').slice(0, 20)}|nip-${nip}|${randomBytes(24).toString('hex')}`;
     tokens.set(token, nip);
     return { token };
@@ -165,10 +173,13 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
   const badRequest = (reply: FastifyReply, code: number, description: string, details: string[] = []) =>
     reply.code(400).send(exception(description, code, details));
   const unauthorized = (reply: FastifyReply, detail: string) =>
-    reply
-      .code(401)
-      .type('application/problem+json')
-      .send({ title: 'Unauthorized', status: 401, detail, instance: '', timestamp: new Date().toISOString() });
+    reply.code(401).type('application/problem+json').send({
+      title: 'Unauthorized',
+      status: 401,
+      detail,
+      instance: '',
+      timestamp: new Date().toISOString(),
+    });
 
   /** limity-api.md: per context + IP and endpoint, sliding windows; 429 with Retry-After. */
   function limited(request: FastifyRequest, reply: FastifyReply, endpoint: string, context: string): boolean {
@@ -182,7 +193,9 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
         status: {
           code: 429,
           description: 'Too Many Requests',
-          details: [`Przekroczono limit ${decision.limit} żądań na ${decision.window}. Spróbuj ponownie po ${decision.retryAfterSeconds} sekundach.`],
+          details: [
+            `Przekroczono limit ${decision.limit} żądań na ${decision.window}. Spróbuj ponownie po ${decision.retryAfterSeconds} sekundach.`,
+          ],
         },
       });
     return true;
@@ -230,8 +243,15 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
       contextIdentifier?: { type?: string; value?: string };
       encryptedToken?: string;
     } | null;
-    if (!body?.challenge || !body.encryptedToken || body.contextIdentifier?.type !== 'Nip' || !body.contextIdentifier.value)
-      return badRequest(reply, 21405, 'Błąd walidacji danych wejściowych.', ['challenge, contextIdentifier {type: Nip, value} and encryptedToken are required']);
+    if (
+      !body?.challenge ||
+      !body.encryptedToken ||
+      body.contextIdentifier?.type !== 'Nip' ||
+      !body.contextIdentifier.value
+    )
+      return badRequest(reply, 21405, 'Błąd walidacji danych wejściowych.', [
+        'challenge, contextIdentifier {type: Nip, value} and encryptedToken are required',
+      ]);
     if (limited(request, reply, 'other', body.contextIdentifier.value)) return reply;
     const issuedAt = challenges.get(body.challenge);
     const now = Date.now();
@@ -245,7 +265,11 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
       redeemed: false,
     };
     const fail = (detail: string) => {
-      operation.status = { code: 450, description: 'Uwierzytelnianie zakończone niepowodzeniem z powodu błędnego tokenu', details: [detail] };
+      operation.status = {
+        code: 450,
+        description: 'Uwierzytelnianie zakończone niepowodzeniem z powodu błędnego tokenu',
+        details: [detail],
+      };
     };
     // The challenge is valid 10 minutes, once (uwierzytelnianie.md).
     if (issuedAt === undefined || now - issuedAt > 10 * 60_000) fail('Nieprawidłowe wyzwanie autoryzacyjne');
@@ -270,7 +294,10 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
     byAuthToken.set(operation.authenticationToken, operation);
     return reply.code(202).send({
       referenceNumber,
-      authenticationToken: { token: operation.authenticationToken, validUntil: new Date(now + 15 * 60_000).toISOString() },
+      authenticationToken: {
+        token: operation.authenticationToken,
+        validUntil: new Date(now + 15 * 60_000).toISOString(),
+      },
     });
   });
 
@@ -290,7 +317,10 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
     };
   });
 
-  const tokenInfo = (token: string, ms: number) => ({ token, validUntil: new Date(Date.now() + ms).toISOString() });
+  const tokenInfo = (token: string, ms: number) => ({
+    token,
+    validUntil: new Date(Date.now() + ms).toISOString(),
+  });
 
   // POST /auth/token/redeem (bearer: authenticationToken) → AuthenticationTokensResponse, once.
   app.post('/v2/auth/token/redeem', async (request, reply) => {
@@ -298,21 +328,32 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
     if (!operation) return unauthorized(reply, 'Nieprawidłowy token uwierzytelniania.');
     if (operation.status.code !== 200 || operation.redeemed)
       return badRequest(reply, 21301, 'Brak autoryzacji.', [
-        operation.redeemed ? 'Tokeny zostały już pobrane.' : `Status uwierzytelniania: ${operation.status.code}`,
+        operation.redeemed
+          ? 'Tokeny zostały już pobrane.'
+          : `Status uwierzytelniania: ${operation.status.code}`,
       ]);
     operation.redeemed = true;
     const a = randomBytes(32).toString('base64url');
     const r = randomBytes(32).toString('base64url');
     // Access token: minutes; refresh token: days (README "E-invoicing").
-    access.set(a, { nip: operation.nip, validUntil: Date.now() + 15 * 60_000, auth: operation.referenceNumber });
-    refresh.set(r, { nip: operation.nip, validUntil: Date.now() + 7 * 86_400_000, auth: operation.referenceNumber });
+    access.set(a, {
+      nip: operation.nip,
+      validUntil: Date.now() + 15 * 60_000,
+      auth: operation.referenceNumber,
+    });
+    refresh.set(r, {
+      nip: operation.nip,
+      validUntil: Date.now() + 7 * 86_400_000,
+      auth: operation.referenceNumber,
+    });
     return { accessToken: tokenInfo(a, 15 * 60_000), refreshToken: tokenInfo(r, 7 * 86_400_000) };
   });
 
   // POST /auth/token/refresh (bearer: refreshToken) → AuthenticationTokenRefreshResponse.
   app.post('/v2/auth/token/refresh', async (request, reply) => {
     const found = refresh.get(bearer(request) ?? '');
-    if (!found || found.validUntil < Date.now()) return unauthorized(reply, 'Nieprawidłowy lub wygasły refresh token.');
+    if (!found || found.validUntil < Date.now())
+      return unauthorized(reply, 'Nieprawidłowy lub wygasły refresh token.');
     const a = randomBytes(32).toString('base64url');
     access.set(a, { nip: found.nip, validUntil: Date.now() + 15 * 60_000, auth: found.auth });
     return { accessToken: tokenInfo(a, 15 * 60_000) };
@@ -327,8 +368,14 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
       formCode?: { systemCode?: string; schemaVersion?: string; value?: string };
       encryption?: { encryptedSymmetricKey?: string; initializationVector?: string };
     } | null;
-    if (body?.formCode?.systemCode !== 'FA (3)' || body.formCode.schemaVersion !== '1-0E' || body.formCode.value !== 'FA')
-      return badRequest(reply, 21405, 'Błąd walidacji danych wejściowych.', ['formCode must be {systemCode: "FA (3)", schemaVersion: "1-0E", value: "FA"}']);
+    if (
+      body?.formCode?.systemCode !== 'FA (3)' ||
+      body.formCode.schemaVersion !== '1-0E' ||
+      body.formCode.value !== 'FA'
+    )
+      return badRequest(reply, 21405, 'Błąd walidacji danych wejściowych.', [
+        'formCode must be {systemCode: "FA (3)", schemaVersion: "1-0E", value: "FA"}',
+      ]);
     let key: Buffer;
     try {
       key = privateDecrypt(
@@ -340,7 +387,9 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
     }
     const iv = Buffer.from(body.encryption?.initializationVector ?? '', 'base64');
     if (key.length !== 32 || iv.length !== 16)
-      return badRequest(reply, 21405, 'Błąd odszyfrowania dostarczonego klucza.', ['AES-256 key (32 bytes) and a 16-byte IV']);
+      return badRequest(reply, 21405, 'Błąd odszyfrowania dostarczonego klucza.', [
+        'AES-256 key (32 bytes) and a 16-byte IV',
+      ]);
     const now = new Date();
     const session: Session = {
       referenceNumber: reference('session', now),
@@ -364,7 +413,8 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
     if (!context) return reply;
     if (limited(request, reply, 'invoice-send', context.nip)) return reply;
     const session = sessions.get(request.params.ref);
-    if (!session || session.nip !== context.nip) return badRequest(reply, 21405, 'Sesja nie istnieje.', [request.params.ref]);
+    if (!session || session.nip !== context.nip)
+      return badRequest(reply, 21405, 'Sesja nie istnieje.', [request.params.ref]);
     if (!session.open) return badRequest(reply, 21180, 'Sesja jest zamknięta.', [session.referenceNumber]);
     const body = request.body as {
       invoiceHash?: string;
@@ -374,8 +424,15 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
       encryptedInvoiceContent?: string;
     } | null;
     const encrypted = Buffer.from(body?.encryptedInvoiceContent ?? '', 'base64');
-    if (!body?.invoiceHash || encrypted.length === 0 || sha256(encrypted) !== body.encryptedInvoiceHash || encrypted.length !== body.encryptedInvoiceSize)
-      return badRequest(reply, 21405, 'Błąd walidacji danych wejściowych.', ['encryptedInvoiceHash / encryptedInvoiceSize do not match encryptedInvoiceContent']);
+    if (
+      !body?.invoiceHash ||
+      encrypted.length === 0 ||
+      sha256(encrypted) !== body.encryptedInvoiceHash ||
+      encrypted.length !== body.encryptedInvoiceSize
+    )
+      return badRequest(reply, 21405, 'Błąd walidacji danych wejściowych.', [
+        'encryptedInvoiceHash / encryptedInvoiceSize do not match encryptedInvoiceContent',
+      ]);
     const now = new Date();
     const invoice: SentInvoice = {
       ordinalNumber: session.invoices.size + 1,
@@ -396,7 +453,11 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
       const decipher = createDecipheriv('aes-256-cbc', session.key, session.iv);
       const plain = Buffer.concat([decipher.update(encrypted), decipher.final()]);
       if (sha256(plain) !== body.invoiceHash || plain.length !== body.invoiceSize) {
-        invoice.status = { code: 430, description: 'Błąd weryfikacji pliku faktury', details: ['invoiceHash / invoiceSize do not match the decrypted invoice'] };
+        invoice.status = {
+          code: 430,
+          description: 'Błąd weryfikacji pliku faktury',
+          details: ['invoiceHash / invoiceSize do not match the decrypted invoice'],
+        };
       } else {
         invoice.xml = plain.toString('utf8');
         invoice.invoiceNumber = /<P_2>([^<]*)<\/P_2>/.exec(invoice.xml)?.[1] ?? null;
@@ -417,8 +478,16 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
       while (toValidate.length > 0) {
         const batch = toValidate;
         toValidate = [];
-        const results = await validateXmlBatch(batch.map((i) => i.xml), FA3_XSD);
-        batch.forEach((invoice, index) => decide(invoice, results[index]!.map((e) => `${e.location}: ${e.message}`)));
+        const results = await validateXmlBatch(
+          batch.map((i) => i.xml),
+          FA3_XSD,
+        );
+        batch.forEach((invoice, index) =>
+          decide(
+            invoice,
+            results[index]!.map((e) => `${e.location}: ${e.message}`),
+          ),
+        );
       }
     })().finally(() => {
       validating = null;
@@ -431,17 +500,29 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
     invoice.validated = true;
     const session = [...sessions.values()].find((s) => s.invoices.has(invoice.referenceNumber))!;
     if (schemaErrors.length > 0) {
-      invoice.status = { code: 450, description: 'Błąd weryfikacji semantyki dokumentu faktury', details: schemaErrors };
+      invoice.status = {
+        code: 450,
+        description: 'Błąd weryfikacji semantyki dokumentu faktury',
+        details: schemaErrors,
+      };
       return;
     }
     if (faults.get().rejectInvoices) {
-      invoice.status = { code: 450, description: 'Błąd weryfikacji semantyki dokumentu faktury', details: ['Faktura odrzucona (przełącznik sandboksa rejectInvoices).'] };
+      invoice.status = {
+        code: 450,
+        description: 'Błąd weryfikacji semantyki dokumentu faktury',
+        details: ['Faktura odrzucona (przełącznik sandboksa rejectInvoices).'],
+      };
       return;
     }
     const seller = /<Podmiot1>.*?<NIP>(\d{10})<\/NIP>/s.exec(invoice.xml)?.[1] ?? '';
     const kind = /<RodzajFaktury>([^<]*)<\/RodzajFaktury>/.exec(invoice.xml)?.[1] ?? '';
     if (seller !== session.nip) {
-      invoice.status = { code: 410, description: 'Nieprawidłowy zakres uprawnień', details: [`Podmiot1 NIP ${seller} is not the session's context ${session.nip}`] };
+      invoice.status = {
+        code: 410,
+        description: 'Nieprawidłowy zakres uprawnień',
+        details: [`Podmiot1 NIP ${seller} is not the session's context ${session.nip}`],
+      };
       return;
     }
     const key = `${seller}|${kind}|${invoice.invoiceNumber ?? ''}`;
@@ -450,8 +531,13 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
       invoice.status = {
         code: 440,
         description: 'Duplikat faktury',
-        details: [`Duplikat faktury. Faktura o numerze KSeF: ${original.ksefNumber} została już prawidłowo przesłana do systemu w sesji: ${original.session}`],
-        extensions: { originalSessionReferenceNumber: original.session, originalKsefNumber: original.ksefNumber },
+        details: [
+          `Duplikat faktury. Faktura o numerze KSeF: ${original.ksefNumber} została już prawidłowo przesłana do systemu w sesji: ${original.session}`,
+        ],
+        extensions: {
+          originalSessionReferenceNumber: original.session,
+          originalKsefNumber: original.ksefNumber,
+        },
       };
       return;
     }
@@ -475,7 +561,8 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
     if (!context) return reply;
     if (limited(request, reply, 'session-close', context.nip)) return reply;
     const session = sessions.get(request.params.ref);
-    if (!session || session.nip !== context.nip) return badRequest(reply, 21405, 'Sesja nie istnieje.', [request.params.ref]);
+    if (!session || session.nip !== context.nip)
+      return badRequest(reply, 21405, 'Sesja nie istnieje.', [request.params.ref]);
     session.open = false;
     session.updatedAt = new Date().toISOString();
     return reply.code(204).send();
@@ -487,14 +574,16 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
     if (!context) return reply;
     if (limited(request, reply, 'sessions-other', context.nip)) return reply;
     const session = sessions.get(request.params.ref);
-    if (!session || session.nip !== context.nip) return badRequest(reply, 21405, 'Sesja nie istnieje.', [request.params.ref]);
+    if (!session || session.nip !== context.nip)
+      return badRequest(reply, 21405, 'Sesja nie istnieje.', [request.params.ref]);
     const invoices = [...session.invoices.values()];
     const done = invoices.filter((i) => visibleStatus(i).code !== 150);
     const ok = done.filter((i) => visibleStatus(i).code === 200).length;
     let status = { code: 100, description: 'Sesja interaktywna otwarta' };
     if (!session.open) {
       if (invoices.length === 0) status = { code: 440, description: 'Sesja anulowana' };
-      else if (done.length < invoices.length) status = { code: 170, description: 'Sesja interaktywna zamknięta' };
+      else if (done.length < invoices.length)
+        status = { code: 170, description: 'Sesja interaktywna zamknięta' };
       else if (ok === 0) status = { code: 445, description: 'Błąd weryfikacji, brak poprawnych faktur' };
       else status = { code: 200, description: 'Sesja interaktywna przetworzona pomyślnie' };
     }
@@ -523,46 +612,66 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
 
   let unexpectedLeft = -1;
   // GET /sessions/{ref}/invoices/{invoiceRef} → SessionInvoiceStatusResponse.
-  app.get<{ Params: { ref: string; invoiceRef: string } }>('/v2/sessions/:ref/invoices/:invoiceRef', async (request, reply) => {
-    const context = accessContext(request, reply);
-    if (!context) return reply;
-    if (limited(request, reply, 'invoice-status', context.nip)) return reply;
-    const session = sessions.get(request.params.ref);
-    const invoice = session?.nip === context.nip ? session.invoices.get(request.params.invoiceRef) : undefined;
-    if (!session || !invoice) return badRequest(reply, 21405, 'Faktura nie istnieje.', [request.params.invoiceRef]);
-    let status = visibleStatus(invoice);
-    if (unexpectedLeft < 0) unexpectedLeft = faults.get().unexpectedStatus;
-    if (status.code !== 150 && faults.get().unexpectedStatus > 0 && unexpectedLeft > 0) {
-      unexpectedLeft -= 1;
-      status = { code: 999, description: 'Status spoza dokumentacji (przełącznik sandboksa unexpectedStatus)' };
-    }
-    const final = status.code === 200;
-    return {
-      ordinalNumber: invoice.ordinalNumber,
-      invoiceNumber: invoice.invoiceNumber,
-      ksefNumber: final ? invoice.ksefNumber : null,
-      referenceNumber: invoice.referenceNumber,
-      invoiceHash: invoice.invoiceHash,
-      invoicingDate: invoice.invoicingDate,
-      acquisitionDate: final ? invoice.acquisitionDate : null,
-      permanentStorageDate: final ? invoice.acquisitionDate : null,
-      upoDownloadUrl: final ? `${baseUrl(request)}/v2/sessions/${session.referenceNumber}/invoices/ksef/${invoice.ksefNumber}/upo` : null,
-      upoDownloadUrlExpirationDate: final ? new Date(Date.now() + 3_600_000).toISOString() : null,
-      invoicingMode: 'Online',
-      status,
-    };
-  });
+  app.get<{ Params: { ref: string; invoiceRef: string } }>(
+    '/v2/sessions/:ref/invoices/:invoiceRef',
+    async (request, reply) => {
+      const context = accessContext(request, reply);
+      if (!context) return reply;
+      if (limited(request, reply, 'invoice-status', context.nip)) return reply;
+      const session = sessions.get(request.params.ref);
+      const invoice =
+        session?.nip === context.nip ? session.invoices.get(request.params.invoiceRef) : undefined;
+      if (!session || !invoice)
+        return badRequest(reply, 21405, 'Faktura nie istnieje.', [request.params.invoiceRef]);
+      let status = visibleStatus(invoice);
+      if (unexpectedLeft < 0) unexpectedLeft = faults.get().unexpectedStatus;
+      if (status.code !== 150 && faults.get().unexpectedStatus > 0 && unexpectedLeft > 0) {
+        unexpectedLeft -= 1;
+        status = {
+          code: 999,
+          description: 'Status spoza dokumentacji (przełącznik sandboksa unexpectedStatus)',
+        };
+      }
+      const final = status.code === 200;
+      return {
+        ordinalNumber: invoice.ordinalNumber,
+        invoiceNumber: invoice.invoiceNumber,
+        ksefNumber: final ? invoice.ksefNumber : null,
+        referenceNumber: invoice.referenceNumber,
+        invoiceHash: invoice.invoiceHash,
+        invoicingDate: invoice.invoicingDate,
+        acquisitionDate: final ? invoice.acquisitionDate : null,
+        permanentStorageDate: final ? invoice.acquisitionDate : null,
+        upoDownloadUrl: final
+          ? `${baseUrl(request)}/v2/sessions/${session.referenceNumber}/invoices/ksef/${invoice.ksefNumber}/upo`
+          : null,
+        upoDownloadUrlExpirationDate: final ? new Date(Date.now() + 3_600_000).toISOString() : null,
+        invoicingMode: 'Online',
+        status,
+      };
+    },
+  );
 
   // GET /sessions/{ref}/invoices/ksef/{ksefNumber}/upo → application/xml (UPO v4-3, one document).
-  app.get<{ Params: { ref: string; ksef: string } }>('/v2/sessions/:ref/invoices/ksef/:ksef/upo', async (request, reply) => {
-    const context = accessContext(request, reply);
-    if (!context) return reply;
-    if (limited(request, reply, 'sessions-other', context.nip)) return reply;
-    const session = sessions.get(request.params.ref);
-    const invoice = session?.nip === context.nip ? [...session.invoices.values()].find((i) => i.ksefNumber === request.params.ksef && visibleStatus(i).code === 200) : undefined;
-    if (!session || !invoice) return badRequest(reply, 21405, 'UPO nie istnieje.', [request.params.ksef]);
-    return reply.type('application/xml').send(invoiceUpo({ session: session.referenceNumber, nip: session.nip, invoice }));
-  });
+  app.get<{ Params: { ref: string; ksef: string } }>(
+    '/v2/sessions/:ref/invoices/ksef/:ksef/upo',
+    async (request, reply) => {
+      const context = accessContext(request, reply);
+      if (!context) return reply;
+      if (limited(request, reply, 'sessions-other', context.nip)) return reply;
+      const session = sessions.get(request.params.ref);
+      const invoice =
+        session?.nip === context.nip
+          ? [...session.invoices.values()].find(
+              (i) => i.ksefNumber === request.params.ksef && visibleStatus(i).code === 200,
+            )
+          : undefined;
+      if (!session || !invoice) return badRequest(reply, 21405, 'UPO nie istnieje.', [request.params.ksef]);
+      return reply
+        .type('application/xml')
+        .send(invoiceUpo({ session: session.referenceNumber, nip: session.nip, invoice }));
+    },
+  );
 
   // GET /sessions/{ref}/upo/{upoRef} → the session's UPO (all its accepted documents).
   app.get<{ Params: { ref: string; upo: string } }>('/v2/sessions/:ref/upo/:upo', async (request, reply) => {
@@ -572,7 +681,9 @@ export function buildServer(options: KsefSandboxOptions): { app: FastifyInstance
     if (!session || session.nip !== context.nip || request.params.upo !== session.referenceNumber)
       return badRequest(reply, 21405, 'UPO nie istnieje.', [request.params.upo]);
     const invoices = [...session.invoices.values()].filter((i) => visibleStatus(i).code === 200);
-    return reply.type('application/xml').send(sessionUpo({ session: session.referenceNumber, nip: session.nip, invoices }));
+    return reply
+      .type('application/xml')
+      .send(sessionUpo({ session: session.referenceNumber, nip: session.nip, invoices }));
   });
 
   return { app, tokens };

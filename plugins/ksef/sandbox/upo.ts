@@ -38,7 +38,8 @@ function head(session: string, nip: string): string {
   );
 }
 
-const FORM = '<NazwaStrukturyLogicznej>Schemat_FA(3)_v1-0E.xsd</NazwaStrukturyLogicznej><KodFormularza>FA (3)</KodFormularza>';
+const FORM =
+  '<NazwaStrukturyLogicznej>Schemat_FA(3)_v1-0E.xsd</NazwaStrukturyLogicznej><KodFormularza>FA (3)</KodFormularza>';
 
 export function invoiceUpo(input: { session: string; nip: string; invoice: UpoInvoice }): string {
   return `${head(input.session, input.nip)}${FORM}${document(input.nip, input.invoice)}</Potwierdzenie>\n`;

@@ -42,7 +42,8 @@ const nipOf = (doc: ClearanceDocument) => doc.document.seller.taxId.replace(/\D/
 
 function qrFor(ctx: PluginContext, doc: ClearanceDocument, ref: SentReference): string {
   const settings = ctx.settings as Settings;
-  const base = ctx.config.KSEF_QR_URL || QR_HOSTS[settings.environment ?? 'api-test'] || QR_HOSTS['api-test']!;
+  const base =
+    ctx.config.KSEF_QR_URL || QR_HOSTS[settings.environment ?? 'api-test'] || QR_HOSTS['api-test']!;
   const [y, m, d] = doc.issueDate.split('-');
   return `${base.replace(/\/$/, '')}/invoice/${ref.nip}/${d}-${m}-${y}/${ref.hash}`;
 }
@@ -78,7 +79,9 @@ async function answerFor(
       status: 'accepted',
       number,
       reference: { ...ref, session, duplicateOf: session },
-      ...(upo ? { receipt: { fileName: `UPO-${number}.xml`, mediaType: 'application/xml', content: upo } } : {}),
+      ...(upo
+        ? { receipt: { fileName: `UPO-${number}.xml`, mediaType: 'application/xml', content: upo } }
+        : {}),
       qr: qr(number),
     };
   }
@@ -86,7 +89,10 @@ async function answerFor(
     return {
       status: 'rejected',
       reference: { ...ref },
-      errors: (details?.length ? details : [description]).map((message) => ({ location: `KSeF status ${code}`, message })),
+      errors: (details?.length ? details : [description]).map((message) => ({
+        location: `KSeF status ${code}`,
+        message,
+      })),
     };
   }
   // 500, 550 and anything the API does not document: asked again on the next run.
@@ -109,8 +115,11 @@ async function answerFor(
  */
 export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobOutput> {
   const documents = ctx.documents;
-  if (!documents) throw new ConfigError('This connection is not tied to a company; connect KSeF again from the company settings.');
-  const client = new KsefClient(ctx as PluginContext);
+  if (!documents)
+    throw new ConfigError(
+      'This connection is not tied to a company; connect KSeF again from the company settings.',
+    );
+  const client = new KsefClient(ctx);
   const counts: Record<string, number> = { sent: 0, accepted: 0, rejected: 0, held: 0, notRequired: 0 };
   const sessions = new Map<string, { referenceNumber: string; key: Buffer; iv: Buffer }>();
 
@@ -130,19 +139,30 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
         } catch (error) {
           prepared.set(doc.id, {
             status: 'pending',
-            errors: [{ location: 'document', message: `${(error as Error).message}; the invoice was not sent to KSeF. Issue a correction with a valid value.` }],
+            errors: [
+              {
+                location: 'document',
+                message: `${(error as Error).message}; the invoice was not sent to KSeF. Issue a correction with a valid value.`,
+              },
+            ],
           });
         }
       }
       const ids = [...xmls.keys()];
-      const checked = await validateXmlBatch(ids.map((id) => xmls.get(id)!), FA3_XSD);
+      const checked = await validateXmlBatch(
+        ids.map((id) => xmls.get(id)!),
+        FA3_XSD,
+      );
       ids.forEach((id, i) => {
         const errors = checked[i]!;
         if (errors.length === 0) return;
         prepared.set(id, {
           status: 'pending',
           xml: xmls.get(id)!,
-          errors: errors.map((e) => ({ location: e.location, message: `${e.message} — the FA(3) failed the official schema, so it was not sent to KSeF.` })),
+          errors: errors.map((e) => ({
+            location: e.location,
+            message: `${e.message} — the FA(3) failed the official schema, so it was not sent to KSeF.`,
+          })),
         });
       });
 
@@ -166,7 +186,11 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
             }
             const invoice = await client.send(nip, session, xml);
             const hash = createHash('sha256').update(Buffer.from(xml, 'utf8')).digest('base64url');
-            results[doc.id] = { status: 'sent', xml, reference: { session: session.referenceNumber, invoice, nip, hash } };
+            results[doc.id] = {
+              status: 'sent',
+              xml,
+              reference: { session: session.referenceNumber, invoice, nip, hash },
+            };
           } catch (error) {
             // The rest of the chunk is tried on a later run; an auth failure ends the run.
             stop = error;
@@ -190,7 +214,9 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
     }
   } finally {
     for (const [nip, session] of sessions) {
-      await client.close(nip, session.referenceNumber).catch((error: unknown) => ctx.log.warn({ err: error }, 'KSeF session not closed'));
+      await client
+        .close(nip, session.referenceNumber)
+        .catch((error: unknown) => ctx.log.warn({ err: error }, 'KSeF session not closed'));
     }
   }
 
@@ -204,7 +230,7 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
       if (!ref?.session || !ref.invoice) continue;
       try {
         const status = await client.invoiceStatus(ref.nip, ref.session, ref.invoice);
-        const answer = await answerFor(ctx as PluginContext, client, doc, ref, status);
+        const answer = await answerFor(ctx, client, doc, ref, status);
         if (!answer) {
           open += 1;
           continue;

@@ -20,14 +20,26 @@ describe('FA(3) from the frozen document', () => {
           type: 'correction',
           number: 'KOR/2026/12/1',
           corrects: 'a',
-          lines: [{ ...sampleDocument().lines[0]!, quantity: '-1', net: '-16.26', vat: '-3.74', gross: '-20.00' }],
+          lines: [
+            { ...sampleDocument().lines[0]!, quantity: '-1', net: '-16.26', vat: '-3.74', gross: '-20.00' },
+          ],
           vatSummary: [{ vatRate: '23.00', net: '-16.26', vat: '-3.74', gross: '-20.00' }],
           totals: { net: '-16.26', vat: '-3.74', gross: '-20.00' },
         }),
-        { id: 'a', number: 'FV/2026/12/7', issueDate: '2026-12-03', clearanceNumber: '5265877635-20261203-0100001AF629-AF' },
+        {
+          id: 'a',
+          number: 'FV/2026/12/7',
+          issueDate: '2026-12-03',
+          clearanceNumber: '5265877635-20261203-0100001AF629-AF',
+        },
       ),
     );
-    expect(await validateXmlBatch([invoice, foreign, consumer, correction], FA3_XSD)).toEqual([[], [], [], []]);
+    expect(await validateXmlBatch([invoice, foreign, consumer, correction], FA3_XSD)).toEqual([
+      [],
+      [],
+      [],
+      [],
+    ]);
     expect(invoice).toContain('<P_13_1>32.52</P_13_1><P_14_1>7.48</P_14_1><P_13_3>47.62</P_13_3>');
     expect(invoice).toContain('Kowalski &amp; Syn &lt;Hurt&gt;');
     expect(foreign).toContain('<KodWaluty>EUR</KodWaluty>');

@@ -38,7 +38,10 @@ export function decimal(value: string, places: number): string {
 const amount = (value: string) => decimal(value, 2);
 
 /** The FA(3) rate code (TStawkaPodatku) of a frozen rate, and the P_13_x/P_14_x pair it sums into. */
-function rateOf(doc: IssuedDocumentBody, vatRate: string): { code: string | null; xii: string | null; sum: string } {
+function rateOf(
+  doc: IssuedDocumentBody,
+  vatRate: string,
+): { code: string | null; xii: string | null; sum: string } {
   const rate = Number(vatRate);
   if (doc.seller.vatStatus === 'exempt') return { code: 'zw', xii: null, sum: '7' };
   // OSS distance sales: the buyer's country's rate (P_12_XII), summed in P_13_5 / P_14_5.
@@ -64,16 +67,25 @@ const EU = new Set(
 /** Podmiot2/DaneIdentyfikacyjne: NIP, an EU VAT number, another tax id, or none (a consumer). */
 function buyerIdentity(doc: IssuedDocumentBody): string {
   const name = el('Nazwa', clip(doc.buyer.companyName || doc.buyer.name || '-', 512));
-  const nip = doc.buyer.taxIds.find((t) => /^(PL_)?NIP$/i.test(t.type) || (t.type !== 'VAT_EU' && /^(PL)?\d{10}$/.test(t.value.replace(/[\s-]/g, ''))));
+  const nip = doc.buyer.taxIds.find(
+    (t) =>
+      /^(PL_)?NIP$/i.test(t.type) ||
+      (t.type !== 'VAT_EU' && /^(PL)?\d{10}$/.test(t.value.replace(/[\s-]/g, ''))),
+  );
   if (doc.buyer.kind === 'business' && nip) {
     const digits = nip.value.replace(/\D/g, '').slice(-10);
     if (digits.length === 10) return `${el('NIP', digits)}${name}`;
   }
-  const vatEu = doc.buyer.taxIds.find((t) => /^[A-Z]{2}/.test(t.value.replace(/\s/g, '')) && (t.type === 'VAT_EU' || EU.has(t.value.slice(0, 2).toUpperCase())));
+  const vatEu = doc.buyer.taxIds.find(
+    (t) =>
+      /^[A-Z]{2}/.test(t.value.replace(/\s/g, '')) &&
+      (t.type === 'VAT_EU' || EU.has(t.value.slice(0, 2).toUpperCase())),
+  );
   if (doc.buyer.kind === 'business' && vatEu) {
     const value = vatEu.value.replace(/\s/g, '').toUpperCase();
     const country = value.slice(0, 2) === 'GR' ? 'EL' : value.slice(0, 2);
-    if (EU.has(country) && country !== 'PL') return `${el('KodUE', country)}${el('NrVatUE', value.slice(2))}${name}`;
+    if (EU.has(country) && country !== 'PL')
+      return `${el('KodUE', country)}${el('NrVatUE', value.slice(2))}${name}`;
   }
   const other = doc.buyer.taxIds[0];
   if (doc.buyer.kind === 'business' && other) {

@@ -85,7 +85,8 @@ export class KsefClient {
     let certs = CERTS.get(base);
     if (!certs) {
       const response = await this.#ctx.http.request({ path: 'security/public-key-certificates' });
-      if (response.status !== 200) throw new RetryableError(`KSeF did not give its public keys: ${describe(response)}`);
+      if (response.status !== 200)
+        throw new RetryableError(`KSeF did not give its public keys: ${describe(response)}`);
       const list = response.json<{ certificate: string; usage: string[] }[]>();
       const find = (usage: string) => {
         const entry = list.find((c) => c.usage.includes(usage));
@@ -101,10 +102,18 @@ export class KsefClient {
   /** Signs in with the vault-kept KSeF token in the context of `nip` (uwierzytelnianie.md). */
   async #authenticate(nip: string): Promise<Tokens> {
     const token = await this.#ctx.secrets.get('ksefToken');
-    if (!token) throw new AuthError('No KSeF token is set: paste the token made in the KSeF application into the connection settings.');
+    if (!token)
+      throw new AuthError(
+        'No KSeF token is set: paste the token made in the KSeF application into the connection settings.',
+      );
     const certs = await this.#certs();
-    const challenge = await this.#ctx.http.request({ method: 'POST', path: 'auth/challenge', idempotent: false });
-    if (challenge.status !== 200) throw new RetryableError(`KSeF did not start signing in: ${describe(challenge)}`);
+    const challenge = await this.#ctx.http.request({
+      method: 'POST',
+      path: 'auth/challenge',
+      idempotent: false,
+    });
+    if (challenge.status !== 200)
+      throw new RetryableError(`KSeF did not start signing in: ${describe(challenge)}`);
     const { challenge: code, timestampMs } = challenge.json<{ challenge: string; timestampMs: number }>();
     const encryptedToken = publicEncrypt(
       { key: certs.token.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
@@ -115,7 +124,8 @@ export class KsefClient {
       path: 'auth/ksef-token',
       json: { challenge: code, contextIdentifier: { type: 'Nip', value: nip }, encryptedToken },
     });
-    if (init.status !== 202) throw new KsefError(`KSeF refused to sign in with the KSeF token: ${describe(init)}`);
+    if (init.status !== 202)
+      throw new KsefError(`KSeF refused to sign in with the KSeF token: ${describe(init)}`);
     const { referenceNumber, authenticationToken } = init.json<{
       referenceNumber: string;
       authenticationToken: { token: string };
@@ -123,19 +133,29 @@ export class KsefClient {
     const bearer = { authorization: `Bearer ${authenticationToken.token}` };
     for (let attempt = 0; ; attempt++) {
       const status = await this.#ctx.http.request({ path: `auth/${referenceNumber}`, headers: bearer });
-      if (status.status !== 200) throw new KsefError(`KSeF did not tell how signing in went: ${describe(status)}`);
+      if (status.status !== 200)
+        throw new KsefError(`KSeF did not tell how signing in went: ${describe(status)}`);
       const info = status.json<{ status: StatusInfo }>().status;
       if (info.code === 200) break;
       if (info.code !== 100)
         throw new AuthError(
           `KSeF refused the KSeF token for NIP ${nip} (${[info.description, ...(info.details ?? [])].join(': ')}). Make a new token in the KSeF application with the right to send invoices and paste it into the connection settings.`,
         );
-      if (attempt > 60) throw new RetryableError('KSeF is still checking the KSeF token after a minute; trying again later.');
+      if (attempt > 60)
+        throw new RetryableError('KSeF is still checking the KSeF token after a minute; trying again later.');
       await sleep(Math.min(1000, 100 * (attempt + 1)), undefined, { signal: this.#ctx.signal });
     }
-    const redeem = await this.#ctx.http.request({ method: 'POST', path: 'auth/token/redeem', headers: bearer });
-    if (redeem.status !== 200) throw new KsefError(`KSeF did not hand out access tokens: ${describe(redeem)}`);
-    const tokens = redeem.json<{ accessToken: { token: string; validUntil: string }; refreshToken: { token: string; validUntil: string } }>();
+    const redeem = await this.#ctx.http.request({
+      method: 'POST',
+      path: 'auth/token/redeem',
+      headers: bearer,
+    });
+    if (redeem.status !== 200)
+      throw new KsefError(`KSeF did not hand out access tokens: ${describe(redeem)}`);
+    const tokens = redeem.json<{
+      accessToken: { token: string; validUntil: string };
+      refreshToken: { token: string; validUntil: string };
+    }>();
     const result: Tokens = {
       nip,
       access: tokens.accessToken.token,
@@ -161,7 +181,11 @@ export class KsefClient {
       );
       if (response?.status === 200) {
         const { accessToken } = response.json<{ accessToken: { token: string; validUntil: string } }>();
-        const next = { ...current, access: accessToken.token, accessUntil: Date.parse(accessToken.validUntil) };
+        const next = {
+          ...current,
+          access: accessToken.token,
+          accessUntil: Date.parse(accessToken.validUntil),
+        };
         TOKENS.set(this.#key, next);
         return next;
       }
@@ -184,7 +208,10 @@ export class KsefClient {
     for (let attempt = 0; attempt < 2; attempt++) {
       const tokens = await this.#tokens(nip, attempt > 0);
       const response = await this.#call(() =>
-        this.#ctx.http.request({ ...request, headers: { ...request.headers, authorization: `Bearer ${tokens.access}` } }),
+        this.#ctx.http.request({
+          ...request,
+          headers: { ...request.headers, authorization: `Bearer ${tokens.access}` },
+        }),
       );
       if (response) return response;
     }
@@ -216,7 +243,11 @@ export class KsefClient {
   }
 
   /** Sends one invoice into the session; answers KSeF's element reference number. */
-  async send(nip: string, session: { referenceNumber: string; key: Buffer; iv: Buffer }, xml: string): Promise<string> {
+  async send(
+    nip: string,
+    session: { referenceNumber: string; key: Buffer; iv: Buffer },
+    xml: string,
+  ): Promise<string> {
     const plain = Buffer.from(xml, 'utf8');
     const cipher = createCipheriv('aes-256-cbc', session.key, session.iv);
     const encrypted = Buffer.concat([cipher.update(plain), cipher.final()]);
@@ -237,19 +268,32 @@ export class KsefClient {
   }
 
   async close(nip: string, sessionRef: string): Promise<void> {
-    const response = await this.authed(nip, { method: 'POST', path: `sessions/online/${sessionRef}/close`, rateGroup: 'session' });
-    if (response.status !== 204) throw new KsefError(`KSeF did not close session ${sessionRef}: ${describe(response)}`);
+    const response = await this.authed(nip, {
+      method: 'POST',
+      path: `sessions/online/${sessionRef}/close`,
+      rateGroup: 'session',
+    });
+    if (response.status !== 204)
+      throw new KsefError(`KSeF did not close session ${sessionRef}: ${describe(response)}`);
   }
 
   async invoiceStatus(nip: string, sessionRef: string, invoiceRef: string): Promise<InvoiceStatus> {
-    const response = await this.authed(nip, { path: `sessions/${sessionRef}/invoices/${invoiceRef}`, rateGroup: 'status' });
-    if (response.status !== 200) throw new KsefError(`KSeF did not tell the invoice's status: ${describe(response)}`);
+    const response = await this.authed(nip, {
+      path: `sessions/${sessionRef}/invoices/${invoiceRef}`,
+      rateGroup: 'status',
+    });
+    if (response.status !== 200)
+      throw new KsefError(`KSeF did not tell the invoice's status: ${describe(response)}`);
     return response.json<InvoiceStatus>();
   }
 
   async upo(nip: string, sessionRef: string, ksefNumber: string): Promise<string> {
-    const response = await this.authed(nip, { path: `sessions/${sessionRef}/invoices/ksef/${ksefNumber}/upo`, rateGroup: 'upo' });
-    if (response.status !== 200) throw new KsefError(`KSeF did not give the UPO of ${ksefNumber}: ${describe(response)}`);
+    const response = await this.authed(nip, {
+      path: `sessions/${sessionRef}/invoices/ksef/${ksefNumber}/upo`,
+      rateGroup: 'upo',
+    });
+    if (response.status !== 200)
+      throw new KsefError(`KSeF did not give the UPO of ${ksefNumber}: ${describe(response)}`);
     return response.body;
   }
 }

@@ -38,7 +38,8 @@ export async function validateXmlBatch(xmls: readonly string[], xsd: string): Pr
         ['--noout', '--nonet', '--schema', xsd, ...files],
         { env: { ...process.env, XML_CATALOG_FILES: CATALOG }, maxBuffer: 64 * 1024 * 1024 },
         (error, _stdout, stderr) => {
-          if (error && typeof error.code !== 'number') fail(error);
+          if (error && typeof error.code !== 'number')
+            fail(new Error(`xmllint did not run: ${error.message}`));
           else done(stderr);
         },
       );

@@ -66,7 +66,11 @@ export async function setFaults(sandbox: RunningSandbox, faults: Record<string, 
   if (!response.ok) throw new Error(`faults: ${response.status} ${await response.text()}`);
 }
 
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 120_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();

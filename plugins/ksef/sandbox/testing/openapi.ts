@@ -10,7 +10,17 @@ import addFormatsModule from 'ajv-formats';
  */
 const SPEC = new URL('../../../../../shared/reference/ksef/open-api.json', import.meta.url);
 type Json = Record<string, unknown>;
-const DROP = new Set(['example', 'examples', 'xml', 'externalDocs', 'discriminator', 'deprecated', 'readOnly', 'writeOnly', 'description']);
+const DROP = new Set([
+  'example',
+  'examples',
+  'xml',
+  'externalDocs',
+  'discriminator',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'description',
+]);
 const FORMATS = new Set(['date-time', 'uuid', 'email', 'uri', 'date']);
 const ROOT = 'ksef-openapi';
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -21,7 +31,8 @@ function convert(node: unknown, underAllOf = false): unknown {
   const out: Json = {};
   for (const [k, v] of Object.entries(node)) {
     if (DROP.has(k) || k === 'nullable') continue;
-    if (k === '$ref' && typeof v === 'string') out.$ref = v.replace('#/components/schemas/', `${ROOT}#/definitions/`);
+    if (k === '$ref' && typeof v === 'string')
+      out.$ref = v.replace('#/components/schemas/', `${ROOT}#/definitions/`);
     else if (k === 'format' && typeof v === 'string' && !FORMATS.has(v)) continue;
     else if (k === 'properties' && isObject(v))
       out.properties = Object.fromEntries(Object.entries(v).map(([p, s]) => [p, convert(s)]));
@@ -52,14 +63,20 @@ export function loadKsefValidator() {
       const key = `${method} ${path} ${status}`;
       let fn = cache.get(key);
       if (!fn) {
-        const response = (paths[path]?.[method.toLowerCase()]?.responses as Json | undefined)?.[String(status)] as Json | undefined;
+        const response = (paths[path]?.[method.toLowerCase()]?.responses as Json | undefined)?.[
+          String(status)
+        ] as Json | undefined;
         const content = response?.content as Record<string, { schema?: unknown }> | undefined;
         const schema = content?.['application/json']?.schema;
         if (!schema) throw new Error(`open-api.json has no JSON schema for ${key}`);
         fn = ajv.compile(convert(schema) as Json);
         cache.set(key, fn);
       }
-      return fn(body) ? null : (fn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+      return fn(body)
+        ? null
+        : (fn.errors ?? []).map(
+            (e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+          );
     },
   };
 }
