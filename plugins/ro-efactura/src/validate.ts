@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,11 +13,15 @@ import { fileURLToPath } from 'node:url';
  * run by Saxon-HE; every `svrl:failed-assert` / `svrl:successful-report` flagged `fatal` is an
  * error, `warning` is not. The artefacts are copied unchanged into `../artefacts/`.
  *
- * Saxon starts a JVM and compiles the 17 000-line stylesheet once per call (seconds), so callers
- * validate documents in batches: one call, one JVM, any number of documents.
+ * Saxon starts a JVM and compiles the 17 000-line stylesheet in seconds, so one worker process
+ * (`../java/SchematronWorker.java`, run as a single-file source program) keeps it compiled and
+ * validates document after document; it is started on first use and stopped with
+ * {@link stopValidator} (or when the process exits: it does not keep Node alive).
  */
 
-const ARTEFACTS = resolve(dirname(fileURLToPath(import.meta.url)), '../artefacts');
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ARTEFACTS = resolve(HERE, '../artefacts');
+const WORKER_SOURCE = resolve(HERE, '../java/SchematronWorker.java');
 export const SCHEMATRON_XSLT = join(ARTEFACTS, 'EN16931-CIUS_RO-UBL-validation.xslt');
 export const XSD = {
   Invoice: join(ARTEFACTS, 'ubl-2.1-xsd/maindoc/UBL-Invoice-2.1.xsd'),
@@ -128,7 +133,7 @@ export async function validateBatch(xmls: readonly string[]): Promise<Validation
   try {
     const inDir = join(dir, 'in');
     const outDir = join(dir, 'out');
-    await run('mkdir', ['-p', inDir, outDir]);
+    await Promise.all([mkdir(inDir), mkdir(outDir)]);
     const names = xmls.map((_, i) => `d${String(i).padStart(6, '0')}.xml`);
     await Promise.all(xmls.map((xml, i) => writeFile(join(inDir, names[i]!), xml)));
     const violations: RuleViolation[][] = xmls.map(() => []);
@@ -148,28 +153,22 @@ export async function validateBatch(xmls: readonly string[]): Promise<Validation
           message: 'The document is neither a UBL Invoice nor a UBL CreditNote.',
         });
     });
-    // Schematron: one JVM over the whole folder.
-    const r = await run('java', [
-      '-cp',
-      jar,
-      'net.sf.saxon.Transform',
-      `-s:${inDir}`,
-      `-o:${outDir}`,
-      `-xsl:${SCHEMATRON_XSLT}`,
-    ]);
-    const produced = new Set(await readdir(outDir));
+    // Schematron: the long-lived worker, one document after another.
+    const worker = schematronWorker();
     await Promise.all(
       names.map(async (name, i) => {
-        if (!produced.has(name)) {
+        const svrlPath = join(outDir, `${name}.svrl`);
+        const failure = await worker.run(join(inDir, name), svrlPath);
+        if (failure !== null) {
           if (violations[i]!.length === 0)
             violations[i]!.push({
               rule: 'SCHEMATRON',
               flag: 'fatal',
-              message: `The Schematron could not read the document: ${r.stderr.split('\n').find((l) => l.includes(name)) ?? r.stderr.slice(0, 300)}`,
+              message: `The Schematron could not read the document: ${failure}`,
             });
           return;
         }
-        violations[i]!.push(...parseSvrl(await readFile(join(outDir, name), 'utf8')));
+        violations[i]!.push(...parseSvrl(await readFile(svrlPath, 'utf8')));
       }),
     );
     return violations.map((v) => {
@@ -183,4 +182,113 @@ export async function validateBatch(xmls: readonly string[]): Promise<Validation
 
 export async function validate(xml: string): Promise<ValidationResult> {
   return (await validateBatch([xml]))[0]!;
+}
+
+interface Pending {
+  resolve(failure: string | null): void;
+}
+
+class SchematronWorker {
+  private child: ChildProcessWithoutNullStreams;
+  private ready: Promise<void>;
+  private pending = new Map<string, Pending[]>();
+  private buffer = '';
+  private dead: Error | null = null;
+
+  constructor(jar: string) {
+    this.child = spawn('java', ['-cp', jar, WORKER_SOURCE, SCHEMATRON_XSLT], { stdio: 'pipe' });
+    this.hold(true);
+    this.child.stderr.resume();
+    let markReady: () => void = () => {};
+    let markFailed: (e: Error) => void = () => {};
+    this.ready = new Promise<void>((ok, fail) => {
+      markReady = ok;
+      markFailed = fail;
+    });
+    this.ready.catch(() => {});
+    this.child.on('error', (e) => {
+      this.dead = (e as NodeJS.ErrnoException).code === 'ENOENT'
+        ? new ValidatorUnavailableError('Java is not installed; the CIUS-RO validator needs a JRE and Saxon-HE.')
+        : e;
+      markFailed(this.dead);
+      this.failAll();
+    });
+    this.child.on('exit', (code) => {
+      this.dead ??= new ValidatorUnavailableError(`The CIUS-RO validator stopped (exit code ${code}).`);
+      markFailed(this.dead);
+      this.failAll();
+      if (worker === this) worker = null;
+    });
+    this.child.stdout.setEncoding('utf8');
+    this.child.stdout.on('data', (chunk: string) => {
+      this.buffer += chunk;
+      let nl = this.buffer.indexOf('\n');
+      while (nl >= 0) {
+        const line = this.buffer.slice(0, nl).replace(/\r$/, '');
+        this.buffer = this.buffer.slice(nl + 1);
+        nl = this.buffer.indexOf('\n');
+        if (line === 'READY') {
+          markReady();
+          this.settled();
+          continue;
+        }
+        const [status, input, why] = line.split('\t');
+        const waiting = this.pending.get(input ?? '');
+        const next = waiting?.shift();
+        if (waiting && waiting.length === 0) this.pending.delete(input!);
+        next?.resolve(status === 'OK' ? null : (why ?? 'unknown error'));
+        this.settled();
+      }
+    });
+  }
+
+  /** Keeps Node alive while the worker starts or has work, not while it idles. */
+  private hold(on: boolean): void {
+    if (on) this.child.ref();
+    else this.child.unref();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) {
+      const handle = s as unknown as { ref?: () => void; unref?: () => void };
+      if (on) handle.ref?.();
+      else handle.unref?.();
+    }
+  }
+
+  private settled(): void {
+    if (this.pending.size === 0) this.hold(false);
+  }
+
+  private failAll(): void {
+    for (const list of this.pending.values()) for (const p of list) p.resolve(this.dead?.message ?? 'stopped');
+    this.pending.clear();
+  }
+
+  async run(input: string, output: string): Promise<string | null> {
+    await this.ready;
+    if (this.dead) throw this.dead;
+    return new Promise((resolveRun) => {
+      const list = this.pending.get(input) ?? [];
+      if (this.pending.size === 0) this.hold(true);
+      list.push({ resolve: resolveRun });
+      this.pending.set(input, list);
+      this.child.stdin.write(`${input}\t${output}\n`);
+    });
+  }
+
+  stop(): void {
+    this.child.stdin.end();
+    this.child.kill();
+  }
+}
+
+let worker: SchematronWorker | null = null;
+
+function schematronWorker(): SchematronWorker {
+  worker ??= new SchematronWorker(saxonJar());
+  return worker;
+}
+
+/** Stops the Schematron worker (tests, shutdown); the next validation starts a new one. */
+export function stopValidator(): void {
+  worker?.stop();
+  worker = null;
 }
