@@ -99,9 +99,11 @@ describe('reporting to the SPV sandbox', () => {
     await faults({ downloadFailure: 'corrupt' });
     const docs = memoryDocuments([roDocument({}, 301)]);
     const d = deps(docs);
-    await reportDocuments(d);
-    await sleep(500);
-    await reportDocuments(d);
+    // Until ANAF has processed the upload and the download was tried.
+    for (let i = 0; i < 60 && !docs.results.get('doc-1')?.reference?.downloadFailed; i++) {
+      await reportDocuments(d);
+      await sleep(300);
+    }
     const r = docs.results.get('doc-1')!;
     expect(r.status).toBe('sent');
     expect(r.reference).toMatchObject({ downloadFailed: true });
