@@ -1,4 +1,9 @@
-import { listen, type RunningSandbox, type SandboxOptions, type StartSandbox } from '@mch/plugin-sdk/sandbox-kit';
+import {
+  listen,
+  type RunningSandbox,
+  type SandboxOptions,
+  type StartSandbox,
+} from '@mch/plugin-sdk/sandbox-kit';
 import { buildServer, SANDBOX_CIFS, SANDBOX_CLIENT } from './server.ts';
 
 /**

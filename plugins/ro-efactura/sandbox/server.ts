@@ -70,20 +70,30 @@ const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 export function buildServer(options: SpvOptions) {
   const app = Fastify({ logger: false, bodyLimit: 12 * 1024 * 1024 });
   void app.register(formbody);
-  app.addContentTypeParser(['application/xml', 'text/xml', 'text/plain'], { parseAs: 'string' }, (_r, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    ['application/xml', 'text/xml', 'text/plain'],
+    { parseAs: 'string' },
+    (_r, body, done) => done(null, body),
   );
   const ledger = createLedger();
   const faults = createFaultState({ schema: faultsSchema, initial: options.faults, seed: options.seed });
   registerRequestCounter(app, { ledger });
   registerFaultHook(app, {
     faults,
-    errorBody: (status) => ({ timestamp: new Date().toISOString(), status, error: 'Service Unavailable', message: '' }),
+    errorBody: (status) => ({
+      timestamp: new Date().toISOString(),
+      status,
+      error: 'Service Unavailable',
+      message: '',
+    }),
   });
   registerControlRoutes(app, {
     ledger,
     faults,
-    state: () => ({ uploads: uploads.size, pending: [...uploads.values()].filter((u) => u.state === 'in prelucrare').length }),
+    state: () => ({
+      uploads: uploads.size,
+      pending: [...uploads.values()].filter((u) => u.state === 'in prelucrare').length,
+    }),
     onReset: () => {
       uploads.clear();
       codes.clear();
@@ -100,23 +110,33 @@ export function buildServer(options: SpvOptions) {
   const tokens = new Map<string, { cifs: string[]; expires: number }>();
   const refreshTokens = new Map<string, { cifs: string[] }>();
   const uploads = new Map<string, Upload>();
-  let nextIndex = 5_000_000_000 + Number.parseInt(createHash('sha256').update(options.seed).digest('hex').slice(0, 6), 16);
+  let nextIndex =
+    5_000_000_000 + Number.parseInt(createHash('sha256').update(options.seed).digest('hex').slice(0, 6), 16);
   let nextDownload = 3_000_000_000 + (nextIndex % 1_000_000);
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/__sandbox')) return;
     if (faults.get().outage)
       // ANAF's gateway answers 503 with an HTML page during outages; the plugin treats it as retryable.
-      return reply.code(503).type('text/html').send('<html><body><h1>503 Service Unavailable</h1></body></html>');
+      return reply
+        .code(503)
+        .type('text/html')
+        .send('<html><body><h1>503 Service Unavailable</h1></body></html>');
   });
 
   // ---- OAuth 2.0 (logincert.anaf.ro/anaf-oauth2/v1; reference README "E-invoicing") ----
   app.get('/anaf-oauth2/v1/authorize', async (request, reply) => {
     const q = request.query as Record<string, string | undefined>;
     if (q.client_id !== SANDBOX_CLIENT.clientId || q.response_type !== 'code')
-      return reply.code(400).type('text/html').send('<p>Aplicatie necunoscuta (client_id) sau response_type diferit de code.</p>');
+      return reply
+        .code(400)
+        .type('text/html')
+        .send('<p>Aplicatie necunoscuta (client_id) sau response_type diferit de code.</p>');
     if (q.redirect_uri !== options.redirectUri)
-      return reply.code(400).type('text/html').send('<p>redirect_uri nu corespunde aplicatiei inregistrate.</p>');
+      return reply
+        .code(400)
+        .type('text/html')
+        .send('<p>redirect_uri nu corespunde aplicatiei inregistrate.</p>');
     const hidden = (name: string, value: string | undefined) =>
       value === undefined ? '' : `<input type="hidden" name="${name}" value="${escAttr(value)}">`;
     // ANAF asks for the representative's qualified certificate (TLS client auth); the sandbox
@@ -162,11 +182,14 @@ export function buildServer(options: SpvOptions) {
       const c = b.code ? codes.get(b.code) : undefined;
       if (b.code) codes.delete(b.code);
       if (!c || c.expires < Date.now() || c.redirectUri !== b.redirect_uri)
-        return reply.code(400).send({ error: 'invalid_grant', error_description: 'Invalid authorization code' });
+        return reply
+          .code(400)
+          .send({ error: 'invalid_grant', error_description: 'Invalid authorization code' });
       cifs = c.cifs;
     } else if (b.grant_type === 'refresh_token') {
       const r = b.refresh_token ? refreshTokens.get(b.refresh_token) : undefined;
-      if (!r) return reply.code(400).send({ error: 'invalid_grant', error_description: 'Invalid refresh token' });
+      if (!r)
+        return reply.code(400).send({ error: 'invalid_grant', error_description: 'Invalid refresh token' });
       cifs = r.cifs;
     } else return reply.code(400).send({ error: 'unsupported_grant_type' });
     const access = randomBytes(24).toString('base64url');
@@ -174,7 +197,13 @@ export function buildServer(options: SpvOptions) {
     tokens.set(access, { cifs, expires: Date.now() + ACCESS_TTL_S * 1000 });
     refreshTokens.set(refresh, { cifs });
     ledger.record({ kind: 'token.issued', data: { grant: b.grant_type } });
-    return { access_token: access, token_type: 'Bearer', refresh_token: refresh, expires_in: ACCESS_TTL_S, scope: '' };
+    return {
+      access_token: access,
+      token_type: 'Bearer',
+      refresh_token: refresh,
+      expires_in: ACCESS_TTL_S,
+      scope: '',
+    };
   });
 
   /** Bearer check of every FCTEL route; 401 for a missing, unknown or expired token. */
@@ -214,7 +243,9 @@ export function buildServer(options: SpvOptions) {
       if (!auth.cifs.includes(q.cif!)) return fail(`Nu exista niciun CIF petru care sa aveti drept in SPV`);
       const xml = typeof request.body === 'string' ? request.body : '';
       if (Buffer.byteLength(xml) > 10 * 1024 * 1024) return fail('Marime fisier transmis mai mare de 10 MB.');
-      const root = /<(?:\w+:)?(Invoice|CreditNote)[\s>]/.exec(xml.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''))?.[1];
+      const root = /<(?:\w+:)?(Invoice|CreditNote)[\s>]/.exec(
+        xml.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''),
+      )?.[1];
       const expected = q.standard === 'CN' ? 'CreditNote' : 'Invoice';
       if (!root || root !== expected)
         return fail(
@@ -255,9 +286,11 @@ export function buildServer(options: SpvOptions) {
       const id = (request.query as Record<string, string | undefined>).id_incarcare ?? '';
       const head = '<header xmlns="mfp:anaf:dgti:efactura:stareMesajFactura:v1"';
       reply.type('application/xml');
-      if (!/^\d+$/.test(id)) return `${XML_HEAD}${head}>\n    <Errors errorMessage="Id_incarcare introdus= ${escAttr(id)} nu este un numar intreg"/>\n</header>`;
+      if (!/^\d+$/.test(id))
+        return `${XML_HEAD}${head}>\n    <Errors errorMessage="Id_incarcare introdus= ${escAttr(id)} nu este un numar intreg"/>\n</header>`;
       const u = uploads.get(id);
-      if (!u) return `${XML_HEAD}${head}>\n    <Errors errorMessage="Nu exista factura cu id_incarcare= ${id}"/>\n</header>`;
+      if (!u)
+        return `${XML_HEAD}${head}>\n    <Errors errorMessage="Nu exista factura cu id_incarcare= ${id}"/>\n</header>`;
       if (!auth.cifs.includes(u.cif))
         return `${XML_HEAD}${head}>\n    <Errors errorMessage="Nu aveti dreptul de inteorgare pentru id_incarcare= ${id}"/>\n</header>`;
       if (u.state === 'in prelucrare') return `${XML_HEAD}${head} stare="in prelucrare"/>`;
@@ -272,9 +305,13 @@ export function buildServer(options: SpvOptions) {
       const id = (request.query as Record<string, string | undefined>).id ?? '';
       const u = [...uploads.values()].find((x) => x.downloadId === id);
       if (!u || !auth.cifs.includes(u.cif))
-        return reply.send({ eroare: `Pentru id=${id} nu exista inregistrat niciun mesaj`, titlu: 'Descarcare mesaj' });
+        return reply.send({
+          eroare: `Pentru id=${id} nu exista inregistrat niciun mesaj`,
+          titlu: 'Descarcare mesaj',
+        });
       const f = faults.get();
-      if (f.downloadFailure === 'error') return reply.code(500).send({ eroare: 'Eroare interna', titlu: 'Descarcare mesaj' });
+      if (f.downloadFailure === 'error')
+        return reply.code(500).send({ eroare: 'Eroare interna', titlu: 'Descarcare mesaj' });
       const content =
         u.state === 'ok'
           ? u.xml
@@ -300,13 +337,17 @@ export function buildServer(options: SpvOptions) {
       const zile = Number(q.zile);
       if (!Number.isInteger(zile) || zile < 1 || zile > 60)
         return { eroare: 'Numarul de zile trebuie sa fie intre 1 si 60', titlu: 'Lista Mesaje' };
-      if (!/^\d+$/.test(q.cif ?? '')) return { eroare: `CIF introdus= ${q.cif ?? ''} nu este un numar`, titlu: 'Lista Mesaje' };
+      if (!/^\d+$/.test(q.cif ?? ''))
+        return { eroare: `CIF introdus= ${q.cif ?? ''} nu este un numar`, titlu: 'Lista Mesaje' };
       if (!auth.cifs.includes(q.cif!))
         return { eroare: `Nu aveti drept de inrolare pentru CIF=${q.cif!}`, titlu: 'Lista Mesaje' };
       const since = Date.now() - zile * 86_400_000;
       const mesaje = [...uploads.values()]
         .filter((u) => u.cif === q.cif && u.at >= since && u.state !== 'in prelucrare')
-        .filter((u) => !q.filtru || (q.filtru === 'T' && u.state === 'ok') || (q.filtru === 'E' && u.state === 'nok'))
+        .filter(
+          (u) =>
+            !q.filtru || (q.filtru === 'T' && u.state === 'ok') || (q.filtru === 'E' && u.state === 'nok'),
+        )
         .map((u) => ({
           data_creare: stamp(u.readyAt),
           cif: u.cif,
@@ -318,8 +359,14 @@ export function buildServer(options: SpvOptions) {
           tip: u.state === 'ok' ? 'FACTURA TRIMISA' : 'ERORI FACTURA',
           id: u.downloadId,
         }));
-      if (mesaje.length === 0) return { eroare: `Nu exista mesaje in ultimele ${zile} zile`, titlu: 'Lista Mesaje' };
-      return { mesaje, serial: '1234AA456', cui: q.cif, titlu: `Lista Mesaje disponibile din ultimele ${zile} zile` };
+      if (mesaje.length === 0)
+        return { eroare: `Nu exista mesaje in ultimele ${zile} zile`, titlu: 'Lista Mesaje' };
+      return {
+        mesaje,
+        serial: '1234AA456',
+        cui: q.cif,
+        titlu: `Lista Mesaje disponibile din ultimele ${zile} zile`,
+      };
     });
   }
 
@@ -356,7 +403,9 @@ export function buildServer(options: SpvOptions) {
         const r = results[i]!;
         // ANAF's error report lists each failed rule as its message (the rule's text, which starts
         // with its id, e.g. "[BR-RO-110]-…"); schema errors as the parser's message.
-        const errors = reject ? [reject] : r.errors.map((e) => (e.rule === 'XSD' ? `E: ${e.message}` : e.message));
+        const errors = reject
+          ? [reject]
+          : r.errors.map((e) => (e.rule === 'XSD' ? `E: ${e.message}` : e.message));
         u.state = errors.length ? 'nok' : 'ok';
         u.errors = errors;
         u.downloadId = String(nextDownload++);

@@ -7,7 +7,8 @@ import { reportDocuments as reportPass, type DocumentsPort } from './report.ts';
  */
 const reportDocuments: Hook<JobInput, JobOutput, { cif: string; environment: string }> = async (ctx) => {
   const documents = (ctx as { documents?: DocumentsPort }).documents;
-  if (!documents) throw new ConfigError('RO e-Factura works on the company’s documents, but none were given to it.');
+  if (!documents)
+    throw new ConfigError('RO e-Factura works on the company’s documents, but none were given to it.');
   const counts = await reportPass({
     http: ctx.http,
     store: ctx.store,

@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
 import { AuthError, RetryableError, type PluginHttp, type PluginStore, type Logger } from '@mch/plugin-sdk';
 import type { IssuedDocument } from './document.ts';
-import { AnafUnavailableError, descarcare, DownloadError, listaMesajeFactura, stareMesaj, upload } from './spv-client.ts';
+import {
+  AnafUnavailableError,
+  descarcare,
+  DownloadError,
+  listaMesajeFactura,
+  stareMesaj,
+  upload,
+  type Download,
+  type MessageState,
+} from './spv-client.ts';
 import { toUbl, vatCategory } from './ubl.ts';
 import { validateBatch } from './validate.ts';
 import { deadlineState, reportingDeadline, romanianToday } from './working-days.ts';
@@ -77,9 +86,15 @@ export function reportable(doc: IssuedDocument): { required: true } | { required
   if (doc.seller.address.country.toUpperCase() !== 'RO')
     return { required: false, why: 'The seller is not established in Romania.' };
   if (doc.taxCountry.toUpperCase() !== 'RO' || doc.oss)
-    return { required: false, why: `The VAT is ${doc.taxCountry}'s (One-Stop-Shop distance sale), not Romania's.` };
+    return {
+      required: false,
+      why: `The VAT is ${doc.taxCountry}'s (One-Stop-Shop distance sale), not Romania's.`,
+    };
   if (doc.vatSummary.length > 0 && doc.vatSummary.every((s) => vatCategory(doc, s.vatRate) === 'K'))
-    return { required: false, why: 'An intra-Community supply is reported in the recapitulative statement, not in e-Factura.' };
+    return {
+      required: false,
+      why: 'An intra-Community supply is reported in the recapitulative statement, not in e-Factura.',
+    };
   return { required: true };
 }
 
@@ -115,11 +130,16 @@ export async function reportDocuments(deps: ReportDeps): Promise<ReportCounts> {
       }
       try {
         const ubl = toUbl(doc.document, {
-          ...(doc.corrected ? { correctedNumber: doc.corrected.number, correctedIssueDate: doc.corrected.issueDate } : {}),
+          ...(doc.corrected
+            ? { correctedNumber: doc.corrected.number, correctedIssueDate: doc.corrected.issueDate }
+            : {}),
         });
         toCheck.push({ doc, xml: ubl.xml, standard: ubl.standard });
       } catch (error) {
-        results[doc.id] = { status: 'pending', errors: [{ message: `The document cannot be written as UBL: ${(error as Error).message}` }] };
+        results[doc.id] = {
+          status: 'pending',
+          errors: [{ message: `The document cannot be written as UBL: ${(error as Error).message}` }],
+        };
         counts.held++;
       }
     }
@@ -168,13 +188,25 @@ async function uploadOnce(
   if (note) {
     const found = await findEarlierUpload(deps, note);
     if (found) {
-      deps.log.info({ documentId: doc.id, uploadIndex: found }, 'found an earlier upload of this document at ANAF; not uploading again');
-      return { status: 'sent', number: null, xml, reference: { ...ref, uploadIndex: found, uploadedAt: note.at } };
+      deps.log.info(
+        { documentId: doc.id, uploadIndex: found },
+        'found an earlier upload of this document at ANAF; not uploading again',
+      );
+      return {
+        status: 'sent',
+        number: null,
+        xml,
+        reference: { ...ref, uploadIndex: found, uploadedAt: note.at },
+      };
     }
     const age = (deps.now?.() ?? new Date()).getTime() - Date.parse(note.at);
     if (age < (deps.reconcileAfterMs ?? 30 * 60_000)) return undefined;
   }
-  await deps.store.set(noteKey, { at: (deps.now?.() ?? new Date()).toISOString(), sha256: hash, number: doc.number } satisfies UploadNote);
+  await deps.store.set(noteKey, {
+    at: (deps.now?.() ?? new Date()).toISOString(),
+    sha256: hash,
+    number: doc.number,
+  } satisfies UploadNote);
   let answer;
   try {
     answer = await upload(deps.http, { xml, standard, cif: deps.cif, extern: isForeignBuyer(doc.document) });
@@ -219,10 +251,13 @@ async function findEarlierUpload(deps: ReportDeps, note: UploadNote): Promise<st
 async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): Promise<void> {
   const awaiting = await deps.documents.awaiting(deps.batchSize ?? 200);
   for (const doc of awaiting) {
-    const ref = { ...(doc.clearance?.reference ?? {}), ...deadlineReference(doc, today) };
+    const ref: Record<string, unknown> = {
+      ...(doc.clearance?.reference ?? {}),
+      ...deadlineReference(doc, today),
+    };
     const uploadIndex = typeof ref.uploadIndex === 'string' ? ref.uploadIndex : null;
     if (!uploadIndex) continue;
-    let state;
+    let state: MessageState;
     try {
       state = await stareMesaj(deps.http, uploadIndex);
     } catch (error) {
@@ -243,7 +278,9 @@ async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): 
       await deps.documents.record(doc.id, {
         status: 'sent',
         reference: ref,
-        errors: state.errors.map((message) => ({ message: `ANAF could not tell the state of upload ${uploadIndex}: ${message}` })),
+        errors: state.errors.map((message) => ({
+          message: `ANAF could not tell the state of upload ${uploadIndex}: ${message}`,
+        })),
       });
       counts.waiting++;
       continue;
@@ -252,13 +289,18 @@ async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): 
       await deps.documents.record(doc.id, {
         status: 'rejected',
         reference: ref,
-        errors: [{ message: 'ANAF could not read the XML (XML cu erori nepreluat de sistem); correct the document and issue it again.' }],
+        errors: [
+          {
+            message:
+              'ANAF could not read the XML (XML cu erori nepreluat de sistem); correct the document and issue it again.',
+          },
+        ],
       });
       counts.rejected++;
       continue;
     }
     const withDownload = { ...ref, downloadId: state.downloadId };
-    let download;
+    let download: Download;
     try {
       download = await descarcare(deps.http, state.downloadId);
     } catch (error) {
@@ -270,16 +312,26 @@ async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): 
         reference: { ...withDownload, downloadFailed: true },
         errors: [
           {
-            message: `ANAF answered "${state.state}" (download id ${state.downloadId}) but its signed zip could not be downloaded: ${(error as Error).message} It is tried again at the next run.`,
+            message: `ANAF answered "${state.state}" (download id ${state.downloadId}) but its signed zip could not be downloaded: ${error.message} It is tried again at the next run.`,
           },
         ],
       });
       counts.waiting++;
       continue;
     }
-    const receipt = { fileName: `${state.downloadId}.zip`, mediaType: 'application/zip', content: download.zip.toString('base64') };
+    const receipt = {
+      fileName: `${state.downloadId}.zip`,
+      mediaType: 'application/zip',
+      content: download.zip.toString('base64'),
+    };
     if (state.state === 'ok') {
-      await deps.documents.record(doc.id, { status: 'accepted', number: uploadIndex, reference: withDownload, errors: [], receipt });
+      await deps.documents.record(doc.id, {
+        status: 'accepted',
+        number: uploadIndex,
+        reference: withDownload,
+        errors: [],
+        receipt,
+      });
       counts.accepted++;
     } else {
       await deps.documents.record(doc.id, {
@@ -287,7 +339,10 @@ async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): 
         number: null,
         reference: withDownload,
         receipt,
-        errors: (download.errors.length ? download.errors : ['ANAF refused the invoice without a reason.']).map((message) => ({
+        errors: (download.errors.length
+          ? download.errors
+          : ['ANAF refused the invoice without a reason.']
+        ).map((message) => ({
           location: /^\[?([A-Z]{2}-[A-Z0-9-]+)\]?/.exec(message.replace(/^E:\s*/, ''))?.[1] ?? 'ANAF',
           message,
         })),

@@ -28,13 +28,17 @@ export class AnafUnavailableError extends RetryableError {}
 
 function gatewayCheck(status: number, what: string): void {
   // ANAF's gateway answers 5xx (HTML) while the service is down: nothing was done, try later.
-  if (status >= 500) throw new AnafUnavailableError(`ANAF e-Factura is not answering (${what}: HTTP ${status}); will retry.`);
+  if (status >= 500)
+    throw new AnafUnavailableError(`ANAF e-Factura is not answering (${what}: HTTP ${status}); will retry.`);
   if (status !== 200) throw new AnafUnavailableError(`ANAF e-Factura answered ${what} with HTTP ${status}.`);
 }
 
 export type UploadAnswer = { ok: true; uploadIndex: string } | { ok: false; errors: string[] };
 
-export async function upload(http: PluginHttp, input: { xml: string; standard: 'UBL' | 'CN'; cif: string; extern?: boolean }): Promise<UploadAnswer> {
+export async function upload(
+  http: PluginHttp,
+  input: { xml: string; standard: 'UBL' | 'CN'; cif: string; extern?: boolean },
+): Promise<UploadAnswer> {
   const res = await http.request({
     method: 'POST',
     path: 'upload',
@@ -66,7 +70,10 @@ export async function stareMesaj(http: PluginHttp, uploadIndex: string): Promise
   if (stare === 'in prelucrare') return { state: stare };
   if (stare === 'XML cu erori nepreluat de sistem') return { state: stare };
   const errors = errorMessages(res.body);
-  return { state: 'error', errors: errors.length ? errors : [`Unexpected answer: ${res.body.slice(0, 300)}`] };
+  return {
+    state: 'error',
+    errors: errors.length ? errors : [`Unexpected answer: ${res.body.slice(0, 300)}`],
+  };
 }
 
 export interface Download {
@@ -83,7 +90,12 @@ export class DownloadError extends Error {}
 
 /** `descarcare`: the zip, opened and checked (both files present, CRCs, the signature's digest). */
 export async function descarcare(http: PluginHttp, downloadId: string): Promise<Download> {
-  const res = await http.request({ path: 'descarcare', query: { id: downloadId }, binary: true, timeoutMs: 120_000 });
+  const res = await http.request({
+    path: 'descarcare',
+    query: { id: downloadId },
+    binary: true,
+    timeoutMs: 120_000,
+  });
   gatewayCheck(res.status, 'the download');
   const zip = Buffer.from(res.bytes ?? new Uint8Array());
   if (zip.subarray(0, 2).toString() !== 'PK') {

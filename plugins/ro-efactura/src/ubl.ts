@@ -10,7 +10,8 @@ import type { IssuedAddress, IssuedDocument, IssuedLine } from './document.ts';
  */
 
 /** BT-24, the value ANAF requires (reference README "E-invoicing", every ANAF example). */
-export const CIUS_RO_CUSTOMIZATION_ID = 'urn:cen.eu:en16931:2017#compliant#urn:efactura.mfinante.ro:CIUS-RO:1.0.1';
+export const CIUS_RO_CUSTOMIZATION_ID =
+  'urn:cen.eu:en16931:2017#compliant#urn:efactura.mfinante.ro:CIUS-RO:1.0.1';
 
 /** A buyer without a personal numeric code (CNP): 13 zeros (reference README "E-invoicing"). */
 export const NO_CNP = '0000000000000';
@@ -102,7 +103,10 @@ export function vatCategory(doc: IssuedDocument, rate: string): 'S' | 'Z' | 'O' 
 
 const EXEMPTION: Record<string, { code?: string; reason: string }> = {
   O: { code: 'VATEX-EU-O', reason: 'Neplatitor de TVA (art. 310 Cod fiscal)' },
-  K: { code: 'VATEX-EU-IC', reason: 'Livrare intracomunitara scutita (art. 294 alin. (2) lit. a) Cod fiscal)' },
+  K: {
+    code: 'VATEX-EU-IC',
+    reason: 'Livrare intracomunitara scutita (art. 294 alin. (2) lit. a) Cod fiscal)',
+  },
 };
 
 /** The seller's VAT id (BT-31): `RO` + CUI for a VAT payer. */
@@ -116,7 +120,11 @@ function sellerVatId(doc: IssuedDocument): string | null {
 function buyerEuVatId(doc: IssuedDocument): string | null {
   for (const id of doc.buyer.taxIds) {
     const v = id.value.replace(/\s/g, '').toUpperCase();
-    if (/^[A-Z]{2}[0-9A-Z]{2,}$/.test(v) && !v.startsWith('RO') && (id.type === 'VAT_EU' || /^[A-Z]{2}\d/.test(v)))
+    if (
+      /^[A-Z]{2}[0-9A-Z]{2,}$/.test(v) &&
+      !v.startsWith('RO') &&
+      (id.type === 'VAT_EU' || /^[A-Z]{2}\d/.test(v))
+    )
       return v;
   }
   return null;
@@ -151,7 +159,12 @@ function supplierXml(doc: IssuedDocument): string {
       null,
       addressXml(s.address, country),
       vatId
-        ? el('cac:PartyTaxScheme', null, text('cbc:CompanyID', vatId), el('cac:TaxScheme', null, text('cbc:ID', 'VAT')))
+        ? el(
+            'cac:PartyTaxScheme',
+            null,
+            text('cbc:CompanyID', vatId),
+            el('cac:TaxScheme', null, text('cbc:ID', 'VAT')),
+          )
         : // BT-32, the seller's tax registration id when it is not a VAT payer (BR-RO-065).
           el('cac:PartyTaxScheme', null, text('cbc:CompanyID', legalId), el('cac:TaxScheme', null)),
       el(
@@ -186,9 +199,19 @@ function customerXml(doc: IssuedDocument): string {
       null,
       addressXml(b.address, country),
       vatId
-        ? el('cac:PartyTaxScheme', null, text('cbc:CompanyID', vatId), el('cac:TaxScheme', null, text('cbc:ID', 'VAT')))
+        ? el(
+            'cac:PartyTaxScheme',
+            null,
+            text('cbc:CompanyID', vatId),
+            el('cac:TaxScheme', null, text('cbc:ID', 'VAT')),
+          )
         : null,
-      el('cac:PartyLegalEntity', null, text('cbc:RegistrationName', name.slice(0, 200)), text('cbc:CompanyID', legalId)),
+      el(
+        'cac:PartyLegalEntity',
+        null,
+        text('cbc:RegistrationName', name.slice(0, 200)),
+        text('cbc:CompanyID', legalId),
+      ),
       b.email ? el('cac:Contact', null, text('cbc:ElectronicMail', b.email.slice(0, 100))) : null,
     ),
   );
@@ -258,14 +281,19 @@ export function toUbl(doc: IssuedDocument, options: UblOptions = {}): UblDocumen
       text('cbc:ID', doc.number),
       text('cbc:IssueDate', doc.issueDate),
       credit ? null : text('cbc:DueDate', doc.payment.dueDate),
-      text(credit ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode', credit ? '381' : doc.type === 'correction' ? '384' : '380'),
+      text(
+        credit ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode',
+        credit ? '381' : doc.type === 'correction' ? '384' : '380',
+      ),
       notes.map((n) => text('cbc:Note', n)),
       // BT-7 is the tax point only when it differs from the issue date.
       credit || doc.saleDate === doc.issueDate ? null : text('cbc:TaxPointDate', doc.saleDate),
       text('cbc:DocumentCurrencyCode', doc.currency.toUpperCase()),
       // BT-6: a non-RON invoice states its VAT in RON too (BR-RO-030, EN 16931 BR-53).
       foreign ? text('cbc:TaxCurrencyCode', 'RON') : null,
-      doc.externalOrderId ? el('cac:OrderReference', null, text('cbc:ID', doc.externalOrderId.slice(0, 200))) : null,
+      doc.externalOrderId
+        ? el('cac:OrderReference', null, text('cbc:ID', doc.externalOrderId.slice(0, 200)))
+        : null,
       correctedRef
         ? el(
             'cac:BillingReference',
@@ -280,9 +308,7 @@ export function toUbl(doc: IssuedDocument, options: UblOptions = {}): UblDocumen
         : null,
       supplierXml(doc),
       customerXml(doc),
-      !credit && doc.saleDate
-        ? el('cac:Delivery', null, text('cbc:ActualDeliveryDate', doc.saleDate))
-        : null,
+      !credit && doc.saleDate ? el('cac:Delivery', null, text('cbc:ActualDeliveryDate', doc.saleDate)) : null,
       doc.seller.bankAccount
         ? el(
             'cac:PaymentMeans',

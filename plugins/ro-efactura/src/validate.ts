@@ -77,7 +77,9 @@ function run(cmd: string, args: string[]): Promise<{ code: number; stdout: strin
 }
 
 const rootOf = (xml: string): 'Invoice' | 'CreditNote' | null => {
-  const m = /<(?:[A-Za-z_][\w.-]*:)?(Invoice|CreditNote)[\s>]/.exec(xml.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''));
+  const m = /<(?:[A-Za-z_][\w.-]*:)?(Invoice|CreditNote)[\s>]/.exec(
+    xml.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''),
+  );
   return m ? (m[1] as 'Invoice' | 'CreditNote') : null;
 };
 
@@ -115,9 +117,15 @@ export function parseSvrl(svrl: string): RuleViolation[] {
 function parseXmllint(stderr: string, file: string): RuleViolation[] {
   const out: RuleViolation[] = [];
   for (const line of stderr.split('\n')) {
-    if (!line.startsWith(`${file}:`) || line.endsWith(' validates') || line.endsWith('fails to validate')) continue;
+    if (!line.startsWith(`${file}:`) || line.endsWith(' validates') || line.endsWith('fails to validate'))
+      continue;
     const m = /^[^:]+:(\d+): (.*)$/.exec(line);
-    out.push({ rule: 'XSD', flag: 'fatal', message: (m?.[2] ?? line).trim(), ...(m ? { location: `line ${m[1]}` } : {}) });
+    out.push({
+      rule: 'XSD',
+      flag: 'fatal',
+      message: (m?.[2] ?? line).trim(),
+      ...(m ? { location: `line ${m[1]}` } : {}),
+    });
   }
   return out;
 }
@@ -128,7 +136,7 @@ function parseXmllint(stderr: string, file: string): RuleViolation[] {
  */
 export async function validateBatch(xmls: readonly string[]): Promise<ValidationResult[]> {
   if (xmls.length === 0) return [];
-  const jar = saxonJar();
+  const worker = schematronWorker();
   const dir = await mkdtemp(join(tmpdir(), 'efactura-validate-'));
   try {
     const inDir = join(dir, 'in');
@@ -154,7 +162,6 @@ export async function validateBatch(xmls: readonly string[]): Promise<Validation
         });
     });
     // Schematron: the long-lived worker, one document after another.
-    const worker = schematronWorker();
     await Promise.all(
       names.map(async (name, i) => {
         const svrlPath = join(outDir, `${name}.svrl`);
@@ -207,9 +214,12 @@ class SchematronWorker {
     });
     this.ready.catch(() => {});
     this.child.on('error', (e) => {
-      this.dead = (e as NodeJS.ErrnoException).code === 'ENOENT'
-        ? new ValidatorUnavailableError('Java is not installed; the CIUS-RO validator needs a JRE and Saxon-HE.')
-        : e;
+      this.dead =
+        (e as NodeJS.ErrnoException).code === 'ENOENT'
+          ? new ValidatorUnavailableError(
+              'Java is not installed; the CIUS-RO validator needs a JRE and Saxon-HE.',
+            )
+          : e;
       markFailed(this.dead);
       this.failAll();
     });
@@ -258,7 +268,8 @@ class SchematronWorker {
   }
 
   private failAll(): void {
-    for (const list of this.pending.values()) for (const p of list) p.resolve(this.dead?.message ?? 'stopped');
+    for (const list of this.pending.values())
+      for (const p of list) p.resolve(this.dead?.message ?? 'stopped');
     this.pending.clear();
   }
 

@@ -19,14 +19,11 @@ describe('Romanian working days', () => {
 
   it('knows Good Friday, Easter Monday and Pentecost Monday as holidays', () => {
     const h = romanianHolidays(2026);
-    expect([...h].filter((d) => d.startsWith('2026-04') || d.startsWith('2026-05') || d.startsWith('2026-06')).sort()).toEqual([
-      '2026-04-10',
-      '2026-04-12',
-      '2026-04-13',
-      '2026-05-01',
-      '2026-05-31',
-      '2026-06-01',
-    ]);
+    expect(
+      [...h]
+        .filter((d) => d.startsWith('2026-04') || d.startsWith('2026-05') || d.startsWith('2026-06'))
+        .sort(),
+    ).toEqual(['2026-04-10', '2026-04-12', '2026-04-13', '2026-05-01', '2026-05-31', '2026-06-01']);
     expect(h.has('2026-01-06') && h.has('2026-01-07') && h.has('2026-01-24')).toBe(true);
     // 12 fixed + 5 movable, Pentecost Monday 2026 falling on 1 June.
     expect(h.size).toBe(16);

@@ -70,7 +70,8 @@ export function readZip(zip: Buffer): ZipEntry[] {
   let p = zip.readUInt32LE(eocd + 16);
   const out: ZipEntry[] = [];
   for (let k = 0; k < count; k++) {
-    if (p + 46 > zip.length || zip.readUInt32LE(p) !== 0x02014b50) throw new ZipError('damaged central directory');
+    if (p + 46 > zip.length || zip.readUInt32LE(p) !== 0x02014b50)
+      throw new ZipError('damaged central directory');
     const method = zip.readUInt16LE(p + 10);
     const crc = zip.readUInt32LE(p + 16);
     const packedSize = zip.readUInt32LE(p + 20);
@@ -80,7 +81,8 @@ export function readZip(zip: Buffer): ZipEntry[] {
     const localAt = zip.readUInt32LE(p + 42);
     const name = zip.subarray(p + 46, p + 46 + nameLen).toString('utf8');
     p += 46 + nameLen + extraLen + commentLen;
-    if (localAt + 30 > zip.length || zip.readUInt32LE(localAt) !== 0x04034b50) throw new ZipError(`damaged entry ${name}`);
+    if (localAt + 30 > zip.length || zip.readUInt32LE(localAt) !== 0x04034b50)
+      throw new ZipError(`damaged entry ${name}`);
     const start = localAt + 30 + zip.readUInt16LE(localAt + 26) + zip.readUInt16LE(localAt + 28);
     const packed = zip.subarray(start, start + packedSize);
     if (packed.length !== packedSize) throw new ZipError(`truncated entry ${name}`);

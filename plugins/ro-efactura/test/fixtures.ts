@@ -6,12 +6,24 @@ export const RO_SELLER: IssuedDocument['seller'] = {
   legalName: 'Magazin Demo Popescu S.R.L.',
   taxId: 'RO14399840',
   registrationNumber: 'J40/372/2002',
-  address: { street: 'Strada Victoriei 15', city: 'SECTOR1', postalCode: '010061', country: 'RO', county: 'RO-B' },
+  address: {
+    street: 'Strada Victoriei 15',
+    city: 'SECTOR1',
+    postalCode: '010061',
+    country: 'RO',
+    county: 'RO-B',
+  },
   bankAccount: 'RO49AAAA1B31007593840000',
   vatStatus: 'registered',
 };
 
-function line(position: number, name: string, quantity: string, unitNet: string, vatRate: string): IssuedLine {
+function line(
+  position: number,
+  name: string,
+  quantity: string,
+  unitNet: string,
+  vatRate: string,
+): IssuedLine {
   const net = (Math.round(Number(quantity) * Number(unitNet) * 100) / 100).toFixed(2);
   const vat = (Math.round(Number(net) * Number(vatRate)) / 100).toFixed(2);
   return {

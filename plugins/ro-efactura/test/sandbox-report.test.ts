@@ -23,7 +23,9 @@ async function faults(patch: Record<string, unknown>) {
   expect(r.status).toBe(200);
 }
 async function effects(kind: string) {
-  const s = (await (await fetch(`${sandbox.controlUrl}/state`)).json()) as { effects: { kind: string; target: string; data: { number: string } }[] };
+  const s = (await (await fetch(`${sandbox.controlUrl}/state`)).json()) as {
+    effects: { kind: string; target: string; data: { number: string } }[];
+  };
   return s.effects.filter((e) => e.kind === kind);
 }
 function deps(documents: ReportDeps['documents'], store = memoryStore()): ReportDeps {
@@ -53,10 +55,27 @@ describe('reporting to the SPV sandbox', () => {
       roDocument({}, 101),
       roDocument({ currency: 'EUR' }, 102),
       roDocument(
-        { buyer: { name: 'Kovács Anna', kind: 'consumer', taxIds: [], address: { street: 'Fő utca 1', city: 'Budapest', postalCode: '1011', country: 'HU' } } },
+        {
+          buyer: {
+            name: 'Kovács Anna',
+            kind: 'consumer',
+            taxIds: [],
+            address: { street: 'Fő utca 1', city: 'Budapest', postalCode: '1011', country: 'HU' },
+          },
+        },
         103,
       ),
-      roDocument({ buyer: { name: 'Ana Stan', kind: 'consumer', taxIds: [], address: { street: 'Str. Morii 2', city: 'Oras', country: 'RO' } } }, 104),
+      roDocument(
+        {
+          buyer: {
+            name: 'Ana Stan',
+            kind: 'consumer',
+            taxIds: [],
+            address: { street: 'Str. Morii 2', city: 'Oras', country: 'RO' },
+          },
+        },
+        104,
+      ),
       roDocument({ taxCountry: 'HU', oss: true }, 105),
     ]);
     const d = deps(docs);
@@ -71,10 +90,15 @@ describe('reporting to the SPV sandbox', () => {
     for (const id of ['doc-1', 'doc-2', 'doc-3']) {
       const r = docs.results.get(id)!;
       expect(r.status).toBe('accepted');
-      expect(r.reference).toMatchObject({ downloadId: expect.stringMatching(/^\d+$/), deadline: '2026-12-10' });
+      expect(r.reference).toMatchObject({
+        downloadId: expect.stringMatching(/^\d+$/),
+        deadline: '2026-12-10',
+      });
       expect(r.number).toBe(r.reference!.uploadIndex);
       const entries = readZip(Buffer.from(r.receipt!.content, 'base64'));
-      expect(entries.map((e) => e.name).sort()).toEqual([`${r.number}.xml`, `semnatura_${r.number}.xml`].sort());
+      expect(entries.map((e) => e.name).sort()).toEqual(
+        [`${r.number}.xml`, `semnatura_${r.number}.xml`].sort(),
+      );
       expect(entries.find((e) => e.name === `${r.number}.xml`)!.data.toString()).toBe(r.xml);
     }
     const uploaded = (await effects('invoice.uploaded')).map((e) => e.data.number);
@@ -82,13 +106,18 @@ describe('reporting to the SPV sandbox', () => {
   }, 300_000);
 
   it('a nok answer is a rejected document with ANAF’s errors; the others go on', async () => {
-    await faults({ rejectAll: 'E: [BR-RO-120]-Identificatorul de înregistrare legala a Cumparatorului (BT-47) si/sau (BT-48) trebuie sa fie înscris.' });
+    await faults({
+      rejectAll:
+        'E: [BR-RO-120]-Identificatorul de înregistrare legala a Cumparatorului (BT-47) si/sau (BT-48) trebuie sa fie înscris.',
+    });
     const docs = memoryDocuments([roDocument({}, 201)]);
     const d = deps(docs);
     await settle(d);
     const r = docs.results.get('doc-1')!;
     expect(r.status).toBe('rejected');
-    expect(r.errors).toEqual([{ location: 'BR-RO-120', message: expect.stringContaining('Identificatorul de înregistrare legala') }]);
+    expect(r.errors).toEqual([
+      { location: 'BR-RO-120', message: expect.stringContaining('Identificatorul de înregistrare legala') },
+    ]);
     await faults({ rejectAll: null });
     const next = memoryDocuments([roDocument({}, 202)]);
     await settle(deps(next));
@@ -131,7 +160,9 @@ describe('reporting to the SPV sandbox', () => {
     await faults({ outage: false });
     await settle(d);
     expect([...docs.results.values()].map((r) => r.status)).toEqual(['accepted', 'accepted']);
-    const numbers = (await effects('invoice.uploaded')).map((e) => e.data.number).filter((n) => n.endsWith('/501') || n.endsWith('/502'));
+    const numbers = (await effects('invoice.uploaded'))
+      .map((e) => e.data.number)
+      .filter((n) => n.endsWith('/501') || n.endsWith('/502'));
     expect(numbers.sort()).toEqual(['EMG/2026/12/501', 'EMG/2026/12/502']);
   }, 300_000);
 
@@ -144,7 +175,11 @@ describe('reporting to the SPV sandbox', () => {
     // process died before the host stored the answer.
     const xml = toUbl(doc).xml;
     const { createHash } = await import('node:crypto');
-    await store.set('upload:doc-1', { at: new Date().toISOString(), sha256: createHash('sha256').update(xml).digest('hex'), number: doc.number });
+    await store.set('upload:doc-1', {
+      at: new Date().toISOString(),
+      sha256: createHash('sha256').update(xml).digest('hex'),
+      number: doc.number,
+    });
     const res = await fetch(`${api()}/upload?standard=UBL&cif=14399840`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' },

@@ -1,4 +1,10 @@
-import { AuthError, RetryableError, type HttpRequest, type HttpResponse, type PluginHttp } from '@mch/plugin-sdk';
+import {
+  AuthError,
+  RetryableError,
+  type HttpRequest,
+  type HttpResponse,
+  type PluginHttp,
+} from '@mch/plugin-sdk';
 import type { ClearanceDocument, ClearanceResult, DocumentsPort } from '../src/report.ts';
 import type { IssuedDocument } from '../src/document.ts';
 
@@ -8,16 +14,29 @@ import type { IssuedDocument } from '../src/document.ts';
  * in-memory document store with the contract of `ctx.documents` (hand over once, store results).
  */
 
-export async function signIn(url: string, creds: Record<string, string>): Promise<{ access: string; refresh: string }> {
+export async function signIn(
+  url: string,
+  creds: Record<string, string>,
+): Promise<{ access: string; refresh: string }> {
   const auth = new URL(`${url}/anaf-oauth2/v1/authorize`);
-  auth.search = new URLSearchParams({ client_id: creds.clientId!, response_type: 'code', redirect_uri: creds.redirectUri!, state: 's1' }).toString();
+  auth.search = new URLSearchParams({
+    client_id: creds.clientId!,
+    response_type: 'code',
+    redirect_uri: creds.redirectUri!,
+    state: 's1',
+  }).toString();
   const page = await fetch(auth);
   if (!(await page.text()).includes('certificat')) throw new Error('no sign-in page');
   const consent = await fetch(`${url}/anaf-oauth2/v1/authorize`, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ client_id: creds.clientId!, redirect_uri: creds.redirectUri!, state: 's1', decision: 'allow' }),
+    body: new URLSearchParams({
+      client_id: creds.clientId!,
+      redirect_uri: creds.redirectUri!,
+      state: 's1',
+      decision: 'allow',
+    }),
   });
   const code = new URL(consent.headers.get('location')!).searchParams.get('code')!;
   const token = await fetch(`${url}/anaf-oauth2/v1/token`, {
@@ -36,7 +55,8 @@ export function fetchHttp(baseUrl: string, token: () => string): PluginHttp {
   return {
     async request(r: HttpRequest): Promise<HttpResponse> {
       const u = new URL(`${baseUrl}/${r.path}`);
-      for (const [k, v] of Object.entries(r.query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
+      for (const [k, v] of Object.entries(r.query ?? {}))
+        if (v !== undefined) u.searchParams.set(k, String(v));
       let res: Response;
       try {
         res = await fetch(u, {
@@ -52,7 +72,13 @@ export function fetchHttp(baseUrl: string, token: () => string): PluginHttp {
       res.headers.forEach((v, k) => (headers[k] = v));
       const bytes = r.binary ? new Uint8Array(await res.arrayBuffer()) : undefined;
       const body = bytes ? '' : await res.text();
-      return { status: res.status, headers, body, ...(bytes ? { bytes } : {}), json: <T>() => JSON.parse(body) as T };
+      return {
+        status: res.status,
+        headers,
+        body,
+        ...(bytes ? { bytes } : {}),
+        json: <T>() => JSON.parse(body) as T,
+      };
     },
   };
 }
@@ -85,7 +111,10 @@ export function memoryDocuments(issued: IssuedDocument[]): MemoryDocuments {
       return docs
         .filter((d) => state(d.id) === 'sent')
         .slice(0, limit)
-        .map((d) => ({ ...d, clearance: { status: 'sent', number: null, reference: results.get(d.id)!.reference ?? {} } }));
+        .map((d) => ({
+          ...d,
+          clearance: { status: 'sent', number: null, reference: results.get(d.id)!.reference ?? {} },
+        }));
     },
     async submit(list, fn) {
       const mine = list.filter((d) => !claimed.has(d.id));

@@ -36,23 +36,46 @@ const cases = {
     },
     4,
   ),
-  creditNote: roDocument({ type: 'correction', lines: creditLines, ...totalsOf(creditLines), corrects: 'x' }, 5),
+  creditNote: roDocument(
+    { type: 'correction', lines: creditLines, ...totalsOf(creditLines), corrects: 'x' },
+    5,
+  ),
   sellerWithoutCounty: roDocument(
-    { seller: { ...RO_SELLER, address: { street: 'Str. Fabricii 3', city: 'Oras', postalCode: '', country: 'RO' } } },
+    {
+      seller: {
+        ...RO_SELLER,
+        address: { street: 'Str. Fabricii 3', city: 'Oras', postalCode: '', country: 'RO' },
+      },
+    },
     6,
   ),
   buyerWithoutCounty: roDocument(
-    { buyer: { name: 'Ana Stan', kind: 'consumer', taxIds: [], address: { street: 'Str. Morii 2', city: 'Oras', country: 'RO' } } },
+    {
+      buyer: {
+        name: 'Ana Stan',
+        kind: 'consumer',
+        taxIds: [],
+        address: { street: 'Str. Morii 2', city: 'Oras', country: 'RO' },
+      },
+    },
     7,
   ),
 };
 const names = Object.keys(cases) as (keyof typeof cases)[];
-const xml = Object.fromEntries(names.map((n) => [n, toUbl(cases[n]).xml])) as Record<keyof typeof cases, string>;
-const exampleFiles = readdirSync(EXAMPLES).filter((f) => f.endsWith('.xml')).sort();
+const xml = Object.fromEntries(names.map((n) => [n, toUbl(cases[n]).xml])) as Record<
+  keyof typeof cases,
+  string
+>;
+const exampleFiles = readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith('.xml'))
+  .sort();
 let results: Record<string, ValidationResult>;
 
 beforeAll(async () => {
-  const inputs = [...names.map((n) => xml[n]), ...exampleFiles.map((f) => readFileSync(join(EXAMPLES, f), 'utf8'))];
+  const inputs = [
+    ...names.map((n) => xml[n]),
+    ...exampleFiles.map((f) => readFileSync(join(EXAMPLES, f), 'utf8')),
+  ];
   const out = await validateBatch(inputs);
   results = Object.fromEntries([...names, ...exampleFiles].map((n, i) => [n, out[i]!]));
 }, 600_000);
@@ -90,14 +113,18 @@ describe('documents made from frozen documents', () => {
     expect(results.eurConsumer!.errors).toEqual([]);
     const doc = cases.eurConsumer;
     expect(xml.eurConsumer).toContain('<cbc:TaxCurrencyCode>RON</cbc:TaxCurrencyCode>');
-    expect(xml.eurConsumer).toContain(`<cbc:TaxAmount currencyID="RON">${doc.exchangeRate!.vatNational}</cbc:TaxAmount>`);
+    expect(xml.eurConsumer).toContain(
+      `<cbc:TaxAmount currencyID="RON">${doc.exchangeRate!.vatNational}</cbc:TaxAmount>`,
+    );
     expect(xml.eurConsumer).toContain(`<cbc:TaxAmount currencyID="EUR">${doc.totals.vat}</cbc:TaxAmount>`);
   });
 
   it('a Romanian business in Bucharest gets its VAT id, its sector and RO-B', () => {
     expect(results.roBusinessBucharest!.errors).toEqual([]);
     expect(xml.roBusinessBucharest).toContain('<cbc:CompanyID>RO18547290</cbc:CompanyID>');
-    expect(xml.roBusinessBucharest).toContain('<cbc:CityName>SECTOR3</cbc:CityName><cbc:PostalZone>030167</cbc:PostalZone><cbc:CountrySubentity>RO-B</cbc:CountrySubentity>');
+    expect(xml.roBusinessBucharest).toContain(
+      '<cbc:CityName>SECTOR3</cbc:CityName><cbc:PostalZone>030167</cbc:PostalZone><cbc:CountrySubentity>RO-B</cbc:CountrySubentity>',
+    );
   });
 
   it('a foreign consumer is valid without a Romanian county', () => {
@@ -114,12 +141,16 @@ describe('documents made from frozen documents', () => {
 
   it('a seller address without a county is refused with BR-RO-110 and its message', () => {
     expect(rules('sellerWithoutCounty')).toEqual(['BR-RO-110']);
-    expect(results.sellerWithoutCounty!.errors[0]!.message).toMatch(/^\[BR-RO-110\]-Daca Codul tarii Vanzatorului/);
+    expect(results.sellerWithoutCounty!.errors[0]!.message).toMatch(
+      /^\[BR-RO-110\]-Daca Codul tarii Vanzatorului/,
+    );
   });
 
   it('a buyer address without a county is refused with BR-RO-111 (whose text is BR-RO-110’s)', () => {
     expect(rules('buyerWithoutCounty')).toEqual(['BR-RO-111']);
-    expect(results.buyerWithoutCounty!.errors[0]!.message).toMatch(/^\[BR-RO-110\]-Daca Codul tarii Cumparatorului/);
+    expect(results.buyerWithoutCounty!.errors[0]!.message).toMatch(
+      /^\[BR-RO-110\]-Daca Codul tarii Cumparatorului/,
+    );
   });
 
   it('a document that is not UBL is refused by the schema step', async () => {
