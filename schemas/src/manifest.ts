@@ -7,6 +7,7 @@ import {
   ActionSchema,
   ApiSchema,
   ConfigVarSchema,
+  DocumentsSchema,
   FlowSchema,
   SandboxSchema,
   WebhookSchema,
@@ -69,6 +70,9 @@ export const manifestShape = {
     .array(ActionSchema)
     .default([])
     .describe('Operations a person starts on one integration (cancel an order, move a return), each a hook.'),
+  documents: DocumentsSchema.optional().describe(
+    "A plugin of the company's issued documents (clearance with a tax authority): which it takes and the job that takes them.",
+  ),
   sandbox: SandboxSchema.describe(
     "Where the plugin's local marketplace emulator lives and how demo mode points config at it.",
   ),
@@ -86,5 +90,5 @@ export type { Auth, OAuth2Auth, BasicAuth } from './manifest/auth.ts';
 export type { Job, Interval } from './manifest/jobs.ts';
 export type { Mapping, FieldExpression } from './manifest/mappings.ts';
 export type { RateLimit } from './manifest/rate-limits.ts';
-export type { ConfigVar, Flow, Api, Webhook, Sandbox, Action } from './manifest/sections.ts';
+export type { ConfigVar, Flow, Api, Webhook, Sandbox, Action, Documents } from './manifest/sections.ts';
 export type { SettingsJsonSchema } from './manifest/settings.ts';

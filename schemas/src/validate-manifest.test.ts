@@ -35,6 +35,29 @@ describe('validateManifest', () => {
     );
   });
 
+  it('takes a documents section (a plugin of the company documents) and checks its job and fields', () => {
+    const manifest: Record<string, unknown> & ReturnType<typeof sampleManifest> = sampleManifest();
+    const job = manifest.jobs![0]!.id;
+    manifest.documents = { authority: 'ksef', title: 'KSeF', consumes: ['invoice', 'correction'], job };
+    const ok = validateManifest(manifest);
+    expect(ok.issues).toEqual([]);
+    expect(ok.manifest?.documents).toMatchObject({ scope: 'company', deliveryAfterClearance: true, job });
+
+    manifest.documents = { authority: 'KSeF', title: 'KSeF', consumes: ['receipt' as 'invoice'], job: 'clear' };
+    expect(issuesOf(manifest)).toEqual([
+      '/documents/authority MANIFEST_FIELD_INVALID',
+      '/documents/consumes/0 MANIFEST_FIELD_INVALID',
+    ]);
+    manifest.documents = { authority: 'ksef', title: 'KSeF', consumes: ['invoice'], job: 'clear' };
+    const wrongJob = validateManifest(manifest);
+    expect(wrongJob.issues.map((i) => `${i.pointer} ${i.code}`)).toEqual([
+      '/documents/job MANIFEST_REFERENCE_UNKNOWN',
+    ]);
+    expect(wrongJob.issues[0]?.message).toContain(
+      `names job 'clear', which is not declared in jobs; use one of: '${job}'`,
+    );
+  });
+
   it('refuses unknown fields so typos are caught', () => {
     const manifest = { ...sampleManifest(), jbos: [] } as Record<string, unknown>;
     (manifest.auth as Record<string, unknown>).scope = ['x'];

@@ -1,3 +1,5 @@
+import type { PluginDocuments } from './documents.ts';
+
 /**
  * The plugin context: everything a hook may touch, implemented by the host (STYLE 2). Narrow on
  * purpose: no database, scheduler or host module leaks through, so the host can change its
@@ -199,6 +201,8 @@ export interface PluginContext<Settings = Record<string, unknown>> {
   records: PluginRecords;
   outbound: PluginOutbound;
   invoices: PluginInvoices;
+  /** The company's issued documents: only for plugins whose manifest declares `documents`. */
+  documents?: PluginDocuments;
   /** Aborted when the run is cancelled or times out; pass it on to long waits. */
   signal: AbortSignal;
   /** Reports progress of the current run (shown live in the console). */

@@ -2,6 +2,7 @@ export { definePlugin, isPluginDefinition, PLUGIN_DEFINITION } from './define-pl
 export type { PluginDefinition, PluginDefinitionInput } from './define-plugin.ts';
 export type * from './context.ts';
 export type * from './hooks.ts';
+export type * from './documents.ts';
 export {
   PluginError,
   PluginErrorCode,

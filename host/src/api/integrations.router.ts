@@ -35,6 +35,7 @@ export const integrationsRouter = router({
         label: z.string().max(200).optional(),
         settings: settings.default({}),
         tenantId: z.uuid().optional(),
+        companyId: z.uuid().optional(),
       }),
     )
     .mutation(({ ctx, input }) =>
@@ -42,6 +43,7 @@ export const integrationsRouter = router({
         principal: ctx.principal,
         pluginId: input.pluginId,
         settings: input.settings,
+        ...(input.companyId ? { companyId: input.companyId } : {}),
         ...(input.label ? { label: input.label } : {}),
         ...(input.tenantId ? { tenantId: input.tenantId } : {}),
       }),

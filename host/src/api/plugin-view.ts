@@ -22,6 +22,19 @@ export function pluginView(plugin: LoadedPlugin) {
       setting: f.setting ?? null,
     })),
     jobs: manifest.jobs.map((j) => ({ id: j.id, title: j.title })),
+    /**
+     * A plugin of the company's issued documents (clearance): connected per company, not per
+     * marketplace account; null for marketplace plugins.
+     */
+    documents: manifest.documents
+      ? {
+          scope: manifest.documents.scope,
+          authority: manifest.documents.authority,
+          title: manifest.documents.title,
+          consumes: manifest.documents.consumes,
+          deliveryAfterClearance: manifest.documents.deliveryAfterClearance,
+        }
+      : null,
   };
 }
 export type PluginView = ReturnType<typeof pluginView>;

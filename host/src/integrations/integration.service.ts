@@ -1,4 +1,6 @@
 import type { Principal } from '../auth/principal.ts';
+import type { EntityManager } from '@mikro-orm/core';
+import { Company } from '../db/entities/company.entity.ts';
 import { Integration, type IntegrationStatus } from '../db/entities/integration.entity.ts';
 import { HostError } from '../errors.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
@@ -26,6 +28,27 @@ import { toIntegrationView, type IntegrationView } from './integration.view.ts';
 
 type Settings = Record<string, unknown>;
 
+/** The company a plugin of the company's documents is connected for: the one asked, else the default. */
+async function documentsCompany(
+  em: EntityManager,
+  input: { tenantId: string; companyId: string | undefined; plugin: LoadedPlugin },
+): Promise<string> {
+  const company = await em.findOne(
+    Company,
+    { tenantId: input.tenantId, ...(input.companyId ? { id: input.companyId } : {}) },
+    { orderBy: { isDefault: 'desc', createdAt: 'asc' } },
+  );
+  if (!company) {
+    throw new HostError(
+      'BAD_REQUEST',
+      input.companyId
+        ? `${input.plugin.manifest.name} works for one of your companies, and the one chosen is not yours; pick one of your companies.`
+        : `${input.plugin.manifest.name} works for a company, and this organisation has none yet; add one under Settings → Company first.`,
+    );
+  }
+  return company.id;
+}
+
 /** "eMAG (seller@example.ro)": several accounts of one plugin stay apart in lists. */
 function defaultLabel(plugin: LoadedPlugin, settings: Settings): string {
   const auth = plugin.manifest.auth;
@@ -52,6 +75,8 @@ export interface IntegrationService extends IntegrationLifecycle, SyncActions, P
     label?: string;
     settings: Settings;
     tenantId?: string;
+    /** Plugins of the company's documents (manifest `documents`): the company; default the default one. */
+    companyId?: string;
   }): Promise<IntegrationView>;
   getSettings(input: { principal: Principal; id: string }): Promise<SettingsView>;
   updateSettings(input: {
@@ -94,7 +119,7 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
       return toIntegrationView(await findAccessibleIntegration(fork(), principal, id));
     },
 
-    async create({ principal, pluginId, label, settings, tenantId: requested }) {
+    async create({ principal, pluginId, label, settings, tenantId: requested, companyId: requestedCompany }) {
       const tenantId = actingTenantId(principal, requested);
       const em = fork();
       const plugin = await availablePlugin(deps.plugins, { em, tenantId, pluginId });
@@ -111,7 +136,11 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
         scope: { tenantId },
         settings: prepared.public,
       });
-      const externalAccountId = accountKey(plugin, prepared.public);
+      // A plugin of the company's documents is connected once per company (its "account").
+      const companyId = plugin.manifest.documents
+        ? await documentsCompany(em, { tenantId, companyId: requestedCompany, plugin })
+        : null;
+      const externalAccountId = companyId ? `company:${companyId}` : accountKey(plugin, prepared.public);
       await assertAccountFree(em, { tenantId, pluginId, key: externalAccountId });
       const status: IntegrationStatus = 'active';
       const row = await em.transactional(async (tx) => {
@@ -123,6 +152,7 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
           settings: prepared.public,
           settingsVersion: plugin.manifest.settingsVersion,
           externalAccountId,
+          companyId,
         });
         await tx.flush();
         if (Object.keys(prepared.secret).length > 0) {

@@ -24,6 +24,8 @@ export interface IntegrationView {
   pluginId: string;
   label: string;
   externalAccountId: string | null;
+  /** The company it issues for, or (plugins of the company's documents) works for; null: the default. */
+  companyId: string | null;
   status: IntegrationStatus;
   statusReason: string | null;
   health: Health;
@@ -46,6 +48,7 @@ export function toIntegrationView(row: IIntegration): IntegrationView {
     pluginId: row.pluginId,
     label: row.label,
     externalAccountId: row.externalAccountId ?? null,
+    companyId: row.companyId ?? null,
     status: row.status,
     statusReason: row.statusReason ?? null,
     health: healthOf(row),

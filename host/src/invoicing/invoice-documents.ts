@@ -41,6 +41,8 @@ interface SourceRow extends StoredInvoiceRow {
   id: string;
   /** The document frozen at issue; null for an invoice issued before documents were frozen. */
   document: FrozenDocument | null;
+  /** The clearance a clearance plugin stored (number and QR printed on the PDF). */
+  clearance: { number?: string | null; qr?: { payload?: string } | null } | null;
   stamp: string;
   company_stamp: string | null;
   template_id: string | null;
@@ -57,7 +59,7 @@ interface LineRow extends StoredLineRow {
 const SOURCES = `
   select i.id, i.number, i.issue_date, i.sale_date, i.currency, i.net_total::text as net_total,
          i.vat_total::text as vat_total, i.gross_total::text as gross_total, i.status, i.paid_at,
-         i.external_order_id, i.buyer, i.document, i.updated_at::text as stamp,
+         i.external_order_id, i.buyer, i.document, i.clearance, i.updated_at::text as stamp,
          c.name as company_name, c.tax_id as company_tax_id,
          c.registration_number as company_registration_number, c.address as company_address,
          c.country as company_country, c.updated_at::text as company_stamp,
@@ -183,6 +185,8 @@ export class InvoiceDocuments {
           const document = r.document
             ? fromFrozenDocument(r.document, { status: r.status, paidAt: r.paid_at })
             : fromStoredInvoice(r, byInvoice.get(source.id) ?? []);
+          if (r.clearance?.number)
+            document.clearance = { number: r.clearance.number, qrPayload: r.clearance.qr?.payload ?? null };
           if (!r.template_id || !r.template_layout) return this.#renderer.render({ document });
           if (isDocumentLanguage(r.template_second_language))
             document.secondLanguage = r.template_second_language;

@@ -10,6 +10,7 @@ import { createPluginHttp, type RequestAuthorizer } from '../runtime/plugin-http
 import type { RateLimiter } from '../runtime/rate-limiter.ts';
 import type { Vault } from '../vault/vault.ts';
 import { createAuthorizer } from './authorizer.ts';
+import { createPluginDocuments } from './context/documents.ts';
 import { createPluginLedger } from './context/ledger.ts';
 import { createPluginOutbound } from './context/outbound.ts';
 import { createPluginSecrets } from './context/secrets.ts';
@@ -38,6 +39,11 @@ export interface ContextDeps {
   documents: InvoicePdfs;
   signer: InvoiceLinkSigner;
   outboundStaleAfterMs: number;
+  /**
+   * Plugins of the company's documents whose clearance marketplace delivery waits for (manifest
+   * `documents.deliveryAfterClearance`), read on every call.
+   */
+  clearancePluginIds?: () => readonly string[];
   processName: string;
   onRevoked(integrationId: string, reason: string): Promise<void>;
 }
@@ -48,6 +54,8 @@ export interface IntegrationRef {
   settings: Readonly<Record<string, unknown>>;
   externalAccountId?: string | null;
   label?: string | null;
+  /** The company it works for (plugins of the company's documents are connected per company). */
+  companyId?: string | null;
 }
 
 /**
@@ -130,6 +138,24 @@ export function buildPluginContext(options: {
     },
   };
 
+  const outbound = createPluginOutbound({
+    pool: deps.db.pool,
+    tenantId: integration.tenantId,
+    integrationId: integration.id,
+    staleAfterMs: deps.outboundStaleAfterMs,
+  });
+  const documents =
+    manifest.documents && integration.companyId
+      ? createPluginDocuments({
+          pool: deps.db.pool,
+          tenantId: integration.tenantId,
+          integrationId: integration.id,
+          companyId: integration.companyId,
+          spec: manifest.documents,
+          outbound,
+        })
+      : undefined;
+
   return {
     integration: {
       id: integration.id,
@@ -161,17 +187,14 @@ export function buildPluginContext(options: {
     store: createPluginStore({ pool: deps.db.pool, integrationId: integration.id }),
     ledger: createPluginLedger({ pool: deps.db.pool, integrationId: integration.id }),
     records,
-    outbound: createPluginOutbound({
-      pool: deps.db.pool,
-      tenantId: integration.tenantId,
-      integrationId: integration.id,
-      staleAfterMs: deps.outboundStaleAfterMs,
-    }),
+    outbound,
+    ...(documents ? { documents } : {}),
     invoices: createPluginInvoices({
       pool: deps.db.pool,
       integrationId: integration.id,
       documents: deps.documents,
       signer: deps.signer,
+      clearancePluginIds: deps.clearancePluginIds?.() ?? [],
     }),
     signal: options.signal,
     progress: (done, total) => options.progress?.(done, total),

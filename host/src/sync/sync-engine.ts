@@ -27,6 +27,7 @@ interface IntegrationRow {
   settings: Record<string, unknown>;
   external_account_id: string | null;
   label: string | null;
+  company_id: string | null;
 }
 
 /** An integration as the engine needs it: what a hook's context is built from, plus its state. */
@@ -175,7 +176,7 @@ export class SyncEngine {
   /** The integration (of `tenantId`, when given), or undefined. */
   async findIntegration(id: string, tenantId?: string): Promise<IntegrationRecord | undefined> {
     const { rows } = await this.#o.db.pool.query<IntegrationRow>(
-      `select id, tenant_id, plugin_id, status, settings, external_account_id, label from integrations
+      `select id, tenant_id, plugin_id, status, settings, external_account_id, label, company_id from integrations
         where id = $1 and ($2::uuid is null or tenant_id = $2::uuid)`,
       [id, tenantId ?? null],
     );
@@ -190,6 +191,7 @@ export class SyncEngine {
         settings: row.settings,
         externalAccountId: row.external_account_id,
         label: row.label,
+        companyId: row.company_id,
       },
     };
   }
@@ -246,6 +248,7 @@ export class SyncEngine {
       ctx: PluginContext,
       input: JobInput,
     ) => Promise<JobOutput | void>;
+    const startedAt = new Date();
     try {
       const output = await hook(ctx, { jobId: job.id, runId, trigger: run.trigger, attempt: run.attempt });
       for (const [name, value] of Object.entries(output?.counts ?? {})) counts[name] = value;
@@ -260,8 +263,36 @@ export class SyncEngine {
           trigger: 'manual',
         });
       }
+      if (!plugin.manifest.documents) await this.#handOverIssued(row.id, startedAt);
     } catch (error) {
       throw await this.#classify(row.id, error);
+    }
+  }
+
+  /**
+   * "On issue": documents this run issued go to the plugins of their company's documents at once
+   * (manifest `documents.job`), not at those plugins' next scheduled run.
+   */
+  async #handOverIssued(integrationId: string, since: Date): Promise<void> {
+    const { rows } = await this.#o.db.pool.query<{ id: string; tenant_id: string; plugin_id: string }>(
+      `select c.id, c.tenant_id, c.plugin_id from integrations c
+        where c.status in ('active', 'degraded') and c.id <> $1
+          and exists (select 1 from invoices i
+                       where i.integration_id = $1 and i.created_at >= $2
+                         and i.company_id = c.company_id and i.tenant_id = c.tenant_id)`,
+      [integrationId, since],
+    );
+    for (const consumer of rows) {
+      const documents = this.#o.getPlugin(consumer.plugin_id)?.manifest.documents;
+      if (!documents) continue;
+      await this.trigger({
+        tenantId: consumer.tenant_id,
+        integrationId: consumer.id,
+        jobId: documents.job,
+        trigger: 'manual',
+      }).catch((error: unknown) =>
+        this.#o.logger.warn({ err: error, integrationId: consumer.id }, 'documents not handed over at once'),
+      );
     }
   }
 

@@ -61,6 +61,8 @@ export function createSyncRuntime(options: {
     configOverrides: options.configOverrides,
     processName: options.processName,
     outboundStaleAfterMs: options.outboundStaleAfterMs ?? 120_000,
+    clearancePluginIds: () =>
+      services.plugins.plugins.filter((p) => p.manifest.documents?.deliveryAfterClearance).map((p) => p.id),
     signer,
     documents: services.invoiceDocuments,
     records: {

@@ -31,6 +31,15 @@ export const checkReferences: ManifestCheck = ({ sections, report }) => {
     }
   });
 
+  const documents = sections.documents;
+  if (documents && sections.jobs && !sections.jobs.some((job) => job.id === documents.job)) {
+    report(
+      ManifestErrorCode.REFERENCE_UNKNOWN,
+      '/documents/job',
+      `names job '${documents.job}', which is not declared in jobs; use one of: ${quoteList(sections.jobs.map((j) => j.id))}`,
+    );
+  }
+
   let defaultGroup: number | undefined;
   sections.rateLimits?.forEach((limit, index) => {
     if (!limit.match) {

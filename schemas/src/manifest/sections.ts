@@ -87,3 +87,36 @@ export type Api = z.infer<typeof ApiSchema>;
 export type Webhook = z.infer<typeof WebhookSchema>;
 export type Sandbox = z.infer<typeof SandboxSchema>;
 export type Action = z.infer<typeof ActionSchema>;
+
+/**
+ * A plugin that works on the company's issued documents rather than on a marketplace account's
+ * records (tax-authority clearance: KSeF, RO e-Factura). It is connected once per company; the host
+ * hands it every document of that company it `consumes` (an invoice on issue, a correction on
+ * issue) through `ctx.documents`, exactly once through the outbound ledger, and runs `job` when one
+ * is issued. The result (state, clearance number, XML, receipt, errors) is stored on the document
+ * and shown as its `clearance` (SPEC "Interfaces").
+ */
+export const DocumentsSchema = z.strictObject({
+  /** Only `company` so far: one connection per company, fed by every integration of it. */
+  scope: z.literal('company').default('company'),
+  /** The clearance authority the documents' `clearance.authority` names, e.g. `ksef`. */
+  authority: z.string().regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, {
+    error: 'must be kebab-case, e.g. "ksef" or "ro-efactura"',
+  }),
+  /** Shown in the console beside the clearance state (e.g. "KSeF"). */
+  title: nonEmpty,
+  /** Which issued documents it takes: `invoice` on issue, `correction` on issue. */
+  consumes: z.array(z.enum(['invoice', 'correction'])).min(1),
+  /** Only documents of sellers in these countries (ISO alpha-2); unset: all of the company's. */
+  sellerCountries: z
+    .array(z.string().regex(/^[A-Z]{2}$/, { error: 'an ISO 3166-1 alpha-2 country code in capitals' }))
+    .optional(),
+  /** The job (in `jobs`) that takes the documents; the host runs it whenever one is issued. */
+  job: localId,
+  /**
+   * Marketplace delivery of a consumed document waits for its clearance number while this plugin
+   * is active for the company (the document legally exists only once cleared).
+   */
+  deliveryAfterClearance: z.boolean().default(true),
+});
+export type Documents = z.infer<typeof DocumentsSchema>;

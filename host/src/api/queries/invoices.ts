@@ -30,9 +30,35 @@ export interface InvoiceView {
   /** The corrected document's id, or null. */
   corrects: string | null;
   /** Clearance by a tax authority's system; null until a clearance plugin handles the document. */
-  clearance: null;
+  clearance: ClearanceView | null;
   createdAt: string;
   pdfUrl: string;
+}
+
+/** `clearance` of the invoice API (SPEC "Interfaces"). */
+export interface ClearanceView {
+  /** The authority's id as its plugin's manifest names it (`ksef`, `ro-efactura`). */
+  authority: string;
+  status: 'pending' | 'sent' | 'accepted' | 'rejected' | 'offline';
+  /** The authority's number for the document once accepted (KSeF number, e-Factura index). */
+  number: string | null;
+  /** What stopped or failed it, each with where (`location`) when known. */
+  errors: { location?: string; message: string }[];
+  updatedAt: string | null;
+}
+
+const CLEARANCE_STATUSES = new Set(['pending', 'sent', 'accepted', 'rejected', 'offline']);
+
+/** The stored clearance as the API shows it; null when none, or the authority does not take it. */
+export function toClearanceView(stored: Record<string, unknown> | null | undefined): ClearanceView | null {
+  if (!stored || typeof stored.status !== 'string' || !CLEARANCE_STATUSES.has(stored.status)) return null;
+  return {
+    authority: typeof stored.authority === 'string' ? stored.authority : '',
+    status: stored.status as ClearanceView['status'],
+    number: typeof stored.number === 'string' ? stored.number : null,
+    errors: Array.isArray(stored.errors) ? (stored.errors as ClearanceView['errors']) : [],
+    updatedAt: typeof stored.updatedAt === 'string' ? stored.updatedAt : null,
+  };
 }
 
 export function toInvoiceView(row: IInvoice): InvoiceView {
@@ -65,7 +91,7 @@ export function toInvoiceView(row: IInvoice): InvoiceView {
     totalGross: row.grossTotal,
     status: row.status,
     corrects: row.corrects ?? null,
-    clearance: null,
+    clearance: toClearanceView(row.clearance),
     createdAt: new Date(row.createdAt).toISOString(),
     pdfUrl: `/api/v1/invoices/${row.id}/pdf`,
   };
@@ -147,7 +173,7 @@ export function toDocumentView(row: IInvoice): Record<string, unknown> {
     paidAt: row.paidAt ? new Date(row.paidAt).toISOString() : null,
     corrects: row.corrects ?? null,
     correctedBy: [] as string[],
-    clearance: null,
+    clearance: view.clearance,
     pdfUrl: view.pdfUrl,
   };
   if (row.document) {

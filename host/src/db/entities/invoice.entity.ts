@@ -31,6 +31,8 @@ export const Invoice = defineEntity({
     /** The frozen document (frozen-document.ts); null only for invoices issued before it existed. */
     document: p.json<FrozenDocument>().nullable(),
     corrects: p.uuid().nullable(),
+    /** Clearance by a tax authority (ClearanceState of the SDK); null until a clearance plugin takes it. */
+    clearance: p.json<Record<string, unknown>>().nullable(),
     number: p.string().length(64),
     integrationId: p.uuid().nullable(),
     pluginId: p.string().length(64).nullable(),

@@ -70,6 +70,34 @@ export function registerInvoiceRoutes(app: FastifyInstance, deps: RestDeps): voi
     return toDocumentView(await findAccessibleInvoice(fork(), principal, request.params.id));
   });
 
+  // The clearance XML a clearance plugin made (FA(3), UBL) and the authority's receipt (UPO).
+  for (const [suffix, kind, what] of [
+    ['xml', 'xml', 'The clearance XML of this invoice'],
+    ['clearance-receipt', 'receipt', 'The clearance receipt of this invoice'],
+  ] as const) {
+    app.get<{ Params: { id: string } }>(`/api/v1/invoices/:id/${suffix}`, async (request, reply) => {
+      const principal = await requirePrincipal(deps, request);
+      const invoice = await findAccessibleInvoice(fork(), principal, request.params.id);
+      const { rows } = await deps.services.db.pool.query<{
+        file_name: string;
+        media_type: string;
+        content: string;
+      }>(
+        'select file_name, media_type, content from invoice_clearance_files where invoice_id = $1 and kind = $2',
+        [invoice.id, kind],
+      );
+      const file = rows[0];
+      if (!file) throw notFound(what);
+      return reply
+        .type(file.media_type)
+        .header(
+          'content-disposition',
+          `inline; filename="${file.file_name.replace(/[^A-Za-z0-9._-]+/g, '-')}"`,
+        )
+        .send(file.content);
+    });
+  }
+
   app.get<{ Params: { id: string } }>('/api/v1/invoices/:id/pdf', async (request, reply) => {
     const principal = await requirePrincipal(deps, request);
     const em = fork();

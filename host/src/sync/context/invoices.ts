@@ -30,12 +30,26 @@ const toSummary = (r: Row): InvoiceSummary => ({
   issueDate: r.issue_date,
 });
 
+/**
+ * The generic "delivery after clearance" rule (SPEC "Plugins"): while a clearance plugin is active
+ * for the invoice's company, a document it takes goes to the marketplace only once it has its
+ * clearance number (or the plugin said it needs none). A document issued before the plugin was
+ * connected is not held. `$4`: the clearance plugins' ids.
+ */
+const AFTER_CLEARANCE = `(i.clearance ->> 'number' is not null or i.clearance ->> 'status' = 'not-required'
+  or not exists (select 1 from integrations ci
+                  where ci.tenant_id = i.tenant_id and ci.company_id = i.company_id
+                    and ci.plugin_id = any($4::text[]) and ci.status in ('active', 'degraded')
+                    and ci.created_at <= i.created_at))`;
+
 /** `ctx.invoices`: the integration's own invoices only (every query is scoped by integration). */
 export function createPluginInvoices(options: {
   pool: SqlPool;
   integrationId: string;
   documents: InvoicePdfs;
   signer: InvoiceLinkSigner;
+  /** Plugins of the company's documents that marketplace delivery waits for (clearance first). */
+  clearancePluginIds?: readonly string[];
 }): PluginInvoices {
   const { pool, integrationId } = options;
   // Invoices this context has already found in the integration (an invoice never changes hands).
@@ -70,9 +84,10 @@ export function createPluginInvoices(options: {
                                limit 1) op on true
           where i.integration_id = $1 and i.external_order_id is not null and i.status <> 'cancelled'
             and op.done is null
+            and ${AFTER_CLEARANCE}
           order by i.created_at, i.sequence
           limit $3`,
-        [integrationId, operationKind, limit],
+        [integrationId, operationKind, limit, options.clearancePluginIds ?? []],
       );
       return remember(rows);
     },

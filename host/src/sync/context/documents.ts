@@ -1,0 +1,208 @@
+import type {
+  ClearanceDocument,
+  ClearanceOutcome,
+  ClearanceResult,
+  ClearanceState,
+  PluginDocuments,
+  PluginOutbound,
+} from '@mch/plugin-sdk';
+import type { Documents } from '@mch/schemas';
+import type { SqlPool } from '../../db/orm.ts';
+
+/** The outbound-ledger kind a document is handed over under (key: the invoice id). */
+export const CLEARANCE_OPERATION = 'clearance';
+
+interface Row {
+  id: string;
+  type: 'invoice' | 'correction';
+  number: string;
+  issue_date: string;
+  document: ClearanceDocument['document'];
+  clearance: ClearanceState | null;
+  c_id: string | null;
+  c_number: string | null;
+  c_issue_date: string | null;
+  c_clearance_number: string | null;
+}
+
+const COLUMNS = `i.id, i.type, i.number, i.issue_date, i.document, i.clearance,
+  c.id as c_id, c.number as c_number, c.issue_date as c_issue_date, c.clearance ->> 'number' as c_clearance_number`;
+
+/** The company's documents this plugin takes ($1 tenant, $2 company, $3 types, $4 seller countries). */
+const SCOPE = `i.tenant_id = $1 and i.company_id = $2 and i.document is not null and i.type = any($3::text[])
+  and ($4::text[] is null or i.document -> 'seller' -> 'address' ->> 'country' = any($4::text[]))`;
+
+const toDocument = (r: Row): ClearanceDocument => ({
+  id: r.id,
+  type: r.type,
+  number: r.number,
+  issueDate: r.issue_date,
+  document: r.document,
+  corrected: r.c_id
+    ? {
+        id: r.c_id,
+        number: r.c_number ?? '',
+        issueDate: r.c_issue_date ?? '',
+        clearanceNumber: r.c_clearance_number,
+      }
+    : null,
+  clearance: r.clearance,
+});
+
+/** What is stored of a result: the state on the invoice, the files beside it. */
+export function clearanceState(authority: string, result: ClearanceResult): Record<string, unknown> {
+  return {
+    authority,
+    status: result.status,
+    number: result.number ?? null,
+    errors: result.errors ?? [],
+    ...(result.reference ? { reference: result.reference } : {}),
+    ...(result.qr ? { qr: result.qr } : {}),
+    updatedAt: new Date().toISOString(),
+  };
+}
+
+/** Terminal results: never handed over again (held with errors, rejected). */
+const isFinalRefusal = (result: ClearanceResult) =>
+  result.status === 'rejected' || (result.status === 'pending' && (result.errors?.length ?? 0) > 0);
+
+/**
+ * `ctx.documents` for a plugin with a manifest `documents` section, connected for one company:
+ * the company's issued documents (from every integration of it), each handed over once through the
+ * outbound ledger (`outbound.batch`, kind `clearance`), the result stored on the invoice.
+ */
+export function createPluginDocuments(options: {
+  pool: SqlPool;
+  tenantId: string;
+  integrationId: string;
+  companyId: string;
+  spec: Documents;
+  outbound: PluginOutbound;
+}): PluginDocuments {
+  const { pool, tenantId, integrationId, companyId, spec, outbound } = options;
+  const scope = [tenantId, companyId, spec.consumes, spec.sellerCountries ?? null];
+
+  const store = async (id: string, result: ClearanceResult) => {
+    await pool.query(
+      `update invoices set clearance = $3::jsonb, updated_at = clock_timestamp()
+        where id = $1 and tenant_id = $2`,
+      [id, tenantId, JSON.stringify(clearanceState(spec.authority, result))],
+    );
+    const files = [
+      ...(result.xml
+        ? [{ kind: 'xml', fileName: `${id}.xml`, mediaType: 'application/xml', content: result.xml }]
+        : []),
+      ...(result.receipt ? [{ kind: 'receipt', ...result.receipt }] : []),
+    ];
+    for (const file of files) {
+      await pool.query(
+        `insert into invoice_clearance_files (invoice_id, kind, tenant_id, file_name, media_type, content)
+         values ($1, $2, $3, $4, $5, $6)
+         on conflict (invoice_id, kind) do update
+            set file_name = excluded.file_name, media_type = excluded.media_type, content = excluded.content,
+                created_at = now()`,
+        [id, file.kind, tenantId, file.fileName, file.mediaType, file.content],
+      );
+    }
+  };
+
+  return {
+    companyId,
+
+    async pending(limit) {
+      // A correction waits for the document it corrects while that one is on its way (issued
+      // after the plugin was connected and not yet answered), so it can cite its number.
+      const { rows } = await pool.query<Row>(
+        `select ${COLUMNS}
+           from invoices i left join invoices c on c.id = i.corrects
+          where ${SCOPE}
+            and i.clearance is null
+            and i.created_at >= (select created_at from integrations where id = $5)
+            and not exists (select 1 from outbound_operations o
+                             where o.integration_id = $5 and o.kind = '${CLEARANCE_OPERATION}'
+                               and o.idempotency_key = i.id::text and o.status in ('succeeded', 'dead', 'running'))
+            and (c.id is null or c.clearance ->> 'status' in ('accepted', 'not-required', 'rejected')
+                 or (c.clearance is null and c.created_at < (select created_at from integrations where id = $5)))
+          order by i.created_at, i.sequence
+          limit $6`,
+        [...scope, integrationId, limit],
+      );
+      return rows.map(toDocument);
+    },
+
+    async awaiting(limit) {
+      const { rows } = await pool.query<Row>(
+        `select ${COLUMNS}
+           from invoices i left join invoices c on c.id = i.corrects
+          where ${SCOPE} and i.clearance ->> 'authority' = $5 and i.clearance ->> 'status' in ('sent', 'offline')
+          order by i.created_at, i.sequence
+          limit $6`,
+        [...scope, spec.authority, limit],
+      );
+      return rows.map(toDocument);
+    },
+
+    async submit(documents, fn) {
+      if (documents.length === 0) return [];
+      const byId = new Map(documents.map((d) => [d.id, d]));
+      let results: Record<string, ClearanceResult> = {};
+      const outcomes = await outbound.batch(
+        documents.map((d) => ({ kind: CLEARANCE_OPERATION, key: d.id, payload: { number: d.number } })),
+        async (claimed) => {
+          results = await fn(claimed.map((op) => byId.get(op.key)!));
+          // Stored before the ledger marks the hand-over done: a crash in between hands the
+          // document over again, and the plugin recognises the authority's duplicate answer.
+          for (const op of claimed) {
+            const result = results[op.key];
+            if (result) await store(op.key, result);
+          }
+          // The ledger keeps the state only; the files live beside the invoice.
+          return Object.fromEntries(
+            Object.entries(results).map(([id, r]) => [id, { status: r.status, number: r.number ?? null }]),
+          );
+        },
+      );
+      const answered: ClearanceOutcome[] = [];
+      for (const outcome of outcomes) {
+        if (outcome.status !== 'done') {
+          answered.push(
+            outcome.status === 'failed'
+              ? { id: outcome.key, status: 'failed', error: outcome.error }
+              : { id: outcome.key, status: outcome.status },
+          );
+          continue;
+        }
+        const result = results[outcome.key];
+        // `batch` records one outcome for all it claimed; a document without a result is handed
+        // over again, a held or rejected one never (its errors are shown on it).
+        if (!result || isFinalRefusal(result)) {
+          await pool.query(
+            `update outbound_operations set status = $3, last_error = $4, updated_at = clock_timestamp()
+              where integration_id = $1 and kind = '${CLEARANCE_OPERATION}' and idempotency_key = $2`,
+            [
+              integrationId,
+              outcome.key,
+              result ? 'dead' : 'failed',
+              result
+                ? (result.errors ?? [])
+                    .map((e) => e.message)
+                    .join('; ')
+                    .slice(0, 2000) || result.status
+                : 'the plugin gave no result for this document; it is handed over again',
+            ],
+          );
+        }
+        answered.push(
+          result
+            ? { id: outcome.key, status: 'done', result }
+            : { id: outcome.key, status: 'failed', error: new Error('no result for this document') },
+        );
+      }
+      return answered;
+    },
+
+    async record(documentId, result) {
+      await store(documentId, result);
+    },
+  };
+}
