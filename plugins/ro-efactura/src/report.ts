@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { AuthError, RetryableError, type PluginHttp, type PluginStore, type Logger } from '@mch/plugin-sdk';
+import {
+  AuthError,
+  RetryableError,
+  type ClearanceDocument,
+  type ClearanceResult,
+  type Logger,
+  type PluginDocuments,
+  type PluginHttp,
+  type PluginStore,
+} from '@mch/plugin-sdk';
 import type { IssuedDocument } from './document.ts';
 import {
   AnafUnavailableError,
@@ -22,41 +31,10 @@ import { deadlineState, reportingDeadline, romanianToday } from './working-days.
  * store (`ctx.documents`, host) hands each document over once through the outbound ledger; this
  * module adds what ANAF needs on top: a write-ahead note per upload so a document handed over again
  * after a crash is first looked for among ANAF's messages instead of being uploaded twice.
- *
- * The types below are the subset of `@mch/plugin-sdk`'s document contract this module reads.
  */
 
-export type ClearanceStatus = 'pending' | 'sent' | 'accepted' | 'rejected' | 'offline';
-export interface ClearanceError {
-  location?: string;
-  message: string;
-}
-export interface ClearanceResult {
-  status: ClearanceStatus | 'not-required';
-  number?: string | null;
-  errors?: ClearanceError[];
-  reference?: Record<string, unknown>;
-  xml?: string;
-  receipt?: { fileName: string; mediaType: string; content: string };
-}
-export interface ClearanceDocument {
-  id: string;
-  type: 'invoice' | 'correction';
-  number: string;
-  issueDate: string;
-  document: IssuedDocument;
-  corrected: { id: string; number: string; issueDate: string; clearanceNumber: string | null } | null;
-  clearance: { status: ClearanceStatus; number: string | null; reference?: Record<string, unknown> } | null;
-}
-export interface DocumentsPort {
-  pending(limit: number): Promise<ClearanceDocument[]>;
-  awaiting(limit: number): Promise<ClearanceDocument[]>;
-  submit(
-    documents: readonly ClearanceDocument[],
-    fn: (claimed: ClearanceDocument[]) => Promise<Record<string, ClearanceResult>>,
-  ): Promise<unknown[]>;
-  record(documentId: string, result: ClearanceResult): Promise<void>;
-}
+/** What this module needs of `ctx.documents` (SDK `PluginDocuments`). */
+export type DocumentsPort = Pick<PluginDocuments, 'pending' | 'awaiting' | 'submit' | 'record'>;
 
 export interface ReportDeps {
   http: PluginHttp;

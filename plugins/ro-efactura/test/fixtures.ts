@@ -1,4 +1,7 @@
-import type { IssuedDocument, IssuedLine } from '../src/document.ts';
+import type { IssuedDocumentBody } from '@mch/plugin-sdk';
+
+type IssuedLine = IssuedDocumentBody['lines'][number];
+type IssuedDocument = IssuedDocumentBody;
 
 /** Documents as the host freezes them for a Romanian seller (host/src/invoicing/build-document.ts). */
 
@@ -32,6 +35,7 @@ function line(
     quantity,
     unit: 'buc.',
     unitNet,
+    unitGross: (Math.round(Number(unitNet) * (100 + Number(vatRate))) / 100).toFixed(2),
     vatRate,
     net,
     vat,
@@ -68,6 +72,8 @@ export function roDocument(overrides: Partial<IssuedDocument> = {}, n = 1): Issu
   const rate = overrides.exchangeRate?.rate;
   const { vatSummary, totals } = summarise(lines, currency === 'RON' ? undefined : (rate ?? '5.0900'));
   return {
+    version: 1,
+    language: 'ro',
     type: 'invoice',
     series: 'EMG',
     number: `EMG/2026/12/${n}`,

@@ -5,8 +5,8 @@ import {
   type HttpResponse,
   type PluginHttp,
 } from '@mch/plugin-sdk';
-import type { ClearanceDocument, ClearanceResult, DocumentsPort } from '../src/report.ts';
-import type { IssuedDocument } from '../src/document.ts';
+import type { ClearanceDocument, ClearanceResult, IssuedDocumentBody } from '@mch/plugin-sdk';
+import type { DocumentsPort } from '../src/report.ts';
 
 /**
  * Test plumbing for the plugin alone (the host's own wiring is tested in host/test): a PluginHttp
@@ -88,7 +88,7 @@ export interface MemoryDocuments extends DocumentsPort {
   docs: ClearanceDocument[];
 }
 
-export function memoryDocuments(issued: IssuedDocument[]): MemoryDocuments {
+export function memoryDocuments(issued: IssuedDocumentBody[]): MemoryDocuments {
   const docs: ClearanceDocument[] = issued.map((d, i) => ({
     id: `doc-${i + 1}`,
     type: d.type,
@@ -113,7 +113,14 @@ export function memoryDocuments(issued: IssuedDocument[]): MemoryDocuments {
         .slice(0, limit)
         .map((d) => ({
           ...d,
-          clearance: { status: 'sent', number: null, reference: results.get(d.id)!.reference ?? {} },
+          clearance: {
+            authority: 'ro-efactura',
+            status: 'sent' as const,
+            number: null,
+            errors: [],
+            reference: results.get(d.id)!.reference ?? {},
+            updatedAt: new Date().toISOString(),
+          },
         }));
     },
     async submit(list, fn) {
@@ -130,7 +137,7 @@ export function memoryDocuments(issued: IssuedDocument[]): MemoryDocuments {
         if (out[d.id]) results.set(d.id, out[d.id]!);
         else claimed.delete(d.id);
       }
-      return [];
+      return mine.map((d) => ({ id: d.id, status: 'done' as const, result: out[d.id]! }));
     },
     async record(id, result) {
       const prev = results.get(id);
