@@ -174,7 +174,14 @@ export function buildServer(options: SpvOptions) {
     let clientId = b.client_id;
     let clientSecret = b.client_secret;
     const basic = /^Basic (.+)$/i.exec(request.headers.authorization ?? '');
-    if (basic) [clientId, clientSecret] = Buffer.from(basic[1]!, 'base64').toString().split(':');
+    if (basic) {
+      // RFC 6749 §2.3.1: both parts are form-urlencoded before Base64.
+      const decoded = Buffer.from(basic[1]!, 'base64').toString();
+      const colon = decoded.indexOf(':');
+      const formDecode = (v: string) => decodeURIComponent(v.replace(/\+/g, ' '));
+      clientId = formDecode(decoded.slice(0, colon));
+      clientSecret = formDecode(decoded.slice(colon + 1));
+    }
     if (clientId !== SANDBOX_CLIENT.clientId || clientSecret !== SANDBOX_CLIENT.clientSecret)
       return reply.code(401).send({ error: 'invalid_client', error_description: 'Bad client credentials' });
     let cifs: string[];

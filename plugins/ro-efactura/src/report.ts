@@ -131,7 +131,13 @@ export async function reportDocuments(deps: ReportDeps): Promise<ReportCounts> {
           status: 'pending',
           xml,
           reference: { ...ref, held: true },
-          errors: verdict.errors.map((e) => ({ location: e.rule, message: e.message })),
+          errors: [
+            ...verdict.errors.map((e) => ({ location: e.rule, message: e.message })),
+            {
+              location: 'deadline',
+              message: `Not sent to ANAF: it must be reported by ${ref.deadline} (5 working days from issue). Fix the company or customer data named above and issue a correction; the correction is reported instead.`,
+            },
+          ],
         };
         counts.held++;
         continue;

@@ -106,6 +106,7 @@ describe('RO e-Factura on the host', () => {
     expect(back.startsWith(`${host.url}/api/v1/ro-efactura/auth/callback`)).toBe(true);
     const landed = await fetch(back, { redirect: 'manual', headers: { cookie: user.cookie } });
     expect(landed.status).toBe(303);
+    expect(landed.headers.get('location')).toMatch(/connected=/);
     const connected = (await user.trpc.integrations.get.query({ id: created.id })) as { status: string };
     expect(connected.status).toBe('active');
 
@@ -117,7 +118,7 @@ describe('RO e-Factura on the host', () => {
       body: JSON.stringify({ account: 'ro-main', count: 12 }),
     });
     expect(placed.status).toBe(201);
-    await user.trpc.integrations.syncNow.mutate({ id: emag.id });
+    await user.trpc.integrations.sync.mutate({ id: emag.id });
     const fresh = await eventually(async () => {
       const list = (await invoicesOf(user, emag.id)).filter((i) => !before.has(i.id));
       return list.length >= 12 ? list : undefined;

@@ -85,6 +85,10 @@ describe('reporting to the SPV sandbox', () => {
     expect(held.status).toBe('pending');
     expect(held.errors![0]).toMatchObject({ location: 'BR-RO-111' });
     expect(held.errors![0]!.message).toContain('[BR-RO-110]');
+    expect(held.errors![1]).toMatchObject({
+      location: 'deadline',
+      message: expect.stringContaining('reported by 2026-12-10'),
+    });
     expect(docs.results.get('doc-5')!.status).toBe('not-required');
     await settle(d);
     for (const id of ['doc-1', 'doc-2', 'doc-3']) {
