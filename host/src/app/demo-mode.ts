@@ -141,6 +141,62 @@ async function issueUnderSellerCountry(
   );
 }
 
+/**
+ * Connects a plugin of the company's documents for the demo company of its sandbox's seller
+ * country: settings from the sandbox's credentials of the same names, and, for an OAuth plugin,
+ * the sign-in completed on the sandbox's own page (`RunningSandbox.consent`).
+ */
+async function connectDocumentsPlugin(input: {
+  services: HostServices;
+  principal: Principal;
+  tenantId: string;
+  plugin: LoadedPlugin;
+  sandbox: RunningSandbox;
+  existing: { pluginId: string }[];
+}): Promise<void> {
+  const { services, principal, tenantId, plugin, sandbox } = input;
+  if (input.existing.some((i) => i.pluginId === plugin.id)) return;
+  const country = plugin.manifest.sandbox.sellerCountry;
+  const company = country
+    ? await services.db.orm.em
+        .fork()
+        .findOne(Company, { tenantId, country }, { orderBy: { createdAt: 'asc' } })
+    : null;
+  const properties = Object.keys(
+    (plugin.manifest.settings as { properties?: Record<string, unknown> }).properties ?? {},
+  );
+  const settings = Object.fromEntries(
+    Object.entries(sandbox.credentials).filter(([name]) => properties.includes(name)),
+  );
+  const integration = await services.integrations.create({
+    principal,
+    tenantId,
+    pluginId: plugin.id,
+    label: `${plugin.manifest.name} (demo)`,
+    settings,
+    ...(company ? { companyId: company.id } : {}),
+  });
+  if (plugin.manifest.auth.type !== 'oauth2') return;
+  if (!sandbox.consent || !services.oauth) return;
+  const { url } = await services.oauth.authUrl({
+    principal,
+    tenantId,
+    pluginId: plugin.id,
+    integrationId: integration.id,
+    sessionHash: null,
+  });
+  const back = new URL(await sandbox.consent(url));
+  const code = back.searchParams.get('code');
+  const state = back.searchParams.get('state');
+  if (!code || !state) throw new Error('the sandbox sent no authorization code');
+  await services.oauth.callback({
+    pluginId: plugin.id,
+    state,
+    code,
+    caller: { userId: principal.userId, sessionHash: null },
+  });
+}
+
 /** Settings for a demo account: the sandbox's credentials in the plugin's credential settings. */
 function demoSettings(
   plugin: LoadedPlugin,
@@ -206,6 +262,17 @@ export async function startDemoMode(input: {
       email: admin.email,
     };
     const existing = await services.integrations.list({ principal, tenantId });
+    // Plugins of the company's documents go first, so every invoice the demo accounts issue is
+    // theirs to take (they take documents issued after they were connected).
+    for (const { pluginId, sandbox } of running) {
+      const plugin = services.plugins.get(pluginId);
+      if (!plugin?.manifest.documents) continue;
+      try {
+        await connectDocumentsPlugin({ services, principal, tenantId, plugin, sandbox, existing });
+      } catch (error) {
+        logger.warn({ err: error, pluginId }, 'demo mode: could not connect the demo company');
+      }
+    }
     for (const { pluginId, sandbox } of running) {
       const plugin = services.plugins.get(pluginId);
       const settings = plugin ? demoSettings(plugin, sandbox.credentials) : null;

@@ -29,6 +29,25 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
     url,
     credentials: { ...SANDBOX_CLIENT, redirectUri, cif: SANDBOX_CIFS[0]! },
     controlUrl: `${url}/__sandbox`,
+    // The representative's consent on the certificate page (the form's own POST).
+    async consent(authorizeUrl: string): Promise<string> {
+      const q = new URL(authorizeUrl).searchParams;
+      const res = await fetch(`${url}/anaf-oauth2/v1/authorize`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          client_id: q.get('client_id') ?? '',
+          redirect_uri: q.get('redirect_uri') ?? '',
+          state: q.get('state') ?? '',
+          decision: 'allow',
+        }),
+      });
+      const location = res.headers.get('location');
+      if (res.status !== 302 || !location)
+        throw new Error(`The sandbox refused the consent (HTTP ${res.status}).`);
+      return location;
+    },
     close: () => app.close(),
   };
 };
