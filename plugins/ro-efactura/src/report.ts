@@ -46,6 +46,8 @@ export interface ReportDeps {
   now?: () => Date;
   /** Documents per run (validation runs once per batch). */
   batchSize?: number;
+  /** Pause before the second status check of an upload still in processing (doubling after). */
+  firstCheckPauseMs?: number;
   /** How long an unconfirmed upload is searched for among ANAF's messages before it is sent again. */
   reconcileAfterMs?: number;
 }
@@ -241,6 +243,13 @@ async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): 
     };
     const uploadIndex = typeof ref.uploadIndex === 'string' ? ref.uploadIndex : null;
     if (!uploadIndex) continue;
+    // ANAF limits status checks per upload (about 100 a day, reference README): a document still
+    // in processing is asked again after a growing pause (30 s, 1 min, 2 min … at most 1 h).
+    const nowMs = (deps.now?.() ?? new Date()).getTime();
+    if (typeof ref.nextCheckAt === 'string' && Date.parse(ref.nextCheckAt) > nowMs) {
+      counts.waiting++;
+      continue;
+    }
     let state: MessageState;
     try {
       state = await stareMesaj(deps.http, uploadIndex);
@@ -254,8 +263,12 @@ async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): 
     }
     if (state.state === 'in prelucrare') {
       counts.waiting++;
-      if (ref.urgency !== (doc.clearance?.reference?.urgency ?? 'on-time'))
-        await deps.documents.record(doc.id, { status: 'sent', reference: ref });
+      const checks = (typeof ref.checks === 'number' ? ref.checks : 0) + 1;
+      const pauseMs = Math.min(3_600_000, (deps.firstCheckPauseMs ?? 30_000) * 2 ** (checks - 1));
+      await deps.documents.record(doc.id, {
+        status: 'sent',
+        reference: { ...ref, checks, nextCheckAt: new Date(nowMs + pauseMs).toISOString() },
+      });
       continue;
     }
     if (state.state === 'error') {

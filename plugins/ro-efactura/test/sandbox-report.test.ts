@@ -29,10 +29,17 @@ async function effects(kind: string) {
   return s.effects.filter((e) => e.kind === kind);
 }
 function deps(documents: ReportDeps['documents'], store = memoryStore()): ReportDeps {
-  return { http: fetchHttp(api(), () => token), store, log: silentLog, documents, cif: '14399840' };
+  return {
+    http: fetchHttp(api(), () => token),
+    store,
+    log: silentLog,
+    documents,
+    cif: '14399840',
+    firstCheckPauseMs: 200,
+  };
 }
 /** Runs passes until nothing is left in processing (ANAF answers asynchronously). */
-async function settle(d: ReportDeps, passes = 20) {
+async function settle(d: ReportDeps, passes = 60) {
   for (let i = 0; i < passes; i++) {
     const c = await reportDocuments(d);
     if (c.waiting === 0 && c.uploaded === 0) return;
@@ -168,6 +175,30 @@ describe('reporting to the SPV sandbox', () => {
       .map((e) => e.data.number)
       .filter((n) => n.endsWith('/501') || n.endsWith('/502'));
     expect(numbers.sort()).toEqual(['EMG/2026/12/501', 'EMG/2026/12/502']);
+  }, 300_000);
+
+  it('slow processing: the status is asked again after growing pauses, not on every run', async () => {
+    await faults({ processingDelayMs: 4000 });
+    const docs = memoryDocuments([roDocument({}, 701)]);
+    const d = deps(docs);
+    const count = async () =>
+      ((await (await fetch(`${sandbox.controlUrl}/state`)).json()) as { requests: Record<string, number> })
+        .requests['GET /test/FCTEL/rest/stareMesaj'] ?? 0;
+    const start = await count();
+    await reportDocuments(d);
+    for (let i = 0; i < 20; i++) {
+      await reportDocuments(d);
+      await sleep(100);
+    }
+    expect(docs.results.get('doc-1')).toMatchObject({
+      status: 'sent',
+      reference: { checks: expect.any(Number) },
+    });
+    // 21 runs in about 2 s: the pauses (200, 400, 800 ms …) allow at most a handful of checks.
+    expect((await count()) - start).toBeLessThanOrEqual(5);
+    await faults({ processingDelayMs: 0 });
+    await settle(d, 60);
+    expect(docs.results.get('doc-1')!.status).toBe('accepted');
   }, 300_000);
 
   it('a document handed over again after a crash mid-upload is found at ANAF, not uploaded twice', async () => {
