@@ -116,7 +116,7 @@ export function createPluginDocuments(options: {
         `select ${COLUMNS}
            from invoices i left join invoices c on c.id = i.corrects
           where ${SCOPE}
-            and i.clearance is null
+            and (i.clearance is null or i.clearance ->> 'status' = 'pending')
             and i.created_at >= (select created_at from integrations where id = $5)
             and not exists (select 1 from outbound_operations o
                              where o.integration_id = $5 and o.kind = '${CLEARANCE_OPERATION}'
