@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { RetryableError, type PluginHttp } from '@mch/plugin-sdk';
+import { unescapeXml } from './validate.ts';
 import { readZip, ZipError } from './zip.ts';
 
 /**
@@ -9,18 +10,11 @@ import { readZip, ZipError } from './zip.ts';
  */
 
 const attr = (xml: string, name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(xml)?.[1];
-const unescape = (s: string) =>
-  s
-    .replace(/&#xA;|&#10;/gi, '\n')
-    .replace(/&#x9;|&#9;/gi, '\t')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
 /** Every `errorMessage` attribute of an ANAF XML answer (`<Errors …/>`, `<Error …/>`). */
 export function errorMessages(xml: string): string[] {
-  return [...xml.matchAll(/<(?:\w+:)?Errors?\b[^>]*\berrorMessage="([^"]*)"/g)].map((m) => unescape(m[1]!));
+  return [...xml.matchAll(/<(?:\w+:)?Errors?\b[^>]*\berrorMessage="([^"]*)"/g)].map((m) =>
+    unescapeXml(m[1]!),
+  );
 }
 
 /** ANAF answered, but not with a result: nothing was done (unlike a lost answer, which may hide one). */

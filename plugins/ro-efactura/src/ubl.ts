@@ -130,6 +130,16 @@ function buyerEuVatId(doc: IssuedDocument): string | null {
   return null;
 }
 
+/** BT-31 / BT-48: a VAT identifier under the VAT tax scheme. */
+function vatScheme(vatId: string): string {
+  return el(
+    'cac:PartyTaxScheme',
+    null,
+    text('cbc:CompanyID', vatId),
+    el('cac:TaxScheme', null, text('cbc:ID', 'VAT')),
+  );
+}
+
 function addressXml(a: IssuedAddress | null, country: string): string {
   const isRo = country === 'RO';
   const county = isRo && a ? countyCode(a) : null;
@@ -159,12 +169,7 @@ function supplierXml(doc: IssuedDocument): string {
       null,
       addressXml(s.address, country),
       vatId
-        ? el(
-            'cac:PartyTaxScheme',
-            null,
-            text('cbc:CompanyID', vatId),
-            el('cac:TaxScheme', null, text('cbc:ID', 'VAT')),
-          )
+        ? vatScheme(vatId)
         : // BT-32, the seller's tax registration id when it is not a VAT payer (BR-RO-065).
           el('cac:PartyTaxScheme', null, text('cbc:CompanyID', legalId), el('cac:TaxScheme', null)),
       el(
@@ -198,14 +203,7 @@ function customerXml(doc: IssuedDocument): string {
       'cac:Party',
       null,
       addressXml(b.address, country),
-      vatId
-        ? el(
-            'cac:PartyTaxScheme',
-            null,
-            text('cbc:CompanyID', vatId),
-            el('cac:TaxScheme', null, text('cbc:ID', 'VAT')),
-          )
-        : null,
+      vatId ? vatScheme(vatId) : null,
       el(
         'cac:PartyLegalEntity',
         null,

@@ -83,8 +83,11 @@ const rootOf = (xml: string): 'Invoice' | 'CreditNote' | null => {
   return m ? (m[1] as 'Invoice' | 'CreditNote') : null;
 };
 
-const unescapeXml = (s: string) =>
+/** The text of an XML attribute or element: the five entities and numeric character references. */
+export const unescapeXml = (s: string) =>
   s
+    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(Number.parseInt(h, 16)))
+    .replace(/&#([0-9]+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
