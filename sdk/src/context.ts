@@ -45,12 +45,16 @@ export interface HttpRequest {
    * Default: true for GET and HEAD.
    */
   idempotent?: boolean;
+  /** Read the answer as bytes (`HttpResponse.bytes`, e.g. a zip) instead of UTF-8 text. */
+  binary?: boolean;
 }
 
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** The raw body, for requests sent with `binary: true` (`body` is then empty). */
+  bytes?: Uint8Array;
   /** Parses the body as JSON; throws a RetryableError-free plain Error if it is not JSON. */
   json<T = unknown>(): T;
 }

@@ -141,29 +141,74 @@ async function issueUnderSellerCountry(
   );
 }
 
-async function companyOfCountry(
-  services: HostServices,
-  tenantId: string,
-  country: string | undefined,
-): Promise<{ companyId?: string }> {
-  if (!country) return {};
-  const company = await services.db.orm.em
-    .fork()
-    .findOne(Company, { tenantId, country }, { orderBy: { createdAt: 'asc' } });
-  return company ? { companyId: company.id } : {};
+/**
+ * Connects a plugin of the company's documents for the demo company of its sandbox's seller
+ * country: settings from the sandbox's credentials of the same names, and, for an OAuth plugin,
+ * the sign-in completed on the sandbox's own page (`RunningSandbox.consent`).
+ */
+async function connectDocumentsPlugin(input: {
+  services: HostServices;
+  principal: Principal;
+  tenantId: string;
+  plugin: LoadedPlugin;
+  sandbox: RunningSandbox;
+  existing: { pluginId: string }[];
+}): Promise<void> {
+  const { services, principal, tenantId, plugin, sandbox } = input;
+  if (input.existing.some((i) => i.pluginId === plugin.id)) return;
+  const country = plugin.manifest.sandbox.sellerCountry;
+  const company = country
+    ? await services.db.orm.em
+        .fork()
+        .findOne(Company, { tenantId, country }, { orderBy: { createdAt: 'asc' } })
+    : null;
+  const settings = settingsNamedLike(plugin, sandbox.credentials);
+  const integration = await services.integrations.create({
+    principal,
+    tenantId,
+    pluginId: plugin.id,
+    label: `${plugin.manifest.name} (demo)`,
+    settings,
+    ...(company ? { companyId: company.id } : {}),
+  });
+  if (plugin.manifest.auth.type !== 'oauth2') return;
+  if (!sandbox.consent || !services.oauth) return;
+  const { url } = await services.oauth.authUrl({
+    principal,
+    tenantId,
+    pluginId: plugin.id,
+    integrationId: integration.id,
+    sessionHash: null,
+  });
+  const back = new URL(await sandbox.consent(url));
+  const code = back.searchParams.get('code');
+  const state = back.searchParams.get('state');
+  if (!code || !state) throw new Error('the sandbox sent no authorization code');
+  await services.oauth.callback({
+    pluginId: plugin.id,
+    state,
+    code,
+    caller: { userId: principal.userId, sessionHash: null },
+  });
 }
 
 /** Settings for a demo account: the sandbox's credentials in the plugin's credential settings. */
+/** The sandbox's credentials that share a name with one of the plugin's settings. */
+function settingsNamedLike(
+  plugin: LoadedPlugin,
+  credentials: Record<string, string>,
+): Record<string, unknown> {
+  const properties = plugin.manifest.settings.properties ?? {};
+  return Object.fromEntries(Object.entries(credentials).filter(([name]) => name in properties));
+}
+
 function demoSettings(
   plugin: LoadedPlugin,
   credentials: Record<string, string>,
 ): Record<string, unknown> | null {
   const auth = plugin.manifest.auth;
   // No login: the sandbox's credentials named like a setting fill it (e.g. a token kept in the vault).
-  if (auth.type === 'none') {
-    const properties = plugin.manifest.settings.properties ?? {};
-    return Object.fromEntries(Object.entries(credentials).filter(([name]) => name in properties));
-  }
+  if (auth.type === 'none') return settingsNamedLike(plugin, credentials);
   if (auth.type !== 'basic' || !credentials.username || !credentials.password) return null;
   return { [auth.usernameSetting]: credentials.username, [auth.passwordSetting]: credentials.password };
 }
@@ -222,10 +267,22 @@ export async function startDemoMode(input: {
       email: admin.email,
     };
     const existing = await services.integrations.list({ principal, tenantId });
+    // Plugins of the company's documents go first, so every invoice the demo accounts issue is
+    // theirs to take (they take documents issued after they were connected).
+    for (const { pluginId, sandbox } of running) {
+      const plugin = services.plugins.get(pluginId);
+      if (!plugin?.manifest.documents) continue;
+      try {
+        await connectDocumentsPlugin({ services, principal, tenantId, plugin, sandbox, existing });
+      } catch (error) {
+        logger.warn({ err: error, pluginId }, 'demo mode: could not connect the demo company');
+      }
+    }
     for (const { pluginId, sandbox } of running) {
       const plugin = services.plugins.get(pluginId);
       const settings = plugin ? demoSettings(plugin, sandbox.credentials) : null;
-      if (!plugin || !settings) continue;
+      // Plugins of the company's documents were connected above.
+      if (!plugin || plugin.manifest.documents || !settings) continue;
       try {
         const integration =
           existing.find((i) => i.pluginId === pluginId) ??
@@ -235,10 +292,6 @@ export async function startDemoMode(input: {
             pluginId,
             label: `${plugin.manifest.name} (demo)`,
             settings,
-            // A plugin of the company's documents works for the demo company of its country.
-            ...(plugin.manifest.documents
-              ? await companyOfCountry(services, tenantId, plugin.manifest.sandbox.sellerCountry)
-              : {}),
           }));
         await issueUnderSellerCountry(
           services,

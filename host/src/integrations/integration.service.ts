@@ -123,7 +123,11 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
       const tenantId = actingTenantId(principal, requested);
       const em = fork();
       const plugin = await availablePlugin(deps.plugins, { em, tenantId, pluginId });
-      if (plugin.manifest.auth.type === 'oauth2') {
+      // A marketplace account connected through OAuth is created by the OAuth callback. A plugin of
+      // the company's documents signing in with OAuth is created here, for its company, waiting for
+      // the sign-in (auth/url with its integration id).
+      const oauth = plugin.manifest.auth.type === 'oauth2';
+      if (oauth && !plugin.manifest.documents) {
         throw new HostError(
           'BAD_REQUEST',
           `${plugin.manifest.name} connects through OAuth: ask for its authorization URL (auth/url) instead.`,
@@ -142,7 +146,7 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
         : null;
       const externalAccountId = companyId ? `company:${companyId}` : accountKey(plugin, prepared.public);
       await assertAccountFree(em, { tenantId, pluginId, key: externalAccountId });
-      const status: IntegrationStatus = 'active';
+      const status: IntegrationStatus = oauth ? 'pending_auth' : 'active';
       const row = await em.transactional(async (tx) => {
         const created = tx.create(Integration, {
           tenantId,

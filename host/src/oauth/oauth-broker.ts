@@ -282,8 +282,11 @@ export function createOAuthBroker(deps: OAuthBrokerDeps): OAuthHooks {
     const { label, id } = input;
     if (id) {
       await deps.db.pool.query(
+        // A plugin of the company's documents keeps its company key (one connection per company).
         `update integrations set status = 'active', status_reason = null, consecutive_failures = 0, label = $3,
-                external_account_id = $4, updated_at = clock_timestamp()
+                external_account_id = case when company_id is not null and external_account_id like 'company:%'
+                                           then external_account_id else $4 end,
+                updated_at = clock_timestamp()
           where id = $1 and tenant_id = $2`,
         [id, input.tenantId, label, input.account.id],
       );

@@ -158,6 +158,10 @@ export function createPluginHttp(options: CreatePluginHttpOptions): PluginHttp {
           await sleep(RETRY_DELAYS_MS[failures++], undefined, { signal: options.signal });
           continue;
         }
+        if (request.binary) {
+          const bytes = new Uint8Array(await response.arrayBuffer());
+          return { ...toHttpResponse(response, ''), bytes };
+        }
         return toHttpResponse(response, await response.text());
       }
     },

@@ -28,6 +28,12 @@ export interface RunningSandbox {
   credentials: Record<string, string>;
   /** Base URL of the sandbox-only control endpoint (`${url}/__sandbox`). */
   controlUrl: string;
+  /**
+   * OAuth sandboxes (optional): completes the sandbox's own authorization page for
+   * `authorizeUrl` as a person who consents, and returns the redirect back to the client (with
+   * `code` and `state`). Demo mode uses it to connect accounts nobody can click through.
+   */
+  consent?(authorizeUrl: string): Promise<string>;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,26 @@
+import { ConfigError, definePlugin, type Hook, type JobInput, type JobOutput } from '@mch/plugin-sdk';
+import { reportDocuments as reportPass, type DocumentsPort } from './report.ts';
+
+/**
+ * RO e-Factura: the company's issued documents (manifest `documents`) reported to ANAF's SPV.
+ * One job, run on every issue and each minute: answers for what was sent, then new documents.
+ */
+const reportDocuments: Hook<JobInput, JobOutput, { cif: string; environment: string }> = async (ctx) => {
+  const documents = (ctx as { documents?: DocumentsPort }).documents;
+  if (!documents)
+    throw new ConfigError('RO e-Factura works on the company’s documents, but none were given to it.');
+  const counts = await reportPass({
+    http: ctx.http,
+    store: ctx.store,
+    log: ctx.log,
+    documents,
+    cif: ctx.settings.cif.replace(/^RO/i, ''),
+  });
+  return { counts: { ...counts } };
+};
+
+export default definePlugin({ hooks: { reportDocuments } });
+
+export { toUbl, CIUS_RO_CUSTOMIZATION_ID } from './ubl.ts';
+export { validate, validateBatch } from './validate.ts';
+export { reportingDeadline, deadlineState } from './working-days.ts';

@@ -1,0 +1,350 @@
+import { createHash } from 'node:crypto';
+import {
+  AuthError,
+  RetryableError,
+  type ClearanceDocument,
+  type ClearanceResult,
+  type Logger,
+  type PluginDocuments,
+  type PluginHttp,
+  type PluginStore,
+} from '@mch/plugin-sdk';
+import type { IssuedDocument } from './document.ts';
+import {
+  AnafUnavailableError,
+  descarcare,
+  DownloadError,
+  listaMesajeFactura,
+  stareMesaj,
+  upload,
+  type Download,
+  type MessageState,
+} from './spv-client.ts';
+import { toUbl, vatCategory } from './ubl.ts';
+import { validateBatch } from './validate.ts';
+import { deadlineState, reportingDeadline, romanianToday } from './working-days.ts';
+
+/**
+ * Reporting the company's issued documents to RO e-Factura: each document becomes UBL, is checked
+ * with the official validator (held with the rule ids when it fails, never uploaded), uploaded once,
+ * polled (`stareMesaj`) until ANAF answers, and its signed zip (`descarcare`) kept. The document
+ * store (`ctx.documents`, host) hands each document over once through the outbound ledger; this
+ * module adds what ANAF needs on top: a write-ahead note per upload so a document handed over again
+ * after a crash is first looked for among ANAF's messages instead of being uploaded twice.
+ */
+
+/** What this module needs of `ctx.documents` (SDK `PluginDocuments`). */
+export type DocumentsPort = Pick<PluginDocuments, 'pending' | 'awaiting' | 'submit' | 'record'>;
+
+export interface ReportDeps {
+  http: PluginHttp;
+  store: PluginStore;
+  log: Logger;
+  documents: DocumentsPort;
+  /** The seller's CUI as ANAF's `cif` parameter (digits, no `RO`). */
+  cif: string;
+  now?: () => Date;
+  /** Documents per run (validation runs once per batch). */
+  batchSize?: number;
+  /** Pause before the second status check of an upload still in processing (doubling after). */
+  firstCheckPauseMs?: number;
+  /** How long an unconfirmed upload is searched for among ANAF's messages before it is sent again. */
+  reconcileAfterMs?: number;
+}
+
+export interface ReportCounts {
+  uploaded: number;
+  held: number;
+  accepted: number;
+  rejected: number;
+  notRequired: number;
+  waiting: number;
+}
+
+/** Whether RO e-Factura takes the document: a Romanian VAT place of supply, not an intra-EU supply. */
+export function reportable(doc: IssuedDocument): { required: true } | { required: false; why: string } {
+  if (doc.seller.address.country.toUpperCase() !== 'RO')
+    return { required: false, why: 'The seller is not established in Romania.' };
+  if (doc.taxCountry.toUpperCase() !== 'RO' || doc.oss)
+    return {
+      required: false,
+      why: `The VAT is ${doc.taxCountry}'s (One-Stop-Shop distance sale), not Romania's.`,
+    };
+  if (doc.vatSummary.length > 0 && doc.vatSummary.every((s) => vatCategory(doc, s.vatRate) === 'K'))
+    return {
+      required: false,
+      why: 'An intra-Community supply is reported in the recapitulative statement, not in e-Factura.',
+    };
+  return { required: true };
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+interface UploadNote {
+  at: string;
+  sha256: string;
+  number: string;
+}
+
+function deadlineReference(doc: ClearanceDocument, today: string) {
+  const deadline = reportingDeadline(doc.issueDate);
+  return { deadline, urgency: deadlineState(deadline, today) };
+}
+
+/** One pass: answers for documents sent before, then new documents validated and uploaded. */
+export async function reportDocuments(deps: ReportDeps): Promise<ReportCounts> {
+  const counts: ReportCounts = { uploaded: 0, held: 0, accepted: 0, rejected: 0, notRequired: 0, waiting: 0 };
+  const today = romanianToday(deps.now?.() ?? new Date());
+  await followUp(deps, counts, today);
+  const pending = await deps.documents.pending(deps.batchSize ?? 200);
+  if (pending.length === 0) return counts;
+  await deps.documents.submit(pending, async (claimed) => {
+    const results: Record<string, ClearanceResult> = {};
+    const toCheck: { doc: ClearanceDocument; xml: string; standard: 'UBL' | 'CN' }[] = [];
+    for (const doc of claimed) {
+      const scope = reportable(doc.document);
+      if (!scope.required) {
+        results[doc.id] = { status: 'not-required', errors: [{ message: scope.why }] };
+        counts.notRequired++;
+        continue;
+      }
+      try {
+        const ubl = toUbl(doc.document, {
+          ...(doc.corrected
+            ? { correctedNumber: doc.corrected.number, correctedIssueDate: doc.corrected.issueDate }
+            : {}),
+        });
+        toCheck.push({ doc, xml: ubl.xml, standard: ubl.standard });
+      } catch (error) {
+        results[doc.id] = {
+          status: 'pending',
+          errors: [{ message: `The document cannot be written as UBL: ${(error as Error).message}` }],
+        };
+        counts.held++;
+      }
+    }
+    const verdicts = await validateBatch(toCheck.map((c) => c.xml));
+    for (const [i, { doc, xml, standard }] of toCheck.entries()) {
+      const verdict = verdicts[i]!;
+      const ref = deadlineReference(doc, today);
+      if (!verdict.ok) {
+        // Held: not uploaded; the seller sees each rule and its text (CIUS-RO / EN 16931).
+        results[doc.id] = {
+          status: 'pending',
+          xml,
+          reference: { ...ref, held: true },
+          errors: [
+            ...verdict.errors.map((e) => ({ location: e.rule, message: e.message })),
+            {
+              location: 'deadline',
+              message: `Not sent to ANAF: it must be reported by ${ref.deadline} (5 working days from issue). Fix the company or customer data named above and issue a correction; the correction is reported instead.`,
+            },
+          ],
+        };
+        counts.held++;
+        continue;
+      }
+      const result = await uploadOnce(deps, doc, xml, standard, ref);
+      if (result) {
+        results[doc.id] = result;
+        if (result.status === 'sent') counts.uploaded++;
+        else if (result.status === 'rejected') counts.rejected++;
+      } else counts.waiting++;
+    }
+    return results;
+  });
+  return counts;
+}
+
+/**
+ * Uploads one valid document, unless an earlier attempt may have reached ANAF (a crash or a lost
+ * answer after the write-ahead note): then ANAF's messages are searched for it first. Returns
+ * undefined to leave the document for a later run (its upload is not yet known either way).
+ */
+async function uploadOnce(
+  deps: ReportDeps,
+  doc: ClearanceDocument,
+  xml: string,
+  standard: 'UBL' | 'CN',
+  ref: Record<string, unknown>,
+): Promise<ClearanceResult | undefined> {
+  const noteKey = `upload:${doc.id}`;
+  const note = await deps.store.get<UploadNote>(noteKey);
+  const hash = sha256(xml);
+  if (note) {
+    const found = await findEarlierUpload(deps, note);
+    if (found) {
+      deps.log.info(
+        { documentId: doc.id, uploadIndex: found },
+        'found an earlier upload of this document at ANAF; not uploading again',
+      );
+      return {
+        status: 'sent',
+        number: null,
+        xml,
+        reference: { ...ref, uploadIndex: found, uploadedAt: note.at },
+      };
+    }
+    const age = (deps.now?.() ?? new Date()).getTime() - Date.parse(note.at);
+    if (age < (deps.reconcileAfterMs ?? 30 * 60_000)) return undefined;
+  }
+  await deps.store.set(noteKey, {
+    at: (deps.now?.() ?? new Date()).toISOString(),
+    sha256: hash,
+    number: doc.number,
+  } satisfies UploadNote);
+  let answer;
+  try {
+    answer = await upload(deps.http, { xml, standard, cif: deps.cif, extern: isForeignBuyer(doc.document) });
+  } catch (error) {
+    // A definite "not now" (gateway down, token refused) did nothing at ANAF: upload freely later.
+    // A lost answer keeps the note, so the next attempt first looks for this upload at ANAF.
+    if (error instanceof AnafUnavailableError || error instanceof AuthError) await deps.store.delete(noteKey);
+    throw error;
+  }
+  if (!answer.ok)
+    return { status: 'rejected', xml, reference: ref, errors: answer.errors.map((message) => ({ message })) };
+  await deps.store.set(`index:${answer.uploadIndex}`, doc.id);
+  return {
+    status: 'sent',
+    number: null,
+    xml,
+    reference: { ...ref, uploadIndex: answer.uploadIndex, uploadedAt: new Date().toISOString() },
+  };
+}
+
+function isForeignBuyer(doc: IssuedDocument): boolean {
+  const c = doc.buyer.address?.country?.toUpperCase();
+  return Boolean(c && c !== 'RO');
+}
+
+/** An upload of this document among ANAF's messages that this plugin never recorded. */
+async function findEarlierUpload(deps: ReportDeps, note: UploadNote): Promise<string | null> {
+  const days = Math.min(60, Math.max(1, Math.ceil((Date.now() - Date.parse(note.at)) / 86_400_000) + 1));
+  const messages = await listaMesajeFactura(deps.http, deps.cif, days);
+  for (const m of messages) {
+    if (m.type !== 'FACTURA TRIMISA') continue;
+    if (await deps.store.get(`index:${m.uploadIndex}`)) continue;
+    const d = await descarcare(deps.http, m.id).catch(() => null);
+    if (d && sha256(d.content) === note.sha256) {
+      return m.uploadIndex;
+    }
+  }
+  return null;
+}
+
+/** Answers for documents sent earlier: accepted with the signed zip, rejected with ANAF's errors. */
+async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): Promise<void> {
+  const awaiting = await deps.documents.awaiting(deps.batchSize ?? 200);
+  for (const doc of awaiting) {
+    const ref: Record<string, unknown> = {
+      ...(doc.clearance?.reference ?? {}),
+      ...deadlineReference(doc, today),
+    };
+    const uploadIndex = typeof ref.uploadIndex === 'string' ? ref.uploadIndex : null;
+    if (!uploadIndex) continue;
+    // ANAF limits status checks per upload (about 100 a day, reference README): a document still
+    // in processing is asked again after a growing pause (30 s, 1 min, 2 min … at most 1 h).
+    const nowMs = (deps.now?.() ?? new Date()).getTime();
+    if (typeof ref.nextCheckAt === 'string' && Date.parse(ref.nextCheckAt) > nowMs) {
+      counts.waiting++;
+      continue;
+    }
+    let state: MessageState;
+    try {
+      state = await stareMesaj(deps.http, uploadIndex);
+    } catch (error) {
+      if (error instanceof AuthError) throw error;
+      if (error instanceof RetryableError) {
+        counts.waiting++;
+        continue;
+      }
+      throw error;
+    }
+    if (state.state === 'in prelucrare') {
+      counts.waiting++;
+      const checks = (typeof ref.checks === 'number' ? ref.checks : 0) + 1;
+      const pauseMs = Math.min(3_600_000, (deps.firstCheckPauseMs ?? 30_000) * 2 ** (checks - 1));
+      await deps.documents.record(doc.id, {
+        status: 'sent',
+        reference: { ...ref, checks, nextCheckAt: new Date(nowMs + pauseMs).toISOString() },
+      });
+      continue;
+    }
+    if (state.state === 'error') {
+      await deps.documents.record(doc.id, {
+        status: 'sent',
+        reference: ref,
+        errors: state.errors.map((message) => ({
+          message: `ANAF could not tell the state of upload ${uploadIndex}: ${message}`,
+        })),
+      });
+      counts.waiting++;
+      continue;
+    }
+    if (state.state === 'XML cu erori nepreluat de sistem') {
+      await deps.documents.record(doc.id, {
+        status: 'rejected',
+        reference: ref,
+        errors: [
+          {
+            message:
+              'ANAF could not read the XML (XML cu erori nepreluat de sistem); correct the document and issue it again.',
+          },
+        ],
+      });
+      counts.rejected++;
+      continue;
+    }
+    const withDownload = { ...ref, downloadId: state.downloadId };
+    let download: Download;
+    try {
+      download = await descarcare(deps.http, state.downloadId);
+    } catch (error) {
+      if (error instanceof AuthError) throw error;
+      if (!(error instanceof DownloadError) && !(error instanceof RetryableError)) throw error;
+      // Still `sent`: ANAF decided, but its signed answer is not with us yet; tried again next run.
+      await deps.documents.record(doc.id, {
+        status: 'sent',
+        reference: { ...withDownload, downloadFailed: true },
+        errors: [
+          {
+            message: `ANAF answered "${state.state}" (download id ${state.downloadId}) but its signed zip could not be downloaded: ${error.message} It is tried again at the next run.`,
+          },
+        ],
+      });
+      counts.waiting++;
+      continue;
+    }
+    const receipt = {
+      fileName: `${state.downloadId}.zip`,
+      mediaType: 'application/zip',
+      content: download.zip.toString('base64'),
+    };
+    if (state.state === 'ok') {
+      await deps.documents.record(doc.id, {
+        status: 'accepted',
+        number: uploadIndex,
+        reference: withDownload,
+        errors: [],
+        receipt,
+      });
+      counts.accepted++;
+    } else {
+      await deps.documents.record(doc.id, {
+        status: 'rejected',
+        number: null,
+        reference: withDownload,
+        receipt,
+        errors: (download.errors.length
+          ? download.errors
+          : ['ANAF refused the invoice without a reason.']
+        ).map((message) => ({
+          location: /^\[?([A-Z]{2}-[A-Z0-9-]+)\]?/.exec(message.replace(/^E:\s*/, ''))?.[1] ?? 'ANAF',
+          message,
+        })),
+      });
+      counts.rejected++;
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestDemo, type DemoMode } from '../../../host/test/support/demo.ts';
+import { startTestHost, type TestActor, type TestHost } from '../../../host/test/support/test-host.ts';
+import { stopValidator } from '../src/validate.ts';
+
+/**
+ * The plugin on the real host (docs/DOCUMENT-PLUGINS.md), as `npm start` runs it: demo mode connects
+ * the Romanian demo company to the SPV sandbox (consent on the sandbox's own page) before its eMAG
+ * account issues RON invoices, and every one is reported and accepted; a person signing in again on
+ * the sandbox's OAuth pages keeps the connection, new invoices are reported once each and served
+ * as UBL at GET /api/v1/invoices/:id/xml.
+ */
+
+const ROOT_REGISTRY = new URL('../../../plugin.manifest.json', import.meta.url).pathname;
+
+interface InvoiceItem {
+  id: string;
+  number: string;
+  integrationId: string;
+  clearance: { authority: string; status: string; number: string | null; errors: unknown[] } | null;
+}
+
+async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function invoicesOf(user: TestActor, integrationId: string): Promise<InvoiceItem[]> {
+  const out: InvoiceItem[] = [];
+  for (let offset = 0; ; offset += 200) {
+    const { body } = await user.rest<{ invoices: InvoiceItem[]; total: number }>(
+      `/api/v1/invoices?limit=200&offset=${offset}`,
+    );
+    out.push(...body.invoices);
+    if (body.invoices.length < 200) break;
+  }
+  return out.filter((i) => i.integrationId === integrationId);
+}
+
+describe('RO e-Factura on the host', () => {
+  let host: TestHost;
+  let demo: DemoMode;
+  const overrides = new Map<string, Record<string, string>>();
+
+  beforeAll(async () => {
+    host = await startTestHost({
+      registryPath: ROOT_REGISTRY,
+      role: 'all',
+      configOverrides: overrides,
+      schedulerPollMs: 200,
+    });
+    demo = await startTestDemo(host, overrides);
+  }, 120_000);
+  afterAll(async () => {
+    await demo?.stop();
+    await host?.stop();
+    stopValidator();
+  });
+
+  it('demo mode connects the Romanian company to the e-Factura sandbox and its eMAG invoices are reported', async () => {
+    const pool = host.database.db.pool;
+    const rows = (
+      await pool.query<{
+        plugin_id: string;
+        id: string;
+        status: string;
+        tenant_id: string;
+        company_id: string;
+        country: string;
+      }>(
+        `select i.plugin_id, i.id, i.status, i.tenant_id, i.company_id, c.country
+           from integrations i join companies c on c.id = i.company_id
+          where i.plugin_id in ('emag', 'ro-efactura') order by i.plugin_id`,
+      )
+    ).rows;
+    expect(rows.map((r) => [r.plugin_id, r.country, r.status])).toEqual([
+      ['emag', 'RO', 'active'],
+      ['ro-efactura', 'RO', 'active'],
+    ]);
+    const [emag, efactura] = rows as [(typeof rows)[0], (typeof rows)[0]];
+    expect(efactura.company_id).toBe(emag.company_id);
+    const user = await host.createActor({ role: 'tenant_admin', tenantId: emag.tenant_id });
+    const reported = await eventually(async () => {
+      const list = await invoicesOf(user, emag.id);
+      return list.length > 0 &&
+        list.every((i) => i.clearance?.status === 'accepted' || i.clearance?.status === 'rejected')
+        ? list
+        : undefined;
+    }, 600_000);
+    expect(reported.map((i) => i.clearance?.status)).toEqual(reported.map(() => 'accepted'));
+  }, 900_000);
+
+  it('a person signs in at ANAF again (reconnect) and new invoices are reported and accepted once each', async () => {
+    const pool = host.database.db.pool;
+    const emag = (
+      await pool.query<{ id: string; tenant_id: string; company_id: string }>(
+        `select id, tenant_id, company_id from integrations where plugin_id = 'emag'`,
+      )
+    ).rows[0]!;
+    const efacturaId = (
+      await pool.query<{ id: string }>(`select id from integrations where plugin_id = 'ro-efactura'`)
+    ).rows[0]!.id;
+    const user = await host.createActor({ role: 'tenant_admin', tenantId: emag.tenant_id });
+    await eventually(async () => {
+      const runs = (await user.trpc.integrations.runs.query({ id: emag.id })) as { status: string }[];
+      return runs.length > 0 && runs.every((r) => r.status !== 'running' && r.status !== 'queued')
+        ? true
+        : undefined;
+    }, 240_000);
+    const before = new Set((await invoicesOf(user, emag.id)).map((i) => i.id));
+
+    // The representative signs in at ANAF (the sandbox's certificate page) and is sent back.
+    const { url } = await user.trpc.integrations.authUrl.mutate({
+      pluginId: 'ro-efactura',
+      integrationId: efacturaId,
+    });
+    const page = await (await fetch(url)).text();
+    expect(page).toContain('certificat digital calificat');
+    const form = Object.fromEntries(
+      [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
+        m[1]!,
+        m[2]!.replace(/&amp;/g, '&'),
+      ]),
+    );
+    const consent = await fetch(new URL('/anaf-oauth2/v1/authorize', url), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...form, decision: 'allow' }),
+    });
+    const back = consent.headers.get('location')!;
+    expect(back.startsWith(`${host.url}/api/v1/ro-efactura/auth/callback`)).toBe(true);
+    const landed = await fetch(back, { redirect: 'manual', headers: { cookie: user.cookie } });
+    expect(landed.status).toBe(303);
+    expect(landed.headers.get('location')).toMatch(/connected=/);
+    const connected = (await user.trpc.integrations.get.query({ id: efacturaId })) as {
+      status: string;
+      companyId: string;
+    };
+    expect(connected).toMatchObject({ status: 'active', companyId: emag.company_id });
+
+    // New eMAG orders become invoices of the Romanian company…
+    const emagSandbox = demo.sandboxes.find((s) => s.pluginId === 'emag')!.url;
+    const placed = await fetch(`${emagSandbox}/__sandbox/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ account: 'ro-main', count: 12 }),
+    });
+    expect(placed.status).toBe(201);
+    await user.trpc.integrations.sync.mutate({ id: emag.id });
+    const fresh = await eventually(async () => {
+      const list = (await invoicesOf(user, emag.id)).filter((i) => !before.has(i.id));
+      return list.length >= 12 ? list : undefined;
+    }, 240_000);
+
+    // …each reported to ANAF and accepted, with its upload index as the clearance number.
+    const reportedNew = await eventually(async () => {
+      const list = (await invoicesOf(user, emag.id)).filter((i) => fresh.some((f) => f.id === i.id));
+      return list.every((i) => i.clearance?.status === 'accepted' || i.clearance?.status === 'rejected')
+        ? list
+        : undefined;
+    }, 420_000);
+    expect(reportedNew.map((i) => i.clearance?.status)).toEqual(reportedNew.map(() => 'accepted'));
+    for (const i of reportedNew)
+      expect(i.clearance).toMatchObject({ authority: 'ro-efactura', number: expect.stringMatching(/^\d+$/) });
+    const xml = await user.rest(`/api/v1/invoices/${reportedNew[0]!.id}/xml`);
+    expect(xml.status).toBe(200);
+    expect(xml.text).toContain('urn:efactura.mfinante.ro:CIUS-RO:1.0.1');
+    expect(xml.text).toContain(`<cbc:ID>${reportedNew[0]!.number}</cbc:ID>`);
+
+    // The SPV saw each invoice exactly once.
+    const spv = demo.sandboxes.find((s) => s.pluginId === 'ro-efactura')!.url;
+    const state = (await (await fetch(`${spv}/__sandbox/state`)).json()) as {
+      effects: { kind: string; data: { number: string } }[];
+    };
+    const uploads = state.effects.filter((e) => e.kind === 'invoice.uploaded').map((e) => e.data.number);
+    const all = (await invoicesOf(user, emag.id)).filter((i) => i.clearance !== null).map((i) => i.number);
+    // Every reported invoice of the demo company (the demo sync's and these new ones) uploaded once.
+    expect(uploads.sort()).toEqual(all.sort());
+    expect(new Set(uploads).size).toBe(uploads.length);
+  }, 900_000);
+});
