@@ -90,22 +90,48 @@ function ensureChromium() {
 }
 
 /**
- * The invoice PDF tests read the text layer with poppler's `pdftotext` and embed DejaVu Sans
- * (Polish, Romanian, Hungarian and Cyrillic letters): Debian's poppler-utils and fonts-dejavu-core.
+ * Debian packages the tests use, each with how to tell it is there:
+ * - the invoice PDF tests read the text layer with poppler's `pdftotext` and embed DejaVu Sans
+ *   (Polish, Romanian, Hungarian and Cyrillic letters);
+ * - KSeF and RO e-Factura validate XML against the official XSDs with `xmllint`, and RO e-Factura
+ *   runs the official CIUS-RO Schematron (compiled XSLT 2.0) with Saxon-HE on a Java runtime;
+ * - the KSeF sandbox makes its certificates with `openssl`.
  */
-function ensurePdfTools() {
-  const font = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
-  const hasPdftotext = run('sh', ['-c', 'command -v pdftotext >/dev/null'], { stdio: 'ignore' }) === 0;
-  if (hasPdftotext && existsSync(font)) return;
+const DEBIAN_TOOLS = [
+  { what: 'pdftotext', present: () => hasCommand('pdftotext'), packages: ['poppler-utils'] },
+  {
+    what: 'DejaVu Sans',
+    present: () => existsSync('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'),
+    packages: ['fonts-dejavu-core'],
+  },
+  { what: 'xmllint', present: () => hasCommand('xmllint'), packages: ['libxml2-utils'] },
+  { what: 'java', present: () => hasCommand('java'), packages: ['default-jre-headless'] },
+  {
+    what: 'Saxon-HE',
+    present: () =>
+      Boolean(process.env.SAXON_JAR) ||
+      ['/usr/share/java/Saxon-HE.jar', '/usr/share/java/saxon9he.jar'].some((jar) => existsSync(jar)),
+    packages: ['libsaxonhe-java'],
+  },
+  { what: 'openssl', present: () => hasCommand('openssl'), packages: ['openssl'] },
+];
+
+function hasCommand(name) {
+  return run('sh', ['-c', `command -v ${name} >/dev/null`], { stdio: 'ignore' }) === 0;
+}
+
+function ensureDebianTools() {
+  const missing = DEBIAN_TOOLS.filter((tool) => !tool.present());
+  if (missing.length === 0) return;
+  const names = missing.map((tool) => tool.what).join(', ');
+  const packages = [...new Set(missing.flatMap((tool) => tool.packages))];
   if (process.getuid?.() !== 0) {
-    say(
-      'pdftotext or DejaVu Sans is missing: install them with `apt-get install poppler-utils fonts-dejavu-core`',
-    );
+    say(`${names} missing: install them with \`apt-get install ${packages.join(' ')}\``);
     return;
   }
-  say('installing poppler-utils and fonts-dejavu-core from Debian for the invoice PDF tests');
+  say(`installing ${packages.join(', ')} from Debian for the tests (${names})`);
   run('apt-get', ['update', '-qq']);
-  mustRun('apt-get', ['install', '-y', '-qq', 'poppler-utils', 'fonts-dejavu-core'], {
+  mustRun('apt-get', ['install', '-y', '-qq', ...packages], {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
 }
@@ -164,7 +190,7 @@ switch (command) {
     break;
   case 'test':
     ensureChromium();
-    ensurePdfTools();
+    ensureDebianTools();
     buildConsole();
     status = typecheck();
     if (status === 0) status = lint();
