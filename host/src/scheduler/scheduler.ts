@@ -1,6 +1,6 @@
 import { Agenda, type AgendaBackend, type Job } from 'agenda';
 import { isConnectionError } from '../db/connection-errors.ts';
-import { AGENDA_TABLE, selectBackend } from './backend.ts';
+import { AGENDA_TABLE, recurringPatcher, selectBackend } from './backend.ts';
 import { NonRetryableError } from './errors.ts';
 import { DEFAULT_KIND, type JobData } from './job-data.ts';
 import { createAdvisoryRunLock, createInProcessRunLock, type RunLock } from './run-lock.ts';
@@ -40,6 +40,7 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
   const lockLifetimeMs = options.defaultLockLifetimeMs ?? DEFAULT_LOCK_LIFETIME_MS;
   const random = options.random ?? Math.random;
   const selected = selectBackend({ db, mongodbUrl: options.mongodbUrl, listener: logger });
+  const patchRecurring = recurringPatcher(selected, db);
   const handlers = new Map<string, { handler: JobHandler; options: DefineOptions }>();
   const shutdown = new AbortController();
   /** Aborted when stop() is done: outage retries of Agenda's lock writes give up. */
@@ -208,7 +209,14 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
       for (const spec of jobs) {
         if (!(spec.intervalMs > 0)) throw new Error(`Job '${spec.jobId}' needs a positive interval.`);
       }
-      await upsertIntegrationJobs({ agenda: await agendaReady(), kind, integrationId, jobs, logger });
+      await upsertIntegrationJobs({
+        agenda: await agendaReady(),
+        kind,
+        integrationId,
+        jobs,
+        logger,
+        patch: patchRecurring,
+      });
     },
 
     async unscheduleIntegration(integrationId) {
