@@ -114,6 +114,28 @@ describe('scheduler: scheduling', () => {
     expect([...starts.entries()].filter(([, count]) => count !== 1)).toEqual([]);
   });
 
+  it('two schedulers locking due jobs a few per statement run each job once and leave none locked', async () => {
+    // batch-lock.ts: small batches so that both schedulers' fills (poll and wake-up) overlap often.
+    const [a, b] = [scheduler({ lockBatch: 3 }), scheduler({ lockBatch: 3 })];
+    const starts = new Map<string, number>();
+    for (const s of [a, b]) {
+      s.define('k-batch', async ({ integrationId }) => {
+        starts.set(integrationId, (starts.get(integrationId) ?? 0) + 1);
+        await sleep(10);
+      });
+    }
+    const jobs = [{ jobId: 'orders', intervalMs: 60_000, retry: RETRY_NONE }];
+    for (let i = 0; i < 30; i++) {
+      await a.scheduleIntegrationJobs({ integrationId: `i-batch-${i}`, kind: 'k-batch', jobs });
+    }
+    await Promise.all([a.start(), b.start()]);
+    await waitFor('every job ran', () => starts.size === 30, 15_000);
+    await sleep(1000);
+    expect([...starts.values()].every((count) => count === 1)).toBe(true);
+    await Promise.all([a.stop(), b.stop()]);
+    expect((await agendaRows('k-batch')).filter((row) => row.locked_at !== null)).toEqual([]);
+  });
+
   it('schedules one recurring document even when two schedulers upsert the same job at once', async () => {
     const [a, b] = [scheduler(), scheduler()];
     for (const s of [a, b]) s.define('k-race', async () => undefined);
