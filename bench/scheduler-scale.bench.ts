@@ -5,6 +5,8 @@
 // Targets: lateness p99 < 2 s, RSS < 300 MB. Needs PostgreSQL: DATABASE_URL's server (a database
 // of its own is created and dropped), else a throwaway cluster on a free port (host/test/support).
 // Alone: `npm run bench -- --only scheduler-scale` (`--quick`: 1 000 integrations over 20 s).
+// Knobs: BENCH_SCALE_INTEGRATIONS, BENCH_SCALE_INTERVAL_MS, BENCH_SCALE_LOCK_LIFETIME_MS. RSS depends on
+// when V8 collects: NODE_OPTIONS=--max-old-space-size=160 shows what is live rather than uncollected.
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import { migrate, openDatabase } from '../host/src/db/orm.ts';
