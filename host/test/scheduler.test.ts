@@ -72,15 +72,68 @@ describe('scheduler: scheduling', () => {
     expect(after.length).toBeGreaterThanOrEqual(1);
     expect(after.length).toBeLessThanOrEqual(3);
     for (const gap of gaps(after)) expect(gap).toBeGreaterThan(1300);
-    // Ran when scheduled; its next run is a minute away. Under heavy I/O the second (identical)
-    // upsert has been seen to start it once more right after the first run (22 ms apart, never
-    // overlapping): a known defect noted for the scale issue, so only "none since" is asserted.
-    expect(starts.b!.length).toBeGreaterThanOrEqual(1);
-    expect(starts.b!.filter((time) => time > changedAt)).toEqual([]);
+    expect(starts.b).toHaveLength(1); // ran once when scheduled; next run is a minute away
 
     await s.scheduleIntegrationJobs({ integrationId: 'i-2', kind: 'k-resched', jobs: jobs(1500).slice(1) });
     const rows = await agendaRows('k-resched');
     expect(rows.map((r) => r.data.jobId)).toEqual(['b']);
+
+    // A changed retry policy alone is written without touching the next run (still a minute away).
+    const retry = { attempts: 2, backoff: 'fixed', initialDelayMs: 100, maxDelayMs: 100 } as const;
+    await s.scheduleIntegrationJobs({
+      integrationId: 'i-2',
+      kind: 'k-resched',
+      jobs: [{ jobId: 'b', intervalMs: 60_000, retry }],
+    });
+    const [updated] = await agendaRows('k-resched');
+    expect(updated!.data).toMatchObject({ jobId: 'b', retry });
+    await sleep(500);
+    expect(starts.b).toHaveLength(1);
+  });
+
+  it('an identical upsert while the new jobs start runs none of them again (no stale write of their next run)', async () => {
+    // The defect behind a job seen starting twice 22 ms apart: the second upsert read each document
+    // while it was still due, Agenda then ran it (next run a minute away), and the upsert wrote the
+    // whole stale document back, due again. Forty jobs widen the window enough to see it every time.
+    const s = scheduler();
+    const starts = new Map<string, number>();
+    s.define('k-twice', async ({ jobId }) => {
+      starts.set(jobId, (starts.get(jobId) ?? 0) + 1);
+      await sleep(20);
+    });
+    await s.start();
+    const jobs = Array.from({ length: 40 }, (_, i) => ({
+      jobId: `j${i}`,
+      intervalMs: 60_000,
+      retry: RETRY_NONE,
+    }));
+    await s.scheduleIntegrationJobs({ integrationId: 'i-twice', kind: 'k-twice', jobs });
+    await s.scheduleIntegrationJobs({ integrationId: 'i-twice', kind: 'k-twice', jobs });
+    await waitFor('every job ran', () => starts.size === 40, 10_000);
+    await sleep(1500);
+    expect([...starts.entries()].filter(([, count]) => count !== 1)).toEqual([]);
+  });
+
+  it('two schedulers locking due jobs a few per statement run each job once and leave none locked', async () => {
+    // batch-lock.ts: small batches so that both schedulers' fills (poll and wake-up) overlap often.
+    const [a, b] = [scheduler({ lockBatch: 3 }), scheduler({ lockBatch: 3 })];
+    const starts = new Map<string, number>();
+    for (const s of [a, b]) {
+      s.define('k-batch', async ({ integrationId }) => {
+        starts.set(integrationId, (starts.get(integrationId) ?? 0) + 1);
+        await sleep(10);
+      });
+    }
+    const jobs = [{ jobId: 'orders', intervalMs: 60_000, retry: RETRY_NONE }];
+    for (let i = 0; i < 30; i++) {
+      await a.scheduleIntegrationJobs({ integrationId: `i-batch-${i}`, kind: 'k-batch', jobs });
+    }
+    await Promise.all([a.start(), b.start()]);
+    await waitFor('every job ran', () => starts.size === 30, 15_000);
+    await sleep(1000);
+    expect([...starts.values()].every((count) => count === 1)).toBe(true);
+    await Promise.all([a.stop(), b.stop()]);
+    expect((await agendaRows('k-batch')).filter((row) => row.locked_at !== null)).toEqual([]);
   });
 
   it('schedules one recurring document even when two schedulers upsert the same job at once', async () => {

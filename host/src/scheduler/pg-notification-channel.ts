@@ -1,4 +1,4 @@
-import { BaseNotificationChannel, toJobId, type JobNotification, type JobStateNotification } from 'agenda';
+import { BaseNotificationChannel, toJobId, type JobNotification } from 'agenda';
 import pg from 'pg';
 import { createPgPool, type ConnectionListener } from '../db/pg-pool.ts';
 
@@ -16,6 +16,12 @@ const MAX_RETRY_MS = 5000;
  * (held forever, so never a slot of a pool), re-dialled with capped exponential backoff until
  * `disconnect()`, and NOTIFY goes through a small guarded pool. Missed notifications cost nothing
  * but latency: Agenda still polls.
+ *
+ * Only wake-ups (a job saved to run soon) are carried, not Agenda's job *state* notifications
+ * (`publishState`: start, success, complete… of every run, re-emitted as events in every other
+ * process). The host listens to no other process's job events, and those were three NOTIFYs per
+ * run, each parsed by every worker: the largest per-run cost after the runs' own statements with
+ * 10 000 integrations (issue 20). Without `publishState`, Agenda publishes none.
  */
 export class PgNotificationChannel extends BaseNotificationChannel {
   readonly #url: string;
@@ -41,10 +47,6 @@ export class PgNotificationChannel extends BaseNotificationChannel {
     this.on('error', () => undefined);
   }
 
-  get #stateChannel(): string {
-    return `${this.config.channelName}:state`;
-  }
-
   /** The first connection: a failure reaches the caller (Agenda's start), as the original's does. */
   async connect(): Promise<void> {
     this.#closed = false;
@@ -63,7 +65,6 @@ export class PgNotificationChannel extends BaseNotificationChannel {
     try {
       await client.connect();
       await client.query(`LISTEN "${this.config.channelName}"`);
-      await client.query(`LISTEN "${this.#stateChannel}"`);
     } catch (error) {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);
@@ -138,17 +139,6 @@ export class PgNotificationChannel extends BaseNotificationChannel {
     await this.#pool.query('select pg_notify($1, $2)', [this.config.channelName, payload]);
   }
 
-  async publishState(notification: JobStateNotification): Promise<void> {
-    const payload = JSON.stringify({
-      ...notification,
-      timestamp: notification.timestamp.toISOString(),
-      retryAt: notification.retryAt?.toISOString(),
-      lastRunAt: notification.lastRunAt?.toISOString(),
-      lastFinishedAt: notification.lastFinishedAt?.toISOString(),
-    });
-    await this.#pool.query('select pg_notify($1, $2)', [this.#stateChannel, payload]);
-  }
-
   #receive(message: pg.Notification): void {
     if (!message.payload) return;
     try {
@@ -162,15 +152,6 @@ export class PgNotificationChannel extends BaseNotificationChannel {
           priority: Number(data.priority ?? 0),
           timestamp: date(data.timestamp) ?? new Date(),
           ...(typeof data.source === 'string' ? { source: data.source } : {}),
-        });
-      } else if (message.channel === this.#stateChannel) {
-        void this.notifyStateHandlers({
-          ...(data as unknown as JobStateNotification),
-          jobId: toJobId(String(data.jobId)),
-          timestamp: date(data.timestamp) ?? new Date(),
-          retryAt: date(data.retryAt),
-          lastRunAt: date(data.lastRunAt),
-          lastFinishedAt: date(data.lastFinishedAt),
         });
       }
     } catch {

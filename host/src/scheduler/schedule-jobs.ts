@@ -1,4 +1,5 @@
-import { Job, type Agenda, type JobWithState } from 'agenda';
+import type { Agenda, JobWithState } from 'agenda';
+import type { RecurringChange } from './backend.ts';
 import type { JobData } from './job-data.ts';
 import { findPendingOnDemandRun, findRecurring } from './job-queries.ts';
 import type { IntegrationJobSpec, RunNowInput, RunNowResult, SchedulerLogger } from './types.ts';
@@ -14,7 +15,16 @@ function recurringData(integrationId: string, spec: IntegrationJobSpec): JobData
   };
 }
 
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** JSON with object keys sorted: the database's jsonb hands `data` back in an order of its own. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+const sameJson = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
@@ -24,7 +34,8 @@ function isUniqueViolation(error: unknown): boolean {
  * Idempotent: one recurring document per (integration, job). A new job runs at once (a freshly
  * connected integration syncs now); an unchanged one is left alone (restarts do not reset its
  * timing); a changed interval counts from the last run: `max(now, lastRunAt + interval)`; jobs
- * no longer listed are removed with their queued one-off runs.
+ * no longer listed are removed with their queued one-off runs. A change is written field by field
+ * (`patch`), never by saving the document read here: Agenda may have run it meanwhile.
  */
 export async function upsertIntegrationJobs(input: {
   agenda: Agenda;
@@ -32,8 +43,9 @@ export async function upsertIntegrationJobs(input: {
   integrationId: string;
   jobs: IntegrationJobSpec[];
   logger: SchedulerLogger;
+  patch: (change: RecurringChange) => Promise<void>;
 }): Promise<void> {
-  const { agenda, kind, integrationId, logger } = input;
+  const { agenda, kind, integrationId, logger, patch } = input;
   const existing = await findRecurring(agenda, kind, integrationId);
   const wanted = new Map(input.jobs.map((spec) => [spec.jobId, spec]));
 
@@ -61,15 +73,10 @@ export async function upsertIntegrationJobs(input: {
     }
     const intervalChanged = Number(doc.repeatInterval) !== spec.intervalMs;
     if (!intervalChanged && sameJson(doc.data, data)) continue;
-    const job = new Job<JobData>(agenda, { ...doc, data });
-    if (intervalChanged) {
-      job.attrs.repeatInterval = String(spec.intervalMs);
-      const now = Date.now();
-      const due = doc.lastRunAt ? new Date(doc.lastRunAt).getTime() + spec.intervalMs : now;
-      job.attrs.nextRunAt = new Date(Math.max(now, due));
-    }
-    await job.save();
-    logger.info({ integrationId, jobId: spec.jobId, intervalMs: spec.intervalMs }, 'Job rescheduled');
+    await patch({ id: String(doc._id), data, intervalMs: spec.intervalMs, now: new Date() });
+    if (intervalChanged)
+      logger.info({ integrationId, jobId: spec.jobId, intervalMs: spec.intervalMs }, 'Job rescheduled');
+    else logger.info({ integrationId, jobId: spec.jobId }, 'Job settings updated');
   }
 }
 

@@ -1,6 +1,7 @@
 import { Agenda, type AgendaBackend, type Job } from 'agenda';
 import { isConnectionError } from '../db/connection-errors.ts';
-import { AGENDA_TABLE, selectBackend } from './backend.ts';
+import { AGENDA_TABLE, recurringPatcher, selectBackend } from './backend.ts';
+import { batchedLocking } from './batch-lock.ts';
 import { NonRetryableError } from './errors.ts';
 import { DEFAULT_KIND, type JobData } from './job-data.ts';
 import { createAdvisoryRunLock, createInProcessRunLock, type RunLock } from './run-lock.ts';
@@ -40,6 +41,7 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
   const lockLifetimeMs = options.defaultLockLifetimeMs ?? DEFAULT_LOCK_LIFETIME_MS;
   const random = options.random ?? Math.random;
   const selected = selectBackend({ db, mongodbUrl: options.mongodbUrl, listener: logger });
+  const patchRecurring = recurringPatcher(selected, db);
   const handlers = new Map<string, { handler: JobHandler; options: DefineOptions }>();
   const shutdown = new AbortController();
   /** Aborted when stop() is done: outage retries of Agenda's lock writes give up. */
@@ -58,6 +60,8 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
       : createInProcessRunLock(db.pool);
 
   let agendaPromise: Promise<Agenda> | undefined;
+  /** Unlocks documents a batch locked for a queue fill that stop() interrupted (batch-lock.ts). */
+  let releaseBatched: () => Promise<void> = () => Promise.resolve();
   let started = false;
   let stopped = false;
 
@@ -67,22 +71,33 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
     const backend = selected.backend;
     const prepare = async () => {
       await backend.connect();
-      if (selected.kind !== 'mongo') await ensureRecurringUniqueIndex();
+      if (selected.kind !== 'mongo') await ensureIndexes();
       if (selected.kind === 'embedded') await releaseStaleEmbeddedLocks();
     };
     if (selected.kind === 'postgres' && db.url) await withSchemaLock(db.url, prepare);
     else await prepare();
+    const resilient = resilientRepository(backend.repository, {
+      lockLifetimeMs,
+      stopped: closed.signal,
+      onReachable: () => {
+        if (unreachableSince === undefined) return;
+        logger.info({ downForMs: Date.now() - unreachableSince }, 'Scheduler reached the database again');
+        unreachableSince = undefined;
+      },
+    });
+    let repository = resilient;
+    if (selected.kind !== 'mongo') {
+      const batched = batchedLocking(resilient, {
+        pool: db.pool,
+        tableName: AGENDA_TABLE,
+        batch: options.lockBatch,
+      });
+      releaseBatched = () => batched.release();
+      repository = batched;
+    }
     const connected: AgendaBackend = {
       name: backend.name,
-      repository: resilientRepository(backend.repository, {
-        lockLifetimeMs,
-        stopped: closed.signal,
-        onReachable: () => {
-          if (unreachableSince === undefined) return;
-          logger.info({ downForMs: Date.now() - unreachableSince }, 'Scheduler reached the database again');
-          unreachableSince = undefined;
-        },
-      }),
+      repository,
       notificationChannel: undefined,
       logger: backend.logger,
       ownsConnection: backend.ownsConnection,
@@ -122,11 +137,19 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
     return agenda;
   }
 
-  /** Closes the race in Agenda's check-then-insert `unique()` when two processes schedule at once. */
-  async function ensureRecurringUniqueIndex(): Promise<void> {
+  /**
+   * The unique index closes the race in Agenda's check-then-insert `unique()` when two processes
+   * schedule at once. The GIN index serves every `data @>` lookup (a run's retry bookkeeping, an
+   * upsert's existing documents, unscheduling): without it each was a scan of the whole table, the
+   * main per-run cost with 10 000 integrations (issue 20).
+   */
+  async function ensureIndexes(): Promise<void> {
     await db.pool.query(
       `create unique index if not exists ${AGENDA_TABLE}_mch_recurring_uq on ${AGENDA_TABLE} ` +
         `(name, (data->>'integrationId'), (data->>'jobId')) where data->>'trigger' = 'schedule'`,
+    );
+    await db.pool.query(
+      `create index if not exists ${AGENDA_TABLE}_mch_data_idx on ${AGENDA_TABLE} using gin (data jsonb_path_ops) with (fastupdate = off)`,
     );
   }
 
@@ -208,7 +231,14 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
       for (const spec of jobs) {
         if (!(spec.intervalMs > 0)) throw new Error(`Job '${spec.jobId}' needs a positive interval.`);
       }
-      await upsertIntegrationJobs({ agenda: await agendaReady(), kind, integrationId, jobs, logger });
+      await upsertIntegrationJobs({
+        agenda: await agendaReady(),
+        kind,
+        integrationId,
+        jobs,
+        logger,
+        patch: patchRecurring,
+      });
     },
 
     async unscheduleIntegration(integrationId) {
@@ -247,6 +277,9 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
         // Stop polling and release the documents locked here but not yet running; running
         // handlers continue (Agenda.stop does not wait for them), and we wait below.
         await agenda.stop(false);
+        await releaseBatched().catch((error: unknown) =>
+          logger.warn({ err: error }, 'Could not unlock jobs locked ahead for a queue fill'),
+        );
         const drained = await waitForRuns(drainTimeoutMs);
         if (!drained) {
           logger.warn({ running: running.size }, 'Drain timeout: aborting running jobs');

@@ -73,6 +73,8 @@ export interface CreateSchedulerOptions {
   pollIntervalMs?: number;
   /** Agenda lock lifetime; a run that is not touched for this long may be taken over. Default 10 min. */
   defaultLockLifetimeMs?: number;
+  /** Due jobs locked per statement on SQL backends (batch-lock.ts). Default 25; 1 = Agenda's own one at a time. */
+  lockBatch?: number;
   /** Called after every run, for run history, failure counting and auto-disable (sync engine). */
   onRunFinished?: (outcome: RunFinished) => void | Promise<void>;
   /** Random source for backoff jitter (tests). */

@@ -7,6 +7,7 @@ import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import { startSandbox } from '../sandbox/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../../host/test/support/database.ts';
 import { seedTenantUser } from '../../../host/test/support/seed.ts';
+import { NO_SERVER, serverDatabaseUrl } from '../../../host/test/support/server-database.ts';
 import { ratesSandboxEnv } from '../../../host/test/support/test-host.ts';
 import { allForms, consent, sandboxConfig, sandboxState } from './support.ts';
 
@@ -78,118 +79,121 @@ async function callApi<T>(input: {
  * the middle of a sync and a new one finishes the job: no duplicate invoice, no lost order, each
  * upload once. Needs a PostgreSQL server (the embedded database lives inside the killed process).
  */
-describe.skipIf(!process.env.DATABASE_URL)('Allegro: a host killed mid-sync and restarted', () => {
-  let t: TestDatabase;
-  let sandbox: RunningSandbox;
-  let port: number;
-  let token: string;
-  let child: ChildProcess | undefined;
-  const masterKey = randomBytes(32).toString('base64');
+describe.skipIf(!serverDatabaseUrl())(
+  `Allegro: a host killed mid-sync and restarted${serverDatabaseUrl() ? '' : NO_SERVER}`,
+  () => {
+    let t: TestDatabase;
+    let sandbox: RunningSandbox;
+    let port: number;
+    let token: string;
+    let child: ChildProcess | undefined;
+    const masterKey = randomBytes(32).toString('base64');
 
-  const startHost = () => spawnHost({ t, sandbox, port, masterKey });
-  const api = <T>(path: string, init: RequestInit = {}) => callApi<T>({ port, token, path, init });
+    const startHost = () => spawnHost({ t, sandbox, port, masterKey });
+    const api = <T>(path: string, init: RequestInit = {}) => callApi<T>({ port, token, path, init });
 
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    port = await freePort();
-    sandbox = await startSandbox({
-      orders: 250,
-      seed: 'crash',
-      redirectUri: `http://127.0.0.1:${port}/api/v1/allegro/auth/callback`,
-      // Slow enough that the sync is surely in flight when the process dies.
-      faults: { latencyMs: 15 },
-      extra: { accounts: 1 },
+    beforeAll(async () => {
+      t = await createTestDatabase({ server: true });
+      port = await freePort();
+      sandbox = await startSandbox({
+        orders: 250,
+        seed: 'crash',
+        redirectUri: `http://127.0.0.1:${port}/api/v1/allegro/auth/callback`,
+        // Slow enough that the sync is surely in flight when the process dies.
+        faults: { latencyMs: 15 },
+        extra: { accounts: 1 },
+      });
+      ({ token } = await seedTenantUser({ db: t.db, tenantName: 'Crash Co', email: 'crash@example.test' }));
+    }, 120_000);
+    afterAll(async () => {
+      child?.kill('SIGKILL');
+      await sandbox?.close();
+      await t?.close();
     });
-    ({ token } = await seedTenantUser({ db: t.db, tenantName: 'Crash Co', email: 'crash@example.test' }));
-  }, 120_000);
-  afterAll(async () => {
-    child?.kill('SIGKILL');
-    await sandbox?.close();
-    await t?.close();
-  });
 
-  it('ends with every ready order invoiced once and uploaded once', async () => {
-    child = await startHost();
-    const { url } = await api<{ url: string }>('/api/v1/allegro/auth/url');
-    const callback = await fetch(await consent(url, 'approve', 0), {
-      redirect: 'manual',
-      headers: { authorization: `Bearer ${token}` },
-    });
-    const integrationId = new URL(callback.headers.get('location') ?? '', 'http://x').searchParams.get(
-      'connected',
-    )!;
-    expect(integrationId).toBeTruthy();
+    it('ends with every ready order invoiced once and uploaded once', async () => {
+      child = await startHost();
+      const { url } = await api<{ url: string }>('/api/v1/allegro/auth/url');
+      const callback = await fetch(await consent(url, 'approve', 0), {
+        redirect: 'manual',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const integrationId = new URL(callback.headers.get('location') ?? '', 'http://x').searchParams.get(
+        'connected',
+      )!;
+      expect(integrationId).toBeTruthy();
 
-    await api(`/api/v1/allegro/sync/${integrationId}`, { method: 'POST', body: '{}' });
-    // Kill it once some invoices exist but the run is far from done.
-    for (let i = 0; i < 600; i++) {
-      const { rows } = await t.db.pool.query<{ n: string }>(
+      await api(`/api/v1/allegro/sync/${integrationId}`, { method: 'POST', body: '{}' });
+      // Kill it once some invoices exist but the run is far from done.
+      for (let i = 0; i < 600; i++) {
+        const { rows } = await t.db.pool.query<{ n: string }>(
+          'select count(*) as n from invoices where integration_id = $1',
+          [integrationId],
+        );
+        if (Number(rows[0]!.n) >= 40) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      child.kill('SIGKILL');
+      await new Promise((r) => child!.once('exit', r));
+      const { rows: mid } = await t.db.pool.query<{ n: string }>(
         'select count(*) as n from invoices where integration_id = $1',
         [integrationId],
       );
-      if (Number(rows[0]!.n) >= 40) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    child.kill('SIGKILL');
-    await new Promise((r) => child!.once('exit', r));
-    const { rows: mid } = await t.db.pool.query<{ n: string }>(
-      'select count(*) as n from invoices where integration_id = $1',
-      [integrationId],
-    );
-    const truth = (await allForms(sandbox, 0)).filter((f) => f.status === 'READY_FOR_PROCESSING');
-    expect(Number(mid[0]!.n)).toBeLessThan(truth.length);
+      const truth = (await allForms(sandbox, 0)).filter((f) => f.status === 'READY_FOR_PROCESSING');
+      expect(Number(mid[0]!.n)).toBeLessThan(truth.length);
 
-    child = await startHost();
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const { runId } = await api<{ runId: string }>(`/api/v1/allegro/sync/${integrationId}`, {
-        method: 'POST',
-        body: '{}',
-      });
-      let status = '';
-      for (let i = 0; i < 1200 && status !== 'succeeded' && status !== 'failed'; i++) {
-        await new Promise((r) => setTimeout(r, 250));
-        const runs = await api<{ result: { data: { id: string; status: string }[] } }>(
-          `/trpc/integrations.runs?input=${encodeURIComponent(JSON.stringify({ id: integrationId, limit: 5 }))}`,
-        );
-        status = runs.result.data.find((r) => r.id === runId)?.status ?? '';
-      }
-      if (status === 'succeeded') {
-        // …and the upload run the sync started.
-        for (let i = 0; i < 1200; i++) {
-          const runs = await api<{ result: { data: { status: string }[] } }>(
+      child = await startHost();
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const { runId } = await api<{ runId: string }>(`/api/v1/allegro/sync/${integrationId}`, {
+          method: 'POST',
+          body: '{}',
+        });
+        let status = '';
+        for (let i = 0; i < 1200 && status !== 'succeeded' && status !== 'failed'; i++) {
+          await new Promise((r) => setTimeout(r, 250));
+          const runs = await api<{ result: { data: { id: string; status: string }[] } }>(
             `/trpc/integrations.runs?input=${encodeURIComponent(JSON.stringify({ id: integrationId, limit: 5 }))}`,
           );
-          if (!runs.result.data.some((r) => r.status === 'queued' || r.status === 'running')) break;
-          await new Promise((r) => setTimeout(r, 250));
+          status = runs.result.data.find((r) => r.id === runId)?.status ?? '';
         }
-        break;
+        if (status === 'succeeded') {
+          // …and the upload run the sync started.
+          for (let i = 0; i < 1200; i++) {
+            const runs = await api<{ result: { data: { status: string }[] } }>(
+              `/trpc/integrations.runs?input=${encodeURIComponent(JSON.stringify({ id: integrationId, limit: 5 }))}`,
+            );
+            if (!runs.result.data.some((r) => r.status === 'queued' || r.status === 'running')) break;
+            await new Promise((r) => setTimeout(r, 250));
+          }
+          break;
+        }
       }
-    }
 
-    const { rows } = await t.db.pool.query<{ external_order_id: string; gross_total: string }>(
-      'select external_order_id, gross_total from invoices where integration_id = $1',
-      [integrationId],
-    );
-    expect(rows.map((r) => r.external_order_id).sort()).toEqual(truth.map((f) => f.id).sort());
-    const state = await sandboxState(sandbox);
-    const uploads = state.effects.filter((e) => e.kind === 'invoice.file_uploaded').map((e) => e.target);
-    expect(new Set(uploads).size).toBe(uploads.length);
-    // Uploaded: exactly the orders whose buyer asked for an invoice (Allegro takes none elsewhere).
-    const asked = (truth as unknown as { id: string; invoice: { required: boolean } }[]).filter(
-      (f) => f.invoice.required,
-    );
-    expect(uploads.sort()).toEqual(asked.map((f) => f.id).sort());
-    expect(state.breaches).toBe(0);
-  }, 600_000);
-});
+      const { rows } = await t.db.pool.query<{ external_order_id: string; gross_total: string }>(
+        'select external_order_id, gross_total from invoices where integration_id = $1',
+        [integrationId],
+      );
+      expect(rows.map((r) => r.external_order_id).sort()).toEqual(truth.map((f) => f.id).sort());
+      const state = await sandboxState(sandbox);
+      const uploads = state.effects.filter((e) => e.kind === 'invoice.file_uploaded').map((e) => e.target);
+      expect(new Set(uploads).size).toBe(uploads.length);
+      // Uploaded: exactly the orders whose buyer asked for an invoice (Allegro takes none elsewhere).
+      const asked = (truth as unknown as { id: string; invoice: { required: boolean } }[]).filter(
+        (f) => f.invoice.required,
+      );
+      expect(uploads.sort()).toEqual(asked.map((f) => f.id).sort());
+      expect(state.breaches).toBe(0);
+    }, 600_000);
+  },
+);
 
 /**
  * Issue 10: a host killed between an invoice's POST (metadata created) and its PUT (the file):
  * the restarted host takes the stale claim over, finds the invoice by its number and uploads the
  * file to it — exactly one invoice and one file per order that asked for one, none elsewhere.
  */
-describe.skipIf(!process.env.DATABASE_URL)(
-  'Allegro: a host killed between an invoice POST and its PUT',
+describe.skipIf(!serverDatabaseUrl())(
+  `Allegro: a host killed between an invoice POST and its PUT${serverDatabaseUrl() ? '' : NO_SERVER}`,
   () => {
     let t: TestDatabase;
     let sandbox: RunningSandbox;
@@ -215,7 +219,7 @@ describe.skipIf(!process.env.DATABASE_URL)(
       ).result.data.some((r) => r.status === 'queued' || r.status === 'running');
 
     beforeAll(async () => {
-      t = await createTestDatabase();
+      t = await createTestDatabase({ server: true });
       port = await freePort();
       sandbox = await startSandbox({
         orders: 120,

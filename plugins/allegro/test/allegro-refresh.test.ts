@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../../host/test/support/database.ts';
+import { NO_SERVER, serverDatabaseUrl } from '../../../host/test/support/server-database.ts';
 import { expireTokenSoon, twoProcessAuthorizers } from '../../../host/test/support/oauth-processes.ts';
 import { connectAccount, sandboxState, startAllegroWorld, syncAndWait, waitIdle } from './support.ts';
 
@@ -8,11 +10,21 @@ import { connectAccount, sandboxState, startAllegroWorld, syncAndWait, waitIdle 
  * tokens and keeps the old one valid for a grace period — so without the host's lease both
  * refreshes would succeed and two would be counted. Needs PostgreSQL (two processes' pools).
  */
-describe.skipIf(!process.env.DATABASE_URL)(
-  'Allegro: two host processes refreshing one account at once',
+describe.skipIf(!serverDatabaseUrl())(
+  `Allegro: two host processes refreshing one account at once${serverDatabaseUrl() ? '' : NO_SERVER}`,
   () => {
     it('refreshes once, both processes use the new token, and the account stays connected', async () => {
-      const world = await startAllegroWorld({ orders: 20, seed: 'refresh', extra: { accounts: 1 } });
+      // Two processes' pools on one database: a server database even without DATABASE_URL.
+      const database = await createTestDatabase({ server: true });
+      const world = await startAllegroWorld({
+        orders: 20,
+        seed: 'refresh',
+        extra: { accounts: 1 },
+        host: { database },
+      }).catch(async (error: unknown) => {
+        await database.close();
+        throw error;
+      });
       try {
         const tenant = await world.host.createTenant();
         const user = await world.host.createActor({ role: 'tenant_admin', tenantId: tenant.id });
@@ -46,6 +58,7 @@ describe.skipIf(!process.env.DATABASE_URL)(
         }
       } finally {
         await world.stop();
+        await database.close();
       }
     }, 120_000);
   },

@@ -8,6 +8,7 @@ import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../sandbox/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../../host/test/support/database.ts';
+import { NO_SERVER, serverDatabaseUrl } from '../../../host/test/support/server-database.ts';
 import { startTestHost, type TestActor, type TestHost } from '../../../host/test/support/test-host.ts';
 import {
   allOrders,
@@ -36,8 +37,8 @@ const ORDERS = 600;
  * A host process killed (SIGKILL) in the middle of a sync, then a new one: every order invoiced
  * once and every invoice attached once. Needs real PostgreSQL: the processes share the database.
  */
-describe.skipIf(!process.env.DATABASE_URL)(
-  'eMAG: host killed mid-run and restarted (needs DATABASE_URL)',
+describe.skipIf(!serverDatabaseUrl())(
+  `eMAG: host killed mid-run and restarted${serverDatabaseUrl() ? '' : NO_SERVER}`,
   () => {
     let database: TestDatabase;
     let sandbox: RunningSandbox;
@@ -46,7 +47,7 @@ describe.skipIf(!process.env.DATABASE_URL)(
     const children: ChildProcess[] = [];
 
     beforeAll(async () => {
-      database = await createTestDatabase();
+      database = await createTestDatabase({ server: true });
       sandbox = await startSandbox({ orders: ORDERS, seed: 'crash', extra: { now: '2026-11-20T12:00:00Z' } });
       // An API-only host on the same database: creates the tenant and integration, starts syncs.
       api = await startTestHost({ registryPath: ROOT_REGISTRY, role: 'api', database });
