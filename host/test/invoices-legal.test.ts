@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileMappings } from '../src/records/mapping-engine.ts';
@@ -10,6 +10,7 @@ import { type RunningRatesSandbox, sandboxRate, startRatesSandbox } from '../src
 import type { FrozenDocument } from '../src/invoicing/frozen-document.ts';
 import { SAMPLE_COMPANIES } from '../src/invoicing/seller-identity.ts';
 import { createTenant } from '../src/tenancy/index.ts';
+import { png, pdftotext } from './support/pdf-tools.ts';
 import { startTestHost, type TestActor, type TestHost } from './support/test-host.ts';
 
 /**
@@ -29,12 +30,17 @@ const emag = compileMappings(EMAG_MAPPINGS);
 const q = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
   (await host.database.db.pool.query(sql, params)).rows as T[];
 
-async function addIntegration(tenantId: string, pluginId = 'market-a', companyId: string | null = null) {
+async function addIntegration(
+  tenantId: string,
+  pluginId = 'market-a',
+  companyId: string | null = null,
+  settings: Record<string, unknown> = {},
+) {
   const id = randomUUID();
   await q(
     `insert into integrations (id, tenant_id, company_id, plugin_id, label, status, settings, created_at, updated_at)
-     values ($1, $2, $3, $4, 'Account', 'disabled', '{}'::jsonb, now(), now())`,
-    [id, tenantId, companyId, pluginId],
+     values ($1, $2, $3, $4, 'Account', 'disabled', $5::jsonb, now(), now())`,
+    [id, tenantId, companyId, pluginId, JSON.stringify(settings)],
   );
   return id;
 }
@@ -69,8 +75,14 @@ function allegroIn(i: number, currency: string, day: string) {
   return JSON.parse(text) as typeof form;
 }
 
-const importAllegro = (tenantId: string, integrationId: string, forms: ReturnType<typeof allegroOrder>[]) =>
+const importAllegro = (
+  tenantId: string,
+  integrationId: string,
+  forms: ReturnType<typeof allegroOrder>[],
+  templateSetting?: string,
+) =>
   importRecords({
+    templateSetting,
     db: host.database.db,
     tenantId,
     integrationId,
@@ -159,6 +171,70 @@ describe('frozen documents', () => {
     } finally {
       await fresh.close();
     }
+  });
+
+  it('keeps an issued PDF byte-identical when its template is edited, its logo replaced or another template picked', async () => {
+    const { tenantId, user } = await tenantWithUser(SAMPLE_COMPANIES.PL);
+    const classic = await user.trpc.invoiceTemplates.create.mutate({
+      name: 'Zwykły',
+      layout: 'classic',
+      footerNote: 'Sąd Rejonowy dla m.st. Warszawy, KRS 0000123456',
+    });
+    await user.trpc.invoiceTemplates.uploadLogo.mutate({ id: classic.id, logo: png(4, 0x33).toString('base64') });
+    const modern = await user.trpc.invoiceTemplates.create.mutate({ name: 'Nowoczesny', layout: 'modern' });
+    const integrationId = await addIntegration(tenantId, 'market-a', null, { invoiceTemplateId: classic.id });
+    const [outcome] = await importAllegro(tenantId, integrationId, [allegroOrder(7)], 'invoiceTemplateId');
+    const id = (outcome as { hostId: string }).hostId;
+
+    const doc = await user.rest<Doc>(`/api/v1/invoices/${id}`);
+    expect(doc.body.template).toMatchObject({
+      id: classic.id,
+      layout: 'classic',
+      footerNote: 'Sąd Rejonowy dla m.st. Warszawy, KRS 0000123456',
+      secondLanguage: null,
+      logoSha256: createHash('sha256').update(png(4, 0x33)).digest('hex'),
+    });
+    const pdf = await pdfBytes(user, id);
+    expect(await pdftotext(pdf)).toContain('Sąd Rejonowy dla m.st. Warszawy, KRS 0000123456');
+    expect(pdf.toString('latin1')).toMatch(/\/Subtype \/Image/);
+
+    // The template changes every way it can, then the integration picks another one.
+    await user.trpc.invoiceTemplates.update.mutate({
+      id: classic.id,
+      layout: 'modern',
+      footerNote: 'Nowa stopka',
+      secondLanguage: 'en',
+    });
+    await user.trpc.invoiceTemplates.uploadLogo.mutate({ id: classic.id, logo: png(8, 0x99).toString('base64') });
+    const again = await pdfBytes(user, id);
+    await q(`update integrations set settings = $2::jsonb where id = $1`, [
+      integrationId,
+      JSON.stringify({ invoiceTemplateId: modern.id }),
+    ]);
+    expect(again.equals(pdf)).toBe(true);
+    expect((await pdfBytes(user, id)).equals(pdf)).toBe(true);
+    expect((await user.rest(`/api/v1/invoices/${id}`)).body).toEqual(doc.body);
+    const fresh = new InvoiceDocuments({
+      pool: host.database.db.pool,
+      logger: host.app.services.logger,
+      threads: 0,
+      templateSettings: new Map([['market-a', 'invoiceTemplateId']]),
+    });
+    try {
+      expect((await fresh.pdf(id))!.equals(pdf)).toBe(true);
+    } finally {
+      await fresh.close();
+    }
+
+    // The next invoice is issued with the template as it is now.
+    const [next] = await importAllegro(tenantId, integrationId, [allegroOrder(8)], 'invoiceTemplateId');
+    const nextId = (next as { hostId: string }).hostId;
+    expect((await user.rest<Doc>(`/api/v1/invoices/${nextId}`)).body.template).toMatchObject({
+      id: modern.id,
+      layout: 'modern',
+      logoSha256: null,
+    });
+    expect(await pdftotext(await pdfBytes(user, nextId))).not.toContain('Sąd Rejonowy');
   });
 
   it('lists documents with type, series and links, filtered by type, q, dates and currency', async () => {

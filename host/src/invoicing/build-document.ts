@@ -6,6 +6,7 @@ import {
   type FrozenBuyer,
   type FrozenDocument,
   type FrozenSeller,
+  type FrozenTemplate,
 } from './frozen-document.ts';
 import { Decimal, totalsByRate } from './money.ts';
 
@@ -49,6 +50,8 @@ export function buildDocument(input: {
   rate: RateQuote | null;
   marketplace: string | null;
   corrects?: string | null;
+  /** The template frozen with the document (`Issuer.template`); absent or null: the default look. */
+  template?: FrozenTemplate | null;
 }): FrozenDocument {
   const { draft, rate } = input;
   const language = documentLanguage(input.seller.address.country);
@@ -97,5 +100,6 @@ export function buildDocument(input: {
     marketplace: input.marketplace,
     payment: { method: null, dueDate: draft.issueDate, paid: draft.paid },
     corrects: input.corrects ?? null,
+    template: input.template ?? null,
   };
 }

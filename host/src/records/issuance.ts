@@ -1,6 +1,6 @@
 import type { SqlPool } from '../db/orm.ts';
 import { ExchangeRateError, ExchangeRates, type RateQuote } from '../invoicing/exchange-rates.ts';
-import type { FrozenSeller } from '../invoicing/frozen-document.ts';
+import type { FrozenSeller, FrozenTemplate } from '../invoicing/frozen-document.ts';
 import {
   type CompanyIdentityRow,
   frozenSeller,
@@ -27,6 +27,8 @@ export interface Issuer {
   issues: IdentityIssue[];
   /** Present when the identity is complete. */
   seller: FrozenSeller | null;
+  /** The template the integration's setting picks, frozen into every document issued now; null: none. */
+  template: FrozenTemplate | null;
 }
 
 export type Issuance =
@@ -36,7 +38,13 @@ export type Issuance =
 /** The company the integration's invoices are issued by, read now. */
 export async function loadIssuer(
   pool: Pick<SqlPool, 'query'>,
-  options: { tenantId: string; integrationId: string; companyId: string | undefined },
+  options: {
+    tenantId: string;
+    integrationId: string;
+    companyId: string | undefined;
+    /** The plugin's setting that picks the invoice template (`x-host-choices: "invoiceTemplates"`). */
+    templateSetting?: string | undefined;
+  },
 ): Promise<Issuer> {
   const { rows } = await pool.query<{
     id: string;
@@ -83,6 +91,50 @@ export async function loadIssuer(
     usesOss: row.uses_oss,
     issues,
     seller: issues.length === 0 ? frozenSeller(identity) : null,
+    template: options.templateSetting
+      ? await frozenTemplate(pool, { ...options, templateSetting: options.templateSetting })
+      : null,
+  };
+}
+
+/**
+ * The template the integration's setting picks, as it is now, for freezing into the documents
+ * about to be issued; its logo is copied (once per content) into `invoice_logos`, which is never
+ * updated, so the document keeps printing it whatever happens to the template later.
+ */
+async function frozenTemplate(
+  pool: Pick<SqlPool, 'query'>,
+  options: { tenantId: string; integrationId: string; templateSetting: string },
+): Promise<FrozenTemplate | null> {
+  const { rows } = await pool.query<{
+    id: string;
+    name: string;
+    layout: string;
+    footer_note: string | null;
+    second_language: string | null;
+    logo_sha256: string | null;
+  }>(
+    `with t as (
+       select t.id, t.name, t.layout, t.footer_note, t.second_language, t.logo, t.logo_type,
+              case when t.logo is null then null else encode(sha256(t.logo), 'hex') end as logo_sha256
+         from integrations g join invoice_templates t on t.tenant_id = g.tenant_id and t.id::text = g.settings ->> $3
+        where g.id = $2 and g.tenant_id = $1),
+     kept as (
+       insert into invoice_logos (tenant_id, sha256, logo_type, logo, created_at)
+       select $1, logo_sha256, logo_type, logo, now() from t where logo_sha256 is not null
+       on conflict do nothing)
+     select id, name, layout, footer_note, second_language, logo_sha256 from t`,
+    [options.tenantId, options.integrationId, options.templateSetting],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    id: row.id,
+    name: row.name,
+    layout: row.layout,
+    footerNote: row.footer_note,
+    secondLanguage: row.second_language,
+    logoSha256: row.logo_sha256,
   };
 }
 

@@ -119,6 +119,7 @@ export async function issueOrHold(
           tax: ok.tax,
           rate: ok.rate,
           marketplace: scope.pluginId,
+          template: scope.issuer.template,
         }),
         draft: e.draft,
         revision: e.revision,
