@@ -429,6 +429,68 @@ describe('VAT by date', () => {
   });
 });
 
+describe('reverse charge', () => {
+  it('issues an intra-EU B2B sale to a buyer with a valid VAT id without VAT, with the legal mention; holds one whose id is invalid', async () => {
+    const { tenantId, user } = await tenantWithUser(SAMPLE_COMPANIES.RO);
+    const integrationId = await addIntegration(tenantId, 'market-b');
+    // eMAG Bulgaria charges Bulgarian VAT (20 %), a rate Romania does not have.
+    const bulgarian = (i: number, code: string) => {
+      const order = emagOrder(i, { date: '2026-11-20 10:00:00' });
+      order.customer.code = code;
+      order.products = order.products.map((p) => ({ ...p, vat: '0.2000' }));
+      return order;
+    };
+    const valid = bulgarian(41, 'BG175074752');
+    const invalid = bulgarian(42, 'BG175074753');
+    const outcomes = await importRecords({
+      db: host.database.db,
+      tenantId,
+      integrationId,
+      pluginId: 'market-b',
+      mappingName: 'invoice',
+      mappings: emag,
+      settings: {},
+      integration: { currency: 'RON' },
+      rates: exchange,
+      records: [valid, invalid].map((o) => ({ externalId: String(o.id), revision: '1', data: o })),
+    });
+    expect(outcomes.map((o) => o.status)).toEqual(['created', 'skipped']);
+    const id = (outcomes[0] as { hostId: string }).hostId;
+    const doc = await user.rest<Doc>(`/api/v1/invoices/${id}`);
+    // Net as eMAG priced it (3 × 84.0336 and 16.8067), no VAT, gross = net.
+    expect(doc.body).toMatchObject({
+      reverseCharge: true,
+      mentions: ['reverse_charge'],
+      taxCountry: 'RO',
+      oss: false,
+      buyer: { kind: 'business', taxIds: [{ value: 'BG175074752' }] },
+      totals: { net: '268.91', vat: '0.00', gross: '268.91' },
+      vatSummary: [{ vatRate: '0.00', net: '268.91', vat: '0.00', gross: '268.91' }],
+    });
+    for (const line of doc.body.lines) expect(line).toMatchObject({ vatRate: '0.00', vat: '0.00', gross: line.net });
+    // The invoice's rows say the same as its document.
+    expect(
+      await q(`select net_total::text as net, vat_total::text as vat, gross_total::text as gross from invoices where id = $1`, [id]),
+    ).toEqual([{ net: '268.91', vat: '0.00', gross: '268.91' }]);
+    const text = await pdftotext(await pdfBytes(user, id));
+    expect(text).toContain('Taxare inversă');
+    expect(text).toContain('Total de plată: 268.91 RON');
+
+    const held = await user.rest<{ held: { externalOrderId: string; reason: string; message: string }[] }>(
+      `/api/v1/invoices/held?integrationId=${integrationId}`,
+    );
+    expect(held.body.held).toEqual([
+      expect.objectContaining({
+        externalOrderId: String(invalid.id),
+        reason: 'vat_rate',
+        message: expect.stringContaining(
+          "The buyer's tax id BG175074753 is not a valid VAT id of BG (this EIK fails its check digit; check it for a typo), so the sale is not reverse-charged.",
+        ),
+      }),
+    ]);
+  });
+});
+
 describe('foreign currency', () => {
   it('states the NBP rate of the last business day before the tax point for a CZK Allegro order', async () => {
     const { tenantId, user } = await tenantWithUser(SAMPLE_COMPANIES.PL);

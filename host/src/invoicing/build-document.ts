@@ -52,6 +52,8 @@ export function buildDocument(input: {
   corrects?: string | null;
   /** The template frozen with the document (`Issuer.template`); absent or null: the default look. */
   template?: FrozenTemplate | null;
+  /** An intra-EU B2B supply taxed by the buyer: the draft's lines are already without VAT. */
+  reverseCharge?: boolean;
 }): FrozenDocument {
   const { draft, rate } = input;
   const language = documentLanguage(input.seller.address.country);
@@ -101,5 +103,10 @@ export function buildDocument(input: {
     payment: { method: null, dueDate: draft.issueDate, paid: draft.paid },
     corrects: input.corrects ?? null,
     template: input.template ?? null,
+    reverseCharge: input.reverseCharge ?? false,
+    mentions: [
+      ...(input.reverseCharge ? (['reverse_charge'] as const) : []),
+      ...(input.tax.oss ? (['oss'] as const) : []),
+    ],
   };
 }

@@ -7,7 +7,9 @@ import {
   type IdentityIssue,
   identityIssues,
 } from '../invoicing/seller-identity.ts';
-import { ratesOn, taxCountry } from '../invoicing/vat-rates.ts';
+import { checkBuyerVatId } from '../invoicing/tax-ids.ts';
+import { EU_COUNTRIES, isReverseCharge, ratesOn, taxCountry } from '../invoicing/vat-rates.ts';
+import { sumLines } from '../invoicing/money.ts';
 import type { InvoiceDraft } from './invoice-draft.ts';
 import { ImportSetupError } from './invoice-sql.ts';
 
@@ -32,7 +34,13 @@ export interface Issuer {
 }
 
 export type Issuance =
-  | { ok: true; tax: { country: string; oss: boolean }; rate: RateQuote | null }
+  | {
+      ok: true;
+      tax: { country: string; oss: boolean };
+      rate: RateQuote | null;
+      /** An intra-EU B2B supply: issued without VAT, the buyer accounts for it (`reverseChargeDraft`). */
+      reverseCharge?: boolean;
+    }
   | { ok: false; reason: HoldReason; message: string };
 
 /** The company the integration's invoices are issued by, read now. */
@@ -165,22 +173,43 @@ export async function checkIssuance(
     };
   }
   const buyer = draft.customer;
-  const tax = taxCountry({
-    sellerCountry: issuer.seller.address.country,
-    buyerCountry: buyer?.address?.countryCode ?? null,
-    buyerIsConsumer: !(buyer?.companyName || buyer?.taxId),
-    usesOss: issuer.usesOss,
+  const sellerCountry = issuer.seller.address.country;
+  const buyerIsBusiness = Boolean(buyer?.companyName || buyer?.taxId);
+  const buyerCountry = buyerCountryOf(buyer);
+  const vatIdIssue =
+    buyer?.taxId && buyerCountry && EU_COUNTRIES.has(buyerCountry)
+      ? checkBuyerVatId(buyerCountry, buyer.taxId)
+      : 'no tax id';
+  const reverseCharge = isReverseCharge({
+    sellerCountry,
+    sellerRegistered: issuer.seller.vatStatus === 'registered',
+    buyerCountry,
+    buyerIsBusiness,
+    buyerVatIdIssue: vatIdIssue,
   });
+  const tax = reverseCharge
+    ? { country: sellerCountry.toUpperCase(), oss: false }
+    : taxCountry({
+        sellerCountry,
+        buyerCountry,
+        buyerIsConsumer: !buyerIsBusiness,
+        usesOss: issuer.usesOss,
+      });
   const valid = issuer.seller.vatStatus === 'exempt' ? ['0.00'] : ratesOn(tax.country, draft.saleDate);
-  if (valid) {
+  if (valid && !reverseCharge) {
     for (const line of draft.lines) {
       if (valid.includes(line.vatRate)) continue;
+      // A business abroad whose tax id is not a valid VAT id is taxed as any buyer: say why.
+      const why =
+        buyerIsBusiness && buyerCountry && buyerCountry !== sellerCountry.toUpperCase() && buyer?.taxId
+          ? ` The buyer's tax id ${buyer.taxId} is not a valid VAT id of ${buyerCountry} (${vatIdIssue}), so the sale is not reverse-charged.`
+          : '';
       return {
         ok: false,
         reason: 'vat_rate',
         message:
           `order ${draft.externalId}, line ${line.position} "${line.name}": VAT ${fmtRate(line.vatRate)} % is not valid in ${tax.country} on ${draft.saleDate}` +
-          `${tax.oss ? ' (OSS: the buyer’s country)' : ''}${issuer.seller.vatStatus === 'exempt' ? ' for a VAT-exempt seller' : ''}; valid rates: ${valid.map(fmtRate).join(', ')} %. ` +
+          `${tax.oss ? ' (OSS: the buyer’s country)' : ''}${issuer.seller.vatStatus === 'exempt' ? ' for a VAT-exempt seller' : ''}; valid rates: ${valid.map(fmtRate).join(', ')} %.${why} ` +
           'Correct the rate on the marketplace or the integration’s default VAT rate; nothing was issued for this order.',
       };
     }
@@ -191,7 +220,7 @@ export async function checkIssuance(
       currency: draft.currency,
       taxPoint: draft.saleDate,
     });
-    return { ok: true, tax, rate };
+    return reverseCharge ? { ok: true, tax, rate, reverseCharge } : { ok: true, tax, rate };
   } catch (error) {
     if (!(error instanceof ExchangeRateError)) throw error;
     return {
@@ -200,4 +229,29 @@ export async function checkIssuance(
       message: `order ${draft.externalId} (${draft.currency}, sale date ${draft.saleDate}): ${error.message}`,
     };
   }
+}
+
+/** The buyer's country: its address's, else its VAT id's prefix (`EL` is Greece). */
+function buyerCountryOf(buyer: InvoiceDraft['customer']): string | null {
+  const fromAddress = buyer?.address?.countryCode?.toUpperCase();
+  if (fromAddress) return fromAddress;
+  const prefix = /^([A-Z]{2})\d/.exec(buyer?.taxId?.replace(/\s/g, '').toUpperCase() ?? '')?.[1];
+  if (!prefix) return null;
+  return prefix === 'EL' ? 'GR' : prefix;
+}
+
+/**
+ * The draft of a reverse-charged sale: every line without VAT (rate 0, VAT 0), its net as the
+ * marketplace's prices make it and its gross equal to the net; totals summed again. The buyer
+ * accounts for the VAT in its own country.
+ */
+export function reverseChargeDraft(draft: InvoiceDraft): InvoiceDraft {
+  const lines = draft.lines.map((l) => ({
+    ...l,
+    vatRate: '0.00',
+    vat: '0.00',
+    gross: l.net,
+    unitGross: l.unitNet,
+  }));
+  return { ...draft, lines, totals: sumLines(lines) };
 }

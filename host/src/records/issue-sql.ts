@@ -4,7 +4,7 @@ import { buildDocument } from '../invoicing/build-document.ts';
 import { formatInvoiceNumber, NumberingError, periodOf, reserveNumbers } from '../invoicing/numbering.ts';
 import type { InvoiceDraft } from './invoice-draft.ts';
 import { insertInvoices, type NewInvoice, seriesFor } from './invoice-sql.ts';
-import type { Issuance, Issuer } from './issuance.ts';
+import { type Issuance, type Issuer, reverseChargeDraft } from './issuance.ts';
 import type { LedgerScope } from './ledger-sql.ts';
 
 /**
@@ -106,13 +106,14 @@ export async function issueOrHold(
         n: sequence,
       });
       const ok = e.issuance as Extract<Issuance, { ok: true }>;
+      const draft = ok.reverseCharge ? reverseChargeDraft(e.draft) : e.draft;
       invoices.push({
         id: e.hostId,
         seriesId: block.series.id,
         period: block.period,
         document: buildDocument({
           type: 'invoice',
-          draft: e.draft,
+          draft,
           seller,
           seriesCode: block.series.code,
           number,
@@ -120,8 +121,9 @@ export async function issueOrHold(
           rate: ok.rate,
           marketplace: scope.pluginId,
           template: scope.issuer.template,
+          reverseCharge: ok.reverseCharge ?? false,
         }),
-        draft: e.draft,
+        draft,
         revision: e.revision,
         sequence,
         number,
