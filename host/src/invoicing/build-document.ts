@@ -33,7 +33,13 @@ export function frozenBuyer(draft: InvoiceDraft): FrozenBuyer {
     name: c.name,
     kind: c.companyName || c.taxId ? 'business' : 'consumer',
     ...(c.companyName ? { companyName: c.companyName } : {}),
-    taxIds: c.taxId ? [{ type: 'TAX_ID', value: c.taxId }] : [],
+    // The marketplace's own list with its type names (the id the mapping picked first, as the
+    // document prints the first); else that one id.
+    taxIds: c.taxIds?.length
+      ? [...c.taxIds].sort((x, y) => Number(y.value === c.taxId) - Number(x.value === c.taxId))
+      : c.taxId
+        ? [{ type: 'TAX_ID', value: c.taxId }]
+        : [],
     address,
     ...(c.email ? { email: c.email } : {}),
   };
@@ -100,7 +106,11 @@ export function buildDocument(input: {
     oss: input.tax.oss,
     externalOrderId: draft.externalId,
     marketplace: input.marketplace,
-    payment: { method: null, dueDate: draft.issueDate, paid: draft.paid },
+    payment: {
+      method: draft.paymentMethod ?? null,
+      dueDate: draft.dueDate ?? draft.issueDate,
+      paid: draft.paid,
+    },
     corrects: input.corrects ?? null,
     template: input.template ?? null,
     reverseCharge: input.reverseCharge ?? false,

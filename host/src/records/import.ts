@@ -119,7 +119,8 @@ export async function importRecords(options: ImportRecordsOptions): Promise<Upse
     if (switches.autoGenerateInvoices) {
       await Promise.all(
         ready.map(async (r) => {
-          if (!r.draft.cancelled) r.issuance = await checkIssuance(issuer, r.draft, rates);
+          if (!r.draft.cancelled && r.draft.invoiceRequested !== false)
+            r.issuance = await checkIssuance(issuer, r.draft, rates);
         }),
       );
     }

@@ -185,7 +185,8 @@ export async function checkIssuance(
     sellerRegistered: issuer.seller.vatStatus === 'registered',
     buyerCountry,
     buyerIsBusiness,
-    buyerVatIdIssue: vatIdIssue,
+    // The marketplace says the buyer is not VAT-registered: its id is no VAT id.
+    buyerVatIdIssue: buyer?.vatRegistered === false ? 'the marketplace says the buyer is not VAT-registered' : vatIdIssue,
   });
   const tax = reverseCharge
     ? { country: sellerCountry.toUpperCase(), oss: false }
@@ -202,7 +203,7 @@ export async function checkIssuance(
       // A business abroad whose tax id is not a valid VAT id is taxed as any buyer: say why.
       const why =
         buyerIsBusiness && buyerCountry && buyerCountry !== sellerCountry.toUpperCase() && buyer?.taxId
-          ? ` The buyer's tax id ${buyer.taxId} is not a valid VAT id of ${buyerCountry} (${vatIdIssue}), so the sale is not reverse-charged.`
+          ? ` The buyer's tax id ${buyer.taxId} is not a valid VAT id of ${buyerCountry} (${buyer.vatRegistered === false ? 'the marketplace says the buyer is not VAT-registered' : vatIdIssue}), so the sale is not reverse-charged.`
           : '';
       return {
         ok: false,
@@ -241,17 +242,21 @@ function buyerCountryOf(buyer: InvoiceDraft['customer']): string | null {
 }
 
 /**
- * The draft of a reverse-charged sale: every line without VAT (rate 0, VAT 0), its net as the
- * marketplace's prices make it and its gross equal to the net; totals summed again. The buyer
- * accounts for the VAT in its own country.
+ * The draft of a reverse-charged sale: every line without VAT (rate 0, VAT 0), the buyer accounts
+ * for it in its own country. What the marketplace says the buyer pays stays the amount due: with
+ * gross prices (Allegro) the line's gross is its net; with net prices (eMAG) its net is its gross.
+ * Totals are summed again.
  */
 export function reverseChargeDraft(draft: InvoiceDraft): InvoiceDraft {
+  const gross = draft.priceMode === 'gross';
   const lines = draft.lines.map((l) => ({
     ...l,
     vatRate: '0.00',
     vat: '0.00',
-    gross: l.net,
-    unitGross: l.unitNet,
+    net: gross ? l.gross : l.net,
+    gross: gross ? l.gross : l.net,
+    unitNet: gross ? l.unitGross : l.unitNet,
+    unitGross: gross ? l.unitGross : l.unitNet,
   }));
   return { ...draft, lines, totals: sumLines(lines) };
 }
