@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import { startSandbox } from '../sandbox/index.ts';
 import { emagCaller, type EmagCaller } from '../sandbox/client.ts';
+import { checkBuyerVatId } from '../../../host/src/invoicing/tax-ids.ts';
 
 // order/read and order/count over real HTTP (API doc "Processing orders", "Order filters").
 let sb: RunningSandbox;
@@ -195,6 +196,12 @@ describe('generated orders', () => {
     }
     const hu = (await caller('hu').call('order/read', { itemsPerPage: 100 })).body.results as Order[];
     expect(hu.some((o) => /^\d{8}-\d-\d{2}$/.test(o.customer.code))).toBe(true);
+    // Business buyers' ids pass their check digits, as real ones do (host invoicing/tax-ids.ts).
+    const bg = (await caller('bg').call('order/read', { itemsPerPage: 100 })).body.results as Order[];
+    const companies = [...hu, ...bg].filter((o) => o.customer.legal_entity === 1);
+    expect(companies.length).toBeGreaterThan(5);
+    for (const o of companies)
+      expect(checkBuyerVatId(o.customer.billing_country, o.customer.code), o.customer.code).toBeNull();
   });
 
   it('gives every account its own orders', async () => {
