@@ -429,6 +429,74 @@ describe('VAT by date', () => {
   });
 });
 
+describe('series', () => {
+  it('lets a company define a monthly series, an integration choose it through the API, and refuses bad ones at their field', async () => {
+    const { tenantId, user } = await tenantWithUser(SAMPLE_COMPANIES.PL);
+    const integrationId = await addIntegration(tenantId);
+    const issues = async (call: Promise<unknown>) => {
+      const error = await call.then(
+        () => new Error('accepted'),
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TRPCClientError);
+      return (error as TRPCClientError<never>).data as unknown as {
+        code: string;
+        issues?: { path: string; message: string }[];
+      };
+    };
+    // A monthly series must show the month, and {n} is required.
+    const noMonth = await issues(
+      user.trpc.invoiceSeries.create.mutate({ code: 'FM', pattern: 'FM/{yyyy}/{n}', reset: 'monthly' }),
+    );
+    expect(noMonth.issues).toEqual([expect.objectContaining({ path: '/pattern', message: expect.stringContaining('{mm}') })]);
+    const noN = await issues(user.trpc.invoiceSeries.create.mutate({ code: 'FM', pattern: 'FM/{yyyy}/{mm}' }));
+    expect(noN.issues?.[0]?.path).toBe('/pattern');
+    const monthly = await user.trpc.invoiceSeries.create.mutate({
+      code: 'FM',
+      pattern: 'FM/{yyyy}/{mm}/{n}',
+      reset: 'monthly',
+    });
+    expect(monthly).toMatchObject({ code: 'FM', reset: 'monthly', documentType: 'invoice', issued: 0 });
+    const duplicate = await issues(user.trpc.invoiceSeries.create.mutate({ code: 'FM', pattern: 'X/{n}', reset: 'never' }));
+    expect(duplicate).toMatchObject({ code: 'CONFLICT' });
+    const corrections = await user.trpc.invoiceSeries.create.mutate({
+      code: 'KOR',
+      pattern: 'KOR/{yyyy}/{n}',
+      documentType: 'correction',
+    });
+    // A correction series cannot number an integration's invoices; another tenant's series is unknown.
+    const wrongType = await issues(
+      user.trpc.invoiceSeries.choose.mutate({ integrationId, seriesId: corrections.id }),
+    );
+    expect(wrongType.issues?.[0]).toMatchObject({ path: '/seriesId', message: expect.stringContaining('correction') });
+    const other = await tenantWithUser(SAMPLE_COMPANIES.PL);
+    const foreign = await other.user.trpc.invoiceSeries.create.mutate({ code: 'ZZ', pattern: 'ZZ/{yyyy}/{n}' });
+    expect((await issues(user.trpc.invoiceSeries.choose.mutate({ integrationId, seriesId: foreign.id }))).issues?.[0]?.path).toBe(
+      '/seriesId',
+    );
+
+    await user.trpc.invoiceSeries.choose.mutate({ integrationId, seriesId: monthly.id });
+    expect(await user.trpc.invoiceSeries.chosen.query({ integrationId })).toEqual({ integrationId, seriesId: monthly.id });
+    const outcomes = await importAllegro(tenantId, integrationId, [allegroOrder(51), allegroOrder(52)]);
+    const numbers = await Promise.all(
+      outcomes.map(async (o) => (await user.rest<Doc>(`/api/v1/invoices/${(o as { hostId: string }).hostId}`)).body),
+    );
+    const month = numbers[0]!.issueDate.slice(0, 7).replace('-', '/');
+    expect(numbers.map((d) => [d.series, d.number]).sort()).toEqual([
+      ['FM', `FM/${month}/1`],
+      ['FM', `FM/${month}/2`],
+    ]);
+    // Numbered in: its reset is fixed now, its pattern may still change (for later numbers).
+    const fixed = await issues(user.trpc.invoiceSeries.update.mutate({ id: monthly.id, reset: 'yearly' }));
+    expect(fixed.issues?.[0]).toMatchObject({ path: '/reset', message: expect.stringContaining('cannot change') });
+    expect((await user.trpc.invoiceSeries.list.query()).find((x) => x.id === monthly.id)).toMatchObject({ issued: 2 });
+    // Back to the default: the next invoice goes to the company's PLN series.
+    await user.trpc.invoiceSeries.choose.mutate({ integrationId, seriesId: null });
+    const [next] = await importAllegro(tenantId, integrationId, [allegroOrder(53)]);
+    expect((await user.rest<Doc>(`/api/v1/invoices/${(next as { hostId: string }).hostId}`)).body.series).toBe('FV');
+  });
+});
+
 describe('reverse charge', () => {
   it('issues an intra-EU B2B sale to a buyer with a valid VAT id without VAT, with the legal mention; holds one whose id is invalid', async () => {
     const { tenantId, user } = await tenantWithUser(SAMPLE_COMPANIES.RO);
