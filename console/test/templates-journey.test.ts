@@ -116,13 +116,15 @@ describe.skipIf(SKIP_BROWSER)('console: invoice templates', () => {
     await page.goto(integrationUrl);
     const choice = page.getByRole('form', { name: 'Invoice series' });
     const select = choice.getByLabel("Number this account's invoices in");
-    await expect.poll(() => select.locator('option').allTextContents()).toContain('FM (FM/{yyyy}/{mm}/{n})');
+    await select.locator('option', { hasText: 'FM (FM/{yyyy}/{mm}/{n})' }).waitFor({ state: 'attached' });
     await select.selectOption({ label: 'FM (FM/{yyyy}/{mm}/{n})' });
     await choice.getByRole('button', { name: 'Save series' }).click();
     await page.getByText('Series saved: the next invoices are numbered in it.').waitFor();
     await page.reload();
     await expect
-      .poll(() => page.getByLabel("Number this account's invoices in").locator('option:checked').textContent())
+      .poll(() => page.getByLabel("Number this account's invoices in").locator('option:checked').textContent(), {
+        timeout: 10_000,
+      })
       .toBe('FM (FM/{yyyy}/{mm}/{n})');
     await screenshot(page, 'user-integration-series');
   });
