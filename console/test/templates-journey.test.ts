@@ -122,9 +122,12 @@ describe.skipIf(SKIP_BROWSER)('console: invoice templates', () => {
     await page.getByText('Series saved: the next invoices are numbered in it.').waitFor();
     await page.reload();
     await expect
-      .poll(() => page.getByLabel("Number this account's invoices in").locator('option:checked').textContent(), {
-        timeout: 10_000,
-      })
+      .poll(
+        () => page.getByLabel("Number this account's invoices in").locator('option:checked').textContent(),
+        {
+          timeout: 10_000,
+        },
+      )
       .toBe('FM (FM/{yyyy}/{mm}/{n})');
     await screenshot(page, 'user-integration-series');
   });

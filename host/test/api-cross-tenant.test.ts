@@ -178,7 +178,11 @@ describe('cross-tenant isolation', () => {
       b.trpc.invoiceTemplates.uploadLogo.mutate({ id: A.templateId, logo: null }),
     'invoiceSeries.list': () => b.trpc.invoiceSeries.list.query({ tenantId: A.tenantId }),
     'invoiceSeries.create': () =>
-      b.trpc.invoiceSeries.create.mutate({ companyId: A.companyId, code: 'INTRUDER', pattern: 'X/{yyyy}/{n}' }),
+      b.trpc.invoiceSeries.create.mutate({
+        companyId: A.companyId,
+        code: 'INTRUDER',
+        pattern: 'X/{yyyy}/{n}',
+      }),
     'invoiceSeries.update': () =>
       b.trpc.invoiceSeries.update.mutate({ id: A.seriesId, pattern: 'HIJACKED/{yyyy}/{n}' }),
     'invoiceSeries.choose': () =>

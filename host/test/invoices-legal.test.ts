@@ -180,7 +180,10 @@ describe('frozen documents', () => {
       layout: 'classic',
       footerNote: 'Sąd Rejonowy dla m.st. Warszawy, KRS 0000123456',
     });
-    await user.trpc.invoiceTemplates.uploadLogo.mutate({ id: classic.id, logo: png(4, 0x33).toString('base64') });
+    await user.trpc.invoiceTemplates.uploadLogo.mutate({
+      id: classic.id,
+      logo: png(4, 0x33).toString('base64'),
+    });
     const modern = await user.trpc.invoiceTemplates.create.mutate({ name: 'Nowoczesny', layout: 'modern' });
     const integrationId = await addIntegration(tenantId, 'market-a', null, { invoiceTemplateId: classic.id });
     const [outcome] = await importAllegro(tenantId, integrationId, [allegroOrder(7)], 'invoiceTemplateId');
@@ -205,7 +208,10 @@ describe('frozen documents', () => {
       footerNote: 'Nowa stopka',
       secondLanguage: 'en',
     });
-    await user.trpc.invoiceTemplates.uploadLogo.mutate({ id: classic.id, logo: png(8, 0x99).toString('base64') });
+    await user.trpc.invoiceTemplates.uploadLogo.mutate({
+      id: classic.id,
+      logo: png(8, 0x99).toString('base64'),
+    });
     const again = await pdfBytes(user, id);
     await q(`update integrations set settings = $2::jsonb where id = $1`, [
       integrationId,
@@ -448,8 +454,12 @@ describe('series', () => {
     const noMonth = await issues(
       user.trpc.invoiceSeries.create.mutate({ code: 'FM', pattern: 'FM/{yyyy}/{n}', reset: 'monthly' }),
     );
-    expect(noMonth.issues).toEqual([expect.objectContaining({ path: '/pattern', message: expect.stringContaining('{mm}') })]);
-    const noN = await issues(user.trpc.invoiceSeries.create.mutate({ code: 'FM', pattern: 'FM/{yyyy}/{mm}' }));
+    expect(noMonth.issues).toEqual([
+      expect.objectContaining({ path: '/pattern', message: expect.stringContaining('{mm}') }),
+    ]);
+    const noN = await issues(
+      user.trpc.invoiceSeries.create.mutate({ code: 'FM', pattern: 'FM/{yyyy}/{mm}' }),
+    );
     expect(noN.issues?.[0]?.path).toBe('/pattern');
     const monthly = await user.trpc.invoiceSeries.create.mutate({
       code: 'FM',
@@ -457,7 +467,9 @@ describe('series', () => {
       reset: 'monthly',
     });
     expect(monthly).toMatchObject({ code: 'FM', reset: 'monthly', documentType: 'invoice', issued: 0 });
-    const duplicate = await issues(user.trpc.invoiceSeries.create.mutate({ code: 'FM', pattern: 'X/{n}', reset: 'never' }));
+    const duplicate = await issues(
+      user.trpc.invoiceSeries.create.mutate({ code: 'FM', pattern: 'X/{n}', reset: 'never' }),
+    );
     expect(duplicate).toMatchObject({ code: 'CONFLICT' });
     const corrections = await user.trpc.invoiceSeries.create.mutate({
       code: 'KOR',
@@ -468,18 +480,30 @@ describe('series', () => {
     const wrongType = await issues(
       user.trpc.invoiceSeries.choose.mutate({ integrationId, seriesId: corrections.id }),
     );
-    expect(wrongType.issues?.[0]).toMatchObject({ path: '/seriesId', message: expect.stringContaining('correction') });
+    expect(wrongType.issues?.[0]).toMatchObject({
+      path: '/seriesId',
+      message: expect.stringContaining('correction'),
+    });
     const other = await tenantWithUser(SAMPLE_COMPANIES.PL);
-    const foreign = await other.user.trpc.invoiceSeries.create.mutate({ code: 'ZZ', pattern: 'ZZ/{yyyy}/{n}' });
-    expect((await issues(user.trpc.invoiceSeries.choose.mutate({ integrationId, seriesId: foreign.id }))).issues?.[0]?.path).toBe(
-      '/seriesId',
-    );
+    const foreign = await other.user.trpc.invoiceSeries.create.mutate({
+      code: 'ZZ',
+      pattern: 'ZZ/{yyyy}/{n}',
+    });
+    expect(
+      (await issues(user.trpc.invoiceSeries.choose.mutate({ integrationId, seriesId: foreign.id })))
+        .issues?.[0]?.path,
+    ).toBe('/seriesId');
 
     await user.trpc.invoiceSeries.choose.mutate({ integrationId, seriesId: monthly.id });
-    expect(await user.trpc.invoiceSeries.chosen.query({ integrationId })).toEqual({ integrationId, seriesId: monthly.id });
+    expect(await user.trpc.invoiceSeries.chosen.query({ integrationId })).toEqual({
+      integrationId,
+      seriesId: monthly.id,
+    });
     const outcomes = await importAllegro(tenantId, integrationId, [allegroOrder(51), allegroOrder(52)]);
     const numbers = await Promise.all(
-      outcomes.map(async (o) => (await user.rest<Doc>(`/api/v1/invoices/${(o as { hostId: string }).hostId}`)).body),
+      outcomes.map(
+        async (o) => (await user.rest<Doc>(`/api/v1/invoices/${(o as { hostId: string }).hostId}`)).body,
+      ),
     );
     const month = numbers[0]!.issueDate.slice(0, 7).replace('-', '/');
     expect(numbers.map((d) => [d.series, d.number]).sort()).toEqual([
@@ -488,12 +512,19 @@ describe('series', () => {
     ]);
     // Numbered in: its reset is fixed now, its pattern may still change (for later numbers).
     const fixed = await issues(user.trpc.invoiceSeries.update.mutate({ id: monthly.id, reset: 'yearly' }));
-    expect(fixed.issues?.[0]).toMatchObject({ path: '/reset', message: expect.stringContaining('cannot change') });
-    expect((await user.trpc.invoiceSeries.list.query()).find((x) => x.id === monthly.id)).toMatchObject({ issued: 2 });
+    expect(fixed.issues?.[0]).toMatchObject({
+      path: '/reset',
+      message: expect.stringContaining('cannot change'),
+    });
+    expect((await user.trpc.invoiceSeries.list.query()).find((x) => x.id === monthly.id)).toMatchObject({
+      issued: 2,
+    });
     // Back to the default: the next invoice goes to the company's PLN series.
     await user.trpc.invoiceSeries.choose.mutate({ integrationId, seriesId: null });
     const [next] = await importAllegro(tenantId, integrationId, [allegroOrder(53)]);
-    expect((await user.rest<Doc>(`/api/v1/invoices/${(next as { hostId: string }).hostId}`)).body.series).toBe('FV');
+    expect(
+      (await user.rest<Doc>(`/api/v1/invoices/${(next as { hostId: string }).hostId}`)).body.series,
+    ).toBe('FV');
   });
 });
 
@@ -535,10 +566,14 @@ describe('reverse charge', () => {
       totals: { net: '268.91', vat: '0.00', gross: '268.91' },
       vatSummary: [{ vatRate: '0.00', net: '268.91', vat: '0.00', gross: '268.91' }],
     });
-    for (const line of doc.body.lines) expect(line).toMatchObject({ vatRate: '0.00', vat: '0.00', gross: line.net });
+    for (const line of doc.body.lines)
+      expect(line).toMatchObject({ vatRate: '0.00', vat: '0.00', gross: line.net });
     // The invoice's rows say the same as its document.
     expect(
-      await q(`select net_total::text as net, vat_total::text as vat, gross_total::text as gross from invoices where id = $1`, [id]),
+      await q(
+        `select net_total::text as net, vat_total::text as vat, gross_total::text as gross from invoices where id = $1`,
+        [id],
+      ),
     ).toEqual([{ net: '268.91', vat: '0.00', gross: '268.91' }]);
     const text = await pdftotext(await pdfBytes(user, id));
     expect(text).toContain('Taxare inversă');

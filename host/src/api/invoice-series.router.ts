@@ -1,9 +1,5 @@
 import { z } from 'zod';
-import {
-  InvoiceSeriesStore,
-  SERIES_DOCUMENT_TYPES,
-  SERIES_RESETS,
-} from '../invoicing/invoice-series.ts';
+import { InvoiceSeriesStore, SERIES_DOCUMENT_TYPES, SERIES_RESETS } from '../invoicing/invoice-series.ts';
 import { notFound } from '../errors.ts';
 import { actingTenantId } from '../integrations/access.ts';
 import { audit } from '../integrations/audit.ts';
@@ -98,9 +94,15 @@ export const invoiceSeriesRouter = router({
         documentType: input.documentType,
         currency: input.currency ?? null,
       });
-      await record(ctx, tenantId, 'invoice_series.created', { type: 'invoice_series', id: created.id }, {
-        code: created.code,
-      });
+      await record(
+        ctx,
+        tenantId,
+        'invoice_series.created',
+        { type: 'invoice_series', id: created.id },
+        {
+          code: created.code,
+        },
+      );
       return created;
     }),
 
@@ -118,21 +120,35 @@ export const invoiceSeriesRouter = router({
       const tenantId = actingTenantId(ctx.principal, input.tenantId);
       const { tenantId: _, id, ...fields } = input;
       const updated = await store(ctx).update({ tenantId, id, ...fields });
-      await record(ctx, tenantId, 'invoice_series.updated', { type: 'invoice_series', id }, {
-        changed: Object.keys(fields),
-      });
+      await record(
+        ctx,
+        tenantId,
+        'invoice_series.updated',
+        { type: 'invoice_series', id },
+        {
+          changed: Object.keys(fields),
+        },
+      );
       return updated;
     }),
 
   /** The series an integration's invoices are numbered in; null: the company's default per currency. */
   choose: tenantAdminProcedure
-    .input(z.object({ tenantId: z.uuid().optional(), integrationId: z.uuid(), seriesId: z.uuid().nullable() }))
+    .input(
+      z.object({ tenantId: z.uuid().optional(), integrationId: z.uuid(), seriesId: z.uuid().nullable() }),
+    )
     .mutation(async ({ ctx, input }) => {
       const tenantId = actingTenantId(ctx.principal, input.tenantId);
       await store(ctx).choose({ tenantId, integrationId: input.integrationId, seriesId: input.seriesId });
-      await record(ctx, tenantId, 'integration.series_chosen', { type: 'integration', id: input.integrationId }, {
-        seriesId: input.seriesId,
-      });
+      await record(
+        ctx,
+        tenantId,
+        'integration.series_chosen',
+        { type: 'integration', id: input.integrationId },
+        {
+          seriesId: input.seriesId,
+        },
+      );
       return { integrationId: input.integrationId, seriesId: input.seriesId };
     }),
 

@@ -80,7 +80,8 @@ const FROZEN_LOGOS = `
     join invoice_logos l on l.tenant_id = k.tenant_id and l.sha256 = k.sha256`;
 
 /** Whether the document carries the template it was issued with (then nothing else dresses it). */
-const frozenTemplateOf = (r: SourceRow) => (r.document?.template === undefined ? undefined : r.document.template);
+const frozenTemplateOf = (r: SourceRow) =>
+  r.document?.template === undefined ? undefined : r.document.template;
 
 const LINES = `
   select invoice_id, position, name, quantity::text as quantity, unit_net::text as unit_net,

@@ -123,9 +123,19 @@ export class InvoiceSeriesStore {
       if (!rowCount) throw notFound('The company');
     } catch (error) {
       if ((error as { code?: string }).code !== '23505') throw error;
-      throw new HostError('CONFLICT', `The company already has a series coded "${input.code}"; choose another code.`, {
-        issues: [{ path: '/code', code: 'DUPLICATE', message: 'is already used by another series of this company' }],
-      });
+      throw new HostError(
+        'CONFLICT',
+        `The company already has a series coded "${input.code}"; choose another code.`,
+        {
+          issues: [
+            {
+              path: '/code',
+              code: 'DUPLICATE',
+              message: 'is already used by another series of this company',
+            },
+          ],
+        },
+      );
     }
     return this.#get(input.tenantId, id);
   }
@@ -144,12 +154,22 @@ export class InvoiceSeriesStore {
     if (reset !== current.reset && current.issued > 0)
       throw invalidInput(
         `The series was not saved: ${current.issued} documents are numbered in ${current.code} already, so its reset stays "${current.reset}"; create a new series for the new reset.`,
-        [{ path: '/reset', code: 'SERIES_IN_USE', message: 'cannot change once documents are numbered in it' }],
+        [
+          {
+            path: '/reset',
+            code: 'SERIES_IN_USE',
+            message: 'cannot change once documents are numbered in it',
+          },
+        ],
       );
     const issue = patternIssue(pattern, reset);
     if (issue)
       throw invalidInput(`The series was not saved: its pattern ${issue}.`, [
-        { path: input.pattern === undefined ? '/reset' : '/pattern', code: 'INVALID_PATTERN', message: issue },
+        {
+          path: input.pattern === undefined ? '/reset' : '/pattern',
+          code: 'INVALID_PATTERN',
+          message: issue,
+        },
       ]);
     await this.#sql.query(
       `update invoice_series set pattern = $3, reset = $4,
@@ -188,15 +208,15 @@ export class InvoiceSeriesStore {
             ? 'belongs to another company than the one this integration invoices for'
             : null;
       if (problem)
-        throw invalidInput(`The series was not chosen: it ${problem}. Pick one of the company's invoice series.`, [
-          { path: '/seriesId', code: 'INVALID_SERIES', message: problem },
-        ]);
+        throw invalidInput(
+          `The series was not chosen: it ${problem}. Pick one of the company's invoice series.`,
+          [{ path: '/seriesId', code: 'INVALID_SERIES', message: problem }],
+        );
     }
-    await this.#sql.query(`update integrations set series_id = $3, updated_at = now() where id = $1 and tenant_id = $2`, [
-      input.integrationId,
-      input.tenantId,
-      input.seriesId,
-    ]);
+    await this.#sql.query(
+      `update integrations set series_id = $3, updated_at = now() where id = $1 and tenant_id = $2`,
+      [input.integrationId, input.tenantId, input.seriesId],
+    );
     forgetSeries();
   }
 

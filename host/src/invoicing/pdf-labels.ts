@@ -97,7 +97,8 @@ export const LABELS: Record<DocumentLanguage, InvoiceLabels> = {
     exchangeRate: (r, c) =>
       `Kurs ${c}/${r.nationalCurrency}: ${r.rate} (${r.source}${table(r, 'tabela')} z dnia ${r.date})`,
     vatNational: (c, a) => `Kwota VAT w ${c}: ${a}`,
-    reverseCharge: 'Odwrotne obciążenie — podatek VAT rozlicza nabywca (art. 138 i 196 dyrektywy 2006/112/WE)',
+    reverseCharge:
+      'Odwrotne obciążenie — podatek VAT rozlicza nabywca (art. 138 i 196 dyrektywy 2006/112/WE)',
     oss: (country) => `Procedura OSS — VAT według stawek kraju nabywcy (${country})`,
   },
   ro: {
@@ -144,7 +145,8 @@ export const LABELS: Record<DocumentLanguage, InvoiceLabels> = {
     exchangeRate: (r, c) =>
       `Curs ${c}/${r.nationalCurrency}: ${r.rate} (${r.source}${table(r, 'tabel')} din ${r.date})`,
     vatNational: (c, a) => `TVA în ${c}: ${a}`,
-    reverseCharge: 'Taxare inversă — TVA se datorează de beneficiar (art. 138 și 196 din Directiva 2006/112/CE)',
+    reverseCharge:
+      'Taxare inversă — TVA se datorează de beneficiar (art. 138 și 196 din Directiva 2006/112/CE)',
     oss: (country) => `Regim OSS — TVA la cotele țării cumpărătorului (${country})`,
   },
   hu: {
@@ -238,7 +240,8 @@ export const LABELS: Record<DocumentLanguage, InvoiceLabels> = {
     exchangeRate: (r, c) =>
       `Курс ${c}/${r.nationalCurrency}: ${r.rate} (${r.source}${table(r, 'таблица')}, ${r.date})`,
     vatNational: (c, a) => `ДДС в ${c}: ${a}`,
-    reverseCharge: 'Обратно начисляване — ДДС се начислява от получателя (чл. 138 и 196 от Директива 2006/112/ЕО)',
+    reverseCharge:
+      'Обратно начисляване — ДДС се начислява от получателя (чл. 138 и 196 от Директива 2006/112/ЕО)',
     oss: (country) => `Режим OSS — ДДС по ставките на държавата на получателя (${country})`,
   },
   en: {
@@ -285,7 +288,8 @@ export const LABELS: Record<DocumentLanguage, InvoiceLabels> = {
     exchangeRate: (r, c) =>
       `Exchange rate ${c}/${r.nationalCurrency}: ${r.rate} (${r.source}${table(r, 'table')} of ${r.date})`,
     vatNational: (c, a) => `VAT in ${c}: ${a}`,
-    reverseCharge: 'Reverse charge — VAT to be accounted for by the recipient (Articles 138 and 196 of Directive 2006/112/EC)',
+    reverseCharge:
+      'Reverse charge — VAT to be accounted for by the recipient (Articles 138 and 196 of Directive 2006/112/EC)',
     oss: (country) => `OSS scheme — VAT at the rates of the buyer's country (${country})`,
   },
 };

@@ -145,5 +145,7 @@ export function checkBuyerVatId(country: string, value: string): string | null {
     return `it starts with ${prefix}, not with ${vatPrefix} of the buyer's country`;
   if (['PL', 'RO', 'HU', 'BG'].includes(upper)) return checkTaxId(upper, value);
   const body = prefix === vatPrefix ? compact.slice(2) : compact;
-  return /^[0-9A-Z]{2,13}$/.test(body) ? null : 'a VAT number has 2 to 13 letters and digits after its country code';
+  return /^[0-9A-Z]{2,13}$/.test(body)
+    ? null
+    : 'a VAT number has 2 to 13 letters and digits after its country code';
 }

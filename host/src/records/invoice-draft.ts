@@ -120,7 +120,9 @@ function taxIdList(value: unknown): { type: string; value: string }[] {
     const { type, value: v } = item as { type?: unknown; value?: unknown };
     const text = typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '';
     if (!text) return [];
-    return [{ type: typeof type === 'string' && type ? type.slice(0, 40) : 'TAX_ID', value: text.slice(0, 40) }];
+    return [
+      { type: typeof type === 'string' && type ? type.slice(0, 40) : 'TAX_ID', value: text.slice(0, 40) },
+    ];
   });
 }
 

@@ -186,7 +186,8 @@ export async function checkIssuance(
     buyerCountry,
     buyerIsBusiness,
     // The marketplace says the buyer is not VAT-registered: its id is no VAT id.
-    buyerVatIdIssue: buyer?.vatRegistered === false ? 'the marketplace says the buyer is not VAT-registered' : vatIdIssue,
+    buyerVatIdIssue:
+      buyer?.vatRegistered === false ? 'the marketplace says the buyer is not VAT-registered' : vatIdIssue,
   });
   const tax = reverseCharge
     ? { country: sellerCountry.toUpperCase(), oss: false }

@@ -47,14 +47,18 @@ async function expectLinesCustomersProducts(world: EmagWorld, integrationId: str
       const line = lines[n]!;
       expect(line.name).toBe(product.name);
       expect(Number(line.quantity)).toBe(Number(product.quantity));
-      expect(Number(line.vat_rate)).toBe(isReverseCharged(order as unknown as SandboxOrder) ? 0 : percent(product.vat));
+      expect(Number(line.vat_rate)).toBe(
+        isReverseCharged(order as unknown as SandboxOrder) ? 0 : percent(product.vat),
+      );
       expect(line.product_external_id).toBe(String(product.product_id));
     });
     if (shipping) {
       const line = lines[products.length]!;
       expect(line.name).toBe('Transport');
       expect(Number(line.vat_rate)).toBe(
-        isReverseCharged(order as unknown as SandboxOrder) ? 0 : Math.max(...products.map((p) => percent(p.vat))),
+        isReverseCharged(order as unknown as SandboxOrder)
+          ? 0
+          : Math.max(...products.map((p) => percent(p.vat))),
       );
       expect(line.product_external_id).toBeNull();
     }

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExchangeRates } from '../../../host/src/invoicing/exchange-rates.ts';
-import { type RunningRatesSandbox, startRatesSandbox } from '../../../host/src/invoicing/rates-sandbox.ts';
-import { SAMPLE_COMPANIES } from '../../../host/src/invoicing/seller-identity.ts';
-import { importRecords } from '../../../host/src/records/import.ts';
-import { compileMappings } from '../../../host/src/records/mapping-engine.ts';
-import { allegroOrder } from '../../../host/src/records/test-fixtures.ts';
-import { createTenant } from '../../../host/src/tenancy/index.ts';
-import { startTestHost, type TestActor, type TestHost } from '../../../host/test/support/test-host.ts';
+import { ExchangeRates } from '../src/invoicing/exchange-rates.ts';
+import { type RunningRatesSandbox, startRatesSandbox } from '../src/invoicing/rates-sandbox.ts';
+import { SAMPLE_COMPANIES } from '../src/invoicing/seller-identity.ts';
+import { importRecords } from '../src/records/import.ts';
+import { compileMappings } from '../src/records/mapping-engine.ts';
+import { allegroOrder } from '../src/records/test-fixtures.ts';
+import { createTenant } from '../src/tenancy/index.ts';
+import { startTestHost, type TestActor, type TestHost } from './support/test-host.ts';
 
 /**
  * Issue 17 through the Allegro manifest's own mappings and settings: which orders get an invoice
@@ -18,7 +18,10 @@ import { startTestHost, type TestActor, type TestHost } from '../../../host/test
  * allegro-cz business with an active VAT id invoiced under reverse charge.
  */
 
-const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'plugin.manifest.json'), 'utf8')) as {
+// The Allegro plugin's own manifest, read as data (the host never imports a plugin).
+const manifest = JSON.parse(
+  readFileSync(join(import.meta.dirname, '..', '..', 'plugins', 'allegro', 'plugin.manifest.json'), 'utf8'),
+) as {
   mappings: Parameters<typeof compileMappings>[0];
 };
 const mappings = compileMappings(manifest.mappings);
@@ -37,7 +40,13 @@ function form(i: number, company: Company | null, country = 'PL'): Form {
   asked.invoice = company
     ? {
         required: true,
-        address: { company, street: 'Václavské náměstí 1', city: 'Praha', zipCode: '11000', countryCode: country },
+        address: {
+          company,
+          street: 'Václavské náměstí 1',
+          city: 'Praha',
+          zipCode: '11000',
+          countryCode: country,
+        },
       }
     : { required: false, address: null };
   return country === 'CZ' ? (JSON.parse(JSON.stringify(f).replaceAll('"PLN"', '"CZK"')) as Form) : f;
@@ -72,7 +81,8 @@ async function setup(invoiceOrders: 'all' | 'requested') {
 }
 
 const doc = async (user: TestActor, outcome: unknown) =>
-  (await user.rest<Record<string, unknown>>(`/api/v1/invoices/${(outcome as { hostId: string }).hostId}`)).body;
+  (await user.rest<Record<string, unknown>>(`/api/v1/invoices/${(outcome as { hostId: string }).hostId}`))
+    .body;
 
 beforeAll(async () => {
   rates = await startRatesSandbox({ today: () => '2026-12-01' });
