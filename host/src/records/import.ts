@@ -69,7 +69,7 @@ export async function importRecords(options: ImportRecordsOptions): Promise<Upse
     templateSetting: options.templateSetting,
   });
   // Orders held earlier (company incomplete, no rate yet) are tried again on every run.
-  if (issuer.seller)
+  if (issuer.seller && issuer.hasHeld)
     await releaseHeld({
       pool: options.db.pool,
       tenantId: options.tenantId,

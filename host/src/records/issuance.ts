@@ -31,6 +31,8 @@ export interface Issuer {
   seller: FrozenSeller | null;
   /** The template the integration's setting picks, frozen into every document issued now; null: none. */
   template: FrozenTemplate | null;
+  /** Whether the integration had held orders when the issuer was read (release them first). */
+  hasHeld: boolean;
 }
 
 export type Issuance =
@@ -65,9 +67,11 @@ export async function loadIssuer(
     vat_status: string;
     bank_account: string | null;
     uses_oss: boolean;
+    has_held: boolean;
   }>(
     `select c.id, c.name, c.legal_name, c.tax_id, c.registration_number, c.address, c.country, c.vat_status,
-            c.bank_account, c.uses_oss
+            c.bank_account, c.uses_oss,
+            exists (select 1 from held_invoices h where h.integration_id = $3) as has_held
        from companies c
       where c.tenant_id = $1 and ($2::uuid is null or c.id = $2::uuid)
       order by (c.id = (select company_id from integrations where id = $3)) is true desc, c.is_default desc, c.created_at
@@ -102,6 +106,7 @@ export async function loadIssuer(
     template: options.templateSetting
       ? await frozenTemplate(pool, { ...options, templateSetting: options.templateSetting })
       : null,
+    hasHeld: row.has_held,
   };
 }
 

@@ -53,10 +53,6 @@ export async function issueOrHold(
   }
   const ready = entries.filter((e) => e.issuance.ok);
   if (ready.length === 0) return results;
-  await client.query(
-    'delete from held_invoices where integration_id = $1 and kind = $2 and external_id = any($3::text[])',
-    [scope.ledger.integrationId, scope.ledger.kind, ready.map((e) => e.externalId)],
-  );
   const seller = scope.issuer.seller!;
   const target = {
     tenantId: scope.ledger.tenantId,
@@ -142,6 +138,8 @@ export async function issueOrHold(
       integrationId: scope.ledger.integrationId,
       pluginId: scope.pluginId,
       companyId: scope.issuer.companyId,
+      // An order held earlier and issued now leaves `held_invoices` in the same statement.
+      heldKind: scope.ledger.kind,
     },
     invoices,
   );
