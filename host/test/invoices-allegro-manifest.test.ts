@@ -9,6 +9,7 @@ import { importRecords } from '../src/records/import.ts';
 import { compileMappings } from '../src/records/mapping-engine.ts';
 import { allegroOrder } from '../src/records/test-fixtures.ts';
 import { createTenant } from '../src/tenancy/index.ts';
+import { pdftotext } from './support/pdf-tools.ts';
 import { startTestHost, type TestActor, type TestHost } from './support/test-host.ts';
 
 /**
@@ -77,7 +78,7 @@ async function setup(invoiceOrders: 'all' | 'requested') {
       rates: exchange,
       records: forms.map((f) => ({ externalId: f.id, revision: f.revision, data: f })),
     });
-  return { user, run };
+  return { user, run, tenantId: tenant.id };
 }
 
 const doc = async (user: TestActor, outcome: unknown) =>
@@ -153,5 +154,29 @@ describe('Allegro: which orders get an invoice, and the buyer as Allegro gives i
     // Allegro says the second buyer is no VAT payer: taxed as any sale (Polish VAT, 23 %).
     expect(notPayer).toMatchObject({ status: 'created' });
     expect(await doc(user, notPayer)).toMatchObject({ reverseCharge: false, mentions: [], taxCountry: 'PL' });
+  });
+  it('taxes an allegro-cz consumer of an OSS seller at Czech VAT, and the invoice says so', async () => {
+    const { user, run, tenantId } = await setup('all');
+    await host.database.db.pool.query('update companies set uses_oss = true where tenant_id = $1', [
+      tenantId,
+    ]);
+    const consumer = form(5, null, 'CZ');
+    const czech = consumer as unknown as {
+      buyer: { address: { countryCode: string } };
+      lineItems: { tax?: { rate: string } }[];
+    };
+    czech.buyer.address.countryCode = 'CZ';
+    for (const item of czech.lineItems) item.tax = { rate: '21.00' };
+    const [outcome] = await run([consumer]);
+    expect(outcome).toMatchObject({ status: 'created' });
+    const body = await doc(user, outcome);
+    expect(body).toMatchObject({ taxCountry: 'CZ', oss: true, mentions: ['oss'], reverseCharge: false });
+    expect((body.lines as { vatRate: string }[]).every((l) => l.vatRate === '21.00')).toBe(true);
+    const pdf = await fetch(`${host.url}/api/v1/invoices/${(outcome as { hostId: string }).hostId}/pdf`, {
+      headers: { authorization: `Bearer ${user.token}` },
+    });
+    expect(await pdftotext(Buffer.from(await pdf.arrayBuffer()))).toContain(
+      'Procedura OSS — VAT według stawek kraju nabywcy (CZ)',
+    );
   });
 });
