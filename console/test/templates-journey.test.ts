@@ -95,4 +95,40 @@ describe.skipIf(SKIP_BROWSER)('console: invoice templates', () => {
     await expect.poll(() => saved.locator('option:checked').textContent()).toBe('Nowoczesny (modern)');
     await screenshot(page, 'user-settings-template');
   });
+
+  it('defines a monthly numbering series and chooses it for the integration on its page', async () => {
+    const integrationUrl = page.url().replace(/\?.*$/, '');
+    await page.goto(`${host.url}/settings/series`);
+    const fresh = page.getByRole('form', { name: 'New series' });
+    await fresh.getByLabel('Code').fill('FM');
+    // A monthly series without the month in its pattern is refused, the field named.
+    await fresh.getByLabel('Pattern').fill('FM/{yyyy}/{n}');
+    await fresh.getByLabel('Restart numbering').selectOption('monthly');
+    await fresh.getByRole('button', { name: 'Create series' }).click();
+    const refused = page.getByRole('alert');
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain('pattern resets every month');
+    await fresh.getByLabel('Pattern').fill('FM/{yyyy}/{mm}/{n}');
+    await fresh.getByRole('button', { name: 'Create series' }).click();
+    await page.getByText('Series "FM" created.').waitFor();
+    await page.getByRole('form', { name: 'Series FM' }).waitFor();
+
+    await page.goto(integrationUrl);
+    const choice = page.getByRole('form', { name: 'Invoice series' });
+    const select = choice.getByLabel("Number this account's invoices in");
+    await select.locator('option', { hasText: 'FM (FM/{yyyy}/{mm}/{n})' }).waitFor({ state: 'attached' });
+    await select.selectOption({ label: 'FM (FM/{yyyy}/{mm}/{n})' });
+    await choice.getByRole('button', { name: 'Save series' }).click();
+    await page.getByText('Series saved: the next invoices are numbered in it.').waitFor();
+    await page.reload();
+    await expect
+      .poll(
+        () => page.getByLabel("Number this account's invoices in").locator('option:checked').textContent(),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe('FM (FM/{yyyy}/{mm}/{n})');
+    await screenshot(page, 'user-integration-series');
+  });
 });

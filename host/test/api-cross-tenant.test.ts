@@ -35,6 +35,7 @@ describe('cross-tenant isolation', () => {
     companyId: '',
     templateId: '',
     templateName: 'Alpha Template Sentinel',
+    seriesId: '',
   };
   const sentinels = () => [
     A.tenantId,
@@ -79,6 +80,7 @@ describe('cross-tenant isolation', () => {
 
     const em = host.database.db.orm.em.fork();
     const series = await em.findOneOrFail(InvoiceSeries, { tenantId: A.tenantId });
+    A.seriesId = series.id;
     const invoice = em.create(Invoice, {
       tenantId: A.tenantId,
       companyId: tenantA.companyId,
@@ -174,6 +176,18 @@ describe('cross-tenant isolation', () => {
       b.trpc.invoiceTemplates.update.mutate({ id: A.templateId, name: 'Hijacked' }),
     'invoiceTemplates.uploadLogo': () =>
       b.trpc.invoiceTemplates.uploadLogo.mutate({ id: A.templateId, logo: null }),
+    'invoiceSeries.list': () => b.trpc.invoiceSeries.list.query({ tenantId: A.tenantId }),
+    'invoiceSeries.create': () =>
+      b.trpc.invoiceSeries.create.mutate({
+        companyId: A.companyId,
+        code: 'INTRUDER',
+        pattern: 'X/{yyyy}/{n}',
+      }),
+    'invoiceSeries.update': () =>
+      b.trpc.invoiceSeries.update.mutate({ id: A.seriesId, pattern: 'HIJACKED/{yyyy}/{n}' }),
+    'invoiceSeries.choose': () =>
+      b.trpc.invoiceSeries.choose.mutate({ integrationId: A.integrationId, seriesId: null }),
+    'invoiceSeries.chosen': () => b.trpc.invoiceSeries.chosen.query({ integrationId: A.integrationId }),
     'admin.setTenantDisabled': () =>
       b.trpc.admin.setTenantDisabled.mutate({ tenantId: A.tenantId, disabled: true }),
     'team.users': () => b.trpc.team.users.query({ tenantId: A.tenantId }),
@@ -203,6 +217,7 @@ describe('cross-tenant isolation', () => {
     'invoices.list': () => b.trpc.invoices.list.query(),
     'tenant.get': () => b.trpc.tenant.get.query(),
     'invoiceTemplates.list': () => b.trpc.invoiceTemplates.list.query(),
+    'invoiceSeries.list': () => b.trpc.invoiceSeries.list.query(),
     'account.tokens': () => b.trpc.account.tokens.query(),
     'account.createToken': () => b.trpc.account.createToken.mutate({ name: 'walk' }),
     'account.changePassword': () =>

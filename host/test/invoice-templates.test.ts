@@ -1,53 +1,15 @@
-import { spawn } from 'node:child_process';
-import { deflateSync, crc32 } from 'node:zlib';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvoiceSeries } from '../src/db/entities/invoice-series.entity.ts';
 import { InvoiceLine } from '../src/db/entities/invoice-line.entity.ts';
 import { Invoice } from '../src/db/entities/invoice.entity.ts';
 import { MAX_LOGO_BYTES } from '../src/invoicing/invoice-templates.ts';
+import { png, pdftotext } from './support/pdf-tools.ts';
 import { startTestHost, type TestActor, type TestHost } from './support/test-host.ts';
 
 type ErrorBody = {
   error: { code: string; message: string; issues?: { path: string; code: string; message: string }[] };
 };
-
-/** A valid RGB PNG of `size`×`size` pixels. */
-function png(size = 4): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header[8] = 8;
-  header[9] = 2;
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(size * 3, 0x33)]);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.concat(Array.from({ length: size }, () => row)))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-async function pdftotext(pdf: Buffer): Promise<string> {
-  const child = spawn('pdftotext', ['-raw', '-enc', 'UTF-8', '-', '-']);
-  const out: Buffer[] = [];
-  child.stdout.on('data', (c: Buffer) => out.push(c));
-  const done = new Promise<void>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`pdftotext exited ${code}`))));
-  });
-  child.stdin.end(pdf);
-  await done;
-  return Buffer.concat(out).toString('utf8');
-}
 
 const trpcIssue = (error: unknown) => {
   expect(error).toBeInstanceOf(TRPCClientError);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileMappings } from '../src/records/mapping-engine.ts';
@@ -10,6 +10,7 @@ import { type RunningRatesSandbox, sandboxRate, startRatesSandbox } from '../src
 import type { FrozenDocument } from '../src/invoicing/frozen-document.ts';
 import { SAMPLE_COMPANIES } from '../src/invoicing/seller-identity.ts';
 import { createTenant } from '../src/tenancy/index.ts';
+import { png, pdftotext } from './support/pdf-tools.ts';
 import { startTestHost, type TestActor, type TestHost } from './support/test-host.ts';
 
 /**
@@ -29,12 +30,17 @@ const emag = compileMappings(EMAG_MAPPINGS);
 const q = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
   (await host.database.db.pool.query(sql, params)).rows as T[];
 
-async function addIntegration(tenantId: string, pluginId = 'market-a', companyId: string | null = null) {
+async function addIntegration(
+  tenantId: string,
+  pluginId = 'market-a',
+  companyId: string | null = null,
+  settings: Record<string, unknown> = {},
+) {
   const id = randomUUID();
   await q(
     `insert into integrations (id, tenant_id, company_id, plugin_id, label, status, settings, created_at, updated_at)
-     values ($1, $2, $3, $4, 'Account', 'disabled', '{}'::jsonb, now(), now())`,
-    [id, tenantId, companyId, pluginId],
+     values ($1, $2, $3, $4, 'Account', 'disabled', $5::jsonb, now(), now())`,
+    [id, tenantId, companyId, pluginId, JSON.stringify(settings)],
   );
   return id;
 }
@@ -69,8 +75,14 @@ function allegroIn(i: number, currency: string, day: string) {
   return JSON.parse(text) as typeof form;
 }
 
-const importAllegro = (tenantId: string, integrationId: string, forms: ReturnType<typeof allegroOrder>[]) =>
+const importAllegro = (
+  tenantId: string,
+  integrationId: string,
+  forms: ReturnType<typeof allegroOrder>[],
+  templateSetting?: string,
+) =>
   importRecords({
+    templateSetting,
     db: host.database.db,
     tenantId,
     integrationId,
@@ -159,6 +171,76 @@ describe('frozen documents', () => {
     } finally {
       await fresh.close();
     }
+  });
+
+  it('keeps an issued PDF byte-identical when its template is edited, its logo replaced or another template picked', async () => {
+    const { tenantId, user } = await tenantWithUser(SAMPLE_COMPANIES.PL);
+    const classic = await user.trpc.invoiceTemplates.create.mutate({
+      name: 'Zwykły',
+      layout: 'classic',
+      footerNote: 'Sąd Rejonowy dla m.st. Warszawy, KRS 0000123456',
+    });
+    await user.trpc.invoiceTemplates.uploadLogo.mutate({
+      id: classic.id,
+      logo: png(4, 0x33).toString('base64'),
+    });
+    const modern = await user.trpc.invoiceTemplates.create.mutate({ name: 'Nowoczesny', layout: 'modern' });
+    const integrationId = await addIntegration(tenantId, 'market-a', null, { invoiceTemplateId: classic.id });
+    const [outcome] = await importAllegro(tenantId, integrationId, [allegroOrder(7)], 'invoiceTemplateId');
+    const id = (outcome as { hostId: string }).hostId;
+
+    const doc = await user.rest<Doc>(`/api/v1/invoices/${id}`);
+    expect(doc.body.template).toMatchObject({
+      id: classic.id,
+      layout: 'classic',
+      footerNote: 'Sąd Rejonowy dla m.st. Warszawy, KRS 0000123456',
+      secondLanguage: null,
+      logoSha256: createHash('sha256').update(png(4, 0x33)).digest('hex'),
+    });
+    const pdf = await pdfBytes(user, id);
+    expect(await pdftotext(pdf)).toContain('Sąd Rejonowy dla m.st. Warszawy, KRS 0000123456');
+    expect(pdf.toString('latin1')).toMatch(/\/Subtype \/Image/);
+
+    // The template changes every way it can, then the integration picks another one.
+    await user.trpc.invoiceTemplates.update.mutate({
+      id: classic.id,
+      layout: 'modern',
+      footerNote: 'Nowa stopka',
+      secondLanguage: 'en',
+    });
+    await user.trpc.invoiceTemplates.uploadLogo.mutate({
+      id: classic.id,
+      logo: png(8, 0x99).toString('base64'),
+    });
+    const again = await pdfBytes(user, id);
+    await q(`update integrations set settings = $2::jsonb where id = $1`, [
+      integrationId,
+      JSON.stringify({ invoiceTemplateId: modern.id }),
+    ]);
+    expect(again.equals(pdf)).toBe(true);
+    expect((await pdfBytes(user, id)).equals(pdf)).toBe(true);
+    expect((await user.rest(`/api/v1/invoices/${id}`)).body).toEqual(doc.body);
+    const fresh = new InvoiceDocuments({
+      pool: host.database.db.pool,
+      logger: host.app.services.logger,
+      threads: 0,
+      templateSettings: new Map([['market-a', 'invoiceTemplateId']]),
+    });
+    try {
+      expect((await fresh.pdf(id))!.equals(pdf)).toBe(true);
+    } finally {
+      await fresh.close();
+    }
+
+    // The next invoice is issued with the template as it is now.
+    const [next] = await importAllegro(tenantId, integrationId, [allegroOrder(8)], 'invoiceTemplateId');
+    const nextId = (next as { hostId: string }).hostId;
+    expect((await user.rest<Doc>(`/api/v1/invoices/${nextId}`)).body.template).toMatchObject({
+      id: modern.id,
+      layout: 'modern',
+      logoSha256: null,
+    });
+    expect(await pdftotext(await pdfBytes(user, nextId))).not.toContain('Sąd Rejonowy');
   });
 
   it('lists documents with type, series and links, filtered by type, q, dates and currency', async () => {
@@ -350,6 +432,165 @@ describe('VAT by date', () => {
       language: 'ro',
       seller: { address: { county: 'RO-B', city: 'SECTOR1' } },
     });
+  });
+});
+
+describe('series', () => {
+  it('lets a company define a monthly series, an integration choose it through the API, and refuses bad ones at their field', async () => {
+    const { tenantId, user } = await tenantWithUser(SAMPLE_COMPANIES.PL);
+    const integrationId = await addIntegration(tenantId);
+    const issues = async (call: Promise<unknown>) => {
+      const error = await call.then(
+        () => new Error('accepted'),
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TRPCClientError);
+      return (error as TRPCClientError<never>).data as unknown as {
+        code: string;
+        issues?: { path: string; message: string }[];
+      };
+    };
+    // A monthly series must show the month, and {n} is required.
+    const noMonth = await issues(
+      user.trpc.invoiceSeries.create.mutate({ code: 'FM', pattern: 'FM/{yyyy}/{n}', reset: 'monthly' }),
+    );
+    expect(noMonth.issues).toEqual([
+      expect.objectContaining({ path: '/pattern', message: expect.stringContaining('{mm}') }),
+    ]);
+    const noN = await issues(
+      user.trpc.invoiceSeries.create.mutate({ code: 'FM', pattern: 'FM/{yyyy}/{mm}' }),
+    );
+    expect(noN.issues?.[0]?.path).toBe('/pattern');
+    const monthly = await user.trpc.invoiceSeries.create.mutate({
+      code: 'FM',
+      pattern: 'FM/{yyyy}/{mm}/{n}',
+      reset: 'monthly',
+    });
+    expect(monthly).toMatchObject({ code: 'FM', reset: 'monthly', documentType: 'invoice', issued: 0 });
+    const duplicate = await issues(
+      user.trpc.invoiceSeries.create.mutate({ code: 'FM', pattern: 'X/{n}', reset: 'never' }),
+    );
+    expect(duplicate).toMatchObject({ code: 'CONFLICT' });
+    const corrections = await user.trpc.invoiceSeries.create.mutate({
+      code: 'KOR',
+      pattern: 'KOR/{yyyy}/{n}',
+      documentType: 'correction',
+    });
+    // A correction series cannot number an integration's invoices; another tenant's series is unknown.
+    const wrongType = await issues(
+      user.trpc.invoiceSeries.choose.mutate({ integrationId, seriesId: corrections.id }),
+    );
+    expect(wrongType.issues?.[0]).toMatchObject({
+      path: '/seriesId',
+      message: expect.stringContaining('correction'),
+    });
+    const other = await tenantWithUser(SAMPLE_COMPANIES.PL);
+    const foreign = await other.user.trpc.invoiceSeries.create.mutate({
+      code: 'ZZ',
+      pattern: 'ZZ/{yyyy}/{n}',
+    });
+    expect(
+      (await issues(user.trpc.invoiceSeries.choose.mutate({ integrationId, seriesId: foreign.id })))
+        .issues?.[0]?.path,
+    ).toBe('/seriesId');
+
+    await user.trpc.invoiceSeries.choose.mutate({ integrationId, seriesId: monthly.id });
+    expect(await user.trpc.invoiceSeries.chosen.query({ integrationId })).toEqual({
+      integrationId,
+      seriesId: monthly.id,
+    });
+    const outcomes = await importAllegro(tenantId, integrationId, [allegroOrder(51), allegroOrder(52)]);
+    const numbers = await Promise.all(
+      outcomes.map(
+        async (o) => (await user.rest<Doc>(`/api/v1/invoices/${(o as { hostId: string }).hostId}`)).body,
+      ),
+    );
+    const month = numbers[0]!.issueDate.slice(0, 7).replace('-', '/');
+    expect(numbers.map((d) => [d.series, d.number]).sort()).toEqual([
+      ['FM', `FM/${month}/1`],
+      ['FM', `FM/${month}/2`],
+    ]);
+    // Numbered in: its reset is fixed now, its pattern may still change (for later numbers).
+    const fixed = await issues(user.trpc.invoiceSeries.update.mutate({ id: monthly.id, reset: 'yearly' }));
+    expect(fixed.issues?.[0]).toMatchObject({
+      path: '/reset',
+      message: expect.stringContaining('cannot change'),
+    });
+    expect((await user.trpc.invoiceSeries.list.query()).find((x) => x.id === monthly.id)).toMatchObject({
+      issued: 2,
+    });
+    // Back to the default: the next invoice goes to the company's PLN series.
+    await user.trpc.invoiceSeries.choose.mutate({ integrationId, seriesId: null });
+    const [next] = await importAllegro(tenantId, integrationId, [allegroOrder(53)]);
+    expect(
+      (await user.rest<Doc>(`/api/v1/invoices/${(next as { hostId: string }).hostId}`)).body.series,
+    ).toBe('FV');
+  });
+});
+
+describe('reverse charge', () => {
+  it('issues an intra-EU B2B sale to a buyer with a valid VAT id without VAT, with the legal mention; holds one whose id is invalid', async () => {
+    const { tenantId, user } = await tenantWithUser(SAMPLE_COMPANIES.RO);
+    const integrationId = await addIntegration(tenantId, 'market-b');
+    // eMAG Bulgaria charges Bulgarian VAT (20 %), a rate Romania does not have.
+    const bulgarian = (i: number, code: string) => {
+      const order = emagOrder(i, { date: '2026-11-20 10:00:00' });
+      order.customer.code = code;
+      order.products = order.products.map((p) => ({ ...p, vat: '0.2000' }));
+      return order;
+    };
+    const valid = bulgarian(41, 'BG175074752');
+    const invalid = bulgarian(42, 'BG175074753');
+    const outcomes = await importRecords({
+      db: host.database.db,
+      tenantId,
+      integrationId,
+      pluginId: 'market-b',
+      mappingName: 'invoice',
+      mappings: emag,
+      settings: {},
+      integration: { currency: 'RON' },
+      rates: exchange,
+      records: [valid, invalid].map((o) => ({ externalId: String(o.id), revision: '1', data: o })),
+    });
+    expect(outcomes.map((o) => o.status)).toEqual(['created', 'skipped']);
+    const id = (outcomes[0] as { hostId: string }).hostId;
+    const doc = await user.rest<Doc>(`/api/v1/invoices/${id}`);
+    // Net as eMAG priced it (3 × 84.0336 and 16.8067), no VAT, gross = net.
+    expect(doc.body).toMatchObject({
+      reverseCharge: true,
+      mentions: ['reverse_charge'],
+      taxCountry: 'RO',
+      oss: false,
+      buyer: { kind: 'business', taxIds: [{ value: 'BG175074752' }] },
+      totals: { net: '268.91', vat: '0.00', gross: '268.91' },
+      vatSummary: [{ vatRate: '0.00', net: '268.91', vat: '0.00', gross: '268.91' }],
+    });
+    for (const line of doc.body.lines)
+      expect(line).toMatchObject({ vatRate: '0.00', vat: '0.00', gross: line.net });
+    // The invoice's rows say the same as its document.
+    expect(
+      await q(
+        `select net_total::text as net, vat_total::text as vat, gross_total::text as gross from invoices where id = $1`,
+        [id],
+      ),
+    ).toEqual([{ net: '268.91', vat: '0.00', gross: '268.91' }]);
+    const text = await pdftotext(await pdfBytes(user, id));
+    expect(text).toContain('Taxare inversă');
+    expect(text).toContain('Total de plată: 268.91 RON');
+
+    const held = await user.rest<{ held: { externalOrderId: string; reason: string; message: string }[] }>(
+      `/api/v1/invoices/held?integrationId=${integrationId}`,
+    );
+    expect(held.body.held).toEqual([
+      expect.objectContaining({
+        externalOrderId: String(invalid.id),
+        reason: 'vat_rate',
+        message: expect.stringContaining(
+          "The buyer's tax id BG175074753 is not a valid VAT id of BG (this EIK fails its check digit; check it for a typo), so the sale is not reverse-charged.",
+        ),
+      }),
+    ]);
   });
 });
 

@@ -34,6 +34,12 @@ export const HOST_RECORD_FIELDS: Readonly<Record<HostRecordKind, Readonly<Record
     /** Truthy when the order is cancelled: an issued invoice is then marked cancelled. */
     cancelled: opt,
     notes: opt,
+    /**
+     * Falsy when the order takes no invoice under the integration's choice of which orders get one
+     * (e.g. `$settings.invoiceOrders = 'requested' ? invoice.required = true : true`): it is
+     * recorded, and invoiced once this turns true. Absent: every order is invoiced.
+     */
+    invoiceRequested: opt,
   },
   invoiceLine: {
     name: req,
@@ -52,6 +58,10 @@ export const HOST_RECORD_FIELDS: Readonly<Record<HostRecordKind, Readonly<Record
     phone: opt,
     companyName: opt,
     taxId: opt,
+    /** Every tax id the marketplace gives, `[{type, value}]` with its own type names (`PL_NIP`, `VAT_EU` …). */
+    taxIds: opt,
+    /** Whether the buyer is VAT-registered, when the marketplace says (false: never reverse-charged). */
+    vatRegistered: opt,
     street: opt,
     city: opt,
     postalCode: opt,

@@ -2,6 +2,7 @@ import { accountRouter } from './account.router.ts';
 import { adminRouter } from './admin.router.ts';
 import { authRouter } from './auth.router.ts';
 import { integrationsRouter } from './integrations.router.ts';
+import { invoiceSeriesRouter } from './invoice-series.router.ts';
 import { invoiceTemplatesRouter } from './invoice-templates.router.ts';
 import { invoicesRouter } from './invoices.router.ts';
 import { pluginsRouter } from './plugins.router.ts';
@@ -18,6 +19,7 @@ export const appRouter = router({
   integrations: integrationsRouter,
   invoices: invoicesRouter,
   invoiceTemplates: invoiceTemplatesRouter,
+  invoiceSeries: invoiceSeriesRouter,
   tenant: tenantRouter,
   admin: adminRouter,
   account: accountRouter,

@@ -141,7 +141,11 @@ export const tenantRouter = router({
       // Orders that waited for these details are issued now.
       const view = companyView(company);
       const released = view.complete
-        ? await releaseHeld({ pool: ctx.services.db.pool, tenantId })
+        ? await releaseHeld({
+            pool: ctx.services.db.pool,
+            tenantId,
+            templateSettings: ctx.services.invoiceDocuments.templateSettings,
+          })
         : { issued: 0, held: 0 };
       return { company: view, released };
     }),

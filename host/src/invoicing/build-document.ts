@@ -6,6 +6,7 @@ import {
   type FrozenBuyer,
   type FrozenDocument,
   type FrozenSeller,
+  type FrozenTemplate,
 } from './frozen-document.ts';
 import { Decimal, totalsByRate } from './money.ts';
 
@@ -32,7 +33,13 @@ export function frozenBuyer(draft: InvoiceDraft): FrozenBuyer {
     name: c.name,
     kind: c.companyName || c.taxId ? 'business' : 'consumer',
     ...(c.companyName ? { companyName: c.companyName } : {}),
-    taxIds: c.taxId ? [{ type: 'TAX_ID', value: c.taxId }] : [],
+    // The marketplace's own list with its type names (the id the mapping picked first, as the
+    // document prints the first); else that one id.
+    taxIds: c.taxIds?.length
+      ? [...c.taxIds].sort((x, y) => Number(y.value === c.taxId) - Number(x.value === c.taxId))
+      : c.taxId
+        ? [{ type: 'TAX_ID', value: c.taxId }]
+        : [],
     address,
     ...(c.email ? { email: c.email } : {}),
   };
@@ -49,6 +56,10 @@ export function buildDocument(input: {
   rate: RateQuote | null;
   marketplace: string | null;
   corrects?: string | null;
+  /** The template frozen with the document (`Issuer.template`); absent or null: the default look. */
+  template?: FrozenTemplate | null;
+  /** An intra-EU B2B supply taxed by the buyer: the draft's lines are already without VAT. */
+  reverseCharge?: boolean;
 }): FrozenDocument {
   const { draft, rate } = input;
   const language = documentLanguage(input.seller.address.country);
@@ -95,7 +106,17 @@ export function buildDocument(input: {
     oss: input.tax.oss,
     externalOrderId: draft.externalId,
     marketplace: input.marketplace,
-    payment: { method: null, dueDate: draft.issueDate, paid: draft.paid },
+    payment: {
+      method: draft.paymentMethod ?? null,
+      dueDate: draft.dueDate ?? draft.issueDate,
+      paid: draft.paid,
+    },
     corrects: input.corrects ?? null,
+    template: input.template ?? null,
+    reverseCharge: input.reverseCharge ?? false,
+    mentions: [
+      ...(input.reverseCharge ? (['reverse_charge'] as const) : []),
+      ...(input.tax.oss ? (['oss'] as const) : []),
+    ],
   };
 }

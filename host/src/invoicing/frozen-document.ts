@@ -92,6 +92,31 @@ export interface FrozenExchangeRate {
   vatNational: string;
 }
 
+/**
+ * The template the document was issued with, as it was then: the PDF is rendered from this, not
+ * from the template's current row, so editing or replacing the template (layout, footer note,
+ * logo, second language) leaves issued PDFs as they were. The logo is kept by its SHA-256 in
+ * `invoice_logos`, which is never updated.
+ */
+export interface FrozenTemplate {
+  /** The template's id at issue (for reference; its row may have changed or gone since). */
+  id: string;
+  name: string;
+  layout: string;
+  footerNote: string | null;
+  secondLanguage: string | null;
+  /** SHA-256 (hex) of the logo's bytes in `invoice_logos`; null when the template had no logo. */
+  logoSha256: string | null;
+}
+
+/**
+ * A legal mention the document carries, printed in the document's language(s): `reverse_charge`
+ * (intra-EU B2B supply: VAT due from the buyer, Directive 2006/112/EC art. 138 and 196, art. 226
+ * point 11/11a; PL "odwrotne obciążenie", RO "taxare inversă"), `oss` (the buyer's country's VAT
+ * under the One-Stop-Shop scheme).
+ */
+export type FrozenMention = 'reverse_charge' | 'oss';
+
 export interface FrozenDocument {
   version: typeof FROZEN_DOCUMENT_VERSION;
   type: DocumentType;
@@ -119,4 +144,13 @@ export interface FrozenDocument {
   payment: { method: string | null; dueDate: string | null; paid: boolean };
   /** The corrected document's id (corrections only). */
   corrects: string | null;
+  /**
+   * The template frozen at issue; null: issued with the default look (no template chosen);
+   * absent on documents issued before templates were frozen (those render with the current one).
+   */
+  template?: FrozenTemplate | null;
+  /** True for an intra-EU B2B supply taxed by the buyer (reverse charge): every line at 0 %. */
+  reverseCharge?: boolean;
+  /** Legal mentions printed on the document (absent: none). */
+  mentions?: FrozenMention[];
 }

@@ -39,6 +39,7 @@ interface Source {
 
 interface SourceRow extends StoredInvoiceRow {
   id: string;
+  tenant_id: string;
   /** The document frozen at issue; null for an invoice issued before documents were frozen. */
   document: FrozenDocument | null;
   /** The clearance a clearance plugin stored (number and QR printed on the PDF). */
@@ -57,7 +58,7 @@ interface LineRow extends StoredLineRow {
 }
 
 const SOURCES = `
-  select i.id, i.number, i.issue_date, i.sale_date, i.currency, i.net_total::text as net_total,
+  select i.id, i.tenant_id, i.number, i.issue_date, i.sale_date, i.currency, i.net_total::text as net_total,
          i.vat_total::text as vat_total, i.gross_total::text as gross_total, i.status, i.paid_at,
          i.external_order_id, i.buyer, i.document, i.clearance, i.updated_at::text as stamp,
          c.name as company_name, c.tax_id as company_tax_id,
@@ -73,6 +74,16 @@ const SOURCES = `
    where i.id = any($1::uuid[])`;
 
 const LOGOS = `select id, logo from invoice_templates where id = any($1::uuid[]) and logo is not null`;
+
+/** Logos frozen into documents, by tenant and SHA-256 (`invoice_logos`, never updated). */
+const FROZEN_LOGOS = `
+  select l.tenant_id || '|' || l.sha256 as key, l.logo
+    from unnest($1::uuid[], $2::text[]) k(tenant_id, sha256)
+    join invoice_logos l on l.tenant_id = k.tenant_id and l.sha256 = k.sha256`;
+
+/** Whether the document carries the template it was issued with (then nothing else dresses it). */
+const frozenTemplateOf = (r: SourceRow) =>
+  r.document?.template === undefined ? undefined : r.document.template;
 
 const LINES = `
   select invoice_id, position, name, quantity::text as quantity, unit_net::text as unit_net,
@@ -112,7 +123,11 @@ export class InvoiceDocuments {
     this.#ttlMs = options.cacheTtlMs ?? 15 * 60_000;
     this.#templatePlugins = [...(options.templateSettings?.keys() ?? [])];
     this.#templateSettings = [...(options.templateSettings?.values() ?? [])];
+    this.templateSettings = new Map(options.templateSettings ?? []);
   }
+
+  /** Plugin id → its setting that picks the invoice template (frozen into documents at issue). */
+  readonly templateSettings: ReadonlyMap<string, string>;
 
   /** The invoice's PDF as stored now, or undefined if there is no such invoice (callers check access). */
   async pdf(invoiceId: string): Promise<Buffer | undefined> {
@@ -157,9 +172,14 @@ export class InvoiceDocuments {
     ]);
     return rows.map((r) => ({
       id: r.id,
-      // Frozen documents: nothing but the invoice's own status (and its template) changes the PDF;
-      // an invoice issued before documents were frozen prints the company as it is now.
-      key: `${r.id}|${r.stamp}|${r.document ? '' : (r.company_stamp ?? '')}|${r.template_id ?? ''}|${r.template_stamp ?? ''}`,
+      // Frozen documents: nothing but the invoice's own status changes the PDF (nor its template,
+      // frozen too since documents carry it); an invoice issued before documents were frozen
+      // prints the company as it is now, and one issued before templates were frozen the
+      // integration's current template.
+      key:
+        frozenTemplateOf(r) === undefined
+          ? `${r.id}|${r.stamp}|${r.document ? '' : (r.company_stamp ?? '')}|${r.template_id ?? ''}|${r.template_stamp ?? ''}`
+          : `${r.id}|${r.stamp}|frozen`,
       row: r,
     }));
   }
@@ -168,25 +188,56 @@ export class InvoiceDocuments {
   #render(sources: readonly Source[]): Promise<Buffer>[] {
     if (sources.length === 0) return [];
     const legacy = sources.filter((s) => !s.row.document).map((s) => s.id);
-    const templateIds = [...new Set(sources.flatMap((s) => (s.row.template_id ? [s.row.template_id] : [])))];
+    const templateIds = [
+      ...new Set(
+        sources.flatMap((s) =>
+          s.row.template_id && frozenTemplateOf(s.row) === undefined ? [s.row.template_id] : [],
+        ),
+      ),
+    ];
+    const frozenLogos = sources.flatMap((s) => {
+      const sha = frozenTemplateOf(s.row)?.logoSha256;
+      return sha ? [{ tenantId: s.row.tenant_id, sha }] : [];
+    });
     const lines = Promise.all([
       legacy.length === 0 ? { rows: [] as LineRow[] } : this.#sql.query<LineRow>(LINES, [legacy]),
       templateIds.length === 0
         ? { rows: [] }
         : this.#sql.query<{ id: string; logo: Uint8Array }>(LOGOS, [templateIds]),
-    ]).then(([lineRows, logoRows]) => ({
+      frozenLogos.length === 0
+        ? { rows: [] }
+        : this.#sql.query<{ key: string; logo: Uint8Array }>(FROZEN_LOGOS, [
+            frozenLogos.map((l) => l.tenantId),
+            frozenLogos.map((l) => l.sha),
+          ]),
+    ]).then(([lineRows, logoRows, frozenLogoRows]) => ({
       byInvoice: Map.groupBy(lineRows.rows, (r) => r.invoice_id),
       logos: new Map(logoRows.rows.map((r) => [r.id, r.logo])),
+      frozenLogos: new Map(frozenLogoRows.rows.map((r) => [r.key, r.logo])),
     }));
     return sources.map((source) => {
       const pending = lines
-        .then(({ byInvoice, logos }) => {
+        .then(({ byInvoice, logos, frozenLogos }) => {
           const r = source.row;
           const document = r.document
             ? fromFrozenDocument(r.document, { status: r.status, paidAt: r.paid_at })
             : fromStoredInvoice(r, byInvoice.get(source.id) ?? []);
           if (r.clearance?.number)
             document.clearance = { number: r.clearance.number, qrPayload: r.clearance.qr?.payload ?? null };
+          const frozen = frozenTemplateOf(r);
+          if (frozen === null) return this.#renderer.render({ document });
+          if (frozen) {
+            if (isDocumentLanguage(frozen.secondLanguage)) document.secondLanguage = frozen.secondLanguage;
+            const logo = frozen.logoSha256 ? frozenLogos.get(`${r.tenant_id}|${frozen.logoSha256}`) : null;
+            if (frozen.logoSha256 && !logo)
+              throw new Error(`the logo of invoice ${r.number} (${frozen.logoSha256}) is missing`);
+            const template = renderTemplateOf({
+              layout: frozen.layout,
+              footer_note: frozen.footerNote,
+              logo: logo ?? null,
+            });
+            return this.#renderer.render({ document, template });
+          }
           if (!r.template_id || !r.template_layout) return this.#renderer.render({ document });
           if (isDocumentLanguage(r.template_second_language))
             document.secondLanguage = r.template_second_language;

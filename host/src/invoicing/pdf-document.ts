@@ -103,6 +103,10 @@ export interface RenderableInvoice {
   /** The marketplace's order number. */
   externalOrderId?: string | null;
   clearance?: RenderableClearance | null;
+  /** Legal mentions to print (reverse charge, OSS), in the document's language(s). */
+  mentions?: readonly ('reverse_charge' | 'oss')[] | null;
+  /** The country whose VAT applies (named by the OSS mention). */
+  taxCountry?: string | null;
 }
 
 const BY_COUNTRY: Partial<Record<string, DocumentLanguage>> = { PL: 'pl', RO: 'ro', HU: 'hu', BG: 'bg' };

@@ -44,6 +44,10 @@ export interface InvoiceLabels {
   exchangeRate(rate: RenderableExchangeRate, currency: string): string;
   /** "VAT in PLN: 42.57". */
   vatNational(currency: string, amount: string): string;
+  /** The legal mention of a reverse-charged intra-EU B2B supply (Directive 2006/112/EC art. 226 pt 11a). */
+  reverseCharge: string;
+  /** The mention of VAT charged at the buyer's country's rates under the One-Stop-Shop scheme. */
+  oss(country: string): string;
 }
 
 const table = (r: RenderableExchangeRate, word: string) => (r.table ? `, ${word} ${r.table}` : '');
@@ -93,6 +97,9 @@ export const LABELS: Record<DocumentLanguage, InvoiceLabels> = {
     exchangeRate: (r, c) =>
       `Kurs ${c}/${r.nationalCurrency}: ${r.rate} (${r.source}${table(r, 'tabela')} z dnia ${r.date})`,
     vatNational: (c, a) => `Kwota VAT w ${c}: ${a}`,
+    reverseCharge:
+      'Odwrotne obciążenie — podatek VAT rozlicza nabywca (art. 138 i 196 dyrektywy 2006/112/WE)',
+    oss: (country) => `Procedura OSS — VAT według stawek kraju nabywcy (${country})`,
   },
   ro: {
     invoice: 'Factură',
@@ -138,6 +145,9 @@ export const LABELS: Record<DocumentLanguage, InvoiceLabels> = {
     exchangeRate: (r, c) =>
       `Curs ${c}/${r.nationalCurrency}: ${r.rate} (${r.source}${table(r, 'tabel')} din ${r.date})`,
     vatNational: (c, a) => `TVA în ${c}: ${a}`,
+    reverseCharge:
+      'Taxare inversă — TVA se datorează de beneficiar (art. 138 și 196 din Directiva 2006/112/CE)',
+    oss: (country) => `Regim OSS — TVA la cotele țării cumpărătorului (${country})`,
   },
   hu: {
     invoice: 'Számla',
@@ -183,6 +193,8 @@ export const LABELS: Record<DocumentLanguage, InvoiceLabels> = {
     exchangeRate: (r, c) =>
       `Árfolyam ${c}/${r.nationalCurrency}: ${r.rate} (${r.source}${table(r, 'táblázat')}, ${r.date})`,
     vatNational: (c, a) => `ÁFA összege ${c}: ${a}`,
+    reverseCharge: 'Fordított adózás — az adót a vevő fizeti (2006/112/EK irányelv 138. és 196. cikk)',
+    oss: (country) => `OSS eljárás — áfa a vevő országának kulcsai szerint (${country})`,
   },
   bg: {
     invoice: 'Фактура',
@@ -228,6 +240,9 @@ export const LABELS: Record<DocumentLanguage, InvoiceLabels> = {
     exchangeRate: (r, c) =>
       `Курс ${c}/${r.nationalCurrency}: ${r.rate} (${r.source}${table(r, 'таблица')}, ${r.date})`,
     vatNational: (c, a) => `ДДС в ${c}: ${a}`,
+    reverseCharge:
+      'Обратно начисляване — ДДС се начислява от получателя (чл. 138 и 196 от Директива 2006/112/ЕО)',
+    oss: (country) => `Режим OSS — ДДС по ставките на държавата на получателя (${country})`,
   },
   en: {
     invoice: 'Invoice',
@@ -273,6 +288,9 @@ export const LABELS: Record<DocumentLanguage, InvoiceLabels> = {
     exchangeRate: (r, c) =>
       `Exchange rate ${c}/${r.nationalCurrency}: ${r.rate} (${r.source}${table(r, 'table')} of ${r.date})`,
     vatNational: (c, a) => `VAT in ${c}: ${a}`,
+    reverseCharge:
+      'Reverse charge — VAT to be accounted for by the recipient (Articles 138 and 196 of Directive 2006/112/EC)',
+    oss: (country) => `OSS scheme — VAT at the rates of the buyer's country (${country})`,
   },
 };
 

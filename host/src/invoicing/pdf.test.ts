@@ -228,6 +228,30 @@ describe('renderInvoice', () => {
     expect(Buffer.compare(classic, modern)).not.toBe(0);
   });
 
+  it.each(Object.entries(samples))(
+    'prints the reverse-charge and OSS mentions of a %s document in its text layer',
+    async (language, sample) => {
+      const document: RenderableInvoice = {
+        ...sample,
+        mentions: ['reverse_charge', 'oss'],
+        taxCountry: 'CZ',
+      };
+      const { pdf, text } = await renderInvoice({ document });
+      const extracted = await pdftotext(pdf);
+      expect(squeeze(extracted)).toBe(squeeze(text.join('')));
+      const words = {
+        pl: ['Odwrotne obciążenie', 'Procedura OSS', '(CZ)'],
+        ro: ['Taxare inversă', 'Regim OSS', '(CZ)'],
+        hu: ['Fordított adózás', 'OSS eljárás', '(CZ)'],
+        bg: ['Обратно начисляване', 'Reverse charge', 'Режим OSS', '(CZ)'],
+      }[language]!;
+      for (const word of words) expect(squeeze(extracted)).toContain(squeeze(word));
+      // Without mentions nothing of them is printed.
+      const plain = await pdftotext((await renderInvoice({ document: sample })).pdf);
+      expect(plain).not.toContain(words[0]);
+    },
+  );
+
   it('prints the template footer note', async () => {
     const { pdf, text } = await renderInvoice({
       document: samples.hu,

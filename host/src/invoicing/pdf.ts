@@ -1,7 +1,7 @@
 import PDFDocument, { shareFontLayouts } from './pdfkit.ts';
 import { Decimal, totalsByRate } from './money.ts';
 import type { RenderableInvoice, RenderableVatRow } from './pdf-document.ts';
-import { labelsFor } from './pdf-labels.ts';
+import { type InvoiceLabels, labelsFor } from './pdf-labels.ts';
 import { addressLines, pdfFonts, printable } from './pdf-layout.ts';
 import { drawQr } from './pdf-qr.ts';
 
@@ -299,6 +299,16 @@ export function renderInvoice(input: InvoicePdfInput): Promise<RenderedInvoice> 
       put(L.vatNational(r.nationalCurrency, `${vatNational} ${r.nationalCurrency}`), MARGIN, doc.y, {
         width,
       });
+    }
+
+    // Legal mentions: reverse charge, OSS (in each language of the document).
+    if (d.mentions?.length) {
+      doc.moveDown(0.5);
+      for (const mention of d.mentions) {
+        const say = (l: InvoiceLabels) =>
+          mention === 'reverse_charge' ? l.reverseCharge : l.oss(d.taxCountry ?? '');
+        put(both(say), MARGIN, doc.y, { width, ...font(9, true) });
+      }
     }
 
     // Payment.

@@ -150,5 +150,7 @@ export function fromFrozenDocument(
     },
     bankAccount: seller.bankAccount,
     externalOrderId: doc.externalOrderId,
+    // Only documents issued with mentions print them: an older document's PDF stays as it was.
+    ...(doc.mentions?.length ? { mentions: doc.mentions, taxCountry: doc.taxCountry } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { identityIssues, SAMPLE_COMPANIES } from './seller-identity.ts';
-import { checkIban, checkTaxId } from './tax-ids.ts';
-import { ratesOn, standardRate, taxCountry } from './vat-rates.ts';
+import { checkBuyerVatId, checkIban, checkTaxId } from './tax-ids.ts';
+import { isReverseCharge, ratesOn, standardRate, taxCountry } from './vat-rates.ts';
 
 describe('tax ids: check digits per country', () => {
   it.each([
@@ -93,5 +93,27 @@ describe('VAT rates by date', () => {
       country: 'PL',
       oss: false,
     });
+  });
+
+  it('reverse-charges an intra-EU sale to a business with a valid VAT id of its country only', () => {
+    expect(checkBuyerVatId('BG', 'BG175074752')).toBeNull();
+    expect(checkBuyerVatId('BG', 'BG175074753')).toMatch(/check digit/);
+    expect(checkBuyerVatId('HU', '12345676-2-41')).toBeNull();
+    expect(checkBuyerVatId('CZ', 'CZ12345678')).toBeNull();
+    expect(checkBuyerVatId('GR', 'EL123456789')).toBeNull();
+    expect(checkBuyerVatId('CZ', 'SK1234567890')).toMatch(/starts with SK, not with CZ/);
+    const base = {
+      sellerCountry: 'RO',
+      sellerRegistered: true,
+      buyerCountry: 'BG',
+      buyerIsBusiness: true,
+      buyerVatIdIssue: null,
+    };
+    expect(isReverseCharge(base)).toBe(true);
+    expect(isReverseCharge({ ...base, buyerCountry: 'RO' })).toBe(false); // domestic
+    expect(isReverseCharge({ ...base, buyerIsBusiness: false })).toBe(false); // consumer
+    expect(isReverseCharge({ ...base, buyerVatIdIssue: 'no tax id' })).toBe(false);
+    expect(isReverseCharge({ ...base, sellerRegistered: false })).toBe(false); // exempt seller
+    expect(isReverseCharge({ ...base, buyerCountry: 'GB' })).toBe(false); // outside the EU
   });
 });

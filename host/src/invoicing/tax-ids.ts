@@ -129,3 +129,23 @@ export function checkIban(value: string): string | null {
   }
   return remainder === 1 ? null : 'this IBAN fails its check digits; check it for a typo';
 }
+
+/**
+ * Whether a buyer's tax id, as the marketplace gave it, is a VAT id of `country` (an EU member
+ * state): an optional prefix must be that country's (Greece writes `EL`), PL/RO/HU/BG ids must
+ * pass their check digits, others need the 2–13 letters and digits of a VAT number (VIES format).
+ * Null when it is; else what is wrong.
+ */
+export function checkBuyerVatId(country: string, value: string): string | null {
+  const upper = country.toUpperCase();
+  const compact = value.replace(/[\s.\-/]/g, '').toUpperCase();
+  const prefix = /^[A-Z]{2}/.exec(compact)?.[0];
+  const vatPrefix = upper === 'GR' ? 'EL' : upper;
+  if (prefix && prefix !== vatPrefix && /^[A-Z]{2}\d/.test(compact))
+    return `it starts with ${prefix}, not with ${vatPrefix} of the buyer's country`;
+  if (['PL', 'RO', 'HU', 'BG'].includes(upper)) return checkTaxId(upper, value);
+  const body = prefix === vatPrefix ? compact.slice(2) : compact;
+  return /^[0-9A-Z]{2,13}$/.test(body)
+    ? null
+    : 'a VAT number has 2 to 13 letters and digits after its country code';
+}

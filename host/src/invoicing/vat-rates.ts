@@ -83,6 +83,34 @@ export function standardRate(country: string, date: string): string | undefined 
 }
 
 /**
+ * Whether a sale is an intra-EU supply to a business taxed by the buyer (reverse charge; the
+ * seller invoices without VAT and states so): a VAT-registered seller, a business buyer in
+ * another EU member state, with a valid VAT id of that state (Directive 2006/112/EC art. 138 for
+ * goods, art. 196 for services; the invoice mention of art. 226 points 11 and 11a). A business
+ * buyer without a valid VAT id is taxed as any other buyer.
+ */
+export function isReverseCharge(options: {
+  sellerCountry: string;
+  sellerRegistered: boolean;
+  buyerCountry: string | null | undefined;
+  buyerIsBusiness: boolean;
+  /** Null when the buyer's VAT id is valid for its country, else why not (`checkBuyerVatId`). */
+  buyerVatIdIssue: string | null;
+}): boolean {
+  const seller = options.sellerCountry.toUpperCase();
+  const buyer = options.buyerCountry?.toUpperCase();
+  return (
+    options.sellerRegistered &&
+    options.buyerIsBusiness &&
+    !!buyer &&
+    buyer !== seller &&
+    EU_COUNTRIES.has(buyer) &&
+    EU_COUNTRIES.has(seller) &&
+    options.buyerVatIdIssue === null
+  );
+}
+
+/**
  * The country whose VAT applies: the seller's; under the One-Stop-Shop scheme, the buyer's for
  * a distance sale to a consumer in another EU country (Directive 2006/112/EC art. 33, since
  * 2021-07-01).

@@ -40,7 +40,8 @@ function awaitsInvoice(row: LedgerRow, item: PreparedRecord, switches: ImportSwi
     row.hostId === null &&
     (row.status === 'recorded' || row.status === 'held') &&
     switches.autoGenerateInvoices &&
-    !item.draft.cancelled
+    !item.draft.cancelled &&
+    item.draft.invoiceRequested !== false
   );
 }
 
@@ -49,6 +50,8 @@ function noInvoiceReason(item: PreparedRecord, switches: ImportSwitches): string
     return `order ${item.externalId} is cancelled and was never invoiced; no invoice issued`;
   if (!switches.autoGenerateInvoices)
     return 'autoGenerateInvoices is off: no invoice issued (customer and products follow their own settings)';
+  if (item.draft.invoiceRequested === false)
+    return `order ${item.externalId}: the buyer did not ask for an invoice and the integration invoices only orders whose buyer did ("Which orders get an invoice"); recorded without an invoice`;
   return 'no invoice issued';
 }
 
@@ -72,7 +75,11 @@ export async function importBatch(
   const outcomes: Outcomes = new Map();
   const planned = new Map<string, string>();
   const claim = (item: PreparedRecord, hasInvoice: boolean): LedgerClaim => {
-    const invoice = !hasInvoice && switches.autoGenerateInvoices && !item.draft.cancelled;
+    const invoice =
+      !hasInvoice &&
+      switches.autoGenerateInvoices &&
+      !item.draft.cancelled &&
+      item.draft.invoiceRequested !== false;
     const plannedHostId = invoice ? randomUUID() : null;
     const status = invoice ? 'invoiced' : item.draft.cancelled ? 'cancelled' : 'recorded';
     return {

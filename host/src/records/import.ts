@@ -31,6 +31,12 @@ export interface ImportRecordsOptions {
   batchSize?: number;
   /** Central banks' rates; default: one client per database (NBP_API_URL, BNR_RATES_URL). */
   rates?: ExchangeRates;
+  /**
+   * The plugin's setting that picks the invoice template (its manifest's `x-host-choices:
+   * "invoiceTemplates"` setting, `invoiceTemplateSettings`): the template it names is frozen into
+   * the documents issued. Absent: documents are issued with the default look.
+   */
+  templateSetting?: string | undefined;
 }
 
 /**
@@ -57,14 +63,21 @@ export async function importRecords(options: ImportRecordsOptions): Promise<Upse
   };
   const batchSize = Math.max(1, options.batchSize ?? 100);
   const rates = options.rates ?? exchangeRatesFor(options.db.pool);
-  const issuer = await loadIssuer(options.db.pool, { ...options, companyId: options.companyId });
+  const issuer = await loadIssuer(options.db.pool, {
+    ...options,
+    companyId: options.companyId,
+    templateSetting: options.templateSetting,
+  });
   // Orders held earlier (company incomplete, no rate yet) are tried again on every run.
-  if (issuer.seller)
+  if (issuer.seller && issuer.hasHeld)
     await releaseHeld({
       pool: options.db.pool,
       tenantId: options.tenantId,
       integrationId: options.integrationId,
       rates,
+      templateSettings: options.templateSetting
+        ? new Map([[options.pluginId, options.templateSetting]])
+        : undefined,
     });
   const outcomes: UpsertOutcome[] = new Array<UpsertOutcome>(options.records.length);
   const context: BatchContext = {
@@ -106,7 +119,8 @@ export async function importRecords(options: ImportRecordsOptions): Promise<Upse
     if (switches.autoGenerateInvoices) {
       await Promise.all(
         ready.map(async (r) => {
-          if (!r.draft.cancelled) r.issuance = await checkIssuance(issuer, r.draft, rates);
+          if (!r.draft.cancelled && r.draft.invoiceRequested !== false)
+            r.issuance = await checkIssuance(issuer, r.draft, rates);
         }),
       );
     }

@@ -25,6 +25,10 @@ export interface CustomerDraft {
   name: string;
   companyName: string | null;
   taxId: string | null;
+  /** Every tax id the marketplace gave, with its type names; absent on drafts held before they were kept. */
+  taxIds?: { type: string; value: string }[];
+  /** Whether the marketplace says the buyer is VAT-registered; null or absent when it does not say. */
+  vatRegistered?: boolean | null;
   email: string | null;
   phone: string | null;
   address: { street?: string; city?: string; postalCode?: string; countryCode?: string } | null;
@@ -58,6 +62,11 @@ export interface InvoiceDraft {
   totals: Totals;
   lines: LineDraft[];
   customer: CustomerDraft | null;
+  /** False when the integration invoices only orders whose buyer asked and this one did not. */
+  invoiceRequested?: boolean;
+  /** Payment method as the marketplace names it, and the due date, when the mapping gives them. */
+  paymentMethod?: string | null;
+  dueDate?: string | null;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}/;
@@ -103,6 +112,20 @@ function isPaid(mapped: MappedRecord): boolean {
   return status === true;
 }
 
+/** `[{type, value}]` (or one such object) as a mapping gives tax ids; entries without a value are dropped. */
+function taxIdList(value: unknown): { type: string; value: string }[] {
+  const items = Array.isArray(value) ? (value as unknown[]) : [value];
+  return items.flatMap((item) => {
+    if (!item || typeof item !== 'object') return [];
+    const { type, value: v } = item as { type?: unknown; value?: unknown };
+    const text = typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '';
+    if (!text) return [];
+    return [
+      { type: typeof type === 'string' && type ? type.slice(0, 40) : 'TAX_ID', value: text.slice(0, 40) },
+    ];
+  });
+}
+
 function customerDraft(mapped: MappedRecord): CustomerDraft {
   const address = {
     ...(mapped.street === undefined ? {} : { street: text(mapped.street, 'customer.street') }),
@@ -119,6 +142,10 @@ function customerDraft(mapped: MappedRecord): CustomerDraft {
     name: text(mapped.name, 'customer.name').slice(0, 300),
     companyName: optionalText(mapped.companyName, 'customer.companyName'),
     taxId: optionalText(mapped.taxId, 'customer.taxId'),
+    ...(mapped.taxIds === undefined ? {} : { taxIds: taxIdList(mapped.taxIds) }),
+    ...(mapped.vatRegistered === undefined || mapped.vatRegistered === null
+      ? {}
+      : { vatRegistered: truthy(mapped.vatRegistered) }),
     email: optionalText(mapped.email, 'customer.email'),
     phone: optionalText(mapped.phone, 'customer.phone'),
     address: Object.keys(address).length ? address : null,
@@ -184,6 +211,11 @@ export function toInvoiceDraft(mapped: MappedRecord): InvoiceDraft {
       totals,
       lines,
       customer: mapped.customer ? customerDraft(mapped.customer as MappedRecord) : null,
+      ...(mapped.invoiceRequested === undefined ? {} : { invoiceRequested: truthy(mapped.invoiceRequested) }),
+      ...(mapped.paymentMethod === undefined
+        ? {}
+        : { paymentMethod: optionalText(mapped.paymentMethod, 'paymentMethod') }),
+      ...(mapped.dueDate === undefined ? {} : { dueDate: isoDate(mapped.dueDate, 'dueDate') }),
     };
   } catch (error) {
     if (error instanceof MoneyError) throw new RecordRefused(error.message);

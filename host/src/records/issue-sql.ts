@@ -4,7 +4,7 @@ import { buildDocument } from '../invoicing/build-document.ts';
 import { formatInvoiceNumber, NumberingError, periodOf, reserveNumbers } from '../invoicing/numbering.ts';
 import type { InvoiceDraft } from './invoice-draft.ts';
 import { insertInvoices, type NewInvoice, seriesFor } from './invoice-sql.ts';
-import type { Issuance, Issuer } from './issuance.ts';
+import { type Issuance, type Issuer, reverseChargeDraft } from './issuance.ts';
 import type { LedgerScope } from './ledger-sql.ts';
 
 /**
@@ -53,10 +53,6 @@ export async function issueOrHold(
   }
   const ready = entries.filter((e) => e.issuance.ok);
   if (ready.length === 0) return results;
-  await client.query(
-    'delete from held_invoices where integration_id = $1 and kind = $2 and external_id = any($3::text[])',
-    [scope.ledger.integrationId, scope.ledger.kind, ready.map((e) => e.externalId)],
-  );
   const seller = scope.issuer.seller!;
   const target = {
     tenantId: scope.ledger.tenantId,
@@ -106,21 +102,24 @@ export async function issueOrHold(
         n: sequence,
       });
       const ok = e.issuance as Extract<Issuance, { ok: true }>;
+      const draft = ok.reverseCharge ? reverseChargeDraft(e.draft) : e.draft;
       invoices.push({
         id: e.hostId,
         seriesId: block.series.id,
         period: block.period,
         document: buildDocument({
           type: 'invoice',
-          draft: e.draft,
+          draft,
           seller,
           seriesCode: block.series.code,
           number,
           tax: ok.tax,
           rate: ok.rate,
           marketplace: scope.pluginId,
+          template: scope.issuer.template,
+          reverseCharge: ok.reverseCharge ?? false,
         }),
-        draft: e.draft,
+        draft,
         revision: e.revision,
         sequence,
         number,
@@ -139,6 +138,8 @@ export async function issueOrHold(
       integrationId: scope.ledger.integrationId,
       pluginId: scope.pluginId,
       companyId: scope.issuer.companyId,
+      // An order held earlier and issued now leaves `held_invoices` in the same statement.
+      heldKind: scope.ledger.kind,
     },
     invoices,
   );

@@ -16,19 +16,26 @@ export async function releaseHeld(options: {
   integrationId?: string;
   rates?: ExchangeRates;
   batchSize?: number;
+  /** Plugin id → its setting that picks the invoice template (frozen into the documents issued). */
+  templateSettings?: ReadonlyMap<string, string> | undefined;
 }): Promise<{ issued: number; held: number }> {
   const { pool, tenantId } = options;
   const rates = options.rates ?? exchangeRatesFor(pool);
   const limit = options.batchSize ?? 200;
   const before = new Date();
-  const integrations = await pool.query<{ integration_id: string }>(
-    `select distinct integration_id from held_invoices where tenant_id = $1 and ($2::uuid is null or integration_id = $2::uuid)`,
+  const integrations = await pool.query<{ integration_id: string; plugin_id: string }>(
+    `select distinct integration_id, plugin_id from held_invoices where tenant_id = $1 and ($2::uuid is null or integration_id = $2::uuid)`,
     [tenantId, options.integrationId ?? null],
   );
   let issued = 0;
   let held = 0;
-  for (const { integration_id: integrationId } of integrations.rows) {
-    const issuer = await loadIssuer(pool, { tenantId, integrationId, companyId: undefined });
+  for (const { integration_id: integrationId, plugin_id: pluginId } of integrations.rows) {
+    const issuer = await loadIssuer(pool, {
+      tenantId,
+      integrationId,
+      companyId: undefined,
+      templateSetting: options.templateSettings?.get(pluginId),
+    });
     if (!issuer.seller) continue;
     for (;;) {
       const taken = await inTransaction(pool, async (client) => {

@@ -24,6 +24,8 @@ export interface Column<Row> {
   type: string;
   /** Cast applied in the select list, e.g. `jsonb` for JSON sent as text. */
   cast?: string;
+  /** The select-list expression instead of `u.<name>` (it may use `u.<name>` and other parameters). */
+  select?: string;
   value: (row: Row) => unknown;
 }
 
@@ -38,7 +40,7 @@ export function unnestSelect<Row>(options: {
 }): { text: string; values: unknown[] } {
   const first = options.firstParam ?? 1;
   const { columns, rows } = options;
-  const list = columns.map((c) => (c.cast ? `u.${c.name}::${c.cast}` : `u.${c.name}`));
+  const list = columns.map((c) => c.select ?? (c.cast ? `u.${c.name}::${c.cast}` : `u.${c.name}`));
   const params = columns.map((c, i) => `$${first + i}::${c.type}[]`);
   const text = `select ${[...list, ...(options.extra ?? [])].join(', ')} from unnest(${params.join(', ')}) as u(${columns.map((c) => c.name).join(', ')})`;
   const values = columns.map((c) => rows.map((row) => c.value(row)));

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { HostServices, OAuthHooks, SyncHooks } from '../app/services.ts';
+import { invoiceTemplateSettings } from '../invoicing/invoice-templates.ts';
 import { createInvoiceLinkSigner, type InvoiceLinkSigner } from '../invoicing/public-url.ts';
 import { syncSchedule } from '../integrations/schedule.ts';
 import { Integration } from '../db/entities/integration.entity.ts';
@@ -80,6 +81,7 @@ export function createSyncRuntime(options: {
           }),
           settings: input.settings,
           records: input.records,
+          templateSetting: invoiceTemplateSettings([input.plugin]).get(input.plugin.id),
         }),
     },
   });

@@ -78,15 +78,32 @@ function companyIds(country: CountryCode, rng: Rng): { code: string; registratio
       };
     }
     case 'BG': {
-      const eik = String(rng.int(100_000_000, 299_999_999));
+      const eik = bulgarianEik(String(rng.int(100_000_000, 299_999_999)));
       return { code: `BG${eik}`, registration_number: eik };
     }
     case 'HU':
       return {
-        code: `${rng.int(10_000_000, 29_999_999)}-${rng.int(1, 5)}-${String(rng.int(2, 44)).padStart(2, '0')}`,
+        code: `${hungarianCore(String(rng.int(10_000_000, 29_999_999)))}-${rng.int(1, 5)}-${String(rng.int(2, 44)).padStart(2, '0')}`,
         registration_number: `${String(rng.int(1, 20)).padStart(2, '0')}-09-${rng.int(100_000, 999_999)}`,
       };
   }
+}
+
+const weighted = (ds: string, weights: number[]) => weights.reduce((sum, w, i) => sum + w * Number(ds[i]), 0);
+
+/**
+ * A 9-digit EIK whose last digit is its check digit (weights 1–8 mod 11, else 3–10 mod 11, 10 → 0;
+ * Naredba on the BULSTAT register), as every real one has: 8 drawn digits kept.
+ */
+function bulgarianEik(drawn: string): string {
+  let check = weighted(drawn, [1, 2, 3, 4, 5, 6, 7, 8]) % 11;
+  if (check === 10) check = weighted(drawn, [3, 4, 5, 6, 7, 8, 9, 10]) % 11;
+  return `${drawn.slice(0, 8)}${check === 10 ? 0 : check}`;
+}
+
+/** A Hungarian törzsszám whose 8th digit is its check digit (weights 9 7 3 1 9 7 3, mod 10). */
+function hungarianCore(drawn: string): string {
+  return `${drawn.slice(0, 7)}${(10 - (weighted(drawn, [9, 7, 3, 1, 9, 7, 3]) % 10)) % 10}`;
 }
 
 function iban(country: CountryCode, rng: Rng): string {

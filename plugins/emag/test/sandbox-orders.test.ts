@@ -5,6 +5,24 @@ import { startSandbox } from '../sandbox/index.ts';
 import { emagCaller, type EmagCaller } from '../sandbox/client.ts';
 
 // order/read and order/count over real HTTP (API doc "Processing orders", "Order filters").
+/**
+ * Whether a BG EIK (9 digits; weights 1–8, else 3–10, mod 11) or HU adószám (törzsszám weights
+ * 9 7 3 1 9 7 3, mod 10) passes its check digit: written here from the published algorithms, apart
+ * from the sandbox's and the host's code.
+ */
+function checkDigitHolds(code: string): boolean {
+  const sum = (ds: string, ws: number[]) => ws.reduce((t, w, i) => t + w * Number(ds[i]), 0);
+  const bg = /^BG(\d{9})$/.exec(code)?.[1];
+  if (bg) {
+    let c = sum(bg, [1, 2, 3, 4, 5, 6, 7, 8]) % 11;
+    if (c === 10) c = sum(bg, [3, 4, 5, 6, 7, 8, 9, 10]) % 11;
+    return (c === 10 ? 0 : c) === Number(bg[8]);
+  }
+  const hu = /^(\d{8})-\d-\d{2}$/.exec(code)?.[1];
+  if (hu) return (10 - (sum(hu, [9, 7, 3, 1, 9, 7, 3]) % 10)) % 10 === Number(hu[7]);
+  return false;
+}
+
 let sb: RunningSandbox;
 let ro: EmagCaller;
 type Order = Record<string, any>;
@@ -195,6 +213,11 @@ describe('generated orders', () => {
     }
     const hu = (await caller('hu').call('order/read', { itemsPerPage: 100 })).body.results as Order[];
     expect(hu.some((o) => /^\d{8}-\d-\d{2}$/.test(o.customer.code))).toBe(true);
+    // Business buyers' ids pass their check digits, as real ones do (host invoicing/tax-ids.ts).
+    const bg = (await caller('bg').call('order/read', { itemsPerPage: 100 })).body.results as Order[];
+    const companies = [...hu, ...bg].filter((o) => o.customer.legal_entity === 1);
+    expect(companies.length).toBeGreaterThan(5);
+    for (const o of companies) expect(checkDigitHolds(o.customer.code), o.customer.code).toBe(true);
   });
 
   it('gives every account its own orders', async () => {

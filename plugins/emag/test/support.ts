@@ -170,6 +170,7 @@ export interface SandboxOrder {
   customer: {
     id: number;
     legal_entity?: number;
+    is_vat_payer?: number;
     company?: string | null;
     code?: string | null;
     billing_country?: string;
@@ -184,6 +185,21 @@ export function isBusinessBuyer(order: SandboxOrder): boolean {
   return Number(order.customer.legal_entity) === 1 && Boolean(order.customer.company || order.customer.code);
 }
 
+/**
+ * Whether the Romanian seller's invoice of `order` is reverse-charged (records/issuance.ts): a
+ * business buyer in another EU country that eMAG says is a VAT payer, with its VAT id (the
+ * sandbox's ids pass their check digits, as real ones do). Every line is then without VAT.
+ */
+export function isReverseCharged(order: SandboxOrder): boolean {
+  const country = order.customer.billing_country ?? 'RO';
+  return (
+    isBusinessBuyer(order) &&
+    country !== 'RO' &&
+    Number(order.customer.is_vat_payer) === 1 &&
+    Boolean(order.customer.code)
+  );
+}
+
 /** Romania's VAT rates on a sale date (Law 141/2025: 21 % / 11 % from 2025-08-01), in percent. */
 function romanianRates(date: string): number[] {
   return date >= '2025-08-01' ? [21, 11, 0] : [19, 9, 5, 0];
@@ -193,15 +209,15 @@ const pct = (fraction: string) => Math.round(Number(fraction) * 10_000) / 100;
 
 /**
  * Why the host must hold an order of a Romanian seller (`ROMANIAN_SELLER`), or null when it must
- * invoice it: a business buyer in another country is an intra-EU B2B supply, taxed under Romanian
- * rules (reverse charge; OSS covers consumers only), so an order eMAG charges at its platform's
- * foreign VAT is held at its first product line whose rate Romania does not have on the sale date
+ * invoice it: a business buyer in another country that is no VAT payer is taxed under Romanian
+ * rules (OSS covers consumers only; VAT payers are reverse-charged), so an order eMAG charges at
+ * its platform's foreign VAT is held at its first product line whose rate Romania does not have on the sale date
  * (shipping and vouchers take a product's rate, so they never fail first). The message is the
  * host's (records/issuance.ts), naming order, line, rate, country, date and the valid rates.
  */
 export function expectedHold(order: SandboxOrder): string | null {
   const country = order.customer.billing_country ?? 'RO';
-  if (!isBusinessBuyer(order) || country === 'RO') return null;
+  if (!isBusinessBuyer(order) || country === 'RO' || isReverseCharged(order)) return null;
   const date = order.date.slice(0, 10);
   const valid = romanianRates(date);
   const active = order.products.filter((p) => Number(p.status) === 1);
@@ -323,8 +339,10 @@ function lineGrossCents(unitNet: string | number, quantity: number, vat: string)
  */
 export function expectedGross(order: SandboxOrder): string {
   const active = order.products.filter((p) => p.status === 1);
+  // Reverse charge: the lines' net amounts, without VAT.
+  const vatOf = (vat: string) => (isReverseCharged(order) ? '0' : vat);
   let cents = 0n;
-  for (const p of active) cents += lineGrossCents(p.sale_price, p.quantity, p.vat);
+  for (const p of active) cents += lineGrossCents(p.sale_price, p.quantity, vatOf(p.vat));
   const shipping = parseScaled(order.shipping_tax, 4);
   if (shipping > 0n && active.length > 0) {
     const rate = active.map((p) => parseScaled(p.vat, 4)).reduce((a, b) => (b > a ? b : a));
@@ -332,10 +350,10 @@ export function expectedGross(order: SandboxOrder): string {
     const divisor = 10_000n + rate;
     const net = (2n * shipping * 10_000n + divisor) / (2n * divisor);
     const text = `${net / 10_000n}.${String(net % 10_000n).padStart(4, '0')}`;
-    cents += lineGrossCents(text, 1, `0.${String(rate).padStart(4, '0')}`);
+    cents += lineGrossCents(text, 1, vatOf(`0.${String(rate).padStart(4, '0')}`));
   }
   for (const v of order.vouchers.filter((x) => x.status === 1))
-    cents += lineGrossCents(v.sale_price, 1, v.vat);
+    cents += lineGrossCents(v.sale_price, 1, vatOf(v.vat));
   const negative = cents < 0n;
   const abs = negative ? -cents : cents;
   return `${negative ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;

@@ -202,6 +202,9 @@ export function toDocumentView(row: IInvoice): Record<string, unknown> {
       externalOrderId: doc.externalOrderId,
       marketplace: doc.marketplace,
       payment: doc.payment,
+      template: doc.template ?? null,
+      reverseCharge: doc.reverseCharge ?? false,
+      mentions: doc.mentions ?? [],
     };
   }
   return { ...links, ...view, frozen: false, exchangeRate: null };

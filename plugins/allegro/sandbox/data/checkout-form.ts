@@ -48,6 +48,16 @@ function inCurrency(plnUnits: number, marketplace: MarketplaceId): number {
 
 const digits = (rng: Rng, n: number): string => Array.from({ length: n }, () => rng.int(0, 9)).join('');
 
+/**
+ * A Hungarian törzsszám whose 8th digit is its check digit (weights 9 7 3 1 9 7 3, mod 10), as
+ * every real adószám has (Art. 2003 XCII, NAV): the 7 drawn digits kept, the last one computed.
+ */
+function hungarianCore(drawn: string): string {
+  const weights = [9, 7, 3, 1, 9, 7, 3];
+  const sum = weights.reduce((total, w, i) => total + w * Number(drawn[i]), 0);
+  return `${drawn.slice(0, 7)}${(10 - (sum % 10)) % 10}`;
+}
+
 type CompanyId = { type: string; value: string };
 type VatPayerStatus = 'ACTIVE' | 'NON_ACTIVE' | 'NOT_APPLICABLE';
 
@@ -71,7 +81,7 @@ function companyIds(rng: Rng, country: string, status: VatPayerStatus): { ids: C
       return { ids, vatEu: vat };
     }
     case 'HU': {
-      const core = digits(rng, 8);
+      const core = hungarianCore(digits(rng, 8));
       const ids = [{ type: 'HU_ADOSZAM', value: `${core}-${vat ? 2 : 1}-${rng.int(10, 44)}` }, ...(vat ? [{ type: 'VAT_EU', value: `HU${core}` }] : [])];
       return { ids, vatEu: vat };
     }
