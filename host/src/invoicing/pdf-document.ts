@@ -103,6 +103,14 @@ export interface RenderableInvoice {
   /** The marketplace's order number. */
   externalOrderId?: string | null;
   clearance?: RenderableClearance | null;
+  /** A correction's reference to the document it corrects, and why (printed under the dates). */
+  correction?: RenderableCorrection | null;
+}
+
+export interface RenderableCorrection {
+  correctedNumber: string;
+  correctedIssueDate: string;
+  reason: string;
 }
 
 const BY_COUNTRY: Partial<Record<string, DocumentLanguage>> = { PL: 'pl', RO: 'ro', HU: 'hu', BG: 'bg' };

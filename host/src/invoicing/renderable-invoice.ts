@@ -1,3 +1,4 @@
+import { isFrozenCorrection } from './correction-document.ts';
 import type { FrozenDocument } from './frozen-document.ts';
 import type { RenderableAddress, RenderableInvoice, RenderableParty } from './pdf-document.ts';
 import { isDocumentLanguage, languageForCountry } from './pdf-document.ts';
@@ -150,5 +151,14 @@ export function fromFrozenDocument(
     },
     bankAccount: seller.bankAccount,
     externalOrderId: doc.externalOrderId,
+    ...(isFrozenCorrection(doc)
+      ? {
+          correction: {
+            correctedNumber: doc.correction.correctedNumber,
+            correctedIssueDate: doc.correction.correctedIssueDate,
+            reason: doc.correction.reason,
+          },
+        }
+      : {}),
   };
 }

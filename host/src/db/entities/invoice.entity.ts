@@ -31,6 +31,8 @@ export const Invoice = defineEntity({
     /** The frozen document (frozen-document.ts); null only for invoices issued before it existed. */
     document: p.json<FrozenDocument>().nullable(),
     corrects: p.uuid().nullable(),
+    /** The key a correction was requested with (unique per corrected document): issued once. */
+    correctionKey: p.string().length(200).nullable(),
     number: p.string().length(64),
     integrationId: p.uuid().nullable(),
     pluginId: p.string().length(64).nullable(),
