@@ -22,6 +22,15 @@ export function pluginView(plugin: LoadedPlugin) {
       setting: f.setting ?? null,
     })),
     jobs: manifest.jobs.map((j) => ({ id: j.id, title: j.title })),
+    /** Actions a person starts; `subject` says where the console offers them (returns, orders). */
+    actions: manifest.actions.map((a) => ({
+      id: a.id,
+      title: a.title,
+      description: a.description ?? null,
+      flow: a.flow ?? null,
+      input: a.input as Record<string, unknown>,
+      subject: a.subject ?? null,
+    })),
   };
 }
 export type PluginView = ReturnType<typeof pluginView>;

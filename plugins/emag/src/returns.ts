@@ -72,6 +72,10 @@ function parseEmagDate(value: unknown): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
+/** A scalar field as text; null when absent or not a scalar. */
+const scalar = (v: unknown): string | null =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' ? String(v) : null;
+
 export function returnView(r: EmagRma, now = Date.now()): ReturnView {
   const status = Number(r.request_status);
   const created = parseEmagDate(r.date);
@@ -79,8 +83,8 @@ export function returnView(r: EmagRma, now = Date.now()): ReturnView {
   const products = (Array.isArray(r.products) ? (r.products as Record<string, unknown>[]) : []).map(
     (p): ReturnProductView => ({
       id: Number(p.id),
-      productId: p.product_id === undefined || p.product_id === null ? null : String(p.product_id),
-      name: String(p.product_name ?? ''),
+      productId: scalar(p.product_id),
+      name: scalar(p.product_name) ?? '',
       quantity: Number(p.quantity ?? 0),
       returnReason:
         p.return_reason === undefined || p.return_reason === null ? null : Number(p.return_reason),
@@ -126,9 +130,25 @@ export async function syncReturns(ctx: PluginContext): Promise<JobOutput> {
 export async function listReturns(
   ctx: PluginContext,
   input: { status?: number },
-): Promise<{ returns: ReturnView[] }> {
+): Promise<{ returns: ReturnView[]; items: Record<string, unknown>[] }> {
   const all = (await ctx.store.get<ReturnView[]>(RETURNS_KEY)) ?? [];
-  return { returns: input.status === undefined ? all : all.filter((r) => r.status === input.status) };
+  const returns = input.status === undefined ? all : all.filter((r) => r.status === input.status);
+  // `items`: the manifest's generic list (subject role `list`) the console renders.
+  return {
+    returns,
+    items: returns.map((r) => ({
+      id: r.id,
+      status: r.status,
+      statusLabel: r.statusName,
+      orderId: String(r.orderId),
+      buyer: r.customer,
+      amount: r.refundValue,
+      deadline: r.deadline,
+      daysLeft: r.daysLeft,
+      createdAt: typeof r.date === 'string' ? r.date : null,
+      lines: r.products.map((p) => `${p.quantity} × ${p.name}`),
+    })),
+  };
 }
 
 /** What came back of each return line when finalising (by eMAG's return line id); default: all of it. */
