@@ -28,7 +28,7 @@ export function pluginView(plugin: LoadedPlugin) {
       title: a.title,
       description: a.description ?? null,
       flow: a.flow ?? null,
-      input: a.input as Record<string, unknown>,
+      input: a.input,
       subject: a.subject ?? null,
     })),
   };
