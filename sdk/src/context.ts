@@ -220,6 +220,11 @@ export interface PluginCorrections {
   request(request: CorrectionRequest): Promise<CorrectionOutcome>;
   /** The corrections of an order's invoice, oldest first. */
   of(externalOrderId: string): Promise<(InvoiceSummary & { corrects: string })[]>;
+  /**
+   * The integration's corrections with no succeeded or refused outbound operation of
+   * `operationKind` keyed by the correction's id, oldest first: what still has to be delivered.
+   */
+  without(operationKind: string, limit: number): Promise<(InvoiceSummary & { corrects: string })[]>;
 }
 
 export interface PluginContext<Settings = Record<string, unknown>> {

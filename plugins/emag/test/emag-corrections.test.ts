@@ -229,6 +229,17 @@ describe('eMAG returns and cancellations with corrections', () => {
     const state = await sandboxState(world.sandbox);
     expect(state.effects.filter((e) => e.kind === 'order.cancelled' && e.target === orderId)).toHaveLength(1);
 
+    // The correction goes to the order like an invoice, once, whatever syncs repeat.
+    for (let i = 0; i < 2; i++) expect((await syncAndWait(user, id)).status).toBe('succeeded');
+    const attached = (await sandboxState(world.sandbox)).effects.filter(
+      (e) =>
+        e.kind === 'order.attachment_saved' &&
+        e.target === orderId &&
+        String((e.data as { name?: string }).name).startsWith('Factura storno'),
+    );
+    expect(attached).toHaveLength(1);
+    expect((attached[0]!.data as { name: string }).name).toBe(`Factura storno ${zero.body.number}`);
+
     // A finalized order long past eMAG's 48 hours: eMAG's rule in words, a 409, not a 5xx.
     const old = orders.filter((o) => o.status === 4).at(-1)!;
     const late = await action('cancel-order', { orderId: String(old.id), reason: 2 });

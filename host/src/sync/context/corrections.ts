@@ -109,5 +109,18 @@ export function createPluginCorrections(options: {
       );
       return rows.map(toSummary);
     },
+    async without(operationKind, limit) {
+      const { rows } = await pool.query<Row>(
+        `select ${COLUMNS} from invoices i
+          where i.integration_id = $1 and i.type = 'correction' and i.external_order_id is not null
+            and not exists (select 1 from outbound_operations o
+                             where o.integration_id = $1 and o.kind = $2 and o.idempotency_key = i.id::text
+                               and o.status in ('succeeded', 'dead'))
+          order by i.created_at, i.sequence
+          limit $3`,
+        [integrationId, operationKind, limit],
+      );
+      return rows.map(toSummary);
+    },
   };
 }
