@@ -216,12 +216,9 @@ export async function importBatch(
     if (invoice && item.draft.cancelled && invoice.status !== 'cancelled') {
       // An issued invoice is never edited: the cancellation is a correction to zero (issued once,
       // whatever revisions repeat it); only an invoice from before frozen documents is stamped.
-      if (await cancelByCorrection(client, ctx.ledger.tenantId, invoice.id)) {
-        cancelled.push(item.externalId);
-      } else {
+      if (!(await cancelByCorrection(client, ctx.ledger.tenantId, invoice.id)))
         statusChanges.push({ id: invoice.id, status: 'cancelled', paidAt: null });
-        cancelled.push(item.externalId);
-      }
+      cancelled.push(item.externalId);
     } else if (
       invoice &&
       !item.draft.cancelled &&
