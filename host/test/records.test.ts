@@ -113,7 +113,7 @@ describe('importRecords (Allegro, gross prices)', () => {
     ).toBe(1001);
   });
 
-  it('records a later revision and cancels the invoice of a cancelled order, never issuing a second one', async () => {
+  it('records a later revision and corrects the invoice of a cancelled order to zero, never issuing a second invoice', async () => {
     const t = await setup();
     const order = allegroOrder(7);
     const [first] = await t.run([asRecord(order)]);
@@ -127,9 +127,22 @@ describe('importRecords (Allegro, gross prices)', () => {
     const cancelled = allegroOrder(7, { status: 'CANCELLED', revision: 'r2' });
     const [second] = await t.run([asRecord(cancelled)]);
     expect(second).toEqual({ status: 'updated', hostId: (first as { hostId: string }).hostId });
-    expect(await q('select status from invoices where integration_id = $1', [t.integrationId])).toEqual([
-      { status: 'cancelled' },
+    // The issued invoice is never edited: a correction to zero is issued beside it (issue 21).
+    expect(
+      await q(
+        `select type, status, gross_total::text as gross, corrects is not null as linked from invoices
+          where integration_id = $1 order by type desc`,
+        [t.integrationId],
+      ),
+    ).toEqual([
+      { type: 'invoice', status: 'issued', gross: expect.any(String), linked: false },
+      { type: 'correction', status: 'issued', gross: expect.stringMatching(/^-/), linked: true },
     ]);
+    const [totals] = await q<{ sum: string }>(
+      'select sum(gross_total)::text as sum from invoices where integration_id = $1',
+      [t.integrationId],
+    );
+    expect(Number(totals!.sum)).toBe(0);
     expect(
       await q('select revision, status from external_records where integration_id = $1', [t.integrationId]),
     ).toEqual([{ revision: 'r2', status: 'cancelled' }]);
@@ -139,7 +152,7 @@ describe('importRecords (Allegro, gross prices)', () => {
       status: 'skipped',
       reason: expect.stringContaining('cancelled and was never invoiced'),
     });
-    expect(await count('invoices', 'integration_id = $1', [t.integrationId])).toBe(1);
+    expect(await count('invoices', "integration_id = $1 and type = 'invoice'", [t.integrationId])).toBe(1);
   });
 
   it('refuses an order whose total differs from summary.totalToPay and writes nothing for it', async () => {

@@ -187,6 +187,52 @@ export interface PluginInvoices {
   publicUrl(invoiceId: string): Promise<string>;
 }
 
+/** One line of a correction: by the invoice's line position or the line's SKU. */
+export interface CorrectionLine {
+  position?: number;
+  sku?: string;
+  /** Units that came back. */
+  quantity?: number | string;
+  /** Gross amount refunded on the line without units coming back. */
+  amount?: number | string;
+}
+
+/** A correction of the invoice of one of the integration's orders (a return, refund or cancellation). */
+export interface CorrectionRequest {
+  /** The marketplace order whose invoice is corrected. */
+  externalOrderId: string;
+  /** Unique per invoice (a return's or refund's id): the same key never issues a second correction. */
+  key: string;
+  kind: 'cancellation' | 'return' | 'refund';
+  /** Printed on the correction: why the invoice is corrected. */
+  reason: string;
+  /** Absent: everything left on the invoice (a correction to zero). */
+  lines?: readonly CorrectionLine[];
+}
+
+export type CorrectionOutcome =
+  /** `created` false: the key had issued it before (a retry, or a takeover after a crash). */
+  | { status: 'issued'; created: boolean; correction: InvoiceSummary & { corrects: string } }
+  /** The order has no invoice (never invoiced, or held): nothing to correct. */
+  | { status: 'no-invoice' };
+
+/**
+ * Correction documents of the integration's invoices. The host issues them as frozen documents in
+ * the company's correction series, once per (invoice, key); a request it cannot meet (more units
+ * than were sold, a refund above what was paid, a line the invoice lacks) throws a ConfigError
+ * saying what to fix, and issues nothing.
+ */
+export interface PluginCorrections {
+  request(request: CorrectionRequest): Promise<CorrectionOutcome>;
+  /** The corrections of an order's invoice, oldest first. */
+  of(externalOrderId: string): Promise<(InvoiceSummary & { corrects: string })[]>;
+  /**
+   * The integration's corrections with no succeeded or refused outbound operation of
+   * `operationKind` keyed by the correction's id, oldest first: what still has to be delivered.
+   */
+  without(operationKind: string, limit: number): Promise<(InvoiceSummary & { corrects: string })[]>;
+}
+
 export interface PluginContext<Settings = Record<string, unknown>> {
   integration: IntegrationInfo;
   /** Validated settings without secrets (those come from `secrets`). */
@@ -203,6 +249,7 @@ export interface PluginContext<Settings = Record<string, unknown>> {
   invoices: PluginInvoices;
   /** The company's issued documents: only for plugins whose manifest declares `documents`. */
   documents?: PluginDocuments;
+  corrections: PluginCorrections;
   /** Aborted when the run is cancelled or times out; pass it on to long waits. */
   signal: AbortSignal;
   /** Reports progress of the current run (shown live in the console). */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { orderDocuments } from './queries/corrections.ts';
 import { listInvoices, toInvoiceView, findAccessibleInvoice } from './queries/invoices.ts';
+import { findAccessibleIntegration } from '../integrations/access.ts';
 import { authedProcedure, router } from './trpc.ts';
 
 export const invoicesRouter = router({
@@ -23,6 +25,17 @@ export const invoicesRouter = router({
         ...(input?.offset ? { offset: input.offset } : {}),
       }),
     ),
+
+  /** An order's documents as one history: its invoice, then its corrections (issue 21). */
+  orderHistory: authedProcedure
+    .input(
+      z.object({ integrationId: z.string().min(1).max(100), externalOrderId: z.string().min(1).max(200) }),
+    )
+    .query(async ({ ctx, input }) => {
+      const em = ctx.services.db.orm.em.fork();
+      const integration = await findAccessibleIntegration(em, ctx.principal, input.integrationId);
+      return orderDocuments(em, integration.tenantId, integration.id, input.externalOrderId);
+    }),
 
   get: authedProcedure
     .input(z.object({ id: z.string().min(1).max(100) }))

@@ -35,6 +35,15 @@ export function pluginView(plugin: LoadedPlugin) {
           deliveryAfterClearance: manifest.documents.deliveryAfterClearance,
         }
       : null,
+    /** Actions a person starts; `subject` says where the console offers them (returns, orders). */
+    actions: manifest.actions.map((a) => ({
+      id: a.id,
+      title: a.title,
+      description: a.description ?? null,
+      flow: a.flow ?? null,
+      input: a.input,
+      subject: a.subject ?? null,
+    })),
   };
 }
 export type PluginView = ReturnType<typeof pluginView>;

@@ -19,7 +19,8 @@ const validators = new Map<string, SettingsValidator>();
  * Manifest `actions[]` (operations a person starts: cancel an order, move a return), served
  * generically: the integration must be usable, the action's flow switched on, and the input valid
  * against the action's JSON Schema before the hook runs. A ConfigError from the hook is a refusal
- * the caller can act on (400); an AuthError means the account needs reconnecting (412).
+ * the caller can act on (400); a RefusedError is the marketplace's rule refusing it (409, the rule
+ * in words); an AuthError means the account needs reconnecting (412).
  */
 export function createPluginActions(deps: IntegrationDeps): PluginActions {
   return {
@@ -92,6 +93,9 @@ export function createPluginActions(deps: IntegrationDeps): PluginActions {
       } catch (error) {
         if (isPluginError(error) && error.code === PluginErrorCode.CONFIG)
           throw new HostError('BAD_REQUEST', error.message);
+        // The marketplace's rules refuse it (a move its status does not allow): the rule in words.
+        if (isPluginError(error) && error.code === PluginErrorCode.REFUSED)
+          throw new HostError('CONFLICT', error.message);
         if (isPluginError(error) && error.code === PluginErrorCode.AUTH)
           throw new HostError('PRECONDITION_FAILED', error.message);
         throw new HostError(

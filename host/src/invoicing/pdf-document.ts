@@ -107,6 +107,14 @@ export interface RenderableInvoice {
   mentions?: readonly ('reverse_charge' | 'oss')[] | null;
   /** The country whose VAT applies (named by the OSS mention). */
   taxCountry?: string | null;
+  /** A correction's reference to the document it corrects, and why (printed under the dates). */
+  correction?: RenderableCorrection | null;
+}
+
+export interface RenderableCorrection {
+  correctedNumber: string;
+  correctedIssueDate: string;
+  reason: string;
 }
 
 const BY_COUNTRY: Partial<Record<string, DocumentLanguage>> = { PL: 'pl', RO: 'ro', HU: 'hu', BG: 'bg' };

@@ -2,6 +2,7 @@ import PDFDocument, { shareFontLayouts } from './pdfkit.ts';
 import { Decimal, totalsByRate } from './money.ts';
 import type { RenderableInvoice, RenderableVatRow } from './pdf-document.ts';
 import { type InvoiceLabels, labelsFor } from './pdf-labels.ts';
+import { CORRECTION_LABELS } from './correction-labels.ts';
 import { addressLines, pdfFonts, printable } from './pdf-layout.ts';
 import { drawQr } from './pdf-qr.ts';
 
@@ -145,6 +146,11 @@ export function renderInvoice(input: InvoicePdfInput): Promise<RenderedInvoice> 
       `${both((l) => l.currency)}: ${d.currency}`,
     ];
     if (d.externalOrderId) meta.push(`${both((l) => l.orderNumber)}: ${d.externalOrderId}`);
+    if (d.correction) {
+      const c = CORRECTION_LABELS[d.language];
+      meta.push(c.corrects(d.correction.correctedNumber, d.correction.correctedIssueDate));
+      meta.push(`${c.reason}: ${d.correction.reason}`);
+    }
     for (const m of meta) put(m, MARGIN, doc.y, { width });
     if (d.status === 'cancelled')
       put(

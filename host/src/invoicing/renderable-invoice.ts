@@ -1,3 +1,4 @@
+import { isFrozenCorrection } from './correction-document.ts';
 import type { FrozenDocument } from './frozen-document.ts';
 import type { RenderableAddress, RenderableInvoice, RenderableParty } from './pdf-document.ts';
 import { isDocumentLanguage, languageForCountry } from './pdf-document.ts';
@@ -152,5 +153,14 @@ export function fromFrozenDocument(
     externalOrderId: doc.externalOrderId,
     // Only documents issued with mentions print them: an older document's PDF stays as it was.
     ...(doc.mentions?.length ? { mentions: doc.mentions, taxCountry: doc.taxCountry } : {}),
+    ...(isFrozenCorrection(doc)
+      ? {
+          correction: {
+            correctedNumber: doc.correction.correctedNumber,
+            correctedIssueDate: doc.correction.correctedIssueDate,
+            reason: doc.correction.reason,
+          },
+        }
+      : {}),
   };
 }

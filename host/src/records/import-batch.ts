@@ -4,6 +4,7 @@ import type { InvoiceStatus } from '../db/entities/invoice.entity.ts';
 import type { PgLikeClient } from '../db/pglite-pool.ts';
 import { upsertCustomers, upsertProducts } from './host-records-sql.ts';
 import type { ImportSwitches } from './import-switches.ts';
+import { cancelByCorrection } from './correction-sql.ts';
 import { findInvoices, setInvoiceStatuses } from './invoice-sql.ts';
 import type { Issuer } from './issuance.ts';
 import { issueOrHold, type ToIssue } from './issue-sql.ts';
@@ -64,7 +65,8 @@ function noInvoiceReason(item: PreparedRecord, switches: ImportSwitches): string
  *    changes are claimed by advancing their row's revision under its lock;
  * 3. customers and products are upserted, invoice numbers reserved in one series lock for
  *    exactly the invoices about to be inserted (gap-free even when a claim was lost);
- * 4. invoices and lines inserted; existing invoices of changed orders cancelled or marked paid.
+ * 4. invoices and lines inserted; existing invoices of changed orders corrected to zero when the
+ *    order was cancelled (correction-sql.ts), or marked paid.
  */
 export async function importBatch(
   client: PgLikeClient,
@@ -219,7 +221,10 @@ export async function importBatch(
     const hostId = hostOf(item)!;
     const invoice = current.get(item.externalId);
     if (invoice && item.draft.cancelled && invoice.status !== 'cancelled') {
-      statusChanges.push({ id: invoice.id, status: 'cancelled', paidAt: null });
+      // An issued invoice is never edited: the cancellation is a correction to zero (issued once,
+      // whatever revisions repeat it); only an invoice from before frozen documents is stamped.
+      if (!(await cancelByCorrection(client, ctx.ledger.tenantId, invoice.id)))
+        statusChanges.push({ id: invoice.id, status: 'cancelled', paidAt: null });
       cancelled.push(item.externalId);
     } else if (
       invoice &&

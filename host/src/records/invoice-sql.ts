@@ -95,7 +95,7 @@ export async function findInvoices(
     `select i.id, i.external_order_id, i.status
        from unnest($2::text[]) k(external_order_id) cross join lateral (
          select id, external_order_id, status from invoices
-          where integration_id = $1 and external_order_id = k.external_order_id
+          where integration_id = $1 and external_order_id = k.external_order_id and type = 'invoice'
           limit 1) i`,
     [integrationId, externalIds],
   );

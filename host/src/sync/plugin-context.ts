@@ -3,6 +3,7 @@ import type { LoadedPlugin } from '../plugins/types.ts';
 import { renderTemplate } from '@mch/schemas';
 import type { PluginContext, PluginRecords, UpsertOutcome } from '@mch/plugin-sdk';
 import type { InvoiceLinkSigner } from '../invoicing/public-url.ts';
+import { createPluginCorrections } from './context/corrections.ts';
 import { createPluginInvoices, type InvoicePdfs } from './context/invoices.ts';
 import type { Database } from '../db/orm.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -195,6 +196,11 @@ export function buildPluginContext(options: {
       documents: deps.documents,
       signer: deps.signer,
       clearancePluginIds: deps.clearancePluginIds?.() ?? [],
+    }),
+    corrections: createPluginCorrections({
+      pool: deps.db.pool,
+      tenantId: integration.tenantId,
+      integrationId: integration.id,
     }),
     signal: options.signal,
     progress: (done, total) => options.progress?.(done, total),

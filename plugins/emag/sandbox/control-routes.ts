@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ACCOUNTS, findAccount } from './accounts.ts';
 import type { SandboxContext } from './context.ts';
 import { placeOrders } from './new-orders.ts';
+import { openReturn } from './new-returns.ts';
 import { currencyAt } from './platforms.ts';
 
 /**
@@ -13,7 +14,19 @@ import { currencyAt } from './platforms.ts';
  * - `POST /__sandbox/orders` `{account?, count?, type?, payment_mode_id?}` → adds new (status 1)
  *   orders and, when a callback URL is set, notifies it for each; answers the ids and outcomes
  * - `GET  /__sandbox/orders/:account/:id` → one order as `order/read` would show it (no auth, no limits)
+ * - `POST /__sandbox/returns` `{account?, orderId?, products?: [{id, quantity}]}` → a customer opens a
+ *   return (status 2) on a finalized order; answers its `emagId` (new-returns.ts)
  */
+const openReturnBody = z
+  .object({
+    account: z.string().default('ro-main'),
+    orderId: z.number().int().positive().optional(),
+    products: z
+      .array(z.object({ id: z.number().int().positive(), quantity: z.number().int().min(1) }).strict())
+      .min(1)
+      .optional(),
+  })
+  .strict();
 const addOrdersBody = z
   .object({
     account: z.string().default('ro-main'),
@@ -81,6 +94,38 @@ export function registerEmagControlRoutes(
       ...(body.data.payment_mode_id ? { paymentModeId: body.data.payment_mode_id } : {}),
     });
     return reply.code(201).send({ account: account.key, ...placed });
+  });
+
+  app.post(`${CONTROL_PREFIX}/returns`, async (request, reply) => {
+    const body = openReturnBody.safeParse(request.body ?? {});
+    if (!body.success)
+      return reply
+        .code(400)
+        .send(sandboxError(SandboxErrorCode.InvalidInput, 'Invalid new-return request.', issues(body.error)));
+    const account = findAccount(body.data.account);
+    if (!account)
+      return reply
+        .code(404)
+        .send(
+          sandboxError(
+            SandboxErrorCode.NotFound,
+            `No account "${body.data.account}"; see GET /__sandbox/accounts.`,
+          ),
+        );
+    const outcome = openReturn(ctx, account, {
+      ...(body.data.orderId ? { orderId: body.data.orderId } : {}),
+      ...(body.data.products ? { products: body.data.products } : {}),
+    });
+    if (!outcome.ok)
+      return reply
+        .code(outcome.status)
+        .send(
+          sandboxError(
+            outcome.status === 404 ? SandboxErrorCode.NotFound : SandboxErrorCode.InvalidInput,
+            outcome.message,
+          ),
+        );
+    return reply.code(201).send({ account: account.key, emagId: outcome.emagId, orderId: outcome.orderId });
   });
 
   app.get(`${CONTROL_PREFIX}/orders/:account/:id`, async (request, reply) => {

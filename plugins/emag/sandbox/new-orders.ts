@@ -1,6 +1,7 @@
 import type { Account } from './accounts.ts';
 import { notifyNewOrder, type CallbackOutcome } from './callback.ts';
 import type { SandboxContext } from './context.ts';
+import { openReturn } from './new-returns.ts';
 
 /**
  * Placing new orders while the sandbox runs (control endpoint, or a timer in demo mode) and
@@ -73,10 +74,14 @@ export function startTimers(
   options: { newOrdersEveryMs?: number; newOrdersAccount: Account; callbackRetryMs?: number },
 ): () => void {
   const timers: NodeJS.Timeout[] = [];
+  let ticks = 0;
   if (options.newOrdersEveryMs && options.newOrdersEveryMs > 0) {
     timers.push(
       setInterval(() => {
         void placeOrders(ctx, options.newOrdersAccount, { count: 1 });
+        // Demo: every fifth new order, a customer also opens a return on a delivered order, so
+        // new returns keep arriving (issue 21); new orders themselves stay cancellable for a while.
+        if (++ticks % 5 === 0) openReturn(ctx, options.newOrdersAccount, {});
       }, options.newOrdersEveryMs),
     );
   }

@@ -23,8 +23,22 @@ export interface RmaOverlay {
   modified?: number;
 }
 
+/** A return a customer opened while the sandbox runs (control route or demo timer). */
+export interface OpenedReturn {
+  orderIndex: number;
+  createdAt: number;
+  /** Indexes into the order's products, with the quantity coming back. */
+  products: { line: number; quantity: number }[];
+}
+
 export interface RmaStore {
   count(account: Account): number;
+  /**
+   * A customer opens a return (status 2 new) on a finalized order: eMAG's customers return
+   * delivered products (API doc "Processing return requests": a new request is 2, the seller
+   * then approves or cancels it). Answers the new return's index.
+   */
+  open(account: Account, opened: OpenedReturn): number;
   header(account: Account, index: number): RmaHeader;
   find(account: Account, emagId: number): number;
   json(account: Account, index: number): Record<string, unknown>;
@@ -40,12 +54,25 @@ const DAY = 86_400_000;
 
 export function createRmaStore(orders: OrderStore): RmaStore {
   let overlays = new Map<string, RmaOverlay>();
+  let opened = new Map<string, OpenedReturn[]>();
   const key = (account: Account, index: number) => `${account.key}:${index}`;
 
-  const count = (account: Account): number => Math.floor(orders.of(account).seeded / RMA_PER_ORDERS);
+  const seededCount = (account: Account): number => Math.floor(orders.of(account).seeded / RMA_PER_ORDERS);
+  const count = (account: Account): number => seededCount(account) + (opened.get(account.key)?.length ?? 0);
+  const openedAt = (account: Account, index: number): OpenedReturn | undefined =>
+    opened.get(account.key)?.[index - seededCount(account)];
 
   const header = (account: Account, index: number): RmaHeader => {
     const acc = orders.of(account);
+    const extra = openedAt(account, index);
+    if (extra)
+      return {
+        index,
+        emagId: RMA_ID_BASE + account.ordinal * RMA_ID_BLOCK + index,
+        orderIndex: extra.orderIndex,
+        createdAt: extra.createdAt,
+        status: overlays.get(key(account, index))?.status ?? 2,
+      };
     // Spread returns over the history; each points at a delivered order near its slot.
     let orderIndex = Math.min(acc.seeded - 1, index * RMA_PER_ORDERS + (index % RMA_PER_ORDERS));
     for (let k = 0; k < RMA_PER_ORDERS && orderIndex > 0; k++) {
@@ -72,6 +99,12 @@ export function createRmaStore(orders: OrderStore): RmaStore {
   return {
     count,
     header,
+    open: (account, entry) => {
+      const list = opened.get(account.key) ?? [];
+      list.push(entry);
+      opened.set(account.key, list);
+      return seededCount(account) + list.length - 1;
+    },
     find: (account, emagId) => {
       const index = emagId - RMA_ID_BASE - account.ordinal * RMA_ID_BLOCK;
       return Number.isInteger(index) && index >= 0 && index < count(account) ? index : -1;
@@ -82,6 +115,7 @@ export function createRmaStore(orders: OrderStore): RmaStore {
     },
     reset: () => {
       overlays = new Map();
+      opened = new Map();
     },
     json: (account, index) => {
       const h = header(account, index);
@@ -103,13 +137,16 @@ export function createRmaStore(orders: OrderStore): RmaStore {
         customer_name: customer.name,
         customer_company: customer.legal_entity === 1 ? customer.company : null,
         customer_phone: customer.phone_1,
-        products: lines.slice(0, 1).map((line, k) => ({
+        products: (
+          openedAt(account, index)?.products.map((p) => ({ line: lines[p.line]!, quantity: p.quantity })) ??
+          lines.slice(0, 1).map((line) => ({ line, quantity: 1 }))
+        ).map(({ line, quantity }, k) => ({
           id: index * 4 + k + 1,
           product_emag_id: line.mkt_id,
           product_id: line.product_id,
           part_number_key: line.part_number_key,
           product_name: line.name,
-          quantity: 1,
+          quantity,
           return_reason: rng.pick([1, 2, 4, 8, 11]),
           observations: rng.pick(['', 'Produsul nu corespunde descrierii', 'Nu mai am nevoie de produs']),
           diagnostic: null,

@@ -1,16 +1,60 @@
-import { ConfigError, type PluginContext } from '@mch/plugin-sdk';
+import { ConfigError, RefusedError, type PluginContext } from '@mch/plugin-sdk';
 import { emag, refusedByEmag } from './emag-api.ts';
 import { importOrders, readOrders } from './orders.ts';
 
 export const CANCEL_OPERATION = 'order-cancel';
 
+/** reason_cancellation codes and their words (API doc "Order fields", reason_cancellation). */
+export const CANCELLATION_REASONS: Readonly<Record<number, string>> = {
+  1: 'Out of stock',
+  2: 'Cancelled by the client',
+  3: 'The client can not be contacted',
+  15: 'Courier delivery term is too large',
+  16: 'Transport tax is too large',
+  17: 'Large delivery term, until the product will arrive in our warehouse',
+  18: 'Better offer in another store',
+  19: 'Payment order has not been paid',
+  20: 'Undelivered order, courier reasons',
+  21: 'Others',
+  22: 'Order incomplete - automatic cancellation',
+  23: 'The customer changed his mind',
+  24: 'By customer request',
+  25: 'Failed delivery',
+  26: 'Late shipment',
+  27: 'Irrelevant order',
+  28: 'Canceled by SuperAdmin on seller request',
+  29: 'Blacklisted customer',
+  30: 'No VAT invoice',
+  31: 'The eMAG Marketplace partner requested the order cancellation',
+  32: 'The delivery estimate is too long',
+  33: 'The product is no longer available in the stock of the eMAG Marketplace partner',
+  34: 'Other reasons',
+  35: 'The delivery is too expensive',
+  36: 'The customer found a better price elsewhere',
+  37: 'The customer registered another eMAG order with a similar product',
+  38: 'The customer changed his mind, does not need the product',
+  39: 'The customer can purchase the product only by installments',
+  40: 'Other reasons EIS',
+  41: 'Out of stock - instalments',
+  42: 'The product is no longer available in the stock of the eMAG Marketplace partner - instalments',
+  43: 'The delivery estimate is too long',
+};
+
 /** reason_cancellation codes eMAG accepts (API doc "Order fields": 1–3 and 15–43). */
 export function isCancellationReason(code: number): boolean {
-  return Number.isInteger(code) && ((code >= 1 && code <= 3) || (code >= 15 && code <= 43));
+  return Number.isInteger(code) && CANCELLATION_REASONS[code] !== undefined;
 }
 
 /** Statuses an order may be cancelled from (API doc "Order status matrix": 2, 3; 4 within 48 h). */
 const CANCELLABLE = new Set([2, 3, 4]);
+const ORDER_STATUS: Record<number, string> = {
+  0: 'canceled',
+  1: 'new',
+  2: 'in progress',
+  3: 'prepared',
+  4: 'finalized',
+  5: 'returned',
+};
 
 /**
  * Cancels a seller order with a reason code: `order/save` with `status: 0` and
@@ -18,8 +62,8 @@ const CANCELLABLE = new Set([2, 3, 4]);
  * re-reads it so its invoice is cancelled through the mapping. The save carries the whole order as
  * just read, every product included: eMAG wants "ALL the fields initially read", and a product
  * left out is removed from the order (5.5.1; reference README "eMAG"). Refused before any change
- * when the code or the order's status does not allow it; a refusal by eMAG's rules comes back as
- * a clear error (400), eMAG's words included.
+ * when the code (400) or the order's status (409) does not allow it; a refusal by eMAG's rules comes
+ * back as a clear error (409), eMAG's words included.
  */
 export async function cancelOrder(
   ctx: PluginContext,
@@ -29,16 +73,21 @@ export async function cancelOrder(
   if (!/^\d{1,15}$/.test(orderId))
     throw new ConfigError('orderId must be an eMAG order id', { pointer: '/orderId' });
   if (!isCancellationReason(input.reason))
-    throw new ConfigError('reason must be an eMAG cancellation reason code (1–3 or 15–43)', {
-      pointer: '/reason',
-    });
+    throw new ConfigError(
+      `${String(input.reason)} is not one of eMAG's cancellation reasons; pick one of its list (1–3 or 15–43, e.g. 1 "Out of stock", 2 "Cancelled by the client").`,
+      {
+        pointer: '/reason',
+      },
+    );
   const [order] = await readOrders(ctx, { id: orderId, type: 3 });
   if (!order)
     throw new ConfigError(
       `Order ${orderId} is not a seller-fulfilled order of this account (only type 3 orders can be cancelled by the seller).`,
     );
   if (order.status !== 0 && !CANCELLABLE.has(order.status))
-    throw new ConfigError(`Order ${orderId} has status ${order.status} and cannot be cancelled.`);
+    throw new RefusedError(
+      `Order ${orderId} is ${ORDER_STATUS[order.status] ?? `in status ${order.status}`}; eMAG allows cancelling only orders in progress or prepared, or finalized within 48 hours (a new order is acknowledged first).`,
+    );
   const outcome = await ctx.outbound.once(
     { kind: CANCEL_OPERATION, key: orderId, payload: { reason: input.reason, from: order.status } },
     async () => {
@@ -56,7 +105,15 @@ export async function cancelOrder(
       return { orderId, reason: input.reason, from: order.status };
     },
   );
+  // Re-read and imported: an invoiced order gets its correction to zero from the host (issued once).
   const [after] = await readOrders(ctx, { id: orderId, type: 3 });
   if (after) await importOrders(ctx, [after]);
-  return { ...(outcome.result as object), status: after?.status ?? 0, outcome: outcome.status };
+  const corrections = await ctx.corrections.of(orderId);
+  return {
+    ...(outcome.result as object),
+    reasonText: CANCELLATION_REASONS[input.reason],
+    status: after?.status ?? 0,
+    outcome: outcome.status,
+    correction: corrections.at(-1) ?? null,
+  };
 }

@@ -1,6 +1,7 @@
 import {
   AuthError,
   ConfigError,
+  RefusedError,
   RetryableError,
   type HttpResponse,
   type PluginContext,
@@ -85,15 +86,14 @@ export async function emag<T>(
 }
 
 /**
- * An action eMAG refused by its rules, as the error a person sees (the host answers 400 with it,
+ * An action eMAG refused by its rules, as the error a person sees (the host answers 409 with it,
  * not a 5xx): what was refused, eMAG's own words, and what to do.
  */
 export function refusedByEmag(error: unknown, what: string, advice: string): unknown {
   if (!(error instanceof EmagRefused)) return error;
-  return new ConfigError(
+  // A refusal by eMAG's rules (409 with the rule in words), never a server error (issue 21).
+  return new RefusedError(
     `eMAG refused to ${what}: ${error.messages.join('; ') || 'no reason given'}. ${advice}`,
-    {
-      cause: error,
-    },
+    { cause: error },
   );
 }

@@ -178,3 +178,56 @@ export async function attachPending(
     await Promise.race(running);
   }
 }
+
+export const CORRECTION_ATTACH_OPERATION = 'correction-attach';
+
+/**
+ * Attaches each correction's PDF to its order once (outbound operation keyed by the correction's
+ * id), beside the invoice: `order/attachments/save` type 1 under a new URL, which eMAG takes as a
+ * further document of the order (API doc "Order invoices and warranties": a different URL is
+ * downloaded). A correction eMAG refuses stays recorded with eMAG's words and is tried again.
+ */
+export async function attachCorrections(
+  ctx: PluginContext,
+  typeOf: (orderId: string) => Promise<number>,
+): Promise<{ attached: number; errors: string[] }> {
+  const pending = await ctx.corrections.without(CORRECTION_ATTACH_OPERATION, ATTACH_BATCH);
+  let attached = 0;
+  const errors: string[] = [];
+  for (const correction of pending) {
+    const orderId = correction.externalOrderId!;
+    try {
+      const url = await ctx.invoices.publicUrl(correction.id);
+      const type = await typeOf(orderId);
+      const outcome = await ctx.outbound.once(
+        {
+          kind: CORRECTION_ATTACH_OPERATION,
+          key: correction.id,
+          payload: { orderId, number: correction.number, url },
+        },
+        () =>
+          emag(ctx, {
+            path: 'order/attachments/save',
+            data: [
+              {
+                order_id: Number(orderId),
+                order_type: type,
+                name: `Factura storno ${correction.number}`.slice(0, 60),
+                url,
+                type: 1,
+                force_download: 0,
+              },
+            ],
+            idempotent: true,
+            timeoutMs: ATTACH_TIMEOUT_MS,
+          }),
+      );
+      if (outcome.status === 'done') attached++;
+    } catch (error) {
+      // What eMAG refuses stays recorded with its words and is tried again; it does not fail the run.
+      if (!(error instanceof EmagRefused))
+        errors.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  return { attached, errors };
+}

@@ -1,6 +1,6 @@
 import type { JobInput, JobOutput, PluginContext } from '@mch/plugin-sdk';
 import { laterEmagDate, shiftEmagDate } from './emag-dates.ts';
-import { attachPending, orderTypeLookup } from './invoice-attach.ts';
+import { attachCorrections, attachPending, orderTypeLookup } from './invoice-attach.ts';
 import { acknowledgeNew, acknowledgePage, importOrders, orderTypes, PAGE, readOrders } from './orders.ts';
 import { enabled, type EmagOrder, type EmagSettings } from './types.ts';
 
@@ -55,7 +55,13 @@ export async function syncOrders(ctx: PluginContext, input: JobInput): Promise<J
           counts.attached += result.attached;
           counts.attachRefused += result.refused;
           attachErrors.push(...result.errors);
-          if (finalPass) return;
+          if (finalPass) {
+            // Corrections issued since (returns finalised, cancelled orders) go to their orders too.
+            const corrections = await attachCorrections(ctx, typeOf);
+            counts.attached += corrections.attached;
+            attachErrors.push(...corrections.errors);
+            return;
+          }
           await wake.wait();
         }
       })()

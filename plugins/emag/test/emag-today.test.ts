@@ -147,8 +147,12 @@ describe('eMAG today: the plugin against the corrected sandbox', () => {
     );
     expect(state.effects.filter((e) => e.kind === 'order.products_changed')).toEqual([]);
     const invoices = await invoicesOf(user, id);
-    for (const order of [cod, card])
-      expect(invoices.find((i) => i.externalOrderId === String(order.id))?.status).toBe('cancelled');
+    // Each invoice stays as issued, beside its correction to zero (issue 21).
+    for (const order of [cod, card]) {
+      const documents = invoices.filter((i) => i.externalOrderId === String(order.id));
+      expect(documents).toHaveLength(2);
+      expect(documents.reduce((sum, d) => sum + Math.round(Number(d.grossTotal) * 100), 0)).toBe(0);
+    }
   }, 120_000);
 
   it("surfaces eMAG's refusal as a clear error, not a server error", async () => {
@@ -156,7 +160,7 @@ describe('eMAG today: the plugin against the corrected sandbox', () => {
     // Finalized more than 48 hours ago: eMAG's status matrix refuses the cancellation.
     const old = (await allOrders(world.sandbox, 'ro-main')).filter((o) => o.status === 4).at(-1)!;
     const response = await action(id, 'cancel-order', { orderId: String(old.id), reason: 2 });
-    expect(response.status, response.text).toBe(400);
+    expect(response.status, response.text).toBe(409);
     expect(response.body.error?.message).toMatch(
       new RegExp(`eMAG refused to cancel order ${old.id}: .*48 hours.*eMAG seller portal`),
     );

@@ -57,6 +57,24 @@ export const ActionSchema = z.strictObject({
   input: z
     .looseObject({ type: z.literal('object'), properties: z.record(z.string(), z.unknown()).optional() })
     .default({ type: 'object', properties: {} }),
+  /**
+   * Where the console offers the action, generically: `list` actions answer `{items: [...]}` of
+   * a kind of record (returns, orders) with at least `id` and `status`; `act` actions are offered
+   * beside one such record while its `status` is one of `statuses`, its id in input `idInput`,
+   * with `presets` fixed (e.g. `{status: 3}` for "Approve") and the rest of `input` as a form.
+   */
+  subject: z
+    .strictObject({
+      kind: z.enum(['return', 'order']),
+      role: z.enum(['list', 'act']).default('act'),
+      idInput: z.string().min(1).optional(),
+      statuses: z
+        .array(z.union([z.number(), z.string()]))
+        .min(1)
+        .optional(),
+      presets: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
 });
 
 export const SandboxSchema = z.strictObject({

@@ -33,6 +33,8 @@ export const Invoice = defineEntity({
     corrects: p.uuid().nullable(),
     /** Clearance by a tax authority (ClearanceState of the SDK); null until a clearance plugin takes it. */
     clearance: p.json<Record<string, unknown>>().nullable(),
+    /** The key a correction was requested with (unique per corrected document): issued once. */
+    correctionKey: p.string().length(200).nullable(),
     number: p.string().length(64),
     integrationId: p.uuid().nullable(),
     pluginId: p.string().length(64).nullable(),

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HOLD_REASONS, listHeldInvoices } from '../../api/queries/held-invoices.ts';
-import { listInvoices, findAccessibleInvoice, toDocumentView } from '../../api/queries/invoices.ts';
+import { CorrectionInput, documentWithLinks, requestCorrection } from '../../api/queries/corrections.ts';
+import { listInvoices, findAccessibleInvoice } from '../../api/queries/invoices.ts';
 import { findAccessibleIntegration } from '../../integrations/access.ts';
 import { notFound } from '../../errors.ts';
 import { parseInput, requirePrincipal, type RestDeps } from './rest-helpers.ts';
@@ -67,7 +68,25 @@ export function registerInvoiceRoutes(app: FastifyInstance, deps: RestDeps): voi
 
   app.get<{ Params: { id: string } }>('/api/v1/invoices/:id', async (request) => {
     const principal = await requirePrincipal(deps, request);
-    return toDocumentView(await findAccessibleInvoice(fork(), principal, request.params.id));
+    return documentWithLinks(
+      deps.services.db.pool,
+      await findAccessibleInvoice(fork(), principal, request.params.id),
+    );
+  });
+
+  // A correction of an invoice (issue 21): issued once per key; 400 with what to fix, 409 when
+  // nothing is left to correct.
+  app.post<{ Params: { id: string } }>('/api/v1/invoices/:id/corrections', async (request, reply) => {
+    const principal = await requirePrincipal(deps, request);
+    const input = parseInput(CorrectionInput, request.body, 'correction');
+    const issued = await requestCorrection(
+      fork(),
+      deps.services.db.pool,
+      principal,
+      request.params.id,
+      input,
+    );
+    return reply.status(issued.created ? 201 : 200).send(issued);
   });
 
   // The clearance XML a clearance plugin made (FA(3), UBL) and the authority's receipt (UPO).

@@ -83,6 +83,7 @@ export function createPluginInvoices(options: {
                                  and o.status in ('succeeded', 'dead')
                                limit 1) op on true
           where i.integration_id = $1 and i.external_order_id is not null and i.status <> 'cancelled'
+            and i.type = 'invoice'
             and op.done is null
             and ${AFTER_CLEARANCE}
           order by i.created_at, i.sequence
