@@ -3,7 +3,7 @@ import type { HostServices, OAuthHooks, SyncHooks } from '../app/services.ts';
 import { createInvoiceLinkSigner, type InvoiceLinkSigner } from '../invoicing/public-url.ts';
 import { syncSchedule } from '../integrations/schedule.ts';
 import { Integration } from '../db/entities/integration.entity.ts';
-import { isPluginEnabled } from '../integrations/enablement.ts';
+import { mayRunJobs } from '../integrations/enablement.ts';
 import { createOAuthBroker } from '../oauth/oauth-broker.ts';
 import { importRecords } from '../records/import.ts';
 import { compiledMappingsFor } from '../records/mapping-engine.ts';
@@ -87,11 +87,11 @@ export function createSyncRuntime(options: {
     const em = db.orm.em.fork();
     const row = await em.findOneOrFail(Integration, { id: integrationId });
     await syncSchedule(
-      { db, vault, plugins: services.plugins, scheduler, logger, sync: () => services.sync },
+      { scheduler, logger },
       {
         row,
         plugin: services.plugins.get(row.pluginId),
-        enabled: await isPluginEnabled(em, row.tenantId, row.pluginId),
+        enabled: await mayRunJobs(em, row.tenantId, row.pluginId),
       },
     );
   };
