@@ -23,7 +23,7 @@ const validator = createFormValidator<Record<string, unknown>>();
 const errorsOf = (value: Record<string, unknown>) =>
   (validator.validateFormValue(schema, value).errors ?? [])
     .map((e) => [e.path.join('.'), e.message])
-    .sort(([a], [b]) => a!.localeCompare(b!));
+    .sort(([a], [b]) => a.localeCompare(b));
 
 describe('settings form validator (no eval)', () => {
   it('accepts a valid value as it is', () => {
