@@ -1,4 +1,4 @@
-import type { Config, Schema } from '@sjsf/form';
+import type { Config, FormValue, Schema } from '@sjsf/form';
 import { describe, expect, it } from 'vitest';
 import { createFormValidator } from './validator.ts';
 
@@ -21,14 +21,14 @@ const schema = {
 
 const validator = createFormValidator<Record<string, unknown>>();
 const errorsOf = (value: Record<string, unknown>) =>
-  (validator.validateFormValue(schema, value).errors ?? [])
+  (validator.validateFormValue(schema, value as FormValue).errors ?? [])
     .map((e) => [e.path.join('.'), e.message])
     .sort(([a], [b]) => a.localeCompare(b));
 
 describe('settings form validator (no eval)', () => {
   it('accepts a valid value as it is', () => {
     const value = { username: 'shop', syncFrequencyMinutes: 30, mode: 'auto', series: 'FV' };
-    expect(validator.validateFormValue(schema, value)).toEqual({ value });
+    expect(validator.validateFormValue(schema, value as FormValue)).toEqual({ value });
   });
 
   it('puts each failure on its field in plain words, through $ref and if/then, without the bookkeeping', () => {
