@@ -118,7 +118,8 @@ describe.skipIf(SKIP_BROWSER)('console: user journey', () => {
   it('shows an invalid setting’s error on its field, then saves the fixed value', async () => {
     const form = page.getByTestId('schema-form');
     const frequency = form.getByLabel('Sync frequency (minutes)');
-    await expect.poll(() => frequency.inputValue()).toBe('60');
+    // The page loads the saved settings after the redirect: seconds on a loaded machine.
+    await expect.poll(() => frequency.inputValue(), { timeout: 15_000 }).toBe('60');
     expect(await form.getByLabel('Country platform').locator('option:checked').textContent()).toBe(
       'Bulgaria',
     );

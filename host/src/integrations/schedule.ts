@@ -48,12 +48,20 @@ export async function syncTenantSchedules(
 ): Promise<number> {
   const em = deps.db.orm.em.fork();
   const rows = await em.find(Integration, { tenantId });
+  // Every integration is tried (each failure is logged by syncSchedule); the first failure is
+  // reported after, so a retry of the same change finishes the job.
+  let failure: Error | undefined;
   for (const row of rows) {
-    await syncSchedule(deps, {
-      row,
-      plugin: deps.plugins.get(row.pluginId),
-      enabled: await mayRunJobs(em, row.tenantId, row.pluginId),
-    });
+    try {
+      await syncSchedule(deps, {
+        row,
+        plugin: deps.plugins.get(row.pluginId),
+        enabled: await mayRunJobs(em, row.tenantId, row.pluginId),
+      });
+    } catch (error) {
+      failure ??= error instanceof Error ? error : new Error('The scheduler could not be updated.');
+    }
   }
+  if (failure) throw failure;
   return rows.length;
 }
