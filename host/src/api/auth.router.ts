@@ -45,7 +45,7 @@ export const authRouter = router({
           em,
           email: input.email,
           password: input.password,
-          lane,
+          lane: { lane, source: ctx.req.ip },
         });
       } catch (error) {
         ticket.failed();

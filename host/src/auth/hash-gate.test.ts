@@ -72,6 +72,34 @@ describe('hash gate', () => {
     expect(gate.load).toMatchObject({ running: 0, trusted: 0, normal: 0 });
   });
 
+  it('gives one source at most one normal slot: another source never waits behind its flood', async () => {
+    const gate = new HashGate({ concurrency: 2, reserved: 1, maxWaiting: { trusted: 4, normal: 4 } });
+    const starts: HashStart[] = [];
+    gate.observe((start) => starts.push(start));
+    const started: string[] = [];
+    const flood = Array.from({ length: 3 }, (_, i) => controllable(started, `f${i}`));
+    const floodRuns = flood.map((job) => gate.run({ lane: 'normal', source: '198.51.100.7' }, job.work));
+    await tick();
+    expect(started).toEqual(['f0']);
+    const user = controllable(started, 'user');
+    const userRun = gate.run({ lane: 'normal', source: '192.0.2.10' }, user.work);
+    await tick();
+    expect(started).toEqual(['f0', 'user']);
+    expect(starts.find((s) => s.source === '192.0.2.10')).toMatchObject({ queued: false, normalRunning: 1 });
+    // The flood's next attempt starts only when its own previous one ends.
+    user.finish();
+    await userRun;
+    await tick();
+    expect(started).toEqual(['f0', 'user']);
+    flood[0]!.finish();
+    await floodRuns[0];
+    await tick();
+    expect(started).toEqual(['f0', 'user', 'f1']);
+    for (const job of flood) job.finish();
+    await Promise.all(floodRuns);
+    expect(gate.load).toMatchObject({ running: 0, normal: 0 });
+  });
+
   it('admits at most slots + waiting sign-ins per lane, before any work, and releases once', () => {
     const gate = new HashGate({ concurrency: 2, reserved: 1, maxWaiting: { trusted: 1, normal: 2 } });
     const normal = Array.from({ length: 4 }, () => gate.admit('normal'));

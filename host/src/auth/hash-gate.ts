@@ -19,6 +19,13 @@ import { HostError } from '../errors.ts';
  */
 export type HashLane = 'trusted' | 'normal';
 
+/**
+ * A lane, or a lane and the source asking (the client address of a sign-in): a source gets at
+ * most one normal-lane hashing slot at a time, so a flood from one address cannot hold both and a
+ * user signing in from elsewhere never waits behind it.
+ */
+export type HashRequest = HashLane | { lane: HashLane; source: string };
+
 export interface HashGateOptions {
   /** Hashing slots the normal lane may use. */
   concurrency: number;
@@ -37,6 +44,8 @@ export const HASH_GATE_DEFAULTS: HashGateOptions = {
 /** What the gate saw when a hash started: for tests and metrics. */
 export interface HashStart {
   lane: HashLane;
+  /** Who asked (a sign-in's client address), when given. */
+  source?: string;
   /** Whether it had to wait for a slot. */
   queued: boolean;
   /** Milliseconds it waited for a slot. */
@@ -49,7 +58,11 @@ const LANES: readonly HashLane[] = ['trusted', 'normal'];
 
 export class HashGate {
   private readonly running: Record<HashLane, number> = { trusted: 0, normal: 0 };
-  private readonly waiting: Record<HashLane, (() => void)[]> = { trusted: [], normal: [] };
+  private readonly waiting: Record<HashLane, { resume: () => void; source?: string }[]> = {
+    trusted: [],
+    normal: [],
+  };
+  private readonly normalBySource = new Map<string, number>();
   private readonly admitted: Record<HashLane, number> = { trusted: 0, normal: 0 };
   private readonly observers = new Set<(start: HashStart) => void>();
 
@@ -104,18 +117,35 @@ export class HashGate {
     };
   }
 
-  private canStart(lane: HashLane): boolean {
+  private canStart(lane: HashLane, source: string | undefined): boolean {
     const { concurrency, reserved } = this.options;
     const total = this.running.trusted + this.running.normal;
     if (total >= concurrency + reserved) return false;
-    return lane === 'trusted' || this.running.normal < concurrency;
+    if (lane === 'trusted') return true;
+    return this.running.normal < concurrency && (source === undefined || !this.normalBySource.has(source));
+  }
+
+  private take(lane: HashLane, source: string | undefined): void {
+    this.running[lane]++;
+    if (lane === 'normal' && source !== undefined)
+      this.normalBySource.set(source, (this.normalBySource.get(source) ?? 0) + 1);
+  }
+
+  private give(lane: HashLane, source: string | undefined): void {
+    this.running[lane]--;
+    if (lane === 'normal' && source !== undefined) {
+      const left = (this.normalBySource.get(source) ?? 1) - 1;
+      if (left <= 0) this.normalBySource.delete(source);
+      else this.normalBySource.set(source, left);
+    }
   }
 
   /** Reports a started hash; its slot is already counted in `running`. */
-  private started(lane: HashLane, since: number, queued: boolean): void {
+  private started(lane: HashLane, source: string | undefined, since: number, queued: boolean): void {
     if (this.observers.size === 0) return;
     const start: HashStart = {
       lane,
+      ...(source === undefined ? {} : { source }),
       queued,
       waitedMs: performance.now() - since,
       normalRunning: this.running.normal - (lane === 'normal' ? 1 : 0),
@@ -123,26 +153,30 @@ export class HashGate {
     for (const observer of this.observers) observer(start);
   }
 
-  async run<T>(lane: HashLane, work: () => Promise<T>): Promise<T> {
+  async run<T>(request: HashRequest, work: () => Promise<T>): Promise<T> {
+    const { lane, source } = typeof request === 'string' ? { lane: request, source: undefined } : request;
     const since = performance.now();
-    const queued = !this.canStart(lane);
+    const queued = !this.canStart(lane, source);
     if (!queued) {
-      this.running[lane]++;
+      this.take(lane, source);
     } else {
       if (this.waiting[lane].length >= this.options.maxWaiting[lane]) throw this.busy();
       // Resumed by a finishing hash, which has already taken the slot for us.
-      await new Promise<void>((resolve) => this.waiting[lane].push(resolve));
+      await new Promise<void>((resume) => this.waiting[lane].push({ resume, source }));
     }
-    this.started(lane, since, queued);
+    this.started(lane, source, since, queued);
     try {
       return await work();
     } finally {
-      this.running[lane]--;
-      // Hand free slots to waiters, trusted first.
+      this.give(lane, source);
+      // Hand free slots to waiters, trusted first, each to the first waiter that may start.
       for (const next of LANES) {
-        while (this.waiting[next].length > 0 && this.canStart(next)) {
-          this.running[next]++;
-          this.waiting[next].shift()!();
+        for (;;) {
+          const index = this.waiting[next].findIndex((w) => this.canStart(next, w.source));
+          if (index < 0) break;
+          const [waiter] = this.waiting[next].splice(index, 1);
+          this.take(next, waiter!.source);
+          waiter!.resume();
         }
       }
     }
