@@ -1,6 +1,6 @@
 // Account management in a real browser against a real host (issue 11): a tenant admin creates and
-// revokes an API token, changes their password, adds and disables a team member; a platform admin
-// disables and enables a tenant.
+// revokes an API token, changes their password, adds a team member, resets their password and
+// disables them, and signs out everywhere; a platform admin disables and enables a tenant.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, logIn, screenshot, SKIP_BROWSER } from './support/browser.ts';
@@ -61,13 +61,19 @@ describe.skipIf(SKIP_BROWSER)('console: account journey', () => {
     expect((await signIn(host.users.seller, 'a brand new passphrase')).status).toBe(200);
   });
 
-  it('adds a team member and disables them', async () => {
+  it('adds a team member, resets their password and disables them', async () => {
     await page.getByRole('link', { name: 'Team' }).click();
     await page.getByLabel('Email').fill('clerk@acme.test');
     await page.getByRole('button', { name: 'Add user' }).click();
     const shown = page.getByTestId('shown-password');
     await shown.waitFor();
-    const password = (await shown.locator('code').textContent())?.trim() ?? '';
+    const first = (await shown.locator('code').textContent())?.trim() ?? '';
+    expect((await signIn('clerk@acme.test', first)).status).toBe(200);
+    await page.getByRole('button', { name: 'Reset password of clerk@acme.test' }).click();
+    await page.getByText('clerk@acme.test has a new password and was signed out everywhere.').waitFor();
+    const password = (await page.getByTestId('shown-password').locator('code').textContent())?.trim() ?? '';
+    expect(password).not.toBe(first);
+    expect((await signIn('clerk@acme.test', first)).status).toBe(401);
     expect((await signIn('clerk@acme.test', password)).status).toBe(200);
     await page.getByRole('button', { name: 'Disable clerk@acme.test' }).click();
     await page.getByText('clerk@acme.test is disabled').waitFor();
@@ -86,5 +92,21 @@ describe.skipIf(SKIP_BROWSER)('console: account journey', () => {
     await admin.getByRole('button', { name: 'Enable Other Shop' }).click();
     await admin.getByText('Other Shop is enabled again.').waitFor();
     expect((await signIn(host.users.otherSeller, host.users.password)).status).toBe(200);
+  });
+
+  it('signs out everywhere: this browser and every other session of the user', async () => {
+    const other = await signIn(host.users.seller, 'a brand new passphrase');
+    const cookie = other.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('mch_session='))!
+      .split(';')[0]!;
+    const me = () => fetch(`${host.url}/trpc/auth.me`, { headers: { cookie } });
+    expect((await me()).status).toBe(200);
+    await page.goto(`${host.url}/settings/profile`);
+    await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.waitForURL(/\/login/);
+    expect((await me()).status).toBe(401);
+    await page.goto(`${host.url}/settings/profile`);
+    await page.waitForURL(/\/login\?next=/);
   });
 });

@@ -171,6 +171,8 @@ describe('security: CSRF, headers, malformed input', () => {
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("object-src 'none'");
       expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+      // No eval either: the console's forms validate without compiling schemas to functions.
+      expect(csp).not.toMatch(/unsafe-eval/);
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
       expect(res.headers.get('x-frame-options'), path).toBe('DENY');

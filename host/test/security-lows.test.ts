@@ -228,4 +228,54 @@ describe('security: the low findings', () => {
     expect(lines.join('')).not.toContain(token);
     expect(lines.join('')).toContain('[redacted].pdf');
   });
+
+  // Last: disabling the tenant ends its users' sessions.
+  it("takes a disabled tenant's jobs off the scheduler, refuses its syncs and webhooks, and restores the jobs when enabled", async () => {
+    const scheduled = async () =>
+      (
+        await host.database.db.pool.query<{ id: string }>(
+          `select distinct data->>'integrationId' as id from agenda_jobs
+            where data->>'trigger' = 'schedule' and data->>'integrationId' = any($1) order by 1`,
+          [[basicId, richId]],
+        )
+      ).rows.map((r) => r.id);
+    const both = [basicId, richId].sort();
+    expect(await scheduled()).toEqual(both);
+    const hookUrl = host.app.services.sync.webhookUrl!(richId, 'order-created');
+    const runs = async () =>
+      (await host.database.db.pool.query(`select 1 from sync_runs where integration_id = $1`, [richId])).rows
+        .length;
+    const before = await runs();
+
+    await admin.trpc.admin.setTenantDisabled.mutate({ tenantId, disabled: true });
+    try {
+      expect(await scheduled()).toEqual([]);
+      // Only a platform admin still reaches the tenant's integrations: a sync is refused in words.
+      const batch = await admin.trpc.admin.batch.mutate({ ids: [basicId], action: 'sync' });
+      expect(batch.results).toEqual([
+        {
+          id: basicId,
+          ok: false,
+          error: {
+            code: 'PRECONDITION_FAILED',
+            message:
+              'This organisation is disabled, so its accounts do not sync; enable the organisation first.',
+          },
+        },
+      ]);
+      const hook = await fetch(hookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'order-3' }),
+      });
+      expect(hook.status).toBe(404);
+      // Switching a connector on again does not bring a disabled tenant's jobs back.
+      await admin.trpc.admin.setPluginEnabled.mutate({ tenantId, pluginId: 'fixture-basic', enabled: true });
+      expect(await scheduled()).toEqual([]);
+      expect(await runs()).toBe(before);
+    } finally {
+      await admin.trpc.admin.setTenantDisabled.mutate({ tenantId, disabled: false });
+    }
+    expect(await scheduled()).toEqual(both);
+  });
 });

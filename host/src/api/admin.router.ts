@@ -59,17 +59,22 @@ export const adminRouter = router({
     }));
   }),
 
-  /** A disabled tenant's users cannot sign in; their sessions end and their API tokens are refused. */
+  /**
+   * A disabled tenant's users cannot sign in; their sessions end, their API tokens are refused and
+   * its integrations' jobs stop (they come back when it is enabled).
+   */
   setTenantDisabled: adminProcedure
     .input(z.object({ tenantId: z.uuid(), disabled: z.boolean() }))
-    .mutation(async ({ ctx, input }) =>
-      setTenantDisabled({
+    .mutation(async ({ ctx, input }) => {
+      const done = await setTenantDisabled({
         em: ctx.services.db.orm.em.fork(),
         actor: ctx.principal,
         tenant: input.tenantId,
         disabled: input.disabled,
-      }),
-    ),
+      });
+      await ctx.services.integrations.tenantStateChanged({ tenantId: done.id });
+      return done;
+    }),
 
   /** Switching a connector off takes it from the tenant: gone from plugins.list, its jobs stop. */
   setPluginEnabled: adminProcedure

@@ -26,10 +26,18 @@ export const authRouter = router({
       const email = normalizeEmail(input.email).slice(0, 320);
       const presented = readCookie(ctx.req.headers.cookie, DEVICE_COOKIE);
       const device = knownDevice(loginLimiter.deviceSecret, presented, email);
-      // Refused here, before any database work or hashing, once a source is over its limits.
+      // Refused here, before any database work or hashing: a source over its limits (429), then a
+      // lane with as many sign-ins in progress as it can hash and queue (503, not held against
+      // the source). A browser known to the account has its own lane, which a flood cannot fill.
       const lane = device ? 'trusted' : 'normal';
-      passwordHashGate.assertRoom(lane);
       const ticket = loginLimiter.begin({ ip: ctx.req.ip, email, device });
+      let release: () => void;
+      try {
+        release = passwordHashGate.admit(lane);
+      } catch (error) {
+        ticket.cancelled();
+        throw error;
+      }
       const em = ctx.services.db.orm.em.fork();
       let session;
       try {
@@ -37,11 +45,13 @@ export const authRouter = router({
           em,
           email: input.email,
           password: input.password,
-          lane,
+          lane: { lane, source: ctx.req.ip },
         });
       } catch (error) {
         ticket.failed();
         throw error;
+      } finally {
+        release();
       }
       ticket.succeeded();
       const secure = secureCookies(env.publicUrl);

@@ -119,6 +119,8 @@ export interface LoginAttempt {
 export interface LoginTicket {
   succeeded(): void;
   failed(): void;
+  /** Not checked after all (the server was too busy): the attempt does not count. */
+  cancelled(): void;
 }
 
 export interface LoginLimiter {
@@ -198,6 +200,12 @@ export function createLoginLimiter({
         },
         failed() {
           settle();
+        },
+        cancelled() {
+          if (!settle()) return;
+          perIp.undo(ip);
+          perAccountClient.undo(clientKey);
+          if (!device) perAccountUnknown.undo(email);
         },
       };
     },

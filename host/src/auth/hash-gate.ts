@@ -1,28 +1,70 @@
 import { HostError } from '../errors.ts';
 
 /**
- * Bounds how many scrypt computations run at once and how many may wait (issue 11: 300 concurrent
- * wrong logins held a real user's login for 22.9 s). scrypt runs on libuv's thread pool (4
- * threads by default, shared with file and DNS work), so an unbounded flood starves everything.
- * Two lanes: `trusted` (a client that signed in to this account before, or a signed-in user
- * changing a password) is served before `normal`, so a known-good client never queues behind a
- * flood. A full lane is refused at once, with no hashing: an overload costs the attacker, not us.
+ * Bounds how many scrypt computations run at once and how many sign-ins may be in progress (issue
+ * 11: 300 concurrent wrong logins held a real user's login for 22.9 s). scrypt runs on libuv's
+ * thread pool (4 threads by default, shared with file and DNS work), so an unbounded flood starves
+ * everything.
+ *
+ * Two lanes. `trusted` is a client that signed in to this account before (device cookie) or a
+ * signed-in user changing a password; `normal` is everyone else, which is where any flood lands
+ * (an attacker has no device cookie for the account it attacks). The normal lane may use at most
+ * `concurrency` hashing slots; `reserved` further slots are the trusted lane's alone. So a trusted
+ * sign-in never waits for a flood's hash: it starts hashing at once unless other trusted work
+ * fills every slot, and it is served first when a slot frees.
+ *
+ * A sign-in is admitted (`admit`) before its database lookup: at most `concurrency + maxWaiting`
+ * per lane are in progress at once, and the rest are refused at once with no database work and no
+ * hashing, so a flood cannot queue work ahead of anyone.
  */
 export type HashLane = 'trusted' | 'normal';
 
+/**
+ * A lane, or a lane and the source asking (the client address of a sign-in): a source gets at
+ * most one normal-lane hashing slot at a time, so a flood from one address cannot hold both and a
+ * user signing in from elsewhere never waits behind it.
+ */
+export type HashRequest = HashLane | { lane: HashLane; source: string };
+
 export interface HashGateOptions {
+  /** Hashing slots the normal lane may use. */
   concurrency: number;
+  /** Further hashing slots only the trusted lane uses. */
+  reserved: number;
+  /** How many hashes may wait per lane (and, for sign-ins, how many beyond the slots are admitted). */
   maxWaiting: Record<HashLane, number>;
 }
 
 export const HASH_GATE_DEFAULTS: HashGateOptions = {
   concurrency: 2,
-  maxWaiting: { trusted: 64, normal: 16 },
+  reserved: 1,
+  maxWaiting: { trusted: 32, normal: 16 },
 };
 
+/** What the gate saw when a hash started: for tests and metrics. */
+export interface HashStart {
+  lane: HashLane;
+  /** Who asked (a sign-in's client address), when given. */
+  source?: string;
+  /** Whether it had to wait for a slot. */
+  queued: boolean;
+  /** Milliseconds it waited for a slot. */
+  waitedMs: number;
+  /** Hashes of the normal lane running when it started (itself excluded). */
+  normalRunning: number;
+}
+
+const LANES: readonly HashLane[] = ['trusted', 'normal'];
+
 export class HashGate {
-  private running = 0;
-  private readonly waiting: Record<HashLane, (() => void)[]> = { trusted: [], normal: [] };
+  private readonly running: Record<HashLane, number> = { trusted: 0, normal: 0 };
+  private readonly waiting: Record<HashLane, { resume: () => void; source?: string }[]> = {
+    trusted: [],
+    normal: [],
+  };
+  private readonly normalBySource = new Map<string, number>();
+  private readonly admitted: Record<HashLane, number> = { trusted: 0, normal: 0 };
+  private readonly observers = new Set<(start: HashStart) => void>();
 
   private readonly options: HashGateOptions;
 
@@ -30,46 +72,113 @@ export class HashGate {
     this.options = options;
   }
 
-  /** Work currently hashing and waiting, for tests and metrics. */
-  get load(): { running: number; trusted: number; normal: number } {
+  /** Work currently hashing, waiting and admitted, for tests and metrics. */
+  get load(): {
+    running: number;
+    trusted: number;
+    normal: number;
+    admitted: Record<HashLane, number>;
+  } {
     return {
-      running: this.running,
+      running: this.running.trusted + this.running.normal,
       trusted: this.waiting.trusted.length,
       normal: this.waiting.normal.length,
+      admitted: { ...this.admitted },
     };
   }
 
+  /** Calls `listener` whenever a hash starts; returns the unsubscribe function. */
+  observe(listener: (start: HashStart) => void): () => void {
+    this.observers.add(listener);
+    return () => this.observers.delete(listener);
+  }
+
+  private busy(): HostError {
+    return new HostError(
+      'SERVICE_UNAVAILABLE',
+      'Sign-in is very busy right now; try again in a few seconds.',
+    );
+  }
+
   /**
-   * Throws at once when `lane` is full, so a caller can refuse before its own work (the database
-   * lookup that precedes hashing) rather than after it.
+   * Admits one sign-in of `lane` before its database lookup, or throws at once when as many are in
+   * progress as the lane can hash and queue. Call the returned function when the sign-in ends.
    */
-  assertRoom(lane: HashLane): void {
-    if (
-      this.running >= this.options.concurrency &&
-      this.waiting[lane].length >= this.options.maxWaiting[lane]
-    ) {
-      throw new HostError(
-        'SERVICE_UNAVAILABLE',
-        'Sign-in is very busy right now; try again in a few seconds.',
-      );
+  admit(lane: HashLane): () => void {
+    const slots =
+      lane === 'trusted' ? this.options.concurrency + this.options.reserved : this.options.concurrency;
+    if (this.admitted[lane] >= slots + this.options.maxWaiting[lane]) throw this.busy();
+    this.admitted[lane]++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.admitted[lane]--;
+    };
+  }
+
+  private canStart(lane: HashLane, source: string | undefined): boolean {
+    const { concurrency, reserved } = this.options;
+    const total = this.running.trusted + this.running.normal;
+    if (total >= concurrency + reserved) return false;
+    if (lane === 'trusted') return true;
+    return this.running.normal < concurrency && (source === undefined || !this.normalBySource.has(source));
+  }
+
+  private take(lane: HashLane, source: string | undefined): void {
+    this.running[lane]++;
+    if (lane === 'normal' && source !== undefined)
+      this.normalBySource.set(source, (this.normalBySource.get(source) ?? 0) + 1);
+  }
+
+  private give(lane: HashLane, source: string | undefined): void {
+    this.running[lane]--;
+    if (lane === 'normal' && source !== undefined) {
+      const left = (this.normalBySource.get(source) ?? 1) - 1;
+      if (left <= 0) this.normalBySource.delete(source);
+      else this.normalBySource.set(source, left);
     }
   }
 
-  async run<T>(lane: HashLane, work: () => Promise<T>): Promise<T> {
-    if (this.running >= this.options.concurrency) {
-      this.assertRoom(lane);
-      const queue = this.waiting[lane];
-      await new Promise<void>((resolve) => queue.push(resolve));
+  /** Reports a started hash; its slot is already counted in `running`. */
+  private started(lane: HashLane, source: string | undefined, since: number, queued: boolean): void {
+    if (this.observers.size === 0) return;
+    const start: HashStart = {
+      lane,
+      ...(source === undefined ? {} : { source }),
+      queued,
+      waitedMs: performance.now() - since,
+      normalRunning: this.running.normal - (lane === 'normal' ? 1 : 0),
+    };
+    for (const observer of this.observers) observer(start);
+  }
+
+  async run<T>(request: HashRequest, work: () => Promise<T>): Promise<T> {
+    const { lane, source } = typeof request === 'string' ? { lane: request, source: undefined } : request;
+    const since = performance.now();
+    const queued = !this.canStart(lane, source);
+    if (!queued) {
+      this.take(lane, source);
     } else {
-      this.running++;
+      if (this.waiting[lane].length >= this.options.maxWaiting[lane]) throw this.busy();
+      // Resumed by a finishing hash, which has already taken the slot for us.
+      await new Promise<void>((resume) => this.waiting[lane].push({ resume, source }));
     }
+    this.started(lane, source, since, queued);
     try {
       return await work();
     } finally {
-      // Hand the slot straight to the next waiter (trusted first), or free it.
-      const next = this.waiting.trusted.shift() ?? this.waiting.normal.shift();
-      if (next) next();
-      else this.running--;
+      this.give(lane, source);
+      // Hand free slots to waiters, trusted first, each to the first waiter that may start.
+      for (const next of LANES) {
+        for (;;) {
+          const index = this.waiting[next].findIndex((w) => this.canStart(next, w.source));
+          if (index < 0) break;
+          const [waiter] = this.waiting[next].splice(index, 1);
+          this.take(next, waiter!.source);
+          waiter!.resume();
+        }
+      }
     }
   }
 }

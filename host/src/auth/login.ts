@@ -8,7 +8,7 @@ import {
   PASSWORD_MAX_LENGTH,
   verifyPassword,
 } from './password.ts';
-import type { HashLane } from './hash-gate.ts';
+import type { HashRequest } from './hash-gate.ts';
 import type { Principal } from './principal.ts';
 import { createSession } from './sessions.ts';
 
@@ -32,8 +32,11 @@ export async function login({
   em: EntityManager;
   email: string;
   password: string;
-  /** `trusted` for a client known to this account (device cookie): hashed ahead of the rest. */
-  lane?: HashLane;
+  /**
+   * `trusted` for a client known to this account (device cookie): hashed ahead of the rest; with
+   * the client's address as `source`, one address holds at most one normal hashing slot.
+   */
+  lane?: HashRequest;
   now?: Date;
 }): Promise<{ principal: Principal; token: string; expiresAt: Date }> {
   const normalized = normalizeEmail(email).slice(0, 320);

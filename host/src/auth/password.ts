@@ -1,6 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { AuthError } from './errors.ts';
-import { HashGate, type HashLane } from './hash-gate.ts';
+import { HashGate, type HashRequest } from './hash-gate.ts';
 
 /**
  * scrypt (RFC 7914) from Node's crypto: no native dependency. N=2^15, r=8, p=1 is OWASP's
@@ -27,7 +27,7 @@ function derive(
   password: string,
   salt: Buffer,
   params: { N: number; r: number; p: number },
-  lane: HashLane,
+  lane: HashRequest,
 ): Promise<Buffer> {
   const options: ScryptOptions = { ...params, maxmem: 256 * params.N * params.r + 1024 * 1024 };
   return passwordHashGate.run(
@@ -55,7 +55,7 @@ export function checkPasswordPolicy(password: string, context: { email?: string 
     fail('must not be the email address');
 }
 
-export async function hashPassword(password: string, lane: HashLane = 'normal'): Promise<string> {
+export async function hashPassword(password: string, lane: HashRequest = 'normal'): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const hash = await derive(password, salt, PARAMS, lane);
   return [
@@ -98,7 +98,7 @@ function parseHash(stored: string): { N: number; r: number; p: number; salt: Buf
 export async function verifyPassword(
   password: string,
   stored: string,
-  lane: HashLane = 'normal',
+  lane: HashRequest = 'normal',
 ): Promise<boolean> {
   const parsed = parseHash(stored);
   const candidate = await derive(password, parsed.salt, parsed, lane);

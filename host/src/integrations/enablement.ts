@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { PluginEnablement } from '../db/entities/plugin-enablement.entity.ts';
+import { Tenant } from '../db/entities/tenant.entity.ts';
 
 /**
  * Connectors are on for every tenant unless an admin switched one off (a row with
@@ -25,4 +26,14 @@ export async function setPluginEnabled(
   input: { tenantId: string; pluginId: string; enabled: boolean },
 ): Promise<void> {
   await em.upsert(PluginEnablement, { ...input, updatedAt: new Date() });
+}
+
+/**
+ * Whether an integration's jobs may be on the scheduler: its tenant is not disabled (issue 11: a
+ * disabled tenant's accounts do no marketplace work) and its connector is on for the tenant.
+ */
+export async function mayRunJobs(em: EntityManager, tenantId: string, pluginId: string): Promise<boolean> {
+  const tenant = await em.findOne(Tenant, { id: tenantId }, { fields: ['disabledAt'] });
+  if (!tenant || tenant.disabledAt) return false;
+  return isPluginEnabled(em, tenantId, pluginId);
 }

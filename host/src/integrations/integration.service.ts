@@ -11,7 +11,7 @@ import { audit } from './audit.ts';
 import { assertConnectorOn, availablePlugin, pluginOf } from './plugin-lookup.ts';
 import type { IntegrationDeps } from './ports.ts';
 import { syncSchedule } from './schedule.ts';
-import { isPluginEnabled } from './enablement.ts';
+import { mayRunJobs } from './enablement.ts';
 import { intervalsChanged } from './job-specs.ts';
 import { createLifecycle, type IntegrationLifecycle } from './lifecycle.ts';
 import { assertHostChoices, schemaForTenant } from './host-choices.ts';
@@ -267,7 +267,7 @@ export function createIntegrationService(deps: IntegrationDeps): IntegrationServ
         return locked;
       });
       if (intervalsChanged(plugin, before, prepared.public)) {
-        const enabled = await isPluginEnabled(fork(), row.tenantId, row.pluginId);
+        const enabled = await mayRunJobs(fork(), row.tenantId, row.pluginId);
         await syncSchedule(deps, { row, plugin, enabled });
       }
       return { success: true, settings: prepared.public };

@@ -8,8 +8,8 @@ import { findAccessibleIntegration, requireTenantAdmin } from './access.ts';
 import { audit } from './audit.ts';
 import { availablePlugin } from './plugin-lookup.ts';
 import type { IntegrationDeps } from './ports.ts';
-import { syncSchedule } from './schedule.ts';
-import { isPluginEnabled } from './enablement.ts';
+import { syncSchedule, syncTenantSchedules } from './schedule.ts';
+import { mayRunJobs } from './enablement.ts';
 import { toIntegrationView, type IntegrationView } from './integration.view.ts';
 
 export interface IntegrationStatusView {
@@ -44,6 +44,8 @@ export interface IntegrationLifecycle {
   }): Promise<void>;
   /** A connector switched on or off for a tenant: its integrations' jobs follow. */
   pluginEnablementChanged(input: { tenantId: string; pluginId: string; enabled: boolean }): Promise<void>;
+  /** A tenant disabled or enabled again: its integrations' jobs stop or come back. */
+  tenantStateChanged(input: { tenantId: string }): Promise<void>;
 }
 
 export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
@@ -70,7 +72,7 @@ export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
       details: { status: input.status },
     });
     await em.flush();
-    const enabled = await isPluginEnabled(fork(), row.tenantId, row.pluginId);
+    const enabled = await mayRunJobs(fork(), row.tenantId, row.pluginId);
     await syncSchedule(deps, { row, plugin: deps.plugins.get(row.pluginId), enabled });
     return toIntegrationView(row);
   }
@@ -168,14 +170,20 @@ export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
         details: { status },
       });
       await em.flush();
-      const enabled = await isPluginEnabled(fork(), row.tenantId, row.pluginId);
+      const enabled = await mayRunJobs(fork(), row.tenantId, row.pluginId);
       await syncSchedule(deps, { row, plugin: deps.plugins.get(row.pluginId), enabled });
     },
 
     async pluginEnablementChanged({ tenantId, pluginId, enabled }) {
       const rows = await fork().find(Integration, { tenantId, pluginId });
       const plugin = deps.plugins.get(pluginId);
-      for (const row of rows) await syncSchedule(deps, { row, plugin, enabled });
+      // Switched on for a disabled tenant: still nothing runs until the tenant is enabled.
+      const runs = enabled && (await mayRunJobs(fork(), tenantId, pluginId));
+      for (const row of rows) await syncSchedule(deps, { row, plugin, enabled: runs });
+    },
+
+    async tenantStateChanged({ tenantId }) {
+      await syncTenantSchedules(deps, tenantId);
     },
   };
 }

@@ -1,7 +1,8 @@
 // An integration's jobs on the scheduler, kept in step with its state.
-import type { IIntegration } from '../db/entities/integration.entity.ts';
+import { Integration, type IIntegration } from '../db/entities/integration.entity.ts';
 import { HostError } from '../errors.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
+import { mayRunJobs } from './enablement.ts';
 import { jobSpecsFor } from './job-specs.ts';
 import type { IntegrationDeps } from './ports.ts';
 
@@ -12,7 +13,7 @@ export const isRunnable = (row: IIntegration) => row.status === 'active' || row.
  * database transaction committed: the scheduler shares the embedded database's one connection.
  */
 export async function syncSchedule(
-  deps: IntegrationDeps,
+  deps: Pick<IntegrationDeps, 'scheduler' | 'logger'>,
   input: { row: IIntegration; plugin: LoadedPlugin | undefined; enabled: boolean },
 ): Promise<void> {
   const { scheduler } = deps;
@@ -35,4 +36,32 @@ export async function syncSchedule(
       { cause: error },
     );
   }
+}
+
+/**
+ * Puts every integration of a tenant on (or off) the scheduler after the tenant was disabled or
+ * enabled again: a disabled tenant's jobs stop, and come back when it is enabled.
+ */
+export async function syncTenantSchedules(
+  deps: Pick<IntegrationDeps, 'db' | 'plugins' | 'scheduler' | 'logger'>,
+  tenantId: string,
+): Promise<number> {
+  const em = deps.db.orm.em.fork();
+  const rows = await em.find(Integration, { tenantId });
+  // Every integration is tried (each failure is logged by syncSchedule); the first failure is
+  // reported after, so a retry of the same change finishes the job.
+  let failure: Error | undefined;
+  for (const row of rows) {
+    try {
+      await syncSchedule(deps, {
+        row,
+        plugin: deps.plugins.get(row.pluginId),
+        enabled: await mayRunJobs(em, row.tenantId, row.pluginId),
+      });
+    } catch (error) {
+      failure ??= error instanceof Error ? error : new Error('The scheduler could not be updated.');
+    }
+  }
+  if (failure) throw failure;
+  return rows.length;
 }

@@ -1,6 +1,7 @@
 import type { TestConnectionOutput } from '@mch/plugin-sdk';
 import type { Principal } from '../auth/principal.ts';
 import { SyncRun, type ISyncRun } from '../db/entities/sync-run.entity.ts';
+import { Tenant } from '../db/entities/tenant.entity.ts';
 import { HostError, notFound } from '../errors.ts';
 import { findAccessibleIntegration, isPlatformAdmin, UUID } from './access.ts';
 import { audit } from './audit.ts';
@@ -60,6 +61,13 @@ export function createSyncActions(deps: IntegrationDeps): SyncActions {
       const em = fork();
       const row = await findAccessibleIntegration(em, principal, id);
       const plugin = pluginOf(deps, row);
+      // Only a platform admin still reaches a disabled tenant's integrations (batch actions).
+      if ((await em.findOne(Tenant, { id: row.tenantId }, { fields: ['disabledAt'] }))?.disabledAt) {
+        throw new HostError(
+          'PRECONDITION_FAILED',
+          'This organisation is disabled, so its accounts do not sync; enable the organisation first.',
+        );
+      }
       if (!(await isPluginEnabled(em, row.tenantId, row.pluginId))) {
         throw new HostError(
           'PRECONDITION_FAILED',

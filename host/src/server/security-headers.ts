@@ -39,11 +39,10 @@ export function inlineScriptHashes(consoleDir: string | undefined): string[] {
 export function contentSecurityPolicy(scriptHashes: string[]): string {
   return [
     "default-src 'self'",
-    // 'unsafe-eval': the console's settings forms validate manifest JSON Schemas with Ajv, which
-    // compiles each schema to a function (`new Function`). No inline script runs without its hash,
-    // so injected markup still cannot execute; a validator that does not compile (e.g. sjsf's
-    // cfworker one) would let this go.
-    `script-src 'self' 'unsafe-eval'${scriptHashes.length ? ' ' + scriptHashes.join(' ') : ''}`,
+    // No 'unsafe-eval': the console's settings forms validate with an interpreting validator
+    // (console/src/lib/forms/validator.ts), not Ajv's compiled functions. No inline script runs
+    // without its hash, so injected markup cannot execute.
+    `script-src 'self'${scriptHashes.length ? ' ' + scriptHashes.join(' ') : ''}`,
     // Svelte and the generated forms set style attributes; styles cannot run code.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",

@@ -79,6 +79,15 @@ export class SyncEngine {
     });
   }
 
+  /** Whether the tenant was disabled (its accounts then do no marketplace work, issue 11). */
+  async tenantDisabled(tenantId: string): Promise<boolean> {
+    const { rows } = await this.#o.db.pool.query<{ disabled_at: Date | null }>(
+      'select disabled_at from tenants where id = $1',
+      [tenantId],
+    );
+    return !rows[0] || rows[0].disabled_at !== null;
+  }
+
   /** Whether an admin left this connector on for the tenant (on unless switched off). */
   async pluginEnabled(tenantId: string, pluginId: string): Promise<boolean> {
     const { rows } = await this.#o.db.pool.query<{ enabled: boolean }>(
@@ -210,6 +219,11 @@ export class SyncEngine {
     const plugin = this.#o.getPlugin(found.pluginId);
     if (!plugin)
       throw new NonRetryableError(`Plugin '${found.pluginId}' is not loaded; see the plugin catalogue.`);
+    // Disabled from another process (the CLI has no scheduler to take the jobs off): run nothing.
+    if (await this.tenantDisabled(row.tenantId)) {
+      this.#o.logger.info({ integrationId: row.id }, 'skipping a run: the tenant is disabled');
+      return;
+    }
     if (!(await this.pluginEnabled(row.tenantId, plugin.id))) {
       this.#o.logger.info(
         { integrationId: row.id },

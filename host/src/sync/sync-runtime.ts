@@ -4,7 +4,7 @@ import { invoiceTemplateSettings } from '../invoicing/invoice-templates.ts';
 import { createInvoiceLinkSigner, type InvoiceLinkSigner } from '../invoicing/public-url.ts';
 import { syncSchedule } from '../integrations/schedule.ts';
 import { Integration } from '../db/entities/integration.entity.ts';
-import { isPluginEnabled } from '../integrations/enablement.ts';
+import { mayRunJobs } from '../integrations/enablement.ts';
 import { createOAuthBroker } from '../oauth/oauth-broker.ts';
 import { importRecords } from '../records/import.ts';
 import { compiledMappingsFor } from '../records/mapping-engine.ts';
@@ -91,11 +91,11 @@ export function createSyncRuntime(options: {
     const em = db.orm.em.fork();
     const row = await em.findOneOrFail(Integration, { id: integrationId });
     await syncSchedule(
-      { db, vault, plugins: services.plugins, scheduler, logger, sync: () => services.sync },
+      { scheduler, logger },
       {
         row,
         plugin: services.plugins.get(row.pluginId),
-        enabled: await isPluginEnabled(em, row.tenantId, row.pluginId),
+        enabled: await mayRunJobs(em, row.tenantId, row.pluginId),
       },
     );
   };

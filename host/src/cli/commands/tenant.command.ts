@@ -1,5 +1,12 @@
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Tenant } from '../../db/entities/index.ts';
+import type { HostEnv } from '../../config/env.ts';
+import type { Database } from '../../db/orm.ts';
+import { Integration, Tenant } from '../../db/entities/index.ts';
+import { syncTenantSchedules } from '../../integrations/schedule.ts';
+import { createLogger } from '../../logging/logger.ts';
+import { loadPlugins } from '../../plugins/index.ts';
+import { createScheduler } from '../../scheduler/index.ts';
 import { createTenant } from '../../tenancy/create-tenant.ts';
 import { setTenantDisabled } from '../../tenancy/tenant-admin.ts';
 import { UsageError } from '../support/errors.ts';
@@ -9,7 +16,8 @@ import { withDatabase } from '../support/with-database.ts';
 const USAGE = `usage:
   tenant create --name NAME [--slug SLUG]   create a tenant (with its default company and FV invoice series); prints its id
   tenant list                               one line per tenant: id, slug, name
-  tenant disable --tenant ID|SLUG           its users cannot sign in; sessions end, API tokens are refused
+  tenant disable --tenant ID|SLUG           its users cannot sign in; sessions end, API tokens are refused,
+                                            its integrations' jobs stop
   tenant enable --tenant ID|SLUG`;
 
 async function create(args: string[]): Promise<number> {
@@ -38,15 +46,42 @@ async function setDisabled(args: string[], disabled: boolean): Promise<number> {
   const { values } = parseArgs({ args, options: { tenant: { type: 'string' } } });
   if (!values.tenant) throw new UsageError(`--tenant is required.\n${USAGE}`);
   const tenant = values.tenant;
-  const done = await withDatabase(({ db }) =>
-    setTenantDisabled({ em: db.orm.em.fork(), actor: 'cli', tenant, disabled }),
-  );
+  const done = await withDatabase(async ({ db, env }) => {
+    const changed = await setTenantDisabled({ em: db.orm.em.fork(), actor: 'cli', tenant, disabled });
+    await followSchedules({ db, env, tenantId: changed.id });
+    return changed;
+  });
   info(
     disabled
-      ? `Disabled tenant ${done.slug}: ${done.sessionsEnded} session(s) ended; its users and API tokens are refused until enabled.`
-      : `Enabled tenant ${done.slug}.`,
+      ? `Disabled tenant ${done.slug}: ${done.sessionsEnded} session(s) ended; its users and API tokens are refused and its accounts do not sync until enabled.`
+      : `Enabled tenant ${done.slug}: its accounts sync on their schedules again.`,
   );
   return 0;
+}
+
+/**
+ * Takes a disabled tenant's integrations' jobs off the scheduler, or puts them back, as the API
+ * does (a running host would otherwise keep them; its sync engine skips them while disabled).
+ */
+async function followSchedules(input: { db: Database; env: HostEnv; tenantId: string }): Promise<void> {
+  if ((await input.db.orm.em.fork().count(Integration, { tenantId: input.tenantId })) === 0) return;
+  const logger = createLogger({ level: 'warn' });
+  const loaded = await loadPlugins();
+  const byId = new Map(loaded.plugins.map((p) => [p.id, p]));
+  const scheduler = createScheduler({
+    db: input.db,
+    mongodbUrl: input.env.mongodbUrl,
+    logger,
+    processName: `${hostname()}:${process.pid}:cli`,
+  });
+  try {
+    await syncTenantSchedules(
+      { db: input.db, plugins: { ...loaded, get: (id) => byId.get(id) }, scheduler, logger },
+      input.tenantId,
+    );
+  } finally {
+    await scheduler.stop({ drainTimeoutMs: 0 });
+  }
 }
 
 export const command = {
