@@ -185,6 +185,38 @@ describe('host CLI on the embedded database', () => {
       expect(stored?.version).toBe(2);
     });
   }, 120_000);
+
+  it("tenant disable takes the tenant's scheduled jobs off the scheduler, and enable puts them back", async () => {
+    /** The integration's recurring jobs on the scheduler's table, by job id. */
+    const scheduled = () =>
+      withHostDatabase(dataDir, async (db) => {
+        const integration = await db.orm.em.fork().findOneOrFail(Integration, { pluginId: 'emag' });
+        const { rows } = await db.pool.query<{ job: string }>(
+          `select data->>'jobId' as job from agenda_jobs
+            where data->>'integrationId' = $1 and data->>'trigger' = 'schedule' order by 1`,
+          [integration.id],
+        );
+        return rows.map((r) => r.job);
+      });
+    await withHostDatabase(dataDir, async (db) => {
+      await db.orm.em.fork().nativeUpdate(Integration, { pluginId: 'emag' }, { status: 'active' });
+    });
+
+    const enabled = await cli(dataDir, ['tenant', 'enable', '--tenant', 'acme-shop']);
+    expect(enabled.stderr).toMatch(/Enabled tenant acme-shop/);
+    expect(enabled.code).toBe(0);
+    const jobs = await scheduled();
+    expect(jobs).toContain('orders');
+
+    const disabled = await cli(dataDir, ['tenant', 'disable', '--tenant', 'acme-shop']);
+    expect(disabled.stderr).toMatch(/Disabled tenant acme-shop/);
+    expect(disabled.code).toBe(0);
+    expect(await scheduled()).toEqual([]);
+
+    const again = await cli(dataDir, ['tenant', 'enable', '--tenant', 'acme-shop']);
+    expect(again.code).toBe(0);
+    expect(await scheduled()).toEqual(jobs);
+  }, 180_000);
 });
 
 // CI runs against a real PostgreSQL server: there the CLI needs no DATA_DIR lock.
