@@ -5,6 +5,7 @@ import { ACCOUNTS, findAccount } from './accounts.ts';
 import type { SandboxContext } from './context.ts';
 import { placeOrders } from './new-orders.ts';
 import { currencyAt } from './platforms.ts';
+import { changedOffers } from './offer-routes.ts';
 
 /**
  * eMAG-specific control routes, beside the kit's `/__sandbox/state|faults|reset`:
@@ -13,6 +14,7 @@ import { currencyAt } from './platforms.ts';
  * - `POST /__sandbox/orders` `{account?, count?, type?, payment_mode_id?}` → adds new (status 1)
  *   orders and, when a callback URL is set, notifies it for each; answers the ids and outcomes
  * - `GET  /__sandbox/orders/:account/:id` → one order as `order/read` would show it (no auth, no limits)
+ * - `GET  /__sandbox/offers/:account` → the account's offers changed by saves, each with its save count
  */
 const addOrdersBody = z
   .object({
@@ -91,5 +93,11 @@ export function registerEmagControlRoutes(
     if (!acc || index < 0)
       return reply.code(404).send(sandboxError(SandboxErrorCode.NotFound, 'No such order.'));
     return ctx.store.order(acc, index);
+  });
+
+  app.get(`${CONTROL_PREFIX}/offers/:account`, async (request, reply) => {
+    const account = findAccount((request.params as { account: string }).account);
+    if (!account) return reply.code(404).send(sandboxError(SandboxErrorCode.NotFound, 'No such account.'));
+    return { account: account.key, offers: changedOffers({ account, ctx }) };
   });
 }
