@@ -7,6 +7,7 @@ import {
   ActionSchema,
   ApiSchema,
   ConfigVarSchema,
+  OffersSchema,
   FlowSchema,
   SandboxSchema,
   WebhookSchema,
@@ -69,6 +70,9 @@ export const manifestShape = {
     .array(ActionSchema)
     .default([])
     .describe('Operations a person starts on one integration (cancel an order, move a return), each a hook.'),
+  offers: OffersSchema.optional().describe(
+    "Marketplace offers kept in step with the host's products: the jobs that push and read them.",
+  ),
   sandbox: SandboxSchema.describe(
     "Where the plugin's local marketplace emulator lives and how demo mode points config at it.",
   ),
@@ -86,5 +90,5 @@ export type { Auth, OAuth2Auth, BasicAuth } from './manifest/auth.ts';
 export type { Job, Interval } from './manifest/jobs.ts';
 export type { Mapping, FieldExpression } from './manifest/mappings.ts';
 export type { RateLimit } from './manifest/rate-limits.ts';
-export type { ConfigVar, Flow, Api, Webhook, Sandbox, Action } from './manifest/sections.ts';
+export type { ConfigVar, Flow, Api, Webhook, Sandbox, Action, Offers } from './manifest/sections.ts';
 export type { SettingsJsonSchema } from './manifest/settings.ts';

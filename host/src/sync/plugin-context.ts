@@ -11,6 +11,7 @@ import type { RateLimiter } from '../runtime/rate-limiter.ts';
 import type { Vault } from '../vault/vault.ts';
 import { createAuthorizer } from './authorizer.ts';
 import { createPluginLedger } from './context/ledger.ts';
+import { createPluginOffers } from './context/offers.ts';
 import { createPluginOutbound } from './context/outbound.ts';
 import { createPluginSecrets } from './context/secrets.ts';
 import { createPluginStore } from './context/store.ts';
@@ -172,6 +173,12 @@ export function buildPluginContext(options: {
       integrationId: integration.id,
       documents: deps.documents,
       signer: deps.signer,
+    }),
+    offers: createPluginOffers({
+      pool: deps.db.pool,
+      tenantId: integration.tenantId,
+      integrationId: integration.id,
+      pluginId: plugin.id,
     }),
     signal: options.signal,
     progress: (done, total) => options.progress?.(done, total),

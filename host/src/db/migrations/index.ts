@@ -5,6 +5,7 @@ import { Migration20261203150000InvoicesLegal } from './20261203150000-invoices-
 import { Migration20261203150000Security } from './20261203150000-security.migration.ts';
 import { Migration20261203151000InvoiceTemplates } from './20261203151000-invoice-templates.migration.ts';
 import { Migration20261203150000SecbAccounts } from './20261203150000-secb-accounts.migration.ts';
+import { Migration20261203180000ProductOffers } from './20261203180000-product-offers.migration.ts';
 
 /** Committed migrations, in order. Listed statically so no file discovery is needed at run time. */
 export const MIGRATIONS = [
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261203150000Security', class: Migration20261203150000Security },
   { name: 'Migration20261203151000InvoiceTemplates', class: Migration20261203151000InvoiceTemplates },
   { name: 'Migration20261203150000SecbAccounts', class: Migration20261203150000SecbAccounts },
+  { name: 'Migration20261203180000ProductOffers', class: Migration20261203180000ProductOffers },
 ];
