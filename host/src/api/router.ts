@@ -5,6 +5,7 @@ import { integrationsRouter } from './integrations.router.ts';
 import { invoiceTemplatesRouter } from './invoice-templates.router.ts';
 import { invoicesRouter } from './invoices.router.ts';
 import { pluginsRouter } from './plugins.router.ts';
+import { productsRouter } from './products.router.ts';
 import { systemRouter } from './system.router.ts';
 import { teamRouter } from './team.router.ts';
 import { tenantRouter } from './tenant.router.ts';
@@ -18,6 +19,7 @@ export const appRouter = router({
   integrations: integrationsRouter,
   invoices: invoicesRouter,
   invoiceTemplates: invoiceTemplatesRouter,
+  products: productsRouter,
   tenant: tenantRouter,
   admin: adminRouter,
   account: accountRouter,
