@@ -252,7 +252,10 @@ export interface OfferPushResult {
  */
 export interface PluginOffers {
   /** Stores a page of offers read and links them; `importProducts` creates products for unmatched ones. */
-  record(offers: readonly MarketplaceOffer[], options?: { importProducts?: boolean }): Promise<OfferRecordOutcome>;
+  record(
+    offers: readonly MarketplaceOffer[],
+    options?: { importProducts?: boolean },
+  ): Promise<OfferRecordOutcome>;
   /** Up to `limit` linked offers whose product is newer than their last push, oldest change first. */
   pending(limit: number, options?: { exclude?: readonly string[] }): Promise<OfferPush[]>;
   pushed(results: readonly OfferPushResult[]): Promise<void>;

@@ -60,7 +60,10 @@ export const productsRouter = router({
   update: tenantAdminProcedure
     .input(z.object({ tenantId: z.uuid().optional(), changes: z.array(Change).min(1).max(1000) }))
     .mutation(({ ctx, input }) =>
-      products(ctx).update({ tenantId: actingTenantId(ctx.principal, input.tenantId), changes: input.changes }),
+      products(ctx).update({
+        tenantId: actingTenantId(ctx.principal, input.tenantId),
+        changes: input.changes,
+      }),
     ),
 
   importFromOffers: tenantAdminProcedure

@@ -140,7 +140,8 @@ export class Products {
       `${OFFER_SELECT} where o.tenant_id = $1 and o.product_id = any($2::uuid[]) order by o.external_id`,
       [tenantId, productIds],
     );
-    for (const r of rows) byProduct.set(r.product_id, [...(byProduct.get(r.product_id) ?? []), toOfferView(r)]);
+    for (const r of rows)
+      byProduct.set(r.product_id, [...(byProduct.get(r.product_id) ?? []), toOfferView(r)]);
     return byProduct;
   }
 
@@ -222,7 +223,10 @@ export class Products {
         await this.#s.sync.trigger({ integrationId: r.integration_id, tenantId, jobId, trigger: 'manual' });
       } catch (error) {
         // The reconciliation schedule pushes it later; the change itself is saved.
-        this.#s.logger.warn({ err: error, integrationId: r.integration_id }, 'offer push could not be started');
+        this.#s.logger.warn(
+          { err: error, integrationId: r.integration_id },
+          'offer push could not be started',
+        );
       }
     }
   }
@@ -237,7 +241,10 @@ export class Products {
     const plugin = this.#s.plugins.get(rows[0].plugin_id);
     const jobId = plugin?.manifest.offers?.readJob;
     if (!jobId)
-      throw new HostError('PRECONDITION_FAILED', `${plugin?.manifest.name ?? 'This connector'} has no offers to import.`);
+      throw new HostError(
+        'PRECONDITION_FAILED',
+        `${plugin?.manifest.name ?? 'This connector'} has no offers to import.`,
+      );
     return this.#s.sync.trigger({ ...input, jobId, trigger: 'manual' });
   }
 }

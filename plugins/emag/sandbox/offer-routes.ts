@@ -38,9 +38,7 @@ function read(call: ApiCall): Envelope {
   return ok(
     m.items
       .slice(start, start + m.page.perPage)
-      .map((i) =>
-        offerJson(i, call.account, call.ctx.store.anchor, call.ctx.offers.state(call.account, i)),
-      ),
+      .map((i) => offerJson(i, call.account, call.ctx.store.anchor, call.ctx.offers.state(call.account, i))),
   );
 }
 
@@ -57,7 +55,9 @@ function count(call: ApiCall): Envelope {
 /** `vat/read` (API doc 2.2 "Reading VAT rates"): the ids `vat_id` takes, with their rates. */
 function vatRead(call: ApiCall): Envelope {
   const rates = vatRatesAt(call.account.platform, call.ctx.store.anchor);
-  return ok(rates.map((rate, i) => ({ vat_id: i + 1, vat_rate: vatFraction(rate), is_default: i === 0 ? 1 : 0 })));
+  return ok(
+    rates.map((rate, i) => ({ vat_id: i + 1, vat_rate: vatFraction(rate), is_default: i === 0 ? 1 : 0 })),
+  );
 }
 
 /**
@@ -82,8 +82,7 @@ function perWarehouse(
   max: number,
   current: Map<number, number>,
 ): Map<number, number> | string {
-  if (!Array.isArray(value) || value.length === 0)
-    return `${field} must be a list of {warehouse_id, value}`;
+  if (!Array.isArray(value) || value.length === 0) return `${field} must be a list of {warehouse_id, value}`;
   const next = new Map(current);
   for (const entry of value) {
     if (!isRecord(entry)) return `${field} must be a list of {warehouse_id, value}`;
@@ -153,7 +152,10 @@ function applyUpdate(
     const vatId = toInt(entity.vat_id);
     const ids = vatRatesAt(call.account.platform, call.ctx.store.anchor).length;
     if (vatId === undefined || vatId < 1 || vatId > ids)
-      return { id, error: `Offer ${id}: vat_id ${String(entity.vat_id)} is not a valid VAT rate id (see vat/read)` };
+      return {
+        id,
+        error: `Offer ${id}: vat_id ${String(entity.vat_id)} is not a valid VAT rate id (see vat/read)`,
+      };
     next.vatId = vatId;
   }
   if (entity.stock !== undefined) {

@@ -68,7 +68,11 @@ export function buildServer(options: EmagServerOptions): EmagServer {
     seed: options.seed,
     store,
     rmas: createRmaStore(store),
-    offers: createOfferStore({ seed: options.seed, anchor: options.anchor, ...(options.offers ? { size: options.offers } : {}) }),
+    offers: createOfferStore({
+      seed: options.seed,
+      anchor: options.anchor,
+      ...(options.offers ? { size: options.offers } : {}),
+    }),
     ledger,
     callbackUrl: options.callbackUrl,
     pendingNotices: new Map(),

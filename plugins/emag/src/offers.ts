@@ -52,12 +52,18 @@ const decimal = (v: unknown) => (v === undefined || v === null || v === '' ? nul
 /** eMAG's VAT ids and rates (`vat/read`, API doc 2.2), read once per offers read and kept. */
 async function vatRates(ctx: PluginContext): Promise<Map<string, number>> {
   const rates = await emag<VatRate[]>(ctx, { path: 'vat/read', idempotent: true });
-  const byRate = new Map((Array.isArray(rates) ? rates : []).map((r) => [percent(r.vat_rate), Number(r.vat_id)]));
+  const byRate = new Map(
+    (Array.isArray(rates) ? rates : []).map((r) => [percent(r.vat_rate), Number(r.vat_id)]),
+  );
   await ctx.store.set(VAT_KEY, Object.fromEntries(byRate));
   return byRate;
 }
 
-export function toMarketplaceOffer(o: EmagOffer, rateOfId: Map<number, string>, warehouse: number): MarketplaceOffer {
+export function toMarketplaceOffer(
+  o: EmagOffer,
+  rateOfId: Map<number, string>,
+  warehouse: number,
+): MarketplaceOffer {
   const eans = Array.isArray(o.ean) ? o.ean : o.ean ? [o.ean] : [];
   const stock = o.stock?.find((s) => Number(s.warehouse_id) === warehouse)?.value ?? o.general_stock;
   const vatId = o.vat_id === undefined || o.vat_id === null ? undefined : Number(o.vat_id);

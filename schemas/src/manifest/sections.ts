@@ -47,10 +47,12 @@ export const WebhookSchema = z.strictObject({
  * `pushJob` for each integration with linked offers (the plugin reads `ctx.offers.pending`).
  */
 export const OffersSchema = z.strictObject({
-  pushJob: localId.describe("The job that pushes changed products to their offers (one of `jobs`)."),
+  pushJob: localId.describe('The job that pushes changed products to their offers (one of `jobs`).'),
   readJob: localId
     .optional()
-    .describe('The job that reads the offers and links them to products (one of `jobs`), run by "Import offers".'),
+    .describe(
+      'The job that reads the offers and links them to products (one of `jobs`), run by "Import offers".',
+    ),
   description: z.string().optional(),
 });
 

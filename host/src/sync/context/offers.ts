@@ -1,9 +1,4 @@
-import type {
-  MarketplaceOffer,
-  OfferPush,
-  OfferRecordOutcome,
-  PluginOffers,
-} from '@mch/plugin-sdk';
+import type { MarketplaceOffer, OfferPush, OfferRecordOutcome, PluginOffers } from '@mch/plugin-sdk';
 import type { SqlPool } from '../../db/orm.ts';
 
 interface Candidate {
@@ -13,7 +8,8 @@ interface Candidate {
   ean: string | null;
 }
 
-const clean = (v: string | null | undefined) => (v === undefined || v === null || v.trim() === '' ? null : v.trim());
+const clean = (v: string | null | undefined) =>
+  v === undefined || v === null || v.trim() === '' ? null : v.trim();
 
 /**
  * Which product an offer belongs to: the products whose part number, EAN or SKU equal the offer's.
@@ -125,16 +121,26 @@ export function createPluginOffers(options: {
             [integrationId, candidates.map((c) => c.id)],
           );
           const holder = new Map(held.map((h) => [h.product_id, h.external_id]));
-          const links: { external_id: string; product_id: string | null; state: string; note: string | null }[] =
-            [];
+          const links: {
+            external_id: string;
+            product_id: string | null;
+            state: string;
+            note: string | null;
+          }[] = [];
           const toImport: typeof rows = [];
           for (const r of toLink) {
             const m = matchOffer({ sku: r.sku, partNumber: r.part_number, ean: r.ean }, candidates);
             if (!m) {
               if (recordOptions?.importProducts) toImport.push(r);
-              else links.push({ external_id: r.external_id, product_id: null, state: 'unlinked', note: null });
+              else
+                links.push({ external_id: r.external_id, product_id: null, state: 'unlinked', note: null });
             } else if ('conflict' in m) {
-              links.push({ external_id: r.external_id, product_id: null, state: 'conflict', note: m.conflict });
+              links.push({
+                external_id: r.external_id,
+                product_id: null,
+                state: 'conflict',
+                note: m.conflict,
+              });
             } else {
               const other = holder.get(m.productId);
               if (other !== undefined && other !== r.external_id) {
@@ -146,7 +152,12 @@ export function createPluginOffers(options: {
                 });
               } else {
                 holder.set(m.productId, r.external_id);
-                links.push({ external_id: r.external_id, product_id: m.productId, state: 'linked', note: null });
+                links.push({
+                  external_id: r.external_id,
+                  product_id: m.productId,
+                  state: 'linked',
+                  note: null,
+                });
               }
             }
           }
@@ -196,6 +207,21 @@ export function createPluginOffers(options: {
                 where o.integration_id = $1 and o.external_id = l.external_id`,
               [integrationId, JSON.stringify(links)],
             );
+            // A product no price is managed for here yet (one made from orders) takes the offer's
+            // values instead of overwriting the offer with its empty stock.
+            await client.query(
+              `with adopted as (
+                 update products p set price = o.price, stock = coalesce(o.stock, p.stock),
+                        part_number = coalesce(p.part_number, o.part_number), ean = coalesce(p.ean, o.ean),
+                        updated_at = now()
+                   from product_offers o
+                  where o.integration_id = $1 and o.external_id = any($2::text[]) and o.product_id = p.id
+                    and o.link_state = 'linked' and p.price is null and o.price is not null
+                  returning p.id, p.version)
+               update product_offers o set pushed_version = a.version
+                 from adopted a where o.integration_id = $1 and o.product_id = a.id`,
+              [integrationId, links.filter((l) => l.state === 'linked').map((l) => l.external_id)],
+            );
             outcome.linked += links.filter((l) => l.state === 'linked').length;
             outcome.conflicts += links.filter((l) => l.state === 'conflict').length;
           }
@@ -233,20 +259,18 @@ export function createPluginOffers(options: {
           limit $2`,
         [integrationId, limit, pendingOptions?.exclude ?? []],
       );
-      return rows.map(
-        (r): OfferPush => ({
-          externalId: r.external_id,
-          version: r.version,
-          stock: r.stock,
-          price: r.price,
-          active: r.active,
-          vatRate: r.vat_rate,
-          minPrice: r.min_price,
-          maxPrice: r.max_price,
-          currency: r.currency,
-          data: r.data,
-        }),
-      );
+      return rows.map((r): OfferPush => ({
+        externalId: r.external_id,
+        version: r.version,
+        stock: r.stock,
+        price: r.price,
+        active: r.active,
+        vatRate: r.vat_rate,
+        minPrice: r.min_price,
+        maxPrice: r.max_price,
+        currency: r.currency,
+        data: r.data,
+      }));
     },
 
     async pushed(results) {
