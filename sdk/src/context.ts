@@ -251,10 +251,15 @@ export interface OfferPushResult {
  * made while a push is in flight is pushed again, and an old push never hides a newer change.
  */
 export interface PluginOffers {
-  /** Stores a page of offers read and links them; `importProducts` creates products for unmatched ones. */
+  /**
+   * Stores a page of offers read and links them; `importProducts` creates products for unmatched
+   * ones. A product made from an offer (or one without a price yet, which takes the offer's) holds
+   * the offer's values: it counts as pushed unless `adoptedInStep` is false (the plugin would show
+   * those values differently, e.g. less a stock buffer), in which case it is pushed once.
+   */
   record(
     offers: readonly MarketplaceOffer[],
-    options?: { importProducts?: boolean },
+    options?: { importProducts?: boolean; adoptedInStep?: boolean },
   ): Promise<OfferRecordOutcome>;
   /** Up to `limit` linked offers whose product is newer than their last push, oldest change first. */
   pending(limit: number, options?: { exclude?: readonly string[] }): Promise<OfferPush[]>;

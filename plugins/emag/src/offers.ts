@@ -115,7 +115,11 @@ export async function syncOffers(ctx: PluginContext, input: JobInput): Promise<J
     next?.catch(() => undefined);
     const outcome = await ctx.offers.record(
       list.map((o) => toMarketplaceOffer(o, rateOfId, warehouse)),
-      { importProducts: enabled(settings.importProductsFromOffers) },
+      {
+        importProducts: enabled(settings.importProductsFromOffers),
+        // With a stock buffer the offer should show less than the stock it was made from.
+        adoptedInStep: (settings.offerStockBuffer ?? 0) === 0,
+      },
     );
     counts.offers += list.length;
     for (const k of ['added', 'linked', 'created', 'conflicts', 'drifted'] as const) counts[k] += outcome[k];

@@ -55,6 +55,7 @@ export function createPluginOffers(options: {
     async record(offers, recordOptions) {
       const outcome: OfferRecordOutcome = { added: 0, linked: 0, created: 0, conflicts: 0, drifted: 0 };
       if (offers.length === 0) return outcome;
+      const inStep = recordOptions?.adoptedInStep ?? true;
       const rows = offers.map((o) => ({
         external_id: o.externalId,
         name: o.name.slice(0, 500),
@@ -190,12 +191,16 @@ export function createPluginOffers(options: {
             outcome.created = made.length;
             await client.query(
               `update product_offers o set product_id = m.id, link_state = 'linked', link_note = null,
-                      pushed_version = case when p.stock is not distinct from o.stock
+                      pushed_version = case when $3 and p.stock is not distinct from o.stock
                                              and p.price is not distinct from o.price then p.version else 0 end
                  from jsonb_to_recordset($2::jsonb) as m(external_id text, id uuid)
                  join products p on p.id = m.id
                 where o.integration_id = $1 and o.external_id = m.external_id`,
-              [integrationId, JSON.stringify(made.map((m) => ({ external_id: m.external_id, id: m.id })))],
+              [
+                integrationId,
+                JSON.stringify(made.map((m) => ({ external_id: m.external_id, id: m.id }))),
+                inStep,
+              ],
             );
             outcome.linked += made.length;
           }
@@ -218,9 +223,9 @@ export function createPluginOffers(options: {
                   where o.integration_id = $1 and o.external_id = any($2::text[]) and o.product_id = p.id
                     and o.link_state = 'linked' and p.price is null and o.price is not null
                   returning p.id, p.version)
-               update product_offers o set pushed_version = a.version
+               update product_offers o set pushed_version = case when $3 then a.version else 0 end
                  from adopted a where o.integration_id = $1 and o.product_id = a.id`,
-              [integrationId, links.filter((l) => l.state === 'linked').map((l) => l.external_id)],
+              [integrationId, links.filter((l) => l.state === 'linked').map((l) => l.external_id), inStep],
             );
             outcome.linked += links.filter((l) => l.state === 'linked').length;
             outcome.conflicts += links.filter((l) => l.state === 'conflict').length;
