@@ -75,24 +75,19 @@ async function stockChange(count: number): Promise<BenchRow[]> {
       body: { jobId: 'sync-offers' },
     });
     if (started0.status !== 202) throw new Error(`sync-offers answered ${started0.status}: ${started0.text}`);
-    const linked = await until(
+    const read = await until(
       async () => {
-        const list = await products(user);
-        return list.length === count && list.every((p) => p.offers[0] && !p.offers[0].pending)
-          ? list
-          : undefined;
-      },
-      600_000,
-      500,
-    );
-    await until(
-      async () => {
-        const runs = (await user.trpc.integrations.runs.query({ id })) as { finishedAt: string | null }[];
-        return runs.every((r) => r.finishedAt) ? true : undefined;
+        const run = await user.trpc.integrations.run.query({ runId: started0.body.runId });
+        return run.finishedAt ? run : undefined;
       },
       600_000,
       250,
     );
+    if (read.status !== 'succeeded') throw new Error(`reading offers ${read.status}: ${read.error}`);
+    const linked = await products(user);
+    if (linked.length !== count) throw new Error(`${linked.length} products linked, expected ${count}`);
+    // Made from the offers, the products hold their values: nothing waits to be pushed.
+    if (linked.some((p) => p.offers[0]?.pending)) throw new Error('offers still waiting to be pushed');
     const savesBefore = (await sandboxState(sandbox)).requests;
     const want = new Map(linked.map((p) => [p.offers[0]!.externalId, p.stock + 7]));
 

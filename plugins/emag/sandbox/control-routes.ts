@@ -15,6 +15,8 @@ import { changedOffers } from './offer-routes.ts';
  *   orders and, when a callback URL is set, notifies it for each; answers the ids and outcomes
  * - `GET  /__sandbox/orders/:account/:id` → one order as `order/read` would show it (no auth, no limits)
  * - `GET  /__sandbox/offers/:account` → the account's offers changed by saves, each with its save count
+ * - `PUT  /__sandbox/offers/:account/:id` `{min_sale_price?, max_sale_price?}` → changes an offer's price
+ *   bounds as the seller would in eMAG's portal (not counted as a save)
  */
 const addOrdersBody = z
   .object({
@@ -22,6 +24,13 @@ const addOrdersBody = z
     count: z.number().int().min(1).max(1000).default(1),
     type: z.union([z.literal(2), z.literal(3)]).optional(),
     payment_mode_id: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+  })
+  .strict();
+
+const boundsBody = z
+  .object({
+    min_sale_price: z.number().positive().optional(),
+    max_sale_price: z.number().positive().optional(),
   })
   .strict();
 
@@ -99,5 +108,37 @@ export function registerEmagControlRoutes(
     const account = findAccount((request.params as { account: string }).account);
     if (!account) return reply.code(404).send(sandboxError(SandboxErrorCode.NotFound, 'No such account.'));
     return { account: account.key, offers: changedOffers({ account, ctx }) };
+  });
+
+  app.put(`${CONTROL_PREFIX}/offers/:account/:id`, async (request, reply) => {
+    const params = request.params as { account: string; id: string };
+    const account = findAccount(params.account);
+    const item = account ? ctx.offers.find(account, Number(params.id)) : undefined;
+    const body = boundsBody.safeParse(request.body ?? {});
+    if (!account || !item)
+      return reply.code(404).send(sandboxError(SandboxErrorCode.NotFound, 'No such offer.'));
+    if (!body.success)
+      return reply
+        .code(400)
+        .send(
+          sandboxError(
+            SandboxErrorCode.InvalidInput,
+            'Expected {min_sale_price?, max_sale_price?}.',
+            issues(body.error),
+          ),
+        );
+    const state = ctx.offers.state(account, item);
+    const units = (v: number) => Math.round(v * 10000);
+    ctx.offers.save(
+      account,
+      item.id,
+      {
+        ...state,
+        ...(body.data.min_sale_price !== undefined ? { minPrice: units(body.data.min_sale_price) } : {}),
+        ...(body.data.max_sale_price !== undefined ? { maxPrice: units(body.data.max_sale_price) } : {}),
+      },
+      { countAsSave: false },
+    );
+    return { id: item.id };
   });
 }

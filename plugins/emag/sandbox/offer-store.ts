@@ -12,7 +12,7 @@ export interface OfferStore {
   items(account: Account): CatalogItem[];
   find(account: Account, id: number): CatalogItem | undefined;
   state(account: Account, item: CatalogItem): OfferState;
-  save(account: Account, id: number, state: OfferState): void;
+  save(account: Account, id: number, state: OfferState, options?: { countAsSave?: boolean }): void;
   /** Offers changed since the start (or the last reset), with their save counts. */
   changed(account: Account): { id: number; state: OfferState; saves: number }[];
   reset(): void;
@@ -39,9 +39,10 @@ export function createOfferStore(options: { seed: string; anchor: number; size?:
     state(account, item) {
       return overlayOf(account).get(item.id)?.state ?? baseOfferState(item, account, options.anchor);
     },
-    save(account, id, state) {
+    save(account, id, state, saveOptions) {
       const overlay = overlayOf(account);
-      overlay.set(id, { state, saves: (overlay.get(id)?.saves ?? 0) + 1 });
+      const counted = saveOptions?.countAsSave === false ? 0 : 1;
+      overlay.set(id, { state, saves: (overlay.get(id)?.saves ?? 0) + counted });
     },
     changed(account) {
       return [...overlayOf(account)].map(([id, v]) => ({ id, ...v }));

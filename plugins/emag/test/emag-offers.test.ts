@@ -82,4 +82,39 @@ describe.skipIf(!process.env.DATABASE_URL)('eMAG offers (needs DATABASE_URL)', (
     expect(saved?.stock).toEqual({ '1': 7 });
     expect(saved?.sale_price).toBe(Number(offer.price).toFixed(4));
   }, 120_000);
+
+  it("shows eMAG's own refusal on the offer it names; the other offers of the call are saved", async () => {
+    const [a, b] = [
+      (await user.trpc.products.list.query({ q: 'LENO100037' })).products[0]!,
+      (await user.trpc.products.list.query({ q: 'SONY100074' })).products[0]!,
+    ];
+    const offerA = a.offers[0]!;
+    // The seller narrows offer A's bounds on eMAG after our last read: our check passes, eMAG refuses.
+    const bounds = await fetch(`${world.sandbox.controlUrl}/offers/ro-main/${offerA.externalId}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ max_sale_price: Number(offerA.price) }),
+    });
+    expect(bounds.status).toBe(200);
+    const higher = (Number(offerA.price) * 1.2).toFixed(4);
+    await user.trpc.products.update.mutate({
+      changes: [
+        { id: a.id, price: higher, stock: 11 },
+        { id: b.id, stock: 12 },
+      ],
+    });
+    const [shownA, shownB] = await eventually(async () => {
+      const pa = (await user.trpc.products.list.query({ q: 'LENO100037' })).products[0]!.offers[0]!;
+      const pb = (await user.trpc.products.list.query({ q: 'SONY100074' })).products[0]!.offers[0]!;
+      return !pa.pending && !pb.pending ? [pa, pb] : undefined;
+    });
+    expect(shownA.lastError).toMatch(/eMAG refused the update: Offer \d+: sale_price .* is outside/);
+    expect(shownA.answer).toMatchObject({ isError: true });
+    expect(shownB.lastError).toBeNull();
+    const saved = await changedOffers(world, 'ro-main');
+    expect(saved.find((o) => String(o.id) === shownB.externalId)?.stock).toEqual({ '1': 12 });
+    expect(saved.find((o) => String(o.id) === offerA.externalId)?.sale_price).toBe(
+      Number(offerA.price).toFixed(4),
+    );
+  }, 120_000);
 });
