@@ -116,7 +116,7 @@ function applyUpdate(
   if (missing.length) return { id, error: `Offer ${id}: missing ${missing.join(', ')}` };
   const current = call.ctx.offers.state(call.account, item);
   const next: OfferState = { ...current, stock: current.stock, handlingTime: current.handlingTime };
-  const prices: [keyof OfferState & string, string][] = [
+  const prices: ['salePrice' | 'recommendedPrice' | 'minPrice' | 'maxPrice', string][] = [
     ['salePrice', 'sale_price'],
     ['recommendedPrice', 'recommended_price'],
     ['minPrice', 'min_sale_price'],
@@ -127,7 +127,7 @@ function applyUpdate(
     const p = price(entity[field]);
     if (p === undefined)
       return { id, error: `Offer ${id}: ${field} must be a decimal greater than 0 with up to four decimals` };
-    (next as unknown as Record<string, number>)[key] = p;
+    next[key] = p;
   }
   // "max_sale_price … Must be greater than min_sale_price."
   if (next.maxPrice <= next.minPrice)
@@ -154,7 +154,7 @@ function applyUpdate(
     if (vatId === undefined || vatId < 1 || vatId > ids)
       return {
         id,
-        error: `Offer ${id}: vat_id ${String(entity.vat_id)} is not a valid VAT rate id (see vat/read)`,
+        error: `Offer ${id}: vat_id ${JSON.stringify(entity.vat_id)} is not a valid VAT rate id (see vat/read)`,
       };
     next.vatId = vatId;
   }

@@ -24,7 +24,8 @@ export function createOfferStore(options: { seed: string; anchor: number; size?:
   const indexes = new Map<string, Map<number, CatalogItem>>();
   const overlayOf = (account: Account) => {
     let overlay = overlays.get(account.key);
-    if (!overlay) overlays.set(account.key, (overlay = new Map()));
+    if (!overlay)
+      overlays.set(account.key, (overlay = new Map<number, { state: OfferState; saves: number }>()));
     return overlay;
   };
   const items = (account: Account) => catalogOf(options.seed, account, size);

@@ -47,7 +47,8 @@ interface OfferSettings extends EmagSettings {
 
 /** "0.2100" (eMAG's fraction) → "21.00" (percent, as the host keeps rates). */
 const percent = (fraction: string | number) => (Number(fraction) * 100).toFixed(2);
-const decimal = (v: unknown) => (v === undefined || v === null || v === '' ? null : String(v));
+const decimal = (v: string | number | null | undefined) =>
+  v === undefined || v === null || v === '' ? null : String(v);
 
 /** eMAG's VAT ids and rates (`vat/read`, API doc 2.2), read once per offers read and kept. */
 async function vatRates(ctx: PluginContext): Promise<Map<string, number>> {

@@ -112,6 +112,7 @@ describe.skipIf(!process.env.DATABASE_URL)('eMAG offers: host killed mid-push (n
       };
       const changed = new Map(body.offers.map((o) => [String(o.id), o.stock['1']]));
       const wrong = now.filter((p) => changed.get(offerOf.get(p.id)!) !== expected(p.id));
+      // eslint-disable-next-line no-console -- what a failure needs to be understood
       console.log(
         JSON.stringify({
           wrong: wrong.length,
