@@ -202,6 +202,12 @@ describe('cross-tenant isolation', () => {
     'team.tokens': () => b.trpc.team.tokens.query({ userId: a.id }),
     'team.revokeToken': () => b.trpc.team.revokeToken.mutate({ id: A.tokenId }),
     'account.revokeToken': () => b.trpc.account.revokeToken.mutate({ id: A.tokenId }),
+    'products.list': () => b.trpc.products.list.query({ tenantId: A.tenantId }),
+    'products.conflicts': () => b.trpc.products.conflicts.query({ tenantId: A.tenantId }),
+    'products.update': () =>
+      b.trpc.products.update.mutate({ tenantId: A.tenantId, changes: [{ id: A.invoiceId, stock: 1 }] }),
+    'products.importFromOffers': () =>
+      b.trpc.products.importFromOffers.mutate({ integrationId: A.integrationId }),
   };
 
   /** Calls without another tenant's id: they succeed, but show B only its own data. */
@@ -223,6 +229,8 @@ describe('cross-tenant isolation', () => {
     'account.changePassword': () =>
       b.trpc.account.changePassword.mutate({ currentPassword: b.password, newPassword: b.password }),
     'account.signOutEverywhere': () => b2.trpc.account.signOutEverywhere.mutate(),
+    'products.list': () => b.trpc.products.list.query(),
+    'products.conflicts': () => b.trpc.products.conflicts.query(),
   };
 
   it('covers every tRPC procedure', () => {

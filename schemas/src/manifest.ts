@@ -8,6 +8,7 @@ import {
   ApiSchema,
   ConfigVarSchema,
   DocumentsSchema,
+  OffersSchema,
   FlowSchema,
   SandboxSchema,
   WebhookSchema,
@@ -73,6 +74,9 @@ export const manifestShape = {
   documents: DocumentsSchema.optional().describe(
     "A plugin of the company's issued documents (clearance with a tax authority): which it takes and the job that takes them.",
   ),
+  offers: OffersSchema.optional().describe(
+    "Marketplace offers kept in step with the host's products: the jobs that push and read them.",
+  ),
   sandbox: SandboxSchema.describe(
     "Where the plugin's local marketplace emulator lives and how demo mode points config at it.",
   ),
@@ -90,5 +94,14 @@ export type { Auth, OAuth2Auth, BasicAuth } from './manifest/auth.ts';
 export type { Job, Interval } from './manifest/jobs.ts';
 export type { Mapping, FieldExpression } from './manifest/mappings.ts';
 export type { RateLimit } from './manifest/rate-limits.ts';
-export type { ConfigVar, Flow, Api, Webhook, Sandbox, Action, Documents } from './manifest/sections.ts';
+export type {
+  ConfigVar,
+  Flow,
+  Api,
+  Webhook,
+  Sandbox,
+  Action,
+  Documents,
+  Offers,
+} from './manifest/sections.ts';
 export type { SettingsJsonSchema } from './manifest/settings.ts';

@@ -233,6 +233,91 @@ export interface PluginCorrections {
   without(operationKind: string, limit: number): Promise<(InvoiceSummary & { corrects: string })[]>;
 }
 
+/** An offer as the marketplace shows it (one page of a read), in the host's terms. */
+export interface MarketplaceOffer {
+  /** The marketplace's id of the offer (eMAG: the seller's internal product id). */
+  externalId: string;
+  name: string;
+  sku?: string | null;
+  partNumber?: string | null;
+  ean?: string | null;
+  /** Decimal strings, net of VAT, in `currency`. */
+  price?: string | null;
+  /** The bounds the marketplace accepts a price within, when it has them. */
+  minPrice?: string | null;
+  maxPrice?: string | null;
+  currency?: string | null;
+  /** VAT rate in percent ("21.00"), when known. */
+  vatRate?: string | null;
+  stock?: number | null;
+  active?: boolean | null;
+  /** Marketplace-specific fields the plugin needs again when pushing (kept as they are). */
+  data?: Record<string, unknown>;
+}
+
+export interface OfferRecordOutcome {
+  /** Offers seen for the first time. */
+  added: number;
+  /** Offers linked to a product by part number, EAN or SKU (or to a product created for them). */
+  linked: number;
+  /** Products created from offers (`importProducts`). */
+  created: number;
+  /** Offers that match more than one product, or a product another offer already holds. */
+  conflicts: number;
+  /** Linked offers whose values differ from what was last pushed: pushed again. */
+  drifted: number;
+}
+
+/** What a linked offer should show: its product's current values and their version. */
+export interface OfferPush {
+  externalId: string;
+  /** The product version these values are; passed back to `pushed`. */
+  version: string;
+  stock: number;
+  /** Net sale price (decimal string) or null when the product has no price managed here. */
+  price: string | null;
+  active: boolean;
+  vatRate: string;
+  minPrice: string | null;
+  maxPrice: string | null;
+  currency: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface OfferPushResult {
+  externalId: string;
+  /** The version pushed (from `pending`); null: the attempt is recorded without counting as a push. */
+  version: string | null;
+  /** The values sent, if any were. */
+  pushed?: Record<string, unknown>;
+  /** The marketplace's answer. */
+  answer?: unknown;
+  /** What went wrong, in words a seller understands; absent when the push succeeded. */
+  error?: string;
+}
+
+/**
+ * The offers of this integration and the products they are linked to (manifest `offers`). The
+ * host keeps a version per product; `pending` gives linked offers whose product changed since their
+ * last recorded push, and `pushed` records a push only if nothing newer was recorded, so a change
+ * made while a push is in flight is pushed again, and an old push never hides a newer change.
+ */
+export interface PluginOffers {
+  /**
+   * Stores a page of offers read and links them; `importProducts` creates products for unmatched
+   * ones. A product made from an offer (or one without a price yet, which takes the offer's) holds
+   * the offer's values: it counts as pushed unless `adoptedInStep` is false (the plugin would show
+   * those values differently, e.g. less a stock buffer), in which case it is pushed once.
+   */
+  record(
+    offers: readonly MarketplaceOffer[],
+    options?: { importProducts?: boolean; adoptedInStep?: boolean },
+  ): Promise<OfferRecordOutcome>;
+  /** Up to `limit` linked offers whose product is newer than their last push, oldest change first. */
+  pending(limit: number, options?: { exclude?: readonly string[] }): Promise<OfferPush[]>;
+  pushed(results: readonly OfferPushResult[]): Promise<void>;
+}
+
 export interface PluginContext<Settings = Record<string, unknown>> {
   integration: IntegrationInfo;
   /** Validated settings without secrets (those come from `secrets`). */
@@ -250,6 +335,7 @@ export interface PluginContext<Settings = Record<string, unknown>> {
   /** The company's issued documents: only for plugins whose manifest declares `documents`. */
   documents?: PluginDocuments;
   corrections: PluginCorrections;
+  offers: PluginOffers;
   /** Aborted when the run is cancelled or times out; pass it on to long waits. */
   signal: AbortSignal;
   /** Reports progress of the current run (shown live in the console). */

@@ -6,6 +6,7 @@ import { invoiceSeriesRouter } from './invoice-series.router.ts';
 import { invoiceTemplatesRouter } from './invoice-templates.router.ts';
 import { invoicesRouter } from './invoices.router.ts';
 import { pluginsRouter } from './plugins.router.ts';
+import { productsRouter } from './products.router.ts';
 import { systemRouter } from './system.router.ts';
 import { teamRouter } from './team.router.ts';
 import { tenantRouter } from './tenant.router.ts';
@@ -20,6 +21,7 @@ export const appRouter = router({
   invoices: invoicesRouter,
   invoiceTemplates: invoiceTemplatesRouter,
   invoiceSeries: invoiceSeriesRouter,
+  products: productsRouter,
   tenant: tenantRouter,
   admin: adminRouter,
   account: accountRouter,

@@ -13,6 +13,7 @@ import type { Vault } from '../vault/vault.ts';
 import { createAuthorizer } from './authorizer.ts';
 import { createPluginDocuments } from './context/documents.ts';
 import { createPluginLedger } from './context/ledger.ts';
+import { createPluginOffers } from './context/offers.ts';
 import { createPluginOutbound } from './context/outbound.ts';
 import { createPluginSecrets } from './context/secrets.ts';
 import { createPluginStore } from './context/store.ts';
@@ -201,6 +202,12 @@ export function buildPluginContext(options: {
       pool: deps.db.pool,
       tenantId: integration.tenantId,
       integrationId: integration.id,
+    }),
+    offers: createPluginOffers({
+      pool: deps.db.pool,
+      tenantId: integration.tenantId,
+      integrationId: integration.id,
+      pluginId: plugin.id,
     }),
     signal: options.signal,
     progress: (done, total) => options.progress?.(done, total),

@@ -33,6 +33,8 @@ export interface ApiRoute {
   /** Path after `/{platform}/api-3/`, Fastify syntax (`order/acknowledge/:id`). */
   path: string;
   group: RateGroup;
+  /** POST unless the doc says otherwise (`offer_stock` is a PATCH, API doc 3). */
+  method?: 'POST' | 'PATCH';
   handler: ApiHandler;
 }
 
@@ -73,8 +75,8 @@ export function registerApi(app: FastifyInstance, routes: readonly ApiRoute[], o
       if (parsed.inputVars > MAX_INPUT_VARS) return reply.send(fail(MSG.tooManyVars));
       return reply.send(await route.handler({ account, data: parsed.data, params, ctx }));
     };
-    app.post(`/:platform/api-3/${route.path}`, handle);
-    app.post(`/api-3/${route.path}`, handle);
-    app.post(`/${route.path}`, handle);
+    const method = route.method ?? 'POST';
+    for (const url of [`/:platform/api-3/${route.path}`, `/api-3/${route.path}`, `/${route.path}`])
+      app.route({ method, url, handler: handle });
   }
 }

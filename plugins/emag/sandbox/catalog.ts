@@ -88,11 +88,49 @@ export function netPriceIn(item: CatalogItem, currency: Currency): number {
   return Math.round(item.baseNet * PRICE_FACTOR[currency]);
 }
 
-/** `product_offer/read` shape (API doc 2.8 "Reading and counting products and offers", abridged), at `now`. */
-export function offerJson(item: CatalogItem, account: Account, now: number): Record<string, unknown> {
-  const currency = currencyAt(account.platform, now);
-  const netPrice = netPriceIn(item, currency);
+/**
+ * The offer fields a seller can change (API doc 2.6.2 "offer/save": sale_price, recommended_price,
+ * min/max_sale_price, stock per warehouse, handling_time, vat_id, status), prices in
+ * ten-thousandths of the offer's currency.
+ */
+export interface OfferState {
+  salePrice: number;
+  recommendedPrice: number;
+  minPrice: number;
+  maxPrice: number;
+  vatId: number;
+  status: number;
+  /** Stock per warehouse id (API doc "stock": `[{warehouse_id, value}]`). */
+  stock: Map<number, number>;
+  handlingTime: Map<number, number>;
+}
+
+/** The offer as seeded, before any save: min 70 %, max 150 % of the sale price. */
+export function baseOfferState(item: CatalogItem, account: Account, now: number): OfferState {
+  const netPrice = netPriceIn(item, currencyAt(account.platform, now));
   const vatRate = vatRateAt(account.platform, item.vatClass, now);
+  return {
+    salePrice: netPrice,
+    recommendedPrice: Math.round(netPrice * 1.1),
+    minPrice: Math.round(netPrice * 0.7),
+    maxPrice: Math.round(netPrice * 1.5),
+    vatId: vatRatesAt(account.platform, now).indexOf(vatRate) + 1,
+    status: item.status,
+    stock: new Map([[1, item.stock]]),
+    handlingTime: new Map([[1, 1]]),
+  };
+}
+
+/** `product_offer/read` shape (API doc 2.8 "Reading and counting products and offers", abridged), at `now`. */
+export function offerJson(
+  item: CatalogItem,
+  account: Account,
+  now: number,
+  state: OfferState = baseOfferState(item, account, now),
+): Record<string, unknown> {
+  const currency = currencyAt(account.platform, now);
+  const rates = vatRatesAt(account.platform, now);
+  const general = [...state.stock.values()].reduce((a, b) => a + b, 0);
   return {
     id: item.id,
     name: item.name,
@@ -100,18 +138,18 @@ export function offerJson(item: CatalogItem, account: Account, now: number): Rec
     part_number: item.partNumber,
     part_number_key: item.partNumberKey,
     ean: [item.ean],
-    sale_price: fmt4(netPrice),
-    min_sale_price: fmt4(Math.round(netPrice * 0.7)),
-    max_sale_price: fmt4(Math.round(netPrice * 1.5)),
-    recommended_price: fmt4(Math.round(netPrice * 1.1)),
+    sale_price: fmt4(state.salePrice),
+    min_sale_price: fmt4(state.minPrice),
+    max_sale_price: fmt4(state.maxPrice),
+    recommended_price: fmt4(state.recommendedPrice),
     currency,
-    vat_id: vatRatesAt(account.platform, now).indexOf(vatRate) + 1,
-    vat_rate: vatFraction(vatRate),
-    status: item.status,
-    stock: [{ warehouse_id: 1, value: item.stock }],
-    general_stock: item.stock,
-    estimated_stock: item.stock,
-    handling_time: [{ warehouse_id: 1, value: 1 }],
+    vat_id: state.vatId,
+    vat_rate: vatFraction(rates[state.vatId - 1] ?? 0),
+    status: state.status,
+    stock: [...state.stock].map(([warehouse_id, value]) => ({ warehouse_id, value })),
+    general_stock: general,
+    estimated_stock: general,
+    handling_time: [...state.handlingTime].map(([warehouse_id, value]) => ({ warehouse_id, value })),
     validation_status: [{ value: 9, description: 'Approved documentation' }],
     offer_validation_status: { value: 1, description: 'Valid' },
   };
@@ -119,12 +157,15 @@ export function offerJson(item: CatalogItem, account: Account, now: number): Rec
 
 const catalogs = new Map<string, CatalogItem[]>();
 
-/** The whole catalogue of an account (60 offers), computed once per seed and account. */
-export function catalogOf(seed: string, account: Account): CatalogItem[] {
-  const key = `${seed}\u0000${account.key}`;
+/**
+ * The whole catalogue of an account (60 offers unless the sandbox was started with more, for
+ * volume tests), computed once per seed, account and size. Orders draw from the first 60.
+ */
+export function catalogOf(seed: string, account: Account, size = CATALOG_SIZE): CatalogItem[] {
+  const key = `${seed}\u0000${account.key}\u0000${size}`;
   let items = catalogs.get(key);
   if (!items) {
-    items = Array.from({ length: CATALOG_SIZE }, (_, n) => catalogItem(seed, account, n));
+    items = Array.from({ length: size }, (_, n) => catalogItem(seed, account, n));
     catalogs.set(key, items);
   }
   return items;

@@ -1,6 +1,7 @@
 import type { Ledger } from '@mch/plugin-sdk/sandbox-kit';
 import type { Account } from './accounts.ts';
 import type { PendingNotice } from './new-orders.ts';
+import type { OfferStore } from './offer-store.ts';
 import type { OrderStore } from './order-store.ts';
 import type { RmaStore } from './rma-store.ts';
 
@@ -9,6 +10,7 @@ export interface SandboxContext {
   seed: string;
   store: OrderStore;
   rmas: RmaStore;
+  offers: OfferStore;
   ledger: Ledger;
   /** The new-order callback URL (API doc "Order notification"), settable at run time. */
   callbackUrl: string | undefined;

@@ -6,6 +6,7 @@ import type { SandboxContext } from './context.ts';
 import { placeOrders } from './new-orders.ts';
 import { openReturn } from './new-returns.ts';
 import { currencyAt } from './platforms.ts';
+import { changedOffers } from './offer-routes.ts';
 
 /**
  * eMAG-specific control routes, beside the kit's `/__sandbox/state|faults|reset`:
@@ -16,6 +17,9 @@ import { currencyAt } from './platforms.ts';
  * - `GET  /__sandbox/orders/:account/:id` → one order as `order/read` would show it (no auth, no limits)
  * - `POST /__sandbox/returns` `{account?, orderId?, products?: [{id, quantity}]}` → a customer opens a
  *   return (status 2) on a finalized order; answers its `emagId` (new-returns.ts)
+ * - `GET  /__sandbox/offers/:account` → the account's offers changed by saves, each with its save count
+ * - `PUT  /__sandbox/offers/:account/:id` `{min_sale_price?, max_sale_price?}` → changes an offer's price
+ *   bounds as the seller would in eMAG's portal (not counted as a save)
  */
 const openReturnBody = z
   .object({
@@ -33,6 +37,13 @@ const addOrdersBody = z
     count: z.number().int().min(1).max(1000).default(1),
     type: z.union([z.literal(2), z.literal(3)]).optional(),
     payment_mode_id: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+  })
+  .strict();
+
+const boundsBody = z
+  .object({
+    min_sale_price: z.number().positive().optional(),
+    max_sale_price: z.number().positive().optional(),
   })
   .strict();
 
@@ -136,5 +147,43 @@ export function registerEmagControlRoutes(
     if (!acc || index < 0)
       return reply.code(404).send(sandboxError(SandboxErrorCode.NotFound, 'No such order.'));
     return ctx.store.order(acc, index);
+  });
+
+  app.get(`${CONTROL_PREFIX}/offers/:account`, async (request, reply) => {
+    const account = findAccount((request.params as { account: string }).account);
+    if (!account) return reply.code(404).send(sandboxError(SandboxErrorCode.NotFound, 'No such account.'));
+    return { account: account.key, offers: changedOffers({ account, ctx }) };
+  });
+
+  app.put(`${CONTROL_PREFIX}/offers/:account/:id`, async (request, reply) => {
+    const params = request.params as { account: string; id: string };
+    const account = findAccount(params.account);
+    const item = account ? ctx.offers.find(account, Number(params.id)) : undefined;
+    const body = boundsBody.safeParse(request.body ?? {});
+    if (!account || !item)
+      return reply.code(404).send(sandboxError(SandboxErrorCode.NotFound, 'No such offer.'));
+    if (!body.success)
+      return reply
+        .code(400)
+        .send(
+          sandboxError(
+            SandboxErrorCode.InvalidInput,
+            'Expected {min_sale_price?, max_sale_price?}.',
+            issues(body.error),
+          ),
+        );
+    const state = ctx.offers.state(account, item);
+    const units = (v: number) => Math.round(v * 10000);
+    ctx.offers.save(
+      account,
+      item.id,
+      {
+        ...state,
+        ...(body.data.min_sale_price !== undefined ? { minPrice: units(body.data.min_sale_price) } : {}),
+        ...(body.data.max_sale_price !== undefined ? { maxPrice: units(body.data.max_sale_price) } : {}),
+      },
+      { countAsSave: false },
+    );
+    return { id: item.id };
   });
 }

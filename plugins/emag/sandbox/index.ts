@@ -15,6 +15,7 @@ import { buildServer } from './server.ts';
  * - `callbackUrl`: new-order notification target (`GET <url>?order_id=N`);
  * - `callbackRetryMs`: notify again at this interval until the order is acknowledged;
  * - `newOrdersEveryMs` / `newOrdersAccount`: demo mode, a new order every N ms (default account `ro-main`);
+ * - `offers`: offers per account (default 60), for volume tests of `product_offer/read` and saves;
  * - `now`: ISO date or ms, creation time of the newest seeded order (default: start time), for
  *   byte-identical data across runs.
  */
@@ -29,6 +30,7 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
   const { app } = buildServer({
     seed: String(options.seed ?? 'emag'),
     orders: options.orders ?? 200,
+    ...(num(extra.offers) ? { offers: num(extra.offers)! } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
     rateLimit: options.rateLimit ?? true,
     ...(callbackUrl ? { callbackUrl } : {}),

@@ -16,6 +16,7 @@ import { emagFaultsSchema, type EmagFaults } from './faults.ts';
 import { MSG } from './messages.ts';
 import { startTimers } from './new-orders.ts';
 import { offerRoutes } from './offer-routes.ts';
+import { createOfferStore } from './offer-store.ts';
 import { orderRoutes } from './order-routes.ts';
 import { createOrderStore } from './order-store.ts';
 import { createAccountRateLimits, PER_SECOND } from './rate-limits.ts';
@@ -26,6 +27,8 @@ export interface EmagServerOptions {
   seed: string;
   /** Seeded orders per account. */
   orders: number;
+  /** Offers per account (default 60). */
+  offers?: number;
   faults?: Record<string, unknown>;
   rateLimit: boolean;
   callbackUrl?: string;
@@ -65,6 +68,11 @@ export function buildServer(options: EmagServerOptions): EmagServer {
     seed: options.seed,
     store,
     rmas: createRmaStore(store),
+    offers: createOfferStore({
+      seed: options.seed,
+      anchor: options.anchor,
+      ...(options.offers ? { size: options.offers } : {}),
+    }),
     ledger,
     callbackUrl: options.callbackUrl,
     pendingNotices: new Map(),
@@ -92,6 +100,7 @@ export function buildServer(options: EmagServerOptions): EmagServer {
         ? { orders: PER_SECOND.orders, other: PER_SECOND.other, unit: 'req/s per account' }
         : false,
       ordersPerAccount: options.orders,
+      offersPerAccount: ctx.offers.size,
       accounts: Object.fromEntries(
         ACCOUNTS.map((a) => {
           const acc = store.of(a);
@@ -102,6 +111,7 @@ export function buildServer(options: EmagServerOptions): EmagServer {
     onReset: () => {
       store.reset();
       ctx.rmas.reset();
+      ctx.offers.reset();
       limits?.reset();
       ctx.callbackUrl = options.callbackUrl;
       ctx.pendingNotices.clear();

@@ -21,6 +21,17 @@ export const checkReferences: ManifestCheck = ({ sections, report }) => {
     }
   });
 
+  const jobIds = new Set(present(sections.jobs ?? []).map((job) => job.id));
+  for (const key of ['pushJob', 'readJob'] as const) {
+    const id = sections.offers?.[key];
+    if (id !== undefined && !jobIds.has(id))
+      report(
+        ManifestErrorCode.REFERENCE_UNKNOWN,
+        `/offers/${key}`,
+        `names job '${id}', which is not declared in jobs; use one of: ${quoteList(jobIds)}`,
+      );
+  }
+
   sections.actions?.forEach((action, index) => {
     if (action.flow !== undefined && flows && !flows.has(action.flow)) {
       report(

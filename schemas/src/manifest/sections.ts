@@ -42,6 +42,21 @@ export const WebhookSchema = z.strictObject({
 });
 
 /**
+ * Offers the plugin keeps in step with the host's products (stock, price, status). The host
+ * links offers to products and keeps a version per product; when products change it runs
+ * `pushJob` for each integration with linked offers (the plugin reads `ctx.offers.pending`).
+ */
+export const OffersSchema = z.strictObject({
+  pushJob: localId.describe('The job that pushes changed products to their offers (one of `jobs`).'),
+  readJob: localId
+    .optional()
+    .describe(
+      'The job that reads the offers and links them to products (one of `jobs`), run by "Import offers".',
+    ),
+  description: z.string().optional(),
+});
+
+/**
  * An operation a person starts from the console or API rather than a schedule (e.g. cancel an
  * order, move a return): `POST /api/v1/<pluginId>/actions/<integrationId>/<id>` or tRPC
  * `integrations.action` call `hook` with the input, validated against `input` first.
@@ -138,3 +153,4 @@ export const DocumentsSchema = z.strictObject({
   deliveryAfterClearance: z.boolean().default(true),
 });
 export type Documents = z.infer<typeof DocumentsSchema>;
+export type Offers = z.infer<typeof OffersSchema>;

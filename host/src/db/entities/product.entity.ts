@@ -23,6 +23,14 @@ export const Product = defineEntity({
     vatRate: vatRateProperty(),
     unitPrice: unitPriceProperty().nullable(),
     currency: p.string().length(3).nullable(),
+    ean: p.string().length(64).nullable(),
+    partNumber: p.string().length(200).nullable(),
+    /** The sale price marketplaces' offers are given (net, in `currency`); null: not managed here. */
+    price: unitPriceProperty().nullable(),
+    stock: p.integer().default(0),
+    active: p.boolean().default(true),
+    /** Taken from the `product_versions` sequence by a trigger whenever stock, price, active or VAT change. */
+    version: p.bigint().default(0),
     createdAt: createdAtProperty(),
     updatedAt: updatedAtProperty(),
   },

@@ -8,6 +8,7 @@ import { Migration20261203150000SecbAccounts } from './20261203150000-secb-accou
 import { Migration20261203180000DocumentClearance } from './20261203180000-document-clearance.migration.ts';
 import { Migration20261203180000FrozenTemplates } from './20261203180000-frozen-templates.migration.ts';
 import { Migration20261203190000Corrections } from './20261203190000-corrections.migration.ts';
+import { Migration20261203180000ProductOffers } from './20261203180000-product-offers.migration.ts';
 
 /** Committed migrations, in order. Listed statically so no file discovery is needed at run time. */
 export const MIGRATIONS = [
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261203180000DocumentClearance', class: Migration20261203180000DocumentClearance },
   { name: 'Migration20261203180000FrozenTemplates', class: Migration20261203180000FrozenTemplates },
   { name: 'Migration20261203190000Corrections', class: Migration20261203190000Corrections },
+  { name: 'Migration20261203180000ProductOffers', class: Migration20261203180000ProductOffers },
 ];
