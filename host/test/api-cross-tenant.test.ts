@@ -155,6 +155,8 @@ describe('cross-tenant isolation', () => {
     'integrations.list': () => b.trpc.integrations.list.query({ tenantId: A.tenantId }),
     'invoices.list': () => b.trpc.invoices.list.query({ integrationId: A.integrationId }),
     'invoices.get': () => b.trpc.invoices.get.query({ id: A.invoiceId }),
+    'invoices.orderHistory': () =>
+      b.trpc.invoices.orderHistory.query({ integrationId: A.integrationId, externalOrderId: A.orderId }),
     'tenant.get': () => b.trpc.tenant.get.query({ tenantId: A.tenantId }),
     'tenant.updateCompany': () =>
       b.trpc.tenant.updateCompany.mutate({ tenantId: A.tenantId, name: 'Hijacked' }),
@@ -269,6 +271,10 @@ describe('cross-tenant isolation', () => {
     'DELETE /api/v1/account/tokens/:id': { path: `/api/v1/account/tokens/${A.tokenId}` },
     'GET /api/v1/invoices/:id/pdf': { path: `/api/v1/invoices/${A.invoiceId}/pdf` },
     'GET /api/v1/invoices/:id': { path: `/api/v1/invoices/${A.invoiceId}` },
+    'POST /api/v1/invoices/:id/corrections': {
+      path: `/api/v1/invoices/${A.invoiceId}/corrections`,
+      body: { key: 'intruder', kind: 'cancellation', reason: 'Intruder correction' },
+    },
     'GET /api/v1/invoices/:id/xml': { path: `/api/v1/invoices/${A.invoiceId}/xml` },
     'GET /api/v1/invoices/:id/clearance-receipt': {
       path: `/api/v1/invoices/${A.invoiceId}/clearance-receipt`,

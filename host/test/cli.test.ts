@@ -199,14 +199,19 @@ describe('host CLI on the embedded database', () => {
         return rows.map((r) => r.job);
       });
     await withHostDatabase(dataDir, async (db) => {
-      await db.orm.em.fork().nativeUpdate(Integration, { pluginId: 'emag' }, { status: 'active' });
+      const em = db.orm.em.fork();
+      const integration = await em.findOneOrFail(Integration, { pluginId: 'emag' });
+      // Active, with the intervals its jobs are scheduled by (the console fills them from the form).
+      integration.status = 'active';
+      integration.settings = { ...integration.settings, syncFrequencyMinutes: 15, offerSyncMinutes: 360 };
+      await em.flush();
     });
 
     const enabled = await cli(dataDir, ['tenant', 'enable', '--tenant', 'acme-shop']);
-    expect(enabled.stderr).toMatch(/Enabled tenant acme-shop/);
+    expect(enabled.stderr, enabled.stdout).toMatch(/Enabled tenant acme-shop/);
     expect(enabled.code).toBe(0);
     const jobs = await scheduled();
-    expect(jobs).toContain('orders');
+    expect(jobs).toContain('sync-orders');
 
     const disabled = await cli(dataDir, ['tenant', 'disable', '--tenant', 'acme-shop']);
     expect(disabled.stderr).toMatch(/Disabled tenant acme-shop/);

@@ -9,6 +9,9 @@ import { createPgPool } from '../src/db/pg-pool.ts';
 import { eventually, startHostProcess, type HostProcess } from './support/host-process.ts';
 import { freePort, pgClusterUnavailable, startPgCluster, type PgCluster } from './support/pg-cluster.ts';
 
+/** The demo's plugins of the company's documents: their sandboxes' effects are not marketplace effects. */
+const CLEARANCE_SANDBOXES = new Set(['ksef', 'ro-efactura']);
+
 interface Effect {
   plugin: string;
   kind: string;
@@ -54,6 +57,7 @@ describe.skipIf(unavailable)(
     async function effects(): Promise<Effect[]> {
       const all: Effect[] = [];
       for (const sandbox of sandboxes()) {
+        if (CLEARANCE_SANDBOXES.has(sandbox.plugin)) continue;
         const state = (await (await fetch(`${sandbox.url}/__sandbox/state`)).json()) as { effects: Effect[] };
         all.push(...state.effects.map((effect) => ({ ...effect, plugin: sandbox.plugin })));
       }
@@ -173,9 +177,16 @@ describe.skipIf(unavailable)(
       // Nothing lost: every outbound operation finished (none left claimed or pending), every
       // one of them reached the marketplace, and the sync did more after the restart.
       const { rows: ops } = await db.query<{ status: string; n: number }>(
-        `select status, count(*)::int as n from outbound_operations group by 1 order by 1`,
+        // Marketplace effects only: the demo's clearance plugins (KSeF, RO e-Factura) are still
+        // clearing the documents issued meanwhile, at their authorities' pace.
+        `select status, count(*)::int as n from outbound_operations where kind <> 'clearance' group by 1 order by 1`,
       );
-      const { rows: stale } = await db.query(`select id from sync_runs where status = 'running'`);
+      // The interrupted run's record is closed (other plugins' jobs of the demo may be running now).
+      const { rows: stale } = await db.query(
+        `select id from sync_runs where status = 'running' and integration_id = $1 and job_id = $2
+            and started_at < $3`,
+        [interrupted.integration_id, interrupted.job_id, restartedAt],
+      );
       expect(stale).toEqual([]);
       const { rows: invoices } = await db.query<{ n: number }>(`select count(*)::int as n from invoices`);
       process.stdout.write(

@@ -54,6 +54,7 @@ describe('eMAG operations: cancel, RMA moves, new-order callback, seed endpoints
       'invoices',
       'returns',
       'cancellations',
+      'offers',
     ]);
     const flows = await user.rest<{ flows: { id: string; direction: string }[] }>(
       '/api/v1/emag/integration/flows',
