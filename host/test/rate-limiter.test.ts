@@ -23,6 +23,17 @@ describe('RateLimiter', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
   });
 
+  it('spaces slots so that every window absorbs 100 ms of jitter, and at least 1 %', () => {
+    const limiter = new RateLimiter({ pool: t.db.coordination });
+    // eMAG orders, 12 req/s (API doc 1.4): 12 slots span 1.1 s, so a request up to 100 ms late or
+    // early against its neighbours still leaves any one-second window with at most 12.
+    const emag = limiter.intervalSeconds({ key: 'emag', limit: 12, perSeconds: 1 });
+    expect(emag * 12).toBeCloseTo(1.1, 6);
+    // Allegro, 9 000 req/min per client id: the 1 % floor is the larger stretch (600 ms a minute).
+    const allegro = limiter.intervalSeconds({ key: 'allegro', limit: 9000, perSeconds: 60 });
+    expect(allegro * 9000).toBeCloseTo(60.6, 6);
+  });
+
   it('holds back callers already waiting for a slot when a pause comes in', async () => {
     const limiter = new RateLimiter({ pool: t.db.coordination, safety: 1 });
     const rule: RateRule = { key: 'test:pause', limit: 2, perSeconds: 1 };
