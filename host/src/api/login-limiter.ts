@@ -126,6 +126,11 @@ export interface LoginTicket {
 export interface LoginLimiter {
   /** HMAC key of device cookies. */
   readonly deviceSecret: Buffer;
+  /**
+   * Why an attempt from `ip` would be refused whatever its email, or null: what can be checked
+   * before the request's body is read (`login-admission.ts`).
+   */
+  refusalFor(ip: string): string | null;
   /** Admits an attempt or throws TOO_MANY_REQUESTS at once (no hashing, no database). */
   begin(attempt: LoginAttempt): LoginTicket;
 }
@@ -149,23 +154,22 @@ export function createLoginLimiter({
   const perAccountUnknown = new ProgressiveCounter(PER_ACCOUNT_UNKNOWN_CLIENTS);
   const inFlight = new Map<string, number>();
 
+  const refusalFor = (ip: string, now: number): string | null => {
+    if ((inFlight.get(ip) ?? 0) >= MAX_IN_FLIGHT_PER_IP)
+      return 'Another sign-in from your address is being checked; wait a moment and try again.';
+    const ipWait = perIp.retryAfter(ip, now);
+    if (ipWait > 0) return `Too many failed sign-ins from your address; try again in ${wait(ipWait)}.`;
+    return null;
+  };
+
   return {
     deviceSecret,
+    refusalFor: (ip) => refusalFor(ip, clock()),
     begin({ ip, email, device }) {
       const now = clock();
-      if ((inFlight.get(ip) ?? 0) >= MAX_IN_FLIGHT_PER_IP) {
-        throw new HostError(
-          'TOO_MANY_REQUESTS',
-          'Another sign-in from your address is being checked; wait a moment and try again.',
-        );
-      }
+      const refusal = refusalFor(ip, now);
+      if (refusal) throw new HostError('TOO_MANY_REQUESTS', refusal);
       const clientKey = `${email}\n${device ? `device:${device}` : `ip:${ip}`}`;
-      const ipWait = perIp.retryAfter(ip, now);
-      if (ipWait > 0)
-        throw new HostError(
-          'TOO_MANY_REQUESTS',
-          `Too many failed sign-ins from your address; try again in ${wait(ipWait)}.`,
-        );
       const clientWait = perAccountClient.retryAfter(clientKey, now);
       if (clientWait > 0)
         throw new HostError(

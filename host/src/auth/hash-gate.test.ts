@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HostError } from '../errors.ts';
-import { HashGate, type HashStart } from './hash-gate.ts';
+import { defaultHashConcurrency, HashGate, type HashStart } from './hash-gate.ts';
 
 /** A job that finishes when told to, recording the order in which jobs started. */
 function controllable(started: string[], name: string) {
@@ -98,6 +98,42 @@ describe('hash gate', () => {
     for (const job of flood) job.finish();
     await Promise.all(floodRuns);
     expect(gate.load).toMatchObject({ running: 0, normal: 0 });
+  });
+
+  it('with one normal slot, hands it to another source before a flood’s next attempt', async () => {
+    const gate = new HashGate({ concurrency: 1, reserved: 1, maxWaiting: { trusted: 4, normal: 4 } });
+    const starts: HashStart[] = [];
+    gate.observe((start) => starts.push(start));
+    const started: string[] = [];
+    const flood = Array.from({ length: 3 }, (_, i) => controllable(started, `f${i}`));
+    const floodRuns = flood.map((job) => gate.run({ lane: 'normal', source: '198.51.100.7' }, job.work));
+    await tick();
+    const user = controllable(started, 'user');
+    const userRun = gate.run({ lane: 'normal', source: '192.0.2.10' }, user.work);
+    await tick();
+    // The user queued behind the flood's running hash (the only normal slot) and its waiters...
+    expect(started).toEqual(['f0']);
+    flood[0]!.finish();
+    await floodRuns[0];
+    await tick();
+    // ...and is served as soon as that one hash ends, ahead of the flood's earlier waiters.
+    expect(started).toEqual(['f0', 'user']);
+    expect(starts.find((s) => s.source === '192.0.2.10')).toMatchObject({ queued: true, overtaken: 0 });
+    expect(starts.filter((s) => s.source === '198.51.100.7').map((s) => s.overtaken)).toEqual([0]);
+    user.finish();
+    await userRun;
+    await tick();
+    expect(started).toEqual(['f0', 'user', 'f1']);
+    for (const job of flood) job.finish();
+    await Promise.all(floodRuns);
+    // f1 waited from before the user came, and the user's hash went ahead of it.
+    expect(starts.find((s) => s.source === '198.51.100.7' && s.overtaken > 0)?.overtaken).toBe(1);
+    expect(gate.load).toMatchObject({ running: 0, normal: 0 });
+  });
+
+  it('sizes the normal lane to the cores but one and the thread pool but two', () => {
+    expect([1, 2, 3, 8].map((cores) => defaultHashConcurrency(cores, 4))).toEqual([1, 1, 2, 2]);
+    expect(defaultHashConcurrency(8, 16)).toBe(7);
   });
 
   it('admits at most slots + waiting sign-ins per lane, before any work, and releases once', () => {

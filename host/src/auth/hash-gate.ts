@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { HostError } from '../errors.ts';
 
 /**
@@ -35,8 +36,21 @@ export interface HashGateOptions {
   maxWaiting: Record<HashLane, number>;
 }
 
+/**
+ * scrypt is CPU-bound: more hashes at once than cores only makes each slower (a sign-in during a
+ * flood measured 450 ms instead of 200 with three hashes on two cores). The normal lane gets the
+ * cores but one (the event loop needs one) and at most libuv's pool less two (file and DNS work
+ * keep theirs); the trusted lane one more.
+ */
+export function defaultHashConcurrency(
+  cores = availableParallelism(),
+  pool = Number(process.env.UV_THREADPOOL_SIZE) || 4,
+): number {
+  return Math.max(1, Math.min(cores - 1, pool - 2));
+}
+
 export const HASH_GATE_DEFAULTS: HashGateOptions = {
-  concurrency: 2,
+  concurrency: defaultHashConcurrency(),
   reserved: 1,
   maxWaiting: { trusted: 32, normal: 16 },
 };
@@ -52,13 +66,17 @@ export interface HashStart {
   waitedMs: number;
   /** Hashes of the normal lane running when it started (itself excluded). */
   normalRunning: number;
+  /** Hashes that started ahead of it while it waited (0: served at the first slot it could use). */
+  overtaken: number;
 }
 
 const LANES: readonly HashLane[] = ['trusted', 'normal'];
 
 export class HashGate {
   private readonly running: Record<HashLane, number> = { trusted: 0, normal: 0 };
-  private readonly waiting: Record<HashLane, { resume: () => void; source?: string }[]> = {
+  /** Hashes started so far, to tell how many started ahead of a waiter. */
+  private starts = 0;
+  private readonly waiting: Record<HashLane, { resume: (number: number) => void; source?: string }[]> = {
     trusted: [],
     normal: [],
   };
@@ -66,7 +84,7 @@ export class HashGate {
   private readonly admitted: Record<HashLane, number> = { trusted: 0, normal: 0 };
   private readonly observers = new Set<(start: HashStart) => void>();
 
-  private readonly options: HashGateOptions;
+  readonly options: HashGateOptions;
 
   constructor(options: HashGateOptions = HASH_GATE_DEFAULTS) {
     this.options = options;
@@ -94,20 +112,25 @@ export class HashGate {
   }
 
   private busy(): HostError {
-    return new HostError(
-      'SERVICE_UNAVAILABLE',
-      'Sign-in is very busy right now; try again in a few seconds.',
-    );
+    return new HostError('SERVICE_UNAVAILABLE', HashGate.BUSY);
   }
+
+  /** Whether `admit(lane)` would refuse now: as many sign-ins in progress as the lane can hash and queue. */
+  full(lane: HashLane): boolean {
+    const slots =
+      lane === 'trusted' ? this.options.concurrency + this.options.reserved : this.options.concurrency;
+    return this.admitted[lane] >= slots + this.options.maxWaiting[lane];
+  }
+
+  /** The sentence `admit` refuses with. */
+  static readonly BUSY = 'Sign-in is very busy right now; try again in a few seconds.';
 
   /**
    * Admits one sign-in of `lane` before its database lookup, or throws at once when as many are in
    * progress as the lane can hash and queue. Call the returned function when the sign-in ends.
    */
   admit(lane: HashLane): () => void {
-    const slots =
-      lane === 'trusted' ? this.options.concurrency + this.options.reserved : this.options.concurrency;
-    if (this.admitted[lane] >= slots + this.options.maxWaiting[lane]) throw this.busy();
+    if (this.full(lane)) throw this.busy();
     this.admitted[lane]++;
     let released = false;
     return () => {
@@ -125,10 +148,12 @@ export class HashGate {
     return this.running.normal < concurrency && (source === undefined || !this.normalBySource.has(source));
   }
 
-  private take(lane: HashLane, source: string | undefined): void {
+  /** Takes a slot; returns the hash's number in start order. */
+  private take(lane: HashLane, source: string | undefined): number {
     this.running[lane]++;
     if (lane === 'normal' && source !== undefined)
       this.normalBySource.set(source, (this.normalBySource.get(source) ?? 0) + 1);
+    return this.starts++;
   }
 
   private give(lane: HashLane, source: string | undefined): void {
@@ -141,7 +166,13 @@ export class HashGate {
   }
 
   /** Reports a started hash; its slot is already counted in `running`. */
-  private started(lane: HashLane, source: string | undefined, since: number, queued: boolean): void {
+  private started(
+    lane: HashLane,
+    source: string | undefined,
+    since: number,
+    queued: boolean,
+    overtaken: number,
+  ): void {
     if (this.observers.size === 0) return;
     const start: HashStart = {
       lane,
@@ -149,6 +180,7 @@ export class HashGate {
       queued,
       waitedMs: performance.now() - since,
       normalRunning: this.running.normal - (lane === 'normal' ? 1 : 0),
+      overtaken,
     };
     for (const observer of this.observers) observer(start);
   }
@@ -157,26 +189,33 @@ export class HashGate {
     const { lane, source } = typeof request === 'string' ? { lane: request, source: undefined } : request;
     const since = performance.now();
     const queued = !this.canStart(lane, source);
+    const startsBefore = this.starts;
+    let number: number;
     if (!queued) {
-      this.take(lane, source);
+      number = this.take(lane, source);
     } else {
       if (this.waiting[lane].length >= this.options.maxWaiting[lane]) throw this.busy();
       // Resumed by a finishing hash, which has already taken the slot for us.
-      await new Promise<void>((resume) => this.waiting[lane].push({ resume, source }));
+      number = await new Promise<number>((resume) => this.waiting[lane].push({ resume, source }));
     }
-    this.started(lane, source, since, queued);
+    this.started(lane, source, since, queued, number - startsBefore);
     try {
       return await work();
     } finally {
       this.give(lane, source);
-      // Hand free slots to waiters, trusted first, each to the first waiter that may start.
+      // Hand free slots to waiters, trusted first, each to the first waiter that may start, but one
+      // from another source than the hash that just ended before that source's own next attempt:
+      // with one normal slot, a user from elsewhere then waits for at most one of a flood's hashes.
       for (const next of LANES) {
         for (;;) {
-          const index = this.waiting[next].findIndex((w) => this.canStart(next, w.source));
+          const startable = (w: { source?: string }) => this.canStart(next, w.source);
+          let index = this.waiting[next].findIndex(
+            (w) => startable(w) && (source === undefined || w.source !== source),
+          );
+          if (index < 0) index = this.waiting[next].findIndex(startable);
           if (index < 0) break;
           const [waiter] = this.waiting[next].splice(index, 1);
-          this.take(next, waiter!.source);
-          waiter!.resume();
+          waiter!.resume(this.take(next, waiter!.source));
         }
       }
     }

@@ -6,7 +6,9 @@ import fastifyStatic from '@fastify/static';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Principal, RequestContext } from '../api/context.ts';
+import { registerLoginAdmission } from '../api/login-admission.ts';
 import { appRouter, type AppRouter } from '../api/router.ts';
+import { passwordHashGate } from '../auth/password.ts';
 import type { HostServices } from '../app/services.ts';
 import { registerCrossOriginProtection } from './cross-origin.ts';
 import { registerErrorHandling } from './error-handler.ts';
@@ -86,6 +88,12 @@ export async function buildHttpServer(options: BuildServerOptions): Promise<Fast
   registerSecurityHeaders(app, { consoleDir: hasConsole ? options.consoleDir : undefined, publicUrl });
   registerCrossOriginProtection(app, { publicUrl });
   registerInputGuards(app);
+  // After the cross-origin checks: a forged sign-in is refused as such, not as a busy one.
+  registerLoginAdmission(app, {
+    limiter: () => services.loginLimiter,
+    gate: passwordHashGate,
+    logger: services.logger,
+  });
   registerHealthRoutes(app, services);
 
   const createContext = async ({ req, res }: { req: FastifyRequest; res: RequestContext['reply'] }) => ({

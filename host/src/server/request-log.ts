@@ -1,4 +1,5 @@
-import { LogController, type FastifyRequest } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { wasRefusedEarly } from '../api/login-admission.ts';
 
 /** Query parameters and path parameters that carry secrets (OAuth codes, link and webhook tokens). */
 const SECRET_PARAM = /code|state|token|secret|password|key|signature/i;
@@ -31,11 +32,18 @@ export function loggableUrl(request: FastifyRequest): { url: string; params?: Re
 
 /**
  * Fastify's request logging, except that the incoming-request line carries the loggable URL
- * instead of the raw one (see `loggableUrl`). Completion lines carry no URL.
+ * instead of the raw one (see `loggableUrl`). Completion lines carry no URL; a sign-in refused on
+ * arrival has none (`login-admission.ts` logs such refusals once per window).
  */
 export class SafeLogController extends LogController {
   override incomingRequest(request: FastifyRequest): void {
     if (this.isLogDisabled(request)) return;
     request.log.info({ req: { method: request.method, ...loggableUrl(request) } }, 'incoming request');
+  }
+
+  /** As Fastify's, except for sign-ins refused on arrival: those are counted, not logged each. */
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    if (!error && wasRefusedEarly(request)) return;
+    super.requestCompleted(error, request, reply);
   }
 }
