@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { HashGate } from '../auth/hash-gate.ts';
@@ -20,7 +20,11 @@ async function server(refusal: { address: string | null; gateFull: boolean }) {
       },
     }),
   );
-  const app = Fastify({ loggerInstance: logger, logController: new SafeLogController() });
+  // Typed as the default instance, as the host's server is (pino's Logger vs FastifyBaseLogger).
+  const app = Fastify({
+    loggerInstance: logger,
+    logController: new SafeLogController(),
+  }) as unknown as FastifyInstance;
   const gate = new HashGate({ concurrency: 1, reserved: 1, maxWaiting: { trusted: 0, normal: 0 } });
   const held: (() => void)[] = [];
   if (refusal.gateFull) held.push(gate.admit('normal'));
