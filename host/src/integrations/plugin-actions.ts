@@ -3,6 +3,7 @@ import { isPluginError, PluginErrorCode } from '@mch/plugin-sdk';
 import type { Principal } from '../auth/principal.ts';
 import { HostError } from '../errors.ts';
 import { findAccessibleIntegration } from './access.ts';
+import { switchedOffFlow } from '../plugins/flows.ts';
 import { audit } from './audit.ts';
 import { pluginOf } from './plugin-lookup.ts';
 import type { IntegrationDeps } from './ports.ts';
@@ -51,8 +52,8 @@ export function createPluginActions(deps: IntegrationDeps): PluginActions {
           'PRECONDITION_FAILED',
           `The integration is ${row.status}; enable or reconnect it before running '${action.title}'.`,
         );
-      const flow = action.flow ? plugin.manifest.flows.find((f) => f.id === action.flow) : undefined;
-      if (flow?.setting && row.settings[flow.setting] === false)
+      const flow = switchedOffFlow(plugin, action.flow, row.settings);
+      if (flow)
         throw new HostError(
           'PRECONDITION_FAILED',
           `'${flow.title}' is switched off in this integration's settings; switch it on to use '${action.title}'.`,

@@ -4,6 +4,7 @@ import { SyncRun, type ISyncRun } from '../db/entities/sync-run.entity.ts';
 import { Tenant } from '../db/entities/tenant.entity.ts';
 import { HostError, notFound } from '../errors.ts';
 import { findAccessibleIntegration, isPlatformAdmin, UUID } from './access.ts';
+import { switchedOffFlow } from '../plugins/flows.ts';
 import { audit } from './audit.ts';
 import { assertConnectorOn, pluginOf } from './plugin-lookup.ts';
 import type { IntegrationDeps } from './ports.ts';
@@ -97,6 +98,12 @@ export function createSyncActions(deps: IntegrationDeps): SyncActions {
           ],
         });
       }
+      const off = switchedOffFlow(plugin, job.flow, row.settings);
+      if (off)
+        throw new HostError(
+          'PRECONDITION_FAILED',
+          `'${off.title}' is switched off in this integration's settings, so '${job.title}' does not run; switch it on first.`,
+        );
       await em.transactional(async (tx) => {
         // One tenant's sync requests are counted one at a time (the lock is released at commit),
         // so a batch of 100 parallel calls cannot all slip under the quota.

@@ -5,6 +5,7 @@ import {
   type JobOutput,
   type PluginContext,
 } from '@mch/plugin-sdk';
+import { switchedOffFlow } from '../plugins/flows.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
 import { NonRetryableError } from '../scheduler/errors.ts';
 import type { RunContext, RunFinished, Scheduler } from '../scheduler/types.ts';
@@ -233,6 +234,15 @@ export class SyncEngine {
     }
     const job = plugin.manifest.jobs.find((j) => j.id === run.jobId);
     if (!job) throw new NonRetryableError(`Plugin '${plugin.id}' has no job '${run.jobId}' any more.`);
+    // Switched off after this run was queued (or asked for by another job or a webhook).
+    const off = switchedOffFlow(plugin, job.flow, row.settings);
+    if (off) {
+      this.#o.logger.info(
+        { integrationId: row.id, jobId: job.id, flow: off.id },
+        'skipping a run: its flow is switched off in the settings',
+      );
+      return;
+    }
 
     const runId = await this.#runs.start({
       tenantId: row.tenantId,
