@@ -18,6 +18,7 @@ import { changedOffers } from './offer-routes.ts';
  * - `POST /__sandbox/returns` `{account?, orderId?, products?: [{id, quantity}]}` → a customer opens a
  *   return (status 2) on a finalized order; answers its `emagId` (new-returns.ts)
  * - `GET  /__sandbox/offers/:account` → the account's offers changed by saves, each with its save count
+ *   and `saved_at` (when its last save arrived, wall clock)
  * - `PUT  /__sandbox/offers/:account/:id` `{min_sale_price?, max_sale_price?}` → changes an offer's price
  *   bounds as the seller would in eMAG's portal (not counted as a save)
  */

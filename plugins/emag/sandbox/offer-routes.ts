@@ -248,6 +248,7 @@ export function changedOffers(call: { account: Account; ctx: ApiCall['ctx'] }): 
   return call.ctx.offers.changed(call.account).map((c) => ({
     id: c.id,
     saves: c.saves,
+    ...(c.savedAt ? { saved_at: new Date(c.savedAt).toISOString() } : {}),
     sale_price: fmt4(c.state.salePrice),
     status: c.state.status,
     stock: Object.fromEntries(c.state.stock),

@@ -13,19 +13,26 @@ export interface OfferStore {
   find(account: Account, id: number): CatalogItem | undefined;
   state(account: Account, item: CatalogItem): OfferState;
   save(account: Account, id: number, state: OfferState, options?: { countAsSave?: boolean }): void;
-  /** Offers changed since the start (or the last reset), with their save counts. */
-  changed(account: Account): { id: number; state: OfferState; saves: number }[];
+  /**
+   * Offers changed since the start (or the last reset), with their save counts and when the last
+   * save reached the sandbox (wall-clock ms, not the sandbox's business clock): how a benchmark
+   * times a push to its arrival rather than to when it polled.
+   */
+  changed(account: Account): { id: number; state: OfferState; saves: number; savedAt: number }[];
   reset(): void;
 }
 
 export function createOfferStore(options: { seed: string; anchor: number; size?: number }): OfferStore {
   const size = options.size ?? CATALOG_SIZE;
-  const overlays = new Map<string, Map<number, { state: OfferState; saves: number }>>();
+  const overlays = new Map<string, Map<number, { state: OfferState; saves: number; savedAt: number }>>();
   const indexes = new Map<string, Map<number, CatalogItem>>();
   const overlayOf = (account: Account) => {
     let overlay = overlays.get(account.key);
     if (!overlay)
-      overlays.set(account.key, (overlay = new Map<number, { state: OfferState; saves: number }>()));
+      overlays.set(
+        account.key,
+        (overlay = new Map<number, { state: OfferState; saves: number; savedAt: number }>()),
+      );
     return overlay;
   };
   const items = (account: Account) => catalogOf(options.seed, account, size);
@@ -43,7 +50,12 @@ export function createOfferStore(options: { seed: string; anchor: number; size?:
     save(account, id, state, saveOptions) {
       const overlay = overlayOf(account);
       const counted = saveOptions?.countAsSave === false ? 0 : 1;
-      overlay.set(id, { state, saves: (overlay.get(id)?.saves ?? 0) + counted });
+      const before = overlay.get(id);
+      overlay.set(id, {
+        state,
+        saves: (before?.saves ?? 0) + counted,
+        savedAt: counted ? Date.now() : (before?.savedAt ?? 0),
+      });
     },
     changed(account) {
       return [...overlayOf(account)].map(([id, v]) => ({ id, ...v }));
