@@ -140,7 +140,7 @@ export async function startTestHost(
     /** Start PDF render threads at start, as a production host does (benchmarks); default off. */
     warmPdfRenderer?: boolean;
     /** Log level; default `debug`, so tests can scan everything a run logged (benchmarks use `info`). */
-    logLevel?: 'debug' | 'info';
+    logLevel?: 'debug' | 'info' | 'warn';
     /** More host environment (e.g. `TRUST_PROXY`). */
     env?: Record<string, string>;
   } = {},
