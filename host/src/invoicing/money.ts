@@ -1,4 +1,5 @@
 import { Decimal as DecimalJs } from 'decimal.js';
+import { computeLineFast, formatFixed, sumCents } from './money-fast.ts';
 
 /**
  * Exact money arithmetic (SPEC "Invoicing core"): every amount is a decimal.js value or a decimal
@@ -99,6 +100,20 @@ export interface LineAmounts {
  * Net mode: net = round(unit × qty), VAT = round(net × r), gross = net + VAT.
  */
 export function computeLine(input: LineInput): LineAmounts {
+  // The common case in exact integer arithmetic (money-fast.ts), the rest by decimal.js below.
+  let normalised: string | undefined;
+  try {
+    normalised = normaliseVatRate(input.vatRate);
+  } catch {
+    normalised = undefined;
+  }
+  const fast = normalised === undefined ? undefined : computeLineFast({ ...input, vatRate: normalised });
+  if (fast) return { ...fast, vatRate: normalised! };
+  return computeLineExact(input);
+}
+
+/** `computeLine` by decimal.js, for every input (the reference `money-fast.test.ts` checks against). */
+export function computeLineExact(input: LineInput): LineAmounts {
   const quantity = toDecimal(input.quantity, 'quantity');
   if (!quantity.isPositive() || quantity.isZero()) {
     throw new MoneyError(`quantity must be positive, got ${quantity.toString()}`);
@@ -153,6 +168,16 @@ export interface RateTotals extends Totals {
 
 /** Invoice totals: the sums of the lines (never recomputed from the totals, so they always add up). */
 export function sumLines(lines: readonly Pick<LineAmounts, 'net' | 'vat' | 'gross'>[]): Totals {
+  const net = sumCents(lines.map((l) => l.net));
+  const vat = sumCents(lines.map((l) => l.vat));
+  const gross = sumCents(lines.map((l) => l.gross));
+  if (net !== undefined && vat !== undefined && gross !== undefined)
+    return { net: formatFixed(net, 2), vat: formatFixed(vat, 2), gross: formatFixed(gross, 2) };
+  return sumLinesExact(lines);
+}
+
+/** `sumLines` by decimal.js, for every input. */
+export function sumLinesExact(lines: readonly Pick<LineAmounts, 'net' | 'vat' | 'gross'>[]): Totals {
   let net = new Decimal(0);
   let vat = new Decimal(0);
   let gross = new Decimal(0);
@@ -164,19 +189,22 @@ export function sumLines(lines: readonly Pick<LineAmounts, 'net' | 'vat' | 'gros
   return { net: net.toFixed(2), vat: vat.toFixed(2), gross: gross.toFixed(2) };
 }
 
+/** A rate already as `toFixed(2)` writes it. */
+const RATE_TEXT = /^(0|[1-9]\d*)\.\d\d$/;
+
 /** Totals per VAT rate, highest rate first (the VAT summary table of an invoice). */
 export function totalsByRate(
   lines: readonly Pick<LineAmounts, 'vatRate' | 'net' | 'vat' | 'gross'>[],
 ): RateTotals[] {
   const groups = new Map<string, LineAmounts[]>();
   for (const line of lines) {
-    const rate = new Decimal(line.vatRate).toFixed(2);
+    const rate = RATE_TEXT.test(line.vatRate) ? line.vatRate : new Decimal(line.vatRate).toFixed(2);
     const group = groups.get(rate) ?? [];
     group.push(line as LineAmounts);
     groups.set(rate, group);
   }
   return [...groups.entries()]
-    .sort(([a], [b]) => new Decimal(b).comparedTo(a))
+    .sort(([a], [b]) => Number(b) - Number(a))
     .map(([vatRate, group]) => ({ vatRate, ...sumLines(group) }));
 }
 
