@@ -29,7 +29,10 @@ export const Product = defineEntity({
     price: unitPriceProperty().nullable(),
     stock: p.integer().default(0),
     active: p.boolean().default(true),
-    /** Taken from the `product_versions` sequence by a trigger whenever stock, price, active or VAT change. */
+    /**
+     * From the `product_versions` sequence: the column's default on insert, a trigger whenever
+     * stock, price, active or VAT change (migration ProductWriteCost).
+     */
     version: p.bigint().default(0),
     createdAt: createdAtProperty(),
     updatedAt: updatedAtProperty(),

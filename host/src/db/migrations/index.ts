@@ -9,6 +9,8 @@ import { Migration20261203180000DocumentClearance } from './20261203180000-docum
 import { Migration20261203180000FrozenTemplates } from './20261203180000-frozen-templates.migration.ts';
 import { Migration20261203190000Corrections } from './20261203190000-corrections.migration.ts';
 import { Migration20261203180000ProductOffers } from './20261203180000-product-offers.migration.ts';
+import { Migration20261204100000DocumentCompression } from './20261204100000-document-compression.migration.ts';
+import { Migration20261204110000ProductWriteCost } from './20261204110000-product-write-cost.migration.ts';
 
 /** Committed migrations, in order. Listed statically so no file discovery is needed at run time. */
 export const MIGRATIONS = [
@@ -26,4 +28,9 @@ export const MIGRATIONS = [
   { name: 'Migration20261203180000FrozenTemplates', class: Migration20261203180000FrozenTemplates },
   { name: 'Migration20261203190000Corrections', class: Migration20261203190000Corrections },
   { name: 'Migration20261203180000ProductOffers', class: Migration20261203180000ProductOffers },
+  {
+    name: 'Migration20261204100000DocumentCompression',
+    class: Migration20261204100000DocumentCompression,
+  },
+  { name: 'Migration20261204110000ProductWriteCost', class: Migration20261204110000ProductWriteCost },
 ];
