@@ -4,19 +4,15 @@
 // updated with the values eMAG now holds, bulk-edits the stock of selected products, tries a price
 // outside the offer's min/max (refused before sending, the bounds named on the product), and sees
 // eMAG's own per-offer refusal on the product whose offer eMAG rejects.
-import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
-import { startSandbox } from '../../plugins/emag/sandbox/index.ts';
 import { findAccount } from '../../plugins/emag/sandbox/accounts.ts';
 import { baseOfferState, catalogOf, type CatalogItem } from '../../plugins/emag/sandbox/catalog.ts';
 import { fmt4 } from '../../plugins/emag/sandbox/money.ts';
-import { credentials, emagConfig, sandboxState, setFaults } from '../../plugins/emag/test/support.ts';
-import { createTenant, createUser } from '../../host/src/tenancy/index.ts';
-import { SAMPLE_COMPANIES } from '../../host/src/invoicing/seller-identity.ts';
-import { launchChromium, logIn, screenshot, SKIP_BROWSER } from './support/browser.ts';
-import { REPO_ROOT, startConsoleHost, type ConsoleHost } from './support/console-host.ts';
+import { credentials, sandboxState, setFaults } from '../../plugins/emag/test/support.ts';
+import { screenshot, SKIP_BROWSER } from './support/browser.ts';
+import { startEmagJourney, type EmagJourney } from './support/emag-journey.ts';
 
 const SEED = 'products-journey';
 const NOW = '2026-11-20T12:00:00Z';
@@ -33,9 +29,7 @@ interface SandboxOffer {
 }
 
 describe.skipIf(SKIP_BROWSER)('console: products journey (eMAG sandbox)', () => {
-  let host: ConsoleHost;
   let sandbox: RunningSandbox;
-  let browser: Browser;
   let page: Page;
   const email = 'seller@produse.test';
   const account = findAccount(ACCOUNT)!;
@@ -44,27 +38,9 @@ describe.skipIf(SKIP_BROWSER)('console: products journey (eMAG sandbox)', () => 
   const item = (id: number): CatalogItem => catalog.find((c) => c.id === id)!;
   const seeded = (id: number) => baseOfferState(item(id), account, Date.parse(NOW));
 
-  /** tRPC from the signed-in page (same origin, the session cookie rides along). */
-  const trpc = async <T>(path: string, input: unknown, method: 'GET' | 'POST'): Promise<T> => {
-    const body = await page.evaluate(
-      async ({ path, input, method }) => {
-        const url =
-          method === 'GET'
-            ? `/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`
-            : `/trpc/${path}`;
-        const response = await fetch(url, {
-          method,
-          headers: { 'content-type': 'application/json' },
-          ...(method === 'POST' ? { body: JSON.stringify(input) } : {}),
-        });
-        return (await response.json()) as unknown;
-      },
-      { path, input, method },
-    );
-    const data = (body as { result?: { data: T } }).result;
-    if (!data) throw new Error(`${path}: ${JSON.stringify(body)}`);
-    return data.data;
-  };
+  let journey: EmagJourney;
+  const trpc = <T>(path: string, input: unknown, method: 'GET' | 'POST') =>
+    journey.trpc<T>(path, input, method);
 
   /** The offers eMAG holds changed by saves (or the portal), by id. */
   const sandboxOffers = async (): Promise<Map<number, SandboxOffer>> => {
@@ -115,32 +91,17 @@ describe.skipIf(SKIP_BROWSER)('console: products journey (eMAG sandbox)', () => 
       .toMatch(pattern);
 
   beforeAll(async () => {
-    host = await startConsoleHost({
-      registryPath: join(REPO_ROOT, 'plugin.manifest.json'),
-      async pluginConfig() {
-        sandbox = await startSandbox({ orders: 5, seed: SEED, extra: { now: NOW, offers: OFFERS } });
-        return new Map([['emag', emagConfig(sandbox)]]);
-      },
-    });
-    const em = () => host.database.db.orm.em.fork();
-    const tenant = await createTenant({ em: em(), name: 'Produse', company: SAMPLE_COMPANIES.RO });
-    await createUser({
-      em: em(),
-      tenant: tenant.id,
+    journey = await startEmagJourney({
+      sandbox: { orders: 5, seed: SEED, extra: { now: NOW, offers: OFFERS } },
+      tenant: 'Produse',
       email,
-      role: 'tenant_admin',
-      password: host.users.password,
+      viewport: { width: 1600, height: 1000 },
     });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
-    page.setDefaultTimeout(20_000);
-    await logIn(page, host.url, email, host.users.password);
+    ({ sandbox, page } = journey);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    await sandbox?.close();
+    await journey?.stop();
   });
 
   it('lists, searches, edits inline and in bulk, and shows refused prices and eMAG errors', async () => {

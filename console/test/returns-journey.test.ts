@@ -2,16 +2,13 @@
 // customer opens a return on an invoiced order, the seller sees it in Returns with its deadline
 // and the moves eMAG allows now, approves, receives and finalises it, and sees the correction and
 // its PDF in the order's history. The console names no plugin: the manifest declares the actions.
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
-import { startSandbox } from '../../plugins/emag/sandbox/index.ts';
-import { credentials, emagConfig } from '../../plugins/emag/test/support.ts';
-import { createTenant, createUser } from '../../host/src/tenancy/index.ts';
-import { SAMPLE_COMPANIES } from '../../host/src/invoicing/seller-identity.ts';
-import { launchChromium, logIn, screenshot, SKIP_BROWSER } from './support/browser.ts';
-import { REPO_ROOT, startConsoleHost, type ConsoleHost } from './support/console-host.ts';
+import { credentials } from '../../plugins/emag/test/support.ts';
+import { screenshot, SKIP_BROWSER } from './support/browser.ts';
+import type { ConsoleHost } from './support/console-host.ts';
+import { startEmagJourney, type EmagJourney } from './support/emag-journey.ts';
 
 interface SandboxOrder {
   id: number;
@@ -22,59 +19,25 @@ interface SandboxOrder {
 describe.skipIf(SKIP_BROWSER)('console: returns journey (eMAG sandbox)', () => {
   let host: ConsoleHost;
   let sandbox: RunningSandbox;
-  let browser: Browser;
   let page: Page;
   const email = 'seller@magazin.test';
 
-  /** tRPC from the signed-in page (same origin, the session cookie rides along). */
-  const trpc = async <T>(path: string, input: unknown, method: 'GET' | 'POST'): Promise<T> => {
-    const body = await page.evaluate(
-      async ({ path, input, method }) => {
-        const url =
-          method === 'GET'
-            ? `/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`
-            : `/trpc/${path}`;
-        const response = await fetch(url, {
-          method,
-          headers: { 'content-type': 'application/json' },
-          ...(method === 'POST' ? { body: JSON.stringify(input) } : {}),
-        });
-        return (await response.json()) as unknown;
-      },
-      { path, input, method },
-    );
-    const data = (body as { result?: { data: T } }).result;
-    if (!data) throw new Error(`${path}: ${JSON.stringify(body)}`);
-    return data.data;
-  };
+  let journey: EmagJourney;
+  const trpc = <T>(path: string, input: unknown, method: 'GET' | 'POST') =>
+    journey.trpc<T>(path, input, method);
 
   beforeAll(async () => {
-    host = await startConsoleHost({
-      registryPath: join(REPO_ROOT, 'plugin.manifest.json'),
-      async pluginConfig() {
-        sandbox = await startSandbox({ orders: 60, seed: 'returns', extra: { now: '2026-11-20T12:00:00Z' } });
-        return new Map([['emag', emagConfig(sandbox)]]);
-      },
-    });
-    const em = () => host.database.db.orm.em.fork();
-    const tenant = await createTenant({ em: em(), name: 'Magazin', company: SAMPLE_COMPANIES.RO });
-    await createUser({
-      em: em(),
-      tenant: tenant.id,
+    journey = await startEmagJourney({
+      sandbox: { orders: 60, seed: 'returns', extra: { now: '2026-11-20T12:00:00Z' } },
+      tenant: 'Magazin',
       email,
-      role: 'tenant_admin',
-      password: host.users.password,
+      viewport: { width: 1400, height: 900 },
     });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-    page.setDefaultTimeout(20_000);
-    await logIn(page, host.url, email, host.users.password);
+    ({ host, sandbox, page } = journey);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    await sandbox?.close();
+    await journey?.stop();
   });
 
   it('shows a new return, approves, receives and finalises it, then the correction and its PDF', async () => {
