@@ -7,7 +7,7 @@
 // The sandbox runs in its own process, as eMAG does. Database: DATABASE_URL if set (PostgreSQL), else
 // embedded PGlite.
 import { join } from 'node:path';
-import { emagConfig, sandboxState } from '../plugins/emag/test/support.ts';
+import { emagConfig, ROMANIAN_SELLER, sandboxState } from '../plugins/emag/test/support.ts';
 import { startTestHost, type TestActor, type TestHost } from '../host/test/support/test-host.ts';
 import { sandboxProcess } from './support/sandbox-process.ts';
 import type { Bench, BenchRow } from './types.ts';
@@ -62,7 +62,9 @@ async function world(orders: number, rateLimit: boolean) {
     // Limits off on both sides: the plugin's budgets lifted through its config overrides.
     ...(rateLimit ? {} : { EMAG_RATE_LIMIT_ORDERS: '100000', EMAG_RATE_LIMIT_OTHER: '100000' }),
   });
-  const tenant = await host.createTenant();
+  // eMAG's sellers are Romanian companies (the plugin's e2e tests' seller: OSS for BG and HU
+  // consumers); a Polish one needed NBP rates for every BGN order, which held most of them.
+  const tenant = await host.createTenant(undefined, ROMANIAN_SELLER);
   const user = await host.createActor({ role: 'tenant_admin', tenantId: tenant.id });
   return {
     host,
