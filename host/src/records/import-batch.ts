@@ -56,58 +56,72 @@ function noInvoiceReason(item: PreparedRecord, switches: ImportSwitches): string
   return 'no invoice issued';
 }
 
+/** What the ledger claims decided: the records this import owns, and the invoices it planned. */
+interface Claimed {
+  outcomes: Outcomes;
+  /** New or really changed records whose ledger rows this import holds. */
+  winners: PreparedRecord[];
+  /** externalId → the invoice id planned for it, where an invoice is due. */
+  planned: Map<string, string>;
+  /** Invoices the changed records had before this import. */
+  existing: Awaited<ReturnType<typeof findInvoices>>;
+  /** The changed rows won, with the invoice each one already holds. */
+  wonChanged: Awaited<ReturnType<typeof claimChanged>>;
+}
+
+function ledgerClaim(item: PreparedRecord, hasInvoice: boolean, switches: ImportSwitches): LedgerClaim {
+  const invoice =
+    !hasInvoice &&
+    switches.autoGenerateInvoices &&
+    !item.draft.cancelled &&
+    item.draft.invoiceRequested !== false;
+  return {
+    externalId: item.externalId,
+    revision: item.revision,
+    contentHash: item.contentHash,
+    plannedHostId: invoice ? randomUUID() : null,
+    status: invoice ? 'invoiced' : item.draft.cancelled ? 'cancelled' : 'recorded',
+  };
+}
+
+/** Keeps the records whose claim won, noting the invoice planned for each. */
+function collectWinners(
+  items: readonly PreparedRecord[],
+  claims: readonly LedgerClaim[],
+  won: { has(externalId: string): boolean },
+  into: { winners: PreparedRecord[]; planned: Map<string, string> },
+): PreparedRecord[] {
+  const lost: PreparedRecord[] = [];
+  for (const [i, item] of items.entries()) {
+    if (!won.has(item.externalId)) {
+      lost.push(item);
+      continue;
+    }
+    into.winners.push(item);
+    const plannedHostId = claims[i]!.plannedHostId;
+    if (plannedHostId) into.planned.set(item.externalId, plannedHostId);
+  }
+  return lost;
+}
+
 /**
- * One batch in one transaction, in a fixed lock order (ledger rows, customers, products, the
- * series row, invoices) so concurrent imports queue instead of deadlocking:
- * 1. every record is claimed as new on the ledger (insert, do nothing on conflict); a concurrent
- *    import of the same order waits there, then finds it done: `unchanged`, no error;
- * 2. the records that were known already are read from the ledger: repeats write nothing, real
- *    changes are claimed by advancing their row's revision under its lock;
- * 3. customers and products are upserted, invoice numbers reserved in one series lock for
- *    exactly the invoices about to be inserted (gap-free even when a claim was lost);
- * 4. invoices and lines inserted; existing invoices of changed orders corrected to zero when the
- *    order was cancelled (correction-sql.ts), or marked paid.
+ * Steps 1–2: one statement claims the new orders and returns the ledger rows of the known ones (a
+ * row a concurrent import was inserting — we waited for it — is in neither and is read once more).
+ * Known orders: a repeat — the same revision, or the same content under a new revision (one more
+ * event about an unchanged checkout form) — writes nothing; a real change is claimed.
  */
-export async function importBatch(
+async function claimRecords(
   client: PgLikeClient,
   ctx: BatchContext,
   items: readonly PreparedRecord[],
-): Promise<Outcomes> {
+): Promise<Claimed> {
   const { switches } = ctx;
   const outcomes: Outcomes = new Map();
-  const planned = new Map<string, string>();
-  const claim = (item: PreparedRecord, hasInvoice: boolean): LedgerClaim => {
-    const invoice =
-      !hasInvoice &&
-      switches.autoGenerateInvoices &&
-      !item.draft.cancelled &&
-      item.draft.invoiceRequested !== false;
-    const plannedHostId = invoice ? randomUUID() : null;
-    const status = invoice ? 'invoiced' : item.draft.cancelled ? 'cancelled' : 'recorded';
-    return {
-      externalId: item.externalId,
-      revision: item.revision,
-      contentHash: item.contentHash,
-      plannedHostId,
-      status,
-    };
-  };
-
-  // One statement claims the new orders and returns the ledger rows of the known ones. A row a
-  // concurrent import was inserting (we waited for it) is in neither and is read once more.
-  const freshClaims = items.map((item) => claim(item, false));
+  const into = { winners: [] as PreparedRecord[], planned: new Map<string, string>() };
+  const freshClaims = items.map((item) => ledgerClaim(item, false, switches));
   const { won: wonNew, known: knownBefore } = await claimNew(client, ctx.ledger, freshClaims);
-  const winners: PreparedRecord[] = [];
-  for (const [i, item] of items.entries()) {
-    if (!wonNew.has(item.externalId)) continue;
-    winners.push(item);
-    const plannedHostId = freshClaims[i]!.plannedHostId;
-    if (plannedHostId) planned.set(item.externalId, plannedHostId);
-  }
+  const known = collectWinners(items, freshClaims, wonNew, into);
 
-  // Known orders: a repeat — the same revision, or the same content under a new revision (one
-  // more event about an unchanged checkout form) — writes nothing; a real change is claimed.
-  const known = items.filter((item) => !wonNew.has(item.externalId));
   const raced = known.filter((item) => !knownBefore.has(item.externalId)).map((item) => item.externalId);
   const ledger = raced.length
     ? new Map([...knownBefore, ...(await readLedger(client, ctx.ledger, raced))])
@@ -130,18 +144,9 @@ export async function importBatch(
     ctx.ledger.integrationId,
     changed.map((i) => i.externalId),
   );
-  const changedClaims = changed.map((item) => claim(item, existing.has(item.externalId)));
+  const changedClaims = changed.map((item) => ledgerClaim(item, existing.has(item.externalId), switches));
   const wonChanged = await claimChanged(client, ctx.ledger, changedClaims);
-  const lost: PreparedRecord[] = [];
-  for (const [i, item] of changed.entries()) {
-    if (!wonChanged.has(item.externalId)) {
-      lost.push(item);
-      continue;
-    }
-    winners.push(item);
-    const plannedHostId = changedClaims[i]!.plannedHostId;
-    if (plannedHostId) planned.set(item.externalId, plannedHostId);
-  }
+  const lost = collectWinners(changed, changedClaims, wonChanged, into);
   if (lost.length) {
     // A concurrent import advanced these rows first (we waited on their locks): report what it did.
     const now = await readLedger(
@@ -152,73 +157,86 @@ export async function importBatch(
     for (const item of lost)
       outcomes.set(item.index, repeatOutcome(now.get(item.externalId) ?? ledger.get(item.externalId)!));
   }
-  if (winners.length === 0) return outcomes;
+  return { outcomes, ...into, existing, wonChanged };
+}
 
+/** Step 3 (first half): the customers and products of the records this import owns. */
+async function upsertMasterData(client: PgLikeClient, ctx: BatchContext, winners: readonly PreparedRecord[]) {
   const scope = { tenantId: ctx.ledger.tenantId, source: ctx.pluginId };
-  const customerIds = switches.autoCreateCustomer
+  const customerIds = ctx.switches.autoCreateCustomer
     ? await upsertCustomers(
         client,
         scope,
         winners.flatMap((i) => (i.draft.customer ? [i.draft.customer] : [])),
       )
     : new Map<string, string>();
-  const productIds = switches.autoCreateProduct
+  const productIds = ctx.switches.autoCreateProduct
     ? await upsertProducts(
         client,
         scope,
         winners.flatMap((i) => i.draft.lines.flatMap((l) => (l.product ? [l.product] : []))),
       )
     : new Map<string, string>();
+  return { customerIds, productIds };
+}
 
-  // A changed row keeps the invoice it had; the planned one is created only if the row took it.
-  const hostOf = (item: PreparedRecord): string | null =>
-    wonChanged.get(item.externalId)?.hostId ??
-    existing.get(item.externalId)?.id ??
-    planned.get(item.externalId) ??
-    null;
-  const toCreate = winners.filter(
-    (i) => planned.has(i.externalId) && hostOf(i) === planned.get(i.externalId),
+/** Steps 3–4: numbers reserved and the planned invoices issued (or held, with the reason). */
+async function issuePlanned(
+  client: PgLikeClient,
+  ctx: BatchContext,
+  claimed: Claimed,
+  toCreate: readonly PreparedRecord[],
+): Promise<void> {
+  const { switches } = ctx;
+  const { customerIds, productIds } = await upsertMasterData(client, ctx, claimed.winners);
+  if (!toCreate.length) return;
+  const results = await issueOrHold(
+    client,
+    { ledger: ctx.ledger, pluginId: ctx.pluginId, issuer: ctx.issuer },
+    toCreate.map((item): ToIssue => {
+      const paid = switches.autoMarkAsPaid && item.draft.paid;
+      return {
+        hostId: claimed.planned.get(item.externalId)!,
+        externalId: item.externalId,
+        revision: item.revision,
+        draft: item.draft,
+        issuance: item.issuance ?? { ok: false, reason: 'company_incomplete', message: 'not checked' },
+        customerId: item.draft.customer ? (customerIds.get(item.draft.customer.externalId) ?? null) : null,
+        productIds,
+        status: paid ? 'paid' : 'issued',
+        paidAt: paid ? (item.draft.paidAt ?? new Date().toISOString()) : null,
+      };
+    }),
   );
-  if (toCreate.length) {
-    const results = await issueOrHold(
-      client,
-      { ledger: ctx.ledger, pluginId: ctx.pluginId, issuer: ctx.issuer },
-      toCreate.map((item): ToIssue => {
-        const paid = switches.autoMarkAsPaid && item.draft.paid;
-        return {
-          hostId: planned.get(item.externalId)!,
-          externalId: item.externalId,
-          revision: item.revision,
-          draft: item.draft,
-          issuance: item.issuance ?? { ok: false, reason: 'company_incomplete', message: 'not checked' },
-          customerId: item.draft.customer ? (customerIds.get(item.draft.customer.externalId) ?? null) : null,
-          productIds,
-          status: paid ? 'paid' : 'issued',
-          paidAt: paid ? (item.draft.paidAt ?? new Date().toISOString()) : null,
-        };
-      }),
+  for (const item of toCreate) {
+    const result = results.get(item.externalId)!;
+    claimed.outcomes.set(
+      item.index,
+      result.issued
+        ? { status: 'created', hostId: claimed.planned.get(item.externalId)! }
+        : { status: 'skipped', reason: `no invoice issued yet: ${result.message}` },
     );
-    for (const item of toCreate) {
-      const result = results.get(item.externalId)!;
-      outcomes.set(
-        item.index,
-        result.issued
-          ? { status: 'created', hostId: planned.get(item.externalId)! }
-          : { status: 'skipped', reason: `no invoice issued yet: ${result.message}` },
-      );
-    }
   }
+}
 
-  // Later revisions of invoiced orders: never a second invoice; apply cancellation or payment.
-  const invoiced = winners.filter((i) => !outcomes.has(i.index) && hostOf(i));
-  const missing = invoiced.filter((i) => !existing.has(i.externalId)).map((i) => i.externalId);
+/** Step 4 (second half): later revisions of invoiced orders never get a second invoice; a
+ * cancellation or a payment is applied to the one they have. */
+async function applyLaterRevisions(
+  client: PgLikeClient,
+  ctx: BatchContext,
+  claimed: Claimed,
+  invoiced: readonly { item: PreparedRecord; hostId: string }[],
+): Promise<void> {
+  const { switches } = ctx;
+  const missing = invoiced
+    .filter((i) => !claimed.existing.has(i.item.externalId))
+    .map((i) => i.item.externalId);
   const current = missing.length
-    ? new Map([...existing, ...(await findInvoices(client, ctx.ledger.integrationId, missing))])
-    : existing;
+    ? new Map([...claimed.existing, ...(await findInvoices(client, ctx.ledger.integrationId, missing))])
+    : claimed.existing;
   const statusChanges: { id: string; status: InvoiceStatus; paidAt: string | null }[] = [];
   const cancelled: string[] = [];
-  for (const item of invoiced) {
-    const hostId = hostOf(item)!;
+  for (const { item, hostId } of invoiced) {
     const invoice = current.get(item.externalId);
     if (invoice && item.draft.cancelled && invoice.status !== 'cancelled') {
       // An issued invoice is never edited: the cancellation is a correction to zero (issued once,
@@ -239,14 +257,52 @@ export async function importBatch(
         paidAt: item.draft.paidAt ?? new Date().toISOString(),
       });
     }
-    outcomes.set(item.index, { status: 'updated', hostId });
+    claimed.outcomes.set(item.index, { status: 'updated', hostId });
   }
   await setInvoiceStatuses(client, statusChanges);
   await setLedgerStatus(client, ctx.ledger, cancelled, 'cancelled');
+}
 
-  for (const item of winners) {
-    if (!outcomes.has(item.index))
-      outcomes.set(item.index, { status: 'skipped', reason: noInvoiceReason(item, switches) });
+/**
+ * One batch in one transaction, in a fixed lock order (ledger rows, customers, products, the
+ * series row, invoices) so concurrent imports queue instead of deadlocking:
+ * 1. every record is claimed as new on the ledger (insert, do nothing on conflict); a concurrent
+ *    import of the same order waits there, then finds it done: `unchanged`, no error;
+ * 2. the records that were known already are read from the ledger: repeats write nothing, real
+ *    changes are claimed by advancing their row's revision under its lock;
+ * 3. customers and products are upserted, invoice numbers reserved in one series lock for
+ *    exactly the invoices about to be inserted (gap-free even when a claim was lost);
+ * 4. invoices and lines inserted; existing invoices of changed orders corrected to zero when the
+ *    order was cancelled (correction-sql.ts), or marked paid.
+ */
+export async function importBatch(
+  client: PgLikeClient,
+  ctx: BatchContext,
+  items: readonly PreparedRecord[],
+): Promise<Outcomes> {
+  const claimed = await claimRecords(client, ctx, items);
+  if (claimed.winners.length === 0) return claimed.outcomes;
+
+  // A changed row keeps the invoice it had; the planned one is created only if the row took it.
+  const hostOf = (item: PreparedRecord): string | null =>
+    claimed.wonChanged.get(item.externalId)?.hostId ??
+    claimed.existing.get(item.externalId)?.id ??
+    claimed.planned.get(item.externalId) ??
+    null;
+  const toCreate = claimed.winners.filter(
+    (i) => claimed.planned.has(i.externalId) && hostOf(i) === claimed.planned.get(i.externalId),
+  );
+  await issuePlanned(client, ctx, claimed, toCreate);
+
+  const invoiced = claimed.winners.flatMap((item) => {
+    const hostId = !claimed.outcomes.has(item.index) && hostOf(item);
+    return hostId ? [{ item, hostId }] : [];
+  });
+  await applyLaterRevisions(client, ctx, claimed, invoiced);
+
+  for (const item of claimed.winners) {
+    if (!claimed.outcomes.has(item.index))
+      claimed.outcomes.set(item.index, { status: 'skipped', reason: noInvoiceReason(item, ctx.switches) });
   }
-  return outcomes;
+  return claimed.outcomes;
 }
