@@ -93,6 +93,30 @@ describe('importRecords (Allegro, gross prices)', () => {
       [t.tenantId],
     );
     expect(mismatched).toEqual([]);
+    // The columns and lines are read out of the frozen document: they state exactly what it states,
+    // each line linked to its order line's product.
+    const drift = await q(
+      `select i.id, l.position from invoices i
+         join invoice_lines l on l.invoice_id = i.id
+         join lateral (select x from jsonb_array_elements(i.document->'lines') x
+                        where (x->>'position')::int = l.position) d on true
+         left join products p on p.id = l.product_id
+        where i.tenant_id = $1
+          and (i.number <> i.document->>'number' or i.issue_date <> i.document->>'issueDate'
+               or i.currency <> i.document->>'currency' or i.gross_total <> (i.document->'totals'->>'gross')::numeric
+               or l.name <> d.x->>'name' or l.quantity <> (d.x->>'quantity')::numeric
+               or l.unit_net <> (d.x->>'unitNet')::numeric or l.vat_amount <> (d.x->>'vat')::numeric
+               or p.sku is distinct from d.x->>'sku')`,
+      [t.tenantId],
+    );
+    expect(drift).toEqual([]);
+    expect(
+      await count(
+        'invoice_lines',
+        'product_id is null and invoice_id in (select id from invoices where tenant_id = $1)',
+        [t.tenantId],
+      ),
+    ).toBe(0);
     expect(
       await count('invoice_lines l join invoices i on i.id = l.invoice_id', 'i.tenant_id = $1', [t.tenantId]),
     ).toBe(3500);

@@ -72,9 +72,9 @@ export function buildDocument(input: {
     gross: t.gross,
     ...(rate ? { vatNational: national(t.vat)! } : {}),
   }));
-  const vatNational = vatSummary
-    .reduce((sum, s) => sum.plus(s.vatNational ?? '0'), new Decimal(0))
-    .toFixed(2);
+  const vatNational = rate
+    ? vatSummary.reduce((sum, s) => sum.plus(s.vatNational!), new Decimal(0)).toFixed(2)
+    : undefined;
   return {
     version: FROZEN_DOCUMENT_VERSION,
     type: input.type,
@@ -101,7 +101,7 @@ export function buildDocument(input: {
     vatSummary,
     totals: draft.totals,
     currency: draft.currency,
-    exchangeRate: rate ? { ...rate, vatNational } : null,
+    exchangeRate: rate ? { ...rate, vatNational: vatNational! } : null,
     taxCountry: input.tax.country,
     oss: input.tax.oss,
     externalOrderId: draft.externalId,
