@@ -13,7 +13,7 @@ export interface PgLikeResult<Row = Record<string, unknown>> {
 
 export interface PgLikeClient {
   query<Row = Record<string, unknown>>(
-    sql: string | { text: string; values?: unknown[] },
+    sql: string | { text: string; values?: unknown[]; name?: string },
     params?: unknown[],
   ): Promise<PgLikeResult<Row>>;
   release(err?: unknown): void;

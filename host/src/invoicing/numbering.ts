@@ -1,4 +1,5 @@
 import type { PgLikeClient } from '../db/pglite-pool.ts';
+import { prepared } from '../db/prepared.ts';
 
 /**
  * Gap-free invoice numbering per series (SPEC "Invoicing core"). Numbers come from
@@ -124,10 +125,12 @@ export async function reserveNumbers(
     reset: string;
     next_number: number;
   }>(
-    `with s as (select id, company_id, code, pattern, reset, next_number from invoice_series where id = $1 for update)
+    prepared(
+      `with s as (select id, company_id, code, pattern, reset, next_number from invoice_series where id = $1 for update)
      update invoice_series i set next_number = s.next_number + $2 from s where i.id = s.id
      returning s.id, s.company_id, s.code, s.pattern, s.reset, s.next_number`,
-    [seriesId, count],
+      [seriesId, count],
+    ),
   );
   const row = locked.rows[0];
   if (!row) throw new NumberingError(`invoice series ${seriesId} does not exist`);

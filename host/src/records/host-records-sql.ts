@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PgLikeClient } from '../db/pglite-pool.ts';
+import { prepared } from '../db/prepared.ts';
 import type { CustomerDraft, ProductDraft } from './invoice-draft.ts';
 import { type Column, unnestSelect } from './sql.ts';
 
@@ -57,7 +58,8 @@ async function upsert<Row extends { externalId: string }>(
   const setList = Object.entries(spec.set).map(([col, expr]) => `${col} = ${expr}`);
   const current = Object.keys(spec.set).map((col) => `${spec.table}.${col}`);
   const result = await client.query<{ id: string; external_id: string }>(
-    `with input (${names}) as (${select.text}),
+    prepared(
+      `with input (${names}) as (${select.text}),
      up as (
        insert into ${spec.table} (${names}) select * from input
        on conflict (tenant_id, source, external_id) do update set ${setList.join(', ')}, updated_at = excluded.updated_at
@@ -70,7 +72,8 @@ async function upsert<Row extends { externalId: string }>(
         where tenant_id = $1 and source = $2 and external_id = i.external_id
         limit 1) t
       where not exists (select 1 from up where up.external_id = t.external_id)`,
-    [scope.tenantId, scope.source, ...select.values],
+      [scope.tenantId, scope.source, ...select.values],
+    ),
   );
   const ids = new Map(result.rows.map((r) => [r.external_id, r.id]));
   const missing = rows.filter((r) => !ids.has(r.externalId)).map((r) => r.externalId);

@@ -4,6 +4,7 @@ import type { InvoiceStatus } from '../db/entities/invoice.entity.ts';
 import type { FrozenDocument } from '../invoicing/frozen-document.ts';
 import type { InvoiceDraft } from './invoice-draft.ts';
 import { unnestSelect } from './sql.ts';
+import { prepared } from '../db/prepared.ts';
 
 export class ImportSetupError extends Error {
   override name = 'ImportSetupError';
@@ -187,7 +188,8 @@ export async function insertInvoices(
   });
   const externalIds = `$${9 + rows.values.length}`;
   await client.query(
-    `with docs as materialized (${rows.text}),
+    prepared(
+      `with docs as materialized (${rows.text}),
      unheld as (
        delete from held_invoices where $5::text is not null and integration_id = $3 and kind = $5
           and external_id = any(${externalIds}::text[])),
@@ -205,18 +207,19 @@ export async function insertInvoices(
             (l.line->>'quantity')::numeric, (l.line->>'unitNet')::numeric, (l.line->>'unitGross')::numeric, (l.line->>'vatRate')::numeric,
             (l.line->>'net')::numeric, (l.line->>'vat')::numeric, (l.line->>'gross')::numeric
        from docs d cross join lateral jsonb_array_elements(d.doc->'lines') with ordinality as l(line, n)`,
-    [
-      scope.tenantId,
-      scope.companyId,
-      scope.integrationId,
-      scope.pluginId,
-      scope.heldKind ?? null,
-      documentsJson(invoices.map((i) => i.document)),
-      JSON.stringify(invoices.map((i) => i.draft.customer ?? {})),
-      productIds,
-      ...rows.values,
-      invoices.map((i) => i.draft.externalId),
-    ],
+      [
+        scope.tenantId,
+        scope.companyId,
+        scope.integrationId,
+        scope.pluginId,
+        scope.heldKind ?? null,
+        documentsJson(invoices.map((i) => i.document)),
+        JSON.stringify(invoices.map((i) => i.draft.customer ?? {})),
+        productIds,
+        ...rows.values,
+        invoices.map((i) => i.draft.externalId),
+      ],
+    ),
   );
 }
 

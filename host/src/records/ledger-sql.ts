@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PgLikeClient } from '../db/pglite-pool.ts';
+import { prepared } from '../db/prepared.ts';
 import { unnestSelect } from './sql.ts';
 
 /**
@@ -96,7 +97,8 @@ export async function claimNew(
     ],
   });
   const result = await client.query<Raw & { won: boolean }>(
-    `with input (id, external_id, revision, content_hash, host_id, status, tenant_id, integration_id, kind, host_type, created_at, updated_at) as (
+    prepared(
+      `with input (id, external_id, revision, content_hash, host_id, status, tenant_id, integration_id, kind, host_type, created_at, updated_at) as (
        ${select.text}),
      ins as (
        insert into external_records (id, external_id, revision, content_hash, host_id, status, tenant_id, integration_id, kind, host_type, created_at, updated_at)
@@ -110,7 +112,8 @@ export async function claimNew(
          select external_id, revision, content_hash, host_id, status from external_records
           where integration_id = $2 and kind = $3 and external_id = i.external_id
           limit 1) e`,
-    [scope.tenantId, scope.integrationId, scope.kind, ...select.values],
+      [scope.tenantId, scope.integrationId, scope.kind, ...select.values],
+    ),
   );
   const won = new Set<string>();
   const known = new Map<string, LedgerRow>();
