@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import * as authErrors from './auth/errors.ts';
+import * as auth from './auth/index.ts';
 import * as errors from './errors.ts';
-import * as schedulerErrors from './scheduler/errors.ts';
-import * as tenancyErrors from './tenancy/errors.ts';
-import * as vaultErrors from './vault/errors.ts';
+import * as scheduler from './scheduler/index.ts';
+import * as tenancy from './tenancy/index.ts';
+import * as vault from './vault/index.ts';
 
 describe("the host's error table", () => {
   it('gives every code once, in upper snake case', () => {
@@ -13,12 +13,12 @@ describe("the host's error table", () => {
     for (const code of codes) expect(code).toMatch(/^[A-Z][A-Z0-9_]*$/);
   });
 
-  it('is the one the old module paths export (same classes, so instanceof holds across them)', () => {
-    expect(authErrors.AuthError).toBe(errors.SignInError);
-    expect(authErrors.AccessError).toBe(errors.AccessError);
-    expect(tenancyErrors.TenancyError).toBe(errors.TenancyError);
-    expect(vaultErrors.VaultError).toBe(errors.VaultError);
-    expect(schedulerErrors.NonRetryableError).toBe(errors.NonRetryableError);
+  it('is the one the module indexes export (same classes, so instanceof holds across them)', () => {
+    expect(auth.AuthError).toBe(errors.SignInError);
+    expect(auth.AccessError).toBe(errors.AccessError);
+    expect(tenancy.TenancyError).toBe(errors.TenancyError);
+    expect(vault.VaultError).toBe(errors.VaultError);
+    expect(scheduler.NonRetryableError).toBe(errors.NonRetryableError);
   });
 
   it('answers each module code with a real HTTP status', () => {

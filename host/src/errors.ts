@@ -2,8 +2,9 @@
  * Every error code of the host, in one file (STYLE 3; one table per package, like Fastify's
  * `lib/errors.js`): the API codes every caller sees, then each module's own codes with the HTTP
  * status the API answers for them. Every error a person can see carries a code, a sentence that
- * says what to do, and — for invalid input — per-field issues with JSON pointers. The old module
- * paths (auth/errors.ts, tenancy/errors.ts, vault/errors.ts, scheduler/errors.ts) re-export these.
+ * says what to do, and — for invalid input — per-field issues with JSON pointers. Modules import
+ * their errors from here; their indexes (auth, tenancy, vault, scheduler) re-export them for
+ * callers outside the module.
  */
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { acquireDataDirLock } from '../src/db/data-dir-lock.ts';
 import { Integration, Tenant, User } from '../src/db/entities/index.ts';
 import { openDatabase, type Database } from '../src/db/orm.ts';
 import { loadCredential, saveCredential } from '../src/vault/credentials.ts';
-import { VaultError } from '../src/vault/errors.ts';
+import { VaultError } from '../src/vault/index.ts';
 import { masterKeyId, readMasterKeyFile, resolveMasterKey } from '../src/vault/master-key.ts';
 import { createVault } from '../src/vault/vault.ts';
 import { createTestDatabase } from './support/database.ts';

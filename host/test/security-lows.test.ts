@@ -90,7 +90,7 @@ describe('security: the low findings', () => {
   });
 
   it("pulls nothing for a disabled tenant's webhook", async () => {
-    const hookUrl = host.app.services.sync.webhookUrl!(richId, 'order-created');
+    const hookUrl = host.app.services.sync.webhookUrl(richId, 'order-created');
     const runs = async () =>
       (await host.database.db.pool.query(`select 1 from sync_runs where integration_id = $1`, [richId])).rows
         .length;
@@ -241,7 +241,7 @@ describe('security: the low findings', () => {
       ).rows.map((r) => r.id);
     const both = [basicId, richId].sort();
     expect(await scheduled()).toEqual(both);
-    const hookUrl = host.app.services.sync.webhookUrl!(richId, 'order-created');
+    const hookUrl = host.app.services.sync.webhookUrl(richId, 'order-created');
     const runs = async () =>
       (await host.database.db.pool.query(`select 1 from sync_runs where integration_id = $1`, [richId])).rows
         .length;

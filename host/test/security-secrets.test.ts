@@ -45,7 +45,7 @@ describe('security: secrets stay secret, malformed input never breaks a route', 
     });
     const richId = new URL(landed.headers.get('location')!, 'http://x').searchParams.get('connected')!;
     expect(richId).toBeTruthy();
-    const webhookToken = host.app.services.sync.webhookUrl!(richId, 'order-created').split('/').pop()!;
+    const webhookToken = host.app.services.sync.webhookUrl(richId, 'order-created').split('/').pop()!;
     secrets.push(
       SECRET_SETTING,
       state,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AuthError,
   authenticateApiToken,
   authenticateSession,
   logout,
@@ -10,7 +11,6 @@ import {
   setPassword,
   SESSION_TTL_MS,
 } from '../src/auth/index.ts';
-import { AuthError } from '../src/auth/errors.ts';
 import { login } from '../src/auth/login.ts';
 import { AuditLog, Company, InvoiceSeries, Session, Tenant, User } from '../src/db/entities/index.ts';
 import { createApiToken, createTenant, createUser, slugify, TenancyError } from '../src/tenancy/index.ts';

@@ -40,12 +40,6 @@ export async function authorizationUrl(input: {
       `${plugin.manifest.name} is not an OAuth plugin: create the integration with its credentials instead.`,
     );
   }
-  if (!services.oauth) {
-    throw new HostError(
-      'PRECONDITION_FAILED',
-      'The OAuth broker is not running in this host yet; OAuth connections are unavailable.',
-    );
-  }
   return services.oauth.authUrl({
     principal,
     tenantId,

@@ -172,7 +172,7 @@ async function connectDocumentsPlugin(input: {
     ...(company ? { companyId: company.id } : {}),
   });
   if (plugin.manifest.auth.type !== 'oauth2') return;
-  if (!sandbox.consent || !services.oauth) return;
+  if (!sandbox.consent) return;
   const { url } = await services.oauth.authUrl({
     principal,
     tenantId,

@@ -21,7 +21,7 @@ export interface ReadinessCheck {
   detail?: string;
 }
 
-/** The OAuth broker's face towards the API; absent until the broker exists. */
+/** The OAuth broker's face towards the API (built by the sync runtime). */
 export interface OAuthHooks {
   authUrl(input: {
     principal: Principal;
@@ -58,10 +58,10 @@ export interface HostServices {
   vault: Vault;
   plugins: HostPlugins;
   /** Present in every role: api processes enqueue runs, worker processes also execute them. */
-  scheduler: Scheduler | undefined;
+  scheduler: Scheduler;
   integrations: IntegrationService;
   sync: SyncHooks;
-  oauth: OAuthHooks | undefined;
+  oauth: OAuthHooks;
   /** Invoice PDFs: rendered on worker threads, kept a while for repeated downloads. */
   invoiceDocuments: InvoiceDocuments;
   /** Console sign-in throttling (progressive delays per address, account and client; 429). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertTenantAccess, canAccessTenant, requireRole, tenantScope } from './access.ts';
-import { AccessError } from './errors.ts';
+import { AccessError } from '../errors.ts';
 import type { Principal } from './principal.ts';
 
 const admin: Principal = { userId: 'u0', tenantId: null, role: 'platform_admin', email: 'root@x.io' };

@@ -1,5 +1,5 @@
 import type { Role } from '../db/entities/user.entity.ts';
-import { AccessError } from './errors.ts';
+import { AccessError } from '../errors.ts';
 import type { Principal } from './principal.ts';
 
 /**

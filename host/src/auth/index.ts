@@ -1,11 +1,11 @@
 export {
-  AuthError,
+  SignInError as AuthError,
   AccessError,
   AUTH_ERROR_CODES,
   ACCESS_ERROR_CODES,
   type AuthErrorCode,
   type AccessErrorCode,
-} from './errors.ts';
+} from '../errors.ts';
 export {
   checkPasswordPolicy,
   generatePassword,

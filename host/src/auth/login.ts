@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { AuditLog, Tenant, User } from '../db/entities/index.ts';
-import { AuthError } from './errors.ts';
+import { SignInError as AuthError } from '../errors.ts';
 import {
   dummyPasswordHash,
   hashPassword,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError } from './errors.ts';
+import { SignInError as AuthError } from '../errors.ts';
 import {
   checkPasswordPolicy,
   generatePassword,

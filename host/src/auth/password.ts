@@ -1,5 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { AuthError } from './errors.ts';
+import { SignInError as AuthError } from '../errors.ts';
 import { HashGate, type HashRequest } from './hash-gate.ts';
 
 /**

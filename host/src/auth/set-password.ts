@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { AuditLog, Session, User } from '../db/entities/index.ts';
-import { AuthError } from './errors.ts';
+import { SignInError as AuthError } from '../errors.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './password.ts';
 import { sha256Hex } from './tokens.ts';
 

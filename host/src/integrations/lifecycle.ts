@@ -103,7 +103,7 @@ export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
             }
           : null,
         webhooks: (deps.plugins.get(row.pluginId)?.manifest.webhooks ?? []).flatMap((w) => {
-          const url = deps.sync().webhookUrl?.(row.id, w.id);
+          const url = deps.sync.webhookUrl(row.id, w.id);
           return url ? [{ id: w.id, description: w.description ?? null, url }] : [];
         }),
       };
@@ -150,7 +150,7 @@ export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
           details: { pluginId: row.pluginId },
         });
       });
-      await deps.scheduler?.unscheduleIntegration(row.id);
+      await deps.scheduler.unscheduleIntegration(row.id);
       return { success: true };
     },
 

@@ -69,12 +69,7 @@ export function createPluginActions(deps: IntegrationDeps): PluginActions {
         throw new HostError('BAD_REQUEST', `The input of '${action.title}' is invalid.`, {
           issues: checked.issues.map((i) => ({ path: i.path, code: i.code, message: i.message })),
         });
-      const hooks = deps.sync();
-      if (!hooks.runAction)
-        throw new HostError(
-          'SERVICE_UNAVAILABLE',
-          'Actions need the sync engine, which this host does not run.',
-        );
+      const hooks = deps.sync;
       audit(em, {
         tenantId: row.tenantId,
         actorUserId: principal.userId,

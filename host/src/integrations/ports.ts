@@ -7,10 +7,7 @@ import type { HostPlugins } from '../plugins/types.ts';
 import type { Scheduler } from '../scheduler/types.ts';
 import type { Vault } from '../vault/index.ts';
 
-/**
- * How the API starts a sync and tests a connection. The composition root routes `trigger` to the
- * scheduler until the sync engine replaces this object (it then also records the run itself).
- */
+/** How the API starts a sync, tests a connection and runs an action: the sync engine's face to it. */
 export interface SyncHooks {
   trigger(input: {
     integrationId: string;
@@ -19,25 +16,25 @@ export interface SyncHooks {
     trigger: 'manual' | 'webhook';
     actorUserId?: string;
   }): Promise<{ runId: string }>;
-  /** Calls the plugin's `auth.testHook`; absent until the sync engine provides a plugin context. */
-  testConnection?(input: { integrationId: string; tenantId: string }): Promise<TestConnectionOutput>;
-  /** Calls a hook named by a manifest action (input already validated); absent without the engine. */
-  runAction?(input: {
+  /** Calls the plugin's `auth.testHook`. */
+  testConnection(input: { integrationId: string; tenantId: string }): Promise<TestConnectionOutput>;
+  /** Calls a hook named by a manifest action (input already validated). */
+  runAction(input: {
     integrationId: string;
     tenantId: string;
     hook: string;
     input: unknown;
   }): Promise<unknown>;
-  /** The signed URL of a manifest webhook for one integration; absent without the engine. */
-  webhookUrl?(integrationId: string, webhookId: string): string;
+  /** The signed URL of a manifest webhook for one integration. */
+  webhookUrl(integrationId: string, webhookId: string): string;
 }
 
-/** What the integration service's parts share. `sync` is read late: the sync engine may replace it. */
+/** What the integration service's parts share; the sync engine is built before the service. */
 export interface IntegrationDeps {
   db: Database;
   vault: Vault;
   plugins: HostPlugins;
-  scheduler: Scheduler | undefined;
+  scheduler: Scheduler;
   logger: Logger;
-  sync: () => SyncHooks;
+  sync: SyncHooks;
 }

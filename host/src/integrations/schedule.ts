@@ -17,7 +17,6 @@ export async function syncSchedule(
   input: { row: IIntegration; plugin: LoadedPlugin | undefined; enabled: boolean },
 ): Promise<void> {
   const { scheduler } = deps;
-  if (!scheduler) return;
   const { row, plugin } = input;
   try {
     if (plugin && input.enabled && isRunnable(row) && plugin.manifest.jobs.length > 0) {

@@ -129,7 +129,7 @@ export function createSyncActions(deps: IntegrationDeps): SyncActions {
           details: { jobId: job.id },
         });
       });
-      return deps.sync().trigger({
+      return deps.sync.trigger({
         integrationId: row.id,
         tenantId: row.tenantId,
         jobId: job.id,
@@ -163,15 +163,9 @@ export function createSyncActions(deps: IntegrationDeps): SyncActions {
       const plugin = pluginOf(deps, row);
       // A connection test calls the marketplace: never for a switched-off connector, whoever asks.
       await assertConnectorOn(deps, { em, row, plugin });
-      const hooks = deps.sync();
+      const hooks = deps.sync;
       if (!plugin.manifest.auth.testHook) {
         throw new HostError('PRECONDITION_FAILED', `${plugin.manifest.name} offers no connection test.`);
-      }
-      if (!hooks.testConnection) {
-        throw new HostError(
-          'SERVICE_UNAVAILABLE',
-          'Connection tests need the sync engine, which this host does not run yet.',
-        );
       }
       return hooks.testConnection({ integrationId: row.id, tenantId: row.tenantId });
     },

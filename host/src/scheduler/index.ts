@@ -1,7 +1,7 @@
 export { createScheduler } from './scheduler.ts';
 export { selectBackend, AGENDA_TABLE } from './backend.ts';
 export { retryDelayMs } from './backoff.ts';
-export { NonRetryableError, JobTimeoutError, isRetryable } from './errors.ts';
+export { NonRetryableError, JobTimeoutError, isRetryable } from '../errors.ts';
 export {
   intervalToMs,
   toIntegrationJobSpec,

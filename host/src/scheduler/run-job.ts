@@ -1,7 +1,7 @@
 import type { Agenda, Job } from 'agenda';
 import { retryWhileUnreachable } from '../db/connection-errors.ts';
 import { retryDelayMs } from './backoff.ts';
-import { isRetryable, JobTimeoutError, toError } from './errors.ts';
+import { isRetryable, JobTimeoutError, toError } from '../errors.ts';
 import { isJobData, runKey, type JobData } from './job-data.ts';
 import { cancelPendingRetries, isStillScheduled, pendingRetryExists } from './job-queries.ts';
 import type { HeldRunLock, RunLock } from './run-lock.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LoadedPlugin } from '../plugins/types.ts';
 import { renderTemplate } from '@mch/schemas';
-import type { PluginContext, PluginRecords, UpsertOutcome } from '@mch/plugin-sdk';
+import type { PluginContext, PluginRecords, PluginSecrets, UpsertOutcome } from '@mch/plugin-sdk';
 import type { InvoiceLinkSigner } from '../invoicing/public-url.ts';
 import { createPluginCorrections } from './context/corrections.ts';
 import { createPluginInvoices, type InvoicePdfs } from './context/invoices.ts';
@@ -60,11 +60,7 @@ export interface IntegrationRef {
   companyId?: string | null;
 }
 
-/**
- * Assembles `ctx` for one hook call (STYLE 2: the narrow surface a plugin sees). Counts of record
- * outcomes are collected for the run.
- */
-export function buildPluginContext(options: {
+export interface PluginContextOptions {
   deps: ContextDeps;
   plugin: LoadedPlugin;
   integration: IntegrationRef;
@@ -74,9 +70,14 @@ export function buildPluginContext(options: {
   progress?: (done: number, total?: number) => void;
   /** Replaces the stored credentials (the OAuth callback, before the integration exists). */
   authorizer?: RequestAuthorizer;
-}): PluginContext {
+}
+
+/**
+ * Assembles `ctx` for one hook call (STYLE 2: the narrow surface a plugin sees). Counts of record
+ * outcomes are collected for the run.
+ */
+export function buildPluginContext(options: PluginContextOptions): PluginContext {
   const { deps, plugin, integration, config } = options;
-  const manifest = plugin.manifest;
   const log = deps.logger.child({ plugin: plugin.id, integrationId: integration.id });
   const secrets = createPluginSecrets({
     db: deps.db,
@@ -84,13 +85,50 @@ export function buildPluginContext(options: {
     tenantId: integration.tenantId,
     integrationId: integration.id,
   });
+  return {
+    integration: integrationInfo(plugin, integration),
+    settings: integration.settings,
+    secrets,
+    config,
+    http: pluginHttp(options, { secrets, log }),
+    log,
+    ...hostPorts(options),
+    signal: options.signal,
+    progress: (done, total) => options.progress?.(done, total),
+  };
+}
+
+/** What the plugin is told of its integration: ids, and the marketplace account when known. */
+function integrationInfo(plugin: LoadedPlugin, integration: IntegrationRef): PluginContext['integration'] {
+  return {
+    id: integration.id,
+    tenantId: integration.tenantId,
+    pluginId: plugin.id,
+    ...(integration.externalAccountId
+      ? {
+          account: {
+            id: integration.externalAccountId,
+            ...(integration.label ? { label: integration.label } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** `ctx.http`: the manifest's API at its rendered base URL, authorized and rate-limited. */
+function pluginHttp(
+  options: PluginContextOptions,
+  parts: { secrets: PluginSecrets; log: Logger },
+): PluginContext['http'] {
+  const { deps, plugin, integration, config } = options;
+  const manifest = plugin.manifest;
   const authorizer =
     options.authorizer ??
     createAuthorizer({
       manifest,
       config,
       settings: integration.settings,
-      secrets,
+      secrets: parts.secrets,
       db: deps.db,
       vault: deps.vault,
       tenantId: integration.tenantId,
@@ -103,6 +141,25 @@ export function buildPluginContext(options: {
   const defaultHeaders = Object.fromEntries(
     Object.entries(manifest.api?.headers ?? {}).map(([k, v]) => [k, renderTemplate(v, templateValues)]),
   );
+  return createPluginHttp({
+    baseUrl,
+    defaultHeaders,
+    authorizer,
+    limiter: deps.limiter,
+    rateLimits: manifest.rateLimits,
+    rateContext: { pluginId: plugin.id, ...rateLimitKeys(options, baseUrl), config },
+    log: parts.log,
+    signal: options.signal,
+  });
+}
+
+/** Whose rate-limit budgets the calls spend: the OAuth client's, and the marketplace account's. */
+function rateLimitKeys(
+  options: PluginContextOptions,
+  baseUrl: string,
+): { accountKey: string; clientKey: string } {
+  const { plugin, integration, config } = options;
+  const manifest = plugin.manifest;
   const clientKey =
     manifest.auth.type === 'oauth2' ? (config[manifest.auth.clientIdConfig] ?? plugin.id) : plugin.id;
   // `scope: account` budgets belong to the marketplace account, not to one integration: with Basic
@@ -114,12 +171,65 @@ export function buildPluginContext(options: {
     typeof username === 'string' && username
       ? `basic:${createHash('sha256').update(`${baseUrl}\n${username}`).digest('base64url').slice(0, 22)}`
       : integration.id;
+  return { accountKey, clientKey };
+}
 
+/** The host's data behind `ctx`: cursors, ledger, records, outbound, documents, invoices, offers. */
+function hostPorts(options: PluginContextOptions) {
+  const { deps, plugin, integration } = options;
+  const pool = deps.db.pool;
+  const outbound = createPluginOutbound({
+    pool,
+    tenantId: integration.tenantId,
+    integrationId: integration.id,
+    staleAfterMs: deps.outboundStaleAfterMs,
+  });
+  const documents =
+    plugin.manifest.documents && integration.companyId
+      ? createPluginDocuments({
+          pool,
+          tenantId: integration.tenantId,
+          integrationId: integration.id,
+          companyId: integration.companyId,
+          spec: plugin.manifest.documents,
+          outbound,
+        })
+      : undefined;
+  return {
+    store: createPluginStore({ pool, integrationId: integration.id }),
+    ledger: createPluginLedger({ pool, integrationId: integration.id }),
+    records: countingRecords(options),
+    outbound,
+    ...(documents ? { documents } : {}),
+    invoices: createPluginInvoices({
+      pool,
+      integrationId: integration.id,
+      documents: deps.documents,
+      signer: deps.signer,
+      clearancePluginIds: deps.clearancePluginIds?.() ?? [],
+    }),
+    corrections: createPluginCorrections({
+      pool,
+      tenantId: integration.tenantId,
+      integrationId: integration.id,
+    }),
+    offers: createPluginOffers({
+      pool,
+      tenantId: integration.tenantId,
+      integrationId: integration.id,
+      pluginId: plugin.id,
+    }),
+  } satisfies Partial<PluginContext>;
+}
+
+/** `ctx.records`: host records made by the records engine, each outcome counted for the run. */
+function countingRecords(options: PluginContextOptions): PluginRecords {
+  const { deps, plugin, integration } = options;
   const count = (outcomes: UpsertOutcome[]) => {
     for (const o of outcomes) options.counts[o.status] = (options.counts[o.status] ?? 0) + 1;
     return outcomes;
   };
-  const records: PluginRecords = {
+  return {
     async upsert(kind, record) {
       const [outcome] = await this.upsertMany(kind, [record]);
       return outcome!;
@@ -138,78 +248,5 @@ export function buildPluginContext(options: {
         }),
       );
     },
-  };
-
-  const outbound = createPluginOutbound({
-    pool: deps.db.pool,
-    tenantId: integration.tenantId,
-    integrationId: integration.id,
-    staleAfterMs: deps.outboundStaleAfterMs,
-  });
-  const documents =
-    manifest.documents && integration.companyId
-      ? createPluginDocuments({
-          pool: deps.db.pool,
-          tenantId: integration.tenantId,
-          integrationId: integration.id,
-          companyId: integration.companyId,
-          spec: manifest.documents,
-          outbound,
-        })
-      : undefined;
-
-  return {
-    integration: {
-      id: integration.id,
-      tenantId: integration.tenantId,
-      pluginId: plugin.id,
-      ...(integration.externalAccountId
-        ? {
-            account: {
-              id: integration.externalAccountId,
-              ...(integration.label ? { label: integration.label } : {}),
-            },
-          }
-        : {}),
-    },
-    settings: integration.settings,
-    secrets,
-    config,
-    http: createPluginHttp({
-      baseUrl,
-      defaultHeaders,
-      authorizer,
-      limiter: deps.limiter,
-      rateLimits: manifest.rateLimits,
-      rateContext: { pluginId: plugin.id, accountKey, clientKey, config },
-      log,
-      signal: options.signal,
-    }),
-    log,
-    store: createPluginStore({ pool: deps.db.pool, integrationId: integration.id }),
-    ledger: createPluginLedger({ pool: deps.db.pool, integrationId: integration.id }),
-    records,
-    outbound,
-    ...(documents ? { documents } : {}),
-    invoices: createPluginInvoices({
-      pool: deps.db.pool,
-      integrationId: integration.id,
-      documents: deps.documents,
-      signer: deps.signer,
-      clearancePluginIds: deps.clearancePluginIds?.() ?? [],
-    }),
-    corrections: createPluginCorrections({
-      pool: deps.db.pool,
-      tenantId: integration.tenantId,
-      integrationId: integration.id,
-    }),
-    offers: createPluginOffers({
-      pool: deps.db.pool,
-      tenantId: integration.tenantId,
-      integrationId: integration.id,
-      pluginId: plugin.id,
-    }),
-    signal: options.signal,
-    progress: (done, total) => options.progress?.(done, total),
   };
 }

@@ -7,7 +7,7 @@ import {
 } from '@mch/plugin-sdk';
 import { switchedOffFlow } from '../plugins/flows.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
-import { NonRetryableError } from '../scheduler/errors.ts';
+import { NonRetryableError } from '../errors.ts';
 import type { RunContext, RunFinished, Scheduler } from '../scheduler/types.ts';
 import { IntegrationHealth } from './integration-health.ts';
 import { buildPluginContext, type ContextDeps, type IntegrationRef } from './plugin-context.ts';

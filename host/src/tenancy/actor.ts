@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Principal } from '../auth/principal.ts';
 import { User } from '../db/entities/index.ts';
 import type { IUser } from '../db/entities/user.entity.ts';
-import { TenancyError } from './errors.ts';
+import { TenancyError } from '../errors.ts';
 
 /**
  * Who administers accounts: a signed-in principal, or the operator at the CLI (who has the

@@ -4,7 +4,7 @@ import { ApiToken, User } from '../db/entities/index.ts';
 import type { IApiToken } from '../db/entities/api-token.entity.ts';
 import { actorUserId, manageableUser, mayManage, type Actor } from './actor.ts';
 import { recordAudit } from './audit.ts';
-import { TenancyError } from './errors.ts';
+import { TenancyError } from '../errors.ts';
 
 /** Enough for every script a person runs; a cap keeps a stolen session from minting thousands. */
 export const MAX_ACTIVE_TOKENS_PER_USER = 50;

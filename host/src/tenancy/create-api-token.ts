@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { issueApiToken } from '../auth/api-tokens.ts';
 import { recordAudit } from './audit.ts';
-import { TenancyError } from './errors.ts';
+import { TenancyError } from '../errors.ts';
 import { findUserByEmail } from './find.ts';
 
 /** An API token for the user with `email`; the token string is returned once and stored hashed. */

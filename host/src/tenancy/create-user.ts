@@ -4,7 +4,7 @@ import { checkPasswordPolicy, generatePassword, hashPassword } from '../auth/pas
 import { normalizeEmail } from '../auth/login.ts';
 import { ROLES, User, type Role } from '../db/entities/user.entity.ts';
 import { recordAudit } from './audit.ts';
-import { TenancyError } from './errors.ts';
+import { TenancyError } from '../errors.ts';
 import { findTenant } from './find.ts';
 
 /** Deliberately loose (RFC 5322 is not worth enforcing): one @, a dot in the domain, no spaces. */

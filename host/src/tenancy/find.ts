@@ -3,7 +3,7 @@ import { Tenant, User } from '../db/entities/index.ts';
 import type { ITenant } from '../db/entities/tenant.entity.ts';
 import type { IUser } from '../db/entities/user.entity.ts';
 import { normalizeEmail } from '../auth/login.ts';
-import { TenancyError } from './errors.ts';
+import { TenancyError } from '../errors.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

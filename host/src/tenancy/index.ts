@@ -1,4 +1,4 @@
-export { TenancyError, TENANCY_ERROR_CODES, type TenancyErrorCode } from './errors.ts';
+export { TenancyError, TENANCY_ERROR_CODES, type TenancyErrorCode } from '../errors.ts';
 export { recordAudit, type AuditEntry } from './audit.ts';
 export { slugify, assertSlug, SLUG_PATTERN } from './slug.ts';
 export { createTenant, DEFAULT_SERIES_CODE } from './create-tenant.ts';

@@ -1,4 +1,4 @@
-import { TenancyError } from './errors.ts';
+import { TenancyError } from '../errors.ts';
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 

@@ -5,7 +5,7 @@ import { ApiToken, Session, User } from '../db/entities/index.ts';
 import type { IUser } from '../db/entities/user.entity.ts';
 import { actorUserId, manageableUser, type Actor } from './actor.ts';
 import { recordAudit } from './audit.ts';
-import { TenancyError } from './errors.ts';
+import { TenancyError } from '../errors.ts';
 
 export interface TeamMemberView {
   id: string;

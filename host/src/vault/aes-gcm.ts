@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { VaultError } from './errors.ts';
+import { VaultError } from '../errors.ts';
 
 /**
  * AES-256-GCM with a random 96-bit nonce and a 128-bit tag (NIST SP 800-38D). The envelope is

@@ -1,5 +1,5 @@
 import type { Database } from '../db/orm.ts';
-import { VaultError } from './errors.ts';
+import { VaultError } from '../errors.ts';
 import { masterKeyId } from './master-key.ts';
 import { sqlRows } from './sql.ts';
 

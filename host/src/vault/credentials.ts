@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
-import { VaultError } from './errors.ts';
+import { VaultError } from '../errors.ts';
 import { sqlRows } from './sql.ts';
 import type { Vault } from './vault.ts';
 

@@ -1,4 +1,4 @@
-export { VaultError, VAULT_ERROR_CODES, type VaultErrorCode } from './errors.ts';
+export { VaultError, VAULT_ERROR_CODES, type VaultErrorCode } from '../errors.ts';
 export {
   generateMasterKeyText,
   masterKeyId,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { VaultError } from './errors.ts';
+import { VaultError } from '../errors.ts';
 
 export interface MasterKey {
   key: Buffer;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tenant } from '../db/entities/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
-import { VaultError } from './errors.ts';
+import { VaultError } from '../errors.ts';
 import {
   generateMasterKeyText,
   readMasterKeyFile,

@@ -1,7 +1,7 @@
 import { copyFileSync, chmodSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from '../db/orm.ts';
-import { VaultError } from './errors.ts';
+import { VaultError } from '../errors.ts';
 import {
   generateMasterKeyText,
   MASTER_KEY_FILE,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/orm.ts';
 import { openBytes, parseEnvelope, sealBytes } from './aes-gcm.ts';
 import { credentialContext } from './credentials.ts';
-import { VaultError } from './errors.ts';
+import { VaultError } from '../errors.ts';
 import { masterKeyId } from './master-key.ts';
 import {
   dataKeyId,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { openBytes, parseEnvelope, sealBytes } from './aes-gcm.ts';
-import { VaultError } from './errors.ts';
+import { VaultError } from '../errors.ts';
 import { masterKeyId } from './master-key.ts';
 import { sqlRows } from './sql.ts';
 

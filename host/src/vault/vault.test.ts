@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog, Integration, Tenant } from '../db/entities/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { deleteCredentials, loadCredential, saveCredential } from './credentials.ts';
-import { VaultError } from './errors.ts';
+import { VaultError } from '../errors.ts';
 import { checkMasterKey } from './check.ts';
 import { rotateMasterKey, rotateTenantDataKey } from './rotate.ts';
 import { unwrapDataKey } from './tenant-keys.ts';

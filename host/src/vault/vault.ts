@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Database } from '../db/orm.ts';
 import { openBytes, parseEnvelope, sealBytes } from './aes-gcm.ts';
-import { VaultError } from './errors.ts';
+import { VaultError } from '../errors.ts';
 import { masterKeyId, type MasterKey } from './master-key.ts';
 import { loadOrCreateDataKey, type DataKey } from './tenant-keys.ts';
 
