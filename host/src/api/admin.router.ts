@@ -3,7 +3,7 @@ import { PluginEnablement } from '../db/entities/plugin-enablement.entity.ts';
 import { Tenant } from '../db/entities/tenant.entity.ts';
 import { notFound } from '../errors.ts';
 import { adminIntegrations, adminMetrics, ADMIN_SORTS } from '../integrations/admin-queries.ts';
-import { audit } from '../integrations/audit.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { setPluginEnabled } from '../integrations/enablement.ts';
 import { HEALTHS } from '../integrations/integration.view.ts';
 import { setTenantDisabled } from '../tenancy/tenant-admin.ts';
@@ -84,7 +84,7 @@ export const adminRouter = router({
       if (!(await em.findOne(Tenant, { id: input.tenantId }))) throw notFound('The tenant');
       if (!ctx.services.plugins.get(input.pluginId)) throw notFound(`The plugin '${input.pluginId}'`);
       await setPluginEnabled(em, input);
-      audit(em, {
+      recordAudit(em, {
         tenantId: input.tenantId,
         actorUserId: ctx.principal.userId,
         action: input.enabled ? 'plugin.enabled' : 'plugin.disabled',

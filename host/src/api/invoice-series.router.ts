@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InvoiceSeriesStore, SERIES_DOCUMENT_TYPES, SERIES_RESETS } from '../invoicing/invoice-series.ts';
 import { notFound } from '../errors.ts';
 import { actingTenantId } from '../integrations/access.ts';
-import { audit } from '../integrations/audit.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { authedProcedure, router, tenantAdminProcedure } from './trpc.ts';
 import type { Principal, RequestContext } from './context.ts';
 
@@ -45,7 +45,7 @@ async function record(
   details: Record<string, unknown>,
 ) {
   const em = ctx.services.db.orm.em.fork();
-  audit(em, {
+  recordAudit(em, {
     tenantId,
     actorUserId: ctx.principal.userId,
     action,

@@ -4,7 +4,7 @@ import { INVOICE_LAYOUTS } from '../invoicing/pdf.ts';
 import { InvoiceTemplates, MAX_LOGO_BYTES } from '../invoicing/invoice-templates.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import { actingTenantId } from '../integrations/access.ts';
-import { audit } from '../integrations/audit.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { authedProcedure, router, tenantAdminProcedure } from './trpc.ts';
 import type { Principal, RequestContext } from './context.ts';
 
@@ -38,7 +38,7 @@ function record(
   details: Record<string, unknown>,
 ) {
   const em = ctx.services.db.orm.em.fork();
-  audit(em, {
+  recordAudit(em, {
     tenantId,
     actorUserId: ctx.principal.userId,
     action,

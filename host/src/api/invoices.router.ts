@@ -34,7 +34,12 @@ export const invoicesRouter = router({
     .query(async ({ ctx, input }) => {
       const em = ctx.services.db.orm.em.fork();
       const integration = await findAccessibleIntegration(em, ctx.principal, input.integrationId);
-      return orderDocuments(em, integration.tenantId, integration.id, input.externalOrderId);
+      return orderDocuments({
+        em,
+        tenantId: integration.tenantId,
+        integrationId: integration.id,
+        externalOrderId: input.externalOrderId,
+      });
     }),
 
   get: authedProcedure

@@ -6,7 +6,7 @@ import { invalidInput, notFound } from '../errors.ts';
 import { type CompanyIdentityRow, identityIssues } from '../invoicing/seller-identity.ts';
 import { releaseHeld } from '../records/release.ts';
 import { actingTenantId } from '../integrations/access.ts';
-import { audit } from '../integrations/audit.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { authedProcedure, router, tenantAdminProcedure } from './trpc.ts';
 
 const identityOf = (c: ICompany): CompanyIdentityRow => ({
@@ -130,7 +130,7 @@ export const tenantRouter = router({
           invalid.map((i) => ({ path: pointer(i.field), code: 'invalid', message: i.message })),
         );
       }
-      audit(em, {
+      recordAudit(em, {
         tenantId,
         actorUserId: ctx.principal.userId,
         action: 'company.updated',

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { AuditLog, Tenant, User } from '../db/entities/index.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import { Tenant, User } from '../db/entities/index.ts';
 import { SignInError as AuthError } from '../errors.ts';
 import {
   dummyPasswordHash,
@@ -47,7 +48,7 @@ export async function login({
     (await verifyPassword(password.slice(0, PASSWORD_MAX_LENGTH * 4), hash, lane)) &&
     password.length <= PASSWORD_MAX_LENGTH * 4;
   if (!user?.passwordHash || !ok) {
-    em.create(AuditLog, {
+    recordAudit(em, {
       tenantId: user?.tenantId ?? null,
       actorUserId: user?.id ?? null,
       action: 'auth.login_failed',
@@ -69,7 +70,7 @@ export async function login({
   }
   user.lastLoginAt = now;
   if (needsRehash(user.passwordHash)) user.passwordHash = await hashPassword(password, lane);
-  em.create(AuditLog, {
+  recordAudit(em, {
     tenantId: user.tenantId ?? null,
     actorUserId: user.id,
     action: 'auth.login',

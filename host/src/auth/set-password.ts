@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { AuditLog, Session, User } from '../db/entities/index.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import { Session, User } from '../db/entities/index.ts';
 import { SignInError as AuthError } from '../errors.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './password.ts';
 import { sha256Hex } from './tokens.ts';
@@ -39,7 +40,7 @@ export async function setPassword({
   }
   checkPasswordPolicy(password, { email: user.email });
   user.passwordHash = await hashPassword(password, currentPassword === undefined ? 'normal' : 'trusted');
-  em.create(AuditLog, {
+  recordAudit(em, {
     tenantId: user.tenantId ?? null,
     actorUserId,
     action: 'user.password_set',

@@ -7,13 +7,13 @@ import type { LoadedPlugin } from '../plugins/types.ts';
 import { saveCredential } from '../vault/index.ts';
 import { actingTenantId } from './access.ts';
 import { accountKey, assertAccountFree } from './account-key.ts';
-import { audit } from './audit.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { assertHostChoices } from './host-choices.ts';
 import { toIntegrationView, type IntegrationView } from './integration.view.ts';
 import { availablePlugin } from './plugin-lookup.ts';
 import type { IntegrationDeps } from './ports.ts';
 import { syncSchedule } from './schedule.ts';
-import { prepareNewSettings, SETTINGS_CREDENTIAL, type PreparedSettings } from './settings.ts';
+import { prepareNewSettings, SETTINGS_CREDENTIAL, type PreparedSettings } from './prepared-settings.ts';
 
 type Settings = Record<string, unknown>;
 
@@ -111,7 +111,7 @@ function insertIntegration(
         secret: prepared.secret,
       });
     }
-    audit(tx, {
+    recordAudit(tx, {
       tenantId,
       actorUserId: principal.userId,
       action: 'integration.created',

@@ -5,7 +5,7 @@ import type { LoadedPlugin } from '../plugins/types.ts';
 import { loadCredential, saveCredential } from '../vault/index.ts';
 import { findAccessibleIntegration } from './access.ts';
 import { accountKey, assertAccountFree } from './account-key.ts';
-import { audit } from './audit.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { mayRunJobs } from './enablement.ts';
 import { assertHostChoices, schemaForTenant } from './host-choices.ts';
 import { intervalsChanged } from './job-specs.ts';
@@ -18,7 +18,7 @@ import {
   secretNames,
   SETTINGS_CREDENTIAL,
   type PreparedSettings,
-} from './settings.ts';
+} from './prepared-settings.ts';
 
 type Settings = Record<string, unknown>;
 
@@ -91,7 +91,7 @@ function saveSettings(
         secret: prepared.secret,
       });
     }
-    audit(tx, {
+    recordAudit(tx, {
       tenantId: locked.tenantId,
       actorUserId: input.principal.userId,
       action: 'integration.settings_updated',

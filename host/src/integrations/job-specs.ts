@@ -1,6 +1,6 @@
 import { toIntegrationJobSpec } from '../scheduler/index.ts';
 import type { IntegrationJobSpec } from '../scheduler/types.ts';
-import { switchedOffFlow } from '../plugins/flows.ts';
+import { switchedOffFlow } from '../plugins/flow-switch.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
 
 /**

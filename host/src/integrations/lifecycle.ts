@@ -5,7 +5,7 @@ import { Integration, type IntegrationStatus } from '../db/entities/integration.
 import { SyncRun } from '../db/entities/sync-run.entity.ts';
 import { HostError } from '../errors.ts';
 import { findAccessibleIntegration, requireTenantAdmin } from './access.ts';
-import { audit } from './audit.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { availablePlugin } from './plugin-lookup.ts';
 import type { IntegrationDeps } from './ports.ts';
 import { syncSchedule, syncTenantSchedules } from './schedule.ts';
@@ -63,7 +63,7 @@ export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
     row.status = input.status;
     row.statusReason = input.reason;
     if (input.status === 'active') row.consecutiveFailures = 0;
-    audit(em, {
+    recordAudit(em, {
       tenantId: row.tenantId,
       actorUserId: input.principal.userId,
       action: input.action,
@@ -141,7 +141,7 @@ export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
       await em.transactional(async (tx) => {
         await tx.nativeDelete(Credential, { integrationId: row.id, tenantId: row.tenantId });
         await tx.nativeDelete(Integration, { id: row.id });
-        audit(tx, {
+        recordAudit(tx, {
           tenantId: row.tenantId,
           actorUserId: principal.userId,
           action: 'integration.removed',
@@ -161,7 +161,7 @@ export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
       row.status = status;
       row.statusReason = reason ?? null;
       if (status === 'active') row.consecutiveFailures = 0;
-      audit(em, {
+      recordAudit(em, {
         tenantId: row.tenantId,
         actorUserId: null,
         action: 'integration.status_changed',

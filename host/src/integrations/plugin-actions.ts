@@ -3,8 +3,8 @@ import { isPluginError, PluginErrorCode } from '@mch/plugin-sdk';
 import type { Principal } from '../auth/principal.ts';
 import { HostError } from '../errors.ts';
 import { findAccessibleIntegration } from './access.ts';
-import { switchedOffFlow } from '../plugins/flows.ts';
-import { audit } from './audit.ts';
+import { switchedOffFlow } from '../plugins/flow-switch.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { pluginOf } from './plugin-lookup.ts';
 import type { IntegrationDeps } from './ports.ts';
 import { isPluginEnabled } from './enablement.ts';
@@ -70,7 +70,7 @@ export function createPluginActions(deps: IntegrationDeps): PluginActions {
           issues: checked.issues.map((i) => ({ path: i.path, code: i.code, message: i.message })),
         });
       const hooks = deps.sync;
-      audit(em, {
+      recordAudit(em, {
         tenantId: row.tenantId,
         actorUserId: principal.userId,
         action: 'integration.action',

@@ -4,8 +4,8 @@ import { SyncRun, type ISyncRun } from '../db/entities/sync-run.entity.ts';
 import { Tenant } from '../db/entities/tenant.entity.ts';
 import { HostError, notFound } from '../errors.ts';
 import { findAccessibleIntegration, isPlatformAdmin, UUID } from './access.ts';
-import { switchedOffFlow } from '../plugins/flows.ts';
-import { audit } from './audit.ts';
+import { switchedOffFlow } from '../plugins/flow-switch.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { assertConnectorOn, pluginOf } from './plugin-lookup.ts';
 import type { IntegrationDeps } from './ports.ts';
 import { isPluginEnabled } from './enablement.ts';
@@ -120,7 +120,7 @@ export function createSyncActions(deps: IntegrationDeps): SyncActions {
             `Too many syncs started: an organisation may start ${SYNC_QUOTA.perWindow} a minute, and the ones already started are running. Wait a minute before starting more.`,
           );
         }
-        audit(tx, {
+        recordAudit(tx, {
           tenantId: row.tenantId,
           actorUserId: principal.userId,
           action: 'integration.sync_requested',

@@ -6,5 +6,6 @@ export { DEFAULT_REGISTRY_PATH, REPO_ROOT, MANIFEST_FILE } from './paths.ts';
 export type { LoadedPlugin, RefusedPlugin, PluginLoadResult } from './types.ts';
 export { sandboxConfig } from './sandbox-env.ts';
 export { locateSandbox, startSandboxAt, type SandboxLocation } from './sandbox-runner.ts';
-export { formatIssues, validatePluginFolder } from './report.ts';
+export { formatIssues } from './issue-table.ts';
+export { validatePluginFolder } from './folder-validation.ts';
 export { scaffoldPlugin } from './scaffold.ts';

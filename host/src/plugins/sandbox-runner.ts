@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { RunningSandbox, SandboxOptions, StartSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import { loadPlugins } from './loader.ts';
 import { MANIFEST_FILE } from './paths.ts';
-import { formatIssues } from './report.ts';
+import { formatIssues } from './issue-table.ts';
 
 export type SandboxLocation =
   { ok: true; pluginId: string; entryPath: string; warnings: string[] } | { ok: false; message: string };

@@ -5,7 +5,7 @@ import {
   type JobOutput,
   type PluginContext,
 } from '@mch/plugin-sdk';
-import { switchedOffFlow } from '../plugins/flows.ts';
+import { switchedOffFlow } from '../plugins/flow-switch.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
 import { NonRetryableError } from '../errors.ts';
 import type { RunContext, RunFinished, Scheduler } from '../scheduler/types.ts';

@@ -3,7 +3,7 @@ import { issueApiToken } from '../auth/api-tokens.ts';
 import { ApiToken, User } from '../db/entities/index.ts';
 import type { IApiToken } from '../db/entities/api-token.entity.ts';
 import { actorUserId, manageableUser, mayManage, type Actor } from './actor.ts';
-import { recordAudit } from './audit.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { TenancyError } from '../errors.ts';
 
 /** Enough for every script a person runs; a cap keeps a stolen session from minting thousands. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { issueApiToken } from '../auth/api-tokens.ts';
-import { recordAudit } from './audit.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { TenancyError } from '../errors.ts';
 import { findUserByEmail } from './find.ts';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import { Company, InvoiceSeries, Tenant } from '../db/entities/index.ts';
-import { recordAudit } from './audit.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { TenancyError } from '../errors.ts';
 import { assertSlug, slugify } from './slug.ts';
 

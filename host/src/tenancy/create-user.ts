@@ -3,7 +3,7 @@ import { UniqueConstraintViolationException, type EntityManager } from '@mikro-o
 import { checkPasswordPolicy, generatePassword, hashPassword } from '../auth/password.ts';
 import { normalizeEmail } from '../auth/login.ts';
 import { ROLES, User, type Role } from '../db/entities/user.entity.ts';
-import { recordAudit } from './audit.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { TenancyError } from '../errors.ts';
 import { findTenant } from './find.ts';
 

@@ -1,5 +1,5 @@
 export { TenancyError, TENANCY_ERROR_CODES, type TenancyErrorCode } from '../errors.ts';
-export { recordAudit, type AuditEntry } from './audit.ts';
+export { recordAudit, type AuditEntry } from '../audit/audit-log.ts';
 export { slugify, assertSlug, SLUG_PATTERN } from './slug.ts';
 export { createTenant, DEFAULT_SERIES_CODE } from './create-tenant.ts';
 export { createUser, isRole, type CreatedUser } from './create-user.ts';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Session, Tenant, User } from '../db/entities/index.ts';
 import { actorUserId, type Actor } from './actor.ts';
-import { recordAudit } from './audit.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { TenancyError } from '../errors.ts';
 import { findTenant } from './find.ts';
 

@@ -4,7 +4,7 @@ import { setPassword } from '../auth/set-password.ts';
 import { ApiToken, Session, User } from '../db/entities/index.ts';
 import type { IUser } from '../db/entities/user.entity.ts';
 import { actorUserId, manageableUser, type Actor } from './actor.ts';
-import { recordAudit } from './audit.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { TenancyError } from '../errors.ts';
 
 export interface TeamMemberView {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { VaultError } from '../errors.ts';
-import { sqlRows } from './sql.ts';
+import { sqlRows } from './raw-sql.ts';
 import type { Vault } from './vault.ts';
 
 /**

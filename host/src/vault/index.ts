@@ -18,5 +18,5 @@ export {
   credentialContext,
   type StoredCredential,
 } from './credentials.ts';
-export { checkMasterKey } from './check.ts';
+export { checkMasterKey } from './master-key-check.ts';
 export { rotateMasterKeyFile, type KeyFileRotation } from './rotate-key-file.ts';

@@ -12,9 +12,9 @@ import {
   wrapDataKey,
   type TenantKeyRow,
 } from './tenant-keys.ts';
-import { sqlRows } from './sql.ts';
+import { sqlRows } from './raw-sql.ts';
 import { vaultAad, type Vault } from './vault.ts';
-import { recordAudit } from '../tenancy/audit.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 
 export interface RotateMasterKeyResult {
   /** Tenant keys re-wrapped by this call. */

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { openBytes, parseEnvelope, sealBytes } from './aes-gcm.ts';
 import { VaultError } from '../errors.ts';
 import { masterKeyId } from './master-key.ts';
-import { sqlRows } from './sql.ts';
+import { sqlRows } from './raw-sql.ts';
 
 /** A tenant's unwrapped data key and its id (hash prefix, carried in every envelope it seals). */
 export interface DataKey {

@@ -4,7 +4,7 @@ import { AuditLog, Integration, Tenant } from '../db/entities/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { deleteCredentials, loadCredential, saveCredential } from './credentials.ts';
 import { VaultError } from '../errors.ts';
-import { checkMasterKey } from './check.ts';
+import { checkMasterKey } from './master-key-check.ts';
 import { rotateMasterKey, rotateTenantDataKey } from './rotate.ts';
 import { unwrapDataKey } from './tenant-keys.ts';
 import { createVault } from './vault.ts';

@@ -67,13 +67,19 @@ export function correctionRefusal(error: unknown): unknown {
 }
 
 /** A seller's correction of one of their invoices (issued once per key). */
-export async function requestCorrection(
-  em: EntityManager,
-  pool: SqlPool,
-  principal: Principal,
-  invoiceId: string,
-  input: CorrectionInput,
-): Promise<IssuedCorrection> {
+export async function requestCorrection({
+  em,
+  pool,
+  principal,
+  invoiceId,
+  input,
+}: {
+  em: EntityManager;
+  pool: SqlPool;
+  principal: Principal;
+  invoiceId: string;
+  input: CorrectionInput;
+}): Promise<IssuedCorrection> {
   const invoice = await findAccessibleInvoice(em, principal, invoiceId);
   try {
     return await inTransaction(pool, (client) =>
@@ -92,12 +98,17 @@ export async function requestCorrection(
 }
 
 /** An order's documents in the order they were issued: its invoice, then its corrections. */
-export async function orderDocuments(
-  em: EntityManager,
-  tenantId: string,
-  integrationId: string,
-  externalOrderId: string,
-): Promise<InvoiceView[]> {
+export async function orderDocuments({
+  em,
+  tenantId,
+  integrationId,
+  externalOrderId,
+}: {
+  em: EntityManager;
+  tenantId: string;
+  integrationId: string;
+  externalOrderId: string;
+}): Promise<InvoiceView[]> {
   const rows = await em.find(
     Invoice,
     { tenantId, integrationId, externalOrderId },

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { listApiTokens, revokeTokenFor } from '../../tenancy/api-token-admin.ts';
-import { parseInput, requirePrincipal, type RestDeps } from './rest-helpers.ts';
+import { requirePrincipal, type RestDeps } from './rest-caller.ts';
+import { parseInput } from './rest-input.ts';
 
 const TokenParams = z.object({ id: z.uuid() });
 

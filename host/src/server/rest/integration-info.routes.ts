@@ -4,7 +4,8 @@ import type { Principal } from '../../auth/principal.ts';
 import { HostError } from '../../errors.ts';
 import type { IntegrationView } from '../../integrations/integration.view.ts';
 import type { LoadedPlugin } from '../../plugins/types.ts';
-import { callerPlugin, parseInput, requirePrincipal, type RestDeps } from './rest-helpers.ts';
+import { callerPlugin, requirePrincipal, type RestDeps } from './rest-caller.ts';
+import { parseInput } from './rest-input.ts';
 
 type PluginParams = { pluginId: string };
 

@@ -5,7 +5,8 @@ import { CorrectionInput, documentWithLinks, requestCorrection } from '../../api
 import { listInvoices, findAccessibleInvoice } from '../../api/queries/invoices.ts';
 import { findAccessibleIntegration } from '../../integrations/access.ts';
 import { notFound } from '../../errors.ts';
-import { parseInput, requirePrincipal, type RestDeps } from './rest-helpers.ts';
+import { requirePrincipal, type RestDeps } from './rest-caller.ts';
+import { parseInput } from './rest-input.ts';
 
 const ListQuery = z.object({
   integrationId: z.string().min(1).max(100).optional(),
@@ -79,13 +80,13 @@ export function registerInvoiceRoutes(app: FastifyInstance, deps: RestDeps): voi
   app.post<{ Params: { id: string } }>('/api/v1/invoices/:id/corrections', async (request, reply) => {
     const principal = await requirePrincipal(deps, request);
     const input = parseInput(CorrectionInput, request.body, 'correction');
-    const issued = await requestCorrection(
-      fork(),
-      deps.services.db.pool,
+    const issued = await requestCorrection({
+      em: fork(),
+      pool: deps.services.db.pool,
       principal,
-      request.params.id,
+      invoiceId: request.params.id,
       input,
-    );
+    });
     return reply.status(issued.created ? 201 : 200).send(issued);
   });
 

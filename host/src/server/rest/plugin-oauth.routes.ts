@@ -5,7 +5,8 @@ import { isLocalPath, ReturnToSchema } from '../../api/return-to.ts';
 import type { OAuthHooks } from '../../app/services.ts';
 import { sessionHashOf } from '../../auth/session-hash.ts';
 import { HostError } from '../../errors.ts';
-import { callerPlugin, parseInput, requirePrincipal, type RestDeps } from './rest-helpers.ts';
+import { callerPlugin, requirePrincipal, type RestDeps } from './rest-caller.ts';
+import { parseInput } from './rest-input.ts';
 
 type OAuthRoute = { Params: { pluginId: string }; Querystring: Record<string, string> };
 type OAuthRequest = FastifyRequest<OAuthRoute>;

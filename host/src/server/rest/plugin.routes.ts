@@ -1,13 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { registerPluginOAuthRoutes } from './plugin-oauth.routes.ts';
-import {
-  assertSamePlugin,
-  callerPlugin,
-  parseInput,
-  requirePrincipal,
-  type RestDeps,
-} from './rest-helpers.ts';
+import { assertSamePlugin, callerPlugin, requirePrincipal, type RestDeps } from './rest-caller.ts';
+import { parseInput } from './rest-input.ts';
 
 type PluginParams = { pluginId: string };
 type IdParams = PluginParams & { integrationId: string };

@@ -1,6 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import type { z } from 'zod';
-import { zodIssues } from '../../api/trpc.ts';
 import type { HostServices } from '../../app/services.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { credentialRefusal } from '../../auth/refusal.ts';
@@ -9,6 +7,7 @@ import { availablePlugin } from '../../integrations/plugin-lookup.ts';
 import type { LoadedPlugin } from '../../plugins/types.ts';
 import type { ResolvePrincipal } from '../http-server.ts';
 
+/** What every REST route is built with: the host's services and how to tell who is calling. */
 export interface RestDeps {
   services: HostServices;
   resolvePrincipal: ResolvePrincipal;
@@ -24,14 +23,6 @@ export async function requirePrincipal(deps: RestDeps, request: FastifyRequest):
     );
   }
   return principal;
-}
-
-/** Validates a body or query with zod; issues point into it (`/settings/…`). */
-export function parseInput<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success)
-    throw new HostError('BAD_REQUEST', `The ${what} is invalid.`, { issues: zodIssues(parsed.error) });
-  return parsed.data;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { AuditLog } from '../db/entities/index.ts';
+import { AuditLog } from '../db/entities/audit-log.entity.ts';
 
 export interface AuditEntry {
   tenantId: string | null;
@@ -7,8 +7,10 @@ export interface AuditEntry {
   action: string;
   targetType?: string;
   targetId?: string;
-  /** Never secrets: ids, names, roles. */
+  /** Never secrets: ids, names, roles, the names of changed keys — not their values. */
   details?: Record<string, unknown>;
+  /** When it happened; now unless the caller works with its own clock (login). */
+  at?: Date;
 }
 
 /** Queues an `audit_log` row in the caller's unit of work: it commits with the change it records. */
@@ -20,5 +22,6 @@ export function recordAudit(em: EntityManager, entry: AuditEntry): void {
     targetType: entry.targetType ?? null,
     targetId: entry.targetId ?? null,
     details: entry.details ?? null,
+    at: entry.at ?? new Date(),
   });
 }

@@ -1,7 +1,7 @@
 import type { Database } from '../db/orm.ts';
 import { VaultError } from '../errors.ts';
 import { masterKeyId } from './master-key.ts';
-import { sqlRows } from './sql.ts';
+import { sqlRows } from './raw-sql.ts';
 
 /**
  * Start-up check: every tenant key must be wrapped by the configured master key. Failing at boot

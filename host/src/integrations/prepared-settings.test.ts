@@ -2,7 +2,7 @@ import { compileSettingsValidator } from '@mch/schemas';
 import { describe, expect, it } from 'vitest';
 import { HostError } from '../errors.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
-import { currentSettings, prepareNewSettings, prepareUpdatedSettings } from './settings.ts';
+import { currentSettings, prepareNewSettings, prepareUpdatedSettings } from './prepared-settings.ts';
 
 const schema = {
   type: 'object',
