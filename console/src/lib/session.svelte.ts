@@ -44,3 +44,9 @@ export const ROLE_LABELS: Record<Role, string> = {
   tenant_admin: 'Tenant admin',
   tenant_user: 'Tenant user',
 };
+
+/** Where to go after signing in: `?next=` when it is a path on this site (never elsewhere), else home. */
+export function nextPath(url: URL, user: SessionUser): string {
+  const next = url.searchParams.get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') && next !== '/login' ? next : homeFor(user);
+}
