@@ -7,7 +7,7 @@ import type { ImportSwitches } from './import-switches.ts';
 import { cancelByCorrection } from './correction-sql.ts';
 import { findInvoices, setInvoiceStatuses } from './invoice-sql.ts';
 import type { Issuer } from './issuance.ts';
-import { issueOrHold, type ToIssue } from './issue-sql.ts';
+import { documentBodyAhead, issueOrHold, type ToIssue } from './issue-sql.ts';
 import {
   claimChanged,
   claimNew,
@@ -67,6 +67,25 @@ interface Claimed {
   existing: Awaited<ReturnType<typeof findInvoices>>;
   /** The changed rows won, with the invoice each one already holds. */
   wonChanged: Awaited<ReturnType<typeof claimChanged>>;
+  /** The documents of the orders about to be invoiced, built while the claim was in flight. */
+  bodies: Map<string, string>;
+}
+
+/**
+ * The documents (`documentBody`) of the orders that get an invoice if their claim wins, built
+ * while the claim statement runs: the CPU work overlaps the database's. A claim that loses (a
+ * repeat, a concurrent import) only wastes its document.
+ */
+function documentsAhead(ctx: BatchContext, items: readonly PreparedRecord[]): Map<string, string> {
+  const bodies = new Map<string, string>();
+  if (!ctx.switches.autoGenerateInvoices) return bodies;
+  const scope = { issuer: ctx.issuer, pluginId: ctx.pluginId };
+  for (const item of items) {
+    if (item.draft.cancelled || item.draft.invoiceRequested === false) continue;
+    const body = documentBodyAhead(scope, item.draft, item.issuance);
+    if (body !== undefined) bodies.set(item.externalId, body);
+  }
+  return bodies;
 }
 
 function ledgerClaim(item: PreparedRecord, hasInvoice: boolean, switches: ImportSwitches): LedgerClaim {
@@ -119,7 +138,15 @@ async function claimRecords(
   const outcomes: Outcomes = new Map();
   const into = { winners: [] as PreparedRecord[], planned: new Map<string, string>() };
   const freshClaims = items.map((item) => ledgerClaim(item, false, switches));
-  const { won: wonNew, known: knownBefore } = await claimNew(client, ctx.ledger, freshClaims);
+  const claiming = claimNew(client, ctx.ledger, freshClaims);
+  let bodies: Map<string, string>;
+  try {
+    bodies = documentsAhead(ctx, items);
+  } catch (error) {
+    void claiming.catch(() => undefined);
+    throw error;
+  }
+  const { won: wonNew, known: knownBefore } = await claiming;
   const known = collectWinners(items, freshClaims, wonNew, into);
 
   const raced = known.filter((item) => !knownBefore.has(item.externalId)).map((item) => item.externalId);
@@ -157,7 +184,7 @@ async function claimRecords(
     for (const item of lost)
       outcomes.set(item.index, repeatOutcome(now.get(item.externalId) ?? ledger.get(item.externalId)!));
   }
-  return { outcomes, ...into, existing, wonChanged };
+  return { outcomes, ...into, existing, wonChanged, bodies };
 }
 
 /** Step 3 (first half): the customers and products of the records this import owns. */
@@ -205,6 +232,7 @@ async function issuePlanned(
         productIds,
         status: paid ? 'paid' : 'issued',
         paidAt: paid ? (item.draft.paidAt ?? new Date().toISOString()) : null,
+        documentBody: claimed.bodies.get(item.externalId),
       };
     }),
   );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PgLikeClient } from '../db/pglite-pool.ts';
 import type { InvoiceStatus } from '../db/entities/invoice.entity.ts';
-import type { FrozenDocument } from '../invoicing/frozen-document.ts';
+import type { FrozenSeller, FrozenTemplate } from '../invoicing/frozen-document.ts';
 import type { InvoiceDraft } from './invoice-draft.ts';
 import { unnestSelect } from './sql.ts';
 import { prepared } from '../db/prepared.ts';
@@ -107,7 +107,9 @@ export interface NewInvoice {
   id: string;
   seriesId: string;
   period: string;
-  document: FrozenDocument;
+  seriesCode: string;
+  /** The frozen document without series, number, seller and template (`documentBody`). */
+  documentBody: string;
   draft: InvoiceDraft;
   revision: string;
   sequence: number;
@@ -119,31 +121,31 @@ export interface NewInvoice {
 }
 
 /**
- * The documents as one JSON array, each document's seller and template (one object for a whole
- * batch) written once and spliced in: stringifying the documents was the import's largest single
- * piece of CPU after the documents were frozen (issue 17). jsonb keeps its own key order, so the
- * stored document is the same as `JSON.stringify` would give.
+ * The frozen documents as one JSON array: each body (`documentBody`, built ahead) completed with
+ * its series and number and the batch's seller and template, which are stringified once.
+ * Stringifying the documents was the import's largest single piece of CPU after the documents
+ * were frozen (issue 17). jsonb keeps its own key order, so the stored document is the same as
+ * `JSON.stringify` of the whole document would give.
  */
-export function documentsJson(documents: readonly FrozenDocument[]): string {
-  const shared = new Map<unknown, string>();
-  const once = (value: unknown) => {
-    let text = shared.get(value);
-    if (text === undefined) shared.set(value, (text = JSON.stringify(value ?? null)));
-    return text;
-  };
-  return `[${documents
-    .map((document) => {
-      const { seller, template, ...rest } = document;
-      const body = JSON.stringify(rest);
-      const tail = template === undefined ? '' : `,"template":${once(template)}`;
-      return `${body.slice(0, -1)},"seller":${once(seller)}${tail}}`;
-    })
+export function documentsJson(
+  invoices: readonly Pick<NewInvoice, 'seriesCode' | 'number' | 'documentBody'>[],
+  shared: { seller: FrozenSeller; template: FrozenTemplate | null | undefined },
+): string {
+  const common = `"seller":${JSON.stringify(shared.seller)},"template":${JSON.stringify(shared.template ?? null)},`;
+  return `[${invoices
+    .map(
+      (i) =>
+        `{"series":${JSON.stringify(i.seriesCode)},"number":${JSON.stringify(i.number)},${common}${i.documentBody.slice(1)}`,
+    )
     .join(',')}]`;
 }
 
 export async function insertInvoices(
   client: PgLikeClient,
   scope: {
+    /** The issuer's frozen identity and template, the same in every document of the batch. */
+    seller: FrozenSeller;
+    template: FrozenTemplate | null;
     tenantId: string;
     integrationId: string;
     pluginId: string;
@@ -213,7 +215,7 @@ export async function insertInvoices(
         scope.integrationId,
         scope.pluginId,
         scope.heldKind ?? null,
-        documentsJson(invoices.map((i) => i.document)),
+        documentsJson(invoices, scope),
         JSON.stringify(invoices.map((i) => i.draft.customer ?? {})),
         productIds,
         ...rows.values,

@@ -24,6 +24,8 @@ export interface ToIssue {
   productIds: Map<string, string>;
   status: 'issued' | 'paid';
   paidAt: string | null;
+  /** {@link documentBody}, when it was built ahead (while the ledger claim was in flight). */
+  documentBody?: string | undefined;
 }
 
 export interface IssueScope {
@@ -37,6 +39,48 @@ interface HeldDraft {
   draft: InvoiceDraft;
   status: 'issued' | 'paid';
   paidAt: string | null;
+}
+
+/**
+ * The frozen document of an order issued now, as JSON without its series and number (known only
+ * once numbers are reserved) and without the seller and template (the same for a whole batch,
+ * written once: `documentsJson`). Built ahead for the orders about to be invoiced while the
+ * ledger claim is in flight, so the document work overlaps the database (issue 17).
+ */
+export function documentBody(
+  scope: Pick<IssueScope, 'issuer' | 'pluginId'>,
+  draft: InvoiceDraft,
+  issuance: Extract<Issuance, { ok: true }>,
+): string {
+  const {
+    series: _series,
+    number: _number,
+    seller: _seller,
+    template: _template,
+    ...rest
+  } = buildDocument({
+    type: 'invoice',
+    draft,
+    seller: scope.issuer.seller!,
+    seriesCode: '',
+    number: '',
+    tax: issuance.tax,
+    rate: issuance.rate,
+    marketplace: scope.pluginId,
+    template: scope.issuer.template,
+    reverseCharge: issuance.reverseCharge ?? false,
+  });
+  return JSON.stringify(rest);
+}
+
+/** {@link documentBody} of an order as it would be issued now, or undefined if it would be held. */
+export function documentBodyAhead(
+  scope: Pick<IssueScope, 'issuer' | 'pluginId'>,
+  draft: InvoiceDraft,
+  issuance: Issuance | undefined,
+): string | undefined {
+  if (!issuance?.ok || !scope.issuer.seller) return undefined;
+  return documentBody(scope, issuance.reverseCharge ? reverseChargeDraft(draft) : draft, issuance);
 }
 
 export async function issueOrHold(
@@ -107,18 +151,8 @@ export async function issueOrHold(
         id: e.hostId,
         seriesId: block.series.id,
         period: block.period,
-        document: buildDocument({
-          type: 'invoice',
-          draft,
-          seller,
-          seriesCode: block.series.code,
-          number,
-          tax: ok.tax,
-          rate: ok.rate,
-          marketplace: scope.pluginId,
-          template: scope.issuer.template,
-          reverseCharge: ok.reverseCharge ?? false,
-        }),
+        seriesCode: block.series.code,
+        documentBody: e.documentBody ?? documentBody(scope, draft, ok),
         draft,
         revision: e.revision,
         sequence,
@@ -134,6 +168,8 @@ export async function issueOrHold(
   await insertInvoices(
     client,
     {
+      seller,
+      template: scope.issuer.template,
       tenantId: scope.ledger.tenantId,
       integrationId: scope.ledger.integrationId,
       pluginId: scope.pluginId,
