@@ -4,7 +4,8 @@
 // `node@24`, the npm packages, Chromium for browser tests — then hand over to the real
 // command running on Node 24, where TypeScript runs natively (type stripping).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -136,9 +137,52 @@ function ensureDebianTools() {
   });
 }
 
+/** What the console's build is made from: its sources, its configuration and the locked packages. */
+function consoleSourceHash() {
+  const hash = createHash('sha256');
+  const add = (file) =>
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(root, file)))
+      .update('\0');
+  const walk = (dir) => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    )) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) add(path);
+    }
+  };
+  for (const dir of ['console/src', 'console/static']) if (existsSync(join(root, dir))) walk(dir);
+  for (const file of [
+    'console/package.json',
+    'console/svelte.config.js',
+    'console/vite.config.ts',
+    'console/tsconfig.json',
+    'package-lock.json',
+  ])
+    if (existsSync(join(root, file))) add(file);
+  return hash.digest('hex');
+}
+
+/**
+ * Builds the console once per change of its sources (issue 16: never at every start): the build
+ * records the hash of what it was made from, and a build made from the same sources is kept.
+ */
 function buildConsole() {
   if (!existsSync(join(root, 'console', 'svelte.config.js'))) return;
+  // Kept outside the build folder, which the host serves.
+  const stamp = join(root, 'node_modules', '.cache', 'mch', 'console-build.sha256');
+  const sources = consoleSourceHash();
+  const built =
+    existsSync(join(root, 'console', 'build', 'index.html')) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, 'utf8') === sources;
+  if (built) return;
   mustRun('npm', ['run', 'build', '--workspace', '@mch/console']);
+  mkdirSync(dirname(stamp), { recursive: true });
+  writeFileSync(stamp, sources);
 }
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
