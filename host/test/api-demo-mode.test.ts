@@ -40,6 +40,11 @@ describe('demo mode', () => {
     expect(demo.sandboxes.map((s) => s.pluginId)).toEqual(['fixture-basic', 'fixture-rich']);
     const basicSandbox = demo.sandboxes[0]!.url;
     expect(overrides.get('fixture-basic')).toEqual({ FIXTURE_BASE_URL: basicSandbox });
+    // The manifest's `sandbox.demo` options keep the demo's marketplace busy (new orders, returns).
+    const started = async (url: string) =>
+      (await (await fetch(`${url}/__sandbox/options`)).json()) as unknown;
+    expect(await started(basicSandbox)).toEqual({ extra: { newOrdersEveryMs: 60000 } });
+    expect(await started(demo.sandboxes[1]!.url)).toEqual({ extra: {} });
     expect(overrides.get('fixture-rich')).toMatchObject({
       RICH_API_URL: demo.sandboxes[1]!.url,
       RICH_CLIENT_ID: 'fixture',

@@ -231,7 +231,12 @@ export async function startDemoMode(input: {
     try {
       const sandbox = await startSandboxAt({
         entryPath: resolve(plugin.dir, plugin.manifest.sandbox.entry),
-        sandbox: { port: 0, redirectUri: `${input.publicUrl}/api/v1/${plugin.id}/auth/callback` },
+        sandbox: {
+          port: 0,
+          redirectUri: `${input.publicUrl}/api/v1/${plugin.id}/auth/callback`,
+          // What keeps the demo alive (new orders, returns, cancellations arriving), per manifest.
+          ...(plugin.manifest.sandbox.demo ? { extra: plugin.manifest.sandbox.demo } : {}),
+        },
       });
       running.push({ pluginId: plugin.id, sandbox });
       configOverrides.set(plugin.id, sandboxConfig({ manifest: plugin.manifest, sandbox }));

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { CONTROL_PREFIX, SandboxErrorCode, sandboxError } from '@mch/plugin-sdk/sandbox-kit';
 import { z } from 'zod';
 import { ACCOUNTS, findAccount } from './accounts.ts';
+import { cancelAsCustomer } from './buyer-cancel.ts';
 import type { SandboxContext } from './context.ts';
 import { placeOrders } from './new-orders.ts';
 import { openReturn } from './new-returns.ts';
@@ -17,6 +18,9 @@ import { changedOffers } from './offer-routes.ts';
  * - `GET  /__sandbox/orders/:account/:id` → one order as `order/read` would show it (no auth, no limits)
  * - `POST /__sandbox/returns` `{account?, orderId?, products?: [{id, quantity}]}` → a customer opens a
  *   return (status 2) on a finalized order; answers its `emagId` (new-returns.ts)
+ * - `POST /__sandbox/cancellations` `{account?, orderId?, reason?}` → a customer has a new (status 1,
+ *   not yet acknowledged) order cancelled by eMAG; without `orderId` the newest one, or a new order
+ *   placed and cancelled at once (buyer-cancel.ts); answers `{orderId, reason, placed}`
  * - `GET  /__sandbox/offers/:account` → the account's offers changed by saves, each with its save count
  *   and `saved_at` (when its last save arrived, wall clock)
  * - `PUT  /__sandbox/offers/:account/:id` `{min_sale_price?, max_sale_price?}` → changes an offer's price
@@ -30,6 +34,13 @@ const openReturnBody = z
       .array(z.object({ id: z.number().int().positive(), quantity: z.number().int().min(1) }).strict())
       .min(1)
       .optional(),
+  })
+  .strict();
+const cancelBody = z
+  .object({
+    account: z.string().default('ro-main'),
+    orderId: z.number().int().positive().optional(),
+    reason: z.number().int().optional(),
   })
   .strict();
 const addOrdersBody = z
@@ -138,6 +149,45 @@ export function registerEmagControlRoutes(
           ),
         );
     return reply.code(201).send({ account: account.key, emagId: outcome.emagId, orderId: outcome.orderId });
+  });
+
+  app.post(`${CONTROL_PREFIX}/cancellations`, async (request, reply) => {
+    const body = cancelBody.safeParse(request.body ?? {});
+    if (!body.success)
+      return reply
+        .code(400)
+        .send(
+          sandboxError(SandboxErrorCode.InvalidInput, 'Invalid cancellation request.', issues(body.error)),
+        );
+    const account = findAccount(body.data.account);
+    if (!account)
+      return reply
+        .code(404)
+        .send(
+          sandboxError(
+            SandboxErrorCode.NotFound,
+            `No account "${body.data.account}"; see GET /__sandbox/accounts.`,
+          ),
+        );
+    const outcome = await cancelAsCustomer(ctx, account, {
+      ...(body.data.orderId ? { orderId: body.data.orderId } : {}),
+      ...(body.data.reason !== undefined ? { reason: body.data.reason } : {}),
+    });
+    if (!outcome.ok)
+      return reply
+        .code(outcome.status)
+        .send(
+          sandboxError(
+            outcome.status === 404 ? SandboxErrorCode.NotFound : SandboxErrorCode.InvalidInput,
+            outcome.message,
+          ),
+        );
+    return reply.code(201).send({
+      account: account.key,
+      orderId: outcome.orderId,
+      reason: outcome.reason,
+      placed: outcome.placed,
+    });
   });
 
   app.get(`${CONTROL_PREFIX}/orders/:account/:id`, async (request, reply) => {

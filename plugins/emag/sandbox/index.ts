@@ -15,6 +15,10 @@ import { buildServer } from './server.ts';
  * - `callbackUrl`: new-order notification target (`GET <url>?order_id=N`);
  * - `callbackRetryMs`: notify again at this interval until the order is acknowledged;
  * - `newOrdersEveryMs` / `newOrdersAccount`: demo mode, a new order every N ms (default account `ro-main`);
+ * - `newReturnsEveryMs`: demo mode, a customer opens a return on a delivered order of that account
+ *   every N ms (new-returns.ts);
+ * - `buyerCancelEveryMs`: demo mode, a customer has a not yet acknowledged order of that account
+ *   cancelled every N ms (buyer-cancel.ts);
  * - `offers`: offers per account (default 60), for volume tests of `product_offer/read` and saves;
  * - `now`: ISO date or ms, creation time of the newest seeded order (default: start time), for
  *   byte-identical data across runs.
@@ -26,6 +30,8 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
   const num = (v: unknown) => (typeof v === 'number' && v > 0 ? v : undefined);
   const newOrdersEveryMs = num(extra.newOrdersEveryMs);
   const callbackRetryMs = num(extra.callbackRetryMs);
+  const newReturnsEveryMs = num(extra.newReturnsEveryMs);
+  const buyerCancelEveryMs = num(extra.buyerCancelEveryMs);
   let url = '';
   const { app } = buildServer({
     seed: String(options.seed ?? 'emag'),
@@ -36,6 +42,8 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
     ...(callbackUrl ? { callbackUrl } : {}),
     ...(newOrdersEveryMs ? { newOrdersEveryMs } : {}),
     ...(callbackRetryMs ? { callbackRetryMs } : {}),
+    ...(newReturnsEveryMs ? { newReturnsEveryMs } : {}),
+    ...(buyerCancelEveryMs ? { buyerCancelEveryMs } : {}),
     ...(typeof extra.newOrdersAccount === 'string' ? { newOrdersAccount: extra.newOrdersAccount } : {}),
     anchor,
     baseUrl: () => url,

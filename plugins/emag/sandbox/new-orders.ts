@@ -1,7 +1,6 @@
 import type { Account } from './accounts.ts';
 import { notifyNewOrder, type CallbackOutcome } from './callback.ts';
 import type { SandboxContext } from './context.ts';
-import { openReturn } from './new-returns.ts';
 
 /**
  * Placing new orders while the sandbox runs (control endpoint, or a timer in demo mode) and
@@ -20,6 +19,8 @@ export interface PlaceOptions {
   count: number;
   type?: 2 | 3;
   paymentModeId?: 1 | 2 | 3;
+  /** Runs on each new order before it is notified (a customer cancelling it at once). */
+  beforeNotice?: (index: number) => void;
 }
 
 export async function placeOrders(
@@ -38,6 +39,7 @@ export async function placeOrders(
     const orderId = ctx.store.id(acc, index);
     placed.push({ account, index, orderId, attempts: 0 });
     ctx.ledger.record({ kind: 'order.placed', account: account.key, target: String(orderId) });
+    options.beforeNotice?.(index);
   }
   const callbacks = await Promise.all(placed.map((p) => notify(ctx, p)));
   return { orders: placed.map((p) => p.orderId), callbacks: callbacks.filter((c) => c !== undefined) };
@@ -66,32 +68,4 @@ export async function retryNotices(ctx: SandboxContext): Promise<void> {
     else ctx.pendingNotices.delete(notice.orderId);
   }
   await Promise.all(due.map((n) => notify(ctx, n)));
-}
-
-/** Timers for demo mode (`extra.newOrdersEveryMs`) and notification retries (`extra.callbackRetryMs`). */
-export function startTimers(
-  ctx: SandboxContext,
-  options: { newOrdersEveryMs?: number; newOrdersAccount: Account; callbackRetryMs?: number },
-): () => void {
-  const timers: NodeJS.Timeout[] = [];
-  let ticks = 0;
-  if (options.newOrdersEveryMs && options.newOrdersEveryMs > 0) {
-    timers.push(
-      setInterval(() => {
-        void placeOrders(ctx, options.newOrdersAccount, { count: 1 });
-        // Demo: every fifth new order, a customer also opens a return on a delivered order, so
-        // new returns keep arriving (issue 21); new orders themselves stay cancellable for a while.
-        if (++ticks % 5 === 0) openReturn(ctx, options.newOrdersAccount, {});
-      }, options.newOrdersEveryMs),
-    );
-  }
-  if (options.callbackRetryMs && options.callbackRetryMs > 0) {
-    timers.push(
-      setInterval(() => {
-        void retryNotices(ctx);
-      }, options.callbackRetryMs),
-    );
-  }
-  for (const t of timers) t.unref();
-  return () => timers.forEach((t) => clearInterval(t));
 }

@@ -2,10 +2,11 @@ import type { Account } from './accounts.ts';
 import type { SandboxContext } from './context.ts';
 
 /**
- * Customers opening returns while the sandbox runs (control route, or the demo timer beside new
- * orders), so a newcomer always finds a new return to act on. A return is opened on a finalized
- * order (status 4: delivered; API doc "Order status matrix" and "Processing return requests": a
- * new request has request_status 2), for products the order holds, at most the quantity sold.
+ * Customers opening returns while the sandbox runs (control route, or the demo timer
+ * `extra.newReturnsEveryMs`), so a newcomer always finds a new return to act on. A return is
+ * opened on a finalized order (status 4: delivered; API doc "Order status matrix" and "Processing
+ * return requests": a new request has request_status 2), for products the order holds, at most the
+ * quantity sold.
  */
 export interface OpenReturnRequest {
   orderId?: number;

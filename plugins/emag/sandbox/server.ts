@@ -14,7 +14,7 @@ import { registerEmagControlRoutes } from './control-routes.ts';
 import { fail } from './envelope.ts';
 import { emagFaultsSchema, type EmagFaults } from './faults.ts';
 import { MSG } from './messages.ts';
-import { startTimers } from './new-orders.ts';
+import { startTimers } from './timers.ts';
 import { offerRoutes } from './offer-routes.ts';
 import { createOfferStore } from './offer-store.ts';
 import { orderRoutes } from './order-routes.ts';
@@ -37,6 +37,10 @@ export interface EmagServerOptions {
   /** Demo mode: place one new order on `newOrdersAccount` every N ms (off by default). */
   newOrdersEveryMs?: number;
   newOrdersAccount?: string;
+  /** Demo mode: a customer opens a return on `newOrdersAccount` every N ms (off by default). */
+  newReturnsEveryMs?: number;
+  /** Demo mode: a customer cancels a new order on `newOrdersAccount` every N ms (off by default). */
+  buyerCancelEveryMs?: number;
   /** Notify again every N ms about new orders not yet acknowledged (off by default). */
   callbackRetryMs?: number;
   /** The server's own base URL, known once it listens (for `GET /__sandbox/accounts`). */
@@ -123,6 +127,8 @@ export function buildServer(options: EmagServerOptions): EmagServer {
   const stopTimers = startTimers(ctx, {
     newOrdersAccount,
     ...(options.newOrdersEveryMs ? { newOrdersEveryMs: options.newOrdersEveryMs } : {}),
+    ...(options.newReturnsEveryMs ? { newReturnsEveryMs: options.newReturnsEveryMs } : {}),
+    ...(options.buyerCancelEveryMs ? { buyerCancelEveryMs: options.buyerCancelEveryMs } : {}),
     ...(options.callbackRetryMs ? { callbackRetryMs: options.callbackRetryMs } : {}),
   });
   app.addHook('onClose', async () => stopTimers());

@@ -73,15 +73,28 @@ export const ActionSchema = z.strictObject({
     .looseObject({ type: z.literal('object'), properties: z.record(z.string(), z.unknown()).optional() })
     .default({ type: 'object', properties: {} }),
   /**
-   * Where the console offers the action, generically: `list` actions answer `{items: [...]}` of
-   * a kind of record (returns, orders) with at least `id` and `status`; `act` actions are offered
-   * beside one such record while its `status` is one of `statuses`, its id in input `idInput`,
-   * with `presets` fixed (e.g. `{status: 3}` for "Approve") and the rest of `input` as a form.
+   * Where the console offers the action, generically (no plugin is named there). `kind` is the
+   * record it works on: `return`, `order` or `refund` (a payment refund). `role`:
+   * - `list` answers `{items: [...]}` of that kind, each with at least `id` and `status` (and
+   *   `orderId` for returns and refunds, which an order's page shows in its history; refunds also
+   *   `amount`, `currency` and `createdAt`);
+   * - `get` answers `{item: {...}}`, the one record whose id the console passes in `idInput` (for an
+   *   order: `id`, `status`, optional `statusLabel`, `buyer`, `amount`, `currency`, `lines`);
+   * - `act` is offered beside one such record while its `status` is one of `statuses`, its id in
+   *   input `idInput`, with `presets` fixed (e.g. `{status: 3}` for "Approve") and the rest of
+   *   `input` as a form.
    */
   subject: z
     .strictObject({
-      kind: z.enum(['return', 'order']),
-      role: z.enum(['list', 'act']).default('act'),
+      kind: z
+        .enum(['return', 'order', 'refund'])
+        .describe('The record the action works on: a return, an order or a payment refund.'),
+      role: z
+        .enum(['list', 'act', 'get'])
+        .default('act')
+        .describe(
+          "'list' answers {items: [...]} of the kind; 'get' answers {item: {...}} for the id in idInput; 'act' changes one record while its status is in statuses.",
+        ),
       idInput: z.string().min(1).optional(),
       statuses: z
         .array(z.union([z.number(), z.string()]))
@@ -100,6 +113,15 @@ export const SandboxSchema = z.strictObject({
    * `{credentials.<name>}`), so demo mode can point the plugin at its sandbox generically.
    */
   env: z.record(envName, template).default({}),
+  /**
+   * Options demo mode starts the sandbox with (its `extra`), to keep the demo's marketplace alive:
+   * new orders, returns and cancellations arriving while a newcomer tries each flow. Each sandbox
+   * documents its own options; tests start sandboxes without them.
+   */
+  demo: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Options (`extra`) demo mode starts the sandbox with, e.g. timers for new orders and returns.'),
   /**
    * The country (ISO 3166-1 alpha-2) of the seller the sandbox's demo credentials belong to:
    * demo mode connects that account under the demo tenant's company of this country, so its
