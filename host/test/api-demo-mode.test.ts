@@ -41,8 +41,7 @@ describe('demo mode', () => {
     const basicSandbox = demo.sandboxes[0]!.url;
     expect(overrides.get('fixture-basic')).toEqual({ FIXTURE_BASE_URL: basicSandbox });
     // The manifest's `sandbox.demo` options keep the demo's marketplace busy (new orders, returns).
-    const started = async (url: string) =>
-      (await (await fetch(`${url}/__sandbox/options`)).json()) as unknown;
+    const started = async (url: string) => await (await fetch(`${url}/__sandbox/options`)).json();
     expect(await started(basicSandbox)).toEqual({ extra: { newOrdersEveryMs: 60000 } });
     expect(await started(demo.sandboxes[1]!.url)).toEqual({ extra: {} });
     expect(overrides.get('fixture-rich')).toMatchObject({
