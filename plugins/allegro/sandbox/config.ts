@@ -44,6 +44,23 @@ export const allegroExtraSchema = z
      * (OpenAPI POST …/invoices 429: "wait a few seconds before adding next metadata").
      */
     invoiceMetadataCooldownMs: z.number().int().min(0).default(3_000),
+    /**
+     * A payment refund reads NEW for this long, then SUCCESS (`GET /payments/refunds`; the POST
+     * answers NEW, allegro-api #3731).
+     */
+    refundSettleMs: z.number().int().min(0).default(1_000),
+    /**
+     * Customer returns each account starts with: the newest paid, sent orders get one return of
+     * one line each (made on the first use of a returns or refunds route).
+     */
+    seededReturns: z.number().int().min(0).max(1_000).default(4),
+    /** Open a customer return (DELIVERED) on a random sent order of a random account every N ms (demo); 0 = off. */
+    returnEveryMs: z.number().int().min(0).default(0),
+    /**
+     * Demo: every N ms a buyer cancels the newest order not sent yet (round-robin over accounts;
+     * BUYER_CANCELLED after READY_FOR_PROCESSING, reference/README.md "Orders"); 0 = off.
+     */
+    buyerCancelEveryMs: z.number().int().min(0).default(0),
     /** Add one new order to a random account every N ms (demo "live trade"); 0 = off. */
     liveTradeMs: z.number().int().min(0).default(0),
     /** The sandbox clock's start: seeded orders end here (ISO date; default now). */

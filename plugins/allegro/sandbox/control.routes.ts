@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { SandboxErrorCode, sandboxError, type RateLimiter } from '@mch/plugin-sdk/sandbox-kit';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { customerReturnView } from './api/customer-returns.routes.ts';
 import type { AllegroSandboxConfig } from './config.ts';
 import type { TokenAuthority } from './oauth/tokens.ts';
 import { latestEvent } from './events.ts';
+import { RETURN_REASONS, RETURN_STATUSES, type AccountReturns } from './returns-store.ts';
 import type { AccountOrders } from './store.ts';
 
 const accountRef = z.union([z.string(), z.number().int().min(0)]).optional();
@@ -16,6 +18,22 @@ const formSchema = z.object({ checkoutFormId: z.string() }).strict();
 const externalInvoiceSchema = z
   .object({ checkoutFormId: z.string(), invoiceNumber: z.string().min(1).optional() })
   .strict();
+const returnReason = z.union([
+  z.enum(RETURN_REASONS),
+  z.object({ type: z.enum(RETURN_REASONS), userComment: z.string().max(1000).optional() }).strict(),
+]);
+const openReturnSchema = z
+  .object({
+    checkoutFormId: z.string(),
+    items: z
+      .array(z.object({ lineItemId: z.string(), quantity: z.number().int().min(1) }).strict())
+      .min(1)
+      .optional(),
+    status: z.enum(RETURN_STATUSES).default('DELIVERED'),
+    reason: returnReason.optional(),
+  })
+  .strict();
+const returnStatusSchema = z.object({ status: z.enum(RETURN_STATUSES) }).strict();
 const rateLimitSchema = z
   .object({
     limit: z.number().int().min(1),
@@ -31,9 +49,15 @@ const rateLimitSchema = z
  * - `POST /__sandbox/revoke` `{account?}` → every token of that account (or all) stops working
  * - `POST /__sandbox/merge` `{checkoutFormId}` → the form 404s from now on; `{oldId, newId}` of its replacement
  * - `POST /__sandbox/buyer-modify` `{checkoutFormId}` → BUYER_MODIFIED event and a new revision
+ * - `POST /__sandbox/buyer-cancel` `{checkoutFormId}` → the buyer cancels: CANCELLED, a BUYER_CANCELLED
+ *   event and a new revision (`{revision}`); 422 when it is cancelled already
  * - `POST /__sandbox/invoices` `{checkoutFormId, invoiceNumber?}` → an invoice the seller added
  *   elsewhere (Allegro's panel, another tool), file scanned and accepted: `GET …/invoices` lists it
  *   (reference/README.md "Invoices", Correction)
+ * - `POST /__sandbox/returns` `{checkoutFormId, items?:[{lineItemId, quantity}], status?, reason?}` →
+ *   201 CustomerReturn: the buyer sends items back (default: every line, whole quantity; status
+ *   DELIVERED). 400 in words for an unknown form, a line not on it or more than was sold.
+ * - `PUT  /__sandbox/returns/:id` `{status}` → 200 CustomerReturn with that status (404 unknown id)
  * - `PUT  /__sandbox/rate-limit` `{limit?, windowMs?, blockMs?}` → the per-client-id limit now in force
  * `account` is a login, an Allegro user id or an account index.
  */
@@ -44,6 +68,7 @@ export function registerAllegroControlRoutes(
     stores: AccountOrders[];
     authority: TokenAuthority;
     limiter: RateLimiter;
+    returns: AccountReturns[];
   },
 ): void {
   const { stores } = deps;
@@ -114,6 +139,19 @@ export function registerAllegroControlRoutes(
     return { revision: found.store.buyerModified(found.index) };
   });
 
+  app.post('/__sandbox/buyer-cancel', async (request, reply) => {
+    const parsed = formSchema.safeParse(request.body ?? {});
+    if (!parsed.success) return invalid(reply, parsed.error);
+    const found = findForm(parsed.data.checkoutFormId);
+    if (!found)
+      return reply.code(404).send(sandboxError(SandboxErrorCode.NotFound, 'No such visible checkout form.'));
+    if (found.store.statusOf(found.index) === 'CANCELLED')
+      return reply
+        .code(422)
+        .send(sandboxError(SandboxErrorCode.InvalidInput, 'The checkout form is cancelled already.'));
+    return { revision: found.store.buyerCancel(found.index) };
+  });
+
   app.post('/__sandbox/invoices', async (request, reply) => {
     const parsed = externalInvoiceSchema.safeParse(request.body ?? {});
     if (!parsed.success) return invalid(reply, parsed.error);
@@ -131,6 +169,50 @@ export function registerAllegroControlRoutes(
       external: true,
     });
     return reply.code(201).send({ id });
+  });
+
+  const refuse = (reply: FastifyReply, message: string) =>
+    reply.code(400).send(sandboxError(SandboxErrorCode.InvalidInput, message));
+
+  app.post('/__sandbox/returns', async (request, reply) => {
+    const parsed = openReturnSchema.safeParse(request.body ?? {});
+    if (!parsed.success) return invalid(reply, parsed.error);
+    const { checkoutFormId, items, status, reason } = parsed.data;
+    const found = findForm(checkoutFormId);
+    if (!found) return refuse(reply, `No visible checkout form ${checkoutFormId} in any seller account.`);
+    const form = found.store.form(found.index) as { lineItems: { id: string; quantity: number }[] };
+    for (const item of items ?? []) {
+      const line = form.lineItems.find((l) => l.id === item.lineItemId);
+      if (!line)
+        return refuse(reply, `Line item ${item.lineItemId} is not on checkout form ${checkoutFormId}.`);
+      if (item.quantity > line.quantity)
+        return refuse(
+          reply,
+          `Line item ${item.lineItemId} sold ${line.quantity}; a return of ${item.quantity} is more than that.`,
+        );
+    }
+    const account = deps.returns[found.store.accountIndex];
+    if (!account) return refuse(reply, 'No returns for that account.');
+    const record = account.open({
+      index: found.index,
+      ...(items ? { items } : {}),
+      status,
+      ...(reason ? { reason: typeof reason === 'string' ? { type: reason } : reason } : {}),
+    });
+    return reply.code(201).send(customerReturnView(found.store, record));
+  });
+
+  app.put('/__sandbox/returns/:id', async (request, reply) => {
+    const parsed = returnStatusSchema.safeParse(request.body ?? {});
+    if (!parsed.success) return invalid(reply, parsed.error);
+    const { id } = request.params as { id: string };
+    for (const account of deps.returns) {
+      const record = account.find(id);
+      if (!record) continue;
+      record.status = parsed.data.status;
+      return customerReturnView(account.orders, record);
+    }
+    return reply.code(404).send(sandboxError(SandboxErrorCode.NotFound, `No customer return ${id}.`));
   });
 
   app.put('/__sandbox/rate-limit', async (request, reply) => {

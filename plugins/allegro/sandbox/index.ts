@@ -12,10 +12,12 @@ import {
   type StartSandbox,
 } from '@mch/plugin-sdk/sandbox-kit';
 import Fastify from 'fastify';
-import { ALLEGRO_MEDIA_TYPE, type ApiDeps } from './api/context.ts';
+import { ALLEGRO_BETA_MEDIA_TYPE, ALLEGRO_MEDIA_TYPE, type ApiDeps } from './api/context.ts';
+import { registerCustomerReturnRoutes } from './api/customer-returns.routes.ts';
 import { registerFulfillmentRoutes } from './api/fulfillment.routes.ts';
 import { registerInvoiceRoutes } from './api/invoices.routes.ts';
 import { registerOrderRoutes } from './api/orders.routes.ts';
+import { registerRefundRoutes } from './api/refunds.routes.ts';
 import { registerSellerRoutes } from './api/seller.routes.ts';
 import { resolveConfig } from './config.ts';
 import { allegroState, registerAllegroControlRoutes } from './control.routes.ts';
@@ -26,10 +28,26 @@ import { registerAuthorizeRoutes } from './oauth/authorize.routes.ts';
 import { registerTokenRoute } from './oauth/token.routes.ts';
 import { createAllegroRateLimiter } from './rate-limit.ts';
 import { TokenAuthority } from './oauth/tokens.ts';
+import { AccountReturns } from './returns-store.ts';
 import { AccountOrders } from './store.ts';
 
 export { DEFAULT_REDIRECT_URI } from './config.ts';
 export { allegroFaultsSchema, type AllegroFaults } from './faults.ts';
+
+/** Opens a DELIVERED return on a random eligible order of a random account (a few tries). */
+function openRandomReturn(returns: AccountReturns[]): void {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const account = returns[Math.floor(Math.random() * returns.length)];
+    if (!account || account.orders.size === 0) return;
+    const index = Math.floor(Math.random() * account.orders.size);
+    if (!account.eligible(index)) continue;
+    const form = account.orders.form(index) as { lineItems: { id: string; quantity: number }[] };
+    const line = form.lineItems[Math.floor(Math.random() * form.lineItems.length)];
+    if (!line) continue;
+    account.open({ index, items: [{ lineItemId: line.id, quantity: 1 }], status: 'DELIVERED' });
+    return;
+  }
+}
 
 /** Bodies above this never reach a route; invoice files over 3 MB get Allegro's 413 from the route. */
 const BODY_LIMIT = 8 * 1024 * 1024;
@@ -53,6 +71,7 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
         anchor: config.anchorMs,
       }),
   );
+  const returns = stores.map((orders) => new AccountReturns({ orders, seededReturns: config.seededReturns }));
   const ledger = createLedger();
   const faults = createFaultState({
     schema: allegroFaultsSchema,
@@ -70,17 +89,21 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
     accessTtlSec: config.accessTtlSec,
     refreshTtlSec: config.refreshTtlSec,
   });
-  const deps: ApiDeps = { config, stores, authority, limiter, ledger, faults };
+  const deps: ApiDeps = { config, stores, authority, limiter, ledger, faults, returns };
 
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
   await app.register(formbody);
-  app.addContentTypeParser(ALLEGRO_MEDIA_TYPE, { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, body === '' ? undefined : JSON.parse(String(body)));
-    } catch {
-      done(Object.assign(new Error('Malformed JSON body'), { statusCode: 400 }), undefined);
-    }
-  });
+  app.addContentTypeParser(
+    [ALLEGRO_MEDIA_TYPE, ALLEGRO_BETA_MEDIA_TYPE],
+    { parseAs: 'string' },
+    (_req, body, done) => {
+      try {
+        done(null, body === '' ? undefined : JSON.parse(String(body)));
+      } catch {
+        done(Object.assign(new Error('Malformed JSON body'), { statusCode: 400 }), undefined);
+      }
+    },
+  );
   app.addContentTypeParser(
     'application/pdf',
     { parseAs: 'buffer', bodyLimit: BODY_LIMIT },
@@ -100,7 +123,8 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
     return reply.code(status).send(errorsBody(code, error.message ?? 'Request failed'));
   });
 
-  // Allegro answers API errors with its versioned media type too, not plain JSON.
+  // Allegro answers API errors with its versioned media type too, not plain JSON: the beta one
+  // on the beta customer-returns resources (OpenAPI content types).
   app.addHook('onSend', async (request, reply, payload) => {
     const type = reply.getHeader('content-type');
     if (
@@ -109,7 +133,10 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
       !request.url.startsWith('/__sandbox') &&
       !request.url.startsWith('/auth/')
     ) {
-      reply.header('content-type', ALLEGRO_MEDIA_TYPE);
+      reply.header(
+        'content-type',
+        request.url.startsWith('/order/customer-returns') ? ALLEGRO_BETA_MEDIA_TYPE : ALLEGRO_MEDIA_TYPE,
+      );
     }
     return payload;
   });
@@ -154,13 +181,15 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
     state: allegroState({ config, stores, limiter }),
     onReset: () => limiter.reset(),
   });
-  registerAllegroControlRoutes(app, { config, stores, authority, limiter });
+  registerAllegroControlRoutes(app, { config, stores, authority, limiter, returns });
   registerAuthorizeRoutes(app, { config, accounts, authority });
   registerTokenRoute(app, { config, authority });
   registerOrderRoutes(app, deps);
   registerInvoiceRoutes(app, deps);
   registerFulfillmentRoutes(app, deps);
   registerSellerRoutes(app, deps);
+  registerCustomerReturnRoutes(app, deps);
+  registerRefundRoutes(app, deps);
 
   let trade: NodeJS.Timeout | undefined;
   if (config.liveTradeMs > 0) {
@@ -170,6 +199,24 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
       store?.addOrders(1);
     }, config.liveTradeMs);
     trade.unref();
+  }
+  // Demo: buyers send things back now and then (a DELIVERED return on a random sent order).
+  let returnTimer: NodeJS.Timeout | undefined;
+  if (config.returnEveryMs > 0) {
+    returnTimer = setInterval(() => openRandomReturn(returns), config.returnEveryMs);
+    returnTimer.unref();
+  }
+
+  // Demo: now and then a buyer cancels an order that was not sent yet (after it was invoiced).
+  let cancelTimer: NodeJS.Timeout | undefined;
+  if (config.buyerCancelEveryMs > 0) {
+    let tick = 0;
+    cancelTimer = setInterval(() => {
+      const store = stores[tick++ % stores.length];
+      const index = store?.newestCancellable();
+      if (store && index !== null && index !== undefined) store.buyerCancel(index);
+    }, config.buyerCancelEveryMs);
+    cancelTimer.unref();
   }
 
   const url = await listen(app, { port: options.port, host: options.host });
@@ -183,6 +230,8 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
     },
     async close() {
       if (trade) clearInterval(trade);
+      if (returnTimer) clearInterval(returnTimer);
+      if (cancelTimer) clearInterval(cancelTimer);
       await app.close();
     },
   };

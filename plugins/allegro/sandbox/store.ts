@@ -38,6 +38,7 @@ export interface InvoiceRecord {
 }
 
 interface Overlay {
+  status?: CheckoutStatus;
   fulfillment?: FulfillmentStatus;
   revision?: string;
   version: number;
@@ -141,6 +142,7 @@ export class AccountOrders {
       times: this.times(index, header),
       overrides: {
         id: this.id(index),
+        status: o?.status,
         fulfillment: o?.fulfillment,
         revision: o?.revision,
         updatedAt: o?.updatedAt,
@@ -173,6 +175,7 @@ export class AccountOrders {
       }
       for (const [i, o] of this.overlays) {
         if (i < from) continue; // older rows were copied with their overlays applied
+        if (o.status) status[i] = CHECKOUT_STATUSES.indexOf(o.status);
         if (o.fulfillment) fulfillment[i] = FULFILLMENT_STATUSES.indexOf(o.fulfillment);
         if (o.updatedAt) updatedAt[i] = o.updatedAt;
       }
@@ -182,7 +185,7 @@ export class AccountOrders {
   }
 
   statusOf(index: number): CheckoutStatus {
-    return this.header(index).status;
+    return this.overlays.get(index)?.status ?? this.header(index).status;
   }
 
   private pushEvent(type: EventType, index: number, at: number): DynamicEvent {
@@ -200,6 +203,7 @@ export class AccountOrders {
     o.updatedAt = now;
     if (this.index && index < this.index.status.length) {
       this.index.updatedAt[index] = now;
+      if (o.status) this.index.status[index] = CHECKOUT_STATUSES.indexOf(o.status);
       if (o.fulfillment) this.index.fulfillment[index] = FULFILLMENT_STATUSES.indexOf(o.fulfillment);
     }
     this.pushEvent(type, index, now);
@@ -208,6 +212,25 @@ export class AccountOrders {
 
   setFulfillment(index: number, status: FulfillmentStatus, now = Date.now()): string {
     return this.change(index, 'FULFILLMENT_STATUS_CHANGED', (o) => (o.fulfillment = status), now);
+  }
+
+  /**
+   * The buyer cancels: status CANCELLED, a BUYER_CANCELLED event, a new revision. Allegro lets a
+   * form be BUYER_CANCELLED after READY_FOR_PROCESSING (reference/README.md "Orders"); the payment
+   * stays as it was, for the seller to refund (`POST /payments/refunds`, CANCELLED_BY_BUYER).
+   */
+  buyerCancel(index: number, now = Date.now()): string {
+    return this.change(index, 'BUYER_CANCELLED', (o) => (o.status = 'CANCELLED'), now);
+  }
+
+  /** The newest order still waiting to be sent (READY_FOR_PROCESSING, fulfillment NEW or PROCESSING), or null. */
+  newestCancellable(): number | null {
+    for (let i = this.size - 1; i >= 0; i--) {
+      if (this.hidden.has(i) || this.statusOf(i) !== 'READY_FOR_PROCESSING') continue;
+      const fulfillment = this.overlays.get(i)?.fulfillment ?? this.header(i).fulfillment;
+      if (fulfillment === 'NEW' || fulfillment === 'PROCESSING') return i;
+    }
+    return null;
   }
 
   buyerModified(index: number, now = Date.now()): string {

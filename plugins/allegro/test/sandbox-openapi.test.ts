@@ -32,7 +32,7 @@ async function check(input: {
     headers['content-type'] = 'application/pdf';
     body = new Uint8Array(input.raw);
   } else if (input.body !== undefined) {
-    headers['content-type'] = ALLEGRO_ACCEPT;
+    headers['content-type'] = headers.accept ?? ALLEGRO_ACCEPT;
     body = JSON.stringify(input.body);
   }
   const res = await fetch(sb.url + input.url, { method: input.method, headers, body });
@@ -120,8 +120,10 @@ describe('Allegro sandbox responses match the OpenAPI spec', () => {
     expect(DOCUMENTED_EXCEPTIONS.map((e) => e.where)).toEqual([
       'CheckoutForms.count, CheckoutForms.totalCount (minimum: 1)',
       'GET /order/checkout-forms: no 422 response',
+      'POST /order/customer-returns/{customerReturnId}/rejection: no 404 response',
     ]);
-    for (const e of DOCUMENTED_EXCEPTIONS) expect(e.correction).toMatch(/Correction/);
+    // Each names its source: a reference/README.md Correction, or the OpenAPI text it follows.
+    for (const e of DOCUMENTED_EXCEPTIONS) expect(e.correction).toMatch(/Correction|\(OpenAPI\)/);
   });
 
   it('an empty page (count and totalCount 0, a documented exception)', async () => {
@@ -346,5 +348,163 @@ describe('Allegro sandbox responses match the OpenAPI spec', () => {
       url: '/order/checkout-forms?limit=100&status=READY_FOR_PROCESSING',
       status: 200,
     });
+  });
+
+  it('customer returns (beta) and payment refunds, with their error bodies', async () => {
+    const beta = { accept: 'application/vnd.allegro.beta.v1+json' };
+    const list = await check({
+      method: 'GET',
+      specPath: '/order/customer-returns',
+      url: '/order/customer-returns',
+      status: 200,
+      headers: beta,
+    });
+    const returns = list.customerReturns as { id: string; orderId: string; status: string }[];
+    expect(returns.length).toBeGreaterThan(0);
+    for (const r of returns) {
+      await check({
+        method: 'GET',
+        specPath: '/order/customer-returns/{customerReturnId}',
+        url: `/order/customer-returns/${r.id}`,
+        status: 200,
+        headers: beta,
+      });
+    }
+    await check({
+      method: 'GET',
+      specPath: '/order/customer-returns',
+      url: '/order/customer-returns?limit=0',
+      status: 400,
+      headers: beta,
+    });
+    await check({
+      method: 'GET',
+      specPath: '/order/customer-returns',
+      url: '/order/customer-returns',
+      status: 406,
+    });
+    await check({
+      method: 'GET',
+      specPath: '/order/customer-returns/{customerReturnId}',
+      url: '/order/customer-returns/nope',
+      status: 404,
+      headers: beta,
+    });
+    // A cash-on-delivery return carries the buyer's bank account (CustomerReturnRefund).
+    const page = await check({
+      method: 'GET',
+      specPath: '/order/checkout-forms',
+      url: '/order/checkout-forms?limit=100&status=READY_FOR_PROCESSING',
+      status: 200,
+    });
+    const forms = page.checkoutForms as {
+      id: string;
+      payment: { id: string; type: string; finishedAt?: string };
+      lineItems: { id: string; price: { amount: string; currency: string } }[];
+      delivery: { cost: { amount: string; currency: string } };
+    }[];
+    const cod = forms.find((f) => f.payment.type === 'CASH_ON_DELIVERY')!;
+    const opened = (await (
+      await fetch(`${sb.controlUrl}/returns`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ checkoutFormId: cod.id, status: 'CREATED' }),
+      })
+    ).json()) as { id: string; refund?: unknown };
+    expect(opened.refund).toBeDefined();
+    const rejection = '/order/customer-returns/{customerReturnId}/rejection';
+    await check({
+      method: 'POST',
+      specPath: rejection,
+      url: `/order/customer-returns/${opened.id}/rejection`,
+      status: 422,
+      headers: beta,
+      body: { rejection: { code: 'REFUND_REJECTED' } },
+    });
+    await check({
+      method: 'POST',
+      specPath: rejection,
+      url: `/order/customer-returns/${opened.id}/rejection`,
+      status: 200,
+      headers: beta,
+      body: { rejection: { code: 'REFUND_REJECTED', reason: 'Zwrot po terminie.' } },
+    });
+    await check({
+      method: 'GET',
+      specPath: '/order/customer-returns/{customerReturnId}',
+      url: `/order/customer-returns/${opened.id}`,
+      status: 200,
+      headers: beta,
+    });
+    await check({
+      method: 'POST',
+      specPath: rejection,
+      url: '/order/customer-returns/nope/rejection',
+      status: 404,
+      headers: beta,
+      body: { rejection: { code: 'ITEM_FIXED' } },
+    });
+
+    const paid = forms.filter((f) => f.payment.finishedAt && Number(f.delivery.cost.amount) > 0);
+    const [a, b] = paid;
+    if (!a || !b) throw new Error('not enough paid forms');
+    const refunds = '/payments/refunds';
+    await check({
+      method: 'POST',
+      specPath: refunds,
+      url: refunds,
+      status: 200,
+      body: {
+        payment: { id: a.payment.id },
+        order: { id: a.id },
+        commandId: 'c5a7d3e1-0b2f-4c6d-8e9f-0a1b2c3d4e5f',
+        reason: 'REFUND',
+        lineItems: [{ id: a.lineItems[0]!.id, type: 'QUANTITY', quantity: 1 }],
+        delivery: { value: a.delivery.cost },
+        sellerComment: 'Zwrot części zamówienia',
+      },
+    });
+    await check({
+      method: 'POST',
+      specPath: refunds,
+      url: refunds,
+      status: 200,
+      body: {
+        payment: { id: b.payment.id },
+        reason: 'COMPLAINT',
+        lineItems: [
+          {
+            id: b.lineItems[0]!.id,
+            type: 'AMOUNT',
+            value: { amount: '1.00', currency: b.lineItems[0]!.price.currency },
+          },
+        ],
+      },
+    });
+    await check({
+      method: 'POST',
+      specPath: refunds,
+      url: refunds,
+      status: 404,
+      body: { payment: { id: '00000000-0000-4000-8000-000000000000' }, reason: 'REFUND' },
+    });
+    await check({
+      method: 'POST',
+      specPath: refunds,
+      url: refunds,
+      status: 422,
+      body: { payment: { id: b.payment.id }, reason: 'REFUND' },
+    });
+    const listed = await check({ method: 'GET', specPath: refunds, url: refunds, status: 200 });
+    expect(listed).toMatchObject({ count: 2, totalCount: 2 });
+    await check({ method: 'GET', specPath: refunds, url: `${refunds}?limit=0`, status: 422 });
+    const after = await check({
+      method: 'GET',
+      specPath: '/order/customer-returns',
+      url: '/order/customer-returns?status=REJECTED,FINISHED',
+      status: 200,
+      headers: beta,
+    });
+    expect((after.customerReturns as unknown[]).length).toBeGreaterThan(0);
   });
 });

@@ -404,4 +404,29 @@ describe('Allegro sandbox orders', () => {
       await live.close();
     }
   });
+  it('lets a buyer cancel an order after READY_FOR_PROCESSING; a changed form keeps its content', async () => {
+    const ready = (
+      await get<{ checkoutForms: Form[] }>('/order/checkout-forms?status=READY_FOR_PROCESSING&limit=5')
+    ).body.checkoutForms[0]!;
+    const cancelled = await control('/buyer-cancel', { checkoutFormId: ready.id });
+    expect(cancelled.status).toBe(200);
+    const { revision } = (await cancelled.json()) as { revision: string };
+    const after = (await get<Form>(`/order/checkout-forms/${ready.id}`)).body;
+    expect(after).toMatchObject({ status: 'CANCELLED', revision });
+    expect(after.revision).not.toBe(ready.revision);
+    // Everything else is as the seed made it (lines, payment, buyer), not redrawn.
+    expect({ ...after, status: ready.status, revision: ready.revision, updatedAt: ready.updatedAt }).toEqual(
+      ready,
+    );
+    const { body } = await get<{ events: Event[] }>(`/order/events?type=BUYER_CANCELLED&limit=1000`);
+    expect(
+      body.events.filter((e) => e.order.checkoutForm.id === ready.id).at(-1)?.order.checkoutForm.revision,
+    ).toBe(revision);
+    expect(
+      (
+        await get<{ checkoutForms: Form[] }>('/order/checkout-forms?status=CANCELLED&limit=100')
+      ).body.checkoutForms.map((f) => f.id),
+    ).toContain(ready.id);
+    expect((await control('/buyer-cancel', { checkoutFormId: ready.id })).status).toBe(422);
+  });
 });

@@ -4,9 +4,15 @@ import type { AllegroSandboxConfig } from '../config.ts';
 import { authErrorBody, errorsBody } from '../errors.ts';
 import type { AllegroFaults } from '../faults.ts';
 import type { TokenAuthority } from '../oauth/tokens.ts';
+import type { AccountReturns } from '../returns-store.ts';
 import type { AccountOrders } from '../store.ts';
 
 export const ALLEGRO_MEDIA_TYPE = 'application/vnd.allegro.public.v1+json';
+/**
+ * Beta resources (customer returns) answer only to this media type (OpenAPI content types of
+ * `/order/customer-returns*`); Accept with only the public one is 406.
+ */
+export const ALLEGRO_BETA_MEDIA_TYPE = 'application/vnd.allegro.beta.v1+json';
 
 export interface ApiDeps {
   config: AllegroSandboxConfig;
@@ -15,6 +21,8 @@ export interface ApiDeps {
   limiter: RateLimiter;
   ledger: Ledger;
   faults: FaultState<AllegroFaults>;
+  /** Customer returns and payment refunds, one per account (same order as `stores`). */
+  returns: AccountReturns[];
 }
 
 export interface Caller {
@@ -28,8 +36,9 @@ const callers = new WeakMap<FastifyRequest, Caller>();
  * Runs before every API route, in Allegro's order: bearer token (401), the per-client-id limit
  * (429, client blocked for `blockMs`; each refused request is a breach in the ledger), then the
  * versioned media type in Accept (406) — reference/README.md "Every API call" and "Limits".
+ * `mediaType`: the one the route speaks (the public v1 type, or the beta one of customer returns).
  */
-export function apiGuard(deps: ApiDeps) {
+export function apiGuard(deps: ApiDeps, mediaType: string = ALLEGRO_MEDIA_TYPE) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     if (!match?.[1]) {
@@ -63,9 +72,9 @@ export function apiGuard(deps: ApiDeps) {
       }
     }
     const accept = request.headers.accept ?? '';
-    if (!accept.split(',').some((part) => part.trim().split(';')[0]?.trim() === ALLEGRO_MEDIA_TYPE)) {
+    if (!accept.split(',').some((part) => part.trim().split(';')[0]?.trim() === mediaType)) {
       return reply.code(406).send(
-        errorsBody('NotAcceptableException', `Accept header must be ${ALLEGRO_MEDIA_TYPE}`, {
+        errorsBody('NotAcceptableException', `Accept header must be ${mediaType}`, {
           path: 'Accept',
         }),
       );

@@ -3,7 +3,7 @@ import type { SellerAccount } from './accounts.ts';
 import { randomNip } from './accounts.ts';
 import { CITIES, COMPANY_KINDS, COMPANY_WORDS, DELIVERY_METHODS, FIRST_NAMES, LAST_NAMES, STREETS } from './catalog.ts';
 import { makeOffer, OFFERS_PER_ACCOUNT } from './offers.ts';
-import { MARKETPLACES, type FulfillmentStatus, type MarketplaceId, type OrderHeader } from './order-header.ts';
+import { MARKETPLACES, type CheckoutStatus, type FulfillmentStatus, type MarketplaceId, type OrderHeader } from './order-header.ts';
 
 /** The state a seller's actions laid over a generated order (fulfillment, revision, time). */
 export interface OrderTimes {
@@ -14,6 +14,8 @@ export interface OrderTimes {
 }
 
 export interface OrderOverrides {
+  /** The buyer cancelled after the order was seeded (BUYER_CANCELLED event). */
+  status?: CheckoutStatus;
   fulfillment?: FulfillmentStatus;
   revision?: string;
   updatedAt?: number;
@@ -119,7 +121,10 @@ export function buildCheckoutForm(input: {
   const { seed, accountIndex, index, header, times, overrides = {} } = input;
   const rng = rngFor(seed, 'order', accountIndex, index);
   const id = overrides.id ?? rng.uuid();
-  const revision = overrides.revision ?? rng.hex(8);
+  // Drawn whether or not it is overridden: a changed form (fulfillment set, buyer cancelled) keeps
+  // every other field as the seed made it.
+  const seededRevision = rng.hex(8);
+  const revision = overrides.revision ?? seededRevision;
 
   const market = MARKETPLACES[header.marketplace];
   const currency = market.currency;
@@ -235,7 +240,7 @@ export function buildCheckoutForm(input: {
     ...(rng.chance(0.1) ? { messageToSeller: 'Proszę o staranne zapakowanie.' } : {}),
     buyer,
     payment,
-    status: header.status,
+    status: overrides.status ?? header.status,
     fulfillment: { status: overrides.fulfillment ?? header.fulfillment, shipmentSummary: { lineItemsSent: 'NONE' } },
     delivery,
     invoice,

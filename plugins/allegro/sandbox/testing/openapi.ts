@@ -51,6 +51,21 @@ export const DOCUMENTED_EXCEPTIONS: readonly {
       };
     },
   },
+  {
+    where: 'POST /order/customer-returns/{customerReturnId}/rejection: no 404 response',
+    correction:
+      'not a reference/README.md Correction: the spec is silent on an unknown return id here; the sandbox answers the 404 ErrorsHolder that GET /order/customer-returns/{customerReturnId} documents (OpenAPI)',
+    patch({ paths }) {
+      const responses = paths['/order/customer-returns/{customerReturnId}/rejection']!.post!
+        .responses as Json;
+      responses['404'] = {
+        description: 'Not found',
+        content: {
+          'application/vnd.allegro.beta.v1+json': { schema: { $ref: '#/components/schemas/ErrorsHolder' } },
+        },
+      };
+    },
+  },
 ];
 const DROP = new Set([
   'example',
