@@ -13,6 +13,8 @@ import { allegro, describeAllegroError } from './allegro-api.ts';
 import type { AllegroInvoice } from './types.ts';
 
 export const UPLOAD_OPERATION = 'invoice-upload';
+/** Corrections go to their order like invoices, each once (keyed by the correction's id). */
+export const CORRECTION_UPLOAD_OPERATION = 'correction-upload';
 /** Uploads in flight at once: each waits a few seconds for Allegro's virus scan. */
 const UPLOADS_IN_FLIGHT = 8;
 /** Pauses between looks at the scan's verdict (Allegro scans for a few seconds, #8507, #12721). */
@@ -165,13 +167,24 @@ async function deliver(ctx: PluginContext, invoice: InvoiceSummary, orderId: str
 
 export type UploadResult = 'uploaded' | 'already' | 'refused' | 'waiting';
 
-/** Sends one invoice once (`ctx.outbound.once` keyed by the order); a refusal is recorded, not thrown. */
-export async function uploadInvoice(ctx: PluginContext, invoice: InvoiceSummary): Promise<UploadResult> {
+/**
+ * Sends one document once: an invoice keyed by its order, a correction by its own id (an order
+ * holds up to 10 documents, #11996); a refusal is recorded, not thrown.
+ */
+export async function uploadInvoice(
+  ctx: PluginContext,
+  invoice: InvoiceSummary,
+  kind: typeof UPLOAD_OPERATION | typeof CORRECTION_UPLOAD_OPERATION = UPLOAD_OPERATION,
+): Promise<UploadResult> {
   const orderId = invoice.externalOrderId;
   if (!orderId) return 'already';
   try {
     const outcome = await ctx.outbound.once(
-      { kind: UPLOAD_OPERATION, key: orderId, payload: { invoiceId: invoice.id, number: invoice.number } },
+      {
+        kind,
+        key: kind === UPLOAD_OPERATION ? orderId : invoice.id,
+        payload: { invoiceId: invoice.id, number: invoice.number },
+      },
       () => deliver(ctx, invoice, orderId),
     );
     return outcome.status === 'done' ? 'uploaded' : 'already';
@@ -197,38 +210,42 @@ export async function uploadInvoices(ctx: PluginContext): Promise<JobOutput> {
   const counts = { uploaded: 0, refused: 0, waiting: 0, failed: 0 };
   const seen = new Set<string>();
   let firstError: unknown;
-  for (;;) {
-    ctx.signal.throwIfAborted();
-    // Invoices tried in this run stay "pending" when they failed: ask past them.
-    const pending = (await ctx.invoices.without(UPLOAD_OPERATION, seen.size + 100)).filter(
-      (i) => !seen.has(i.id),
-    );
-    if (pending.length === 0) break;
-    pending.forEach((i) => seen.add(i.id));
-    let next = 0;
-    const worker = async () => {
-      while (next < pending.length) {
-        const invoice = pending[next++]!;
-        try {
-          const result = await uploadInvoice(ctx, invoice);
-          if (result === 'uploaded') counts.uploaded++;
-          else if (result === 'refused') counts.refused++;
-          else if (result === 'waiting') counts.waiting++;
-        } catch (error) {
-          if (isPluginError(error) && error.code === PluginErrorCode.AUTH) throw error;
-          // Another worker holds it right now: it finishes it.
-          if (error instanceof RetryableError && /another worker/.test(error.message)) continue;
-          counts.failed++;
-          firstError ??= error;
-          ctx.log.warn(
-            { invoice: invoice.number, error: (error as Error).message },
-            'invoice upload failed; retried later',
-          );
+  // Invoices first, then their corrections: a correction names an invoice the buyer has.
+  for (const kind of [UPLOAD_OPERATION, CORRECTION_UPLOAD_OPERATION] as const)
+    for (;;) {
+      ctx.signal.throwIfAborted();
+      // Documents tried in this run stay "pending" when they failed: ask past them.
+      const pending = (
+        kind === UPLOAD_OPERATION
+          ? await ctx.invoices.without(kind, seen.size + 100)
+          : await ctx.corrections.without(kind, seen.size + 100)
+      ).filter((i) => !seen.has(i.id));
+      if (pending.length === 0) break;
+      pending.forEach((i) => seen.add(i.id));
+      let next = 0;
+      const worker = async () => {
+        while (next < pending.length) {
+          const invoice = pending[next++]!;
+          try {
+            const result = await uploadInvoice(ctx, invoice, kind);
+            if (result === 'uploaded') counts.uploaded++;
+            else if (result === 'refused') counts.refused++;
+            else if (result === 'waiting') counts.waiting++;
+          } catch (error) {
+            if (isPluginError(error) && error.code === PluginErrorCode.AUTH) throw error;
+            // Another worker holds it right now: it finishes it.
+            if (error instanceof RetryableError && /another worker/.test(error.message)) continue;
+            counts.failed++;
+            firstError ??= error;
+            ctx.log.warn(
+              { invoice: invoice.number, error: (error as Error).message },
+              'invoice upload failed; retried later',
+            );
+          }
         }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(UPLOADS_IN_FLIGHT, pending.length) }, worker));
-  }
+      };
+      await Promise.all(Array.from({ length: Math.min(UPLOADS_IN_FLIGHT, pending.length) }, worker));
+    }
   if (counts.failed > 0)
     throw new RetryableError(
       `${counts.failed} invoice upload(s) failed for now and are retried (${counts.uploaded} sent, ${counts.refused} refused): ${(firstError as Error).message}`,

@@ -108,7 +108,6 @@ export interface RunView {
   counts: Record<string, number>;
 }
 
-/** Starts a manual sync and waits for its run to finish. */
 /** Waits until the integration has no queued or running run (follow-up jobs included). */
 export async function waitIdle(user: TestActor, integrationId: string, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -121,15 +120,19 @@ export async function waitIdle(user: TestActor, integrationId: string, timeoutMs
   }
 }
 
-/** Starts a manual sync; waits for its run and the runs it starts (the invoice upload). */
+/**
+ * Starts a manual run (the orders sync, or `jobId`); waits for it and the runs it starts (the
+ * invoice upload).
+ */
 export async function syncAndWait(
   user: TestActor,
   integrationId: string,
   timeoutMs = 120_000,
+  jobId?: string,
 ): Promise<RunView> {
   const started = await user.rest<{ runId: string }>(`/api/v1/allegro/sync/${integrationId}`, {
     method: 'POST',
-    body: {},
+    body: jobId ? { jobId } : {},
   });
   if (started.status >= 300) throw new Error(`sync answered ${started.status}: ${started.text}`);
   const deadline = Date.now() + timeoutMs;
