@@ -120,5 +120,16 @@ describe.skipIf(SKIP_BROWSER)('console: returns journey (eMAG sandbox)', () => {
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()['content-type']).toContain('application/pdf');
     await expect.poll(() => row.textContent()).toContain('Finalized');
+
+    // The order id opens the order's page: its invoice, the return and the correction as one history.
+    const orderLink = row.getByRole('link', { name: String(target!.id), exact: true });
+    expect(await orderLink.getAttribute('href')).toBe(`/orders/${id}/${target!.id}`);
+    await orderLink.click();
+    await page.getByRole('heading', { name: `Order ${target!.id}` }).waitFor();
+    const orderHistory = page.getByTestId('order-history');
+    await orderHistory.waitFor();
+    await expect.poll(() => orderHistory.textContent()).toMatch(/Invoice FV.*Correction FK\//s);
+    expect(await orderHistory.textContent()).toContain(`Return ${emagId}: Finalized`);
+    await screenshot(page, 'returns-order-page');
   }, 420_000);
 });

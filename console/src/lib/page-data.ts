@@ -19,6 +19,7 @@ export const DATA = {
   catalog: 'app:catalog',
   integrations: 'app:integrations',
   returns: 'app:returns',
+  order: 'app:order',
   series: 'app:series',
   integration: 'app:integration',
   products: 'app:products',

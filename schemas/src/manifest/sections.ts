@@ -76,8 +76,9 @@ export const ActionSchema = z.strictObject({
    * Where the console offers the action, generically (no plugin is named there). `kind` is the
    * record it works on: `return`, `order` or `refund` (a payment refund). `role`:
    * - `list` answers `{items: [...]}` of that kind, each with at least `id` and `status` (and
-   *   `orderId` for returns and refunds, which an order's page shows in its history; refunds also
-   *   `amount`, `currency` and `createdAt`);
+   *   `orderId` for returns and refunds, which an order's page shows in its history, oldest first
+   *   by `createdAt`, ISO 8601 with its offset; refunds also `amount` and `currency`); on an order's
+   *   page a list action whose input has an `orderId` property gets the order's id there;
    * - `get` answers `{item: {...}}`, the one record whose id the console passes in `idInput` (for an
    *   order: `id`, `status`, optional `statusLabel`, `buyer`, `amount`, `currency`, `lines`);
    * - `act` is offered beside one such record while its `status` is one of `statuses`, its id in

@@ -1,22 +1,10 @@
+import { actionsFor, type ActionView } from '$lib/actions.ts';
 import { api, isRecord } from '$lib/trpc.ts';
 
 // A plugin's manifest names the action that lists its returns (`subject: {kind: 'return', role:
 // 'list'}`) and the actions allowed on a return in given statuses (`role: 'act'`, `statuses`,
 // `presets`). No plugin is named here.
 
-export interface Subject {
-  kind: string;
-  role: string;
-  idInput?: string;
-  statuses?: (number | string)[];
-  presets?: Record<string, unknown>;
-}
-export interface ActionView {
-  id: string;
-  title: string;
-  description: string | null;
-  subject: Subject | null;
-}
 export interface Item {
   id: number | string;
   status: number | string;
@@ -57,7 +45,7 @@ export async function readReturns(): Promise<Row[]> {
     const plugin = plugins.find((p) => p.id === integration.pluginId);
     if (!plugin || (integration.status !== 'active' && integration.status !== 'degraded')) continue;
     const actions = plugin.actions as ActionView[];
-    const list = actions.find((a) => a.subject?.kind === 'return' && a.subject.role === 'list');
+    const [list] = actionsFor(actions, 'return', 'list');
     if (!list) continue;
     const result: unknown = await api.integrations.action.mutate({
       id: integration.id,
@@ -65,7 +53,7 @@ export async function readReturns(): Promise<Row[]> {
       input: {},
     });
     const items = isRecord(result) && Array.isArray(result.items) ? (result.items as Item[]) : [];
-    const acts = actions.filter((a) => a.subject?.kind === 'return' && a.subject.role === 'act');
+    const acts = actionsFor(actions, 'return', 'act');
     for (const item of items)
       found.push({
         integrationId: integration.id,
