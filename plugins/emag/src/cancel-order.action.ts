@@ -117,3 +117,41 @@ export async function cancelOrder(
     correction: corrections.at(-1) ?? null,
   };
 }
+
+/**
+ * The order as the console's order page shows it (manifest subject `order`/`get`): its status now,
+ * so the page offers "Cancel order" only while eMAG allows it, and its products. A seller order
+ * (type 3) is read first, then one fulfilled by eMAG (type 2).
+ */
+export async function getOrder(
+  ctx: PluginContext,
+  input: { orderId: string | number },
+): Promise<Record<string, unknown>> {
+  const orderId = String(input.orderId);
+  if (!/^\d{1,15}$/.test(orderId))
+    throw new ConfigError('orderId must be an eMAG order id', { pointer: '/orderId' });
+  const order =
+    (await readOrders(ctx, { id: orderId, type: 3 }))[0] ??
+    (await readOrders(ctx, { id: orderId, type: 2 }))[0];
+  if (!order) throw new ConfigError(`eMAG has no order ${orderId} on this account.`, { pointer: '/orderId' });
+  const products = ((order.products ?? []) as Record<string, unknown>[]).filter(
+    (p) => Number(p.status ?? 1) === 1,
+  );
+  const customer = (order.customer ?? {}) as Record<string, unknown>;
+  const currency =
+    products.map((p) => p.currency).find((c): c is string => typeof c === 'string' && c !== '') ?? null;
+  return {
+    item: {
+      id: order.id,
+      status: order.status,
+      statusLabel: ORDER_STATUS[order.status] ?? `status ${order.status}`,
+      buyer: typeof customer.name === 'string' ? customer.name : null,
+      currency,
+      fulfilledBy: order.type === 2 ? 'eMAG' : 'seller',
+      lines: products.map((p, i) => {
+        const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+        return `${i + 1}. ${text(p.quantity) || '1'} × ${text(p.name) || text(p.part_number)} at ${text(p.sale_price) || '?'} (net)`;
+      }),
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { definePlugin } from '@mch/plugin-sdk';
-import { cancelOrder } from './cancel-order.action.ts';
+import { cancelOrder, getOrder } from './cancel-order.action.ts';
 import { onNewOrder } from './new-order.hook.ts';
 import { pushOffers, syncOffers } from './offers.ts';
 import { syncOrders } from './orders-sync.hook.ts';
@@ -17,6 +17,7 @@ export default definePlugin({
     listReturns,
     moveReturn,
     cancelOrder,
+    getOrder,
     syncOffers,
     pushOffers,
   },
