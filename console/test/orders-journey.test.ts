@@ -134,6 +134,8 @@ describe.skipIf(SKIP_BROWSER)("console: an order's page (eMAG sandbox)", () => {
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()['content-type']).toContain('application/pdf');
     // eMAG now reads the order as cancelled: the page offers no cancellation any more.
-    await expect.poll(() => page.getByRole('button', { name: `Cancel order… order ${orderId}` }).count()).toBe(0);
+    await expect
+      .poll(() => page.getByRole('button', { name: `Cancel order… order ${orderId}` }).count())
+      .toBe(0);
   }, 420_000);
 });

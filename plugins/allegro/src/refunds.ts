@@ -247,8 +247,11 @@ export async function listRefunds(
   input: { orderId?: string },
 ): Promise<{ items: Record<string, unknown>[] }> {
   let refunds: AllegroRefund[];
-  if (input.orderId) refunds = await readRefunds(ctx, input.orderId);
-  else
+  const names = new Map<string, string>();
+  if (input.orderId) {
+    refunds = await readRefunds(ctx, input.orderId);
+    for (const item of (await readForm(ctx, input.orderId)).lineItems) names.set(item.id, item.offer.name);
+  } else
     refunds =
       (await allegro(ctx, { path: '/payments/refunds', query: { limit: 100 } })).json<{
         refunds?: AllegroRefund[];
@@ -266,8 +269,8 @@ export async function listRefunds(
       lines: [
         ...(r.lineItems ?? []).map((l) =>
           l.type === 'QUANTITY'
-            ? `${l.quantity ?? 0} unit(s) of line item ${l.id}`
-            : `${l.value?.amount ?? '?'} of line item ${l.id}`,
+            ? `${l.quantity ?? 0} × ${names.get(l.id) ?? `line item ${l.id}`}`
+            : `${l.value?.amount ?? '?'} of ${names.get(l.id) ?? `line item ${l.id}`}`,
         ),
         ...(r.delivery?.value ? [`delivery ${r.delivery.value.amount}`] : []),
       ],
