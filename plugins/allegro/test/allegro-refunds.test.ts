@@ -346,4 +346,42 @@ describe('Allegro refunds and customer returns with corrections', () => {
       expect(mine[0]!.target).toBe(c.externalOrderId);
     }
   }, 120_000);
+  it('shows a refund Allegro refuses in Allegro’s words, and makes nothing of it', async () => {
+    const form = take(candidates()[0]!);
+    const faults = (body: unknown) =>
+      fetch(`${world.sandbox.controlUrl}/faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // The first try never gets an answer (and does nothing on Allegro's side)…
+    await faults({ hangRoutes: ['POST /payments/refunds'] });
+    const input = { orderId: form.id, reason: 'REFUND', lines: [{ line: 1, quantity: 1 }] };
+    const hung = await action('refund-order', input);
+    expect(hung.status).toBe(503);
+    expect(hung.body.error?.message).toMatch(/Allegro did not answer/);
+    await faults({ hangRoutes: [] });
+    expect(await effects('refund.created', form.id)).toHaveLength(0);
+    // …meanwhile the seller refunds everything in Allegro's own panel…
+    const headers = await sellerHeaders(world.sandbox, 0);
+    const panel = await fetch(`${world.sandbox.url}/payments/refunds`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/vnd.allegro.public.v1+json' },
+      body: JSON.stringify({
+        payment: { id: form.payment.id },
+        order: { id: form.id },
+        reason: 'REFUND',
+        lineItems: form.lineItems.map((l) => ({ id: l.id, type: 'QUANTITY', quantity: l.quantity })),
+      }),
+    });
+    expect(panel.status, await panel.text()).toBe(200);
+    // …so the retry (the same refund, same commandId) is refused by Allegro: 409 in its words.
+    const refused = await action('refund-order', input);
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.body.error?.message).toMatch(
+      /^Allegro refused to refund .*ilość przekroczona, dostępna: 0, żądana: 1/,
+    );
+    expect(await effects('refund.created', form.id)).toHaveLength(1); // the panel's only
+    expect((await doc(invoiceOf.get(form.id)!.id)).correctedBy).toEqual([]);
+  }, 120_000);
 });
