@@ -93,8 +93,20 @@ export interface ReturnRecord {
   bankAccount?: Record<string, unknown>;
 }
 
+/** What a refund gives back, in minor units of the order's currency. */
+export interface RefundAmounts {
+  totalUnits: number;
+  /** Per line item: units (QUANTITY) and money in minor units (lines' value), deposits' money. */
+  quantities: Map<string, number>;
+  lineUnits: Map<string, number>;
+  depositUnits: Map<string, number>;
+  deliveryUnits: number;
+  servicesUnits: number;
+  overpaidUnits: number;
+}
+
 /** A payment refund as made (the RefundDetails answer without its time-dependent status). */
-export interface RefundRecord {
+export interface RefundRecord extends RefundAmounts {
   id: string;
   index: number;
   orderId: string;
@@ -104,14 +116,6 @@ export interface RefundRecord {
   /** NEW until then, SUCCESS from then on (extra `refundSettleMs`). */
   settlesAt: number;
   canceled: boolean;
-  totalUnits: number;
-  /** Per line item: units (QUANTITY) and money in minor units (lines' value), deposits' money. */
-  quantities: Map<string, number>;
-  lineUnits: Map<string, number>;
-  depositUnits: Map<string, number>;
-  deliveryUnits: number;
-  servicesUnits: number;
-  overpaidUnits: number;
   /** The answer of the POST (OpenAPI RefundDetails, status NEW). */
   body: Record<string, unknown>;
 }

@@ -1,5 +1,5 @@
 import { formatUnits } from '@mch/plugin-sdk/sandbox-kit';
-import type { RefundRecord } from '../returns-store.ts';
+import type { RefundAmounts, RefundRecord } from '../returns-store.ts';
 
 /** A refusal of `POST /payments/refunds`: 422 VALIDATION_ERROR unless said otherwise. */
 export interface Refusal {
@@ -28,14 +28,7 @@ export interface RefundForm {
 }
 
 /** What a valid request refunds, in minor units of the order's currency, and its RefundDetails parts. */
-export interface RefundPlan {
-  totalUnits: number;
-  quantities: Map<string, number>;
-  lineUnits: Map<string, number>;
-  depositUnits: Map<string, number>;
-  deliveryUnits: number;
-  servicesUnits: number;
-  overpaidUnits: number;
+export interface RefundPlan extends RefundAmounts {
   parts: Record<string, unknown>;
 }
 
