@@ -155,6 +155,7 @@ describe('cross-tenant isolation', () => {
     'integrations.list': () => b.trpc.integrations.list.query({ tenantId: A.tenantId }),
     'invoices.list': () => b.trpc.invoices.list.query({ integrationId: A.integrationId }),
     'invoices.get': () => b.trpc.invoices.get.query({ id: A.invoiceId }),
+    'invoices.document': () => b.trpc.invoices.document.query({ id: A.invoiceId }),
     'invoices.orderHistory': () =>
       b.trpc.invoices.orderHistory.query({ integrationId: A.integrationId, externalOrderId: A.orderId }),
     'tenant.get': () => b.trpc.tenant.get.query({ tenantId: A.tenantId }),
@@ -223,6 +224,7 @@ describe('cross-tenant isolation', () => {
     'plugins.list': () => b.trpc.plugins.list.query(),
     'integrations.list': () => b.trpc.integrations.list.query(),
     'invoices.list': () => b.trpc.invoices.list.query(),
+    'alerts.list': () => b.trpc.alerts.list.query(),
     'tenant.get': () => b.trpc.tenant.get.query(),
     'invoiceTemplates.list': () => b.trpc.invoiceTemplates.list.query(),
     'invoiceSeries.list': () => b.trpc.invoiceSeries.list.query(),
@@ -267,6 +269,7 @@ describe('cross-tenant isolation', () => {
   const restCalls = (): Record<string, RestCallSpec> => ({
     ...Object.fromEntries(Object.entries(restWebhook).map(([k, f]) => [k, f()])),
     'GET /api/v1/invoices': { path: `/api/v1/invoices?integrationId=${A.integrationId}` },
+    'GET /api/v1/invoices.csv': { path: `/api/v1/invoices.csv?integrationId=${A.integrationId}` },
     'GET /api/v1/account/tokens': { path: '/api/v1/account/tokens', own: true },
     'DELETE /api/v1/account/tokens/:id': { path: `/api/v1/account/tokens/${A.tokenId}` },
     'GET /api/v1/invoices/:id/pdf': { path: `/api/v1/invoices/${A.invoiceId}/pdf` },

@@ -88,6 +88,8 @@ export interface ClearanceState {
   errors: ClearanceError[];
   /** The plugin's own follow-up data (session reference, offline deadline …), kept as given. */
   reference?: Record<string, unknown>;
+  /** The reporting deadline the plugin gave, if any. */
+  due?: ClearanceDue;
   updatedAt: string;
 }
 
@@ -121,6 +123,21 @@ export interface ClearanceResult {
   receipt?: { fileName: string; mediaType: string; content: string };
   /** What the PDF prints beside the number: a verification link encoded as a QR code. */
   qr?: { payload: string; label?: string } | null;
+  /**
+   * The date by which the authority must have the document (e-Factura: 5 working days from issue;
+   * KSeF offline: the next working day). The console alerts from `warnFrom` until it is accepted.
+   */
+  due?: ClearanceDue;
+}
+
+/** A reporting deadline: dates (`YYYY-MM-DD`) read in the authority's time zone. */
+export interface ClearanceDue {
+  /** The last day the authority must have it. */
+  by: string;
+  /** From this day on the document is shown as "due soon" while not yet accepted. */
+  warnFrom: string;
+  /** IANA zone the dates are in, e.g. `Europe/Bucharest`. */
+  timeZone: string;
 }
 
 export type ClearanceOutcome =

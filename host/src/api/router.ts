@@ -1,5 +1,6 @@
 import { accountRouter } from './account.router.ts';
 import { adminRouter } from './admin.router.ts';
+import { alertsRouter } from './alerts.router.ts';
 import { authRouter } from './auth.router.ts';
 import { integrationsRouter } from './integrations.router.ts';
 import { invoiceSeriesRouter } from './invoice-series.router.ts';
@@ -19,6 +20,7 @@ export const appRouter = router({
   plugins: pluginsRouter,
   integrations: integrationsRouter,
   invoices: invoicesRouter,
+  alerts: alertsRouter,
   invoiceTemplates: invoiceTemplatesRouter,
   invoiceSeries: invoiceSeriesRouter,
   products: productsRouter,

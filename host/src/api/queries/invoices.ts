@@ -1,8 +1,10 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { raw, type EntityManager } from '@mikro-orm/core';
+import { z } from 'zod';
 import type { Principal } from '../../auth/principal.ts';
 import { assertTenantAccess } from '../../auth/access.ts';
-import { Invoice, type IInvoice } from '../../db/entities/invoice.entity.ts';
+import { Invoice, INVOICE_STATUSES, type IInvoice } from '../../db/entities/invoice.entity.ts';
 import { notFound } from '../../errors.ts';
+import { dueAttention, validDue } from '../../invoicing/clearance-due.ts';
 import { findAccessibleIntegration, tenantFilter, UUID } from '../../integrations/access.ts';
 
 export interface InvoiceView {
@@ -39,24 +41,38 @@ export interface InvoiceView {
 export interface ClearanceView {
   /** The authority's id as its plugin's manifest names it (`ksef`, `ro-efactura`). */
   authority: string;
+  /** The authority as people know it (the manifest's `documents.title`, e.g. "RO e-Factura"). */
+  authorityTitle: string;
   status: 'pending' | 'sent' | 'accepted' | 'rejected' | 'offline';
   /** The authority's number for the document once accepted (KSeF number, e-Factura index). */
   number: string | null;
   /** What stopped or failed it, each with where (`location`) when known. */
   errors: { location?: string; message: string }[];
+  /** The last day the authority must have it (`YYYY-MM-DD`), when the plugin gave one. */
+  deadline: string | null;
+  /** Not yet accepted and the deadline is near (`due-soon`) or past (`overdue`); else null. */
+  attention: 'overdue' | 'due-soon' | null;
   updatedAt: string | null;
 }
 
 const CLEARANCE_STATUSES = new Set(['pending', 'sent', 'accepted', 'rejected', 'offline']);
-
 /** The stored clearance as the API shows it; null when none, or the authority does not take it. */
-export function toClearanceView(stored: Record<string, unknown> | null | undefined): ClearanceView | null {
+export function toClearanceView(
+  stored: Record<string, unknown> | null | undefined,
+  now = new Date(),
+): ClearanceView | null {
   if (!stored || typeof stored.status !== 'string' || !CLEARANCE_STATUSES.has(stored.status)) return null;
+  const status = stored.status as ClearanceView['status'];
+  const authority = typeof stored.authority === 'string' ? stored.authority : '';
+  const due = validDue(stored.due);
   return {
-    authority: typeof stored.authority === 'string' ? stored.authority : '',
-    status: stored.status as ClearanceView['status'],
+    authority,
+    authorityTitle: typeof stored.authorityTitle === 'string' ? stored.authorityTitle : authority,
+    status,
     number: typeof stored.number === 'string' ? stored.number : null,
     errors: Array.isArray(stored.errors) ? (stored.errors as ClearanceView['errors']) : [],
+    deadline: due?.by ?? null,
+    attention: due && status !== 'accepted' ? dueAttention(due, now) : null,
     updatedAt: typeof stored.updatedAt === 'string' ? stored.updatedAt : null,
   };
 }
@@ -97,26 +113,78 @@ export function toInvoiceView(row: IInvoice): InvoiceView {
   };
 }
 
-/** The caller's invoices, newest first; an integration filter must be one the caller may see. */
-export async function listInvoices(
+export const CLEARANCE_FILTERS = [
+  'none',
+  'pending',
+  'sent',
+  'accepted',
+  'rejected',
+  'offline',
+  'due',
+] as const;
+export const INVOICE_SORTS = [
+  'created',
+  '-created',
+  'issueDate',
+  '-issueDate',
+  'number',
+  '-number',
+  'total',
+  '-total',
+] as const;
+export type InvoiceSort = (typeof INVOICE_SORTS)[number];
+
+/** The list's filters as a query string or tRPC input (REST list, CSV export, console workspace). */
+export const InvoiceFilterInput = z.object({
+  integrationId: z.string().min(1).max(100).optional(),
+  tenantId: z.uuid().optional(),
+  type: z.enum(['invoice', 'correction']).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as PLN')
+    .optional(),
+  status: z.enum(INVOICE_STATUSES).optional(),
+  clearance: z.enum(CLEARANCE_FILTERS).optional(),
+  sort: z.enum(INVOICE_SORTS).optional(),
+});
+
+/** Only the filters that were given (for `exactOptionalPropertyTypes`). */
+export function givenFilters(input: z.infer<typeof InvoiceFilterInput> | undefined) {
+  return Object.fromEntries(
+    Object.entries(input ?? {}).filter(([, v]) => v !== undefined && v !== ''),
+  ) as Omit<InvoiceFilters, 'principal'>;
+}
+
+/** The filters of the invoice list, its CSV export and the console's workspace. */
+export interface InvoiceFilters {
+  principal: Principal;
+  integrationId?: string;
+  tenantId?: string;
+  type?: string;
+  /** Number, buyer name or marketplace order number (substring, any case). */
+  q?: string;
+  /** Issue dates, inclusive (`YYYY-MM-DD`). */
+  from?: string;
+  to?: string;
+  currency?: string;
+  /** The invoice's own status (issued, paid, cancelled). */
+  status?: string;
+  /** Its clearance: none yet, a state, or `due` (not accepted and its deadline near or past). */
+  clearance?: (typeof CLEARANCE_FILTERS)[number];
+  sort?: InvoiceSort;
+}
+
+/** The MikroORM condition for the filters; an integration filter must be one the caller may see. */
+export async function invoiceWhere(
   em: EntityManager,
-  input: {
-    principal: Principal;
-    integrationId?: string;
-    tenantId?: string;
-    limit?: number;
-    offset?: number;
-    type?: string;
-    /** Number, buyer name or marketplace order number (substring, any case). */
-    q?: string;
-    /** Issue dates, inclusive (`YYYY-MM-DD`). */
-    from?: string;
-    to?: string;
-    currency?: string;
-  },
-): Promise<{ invoices: InvoiceView[]; total: number }> {
+  input: InvoiceFilters,
+): Promise<Record<string, unknown>> {
   const where: Record<string, unknown> = {};
   if (input.type) where.type = input.type;
+  if (input.status) where.status = input.status;
   if (input.currency) where.currency = input.currency.toUpperCase();
   if (input.from || input.to)
     where.issueDate = {
@@ -132,18 +200,55 @@ export async function listInvoices(
       { buyer: { companyName: { $ilike: like } } },
     ];
   }
+  // MikroORM 7 keys a raw fragment by a symbol.
+  const rawWhere = where as Record<symbol, unknown>;
+  if (input.clearance === 'none')
+    rawWhere[raw((a) => `(${a}.clearance is null or ${a}.clearance ->> 'status' = 'not-required')`)] = [];
+  else if (input.clearance === 'due')
+    // The deadline is read in the authority's zone, as the view's `attention` reads it.
+    rawWhere[
+      raw(
+        (a) => `(${a}.clearance ->> 'status' in ('pending', 'sent', 'rejected', 'offline')
+          and ${a}.clearance -> 'due' ->> 'warnFrom' <= to_char(now() at time zone
+            coalesce(${a}.clearance -> 'due' ->> 'timeZone', 'UTC'), 'YYYY-MM-DD'))`,
+      )
+    ] = [];
+  else if (input.clearance) where.clearance = { status: input.clearance };
   const tenantId = tenantFilter(input.principal, input.tenantId);
   if (tenantId) where.tenantId = tenantId;
   if (input.integrationId) {
     const integration = await findAccessibleIntegration(em, input.principal, input.integrationId);
     where.integrationId = integration.id;
   }
+  return where;
+}
+
+const SORT_FIELDS: Record<string, [string, ...string[]]> = {
+  created: ['createdAt', 'sequence'],
+  issueDate: ['issueDate', 'createdAt', 'sequence'],
+  number: ['number'],
+  total: ['grossTotal', 'createdAt'],
+};
+
+/** The ORM `orderBy` of a sort name (`-` first: descending); ties end on the id. */
+export function invoiceOrder(sort: InvoiceSort = '-created'): Record<string, 'asc' | 'desc'> {
+  const direction = sort.startsWith('-') ? 'desc' : 'asc';
+  const fields = SORT_FIELDS[sort.replace(/^-/, '')] ?? SORT_FIELDS.created!;
+  return Object.fromEntries([...fields, 'id'].map((f) => [f, direction]));
+}
+
+/** The caller's invoices, newest first unless sorted otherwise. */
+export async function listInvoices(
+  em: EntityManager,
+  input: InvoiceFilters & { limit?: number; offset?: number },
+): Promise<{ invoices: InvoiceView[]; total: number }> {
+  const where = await invoiceWhere(em, input);
   const [rows, total] = await em.findAndCount(Invoice, where, {
-    orderBy: { createdAt: 'desc', sequence: 'desc' },
+    orderBy: invoiceOrder(input.sort),
     limit: input.limit ?? 50,
     offset: input.offset ?? 0,
   });
-  return { invoices: rows.map(toInvoiceView), total };
+  return { invoices: rows.map((r) => toInvoiceView(r)), total };
 }
 
 export async function findAccessibleInvoice(

@@ -1,26 +1,23 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HOLD_REASONS, listHeldInvoices } from '../../api/queries/held-invoices.ts';
 import { CorrectionInput, documentWithLinks, requestCorrection } from '../../api/queries/corrections.ts';
-import { listInvoices, findAccessibleInvoice } from '../../api/queries/invoices.ts';
+import { invoicesCsv } from '../../api/queries/invoices-csv.ts';
+import {
+  findAccessibleInvoice,
+  givenFilters,
+  InvoiceFilterInput,
+  listInvoices,
+} from '../../api/queries/invoices.ts';
 import { findAccessibleIntegration } from '../../integrations/access.ts';
 import { notFound } from '../../errors.ts';
 import { requirePrincipal, type RestDeps } from './rest-caller.ts';
 import { parseInput } from './rest-input.ts';
 
-const ListQuery = z.object({
-  integrationId: z.string().min(1).max(100).optional(),
-  tenantId: z.uuid().optional(),
+const ListQuery = InvoiceFilterInput.extend({
   limit: z.coerce.number().int().min(1).max(200).optional(),
   offset: z.coerce.number().int().min(0).optional(),
-  type: z.enum(['invoice', 'correction']).optional(),
-  q: z.string().trim().min(1).max(200).optional(),
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
-  currency: z
-    .string()
-    .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as PLN')
-    .optional(),
 });
 
 const HeldQuery = z.object({
@@ -40,16 +37,24 @@ export function registerInvoiceRoutes(app: FastifyInstance, deps: RestDeps): voi
     const query = parseInput(ListQuery, request.query, 'query string');
     return listInvoices(fork(), {
       principal,
-      ...(query.integrationId ? { integrationId: query.integrationId } : {}),
-      ...(query.tenantId ? { tenantId: query.tenantId } : {}),
+      ...givenFilters(query),
       ...(query.limit ? { limit: query.limit } : {}),
       ...(query.offset ? { offset: query.offset } : {}),
-      ...(query.type ? { type: query.type } : {}),
-      ...(query.q ? { q: query.q } : {}),
-      ...(query.from ? { from: query.from } : {}),
-      ...(query.to ? { to: query.to } : {}),
-      ...(query.currency ? { currency: query.currency } : {}),
     });
+  });
+
+  // The filtered set as CSV, streamed page by page (the list's filters; paging does not apply).
+  app.get('/api/v1/invoices.csv', async (request, reply) => {
+    const principal = await requirePrincipal(deps, request);
+    const query = parseInput(ListQuery, request.query, 'query string');
+    const filters = { principal, ...givenFilters(query) };
+    // An integration the caller may not see answers 404 before any byte is sent.
+    if (filters.integrationId) await findAccessibleIntegration(fork(), principal, filters.integrationId);
+    const day = new Date().toISOString().slice(0, 10);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="invoices-${day}.csv"`)
+      .send(Readable.from(invoicesCsv(deps.services.db, filters)));
   });
 
   // Orders waiting for their invoice ("awaiting company details", an invalid VAT rate, no rate yet).

@@ -8,6 +8,7 @@ import type {
 } from '@mch/plugin-sdk';
 import type { Documents } from '@mch/schemas';
 import type { SqlPool } from '../../db/orm.ts';
+import { validDue } from '../../invoicing/clearance-due.ts';
 
 /** The outbound-ledger kind a document is handed over under (key: the invoice id). */
 export const CLEARANCE_OPERATION = 'clearance';
@@ -50,13 +51,19 @@ const toDocument = (r: Row): ClearanceDocument => ({
 });
 
 /** What is stored of a result: the state on the invoice, the files beside it. */
-export function clearanceState(authority: string, result: ClearanceResult): Record<string, unknown> {
+export function clearanceState(
+  authority: { id: string; title: string },
+  result: ClearanceResult,
+): Record<string, unknown> {
+  const due = validDue(result.due);
   return {
-    authority,
+    authority: authority.id,
+    authorityTitle: authority.title,
     status: result.status,
     number: result.number ?? null,
     errors: result.errors ?? [],
     ...(result.reference ? { reference: result.reference } : {}),
+    ...(due ? { due } : {}),
     ...(result.qr ? { qr: result.qr } : {}),
     updatedAt: new Date().toISOString(),
   };
@@ -86,7 +93,7 @@ export function createPluginDocuments(options: {
     await pool.query(
       `update invoices set clearance = $3::jsonb, updated_at = clock_timestamp()
         where id = $1 and tenant_id = $2`,
-      [id, tenantId, JSON.stringify(clearanceState(spec.authority, result))],
+      [id, tenantId, JSON.stringify(clearanceState({ id: spec.authority, title: spec.title }, result))],
     );
     const files = [
       ...(result.xml
