@@ -225,6 +225,13 @@ describe('cross-tenant isolation', () => {
     'integrations.list': () => b.trpc.integrations.list.query(),
     'invoices.list': () => b.trpc.invoices.list.query(),
     'alerts.list': () => b.trpc.alerts.list.query(),
+    // A tenant admin's webhook is always its own tenant's, whatever tenant id it names.
+    'alerts.webhook': () => b.trpc.alerts.webhook.query({ tenantId: A.tenantId }),
+    // Tested before one is set (and after it is removed): nothing is sent off this machine.
+    'alerts.testWebhook': () => b.trpc.alerts.testWebhook.mutate({ tenantId: A.tenantId }),
+    'alerts.setWebhook': () =>
+      b.trpc.alerts.setWebhook.mutate({ tenantId: A.tenantId, url: 'https://hooks.example.com/b' }),
+    'alerts.removeWebhook': () => b.trpc.alerts.removeWebhook.mutate({ tenantId: A.tenantId }),
     'tenant.get': () => b.trpc.tenant.get.query(),
     'invoiceTemplates.list': () => b.trpc.invoiceTemplates.list.query(),
     'invoiceSeries.list': () => b.trpc.invoiceSeries.list.query(),

@@ -13,6 +13,7 @@ import { mapOfUnique } from '../merge-disjoint.ts';
 import { loadPlugins } from '../plugins/index.ts';
 import type { PluginLoadResult } from '../plugins/types.ts';
 import { createScheduler, type Scheduler } from '../scheduler/index.ts';
+import { createAlertWebhooks, startAlertWebhookLoop } from '../alerts/webhook.ts';
 import { createRunFinishedListeners } from '../scheduler/run-finished-listeners.ts';
 import { buildHttpServer } from '../server/http-server.ts';
 import { createPrincipalResolver } from '../server/principal.ts';
@@ -36,6 +37,8 @@ export interface CreateHostAppOptions {
   registryPath?: string;
   /** How often the scheduler polls for due jobs (tests shorten it). */
   schedulerPollMs?: number;
+  /** Multiplies the manifests' retry delays (tests shorten them; default 1). */
+  schedulerRetryScale?: number;
   /** Per-plugin config overrides (demo mode and tests point plugins at their sandboxes). */
   configOverrides?: Map<string, Record<string, string>>;
   /** After this long a claimed-but-unfinished outbound operation is taken over (crash recovery). */
@@ -59,6 +62,8 @@ const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 interface LifecycleState {
   schedulerStarted: boolean;
   stopped: boolean;
+  /** Stops the alert-webhook rounds (workers). */
+  stopAlerts?: () => Promise<void>;
 }
 
 /** The host's own database, opened unless the caller brought one, and migrated. */
@@ -124,6 +129,7 @@ function createSchedulerAndRuntime(input: {
     processName,
     onRunFinished: runOutcomes.notify,
     ...(options.schedulerPollMs ? { pollIntervalMs: options.schedulerPollMs } : {}),
+    ...(options.schedulerRetryScale ? { retryDelayScale: options.schedulerRetryScale } : {}),
   });
   const outboundStaleAfterMs = options.outboundStaleAfterMs ?? env.outboundStaleAfterMs;
   // Sync engine (lead): plugin context, runs, OAuth broker, public invoice links.
@@ -206,6 +212,11 @@ async function startHost(input: {
   if (role !== 'api') {
     await input.scheduler.start();
     input.state.schedulerStarted = true;
+    input.state.stopAlerts = startAlertWebhookLoop(
+      services.alertWebhooks,
+      env.alertWebhookIntervalMs,
+      logger,
+    );
   }
   if (!http) {
     logger.info({ role, database: db.kind }, 'host ready');
@@ -228,6 +239,7 @@ async function stopHost(input: {
 }): Promise<void> {
   if (input.state.stopped) return;
   input.state.stopped = true;
+  await input.state.stopAlerts?.();
   await input.http?.close();
   await input.scheduler.stop();
   await input.services.invoiceDocuments.close();
@@ -277,6 +289,7 @@ export async function createHostApp(options: CreateHostAppOptions): Promise<Host
     oauth: runtime.oauth,
     invoiceDocuments,
     loginLimiter: createLoginLimiter({ deviceSecret: deviceCookieSecret(masterKey) }),
+    alertWebhooks: createAlertWebhooks({ db, vault, logger, publicUrl: () => env.publicUrl }),
   };
   const http =
     role === 'worker' ? undefined : await buildHttp({ services, runtime, consoleDir: options.consoleDir });

@@ -6,6 +6,7 @@ import type { IntegrationService } from '../integrations/integration.service.ts'
 import type { SyncHooks } from '../integrations/ports.ts';
 import type { InvoiceDocuments } from '../invoicing/invoice-documents.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { AlertWebhooks } from '../alerts/webhook.ts';
 import type { HostPlugins } from '../plugins/types.ts';
 import type { Scheduler } from '../scheduler/types.ts';
 import type { Vault } from '../vault/index.ts';
@@ -66,4 +67,6 @@ export interface HostServices {
   invoiceDocuments: InvoiceDocuments;
   /** Console sign-in throttling (progressive delays per address, account and client; 429). */
   loginLimiter: LoginLimiter;
+  /** Tenants' chat webhooks for alerts (workers send the rounds). */
+  alertWebhooks: AlertWebhooks;
 }

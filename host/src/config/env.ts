@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   /** After this long an outbound operation claimed by a process that died is taken over. */
   OUTBOUND_STALE_AFTER_MS: z.coerce.number().int().min(100).optional(),
+  /** How often workers send new alerts to the tenants' chat webhooks. */
+  ALERT_WEBHOOK_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   /** Worker threads rendering invoice PDFs (0: on the main thread); default: cores − 1, 1 to 4. */
   INVOICE_PDF_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   /** Proxies whose X-Forwarded-For is believed (client address for login throttling, logs). */
@@ -71,6 +73,7 @@ export interface HostEnv {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   publicUrl: string;
   outboundStaleAfterMs: number | undefined;
+  alertWebhookIntervalMs: number;
   invoicePdfThreads: number | undefined;
   /** Fastify `trustProxy`: false (default), the proxies' addresses, or a hop count. */
   trustProxy: TrustProxy;
@@ -100,6 +103,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): HostEnv {
     masterKey: e.HOST_MASTER_KEY,
     logLevel: e.LOG_LEVEL,
     outboundStaleAfterMs: e.OUTBOUND_STALE_AFTER_MS,
+    alertWebhookIntervalMs: e.ALERT_WEBHOOK_INTERVAL_MS,
     invoicePdfThreads: e.INVOICE_PDF_THREADS,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(

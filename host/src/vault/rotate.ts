@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/orm.ts';
 import { openBytes, parseEnvelope, sealBytes } from './aes-gcm.ts';
 import { credentialContext } from './credentials.ts';
+import { ALERT_WEBHOOK_CONTEXT } from '../alerts/webhook-context.ts';
 import { VaultError } from '../errors.ts';
 import { masterKeyId } from './master-key.ts';
 import {
@@ -78,7 +79,7 @@ export async function rotateMasterKey({
 }
 
 /**
- * Replaces one tenant's data key and re-encrypts its `credentials` rows under it, in one
+ * Replaces one tenant's data key and re-encrypts its `credentials` rows (and its alert webhook) under it, in one
  * transaction. Only secrets stored through `saveCredential` are re-encrypted; run it while no other
  * host process is writing that tenant's credentials (their cached key would be the old one).
  */
@@ -125,6 +126,29 @@ export async function rotateTenantDataKey({
           em.getTransactionContext(),
         );
     }
+    // The tenant's alert webhook URL (host/src/alerts/webhook.ts), sealed under the same key.
+    const webhooks = await sqlRows<{ url_ciphertext: string }>(
+      em,
+      'select url_ciphertext from alert_webhooks where tenant_id = ? for update',
+      [tenantId],
+    );
+    for (const webhook of webhooks) {
+      const aad = vaultAad(tenantId, ALERT_WEBHOOK_CONTEXT);
+      const plaintext = openBytes({
+        key: old.key,
+        envelope: parseEnvelope(webhook.url_ciphertext, `alert webhook of tenant ${tenantId}`),
+        aad,
+        tamperedMessage: `The alert webhook of tenant ${tenantId} failed authentication; rotation aborted, nothing changed.`,
+      });
+      await em
+        .getConnection()
+        .execute(
+          'update alert_webhooks set url_ciphertext = ?, updated_at = ? where tenant_id = ?',
+          [sealBytes({ key: fresh, keyId: freshId, plaintext, aad }), new Date(), tenantId],
+          'run',
+          em.getTransactionContext(),
+        );
+    }
     await updateTenantKeyRow(em, {
       ...row,
       wrappedKey: wrapDataKey({ masterKey, tenantId, dataKey: fresh }),
@@ -135,10 +159,10 @@ export async function rotateTenantDataKey({
       action: 'vault.data_key_rotate',
       targetType: 'tenant',
       targetId: tenantId,
-      details: { reencrypted: credentials.length },
+      details: { reencrypted: credentials.length + webhooks.length },
     });
     await em.flush();
-    return { reencrypted: credentials.length };
+    return { reencrypted: credentials.length + webhooks.length };
   });
   vault.forget(tenantId);
   return result;

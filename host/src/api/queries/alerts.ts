@@ -55,8 +55,13 @@ interface ClearanceRow {
   first_soon: string | null;
 }
 
-export async function listAlerts(pool: SqlPool, principal: Principal): Promise<{ alerts: Alert[] }> {
-  const tenantId = tenantFilter(principal) ?? null;
+/** The caller's alerts: its tenant's, or every tenant's for a platform admin. */
+export function listAlerts(pool: SqlPool, principal: Principal): Promise<{ alerts: Alert[] }> {
+  return alertsOf(pool, tenantFilter(principal) ?? null);
+}
+
+/** The alerts of one tenant (null: of all tenants). */
+export async function alertsOf(pool: SqlPool, tenantId: string | null): Promise<{ alerts: Alert[] }> {
   const alerts: Alert[] = [];
 
   const integrations = await pool.query<IntegrationRow>(

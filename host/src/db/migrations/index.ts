@@ -11,6 +11,8 @@ import { Migration20261203190000Corrections } from './20261203190000-corrections
 import { Migration20261203180000ProductOffers } from './20261203180000-product-offers.migration.ts';
 import { Migration20261204100000DocumentCompression } from './20261204100000-document-compression.migration.ts';
 import { Migration20261204110000ProductWriteCost } from './20261204110000-product-write-cost.migration.ts';
+import { Migration20261205060000AlertWebhooks } from './20261205060000-alert-webhooks.migration.ts';
+import { Migration20261205070000JobHealth } from './20261205070000-job-health.migration.ts';
 
 /** Committed migrations, in order. Listed statically so no file discovery is needed at run time. */
 export const MIGRATIONS = [
@@ -33,4 +35,6 @@ export const MIGRATIONS = [
     class: Migration20261204100000DocumentCompression,
   },
   { name: 'Migration20261204110000ProductWriteCost', class: Migration20261204110000ProductWriteCost },
+  { name: 'Migration20261205060000AlertWebhooks', class: Migration20261205060000AlertWebhooks },
+  { name: 'Migration20261205070000JobHealth', class: Migration20261205070000JobHealth },
 ];
