@@ -89,7 +89,7 @@ describe('alerts sent to a tenant’s chat', () => {
     });
     expect(await admin.trpc.alerts.testWebhook.mutate()).toEqual({
       delivered: true,
-      message: `The test message was sent to http://${new URL(chatUrl).host}/….`,
+      message: `The test message was sent (to http://${new URL(chatUrl).host}/…); check that it arrived in your chat.`,
     });
     received.length = 0;
 

@@ -152,6 +152,7 @@ describe('the invoice workspace API', () => {
     const due = await list(user, 'clearance=due');
     expect(due.invoices.map((i) => i.id).sort()).toEqual([overdue, soon].sort());
     expect((await list(user, 'clearance=none')).total).toBe(1);
+    expect((await list(user, 'clearance=held')).invoices.map((i) => i.id)).toEqual([overdue]);
     expect((await list(user, 'clearance=rejected')).invoices.map((i) => i.id)).toEqual([rejected]);
     expect((await list(user, 'status=paid')).invoices.map((i) => i.id)).toEqual([rejected]);
 

@@ -16,17 +16,33 @@ export function formatDay(value: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? value : day.format(date);
 }
 
+const DECIMAL = /^-?\d+(?:\.\d+)?$/;
+
+/**
+ * An amount with its currency, exactly as the host wrote it: amounts are decimal strings, and
+ * going through `Number` would round them (a HUF invoice's "636277.47" would show as 636,277). Intl
+ * formats a decimal string exactly (ECMA-402 `Intl.NumberFormat` v3), showing at least the
+ * currency's usual decimals and every decimal the amount has.
+ */
 export function formatMoney(
   amount: string | number | null | undefined,
   currency: string | null | undefined,
 ): string {
   if (amount === null || amount === undefined || amount === '') return '—';
-  const value = typeof amount === 'number' ? amount : Number(amount);
-  if (!Number.isFinite(value)) return `${String(amount)} ${currency ?? ''}`.trim();
+  const text = typeof amount === 'number' ? String(amount) : amount.trim();
+  if (!DECIMAL.test(text)) return `${text} ${currency ?? ''}`.trim();
+  const decimals = Math.min(20, text.split('.')[1]?.length ?? 0);
   try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency ?? 'EUR' }).format(value);
+    const style = currency ? { style: 'currency' as const, currency } : {};
+    const usual = new Intl.NumberFormat(undefined, style).resolvedOptions().minimumFractionDigits ?? 2;
+    return new Intl.NumberFormat(undefined, {
+      ...style,
+      minimumFractionDigits: usual,
+      maximumFractionDigits: Math.max(usual, decimals),
+    }).format(text as `${number}`);
   } catch {
-    return `${value.toFixed(2)} ${currency ?? ''}`.trim();
+    // A currency code Intl does not know: the amount as written, then the code.
+    return `${text} ${currency ?? ''}`.trim();
   }
 }
 

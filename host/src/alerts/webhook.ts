@@ -214,7 +214,10 @@ export function createAlertWebhooks(deps: {
               ' Check the address and try again.',
             ),
           }
-        : { delivered: true, message: `The test message was sent to ${row.url_display}.` };
+        : {
+            delivered: true,
+            message: `The test message was sent (to ${row.url_display}); check that it arrived in your chat.`,
+          };
     },
 
     async deliver() {

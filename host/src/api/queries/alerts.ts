@@ -9,7 +9,7 @@ import { tenantFilter } from '../../integrations/access.ts';
  * authority's name is the title its manifest gave, stored with each clearance.
  */
 export interface Alert {
-  /** Stable while the cause lasts (the console remembers what a person has seen). */
+  /** Stable while the cause lasts: the chat webhook sends each alert once under it. */
   id: string;
   severity: 'error' | 'warning';
   title: string;
@@ -169,8 +169,8 @@ export async function alertsOf(pool: SqlPool, tenantId: string | null): Promise<
         id: `held:${row.authority}`,
         severity: 'error',
         title: `${plural(held, 'document')} not sent to ${row.title}`,
-        message: `Each shows what stops it (missing company or customer data, or a sign-in). Fix that and it goes on.`,
-        href: '/invoices?clearance=pending',
+        message: `Each shows what stops it and what to do: data to fix (then issue a correction), or a sign-in to renew (then it goes on by itself).`,
+        href: '/invoices?clearance=held',
         count: held,
       });
   }

@@ -116,6 +116,7 @@ export function toInvoiceView(row: IInvoice): InvoiceView {
 export const CLEARANCE_FILTERS = [
   'none',
   'pending',
+  'held',
   'sent',
   'accepted',
   'rejected',
@@ -172,7 +173,7 @@ export interface InvoiceFilters {
   currency?: string;
   /** The invoice's own status (issued, paid, cancelled). */
   status?: string;
-  /** Its clearance: none yet, a state, or `due` (not accepted and its deadline near or past). */
+  /** Its clearance: none yet, a state, `held` (pending with errors) or `due` (not accepted, deadline near or past). */
   clearance?: (typeof CLEARANCE_FILTERS)[number];
   sort?: InvoiceSort;
 }
@@ -211,6 +212,14 @@ export async function invoiceWhere(
         (a) => `(${a}.clearance ->> 'status' in ('pending', 'sent', 'rejected', 'offline')
           and ${a}.clearance -> 'due' ->> 'warnFrom' <= to_char(now() at time zone
             coalesce(${a}.clearance -> 'due' ->> 'timeZone', 'UTC'), 'YYYY-MM-DD'))`,
+      )
+    ] = [];
+  else if (input.clearance === 'held')
+    // Pending with what stops it: data to fix, a sign-in to renew (the plugin's errors say which).
+    rawWhere[
+      raw(
+        (a) =>
+          `(${a}.clearance ->> 'status' = 'pending' and jsonb_array_length(coalesce(${a}.clearance -> 'errors', '[]'::jsonb)) > 0)`,
       )
     ] = [];
   else if (input.clearance) where.clearance = { status: input.clearance };
