@@ -5,6 +5,7 @@ import { assertTenantAccess } from '../../auth/access.ts';
 import { Invoice, INVOICE_STATUSES, type IInvoice } from '../../db/entities/invoice.entity.ts';
 import { notFound } from '../../errors.ts';
 import { dueAttention, validDue } from '../../invoicing/clearance-due.ts';
+import { searchTextOf } from '../../db/invoice-search.ts';
 import { findAccessibleIntegration, tenantFilter, UUID } from '../../integrations/access.ts';
 
 export interface InvoiceView {
@@ -192,17 +193,14 @@ export async function invoiceWhere(
       ...(input.from ? { $gte: input.from } : {}),
       ...(input.to ? { $lte: input.to } : {}),
     };
-  if (input.q) {
-    const like = `%${input.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.$or = [
-      { number: { $ilike: like } },
-      { externalOrderId: { $ilike: like } },
-      { buyer: { name: { $ilike: like } } },
-      { buyer: { companyName: { $ilike: like } } },
-    ];
-  }
   // MikroORM 7 keys a raw fragment by a symbol.
   const rawWhere = where as Record<symbol, unknown>;
+  if (input.q) {
+    // The text the trigram index covers (migration 20261205070000), so a substring search over
+    // many documents reads the index, not every document.
+    const like = `%${input.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    rawWhere[raw((a) => `${searchTextOf(a)} ilike ?`, [like])] = [];
+  }
   if (input.clearance === 'none')
     rawWhere[raw((a) => `(${a}.clearance is null or ${a}.clearance ->> 'status' = 'not-required')`)] = [];
   else if (input.clearance === 'due')

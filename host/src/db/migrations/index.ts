@@ -12,6 +12,7 @@ import { Migration20261203180000ProductOffers } from './20261203180000-product-o
 import { Migration20261204100000DocumentCompression } from './20261204100000-document-compression.migration.ts';
 import { Migration20261204110000ProductWriteCost } from './20261204110000-product-write-cost.migration.ts';
 import { Migration20261205060000AlertWebhooks } from './20261205060000-alert-webhooks.migration.ts';
+import { Migration20261205070000InvoiceWorkspaceIndexes } from './20261205070000-invoice-workspace-indexes.migration.ts';
 import { Migration20261205070000JobHealth } from './20261205070000-job-health.migration.ts';
 
 /** Committed migrations, in order. Listed statically so no file discovery is needed at run time. */
@@ -36,5 +37,9 @@ export const MIGRATIONS = [
   },
   { name: 'Migration20261204110000ProductWriteCost', class: Migration20261204110000ProductWriteCost },
   { name: 'Migration20261205060000AlertWebhooks', class: Migration20261205060000AlertWebhooks },
+  {
+    name: 'Migration20261205070000InvoiceWorkspaceIndexes',
+    class: Migration20261205070000InvoiceWorkspaceIndexes,
+  },
   { name: 'Migration20261205070000JobHealth', class: Migration20261205070000JobHealth },
 ];
