@@ -61,3 +61,6 @@ export function humanize(word: string | null | undefined): string {
     .toLowerCase();
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
+
+/** A count as people read it: "10,001". */
+export const formatCount = (n: number) => new Intl.NumberFormat('en-US').format(n);
