@@ -44,6 +44,8 @@ export async function startConsoleHost(
     env?: Record<string, string>;
     /** Plugin config per plugin id; called with the host's public URL (OAuth redirect URIs). */
     pluginConfig?: (publicUrl: string) => Promise<Map<string, Record<string, string>>>;
+    /** Multiplies the manifests' retry delays (a journey through many retries shortens them). */
+    retryScale?: number;
   } = {},
 ) {
   if (!existsSync(join(CONSOLE_BUILD, 'index.html'))) {
@@ -70,6 +72,7 @@ export async function startConsoleHost(
     consoleDir: CONSOLE_BUILD,
     registryPath: options.registryPath ?? FIXTURE_REGISTRY,
     schedulerPollMs: 200,
+    ...(options.retryScale ? { schedulerRetryScale: options.retryScale } : {}),
     ...(configOverrides ? { configOverrides } : {}),
   });
   const { url } = await app.start();

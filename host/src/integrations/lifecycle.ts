@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal.ts';
 import { Credential } from '../db/entities/credential.entity.ts';
 import { Invoice } from '../db/entities/invoice.entity.ts';
@@ -10,13 +11,22 @@ import { availablePlugin } from './plugin-lookup.ts';
 import type { IntegrationDeps } from './ports.ts';
 import { syncSchedule, syncTenantSchedules } from './schedule.ts';
 import { mayRunJobs } from './enablement.ts';
-import { toIntegrationView, type IntegrationView } from './integration.view.ts';
+import {
+  toIntegrationView,
+  toJobHealthViews,
+  type IntegrationView,
+  type JobHealthView,
+} from './integration.view.ts';
+import { JOB_COLUMNS, jobPolicies, toJobState, type JobRow } from './job-health.ts';
 
 export interface IntegrationStatusView {
   id: string;
   status: IntegrationStatus;
   statusReason: string | null;
   health: IntegrationView['health'];
+  healthReason: string;
+  /** Each job's own health: failures in a row, last error, last success (issue 13). */
+  jobs: JobHealthView[];
   lastSyncAt: string | null;
   lastSuccessAt: string | null;
   lastSyncError: string | null;
@@ -48,6 +58,34 @@ export interface IntegrationLifecycle {
   tenantStateChanged(input: { tenantId: string }): Promise<void>;
 }
 
+/**
+ * The jobs' health follows a status set by a person or the host: enabled again, every job starts
+ * from a clean count (what auto-disable counted is over); switched off, runs waiting for a retry
+ * end, as the scheduler drops their retries.
+ */
+async function jobsFollowStatus(
+  em: EntityManager,
+  integrationId: string,
+  status: IntegrationStatus,
+): Promise<void> {
+  if (status === 'active') {
+    await em.execute(
+      'update integration_jobs set consecutive_failures = 0, retry_pending = false where integration_id = ?',
+      [integrationId],
+    );
+  } else if (status === 'disabled') {
+    await em.execute('update integration_jobs set retry_pending = false where integration_id = ?', [
+      integrationId,
+    ]);
+    await em.execute(
+      `update sync_runs set status = 'failed', next_attempt_at = null, finished_at = clock_timestamp(),
+              error = coalesce(error || ' ', '') || 'Not retried: the integration was switched off.'
+        where integration_id = ? and status = 'retrying'`,
+      [integrationId],
+    );
+  }
+}
+
 export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
   const fork = () => deps.db.orm.em.fork();
 
@@ -63,6 +101,7 @@ export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
     row.status = input.status;
     row.statusReason = input.reason;
     if (input.status === 'active') row.consecutiveFailures = 0;
+    await jobsFollowStatus(em, row.id, input.status);
     recordAudit(em, {
       tenantId: row.tenantId,
       actorUserId: input.principal.userId,
@@ -83,11 +122,18 @@ export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
       const row = await findAccessibleIntegration(em, principal, id);
       const last = await em.findOne(SyncRun, { integrationId: row.id }, { orderBy: { startedAt: 'desc' } });
       const view = toIntegrationView(row);
+      const jobRows = await em.execute<JobRow[]>(
+        `select ${JOB_COLUMNS} from integration_jobs where integration_id = ?`,
+        [row.id],
+      );
+      const plugin = deps.plugins.get(row.pluginId);
       return {
         id: row.id,
         status: view.status,
         statusReason: view.statusReason,
         health: view.health,
+        healthReason: view.healthReason,
+        jobs: toJobHealthViews(jobPolicies(plugin?.manifest.jobs ?? []), jobRows.map(toJobState)),
         lastSyncAt: view.lastSyncAt,
         lastSuccessAt: view.lastSuccessAt,
         lastSyncError: view.lastSyncError,
@@ -102,7 +148,7 @@ export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
               finishedAt: last.finishedAt ? new Date(last.finishedAt).toISOString() : null,
             }
           : null,
-        webhooks: (deps.plugins.get(row.pluginId)?.manifest.webhooks ?? []).flatMap((w) => {
+        webhooks: (plugin?.manifest.webhooks ?? []).flatMap((w) => {
           const url = deps.sync.webhookUrl(row.id, w.id);
           return url ? [{ id: w.id, description: w.description ?? null, url }] : [];
         }),
@@ -161,6 +207,7 @@ export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
       row.status = status;
       row.statusReason = reason ?? null;
       if (status === 'active') row.consecutiveFailures = 0;
+      await jobsFollowStatus(em, row.id, status);
       recordAudit(em, {
         tenantId: row.tenantId,
         actorUserId: null,

@@ -16,7 +16,12 @@ export interface SyncRunView {
   jobId: string;
   trigger: string;
   status: string;
+  /** Attempts so far: a run and its retries are one row. */
   attempt: number;
+  /** Each failed attempt's error, oldest first. */
+  attemptErrors: { attempt: number; at: string; error: string }[];
+  /** While `retrying`: when the next attempt is due. */
+  nextAttemptAt: string | null;
   counts: Record<string, number>;
   progress: { done: number; total: number | null };
   error: string | null;
@@ -32,6 +37,8 @@ export function toSyncRunView(run: ISyncRun): SyncRunView {
     trigger: run.trigger,
     status: run.status,
     attempt: run.attempt,
+    attemptErrors: (run.attemptErrors ?? []).map((a) => ({ attempt: a.attempt, at: a.at, error: a.error })),
+    nextAttemptAt: run.nextAttemptAt ? new Date(run.nextAttemptAt).toISOString() : null,
     counts: { ...run.counts },
     progress: { done: run.progressDone, total: run.progressTotal ?? null },
     error: run.error ?? null,

@@ -27,6 +27,7 @@ export function defineOnAgenda(
         lockLifetimeMs: kindLockLifetime,
         deferMs: Math.max(250, Math.min(state.pollIntervalMs, 5000)),
         random: state.random,
+        retryDelayScale: state.options.retryDelayScale ?? 1,
         onRunFinished: state.options.onRunFinished,
         shutdown: state.shutdown.signal,
         active: state.active,

@@ -17,6 +17,8 @@ export interface RunDeps {
   /** How long a manual/webhook/retry run waits before trying again when its job is busy. */
   deferMs: number;
   random: () => number;
+  /** Multiplies every retry delay (tests shorten the manifests' backoff; 1 in production). */
+  retryDelayScale: number;
   onRunFinished: ((outcome: RunFinished) => void | Promise<void>) | undefined;
   /** Aborted when `stop()` stops waiting for running handlers. */
   shutdown: AbortSignal;
@@ -144,10 +146,11 @@ async function runLocked(job: Job<JobData>, data: JobData, lock: HeldRunLock, de
   // work resumes by itself within the manifest's backoff instead of at the next tick. Each step
   // is idempotent (a pending retry is found, not added twice).
   let willRetry = false;
+  let retryAt: Date | undefined;
   try {
     await retryWhileUnreachable(
       async () => {
-        if (error) willRetry = await queueRetry(data, error, deps);
+        if (error) ({ willRetry, retryAt } = await queueRetry(data, error, deps));
         else await cancelPendingRetries(deps.agenda, deps.kind, data);
         if (data.trigger === 'schedule') await adoptRescheduledInterval(job, deps.agenda);
       },
@@ -165,6 +168,7 @@ async function runLocked(job: Job<JobData>, data: JobData, lock: HeldRunLock, de
     ok: !error,
     error,
     willRetry,
+    retryAt,
     durationMs: Date.now() - started,
   };
   const fields = { ...outcome, error: error?.message };
@@ -190,19 +194,21 @@ async function runLocked(job: Job<JobData>, data: JobData, lock: HeldRunLock, de
  * the next tick). One retry chain per (integration, job): a failure while a retry is already
  * pending (e.g. a tick failing between retries) leaves that retry to carry the chain.
  */
-async function queueRetry(data: JobData, error: Error, deps: RunDeps): Promise<boolean> {
-  if (!isRetryable(error)) return false;
+async function queueRetry(
+  data: JobData,
+  error: Error,
+  deps: RunDeps,
+): Promise<{ willRetry: boolean; retryAt?: Date }> {
+  if (!isRetryable(error)) return { willRetry: false };
   const delay = retryDelayMs(data.retry, data.attempt, deps.random);
-  if (delay === undefined) return false;
+  if (delay === undefined) return { willRetry: false };
   // A job unscheduled while it ran (integration disabled or deleted) gets no retry.
-  if (!(await isStillScheduled(deps.agenda, deps.kind, data))) return false;
-  if (await pendingRetryExists(deps.agenda, deps.kind, data)) return true;
+  if (!(await isStillScheduled(deps.agenda, deps.kind, data))) return { willRetry: false };
+  if (await pendingRetryExists(deps.agenda, deps.kind, data)) return { willRetry: true };
   const next: JobData = { ...data, trigger: 'retry', attempt: data.attempt + 1 };
-  await deps.agenda
-    .create(deps.kind, next)
-    .schedule(new Date(Date.now() + delay))
-    .save();
-  return true;
+  const retryAt = new Date(Date.now() + delay * deps.retryDelayScale);
+  await deps.agenda.create(deps.kind, next).schedule(retryAt).save();
+  return { willRetry: true, retryAt };
 }
 
 /**

@@ -59,6 +59,8 @@ export interface RunFinished {
   error: Error | undefined;
   /** A retry has been queued for this failure. */
   willRetry: boolean;
+  /** When the queued retry is due (only when this run queued it; a retry already pending has its own). */
+  retryAt?: Date | undefined;
   durationMs: number;
 }
 
@@ -79,6 +81,8 @@ export interface CreateSchedulerOptions {
   onRunFinished?: (outcome: RunFinished) => void | Promise<void>;
   /** Random source for backoff jitter (tests). */
   random?: () => number;
+  /** Multiplies every retry delay of the manifests' backoff (tests shorten it; default 1). */
+  retryDelayScale?: number;
 }
 
 export interface ScheduleIntegrationJobsInput {

@@ -1,9 +1,29 @@
 import type { SqlPool } from '../db/orm.ts';
+import type { PgLikeClient } from '../db/pglite-pool.ts';
+import {
+  deriveIntegration,
+  disabledReason,
+  JOB_COLUMNS,
+  policyOf,
+  toJobState,
+  type JobPolicy,
+  type JobRow,
+} from '../integrations/job-health.ts';
+
+/** The job a run belonged to, and its integration's jobs as the manifest declares them. */
+export interface JobOutcome {
+  integrationId: string;
+  jobId: string;
+  policies: readonly JobPolicy[];
+}
 
 /**
- * The integration's health after each run (seed "Error Handling"): a success resets the failure
- * counter; a run that failed for good (retries exhausted or not retryable) increments it, and
- * `disableAfter` consecutive ones disable the integration with the reason, visible to the seller.
+ * Health after each run, per job (seed "Error Handling", issue 13): a job's success resets that
+ * job's failure count only; a run that failed for good (retries spent or not retryable) adds one
+ * to it, and `disableAfter` of them in a row disable the integration naming the job. The
+ * integration's own columns (status active/degraded, consecutive failures, last error, last
+ * success) are then derived from all its jobs, under a lock on the integration's row, so two jobs
+ * finishing at once cannot overwrite each other's verdict.
  */
 export class IntegrationHealth {
   readonly #pool: SqlPool;
@@ -11,46 +31,37 @@ export class IntegrationHealth {
     this.#pool = pool;
   }
 
-  async succeeded(integrationId: string): Promise<void> {
-    await this.#pool.query(
-      `update integrations set consecutive_failures = 0, last_sync_at = clock_timestamp(),
-              last_success_at = clock_timestamp(), last_sync_error = null,
-              status = case when status = 'degraded' then 'active' else status end,
-              status_reason = case when status = 'degraded' then null else status_reason end,
-              updated_at = clock_timestamp()
-        where id = $1`,
-      [integrationId],
-    );
+  async succeeded(input: JobOutcome): Promise<void> {
+    await this.#update(input, {
+      sql: `consecutive_failures = 0, retry_pending = false, last_success_at = clock_timestamp(), last_run_at = clock_timestamp()`,
+      params: [],
+    });
   }
 
-  /** A failed attempt that will be retried: degraded, with the error, counters untouched. */
-  async retrying(integrationId: string, error: string): Promise<void> {
-    await this.#pool.query(
-      `update integrations set last_sync_at = clock_timestamp(), last_sync_error = $2,
-              status = case when status = 'active' then 'degraded' else status end, updated_at = clock_timestamp()
-        where id = $1`,
-      [integrationId, error],
-    );
+  /** A failed attempt that will be retried: the job is retrying, its count untouched until the run ends. */
+  async retrying(input: JobOutcome & { error: string }): Promise<void> {
+    await this.#update(input, {
+      sql: `retry_pending = true, last_failure_at = clock_timestamp(), last_error = $3, last_run_at = clock_timestamp()`,
+      params: [input.error],
+    });
   }
 
   /** A run that failed for good. Returns true when this failure disabled the integration. */
-  async failed(input: { integrationId: string; error: string; disableAfter: number }): Promise<boolean> {
-    const { rows } = await this.#pool.query<{ consecutive_failures: number; status: string }>(
-      `update integrations set consecutive_failures = consecutive_failures + 1, sync_error_count = sync_error_count + 1,
-              last_sync_at = clock_timestamp(), last_sync_error = $2,
-              status = case
-                when status in ('active', 'degraded') and consecutive_failures + 1 >= $3 then 'disabled'
-                when status = 'active' then 'degraded' else status end,
-              status_reason = case
-                when status in ('active', 'degraded') and consecutive_failures + 1 >= $3
-                  then 'Disabled after ' || (consecutive_failures + 1) || ' consecutive failed syncs. Last error: ' || $2
-                else status_reason end,
-              updated_at = clock_timestamp()
-        where id = $1
-        returning consecutive_failures, status`,
-      [input.integrationId, input.error, input.disableAfter],
+  async failed(input: JobOutcome & { error: string }): Promise<boolean> {
+    return this.#update(
+      input,
+      {
+        sql: `consecutive_failures = consecutive_failures + 1, failed_runs = failed_runs + 1, retry_pending = false,
+              last_failure_at = clock_timestamp(), last_error = $3, last_run_at = clock_timestamp()`,
+        params: [input.error],
+      },
+      { countFailure: true },
     );
-    return rows[0]?.status === 'disabled' && rows[0].consecutive_failures >= input.disableAfter;
+  }
+
+  /** A retry that did not run (the job was switched off meanwhile): the job no longer waits for it. */
+  async retryDropped(input: JobOutcome): Promise<void> {
+    await this.#update(input, { sql: 'retry_pending = false', params: [] });
   }
 
   async needsReauth(integrationId: string, reason: string): Promise<void> {
@@ -59,5 +70,96 @@ export class IntegrationHealth {
         where id = $1 and status <> 'disabled'`,
       [integrationId, reason],
     );
+  }
+
+  /** Writes the job's row, then derives the integration's columns; true when it disabled it. */
+  async #update(
+    input: JobOutcome,
+    change: { sql: string; params: unknown[] },
+    options: { countFailure?: boolean } = {},
+  ): Promise<boolean> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('begin');
+      const disabled = await this.#updateIn(client, input, change, options);
+      await client.query('commit');
+      return disabled;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async #updateIn(
+    client: PgLikeClient,
+    input: JobOutcome,
+    change: { sql: string; params: unknown[] },
+    options: { countFailure?: boolean },
+  ): Promise<boolean> {
+    const { rows: integrations } = await client.query<{ tenant_id: string; status: string }>(
+      'select tenant_id, status from integrations where id = $1 for update',
+      [input.integrationId],
+    );
+    const integration = integrations[0];
+    if (!integration) return false;
+    const policy = policyOf(input.policies, { jobId: input.jobId, title: input.jobId });
+    await client.query(
+      `insert into integration_jobs (integration_id, job_id, tenant_id, title) values ($1, $2, $3, $4)
+       on conflict (integration_id, job_id) do update set title = excluded.title`,
+      [input.integrationId, input.jobId, integration.tenant_id, policy.title],
+    );
+    const { rows: updated } = await client.query<JobRow>(
+      `update integration_jobs set ${change.sql}
+        where integration_id = $1 and job_id = $2
+        returning ${JOB_COLUMNS}`,
+      [input.integrationId, input.jobId, ...change.params],
+    );
+    const { rows } = await client.query<JobRow>(
+      `select ${JOB_COLUMNS} from integration_jobs where integration_id = $1 order by job_id`,
+      [input.integrationId],
+    );
+    const derived = deriveIntegration(rows.map(toJobState), input.policies);
+    const job = updated[0] ? toJobState(updated[0]) : undefined;
+    const running = integration.status === 'active' || integration.status === 'degraded';
+    const disable =
+      running &&
+      options.countFailure === true &&
+      job !== undefined &&
+      job.consecutiveFailures >= policy.disableAfter;
+    const status = !running
+      ? integration.status
+      : disable
+        ? 'disabled'
+        : derived.failing
+          ? 'degraded'
+          : 'active';
+    const reason = disable
+      ? disabledReason({
+          title: policy.title,
+          failures: job.consecutiveFailures,
+          error: job.lastError ?? 'unknown',
+        })
+      : derived.reason;
+    await client.query(
+      `update integrations set consecutive_failures = $2, last_sync_error = $3, last_success_at = $4,
+              sync_error_count = sync_error_count + $5, last_sync_at = clock_timestamp(), status = $6,
+              status_reason = case when $7::boolean then $8 else status_reason end,
+              updated_at = clock_timestamp()
+        where id = $1`,
+      [
+        input.integrationId,
+        // A switched-off account shows the count that switched it off.
+        disable ? job.consecutiveFailures : derived.consecutiveFailures,
+        disable ? `${policy.title}: ${job.lastError ?? 'unknown'}` : derived.lastError,
+        derived.lastSuccessAt,
+        options.countFailure ? 1 : 0,
+        status,
+        running,
+        reason,
+      ],
+    );
+    return disable;
   }
 }

@@ -9,6 +9,7 @@ import { switchedOffFlow } from '../plugins/flow-switch.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
 import { NonRetryableError } from '../errors.ts';
 import type { RunContext, RunFinished, Scheduler } from '../scheduler/types.ts';
+import { jobPolicies } from '../integrations/job-health.ts';
 import { IntegrationHealth } from './integration-health.ts';
 import { buildPluginContext, type ContextDeps, type IntegrationRef } from './plugin-context.ts';
 import { resolvePluginConfig } from './plugin-config.ts';
@@ -146,34 +147,43 @@ export class SyncEngine {
     );
   }
 
-  /** The scheduler's outcome callback: failure policy and run history. */
+  /**
+   * The scheduler's outcome callback: run history and health per job. A run that started no row
+   * (skipped: integration, tenant or flow switched off) says nothing about the job's health.
+   */
   async onRunFinished(outcome: RunFinished): Promise<void> {
     const key = `${outcome.integrationId}:${outcome.jobId}`;
     const current = this.#current.get(key);
     this.#current.delete(key);
+    if (!current && outcome.ok) return;
     const message = outcome.error?.message ?? 'unknown error';
     if (current) {
       await this.#runs.finish({
         runId: current.runId,
-        status: outcome.ok ? 'succeeded' : 'failed',
+        status: outcome.ok ? 'succeeded' : outcome.willRetry ? 'retrying' : 'failed',
         counts: current.counts,
         error: outcome.ok ? undefined : message,
+        nextAttemptAt: outcome.retryAt,
       });
     }
-    if (outcome.ok) return this.#health.succeeded(outcome.integrationId);
-    if (outcome.willRetry) return this.#health.retrying(outcome.integrationId, message);
     const plugin = await this.#pluginOf(outcome.integrationId);
-    const job = plugin?.manifest.jobs.find((j) => j.id === outcome.jobId);
-    const disabled = await this.#health.failed({
+    const job = {
       integrationId: outcome.integrationId,
-      error: message,
-      disableAfter: job?.disableAfterFailures ?? 5,
-    });
+      jobId: outcome.jobId,
+      policies: jobPolicies(plugin?.manifest.jobs ?? []),
+    };
+    if (outcome.ok) return this.#health.succeeded(job);
+    if (outcome.willRetry) return this.#health.retrying({ ...job, error: message });
+    const disabled = await this.#health.failed({ ...job, error: message });
     if (disabled) {
       await this.#o.scheduler.unscheduleIntegration(outcome.integrationId);
+      await this.#runs.abandonRetries({
+        integrationId: outcome.integrationId,
+        reason: 'Not retried: the integration was switched off.',
+      });
       this.#o.logger.warn(
-        { integrationId: outcome.integrationId },
-        'integration disabled after consecutive failures',
+        { integrationId: outcome.integrationId, jobId: outcome.jobId },
+        'integration disabled after consecutive failures of one job',
       );
     }
   }
@@ -215,7 +225,7 @@ export class SyncEngine {
         { integrationId: row.id, status: found.status },
         'skipping a run: integration is not active',
       );
-      return;
+      return this.#skipped(run, 'Not retried: the integration is not active.');
     }
     const plugin = this.#o.getPlugin(found.pluginId);
     if (!plugin)
@@ -223,14 +233,14 @@ export class SyncEngine {
     // Disabled from another process (the CLI has no scheduler to take the jobs off): run nothing.
     if (await this.tenantDisabled(row.tenantId)) {
       this.#o.logger.info({ integrationId: row.id }, 'skipping a run: the tenant is disabled');
-      return;
+      return this.#skipped(run, 'Not retried: the organisation is disabled.');
     }
     if (!(await this.pluginEnabled(row.tenantId, plugin.id))) {
       this.#o.logger.info(
         { integrationId: row.id },
         'skipping a run: the connector is switched off for this tenant',
       );
-      return;
+      return this.#skipped(run, 'Not retried: the connector is switched off.');
     }
     const job = plugin.manifest.jobs.find((j) => j.id === run.jobId);
     if (!job) throw new NonRetryableError(`Plugin '${plugin.id}' has no job '${run.jobId}' any more.`);
@@ -241,7 +251,7 @@ export class SyncEngine {
         { integrationId: row.id, jobId: job.id, flow: off.id },
         'skipping a run: its flow is switched off in the settings',
       );
-      return;
+      return this.#skipped(run, `Not retried: '${off.title}' is switched off in the settings.`);
     }
 
     const runId = await this.#runs.start({
@@ -291,6 +301,18 @@ export class SyncEngine {
     } catch (error) {
       throw await this.#classify(row.id, error);
     }
+  }
+
+  /** A run that did not start: a run of this job waiting for its retry ends here. */
+  async #skipped(run: RunContext, reason: string): Promise<void> {
+    if (run.trigger !== 'retry') return;
+    await this.#runs.abandonRetries({ integrationId: run.integrationId, jobId: run.jobId, reason });
+    const plugin = await this.#pluginOf(run.integrationId);
+    await this.#health.retryDropped({
+      integrationId: run.integrationId,
+      jobId: run.jobId,
+      policies: jobPolicies(plugin?.manifest.jobs ?? []),
+    });
   }
 
   /**

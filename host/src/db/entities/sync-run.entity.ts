@@ -1,9 +1,24 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { idProperty } from './common.ts';
 
-export const SYNC_RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+/** `retrying`: an attempt failed and the next one is queued; a run and its retries are one row. */
+export const SYNC_RUN_STATUSES = [
+  'queued',
+  'running',
+  'retrying',
+  'succeeded',
+  'failed',
+  'cancelled',
+] as const;
 export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
 export const SYNC_TRIGGERS = ['schedule', 'manual', 'webhook', 'retry'] as const;
+
+/** One failed attempt of a run (the last one's error is also the run's `error`). */
+export interface AttemptError {
+  attempt: number;
+  at: string;
+  error: string;
+}
 
 export interface SyncCounts {
   fetched: number;
@@ -30,6 +45,8 @@ export const SyncRun = defineEntity({
     progressDone: p.integer().default(0),
     progressTotal: p.integer().nullable(),
     error: p.text().nullable(),
+    attemptErrors: p.json<AttemptError[]>().nullable(),
+    nextAttemptAt: p.datetime().nullable(),
     startedAt: p.datetime().onCreate(() => new Date()),
     finishedAt: p.datetime().nullable(),
   },
