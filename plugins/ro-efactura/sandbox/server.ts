@@ -276,7 +276,13 @@ export function buildServer(options: SpvOptions) {
         kind: 'invoice.uploaded',
         account: q.cif!,
         target: index,
-        data: { number, sha256: createHash('sha256').update(xml).digest('hex'), env },
+        data: {
+          number,
+          sha256: createHash('sha256').update(xml).digest('hex'),
+          env,
+          // `extern=DA`: the buyer is not registered in Romania (ANAF checks no Romanian CUI).
+          extern: q.extern === 'DA',
+        },
       });
       scheduleProcessing();
       return reply

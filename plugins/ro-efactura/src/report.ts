@@ -20,9 +20,9 @@ import {
   type Download,
   type MessageState,
 } from './spv-client.ts';
-import { toUbl, vatCategory } from './ubl.ts';
+import { toUbl, vatCategory, type Corrections } from './ubl.ts';
 import { validateBatch } from './validate.ts';
-import { deadlineState, reportingDeadline, romanianToday } from './working-days.ts';
+import { deadlineState, reportingDeadline, reportingDue, romanianToday } from './working-days.ts';
 
 /**
  * Reporting the company's issued documents to RO e-Factura: each document becomes UBL, is checked
@@ -43,6 +43,8 @@ export interface ReportDeps {
   documents: DocumentsPort;
   /** The seller's CUI as ANAF's `cif` parameter (digits, no `RO`). */
   cif: string;
+  /** How a correction that credits is written (setting `corrections`): CreditNote 381 or storno 380. */
+  corrections?: Corrections;
   now?: () => Date;
   /** Documents per run (validation runs once per batch). */
   batchSize?: number;
@@ -70,10 +72,16 @@ export function reportable(doc: IssuedDocument): { required: true } | { required
       required: false,
       why: `The VAT is ${doc.taxCountry}'s (One-Stop-Shop distance sale), not Romania's.`,
     };
-  if (doc.vatSummary.length > 0 && doc.vatSummary.every((s) => vatCategory(doc, s.vatRate) === 'K'))
+  const categories = new Set(doc.vatSummary.map((s) => vatCategory(doc, s.vatRate)));
+  if (categories.size === 1 && categories.has('K'))
     return {
       required: false,
       why: 'An intra-Community supply is reported in the recapitulative statement, not in e-Factura.',
+    };
+  if (categories.size === 1 && categories.has('G'))
+    return {
+      required: false,
+      why: 'An export outside the EU is not reported in e-Factura; the customs export declaration covers it.',
     };
   return { required: true };
 }
@@ -91,13 +99,42 @@ function deadlineReference(doc: ClearanceDocument, today: string) {
   return { deadline, urgency: deadlineState(deadline, today) };
 }
 
-/** One pass: answers for documents sent before, then new documents validated and uploaded. */
+/** What a document not sent because ANAF refused the sign-in shows (plain words, with its deadline). */
+export function signInNeeded(deadline: string): string {
+  return `Not sent to ANAF yet: ANAF no longer accepts this integration's sign-in. A person with SPV rights for the company must sign in at ANAF again from the integration's page; the document is sent then. It must reach ANAF by ${deadline}.`;
+}
+
+/** What a document sent before shows while ANAF's answer cannot be fetched for want of a sign-in. */
+export function answerAfterSignIn(deadline: string): string {
+  return `Sent to ANAF; its answer is fetched once a person with SPV rights for the company signs in at ANAF again from the integration's page. It must be accepted by ${deadline}.`;
+}
+
+/**
+ * One pass: answers for documents sent before, then new documents validated and uploaded. When
+ * ANAF refuses the sign-in (AuthError from `ctx.http`), every document it stopped gets a clear
+ * state saying so, the others keep theirs, and the AuthError is thrown at the end so the host asks
+ * for a new sign-in; the stopped documents are handed over again afterwards.
+ */
 export async function reportDocuments(deps: ReportDeps): Promise<ReportCounts> {
   const counts: ReportCounts = { uploaded: 0, held: 0, accepted: 0, rejected: 0, notRequired: 0, waiting: 0 };
   const today = romanianToday(deps.now?.() ?? new Date());
-  await followUp(deps, counts, today);
+  const followUpAuth = await followUp(deps, counts, today);
   const pending = await deps.documents.pending(deps.batchSize ?? 200);
-  if (pending.length === 0) return counts;
+  let uploadAuth: AuthError | null = null;
+  if (pending.length > 0) uploadAuth = await uploadPass(deps, counts, today, pending);
+  const authError = uploadAuth ?? followUpAuth;
+  if (authError) throw authError;
+  return counts;
+}
+
+/** Validates and uploads the pending documents; returns the AuthError that stopped it, if any. */
+async function uploadPass(
+  deps: ReportDeps,
+  counts: ReportCounts,
+  today: string,
+  pending: ClearanceDocument[],
+): Promise<AuthError | null> {
+  let authError: AuthError | null = null;
   await deps.documents.submit(pending, async (claimed) => {
     const results: Record<string, ClearanceResult> = {};
     const toCheck: { doc: ClearanceDocument; xml: string; standard: 'UBL' | 'CN' }[] = [];
@@ -110,6 +147,7 @@ export async function reportDocuments(deps: ReportDeps): Promise<ReportCounts> {
       }
       try {
         const ubl = toUbl(doc.document, {
+          corrections: deps.corrections ?? 'credit-note',
           ...(doc.corrected
             ? { correctedNumber: doc.corrected.number, correctedIssueDate: doc.corrected.issueDate }
             : {}),
@@ -118,6 +156,7 @@ export async function reportDocuments(deps: ReportDeps): Promise<ReportCounts> {
       } catch (error) {
         results[doc.id] = {
           status: 'pending',
+          due: reportingDue(doc.issueDate),
           errors: [{ message: `The document cannot be written as UBL: ${(error as Error).message}` }],
         };
         counts.held++;
@@ -127,10 +166,12 @@ export async function reportDocuments(deps: ReportDeps): Promise<ReportCounts> {
     for (const [i, { doc, xml, standard }] of toCheck.entries()) {
       const verdict = verdicts[i]!;
       const ref = deadlineReference(doc, today);
+      const due = reportingDue(doc.issueDate);
       if (!verdict.ok) {
         // Held: not uploaded; the seller sees each rule and its text (CIUS-RO / EN 16931).
         results[doc.id] = {
           status: 'pending',
+          due,
           xml,
           reference: { ...ref, held: true },
           errors: [
@@ -144,16 +185,47 @@ export async function reportDocuments(deps: ReportDeps): Promise<ReportCounts> {
         counts.held++;
         continue;
       }
-      const result = await uploadOnce(deps, doc, xml, standard, ref);
+      if (authError) {
+        await stoppedBySignIn(deps, doc, xml, ref);
+        continue;
+      }
+      let result;
+      try {
+        result = await uploadOnce(deps, doc, xml, standard, ref);
+      } catch (error) {
+        if (!(error instanceof AuthError)) throw error;
+        // ANAF refuses the sign-in: nothing was uploaded for this one nor will be for the rest of
+        // the batch. They get no result (the host hands them over again, SDK `submit`) but a
+        // state saying why; the documents already answered above keep theirs.
+        authError = error;
+        await stoppedBySignIn(deps, doc, xml, ref);
+        continue;
+      }
       if (result) {
-        results[doc.id] = result;
+        results[doc.id] = { ...result, due };
         if (result.status === 'sent') counts.uploaded++;
         else if (result.status === 'rejected') counts.rejected++;
       } else counts.waiting++;
     }
     return results;
   });
-  return counts;
+  return authError;
+}
+
+/** A document left unsent because ANAF refused the sign-in: `pending`, saying what to do and by when. */
+async function stoppedBySignIn(
+  deps: ReportDeps,
+  doc: ClearanceDocument,
+  xml: string,
+  ref: { deadline: string },
+): Promise<void> {
+  await deps.documents.record(doc.id, {
+    status: 'pending',
+    xml,
+    reference: { ...ref, signInNeeded: true },
+    due: reportingDue(doc.issueDate),
+    errors: [{ location: 'ANAF sign-in', message: signInNeeded(ref.deadline) }],
+  });
 }
 
 /**
@@ -233,16 +305,34 @@ async function findEarlierUpload(deps: ReportDeps, note: UploadNote): Promise<st
   return null;
 }
 
-/** Answers for documents sent earlier: accepted with the signed zip, rejected with ANAF's errors. */
-async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): Promise<void> {
+/**
+ * Answers for documents sent earlier: accepted with the signed zip, rejected with ANAF's errors.
+ * When ANAF refuses the sign-in, each document still waiting says its answer comes after a new
+ * sign-in (still `sent`) and the AuthError is returned for the caller to throw after its own pass.
+ */
+async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): Promise<AuthError | null> {
   const awaiting = await deps.documents.awaiting(deps.batchSize ?? 200);
+  const refused: { error: AuthError | null } = { error: null };
   for (const doc of awaiting) {
-    const ref: Record<string, unknown> = {
-      ...(doc.clearance?.reference ?? {}),
-      ...deadlineReference(doc, today),
-    };
+    const { signInNeeded: _stale, ...kept } = doc.clearance?.reference ?? {};
+    const ref: Record<string, unknown> = { ...kept, ...deadlineReference(doc, today) };
+    const due = reportingDue(doc.issueDate);
     const uploadIndex = typeof ref.uploadIndex === 'string' ? ref.uploadIndex : null;
     if (!uploadIndex) continue;
+    const waitForSignIn = async (error: AuthError) => {
+      refused.error = error;
+      counts.waiting++;
+      await deps.documents.record(doc.id, {
+        status: 'sent',
+        reference: { ...ref, signInNeeded: true },
+        due,
+        errors: [{ location: 'ANAF sign-in', message: answerAfterSignIn(ref.deadline as string) }],
+      });
+    };
+    if (refused.error) {
+      await waitForSignIn(refused.error);
+      continue;
+    }
     // ANAF limits status checks per upload (about 100 a day, reference README): a document still
     // in processing is asked again after a growing pause (30 s, 1 min, 2 min … at most 1 h).
     const nowMs = (deps.now?.() ?? new Date()).getTime();
@@ -254,7 +344,10 @@ async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): 
     try {
       state = await stareMesaj(deps.http, uploadIndex);
     } catch (error) {
-      if (error instanceof AuthError) throw error;
+      if (error instanceof AuthError) {
+        await waitForSignIn(error);
+        continue;
+      }
       if (error instanceof RetryableError) {
         counts.waiting++;
         continue;
@@ -268,6 +361,8 @@ async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): 
       await deps.documents.record(doc.id, {
         status: 'sent',
         reference: { ...ref, checks, nextCheckAt: new Date(nowMs + pauseMs).toISOString() },
+        due,
+        errors: [],
       });
       continue;
     }
@@ -275,6 +370,7 @@ async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): 
       await deps.documents.record(doc.id, {
         status: 'sent',
         reference: ref,
+        due,
         errors: state.errors.map((message) => ({
           message: `ANAF could not tell the state of upload ${uploadIndex}: ${message}`,
         })),
@@ -286,6 +382,7 @@ async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): 
       await deps.documents.record(doc.id, {
         status: 'rejected',
         reference: ref,
+        due,
         errors: [
           {
             message:
@@ -301,12 +398,16 @@ async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): 
     try {
       download = await descarcare(deps.http, state.downloadId);
     } catch (error) {
-      if (error instanceof AuthError) throw error;
+      if (error instanceof AuthError) {
+        await waitForSignIn(error);
+        continue;
+      }
       if (!(error instanceof DownloadError) && !(error instanceof RetryableError)) throw error;
       // Still `sent`: ANAF decided, but its signed answer is not with us yet; tried again next run.
       await deps.documents.record(doc.id, {
         status: 'sent',
         reference: { ...withDownload, downloadFailed: true },
+        due,
         errors: [
           {
             message: `ANAF answered "${state.state}" (download id ${state.downloadId}) but its signed zip could not be downloaded: ${error.message} It is tried again at the next run.`,
@@ -326,6 +427,7 @@ async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): 
         status: 'accepted',
         number: uploadIndex,
         reference: withDownload,
+        due,
         errors: [],
         receipt,
       });
@@ -335,6 +437,7 @@ async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): 
         status: 'rejected',
         number: null,
         reference: withDownload,
+        due,
         receipt,
         errors: (download.errors.length
           ? download.errors
@@ -347,4 +450,5 @@ async function followUp(deps: ReportDeps, counts: ReportCounts, today: string): 
       counts.rejected++;
     }
   }
+  return refused.error;
 }

@@ -2,7 +2,7 @@ import { cityFor, countyCode } from './counties.ts';
 import type { IssuedAddress, IssuedDocument, IssuedLine } from './document.ts';
 
 /**
- * UBL 2.1 Invoice (380) / CreditNote (381) under CIUS-RO from an issued (frozen) document.
+ * UBL 2.1 Invoice (380, 384) / CreditNote (381) under CIUS-RO from an issued (frozen) document.
  * Element order follows the UBL 2.1 XSDs (ubl-2.1-xsd/maindoc/UBL-Invoice-2.1.xsd,
  * UBL-CreditNote-2.1.xsd); the business terms (BT-n) are EN 16931's, the RO rules CIUS-RO 1.0.9's
  * (cius-ro-1.0.9-schematron/cius-ro/RO16931-rules.sch). The ANAF examples in
@@ -28,7 +28,16 @@ export interface UblOptions {
   correctedNumber?: string;
   /** The corrected invoice's issue date (BT-26). */
   correctedIssueDate?: string;
+  /**
+   * How a correction that credits is written (setting `corrections`, reference README
+   * "E-invoicing": "corrections 381 as `CreditNote`, or a storno invoice with negative
+   * quantities"): `credit-note` (default) a CreditNote 381 with positive amounts; `storno` an
+   * Invoice 380 with negative quantities and amounts, citing the corrected invoice (BG-3).
+   */
+  corrections?: Corrections;
 }
+
+export type Corrections = 'credit-note' | 'storno';
 
 export interface UblDocument {
   /** `UBL` for an Invoice, `CN` for a CreditNote: ANAF's `upload?standard=` value. */
@@ -90,15 +99,27 @@ function unitCode(unit: string): string {
   return 'H87';
 }
 
+/** EU member states (ISO 3166-1), plus the VAT prefixes `EL` (Greece) and `XI` (Northern Ireland, goods). */
+const EU = new Set(
+  'AT BE BG CY CZ DE DK EE EL ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK XI'.split(' '),
+);
+
+/** The buyer's country (its address; the seller's when it has none). */
+export function buyerCountry(doc: IssuedDocument): string {
+  return (doc.buyer.address?.country ?? doc.seller.address.country).toUpperCase();
+}
+
 /**
- * VAT category (BT-151/BT-118, UNCL5305) of a rate: `S` standard/reduced, `Z` zero-rated, `O` not
- * subject (a seller that is not a VAT payer, Codul fiscal art. 310), `K` intra-Community supply
- * to a business with an EU VAT id in another member state.
+ * VAT category (BT-151/BT-118, UNCL5305) of a rate: `S` standard/reduced (Romanian VAT charged,
+ * whoever the buyer is), `Z` zero-rated at home, `O` not subject (a seller that is not a VAT
+ * payer, Codul fiscal art. 310), `K` intra-Community supply to a business with a VAT id of another
+ * member state, `G` export to a buyer outside the EU (Codul fiscal art. 294 alin. (1) lit. a)).
  */
-export function vatCategory(doc: IssuedDocument, rate: string): 'S' | 'Z' | 'O' | 'K' {
+export function vatCategory(doc: IssuedDocument, rate: string): 'S' | 'Z' | 'O' | 'K' | 'G' {
   if (doc.seller.vatStatus === 'exempt') return 'O';
   if (Number(rate) > 0) return 'S';
-  return buyerEuVatId(doc) ? 'K' : 'Z';
+  if (buyerEuVatId(doc)) return 'K';
+  return EU.has(buyerCountry(doc)) ? 'Z' : 'G';
 }
 
 const EXEMPTION: Record<string, { code?: string; reason: string }> = {
@@ -107,6 +128,7 @@ const EXEMPTION: Record<string, { code?: string; reason: string }> = {
     code: 'VATEX-EU-IC',
     reason: 'Livrare intracomunitara scutita (art. 294 alin. (2) lit. a) Cod fiscal)',
   },
+  G: { code: 'VATEX-EU-G', reason: 'Export scutit (art. 294 alin. (1) lit. a) Cod fiscal)' },
 };
 
 /** The seller's VAT id (BT-31): `RO` + CUI for a VAT payer. */
@@ -116,13 +138,19 @@ function sellerVatId(doc: IssuedDocument): string | null {
   return /^[A-Z]{2}/.test(raw) ? raw : `${doc.seller.address.country.toUpperCase()}${raw}`;
 }
 
-/** The buyer's EU VAT id when it gave one with a country prefix other than the seller's. */
-function buyerEuVatId(doc: IssuedDocument): string | null {
+/**
+ * The buyer's VAT id of another EU member state (a prefix of an EU state other than Romania): a
+ * British `GB…` or a Moldovan company id is no EU VAT id, and the buyer then pays Romanian VAT or
+ * buys for export.
+ */
+export function buyerEuVatId(doc: IssuedDocument): string | null {
   for (const id of doc.buyer.taxIds) {
     const v = id.value.replace(/\s/g, '').toUpperCase();
+    const prefix = v.slice(0, 2);
     if (
       /^[A-Z]{2}[0-9A-Z]{2,}$/.test(v) &&
-      !v.startsWith('RO') &&
+      prefix !== 'RO' &&
+      EU.has(prefix) &&
       (id.type === 'VAT_EU' || /^[A-Z]{2}\d/.test(v))
     )
       return v;
@@ -185,14 +213,15 @@ function supplierXml(doc: IssuedDocument): string {
 
 function customerXml(doc: IssuedDocument): string {
   const b = doc.buyer;
-  const country = (b.address?.country ?? doc.seller.address.country).toUpperCase();
+  const country = buyerCountry(doc);
   const euVat = buyerEuVatId(doc);
   const roId = b.taxIds
     .map((t) => t.value.replace(/\s/g, '').toUpperCase())
     .find((v) => /^(RO)?\d{2,10}$/.test(v));
   const otherId = b.taxIds.map((t) => t.value.replace(/\s/g, '')).find(Boolean);
-  // BT-48 (VAT id) for a VAT-registered business; BT-47 (legal id) always: the CUI, a foreign
-  // company's id, or 13 zeros for a person without a CNP (BR-RO-120).
+  // BT-48 (VAT id) for a VAT-registered business (Romanian or of another EU state); BT-47 (legal
+  // id) always: the CUI, a foreign company's own id (a non-EU VAT or company number too), or 13
+  // zeros for a person without a CNP (BR-RO-120).
   const vatId = euVat ?? (roId?.startsWith('RO') ? roId : null);
   const legalId = roId ? roId.replace(/^RO/, '') : (otherId ?? NO_CNP);
   const name = (b.companyName ?? b.name).trim() || 'Persoana fizica';
@@ -249,16 +278,27 @@ function lineXml(doc: IssuedDocument, line: IssuedLine, credit: boolean, negate:
   );
 }
 
-/** Whether a correction is a credit (its total is negative): it then becomes a CreditNote 381. */
+/** Whether a correction is a credit (its total is negative). */
 function isCredit(doc: IssuedDocument): boolean {
   return doc.type === 'correction' && amount(doc.totals.gross).startsWith('-');
 }
 
+/**
+ * The type code (BT-3, BR-RO-020) of a document: 380 an invoice or a storno invoice (a credit
+ * written with negative quantities), 384 a correction that adds, 381 a credit note.
+ */
+function typeCode(doc: IssuedDocument, creditNote: boolean): '380' | '381' | '384' {
+  if (creditNote) return '381';
+  return doc.type === 'correction' && !isCredit(doc) ? '384' : '380';
+}
+
 /** The UBL document of an issued document; throws only on amounts that are not decimals. */
 export function toUbl(doc: IssuedDocument, options: UblOptions = {}): UblDocument {
-  const credit = isCredit(doc);
-  const negate = credit;
-  const root = credit ? 'CreditNote' : 'Invoice';
+  // A credit becomes a CreditNote (amounts turned positive) unless the seller chose storno
+  // invoices: then it stays an Invoice with the frozen negative quantities and amounts.
+  const creditNote = isCredit(doc) && (options.corrections ?? 'credit-note') === 'credit-note';
+  const negate = creditNote;
+  const root = creditNote ? 'CreditNote' : 'Invoice';
   const cur = { currencyID: doc.currency };
   const foreign = doc.currency.toUpperCase() !== 'RON';
   const notes: string[] = [];
@@ -278,14 +318,11 @@ export function toUbl(doc: IssuedDocument, options: UblOptions = {}): UblDocumen
       text('cbc:CustomizationID', CIUS_RO_CUSTOMIZATION_ID),
       text('cbc:ID', doc.number),
       text('cbc:IssueDate', doc.issueDate),
-      credit ? null : text('cbc:DueDate', doc.payment.dueDate),
-      text(
-        credit ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode',
-        credit ? '381' : doc.type === 'correction' ? '384' : '380',
-      ),
+      creditNote ? null : text('cbc:DueDate', doc.payment.dueDate),
+      text(creditNote ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode', typeCode(doc, creditNote)),
       notes.map((n) => text('cbc:Note', n)),
       // BT-7 is the tax point only when it differs from the issue date.
-      credit || doc.saleDate === doc.issueDate ? null : text('cbc:TaxPointDate', doc.saleDate),
+      creditNote || doc.saleDate === doc.issueDate ? null : text('cbc:TaxPointDate', doc.saleDate),
       text('cbc:DocumentCurrencyCode', doc.currency.toUpperCase()),
       // BT-6: a non-RON invoice states its VAT in RON too (BR-RO-030, EN 16931 BR-53).
       foreign ? text('cbc:TaxCurrencyCode', 'RON') : null,
@@ -306,7 +343,9 @@ export function toUbl(doc: IssuedDocument, options: UblOptions = {}): UblDocumen
         : null,
       supplierXml(doc),
       customerXml(doc),
-      !credit && doc.saleDate ? el('cac:Delivery', null, text('cbc:ActualDeliveryDate', doc.saleDate)) : null,
+      !creditNote && doc.saleDate
+        ? el('cac:Delivery', null, text('cbc:ActualDeliveryDate', doc.saleDate))
+        : null,
       doc.seller.bankAccount
         ? el(
             'cac:PaymentMeans',
@@ -351,7 +390,7 @@ export function toUbl(doc: IssuedDocument, options: UblOptions = {}): UblDocumen
         paid ? text('cbc:PrepaidAmount', amount(doc.totals.gross, negate), cur) : null,
         text('cbc:PayableAmount', paid ? '0.00' : amount(doc.totals.gross, negate), cur),
       ),
-      doc.lines.map((l) => lineXml(doc, l, credit, negate)),
+      doc.lines.map((l) => lineXml(doc, l, creditNote, negate)),
     );
-  return { standard: credit ? 'CN' : 'UBL', xml };
+  return { standard: creditNote ? 'CN' : 'UBL', xml };
 }

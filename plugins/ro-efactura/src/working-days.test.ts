@@ -5,7 +5,9 @@ import {
   orthodoxEaster,
   reportingDeadline,
   romanianHolidays,
+  reportingDue,
   romanianToday,
+  workingDaysBefore,
   workingDaysLeft,
 } from './working-days.ts';
 
@@ -57,6 +59,27 @@ describe('Romanian working days', () => {
     expect(deadlineState('2026-12-08', '2026-12-07')).toBe('due-soon');
     expect(deadlineState('2026-12-08', '2026-12-08')).toBe('due-soon');
     expect(deadlineState('2026-12-08', '2026-12-09')).toBe('overdue');
+  });
+
+  it('warns from 2 working days before the deadline, across a weekend', () => {
+    // Issued Thu 3 Dec 2026, due Thu 10 Dec; warned from Tue 8 Dec.
+    expect(reportingDue('2026-12-03')).toEqual({
+      by: '2026-12-10',
+      warnFrom: '2026-12-08',
+      timeZone: 'Europe/Bucharest',
+    });
+    // Due Tue 8 Dec: Mon 7 Dec, then over the weekend to Fri 4 Dec.
+    expect(workingDaysBefore('2026-12-08', 2)).toBe('2026-12-04');
+    expect(reportingDue('2026-11-27').warnFrom).toBe('2026-12-04');
+  });
+
+  it('warns from 2 working days before the deadline, across public holidays', () => {
+    // Due Wed 2 Dec 2026: Tue 1 Dec and Mon 30 Nov are holidays, then the weekend: Fri 27, Thu 26 Nov.
+    expect(workingDaysBefore('2026-12-02', 2)).toBe('2026-11-26');
+    // Issued Thu 9 Apr 2026 (Orthodox Easter), due Mon 20 Apr: Fri 17, Thu 16 Apr.
+    expect(reportingDue('2026-04-09')).toMatchObject({ by: '2026-04-20', warnFrom: '2026-04-16' });
+    // Due Fri 8 Jan 2027: Thu 7 and Wed 6 (Epiphany, St John) are holidays; Tue 5, Mon 4.
+    expect(reportingDue('2026-12-29')).toMatchObject({ by: '2027-01-08', warnFrom: '2027-01-04' });
   });
 
   it('reads today in Romania’s time zone', () => {

@@ -64,6 +64,30 @@ export function reportingDeadline(issueDate: string, workingDays = REPORTING_WOR
   return iso(d);
 }
 
+/** The working day `workingDays` working days before `date` (a non-working `date` counts from itself). */
+export function workingDaysBefore(date: string, workingDays: number): string {
+  let d = new Date(`${date}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) throw new Error(`Not a date: ${date}`);
+  let left = workingDays;
+  while (left > 0) {
+    d = addDays(d, -1);
+    if (isWorkingDay(iso(d))) left -= 1;
+  }
+  return iso(d);
+}
+
+/** Working days before the deadline from which the host shows a document as "due soon". */
+export const WARN_WORKING_DAYS = 2;
+
+/**
+ * The SDK `ClearanceResult.due` of a document issued on `issueDate`: its reporting deadline and the
+ * day the host starts alerting (2 working days before), both Romanian calendar dates.
+ */
+export function reportingDue(issueDate: string): { by: string; warnFrom: string; timeZone: string } {
+  const by = reportingDeadline(issueDate);
+  return { by, warnFrom: workingDaysBefore(by, WARN_WORKING_DAYS), timeZone: 'Europe/Bucharest' };
+}
+
 /** Working days from `today` until `deadline` (0 on the day itself, negative once it passed). */
 export function workingDaysLeft(deadline: string, today: string): number {
   if (today === deadline) return 0;

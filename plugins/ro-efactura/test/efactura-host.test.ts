@@ -17,7 +17,13 @@ interface InvoiceItem {
   id: string;
   number: string;
   integrationId: string;
-  clearance: { authority: string; status: string; number: string | null; errors: unknown[] } | null;
+  clearance: {
+    authority: string;
+    status: string;
+    number: string | null;
+    errors: { location?: string; message: string }[];
+    deadline: string | null;
+  } | null;
 }
 
 async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
@@ -40,6 +46,37 @@ async function invoicesOf(user: TestActor, integrationId: string): Promise<Invoi
     if (body.invoices.length < 200) break;
   }
   return out.filter((i) => i.integrationId === integrationId);
+}
+
+/** The representative signs in at ANAF (the sandbox's certificate page) and is sent back. */
+async function signInAtAnaf(host: TestHost, user: TestActor, integrationId: string): Promise<void> {
+  const { url } = await user.trpc.integrations.authUrl.mutate({ pluginId: 'ro-efactura', integrationId });
+  const page = await (await fetch(url)).text();
+  expect(page).toContain('certificat digital calificat');
+  const form = Object.fromEntries(
+    [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
+      m[1]!,
+      m[2]!.replace(/&amp;/g, '&'),
+    ]),
+  );
+  const consent = await fetch(new URL('/anaf-oauth2/v1/authorize', url), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...form, decision: 'allow' }),
+  });
+  const back = consent.headers.get('location')!;
+  expect(back.startsWith(`${host.url}/api/v1/ro-efactura/auth/callback`)).toBe(true);
+  const landed = await fetch(back, { redirect: 'manual', headers: { cookie: user.cookie } });
+  expect(landed.status).toBe(303);
+  expect(landed.headers.get('location')).toMatch(/connected=/);
+}
+
+async function idle(user: TestActor, integrationId: string): Promise<void> {
+  await eventually(async () => {
+    const runs = (await user.trpc.integrations.runs.query({ id: integrationId })) as { status: string }[];
+    return runs.every((r) => r.status !== 'running' && r.status !== 'queued') ? true : undefined;
+  }, 240_000);
 }
 
 describe('RO e-Factura on the host', () => {
@@ -114,30 +151,7 @@ describe('RO e-Factura on the host', () => {
     }, 240_000);
     const before = new Set((await invoicesOf(user, emag.id)).map((i) => i.id));
 
-    // The representative signs in at ANAF (the sandbox's certificate page) and is sent back.
-    const { url } = await user.trpc.integrations.authUrl.mutate({
-      pluginId: 'ro-efactura',
-      integrationId: efacturaId,
-    });
-    const page = await (await fetch(url)).text();
-    expect(page).toContain('certificat digital calificat');
-    const form = Object.fromEntries(
-      [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
-        m[1]!,
-        m[2]!.replace(/&amp;/g, '&'),
-      ]),
-    );
-    const consent = await fetch(new URL('/anaf-oauth2/v1/authorize', url), {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ...form, decision: 'allow' }),
-    });
-    const back = consent.headers.get('location')!;
-    expect(back.startsWith(`${host.url}/api/v1/ro-efactura/auth/callback`)).toBe(true);
-    const landed = await fetch(back, { redirect: 'manual', headers: { cookie: user.cookie } });
-    expect(landed.status).toBe(303);
-    expect(landed.headers.get('location')).toMatch(/connected=/);
+    await signInAtAnaf(host, user, efacturaId);
     const connected = (await user.trpc.integrations.get.query({ id: efacturaId })) as {
       status: string;
       companyId: string;
@@ -183,5 +197,83 @@ describe('RO e-Factura on the host', () => {
     // Every reported invoice of the demo company (the demo sync's and these new ones) uploaded once.
     expect(uploads.sort()).toEqual(all.sort());
     expect(new Set(uploads).size).toBe(uploads.length);
+  }, 900_000);
+
+  it('ANAF refusing the sign-in: the integration asks for a new one, new invoices say why they wait; signed in again, each is accepted once', async () => {
+    const pool = host.database.db.pool;
+    const emag = (
+      await pool.query<{ id: string; tenant_id: string }>(
+        `select id, tenant_id from integrations where plugin_id = 'emag'`,
+      )
+    ).rows[0]!;
+    const efacturaId = (
+      await pool.query<{ id: string }>(`select id from integrations where plugin_id = 'ro-efactura'`)
+    ).rows[0]!.id;
+    const user = await host.createActor({ role: 'tenant_admin', tenantId: emag.tenant_id });
+    const spv = demo.sandboxes.find((s) => s.pluginId === 'ro-efactura')!.url;
+    const faults = async (patch: Record<string, unknown>) => {
+      const r = await fetch(`${spv}/__sandbox/faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(patch),
+      });
+      expect(r.status).toBe(200);
+    };
+    await idle(user, emag.id);
+    await idle(user, efacturaId);
+    const before = new Set((await invoicesOf(user, emag.id)).map((i) => i.id));
+
+    // ANAF stops accepting the integration's tokens (the refresh token too).
+    await faults({ expireTokens: true });
+    const emagSandbox = demo.sandboxes.find((s) => s.pluginId === 'emag')!.url;
+    const placed = await fetch(`${emagSandbox}/__sandbox/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ account: 'ro-main', count: 3 }),
+    });
+    expect(placed.status).toBe(201);
+    await user.trpc.integrations.sync.mutate({ id: emag.id });
+
+    // The integration needs a new sign-in; an invoice handed over shows why it is not sent yet.
+    const waiting = await eventually(async () => {
+      const integration = (await user.trpc.integrations.get.query({ id: efacturaId })) as { status: string };
+      const fresh = (await invoicesOf(user, emag.id)).filter((i) => !before.has(i.id));
+      const told = fresh.filter((i) => i.clearance?.errors.some((e) => e.location === 'ANAF sign-in'));
+      return integration.status === 'needs_reauth' && fresh.length >= 3 && told.length > 0
+        ? { fresh, told }
+        : undefined;
+    }, 240_000);
+    for (const i of waiting.told) {
+      expect(i.clearance).toMatchObject({
+        status: 'pending',
+        deadline: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      });
+      expect(i.clearance!.errors[0]!.message).toMatch(
+        /^Not sent to ANAF yet: ANAF no longer accepts this integration's sign-in\. A person with SPV rights .* must sign in at ANAF again .* It must reach ANAF by \d{4}-\d{2}-\d{2}\.$/,
+      );
+    }
+    // Whatever was not handed over before the refusal waits untouched (no clearance yet).
+    for (const i of waiting.fresh)
+      expect(i.clearance === null || i.clearance.errors[0]?.location === 'ANAF sign-in').toBe(true);
+
+    // Signed in again: every new invoice is reported and accepted, each uploaded once.
+    await faults({ expireTokens: false });
+    await signInAtAnaf(host, user, efacturaId);
+    expect(await user.trpc.integrations.get.query({ id: efacturaId })).toMatchObject({ status: 'active' });
+    // At once rather than at the next minute's run (the sign-in may have queued one already).
+    await user.trpc.integrations.sync.mutate({ id: efacturaId }).catch(() => undefined);
+    const accepted = await eventually(async () => {
+      const list = (await invoicesOf(user, emag.id)).filter((i) => !before.has(i.id));
+      return list.every((i) => i.clearance?.status === 'accepted') ? list : undefined;
+    }, 420_000);
+    for (const i of accepted) expect(i.clearance!.errors).toEqual([]);
+    const state = (await (await fetch(`${spv}/__sandbox/state`)).json()) as {
+      effects: { kind: string; data: { number: string } }[];
+    };
+    const numbers = new Set(accepted.map((i) => i.number));
+    const uploads = state.effects
+      .filter((e) => e.kind === 'invoice.uploaded' && numbers.has(e.data.number))
+      .map((e) => e.data.number);
+    expect(uploads.sort()).toEqual([...numbers].sort());
   }, 900_000);
 });

@@ -7,8 +7,11 @@ import { reportDocuments, type ReportDeps } from '../src/report.ts';
 import { toUbl } from '../src/ubl.ts';
 import { stopValidator } from '../src/validate.ts';
 import { readZip } from '../src/zip.ts';
-import { roDocument } from './fixtures.ts';
+import { lineOf, roDocument, totalsOf } from './fixtures.ts';
 import { fetchHttp, memoryDocuments, memoryStore, signIn, silentLog } from './support.ts';
+
+/** Every document of these tests is issued Thu 3 Dec 2026: due Thu 10 Dec, warned from Tue 8 Dec. */
+const DUE = { by: '2026-12-10', warnFrom: '2026-12-08', timeZone: 'Europe/Bucharest' };
 
 let sandbox: RunningSandbox;
 let token = '';
@@ -24,7 +27,7 @@ async function faults(patch: Record<string, unknown>) {
 }
 async function effects(kind: string) {
   const s = (await (await fetch(`${sandbox.controlUrl}/state`)).json()) as {
-    effects: { kind: string; target: string; data: { number: string } }[];
+    effects: { kind: string; target: string; data: { number: string; extern?: boolean } }[];
   };
   return s.effects.filter((e) => e.kind === kind);
 }
@@ -90,6 +93,7 @@ describe('reporting to the SPV sandbox', () => {
     expect(first).toMatchObject({ uploaded: 3, held: 1, notRequired: 1 });
     const held = docs.results.get('doc-4')!;
     expect(held.status).toBe('pending');
+    expect(held.due).toEqual(DUE);
     expect(held.errors![0]).toMatchObject({ location: 'BR-RO-111' });
     expect(held.errors![0]!.message).toContain('[BR-RO-110]');
     expect(held.errors![1]).toMatchObject({
@@ -97,10 +101,14 @@ describe('reporting to the SPV sandbox', () => {
       message: expect.stringContaining('reported by 2026-12-10'),
     });
     expect(docs.results.get('doc-5')!.status).toBe('not-required');
+    expect(docs.results.get('doc-5')!.due).toBeUndefined();
+    for (const id of ['doc-1', 'doc-2', 'doc-3'])
+      expect(docs.results.get(id)).toMatchObject({ status: 'sent', due: DUE });
     await settle(d);
     for (const id of ['doc-1', 'doc-2', 'doc-3']) {
       const r = docs.results.get(id)!;
       expect(r.status).toBe('accepted');
+      expect(r.due).toEqual(DUE);
       expect(r.reference).toMatchObject({
         downloadId: expect.stringMatching(/^\d+$/),
         deadline: '2026-12-10',
@@ -126,6 +134,7 @@ describe('reporting to the SPV sandbox', () => {
     await settle(d);
     const r = docs.results.get('doc-1')!;
     expect(r.status).toBe('rejected');
+    expect(r.due).toEqual(DUE);
     expect(r.errors).toEqual([
       { location: 'BR-RO-120', message: expect.stringContaining('Identificatorul de înregistrare legala') },
     ]);
@@ -146,6 +155,7 @@ describe('reporting to the SPV sandbox', () => {
     }
     const r = docs.results.get('doc-1')!;
     expect(r.status).toBe('sent');
+    expect(r.due).toEqual(DUE);
     expect(r.reference).toMatchObject({ downloadFailed: true });
     expect(r.errors![0]!.message).toMatch(/signed zip could not be downloaded: The zip from ANAF is damaged/);
     await faults({ downloadFailure: 'none' });
@@ -153,13 +163,144 @@ describe('reporting to the SPV sandbox', () => {
     expect(docs.results.get('doc-1')!.status).toBe('accepted');
   }, 300_000);
 
-  it('an expired token stops the run with an AuthError and changes no document', async () => {
-    await faults({ expireTokens: true });
-    const docs = memoryDocuments([roDocument({}, 401)]);
-    await expect(reportDocuments(deps(docs))).rejects.toBeInstanceOf(AuthError);
-    expect(docs.results.size).toBe(0);
-    expect(await docs.pending(10)).toHaveLength(1);
-    await faults({ expireTokens: false });
+  it('ANAF refusing the sign-in: each document says so, the uploaded ones keep their state, the run ends in an AuthError; after a new sign-in each is sent once', async () => {
+    // Uploads stay in processing for a while, so the documents sent before are still waiting.
+    await faults({ processingDelayMs: 4000 });
+    const docs = memoryDocuments([
+      roDocument({}, 401),
+      roDocument(
+        {
+          buyer: {
+            name: 'Ana Stan',
+            kind: 'consumer',
+            taxIds: [],
+            address: { street: 'Str. Morii 2', city: 'Oras', country: 'RO' },
+          },
+        },
+        402,
+      ),
+      roDocument({}, 403),
+      roDocument({}, 404),
+    ]);
+    const http = fetchHttp(api(), () => token);
+    let expireAfterUpload = false;
+    const d: ReportDeps = {
+      ...deps(docs),
+      // The token runs out in the middle of a run: right after one more upload went through.
+      http: {
+        async request(r) {
+          const res = await http.request(r);
+          if (expireAfterUpload && r.path === 'upload') {
+            expireAfterUpload = false;
+            await faults({ expireTokens: true });
+          }
+          return res;
+        },
+      },
+    };
+    // Run 1 (one document a run): doc-1 is uploaded and waits for ANAF's answer.
+    expect(await reportDocuments({ ...d, batchSize: 1 })).toMatchObject({ uploaded: 1 });
+    // Run 2: doc-2 is held (invalid), doc-3 uploaded, then ANAF refuses the token for doc-4.
+    expireAfterUpload = true;
+    await expect(reportDocuments(d)).rejects.toBeInstanceOf(AuthError);
+    expect(docs.results.get('doc-1')).toMatchObject({ status: 'sent', errors: [], due: DUE });
+    expect(docs.results.get('doc-2')).toMatchObject({ status: 'pending', due: DUE });
+    expect(docs.results.get('doc-2')!.errors![0]).toMatchObject({ location: 'BR-RO-111' });
+    expect(docs.results.get('doc-3')).toMatchObject({ status: 'sent', due: DUE });
+    const stopped = docs.results.get('doc-4')!;
+    expect(stopped).toMatchObject({ status: 'pending', due: DUE, reference: { signInNeeded: true } });
+    expect(stopped.errors).toEqual([
+      {
+        location: 'ANAF sign-in',
+        message:
+          "Not sent to ANAF yet: ANAF no longer accepts this integration's sign-in. A person with SPV rights for the company must sign in at ANAF again from the integration's page; the document is sent then. It must reach ANAF by 2026-12-10.",
+      },
+    ]);
+    // doc-4 got no result: it is handed over again (doc-2, held, is not).
+    expect((await docs.pending(10)).map((x) => x.id)).toEqual(['doc-4']);
+
+    // Run 3, still refused: the documents waiting for an answer say it comes after a new sign-in.
+    await expect(reportDocuments(d)).rejects.toBeInstanceOf(AuthError);
+    for (const id of ['doc-1', 'doc-3']) {
+      const r = docs.results.get(id)!;
+      expect(r).toMatchObject({ status: 'sent', due: DUE, reference: { signInNeeded: true } });
+      expect(r.errors).toEqual([
+        {
+          location: 'ANAF sign-in',
+          message:
+            "Sent to ANAF; its answer is fetched once a person with SPV rights for the company signs in at ANAF again from the integration's page. It must be accepted by 2026-12-10.",
+        },
+      ]);
+    }
+    expect(docs.results.get('doc-4')!.errors![0]!.location).toBe('ANAF sign-in');
+    for (const m of [...docs.results.values()].flatMap((r) => r.errors ?? []).map((e) => e.message))
+      expect(m).not.toMatch(/HTTP|\b401\b|stareMesaj|upload\?|\/FCTEL/);
+
+    // A new sign-in: every document is answered, each uploaded once; the messages are gone.
+    await faults({ expireTokens: false, processingDelayMs: 0 });
+    await settle(d);
+    for (const id of ['doc-1', 'doc-3', 'doc-4']) {
+      const r = docs.results.get(id)!;
+      expect(r).toMatchObject({ status: 'accepted', errors: [], due: DUE });
+      expect(r.reference!.signInNeeded).toBeUndefined();
+    }
+    expect(docs.results.get('doc-2')!.status).toBe('pending');
+    const uploads = (await effects('invoice.uploaded'))
+      .map((e) => e.data.number)
+      .filter((n) => /\/40\d$/.test(n));
+    expect(uploads.sort()).toEqual(['EMG/2026/12/401', 'EMG/2026/12/403', 'EMG/2026/12/404']);
+  }, 300_000);
+
+  it('foreign business buyers: Romanian VAT is reported with extern=DA; an export and an intra-Community supply are not', async () => {
+    const zeroRated = [lineOf(1, 'Casti wireless Bluetooth', '2', '84.03', '0.00')];
+    const docs = memoryDocuments([
+      roDocument(
+        {
+          buyer: {
+            name: 'Acme Trading Ltd',
+            kind: 'business',
+            companyName: 'Acme Trading Ltd',
+            taxIds: [{ type: 'VAT', value: 'GB123456789' }],
+            address: { street: '1 High Street', city: 'London', postalCode: 'SW1A 1AA', country: 'GB' },
+          },
+        },
+        801,
+      ),
+      roDocument(
+        {
+          buyer: {
+            name: 'Agro Prim SRL',
+            kind: 'business',
+            companyName: 'Agro Prim SRL',
+            taxIds: [{ type: 'TAX_ID', value: '1003600012345' }],
+            address: { street: 'Str. Stefan cel Mare 1', city: 'Chisinau', country: 'MD' },
+          },
+          lines: zeroRated,
+          ...totalsOf(zeroRated),
+        },
+        802,
+      ),
+      roDocument(
+        {
+          buyer: {
+            name: 'Müller Handel GmbH',
+            kind: 'business',
+            companyName: 'Müller Handel GmbH',
+            taxIds: [{ type: 'VAT_EU', value: 'DE123456789' }],
+            address: { street: 'Hauptstraße 5', city: 'München', postalCode: '80331', country: 'DE' },
+          },
+          lines: zeroRated,
+          ...totalsOf(zeroRated),
+        },
+        803,
+      ),
+    ]);
+    await settle(deps(docs));
+    expect(docs.results.get('doc-1')).toMatchObject({ status: 'accepted', due: DUE });
+    expect(docs.results.get('doc-2')).toMatchObject({ status: 'not-required' });
+    expect(docs.results.get('doc-3')).toMatchObject({ status: 'not-required' });
+    const uploads = (await effects('invoice.uploaded')).filter((e) => /\/80\d$/.test(e.data.number));
+    expect(uploads.map((e) => [e.data.number, e.data.extern])).toEqual([['EMG/2026/12/801', true]]);
   }, 300_000);
 
   it('an outage leaves the documents pending; they are uploaded once it ends', async () => {

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NO_CNP, toUbl } from '../src/ubl.ts';
+import { reportable } from '../src/report.ts';
+import { NO_CNP, toUbl, vatCategory, type UblOptions } from '../src/ubl.ts';
 import { stopValidator, validateBatch, type ValidationResult } from '../src/validate.ts';
 import { lineOf, roDocument, RO_SELLER, totalsOf } from './fixtures.ts';
 
@@ -9,6 +10,8 @@ import { lineOf, roDocument, RO_SELLER, totalsOf } from './fixtures.ts';
 const EXAMPLES = resolve(import.meta.dirname, '../../../../shared/reference/ro-efactura/examples');
 
 const creditLines = [lineOf(1, 'Casti wireless Bluetooth', '-1', '84.03', '21.00')];
+const zeroRated = [lineOf(1, 'Casti wireless Bluetooth', '2', '84.03', '0.00')];
+const corrected: UblOptions = { correctedNumber: 'EMG/2026/12/1', correctedIssueDate: '2026-12-01' };
 const cases = {
   ronConsumer: roDocument(),
   // A foreign-currency document as the host freezes it: the BNR rate and the VAT in RON.
@@ -49,6 +52,66 @@ const cases = {
     },
     6,
   ),
+  stornoInvoice: roDocument(
+    { type: 'correction', lines: creditLines, ...totalsOf(creditLines), corrects: 'x' },
+    8,
+  ),
+  // (a) An EU business with its VAT id, goods leaving Romania free of VAT: intra-Community supply.
+  euBusinessIntraCommunity: roDocument(
+    {
+      buyer: {
+        name: 'Müller Handel GmbH',
+        kind: 'business',
+        companyName: 'Müller Handel GmbH',
+        taxIds: [{ type: 'VAT_EU', value: 'DE123456789' }],
+        address: { street: 'Hauptstraße 5', city: 'München', postalCode: '80331', country: 'DE' },
+      },
+      lines: zeroRated,
+      ...totalsOf(zeroRated),
+    },
+    9,
+  ),
+  // (b) A Moldovan company (IDNO), goods exported free of VAT.
+  nonEuBusinessExport: roDocument(
+    {
+      buyer: {
+        name: 'Agro Prim SRL',
+        kind: 'business',
+        companyName: 'Agro Prim SRL',
+        taxIds: [{ type: 'TAX_ID', value: '1003600012345' }],
+        address: { street: 'Str. Stefan cel Mare 1', city: 'Chisinau', postalCode: 'MD-2001', country: 'MD' },
+      },
+      lines: zeroRated,
+      ...totalsOf(zeroRated),
+    },
+    10,
+  ),
+  // (b) A British company (a GB VAT number is no EU VAT id) charged Romanian VAT.
+  nonEuBusinessRoVat: roDocument(
+    {
+      buyer: {
+        name: 'Acme Trading Ltd',
+        kind: 'business',
+        companyName: 'Acme Trading Ltd',
+        taxIds: [{ type: 'VAT', value: 'GB123456789' }],
+        address: { street: '1 High Street', city: 'London', postalCode: 'SW1A 1AA', country: 'GB' },
+      },
+    },
+    11,
+  ),
+  // (c) A Bulgarian company without an EU VAT id (its national company number only): Romanian VAT.
+  euBusinessWithoutVatId: roDocument(
+    {
+      buyer: {
+        name: 'Sofia Trade EOOD',
+        kind: 'business',
+        companyName: 'Sofia Trade EOOD',
+        taxIds: [{ type: 'TAX_ID', value: '204567891' }],
+        address: { street: 'bul. Vitosha 10', city: 'Sofia', postalCode: '1000', country: 'BG' },
+      },
+    },
+    12,
+  ),
   buyerWithoutCounty: roDocument(
     {
       buyer: {
@@ -61,8 +124,12 @@ const cases = {
     7,
   ),
 };
+const options: Partial<Record<keyof typeof cases, UblOptions>> = {
+  creditNote: { ...corrected, corrections: 'credit-note' },
+  stornoInvoice: { ...corrected, corrections: 'storno' },
+};
 const names = Object.keys(cases) as (keyof typeof cases)[];
-const xml = Object.fromEntries(names.map((n) => [n, toUbl(cases[n]).xml])) as Record<
+const xml = Object.fromEntries(names.map((n) => [n, toUbl(cases[n], options[n]).xml])) as Record<
   keyof typeof cases,
   string
 >;
@@ -136,9 +203,94 @@ describe('documents made from frozen documents', () => {
     expect(results.creditNote!.errors).toEqual([]);
     expect(xml.creditNote).toContain('<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>');
     expect(xml.creditNote).toContain('<cbc:CreditedQuantity unitCode="H87">1</cbc:CreditedQuantity>');
-    expect(toUbl(cases.creditNote).standard).toBe('CN');
+    expect(xml.creditNote).toContain('<cbc:PayableAmount currencyID="RON">0.00</cbc:PayableAmount>');
+    expect(xml.creditNote).toContain(
+      '<cbc:TaxInclusiveAmount currencyID="RON">101.68</cbc:TaxInclusiveAmount>',
+    );
+    expect(xml.creditNote).toContain(
+      '<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>EMG/2026/12/1</cbc:ID><cbc:IssueDate>2026-12-01</cbc:IssueDate>',
+    );
+    expect(toUbl(cases.creditNote, options.creditNote).standard).toBe('CN');
+    // The default (an integration saved before the setting existed) is the credit note.
+    expect(toUbl(cases.creditNote).xml).toContain('<CreditNote ');
   });
 
+  it('with the storno setting the same credit is an Invoice 380 with minus quantities, citing the invoice', () => {
+    expect(results.stornoInvoice!.errors).toEqual([]);
+    expect(xml.stornoInvoice).toMatch(/^<\?xml[^>]*>\n<Invoice /);
+    expect(xml.stornoInvoice).toContain('<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>');
+    expect(xml.stornoInvoice).toContain('<cbc:InvoicedQuantity unitCode="H87">-1</cbc:InvoicedQuantity>');
+    expect(xml.stornoInvoice).toContain(
+      '<cbc:LineExtensionAmount currencyID="RON">-84.03</cbc:LineExtensionAmount>',
+    );
+    // BR-27: the price stays positive; the minus is on the quantity.
+    expect(xml.stornoInvoice).toContain('<cbc:PriceAmount currencyID="RON">84.03</cbc:PriceAmount>');
+    expect(xml.stornoInvoice).toContain(
+      '<cbc:TaxInclusiveAmount currencyID="RON">-101.68</cbc:TaxInclusiveAmount>',
+    );
+    expect(xml.stornoInvoice).toContain(
+      '<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>EMG/2026/12/1</cbc:ID><cbc:IssueDate>2026-12-01</cbc:IssueDate>',
+    );
+    expect(toUbl(cases.stornoInvoice, options.stornoInvoice).standard).toBe('UBL');
+  });
+});
+
+describe('foreign business buyers', () => {
+  it('(a) an EU business with its VAT id, zero-rated: an intra-Community supply, not reported', () => {
+    const doc = cases.euBusinessIntraCommunity;
+    expect(vatCategory(doc, '0.00')).toBe('K');
+    expect(reportable(doc)).toEqual({
+      required: false,
+      why: expect.stringMatching(/intra-Community supply/),
+    });
+    expect(xml.euBusinessIntraCommunity).toContain('<cbc:CompanyID>DE123456789</cbc:CompanyID>');
+  });
+
+  it('(b) a Moldovan company, zero-rated: a valid export (G, VATEX-EU-G), outside e-Factura', () => {
+    expect(results.nonEuBusinessExport!.errors).toEqual([]);
+    const x = xml.nonEuBusinessExport;
+    expect(x).toContain(
+      '<cbc:ID>G</cbc:ID><cbc:Percent>0</cbc:Percent><cbc:TaxExemptionReasonCode>VATEX-EU-G</cbc:TaxExemptionReasonCode>',
+    );
+    expect(x).toContain('<cbc:IdentificationCode>MD</cbc:IdentificationCode>');
+    // BT-47 is the company's own id; no VAT id (BT-48), no Romanian county.
+    expect(x).toContain(
+      '<cbc:RegistrationName>Agro Prim SRL</cbc:RegistrationName><cbc:CompanyID>1003600012345</cbc:CompanyID>',
+    );
+    expect(x.match(/<cac:AccountingCustomerParty>.*<\/cac:AccountingCustomerParty>/)![0]).not.toContain(
+      'PartyTaxScheme',
+    );
+    expect(reportable(cases.nonEuBusinessExport)).toEqual({
+      required: false,
+      why: expect.stringMatching(/export outside the EU/),
+    });
+  });
+
+  it('(b) a British company charged Romanian VAT: valid, reported (as a buyer outside Romania)', () => {
+    expect(results.nonEuBusinessRoVat!.errors).toEqual([]);
+    const x = xml.nonEuBusinessRoVat;
+    expect(x).toContain('<cbc:ID>S</cbc:ID><cbc:Percent>21</cbc:Percent>');
+    expect(x).toContain('<cbc:IdentificationCode>GB</cbc:IdentificationCode>');
+    expect(x).toContain('<cbc:CompanyID>GB123456789</cbc:CompanyID>');
+    expect(x.match(/<cac:AccountingCustomerParty>.*<\/cac:AccountingCustomerParty>/)![0]).not.toMatch(
+      /PartyTaxScheme|CountrySubentity/,
+    );
+    expect(reportable(cases.nonEuBusinessRoVat)).toEqual({ required: true });
+  });
+
+  it('(c) an EU company without an EU VAT id charged Romanian VAT: valid, its own country, no county', () => {
+    expect(results.euBusinessWithoutVatId!.errors).toEqual([]);
+    const x = xml.euBusinessWithoutVatId;
+    const buyer = x.match(/<cac:AccountingCustomerParty>.*<\/cac:AccountingCustomerParty>/)![0];
+    expect(buyer).toContain('<cbc:IdentificationCode>BG</cbc:IdentificationCode>');
+    expect(buyer).not.toMatch(/CountrySubentity|PartyTaxScheme/);
+    expect(buyer).toContain('<cbc:CompanyID>204567891</cbc:CompanyID>');
+    expect(x).toContain('<cbc:ID>S</cbc:ID><cbc:Percent>21</cbc:Percent>');
+    expect(reportable(cases.euBusinessWithoutVatId)).toEqual({ required: true });
+  });
+});
+
+describe('documents refused by the validator', () => {
   it('a seller address without a county is refused with BR-RO-110 and its message', () => {
     expect(rules('sellerWithoutCounty')).toEqual(['BR-RO-110']);
     expect(results.sellerWithoutCounty!.errors[0]!.message).toMatch(
