@@ -65,6 +65,8 @@ export interface IssuedDocumentBody {
   } | null;
   taxCountry: string;
   oss: boolean;
+  /** An intra-EU B2B supply the buyer accounts for (reverse charge): every line at 0 %. */
+  reverseCharge?: boolean;
   externalOrderId: string | null;
   marketplace: string | null;
   payment: { method: string | null; dueDate: string | null; paid: boolean };

@@ -193,6 +193,7 @@ function hostPorts(options: PluginContextOptions) {
           companyId: integration.companyId,
           spec: plugin.manifest.documents,
           outbound,
+          staleAfterMs: deps.outboundStaleAfterMs,
         })
       : undefined;
   return {

@@ -72,6 +72,8 @@ export interface IssuedDocument {
   } | null;
   taxCountry: string;
   oss: boolean;
+  /** The host found the buyer's EU VAT id valid: an intra-EU supply the buyer accounts for. */
+  reverseCharge?: boolean;
   externalOrderId: string | null;
   marketplace: string | null;
   payment: { method: string | null; dueDate: string | null; paid: boolean };

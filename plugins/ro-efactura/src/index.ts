@@ -24,6 +24,9 @@ const reportDocuments: Hook<JobInput, JobOutput, Settings> = async (ctx) => {
     documents,
     cif: ctx.settings.cif.replace(/^RO/i, ''),
     corrections: ctx.settings.corrections === 'storno' ? 'storno' : 'credit-note',
+    ...(ctx.config.EFACTURA_RECONCILE_AFTER_MS
+      ? { reconcileAfterMs: Number(ctx.config.EFACTURA_RECONCILE_AFTER_MS) }
+      : {}),
   });
   return { counts: { ...counts } };
 };

@@ -73,7 +73,9 @@ export function reportable(doc: IssuedDocument): { required: true } | { required
       why: `The VAT is ${doc.taxCountry}'s (One-Stop-Shop distance sale), not Romania's.`,
     };
   const categories = new Set(doc.vatSummary.map((s) => vatCategory(doc, s.vatRate)));
-  if (categories.size === 1 && categories.has('K'))
+  // The host's verdict first: it checked the buyer's VAT id (in VIES), whatever form the id was
+  // written in (a Hungarian taxpayer's domestic `13397951-4-31` is its `HU13397951`).
+  if (doc.reverseCharge || (categories.size === 1 && categories.has('K')))
     return {
       required: false,
       why: 'An intra-Community supply is reported in the recapitulative statement, not in e-Factura.',
@@ -92,6 +94,8 @@ interface UploadNote {
   at: string;
   sha256: string;
   number: string;
+  /** ANAF's index once it answered: a document handed over again is then known as sent. */
+  uploadIndex?: string;
 }
 
 function deadlineReference(doc: ClearanceDocument, today: string) {
@@ -244,7 +248,8 @@ async function uploadOnce(
   const note = await deps.store.get<UploadNote>(noteKey);
   const hash = sha256(xml);
   if (note) {
-    const found = await findEarlierUpload(deps, note);
+    // Answered before (the crash came after the upload): no search; else look among ANAF's messages.
+    const found = note.uploadIndex ?? (await findEarlierUpload(deps, note));
     if (found) {
       deps.log.info(
         { documentId: doc.id, uploadIndex: found },
@@ -277,6 +282,12 @@ async function uploadOnce(
   if (!answer.ok)
     return { status: 'rejected', xml, reference: ref, errors: answer.errors.map((message) => ({ message })) };
   await deps.store.set(`index:${answer.uploadIndex}`, doc.id);
+  await deps.store.set(noteKey, {
+    at: new Date().toISOString(),
+    sha256: hash,
+    number: doc.number,
+    uploadIndex: answer.uploadIndex,
+  } satisfies UploadNote);
   return {
     status: 'sent',
     number: null,

@@ -119,7 +119,12 @@ export function registerInvoiceRoutes(app: FastifyInstance, deps: RestDeps): voi
           'content-disposition',
           `inline; filename="${file.file_name.replace(/[^A-Za-z0-9._-]+/g, '-')}"`,
         )
-        .send(file.content);
+        .send(
+          // Text files are kept as text; anything else (the e-Factura signed zip) as Base64.
+          /^(text\/|application\/(xml|json)|[^;]*\+xml)/.test(file.media_type)
+            ? file.content
+            : Buffer.from(file.content, 'base64'),
+        );
     });
   }
 

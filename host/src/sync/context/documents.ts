@@ -85,6 +85,8 @@ export function createPluginDocuments(options: {
   companyId: string;
   spec: Documents;
   outbound: PluginOutbound;
+  /** A claim left `running` this long by a process that died is the ledger's to take over. */
+  staleAfterMs?: number;
 }): PluginDocuments {
   const { pool, tenantId, integrationId, companyId, spec, outbound } = options;
   const scope = [tenantId, companyId, spec.consumes, spec.sellerCountries ?? null];
@@ -127,12 +129,17 @@ export function createPluginDocuments(options: {
             and i.created_at >= (select created_at from integrations where id = $5)
             and not exists (select 1 from outbound_operations o
                              where o.integration_id = $5 and o.kind = '${CLEARANCE_OPERATION}'
-                               and o.idempotency_key = i.id::text and o.status in ('succeeded', 'dead', 'running'))
+                               and o.idempotency_key = i.id::text
+                               and (o.status in ('succeeded', 'dead')
+                                    -- A claim still being worked on; one a killed process left
+                                    -- behind is offered again once stale (the ledger takes it over).
+                                    or (o.status = 'running'
+                                        and o.updated_at >= clock_timestamp() - make_interval(secs => $7))))
             and (c.id is null or c.clearance ->> 'status' in ('accepted', 'not-required', 'rejected')
                  or (c.clearance is null and c.created_at < (select created_at from integrations where id = $5)))
           order by i.created_at, i.sequence
           limit $6`,
-        [...scope, integrationId, limit],
+        [...scope, integrationId, limit, (options.staleAfterMs ?? 120_000) / 1000],
       );
       return rows.map(toDocument);
     },
