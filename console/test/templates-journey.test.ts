@@ -90,7 +90,10 @@ describe.skipIf(SKIP_BROWSER)('console: invoice templates', () => {
     await select.selectOption({ label: 'Nowoczesny (modern)' });
     await form.getByRole('button', { name: 'Connect' }).click();
     await page.waitForURL(/\/settings\/integrations\/[^/?]+\?created=1$/);
-    await page.getByText('Account connected.').waitFor();
+    // No fixture service answers its connection test here: kept, and said so.
+    await page
+      .getByText('Saved, but not checked yet: The connection to Fixture Basic could not be tested just now')
+      .waitFor();
     const saved = page.getByTestId('schema-form').getByLabel('Invoice template');
     await expect.poll(() => saved.locator('option:checked').textContent()).toBe('Nowoczesny (modern)');
     await screenshot(page, 'user-settings-template');

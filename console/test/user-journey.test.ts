@@ -112,7 +112,10 @@ describe.skipIf(SKIP_BROWSER)('console: user journey', () => {
     await form.getByLabel('Country platform').selectOption({ label: 'Bulgaria' });
     await form.getByRole('button', { name: 'Connect' }).click();
     await page.waitForURL(/\/settings\/integrations\/[^/?]+\?created=1$/);
-    await page.getByText('Account connected.').waitFor();
+    // No fixture service answers its connection test here: kept, and said so.
+    await page
+      .getByText('Saved, but not checked yet: The connection to Fixture Basic could not be tested just now')
+      .waitFor();
   });
 
   it('shows an invalid setting’s error on its field, then saves the fixed value', async () => {

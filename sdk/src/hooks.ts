@@ -44,9 +44,17 @@ export interface AccountOutput {
   label?: string;
 }
 
-/** Output of `auth.testHook`. */
+/**
+ * Output of `auth.testHook`. The host runs it when an account is connected and when its secret
+ * settings change: `ok: false` refuses the connection (nothing is kept) unless `retryable` says the
+ * answer was "not now" rather than "no" (the service busy or unreachable) — then the settings are
+ * kept and the person is told they could not be checked yet.
+ */
 export interface TestConnectionOutput {
   ok: boolean;
+  /** One sentence for the person connecting: what happened and what to do. */
   message?: string;
+  /** `ok: false` because of the service, not the settings: keep them and try later. */
+  retryable?: boolean;
   details?: Record<string, unknown>;
 }

@@ -3,6 +3,8 @@ import type { Principal } from '../auth/principal.ts';
 import { Company } from '../db/entities/company.entity.ts';
 import { Integration, type IIntegration, type IntegrationStatus } from '../db/entities/integration.entity.ts';
 import { HostError } from '../errors.ts';
+import { Credential } from '../db/entities/credential.entity.ts';
+import { checkConnection, type ConnectionCheck } from './connection-check.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
 import { saveCredential } from '../vault/index.ts';
 import { actingTenantId } from './access.ts';
@@ -26,7 +28,7 @@ export interface IntegrationCreation {
     tenantId?: string;
     /** Plugins of the company's documents (manifest `documents`): the company; default the default one. */
     companyId?: string;
-  }): Promise<IntegrationView>;
+  }): Promise<IntegrationView & { connection: ConnectionCheck }>;
 }
 
 /** The company a plugin of the company's documents is connected for: the one asked, else the default. */
@@ -127,7 +129,32 @@ function insertIntegration(
   });
 }
 
-/** Connecting an account: settings checked, the account free, the row created and scheduled. */
+/** An account its service refused at connect: its row and secrets go, the attempt is audited. */
+async function forgetRefused(
+  em: EntityManager,
+  deps: IntegrationDeps,
+  input: { principal: Principal; row: IIntegration; plugin: LoadedPlugin; message: string },
+): Promise<void> {
+  const { row } = input;
+  await em.fork().transactional(async (tx) => {
+    await tx.nativeDelete(Credential, { integrationId: row.id, tenantId: row.tenantId });
+    await tx.nativeDelete(Integration, { id: row.id });
+    recordAudit(tx, {
+      tenantId: row.tenantId,
+      actorUserId: input.principal.userId,
+      action: 'integration.connect_refused',
+      targetType: 'integration',
+      targetId: row.id,
+      details: { pluginId: input.plugin.id },
+    });
+  });
+  deps.logger.info(
+    { integrationId: row.id, pluginId: input.plugin.id },
+    'connection refused by the service; not kept',
+  );
+}
+
+/** Connecting an account: settings checked, the account free, the row created, tested and scheduled. */
 export function createIntegrationCreation(deps: IntegrationDeps): IntegrationCreation {
   return {
     async create({ principal, pluginId, label, settings, tenantId: requested, companyId: requestedCompany }) {
@@ -157,8 +184,14 @@ export function createIntegrationCreation(deps: IntegrationDeps): IntegrationCre
         externalAccountId,
         companyId,
       });
+      // Tested before "connected" is said: an account the service refuses is not kept.
+      const connection = await checkConnection(deps, plugin, row);
+      if (connection.verdict === 'refused') {
+        await forgetRefused(em, deps, { principal, row, plugin, message: connection.message });
+        throw new HostError('BAD_REQUEST', `Not connected: ${connection.message}`);
+      }
       await syncSchedule(deps, { row, plugin, enabled: true });
-      return toIntegrationView(row);
+      return { ...toIntegrationView(row), connection };
     },
   };
 }

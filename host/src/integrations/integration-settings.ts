@@ -11,6 +11,8 @@ import { assertHostChoices, schemaForTenant } from './host-choices.ts';
 import { intervalsChanged } from './job-specs.ts';
 import { assertConnectorOn, pluginOf } from './plugin-lookup.ts';
 import type { IntegrationDeps } from './ports.ts';
+import { HostError } from '../errors.ts';
+import { checkConnection, testable, type ConnectionCheck } from './connection-check.ts';
 import { syncSchedule } from './schedule.ts';
 import {
   currentSettings,
@@ -36,7 +38,7 @@ export interface IntegrationSettings {
     principal: Principal;
     id: string;
     settings: Settings;
-  }): Promise<{ success: true; settings: Settings }>;
+  }): Promise<{ success: true; settings: Settings; connection: ConnectionCheck }>;
 }
 
 async function storedSecrets(
@@ -109,7 +111,13 @@ function saveSettings(
 }
 
 /** An integration's settings: read with the form's schema, and updated (secrets kept unless changed). */
-export function createIntegrationSettings(deps: IntegrationDeps): IntegrationSettings {
+export function createIntegrationSettings(
+  deps: IntegrationDeps,
+  hooks: {
+    /** An account waiting for working credentials got them: it runs again (status and schedule). */
+    recovered(integrationId: string): Promise<void>;
+  },
+): IntegrationSettings {
   const fork = () => deps.db.orm.em.fork();
   return {
     async getSettings({ principal, id }) {
@@ -155,11 +163,29 @@ export function createIntegrationSettings(deps: IntegrationDeps): IntegrationSet
         (k) => prepared.secret[k] !== storedSecret[k],
       );
       const row = await saveSettings(em, deps, { principal, current, plugin, prepared, changedSecrets });
-      if (intervalsChanged(plugin, before, prepared.public)) {
+      // New credentials are tested: refused, the old ones are put back; accepted, an account
+      // waiting for them ("needs re-auth") works again at once.
+      const waiting = current.status === 'needs_reauth';
+      const connection =
+        changedSecrets.length > 0 || (waiting && testable(plugin))
+          ? await checkConnection(deps, plugin, row)
+          : ({ verdict: 'untested', message: null } as const);
+      if (connection.verdict === 'refused' && changedSecrets.length > 0) {
+        await saveSettings(fork(), deps, {
+          principal,
+          current: row,
+          plugin,
+          prepared: { public: before, secret: storedSecret },
+          changedSecrets,
+        });
+        throw new HostError('BAD_REQUEST', `Not saved: ${connection.message}`);
+      }
+      if (waiting && connection.verdict === 'connected') await hooks.recovered(row.id);
+      else if (intervalsChanged(plugin, before, prepared.public)) {
         const enabled = await mayRunJobs(fork(), row.tenantId, row.pluginId);
         await syncSchedule(deps, { row, plugin, enabled });
       }
-      return { success: true, settings: prepared.public };
+      return { success: true, settings: prepared.public, connection };
     },
   };
 }

@@ -48,13 +48,16 @@ function createIntegrationReads(deps: IntegrationDeps): IntegrationReads {
 
 /** Integrations: create, settings, status transitions and removal, scoped to the caller's tenant. */
 export function createIntegrationService(deps: IntegrationDeps): IntegrationService {
+  const lifecycle = createLifecycle(deps);
   // Each part answers its own methods; a name given by two parts is refused, not overridden.
   return mergeDisjoint(
     'The integration service',
     createIntegrationReads(deps),
     createIntegrationCreation(deps),
-    createIntegrationSettings(deps),
-    createLifecycle(deps),
+    createIntegrationSettings(deps, {
+      recovered: (integrationId) => lifecycle.transition({ integrationId, status: 'active', reason: null }),
+    }),
+    lifecycle,
     createSyncActions(deps),
     createPluginActions(deps),
   );

@@ -47,11 +47,13 @@ export async function testConnection(ctx: PluginContext): Promise<TestConnection
         ok: false,
         message:
           "eMAG's request limit for this account is used up right now (too many requests). The credentials may well be right; wait a minute and test again.",
+        retryable: true,
         details: { reason: 'rate-limited' },
       };
     return {
       ok: false,
-      message: `eMAG could not be reached or answered with an error: ${text}`,
+      message: `eMAG could not be reached or answered with an error (${text}); the settings are kept and tried again at the next sync.`,
+      retryable: true,
       details: { reason: 'unavailable' },
     };
   }

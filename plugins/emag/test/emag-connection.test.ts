@@ -1,7 +1,9 @@
+import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestActor } from '../../../host/test/support/test-host.ts';
 import {
   connect,
+  credentials,
   ROMANIAN_SELLER,
   sandboxState,
   setFaults,
@@ -36,12 +38,39 @@ describe('eMAG test connection', () => {
     expect(result.body.message).toMatch(/Connected to eMAG \(HU\)/);
   });
 
-  it('says the username or password is wrong', async () => {
-    const id = await connect(user, 'bg-main', { ...quiet, password: 'not-the-password' });
-    const result = await test(id);
-    expect(result.body.connected).toBe(false);
-    expect(result.body.details?.reason).toBe('credentials');
-    expect(result.body.message).toMatch(/did not accept the username or password/);
+  it('refuses a wrong password at connect, keeps nothing, and says so in words', async () => {
+    const before = (await user.trpc.integrations.list.query()).length;
+    const refused = await connect(user, 'bg-main', { ...quiet, password: 'not-the-password' }).catch(
+      (e: unknown) => e as TRPCClientError<never>,
+    );
+    expect(refused).toBeInstanceOf(TRPCClientError);
+    expect((refused as TRPCClientError<never>).message).toBe(
+      'Not connected: eMAG did not accept the username or password. Check the API user and its password in the eMAG seller portal, then save them again.',
+    );
+    expect((await user.trpc.integrations.list.query()).length).toBe(before);
+  });
+
+  it('a wrong new password is not saved; a right one brings an account needing re-auth back at once', async () => {
+    const id = await connect(user, 'bg-main', quiet);
+    const saveFails = await user.trpc.integrations.updateSettings
+      .mutate({ id, settings: { ...credentials('bg-main'), ...quiet, password: 'typo' } })
+      .catch((e: unknown) => e as Error);
+    expect((saveFails as Error).message).toMatch(/^Not saved: eMAG did not accept the username or password/);
+    // The working password was put back.
+    expect((await test(id)).body.connected).toBe(true);
+
+    // eMAG stopped taking the password (changed in its portal): the host marked it.
+    await world.host.database.db.pool.query(
+      `update integrations set status = 'needs_reauth', status_reason = 'eMAG refused the saved password.' where id = $1`,
+      [id],
+    );
+    const saved = await user.trpc.integrations.updateSettings.mutate({
+      id,
+      settings: { ...credentials('bg-main'), ...quiet },
+    });
+    expect(saved.connection).toMatchObject({ verdict: 'connected' });
+    const status = await user.trpc.integrations.status.query({ id });
+    expect(status).toMatchObject({ status: 'active', statusReason: null });
   });
 
   it("says the server's IP is not whitelisted", async () => {

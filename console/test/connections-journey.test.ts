@@ -1,0 +1,96 @@
+// Connections that recover, in a real browser against the eMAG sandbox (issue 13): a seller
+// connecting eMAG with a wrong password is told so and nothing is kept; fixing the password in the
+// same form connects it, in eMAG's words. Later eMAG stops taking the saved password (the account
+// "needs re-auth"): typing the right one on the account's page and saving brings it back at once,
+// with no deactivate-and-enable dance.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { credentials } from '../../plugins/emag/test/support.ts';
+import { screenshot, SKIP_BROWSER } from './support/browser.ts';
+import type { ConsoleHost } from './support/console-host.ts';
+import { startEmagJourney, type EmagJourney } from './support/emag-journey.ts';
+
+describe.skipIf(SKIP_BROWSER)('console: connections that recover (eMAG sandbox)', () => {
+  let journey: EmagJourney;
+  let host: ConsoleHost;
+  let page: Page;
+  let integrationId = '';
+  const right = credentials('ro-main');
+
+  beforeAll(async () => {
+    journey = await startEmagJourney({
+      sandbox: { orders: 5, seed: 'connections' },
+      tenant: 'Conexiune',
+      email: 'admin@conexiune.test',
+      viewport: { width: 1300, height: 900 },
+    });
+    ({ host, page } = journey);
+  }, 120_000);
+
+  afterAll(async () => {
+    await journey?.stop();
+  });
+
+  it('refuses a wrong password at connect in eMAG’s words, keeps nothing, connects once it is fixed', async () => {
+    await page.goto(`${host.url}/settings/integrations`);
+    await page.getByRole('button', { name: 'Connect eMAG account' }).click();
+    await page.getByRole('heading', { name: 'Connect your eMAG account' }).waitFor();
+    const form = page.getByTestId('schema-form');
+    await form.getByLabel(/^API username/).fill(right.username);
+    await form.getByLabel(/^API password/).fill('not-the-password');
+    await form.getByRole('button', { name: 'Connect' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'Not connected' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain(
+      'Not connected: eMAG did not accept the username or password. Check the API user and its password in the eMAG seller portal, then save them again.',
+    );
+    expect(page.url()).toBe(`${host.url}/settings/integrations`);
+    expect(await journey.trpc<unknown[]>('integrations.list', {}, 'GET')).toHaveLength(0);
+    await screenshot(page, 'connections-refused');
+
+    // Fixed in the same form: connected, with what eMAG answered.
+    await form.getByLabel(/^API password/).fill(right.password);
+    await form.getByRole('button', { name: 'Connect' }).click();
+    await page.waitForURL(/\/settings\/integrations\/[^/?]+\?created=1$/);
+    integrationId = new URL(page.url()).pathname.split('/').pop()!;
+    const notice = page.getByRole('status').filter({ hasText: 'Connected.' });
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(
+      /Connected\. Connected to eMAG \(RO\); \d+ seller orders visible\./,
+    );
+  });
+
+  it('an account needing re-auth recovers as soon as the right password is saved', async () => {
+    // eMAG stopped taking the saved password (it was changed in eMAG's portal); the host marked it.
+    await host.database.db.pool.query(
+      `update integrations set status = 'needs_reauth', status_reason = 'eMAG did not accept the saved password.' where id = $1`,
+      [integrationId],
+    );
+    await page.goto(`${host.url}/settings/integrations/${integrationId}`);
+    const health = page.getByTestId('integration-status');
+    await expect.poll(() => health.textContent()).toMatch(/needs re-?auth/i);
+
+    const form = page.getByTestId('schema-form');
+    await expect
+      .poll(() => form.getByLabel(/^API username/).inputValue(), { timeout: 15_000 })
+      .toBe(right.username);
+    // A wrong one first: refused, nothing changes.
+    await form.getByLabel(/^API password/).fill('still-wrong');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Not saved: eMAG did not accept' }).waitFor();
+
+    await form.getByLabel(/^API password/).fill(right.password);
+    await form.getByRole('button', { name: 'Save' }).click();
+    const check = page.getByTestId('connection-check');
+    await check.waitFor();
+    expect(await check.textContent()).toContain('Connected. Connected to eMAG (RO)');
+    const status = await journey.trpc<{ status: string; statusReason: string | null }>(
+      'integrations.status',
+      { id: integrationId },
+      'GET',
+    );
+    expect(status).toMatchObject({ status: 'active', statusReason: null });
+    await expect.poll(() => health.textContent()).toMatch(/active/i);
+    await screenshot(page, 'connections-recovered');
+  });
+});
