@@ -2,7 +2,8 @@
 // connecting eMAG with a wrong password is told so and nothing is kept; fixing the password in the
 // same form connects it, in eMAG's words. Later eMAG stops taking the saved password (the account
 // "needs re-auth"): typing the right one on the account's page and saving brings it back at once,
-// with no deactivate-and-enable dance.
+// with no deactivate-and-enable dance. Disconnecting an invoiced account erases its secrets and
+// keeps its history; connecting it again resumes it and issues nothing twice.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentials } from '../../plugins/emag/test/support.ts';
@@ -92,5 +93,55 @@ describe.skipIf(SKIP_BROWSER)('console: connections that recover (eMAG sandbox)'
     expect(status).toMatchObject({ status: 'active', statusReason: null });
     await expect.poll(() => health.textContent()).toMatch(/active/i);
     await screenshot(page, 'connections-recovered');
+  });
+
+  it('disconnects an invoiced account keeping its history, and connecting it again issues nothing twice', async () => {
+    const invoiced = async () =>
+      (await journey.trpc<{ total: number }>('invoices.list', { integrationId }, 'GET')).total;
+    const { runId } = await journey.trpc<{ runId: string }>(
+      'integrations.sync',
+      { id: integrationId },
+      'POST',
+    );
+    await expect
+      .poll(
+        async () => (await journey.trpc<{ status: string }>('integrations.run', { runId }, 'GET')).status,
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBe('succeeded');
+    const before = await invoiced();
+    expect(before).toBeGreaterThan(0);
+
+    await page.goto(`${host.url}/settings/integrations/${integrationId}`);
+    page.once('dialog', (dialog) => {
+      expect(dialog.message()).toContain('are kept: connecting the same account again resumes it');
+      void dialog.accept();
+    });
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    const note = page.getByTestId('disconnected');
+    await note.waitFor();
+    expect(await note.textContent()).toMatch(/To\s+resume\s+it,\s+connect\s+the\s+same\s+account\s+again/);
+    expect(await page.getByTestId('health-reason').textContent()).toMatch(/passwords and sign-in are erased/);
+    await screenshot(page, 'connections-disconnected');
+
+    await page.goto(`${host.url}/settings/integrations`);
+    await page.getByRole('button', { name: 'Connect eMAG account' }).click();
+    const form = page.getByTestId('schema-form');
+    await form.getByLabel(/^API username/).fill(right.username);
+    await form.getByLabel(/^API password/).fill(right.password);
+    await form.getByRole('button', { name: 'Connect' }).click();
+    // The same account: the same integration comes back, with its history.
+    await page.waitForURL(`${host.url}/settings/integrations/${integrationId}?created=1`);
+    const again = await journey.trpc<{ runId: string }>('integrations.sync', { id: integrationId }, 'POST');
+    await expect
+      .poll(
+        async () =>
+          (await journey.trpc<{ status: string }>('integrations.run', { runId: again.runId }, 'GET')).status,
+        { timeout: 60_000 },
+      )
+      .toBe('succeeded');
+    expect(await invoiced()).toBe(before);
   });
 });

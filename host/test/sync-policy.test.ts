@@ -104,9 +104,45 @@ describe('sync engine failure policy (seed: 6 retries with backoff, disable afte
     expect(fake.unexpected()).toEqual([]);
   });
 
-  it('refuses to remove an account that issued invoices: its ledger is what prevents double invoices', async () => {
-    const error = await user.trpc.integrations.remove.mutate({ id }).catch((e: unknown) => e);
-    expect(String(error)).toMatch(/cannot be removed.*deactivate it instead/);
-    expect((await user.trpc.integrations.get.query({ id })).id).toBe(id);
+  it('disconnecting an invoiced account erases its secrets and keeps its history; connecting it again resumes it with nothing issued twice', async () => {
+    fake.setMode('ok');
+    const before = await user.trpc.invoices.list.query({ integrationId: id });
+    expect(before.total).toBeGreaterThan(0);
+    const pool = host.database.db.pool;
+    const scheduled = async () =>
+      (
+        await pool.query(
+          `select 1 from agenda_jobs where data->>'integrationId' = $1 and data->>'trigger' = 'schedule'`,
+          [id],
+        )
+      ).rows.length;
+    expect(await scheduled()).toBeGreaterThan(0);
+    expect(await user.trpc.integrations.remove.mutate({ id })).toEqual({ success: true, kept: true });
+    expect((await pool.query('select 1 from credentials where integration_id = $1', [id])).rows).toEqual([]);
+    const gone = await user.trpc.integrations.status.query({ id });
+    expect(gone).toMatchObject({ status: 'disabled', disconnected: true });
+    expect(gone.healthReason).toMatch(
+      /passwords and sign-in are erased; its invoices and its record of invoiced orders are kept/,
+    );
+    // No schedule left, and "Enable" cannot bring it back without credentials.
+    expect(await scheduled()).toBe(0);
+    await expect(user.trpc.integrations.enable.mutate({ id })).rejects.toThrow(
+      /disconnected and its passwords erased: connect .* again with the same account's credentials/,
+    );
+    // Its invoices stay listed.
+    expect((await user.trpc.invoices.list.query({ integrationId: id })).total).toBe(before.total);
+
+    // The same account connected again: the same integration, its ledger intact.
+    const again = await user.trpc.integrations.create.mutate({
+      pluginId: 'fixture-sync',
+      label: 'policy',
+      settings: { username: 'fixture', password: 'fixture-secret' },
+    });
+    expect(again.id).toBe(id);
+    expect((await user.trpc.integrations.status.query({ id })).disconnected).toBe(false);
+    expect(await scheduled()).toBeGreaterThan(0);
+    expect((await syncAndWait()).status).toBe('succeeded');
+    const after = await user.trpc.invoices.list.query({ integrationId: id });
+    expect(after.total).toBe(before.total);
   });
 });

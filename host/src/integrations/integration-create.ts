@@ -154,6 +154,71 @@ async function forgetRefused(
   );
 }
 
+/**
+ * A disconnected account connected again: its row (invoices, ledger, history) comes back with the
+ * new settings and secrets, tested like a new one; refused, it stays disconnected.
+ */
+async function reconnect(
+  em: EntityManager,
+  deps: IntegrationDeps,
+  input: {
+    principal: Principal;
+    row: IIntegration;
+    plugin: LoadedPlugin;
+    prepared: PreparedSettings;
+    label: string | undefined;
+  },
+): Promise<IntegrationView & { connection: ConnectionCheck }> {
+  const { principal, plugin, prepared } = input;
+  const before = {
+    status: input.row.status,
+    statusReason: input.row.statusReason,
+    disconnectedAt: input.row.disconnectedAt,
+  };
+  const row = await em.transactional(async (tx) => {
+    const locked = await tx.findOneOrFail(Integration, { id: input.row.id });
+    locked.settings = prepared.public;
+    locked.settingsVersion = plugin.manifest.settingsVersion;
+    if (input.label?.trim()) locked.label = input.label.trim();
+    locked.status = plugin.manifest.auth.type === 'oauth2' ? 'pending_auth' : 'active';
+    locked.statusReason = null;
+    locked.consecutiveFailures = 0;
+    locked.disconnectedAt = null;
+    if (Object.keys(prepared.secret).length > 0)
+      await saveCredential({
+        em: tx,
+        vault: deps.vault,
+        tenantId: locked.tenantId,
+        integrationId: locked.id,
+        kind: SETTINGS_CREDENTIAL,
+        secret: prepared.secret,
+      });
+    recordAudit(tx, {
+      tenantId: locked.tenantId,
+      actorUserId: principal.userId,
+      action: 'integration.reconnected',
+      targetType: 'integration',
+      targetId: locked.id,
+      details: {
+        pluginId: plugin.id,
+        settings: Object.keys(prepared.public),
+        secrets: Object.keys(prepared.secret),
+      },
+    });
+    return locked;
+  });
+  const connection = await checkConnection(deps, plugin, row);
+  if (connection.verdict === 'refused') {
+    await em.fork().transactional(async (tx) => {
+      await tx.nativeDelete(Credential, { integrationId: row.id, tenantId: row.tenantId });
+      await tx.nativeUpdate(Integration, { id: row.id }, before);
+    });
+    throw new HostError('BAD_REQUEST', `Not connected: ${connection.message}`);
+  }
+  await syncSchedule(deps, { row, plugin, enabled: true });
+  return { ...toIntegrationView(row), connection };
+}
+
 /** Connecting an account: settings checked, the account free, the row created, tested and scheduled. */
 export function createIntegrationCreation(deps: IntegrationDeps): IntegrationCreation {
   return {
@@ -174,6 +239,16 @@ export function createIntegrationCreation(deps: IntegrationDeps): IntegrationCre
         ? await documentsCompany(em, { tenantId, companyId: requestedCompany, plugin })
         : null;
       const externalAccountId = companyId ? `company:${companyId}` : accountKey(plugin, prepared.public);
+      // The same account disconnected earlier: resumed with its history (nothing issued twice).
+      const dormant = externalAccountId
+        ? await em.findOne(Integration, {
+            tenantId,
+            pluginId,
+            externalAccountId,
+            disconnectedAt: { $ne: null },
+          })
+        : null;
+      if (dormant) return reconnect(em, deps, { principal, row: dormant, plugin, prepared, label });
       await assertAccountFree(em, { tenantId, pluginId, key: externalAccountId });
       const row = await insertIntegration(em, deps, {
         principal,

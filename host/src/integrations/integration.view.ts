@@ -24,7 +24,11 @@ export function healthReasonOf(row: {
   statusReason?: string | null | undefined;
   lastSyncError?: string | null | undefined;
   consecutiveFailures: number;
+  disconnectedAt?: Date | null | undefined;
 }): string {
+  // Its stored reason already says what happened and how to resume it.
+  if (row.disconnectedAt)
+    return row.statusReason ?? 'Disconnected: connect the same account again to resume it.';
   switch (row.status) {
     case 'pending_auth':
       return 'Not connected yet: finish connecting the account.';
@@ -102,6 +106,8 @@ export interface IntegrationView {
   lastSyncAt: string | null;
   lastSuccessAt: string | null;
   lastSyncError: string | null;
+  /** Disconnected by a person (secrets erased, history kept): resumed by connecting it again. */
+  disconnected: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -126,6 +132,7 @@ export function toIntegrationView(row: IIntegration): IntegrationView {
     lastSyncAt: iso(row.lastSyncAt),
     lastSuccessAt: iso(row.lastSuccessAt),
     lastSyncError: row.lastSyncError ?? null,
+    disconnected: Boolean(row.disconnectedAt),
     createdAt: iso(row.createdAt) ?? '',
     updatedAt: iso(row.updatedAt) ?? '',
   };

@@ -25,6 +25,8 @@ export interface IntegrationStatusView {
   statusReason: string | null;
   health: IntegrationView['health'];
   healthReason: string;
+  /** Disconnected by a person: secrets erased, history kept, resumed by connecting it again. */
+  disconnected: boolean;
   /** Each job's own health: failures in a row, last error, last success (issue 13). */
   jobs: JobHealthView[];
   lastSyncAt: string | null;
@@ -42,7 +44,11 @@ export interface IntegrationLifecycle {
   deactivate(input: { principal: Principal; id: string; reason?: string }): Promise<IntegrationView>;
   /** Back to active with the failure counter reset (after auto-disable or a manual deactivate). */
   enable(input: { principal: Principal; id: string }): Promise<IntegrationView>;
-  remove(input: { principal: Principal; id: string }): Promise<{ success: true }>;
+  /**
+   * Disconnects the account: deleted outright when it issued nothing; else its secrets erased and
+   * its history kept (`kept: true`), to be resumed by connecting the same account again.
+   */
+  remove(input: { principal: Principal; id: string }): Promise<{ success: true; kept: boolean }>;
   /**
    * A status change decided by the host itself (sync engine: degraded/disabled after failures;
    * OAuth broker: active/needs_reauth). No principal: the caller already owns the integration.
@@ -133,6 +139,7 @@ export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
         statusReason: view.statusReason,
         health: view.health,
         healthReason: view.healthReason,
+        disconnected: view.disconnected,
         jobs: toJobHealthViews(jobPolicies(plugin?.manifest.jobs ?? []), jobRows.map(toJobState)),
         lastSyncAt: view.lastSyncAt,
         lastSuccessAt: view.lastSuccessAt,
@@ -168,7 +175,18 @@ export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
     async enable({ principal, id }) {
       const row = await findAccessibleIntegration(fork(), principal, id);
       // A connector the tenant lost cannot be switched back on from the integration.
-      await availablePlugin(deps.plugins, { em: fork(), tenantId: row.tenantId, pluginId: row.pluginId });
+      const plugin = await availablePlugin(deps.plugins, {
+        em: fork(),
+        tenantId: row.tenantId,
+        pluginId: row.pluginId,
+      });
+      if (row.disconnectedAt)
+        throw new HostError(
+          'BAD_REQUEST',
+          plugin.manifest.auth.type === 'oauth2'
+            ? `This account was disconnected and its sign-in erased: connect ${plugin.manifest.name} again and sign in as the same account; its invoices and history are kept.`
+            : `This account was disconnected and its passwords erased: connect ${plugin.manifest.name} again with the same account's credentials; its invoices and history are kept.`,
+        );
       return setStatus({ principal, id, status: 'active', reason: null, action: 'integration.enabled' });
     },
 
@@ -176,13 +194,34 @@ export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
       requireTenantAdmin(principal);
       const em = fork();
       const row = await findAccessibleIntegration(em, principal, id);
-      // Its ledger is what stops an order being invoiced twice; removing it would let a
-      // reconnected account invoice every old order again (SPEC: never issue an invoice twice).
+      // Its ledger is what stops an order being invoiced twice: an account that issued invoices
+      // is disconnected, not deleted — secrets erased, schedules stopped, history kept — and
+      // connecting the same account again resumes it (integration-create.ts).
       if ((await em.count(Invoice, { integrationId: row.id })) > 0) {
-        throw new HostError(
-          'CONFLICT',
-          'This account has issued invoices, so it cannot be removed (its record of invoiced orders would go with it); deactivate it instead.',
-        );
+        const when = new Date();
+        await em.transactional(async (tx) => {
+          await tx.nativeDelete(Credential, { integrationId: row.id, tenantId: row.tenantId });
+          await tx.nativeUpdate(
+            Integration,
+            { id: row.id },
+            {
+              status: 'disabled',
+              statusReason: `Disconnected by ${principal.email} on ${when.toISOString().slice(0, 10)}: its passwords and sign-in are erased; its invoices and its record of invoiced orders are kept. Connect the same account again to resume it.`,
+              disconnectedAt: when,
+            },
+          );
+          await jobsFollowStatus(tx, row.id, 'disabled');
+          recordAudit(tx, {
+            tenantId: row.tenantId,
+            actorUserId: principal.userId,
+            action: 'integration.disconnected',
+            targetType: 'integration',
+            targetId: row.id,
+            details: { pluginId: row.pluginId },
+          });
+        });
+        await deps.scheduler.unscheduleIntegration(row.id);
+        return { success: true, kept: true };
       }
       await em.transactional(async (tx) => {
         await tx.nativeDelete(Credential, { integrationId: row.id, tenantId: row.tenantId });
@@ -197,7 +236,7 @@ export function createLifecycle(deps: IntegrationDeps): IntegrationLifecycle {
         });
       });
       await deps.scheduler.unscheduleIntegration(row.id);
-      return { success: true };
+      return { success: true, kept: false };
     },
 
     async transition({ integrationId, status, reason }) {

@@ -76,7 +76,7 @@ interface WriteInput {
 async function renewIntegration(deps: { db: Database }, input: WriteInput & { id: string }): Promise<string> {
   await deps.db.pool.query(
     // A plugin of the company's documents keeps its company key (one connection per company).
-    `update integrations set status = 'active', status_reason = null, consecutive_failures = 0, label = $3,
+    `update integrations set status = 'active', status_reason = null, consecutive_failures = 0, disconnected_at = null, label = $3,
             external_account_id = case when company_id is not null and external_account_id like 'company:%'
                                        then external_account_id else $4 end,
             updated_at = clock_timestamp()

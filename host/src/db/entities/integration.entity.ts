@@ -36,6 +36,8 @@ export const Integration = defineEntity({
     lastSyncAt: p.datetime().nullable(),
     lastSuccessAt: p.datetime().nullable(),
     lastSyncError: p.text().nullable(),
+    /** Disconnected by a person: secrets erased, history kept; connecting it again resumes it. */
+    disconnectedAt: p.datetime().nullable(),
     /** SHA-256 of the secret in the integration's webhook URL. */
     webhookTokenHash: p.string().length(64).nullable().unique(),
     createdAt: createdAtProperty(),

@@ -14,6 +14,7 @@ import { Migration20261204110000ProductWriteCost } from './20261204110000-produc
 import { Migration20261205060000AlertWebhooks } from './20261205060000-alert-webhooks.migration.ts';
 import { Migration20261205070000InvoiceWorkspaceIndexes } from './20261205070000-invoice-workspace-indexes.migration.ts';
 import { Migration20261205070000JobHealth } from './20261205070000-job-health.migration.ts';
+import { Migration20261205080000DisconnectedAccounts } from './20261205080000-disconnected-accounts.migration.ts';
 
 /** Committed migrations, in order. Listed statically so no file discovery is needed at run time. */
 export const MIGRATIONS = [
@@ -42,4 +43,8 @@ export const MIGRATIONS = [
     class: Migration20261205070000InvoiceWorkspaceIndexes,
   },
   { name: 'Migration20261205070000JobHealth', class: Migration20261205070000JobHealth },
+  {
+    name: 'Migration20261205080000DisconnectedAccounts',
+    class: Migration20261205080000DisconnectedAccounts,
+  },
 ];
