@@ -5,7 +5,7 @@
 // longer flip the account back to healthy: the integration's page shows it failing because of the
 // orders sync, each job with its own failures in a row, and one row per run with its 7 attempts;
 // after the 5th failed run in a row (the manifest's `disableAfterFailures`) the account is
-// switched off, naming the job. Retry delays are shortened (`retryScale`), their number is not.
+// switched off, naming the job. Retry pauses (the scheduler's and the HTTP client's) are shortened (`retryScale`), their number is not.
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

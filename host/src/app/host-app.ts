@@ -37,7 +37,7 @@ export interface CreateHostAppOptions {
   registryPath?: string;
   /** How often the scheduler polls for due jobs (tests shorten it). */
   schedulerPollMs?: number;
-  /** Multiplies the manifests' retry delays (tests shorten them; default 1). */
+  /** Multiplies the manifests' retry delays and the HTTP client's own (tests shorten them; default 1). */
   schedulerRetryScale?: number;
   /** Per-plugin config overrides (demo mode and tests point plugins at their sandboxes). */
   configOverrides?: Map<string, Record<string, string>>;
@@ -146,6 +146,7 @@ function createSchedulerAndRuntime(input: {
     processName,
     configOverrides: options.configOverrides ?? new Map<string, Record<string, string>>(),
     ...(outboundStaleAfterMs ? { outboundStaleAfterMs } : {}),
+    ...(options.schedulerRetryScale ? { retryDelayScale: options.schedulerRetryScale } : {}),
   });
   return { scheduler, runtime };
 }

@@ -31,6 +31,8 @@ export interface CreatePluginHttpOptions {
   timeoutMs?: number;
   /** How many 429s in a row one request may absorb before the run gives up (RetryableError). */
   max429?: number;
+  /** Multiplies the pauses before retrying a failed idempotent call (tests shorten them; default 1). */
+  retryDelayScale?: number;
 }
 
 const RETRY_DELAYS_MS = [200, 800, 2000];
@@ -88,6 +90,7 @@ function encodeBody(request: HttpRequest): { body?: string | Uint8Array; content
 export function createPluginHttp(options: CreatePluginHttpOptions): PluginHttp {
   const doFetch = options.fetch ?? fetch;
   const max429 = options.max429 ?? 8;
+  const scale = options.retryDelayScale ?? 1;
   return {
     async request(request) {
       const method = request.method ?? 'GET';
@@ -127,7 +130,7 @@ export function createPluginHttp(options: CreatePluginHttpOptions): PluginHttp {
         } catch (error) {
           options.signal.throwIfAborted();
           if (idempotent && failures < RETRY_DELAYS_MS.length) {
-            await sleep(RETRY_DELAYS_MS[failures++], undefined, { signal: options.signal });
+            await sleep(RETRY_DELAYS_MS[failures++]! * scale, undefined, { signal: options.signal });
             continue;
           }
           throw new RetryableError(`${method} ${path} failed: ${(error as Error).message}`, { cause: error });
@@ -155,7 +158,7 @@ export function createPluginHttp(options: CreatePluginHttpOptions): PluginHttp {
         }
         if (response.status >= 500 && idempotent && failures < RETRY_DELAYS_MS.length) {
           await response.body?.cancel();
-          await sleep(RETRY_DELAYS_MS[failures++], undefined, { signal: options.signal });
+          await sleep(RETRY_DELAYS_MS[failures++]! * scale, undefined, { signal: options.signal });
           continue;
         }
         if (request.binary) {

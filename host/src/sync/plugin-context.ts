@@ -41,6 +41,8 @@ export interface ContextDeps {
   documents: InvoicePdfs;
   signer: InvoiceLinkSigner;
   outboundStaleAfterMs: number;
+  /** Multiplies the HTTP client's retry pauses (tests shorten them; default 1). */
+  httpRetryScale?: number;
   /**
    * Plugins of the company's documents whose clearance marketplace delivery waits for (manifest
    * `documents.deliveryAfterClearance`), read on every call.
@@ -150,6 +152,7 @@ function pluginHttp(
     rateContext: { pluginId: plugin.id, ...rateLimitKeys(options, baseUrl), config },
     log: parts.log,
     signal: options.signal,
+    ...(deps.httpRetryScale ? { retryDelayScale: deps.httpRetryScale } : {}),
   });
 }
 

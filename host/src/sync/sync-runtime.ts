@@ -51,6 +51,8 @@ export interface SyncRuntimeDeps {
   /** Read on every run, so demo mode may fill it after start to point plugins at their sandboxes. */
   configOverrides: Map<string, Record<string, string>>;
   outboundStaleAfterMs?: number;
+  /** Multiplies the plugin HTTP client's retry pauses (tests shorten them; default 1). */
+  retryDelayScale?: number;
 }
 
 /** The master key and the host's public URL, read late (see `SyncRuntimeDeps.env`). */
@@ -99,6 +101,7 @@ function createEngine(deps: SyncRuntimeDeps, signer: InvoiceLinkSigner): SyncEng
     configOverrides: deps.configOverrides,
     processName: deps.processName,
     outboundStaleAfterMs: deps.outboundStaleAfterMs ?? 120_000,
+    ...(deps.retryDelayScale ? { httpRetryScale: deps.retryDelayScale } : {}),
     clearancePluginIds: () =>
       plugins.plugins.filter((p) => p.manifest.documents?.deliveryAfterClearance).map((p) => p.id),
     signer,
