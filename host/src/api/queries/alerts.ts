@@ -22,7 +22,7 @@ export interface Alert {
 
 /** Documents this old or newer keep their refusal alerts; older ones are history, not news. */
 const RECENT_DAYS = 60;
-/** A person switched it off on purpose (lifecycle `deactivate`): nothing to be alerted about. */
+/** A person switched it off on purpose (lifecycle `deactivate`, or disconnected it): nothing to be alerted about. */
 const DEACTIVATED_BY_PERSON = 'Deactivated by %';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -69,7 +69,7 @@ export async function alertsOf(pool: SqlPool, tenantId: string | null): Promise<
        from integrations
       where ($1::uuid is null or tenant_id = $1)
         and (status in ('needs_reauth', 'degraded')
-             or (status = 'disabled' and coalesce(status_reason, '') not like $2)
+             or (status = 'disabled' and coalesce(status_reason, '') not like $2 and disconnected_at is null)
              or (status = 'active' and consecutive_failures > 0))
       order by label, id`,
     [tenantId, DEACTIVATED_BY_PERSON],
@@ -99,7 +99,10 @@ export async function alertsOf(pool: SqlPool, tenantId: string | null): Promise<
         id: `failing:${row.id}`,
         severity: 'warning',
         title: `${row.label} is failing`,
-        message: `${row.last_sync_error ?? 'Its last runs failed.'} It is tried again automatically; open it to see each run.`,
+        // The stored reason names the failing job and what happens next (sync/integration-health.ts).
+        message:
+          row.status_reason ??
+          `${row.last_sync_error ?? 'Its last runs failed.'} It is tried again automatically; open it to see each run.`,
         href,
         count: 1,
       });
