@@ -9,6 +9,11 @@ const PRODUCTION: Record<string, [number, number, number]> = {
   'session-open': [10, 30, 120],
   'invoice-send': [10, 30, 180],
   'session-close': [10, 30, 120],
+  // "Otwarcie / Zamknięcie sesji wsadowej" (60/h since api-changelog "Limity API", was 120).
+  'batch-open': [10, 20, 60],
+  'batch-close': [10, 20, 60],
+  // "Pobranie faktur sesji" (GET /sessions/{referenceNumber}/invoices).
+  'session-invoices': [10, 20, 200],
   'invoice-status': [30, 120, 1200],
   'sessions-other': [10, 120, 1200],
   other: [10, 30, 120],

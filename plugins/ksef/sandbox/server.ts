@@ -14,6 +14,7 @@ import { makeKeys } from './keys.ts';
 import { ksefNumber } from './ksef-number.ts';
 import { createLimits, type LimitProfile } from './limits.ts';
 import { sessionUpo, invoiceUpo } from './upo.ts';
+import { batchStatus, registerBatchRoutes, type BatchState } from './batch.ts';
 
 /**
  * The KSeF 2.0 API as the plugin uses it, shaped by `reference/ksef/open-api.json` (schema names in
@@ -34,7 +35,7 @@ export const faultsSchema = baseFaultsSchema.extend({
   unexpectedStatus: z.number().int().min(0).default(0),
 });
 
-interface Context {
+export interface Context {
   nip: string;
 }
 interface AuthOperation extends Context {
@@ -44,8 +45,10 @@ interface AuthOperation extends Context {
   status: { code: number; description: string; details?: string[] };
   redeemed: boolean;
 }
-interface SentInvoice {
+export interface SentInvoice {
   ordinalNumber: number;
+  /** Batch sessions: the file's name in the archive (open-api.json `invoiceFileName`). */
+  invoiceFileName?: string;
   referenceNumber: string;
   invoiceHash: string;
   invoiceSize: number;
@@ -57,21 +60,25 @@ interface SentInvoice {
   acquisitionDate: string | null;
   xml: string;
   validated: boolean;
+  /** When the sandbox decided it (ms): the benchmark's measure of KSeF-side processing. */
+  decidedAt?: number;
 }
-interface Session extends Context {
+export interface Session extends Context {
   referenceNumber: string;
   key: Buffer;
   iv: Buffer;
   open: boolean;
+  /** Set for batch sessions (sesja-wsadowa.md): the declared package, its parts and its fate. */
+  batch?: BatchState;
   createdAt: string;
   updatedAt: string;
   validUntil: string;
   invoices: Map<string, SentInvoice>;
 }
 
-const REF_KINDS = { challenge: 'CR', auth: 'AU', session: 'SO', invoice: 'EE' } as const;
+const REF_KINDS = { challenge: 'CR', auth: 'AU', session: 'SO', batch: 'SB', invoice: 'EE' } as const;
 
-function reference(kind: keyof typeof REF_KINDS, date = new Date()): string {
+export function reference(kind: keyof typeof REF_KINDS, date = new Date()): string {
   const day = date.toISOString().slice(0, 10).replace(/-/g, '');
   const hex = randomBytes(11).toString('hex').toUpperCase();
   // e.g. 20250514-CR-226FB7B000-3ACF9BE4C0-10 (open-api.json AuthenticationChallengeResponse example): 36 characters.
@@ -133,6 +140,16 @@ export function buildServer(options: KsefSandboxOptions): {
       sessions: sessions.size,
       invoices: [...sessions.values()].reduce((n, s) => n + s.invoices.size, 0),
       accepted: accepted.size,
+      // Batch sessions: closed → every file decided (ms), the KSeF-side processing time.
+      batches: [...sessions.values()]
+        .filter((s) => s.batch?.closedAt !== undefined)
+        .map((s) => ({
+          session: s.referenceNumber,
+          invoices: s.invoices.size,
+          processingMs:
+            Math.max(s.batch!.closedAt!, ...[...s.invoices.values()].map((i) => i.decidedAt ?? Infinity)) -
+            s.batch!.closedAt!,
+        })),
     }),
     onReset: () => limits.reset(),
   });
@@ -498,6 +515,7 @@ export function buildServer(options: KsefSandboxOptions): {
   /** weryfikacja-faktury.md: the XSD, then uniqueness (NIP + RodzajFaktury + P_2): 440 names the original. */
   function decide(invoice: SentInvoice, schemaErrors: string[]): void {
     invoice.validated = true;
+    invoice.decidedAt = Date.now();
     const session = [...sessions.values()].find((s) => s.invoices.has(invoice.referenceNumber))!;
     if (schemaErrors.length > 0) {
       invoice.status = {
@@ -579,8 +597,12 @@ export function buildServer(options: KsefSandboxOptions): {
     const invoices = [...session.invoices.values()];
     const done = invoices.filter((i) => visibleStatus(i).code !== 150);
     const ok = done.filter((i) => visibleStatus(i).code === 200).length;
-    let status = { code: 100, description: 'Sesja interaktywna otwarta' };
-    if (!session.open) {
+    let status: { code: number; description: string; details?: string[] } = {
+      code: 100,
+      description: 'Sesja interaktywna otwarta',
+    };
+    if (session.batch) status = batchStatus(session, { done: done.length, ok });
+    else if (!session.open) {
       if (invoices.length === 0) status = { code: 440, description: 'Sesja anulowana' };
       else if (done.length < invoices.length)
         status = { code: 170, description: 'Sesja interaktywna zamknięta' };
@@ -611,6 +633,37 @@ export function buildServer(options: KsefSandboxOptions): {
   });
 
   let unexpectedLeft = -1;
+  /** open-api.json SessionInvoiceStatusResponse of one invoice as a client sees it now. */
+  function invoiceView(request: FastifyRequest, session: Session, invoice: SentInvoice) {
+    let status = visibleStatus(invoice);
+    if (unexpectedLeft < 0) unexpectedLeft = faults.get().unexpectedStatus;
+    if (status.code !== 150 && faults.get().unexpectedStatus > 0 && unexpectedLeft > 0) {
+      unexpectedLeft -= 1;
+      status = {
+        code: 999,
+        description: 'Status spoza dokumentacji (przełącznik sandboksa unexpectedStatus)',
+      };
+    }
+    const final = status.code === 200;
+    return {
+      ordinalNumber: invoice.ordinalNumber,
+      invoiceNumber: invoice.invoiceNumber,
+      ksefNumber: final ? invoice.ksefNumber : null,
+      referenceNumber: invoice.referenceNumber,
+      invoiceHash: invoice.invoiceHash,
+      // "zwracana dla faktur wysyłanych wsadowo" (SessionInvoiceStatusResponse.invoiceFileName).
+      ...(invoice.invoiceFileName ? { invoiceFileName: invoice.invoiceFileName } : {}),
+      invoicingDate: invoice.invoicingDate,
+      acquisitionDate: final ? invoice.acquisitionDate : null,
+      permanentStorageDate: final ? invoice.acquisitionDate : null,
+      // upoDownloadUrl: a plain GET without the access token, outside the API limits, expiring.
+      upoDownloadUrl: final ? storage.upoUrl(request, session.referenceNumber, invoice.ksefNumber!) : null,
+      upoDownloadUrlExpirationDate: final ? new Date(Date.now() + 3_600_000).toISOString() : null,
+      invoicingMode: 'Online',
+      status,
+    };
+  }
+
   // GET /sessions/{ref}/invoices/{invoiceRef} → SessionInvoiceStatusResponse.
   app.get<{ Params: { ref: string; invoiceRef: string } }>(
     '/v2/sessions/:ref/invoices/:invoiceRef',
@@ -623,32 +676,37 @@ export function buildServer(options: KsefSandboxOptions): {
         session?.nip === context.nip ? session.invoices.get(request.params.invoiceRef) : undefined;
       if (!session || !invoice)
         return badRequest(reply, 21405, 'Faktura nie istnieje.', [request.params.invoiceRef]);
-      let status = visibleStatus(invoice);
-      if (unexpectedLeft < 0) unexpectedLeft = faults.get().unexpectedStatus;
-      if (status.code !== 150 && faults.get().unexpectedStatus > 0 && unexpectedLeft > 0) {
-        unexpectedLeft -= 1;
-        status = {
-          code: 999,
-          description: 'Status spoza dokumentacji (przełącznik sandboksa unexpectedStatus)',
-        };
-      }
-      const final = status.code === 200;
-      return {
-        ordinalNumber: invoice.ordinalNumber,
-        invoiceNumber: invoice.invoiceNumber,
-        ksefNumber: final ? invoice.ksefNumber : null,
-        referenceNumber: invoice.referenceNumber,
-        invoiceHash: invoice.invoiceHash,
-        invoicingDate: invoice.invoicingDate,
-        acquisitionDate: final ? invoice.acquisitionDate : null,
-        permanentStorageDate: final ? invoice.acquisitionDate : null,
-        upoDownloadUrl: final
-          ? `${baseUrl(request)}/v2/sessions/${session.referenceNumber}/invoices/ksef/${invoice.ksefNumber}/upo`
-          : null,
-        upoDownloadUrlExpirationDate: final ? new Date(Date.now() + 3_600_000).toISOString() : null,
-        invoicingMode: 'Online',
-        status,
-      };
+      return invoiceView(request, session, invoice);
+    },
+  );
+
+  // GET /sessions/{ref}/invoices?pageSize (10–1000, default 10) with `x-continuation-token` →
+  // SessionInvoicesResponse (api-changelog: paging by continuation token, pageSize unchanged).
+  app.get<{ Params: { ref: string }; Querystring: { pageSize?: string } }>(
+    '/v2/sessions/:ref/invoices',
+    async (request, reply) => {
+      const context = accessContext(request, reply);
+      if (!context) return reply;
+      if (limited(request, reply, 'session-invoices', context.nip)) return reply;
+      const session = sessions.get(request.params.ref);
+      if (!session || session.nip !== context.nip)
+        return badRequest(reply, 21173, 'Brak sesji o wskazanym numerze referencyjnym.', [
+          `Sesja o numerze referencyjnym ${request.params.ref} nie została znaleziona.`,
+        ]);
+      const pageSize = request.query.pageSize === undefined ? 10 : Number(request.query.pageSize);
+      if (!Number.isInteger(pageSize) || pageSize < 10 || pageSize > 1000)
+        return badRequest(reply, 21405, 'Błąd walidacji danych wejściowych.', [
+          'pageSize must be an integer from 10 to 1000',
+        ]);
+      const token = request.headers['x-continuation-token'];
+      const from = typeof token === 'string' ? Number(Buffer.from(token, 'base64').toString('utf8')) : 0;
+      if (!Number.isInteger(from) || from < 0)
+        return badRequest(reply, 21405, 'Błąd walidacji danych wejściowych.', ['x-continuation-token']);
+      const all = [...session.invoices.values()];
+      const page = all.slice(from, from + pageSize);
+      const next =
+        from + pageSize < all.length ? Buffer.from(String(from + pageSize)).toString('base64') : null;
+      return { continuationToken: next, invoices: page.map((i) => invoiceView(request, session, i)) };
     },
   );
 
@@ -684,6 +742,28 @@ export function buildServer(options: KsefSandboxOptions): {
     return reply
       .type('application/xml')
       .send(sessionUpo({ session: session.referenceNumber, nip: session.nip, invoices }));
+  });
+
+  const storage = registerBatchRoutes(app, {
+    sessions,
+    faults,
+    symmetricKey: keys.symmetric.privateKey,
+    accessContext,
+    limited,
+    badRequest,
+    receive: (invoices) => {
+      toValidate.push(...invoices);
+      validateSoon();
+    },
+    readyAt: () => Date.now() + faults.get().processingMs,
+    invoiceUpo: (session, invoice) => {
+      const found = [...session.invoices.values()].find(
+        (i) => i.ksefNumber === invoice && visibleStatus(i).code === 200,
+      );
+      return found
+        ? invoiceUpo({ session: session.referenceNumber, nip: session.nip, invoice: found })
+        : null;
+    },
   });
 
   return { app, tokens };

@@ -10,11 +10,23 @@ import {
 } from '@mch/plugin-sdk';
 import { createHash } from 'node:crypto';
 import { buildFa3 } from './fa3.ts';
-import { KsefClient, KsefError, type InvoiceStatus } from './ksef-client.ts';
+import { KsefClient, KsefError, type InvoiceStatus, type SessionInvoice } from './ksef-client.ts';
 import { FA3_XSD, validateXmlBatch } from './xsd.ts';
+import { writeZip } from './zip.ts';
 
-/** Documents handed over per ledger claim (and per XSD run). */
-const CHUNK = 50;
+/**
+ * Online session for a trickle, batch session from BATCH_FROM waiting documents. Why 4: the job
+ * runs every minute, and limity-api.md lets an online session send 180 invoices an hour (30 a
+ * minute in bursts) — 3 a minute sustained — while batch sessions may be opened 60 times an hour,
+ * once a minute, whatever they hold. Up to 3 documents a run the online route keeps within its
+ * hourly budget and gives each its KSeF number soonest; from 4 one batch costs a single opening
+ * and closing (sesja-wsadowa.md: batches "every few minutes" for e-commerce).
+ */
+export const BATCH_FROM = 4;
+/** Documents per ledger claim and per batch session (KSeF takes up to 10 000 a session, limity.md). */
+const BATCH_MAX = 1000;
+/** Parallel UPO downloads (the links are outside the API limits). */
+const DOWNLOADS = 8;
 /** How long one run waits for KSeF's answers before leaving the rest to the next run. */
 const POLL_BUDGET_MS = 120_000;
 
@@ -26,7 +38,10 @@ export interface Settings {
 /** What the document's clearance keeps to follow it up (no secrets). */
 interface SentReference {
   session: string;
-  invoice: string;
+  /** Online sessions: KSeF's element reference of the invoice. */
+  invoice?: string;
+  /** Batch sessions: the file's name in the archive (`invoiceFileName` in KSeF's answers). */
+  file?: string;
   nip: string;
   /** SHA-256 (Base64URL) of the FA(3) file: QR code I is built from it. */
   hash: string;
@@ -61,7 +76,11 @@ async function answerFor(
   const qr = (number: string) => ({ payload: qrFor(ctx, doc, ref), label: number });
   if (code === 100 || code === 150) return undefined;
   if (code === 200 && status.ksefNumber) {
-    const upo = await client.upo(ref.nip, ref.session, status.ksefNumber);
+    const url = (status as SessionInvoice).upoDownloadUrl;
+    const upo =
+      ref.file && url
+        ? await client.download(url)
+        : await client.upo(ref.nip, ref.session, status.ksefNumber);
     return {
       status: 'accepted',
       number: status.ksefNumber,
@@ -125,7 +144,8 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
 
   try {
     for (;;) {
-      const pending = await documents.pending(CHUNK);
+      const pending = await documents.pending(BATCH_MAX);
+      const batch = pending.length >= BATCH_FROM;
       if (pending.length === 0) break;
       const prepared = new Map<string, ClearanceResult>();
       const xmls = new Map<string, string>();
@@ -169,12 +189,25 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
       let stop: unknown;
       const outcomes = await documents.submit(pending, async (claimed) => {
         const results: Record<string, ClearanceResult> = {};
+        const toSend: ClearanceDocument[] = [];
         for (const doc of claimed) {
           const ready = prepared.get(doc.id);
-          if (ready) {
-            results[doc.id] = ready;
-            continue;
+          if (ready) results[doc.id] = ready;
+          else toSend.push(doc);
+        }
+        if (batch) {
+          // No result for a document of a batch that failed to go: it is handed over again.
+          for (const [nip, docs] of groupByNip(toSend)) {
+            try {
+              Object.assign(results, await sendBatch(client, nip, docs, xmls));
+            } catch (error) {
+              stop = error;
+              break;
+            }
           }
+          return results;
+        }
+        for (const doc of toSend) {
           if (stop) break;
           const xml = xmls.get(doc.id)!;
           const nip = nipOf(doc);
@@ -185,11 +218,10 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
               sessions.set(nip, session);
             }
             const invoice = await client.send(nip, session, xml);
-            const hash = createHash('sha256').update(Buffer.from(xml, 'utf8')).digest('base64url');
             results[doc.id] = {
               status: 'sent',
               xml,
-              reference: { session: session.referenceNumber, invoice, nip, hash },
+              reference: { session: session.referenceNumber, invoice, nip, hash: hashOf(xml) },
             };
           } catch (error) {
             // The rest of the chunk is tried on a later run; an auth failure ends the run.
@@ -223,11 +255,17 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
   // Follow the sent ones until KSeF answers, within this run's budget.
   const deadline = Date.now() + POLL_BUDGET_MS;
   for (let round = 0; ; round++) {
-    const awaiting = (await documents.awaiting(500)).filter((d) => d.clearance?.status === 'sent');
+    const awaiting = (await documents.awaiting(5 * BATCH_MAX)).filter((d) => d.clearance?.status === 'sent');
     let open = 0;
+    const batches = new Map<string, ClearanceDocument[]>();
     for (const doc of awaiting) {
       const ref = doc.clearance?.reference as SentReference | undefined;
-      if (!ref?.session || !ref.invoice) continue;
+      if (!ref?.session) continue;
+      if (ref.file) {
+        batches.set(ref.session, [...(batches.get(ref.session) ?? []), doc]);
+        continue;
+      }
+      if (!ref.invoice) continue;
       try {
         const status = await client.invoiceStatus(ref.nip, ref.session, ref.invoice);
         const answer = await answerFor(ctx, client, doc, ref, status);
@@ -236,19 +274,143 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
           continue;
         }
         await documents.record(doc.id, answer);
-        if (answer.status === 'accepted') counts.accepted! += 1;
-        else if (answer.status === 'rejected') counts.rejected! += 1;
+        tally(counts, answer);
       } catch (error) {
         if (!(error instanceof KsefError)) throw error;
-        await documents.record(doc.id, {
-          status: 'sent',
-          reference: { ...ref },
-          errors: [{ location: 'KSeF status', message: `${error.message}; asked again on the next run.` }],
-        });
+        await documents.record(doc.id, unanswered(ref, error));
       }
     }
+    for (const [session, docs] of batches) open += await followBatch(ctx, client, session, docs, counts);
     if (open === 0 || Date.now() > deadline) break;
     await sleep(Math.min(2000, 250 * (round + 1)), undefined, { signal: ctx.signal });
   }
   return { counts };
+}
+
+const hashOf = (xml: string) => createHash('sha256').update(Buffer.from(xml, 'utf8')).digest('base64url');
+
+function tally(counts: Record<string, number>, answer: ClearanceResult): void {
+  if (answer.status === 'accepted') counts.accepted! += 1;
+  else if (answer.status === 'rejected') counts.rejected! += 1;
+}
+
+function unanswered(ref: SentReference, error: Error): ClearanceResult {
+  return {
+    status: 'sent',
+    reference: { ...ref },
+    errors: [{ location: 'KSeF status', message: `${error.message}; asked again on the next run.` }],
+  };
+}
+
+function groupByNip(docs: readonly ClearanceDocument[]): Map<string, ClearanceDocument[]> {
+  const out = new Map<string, ClearanceDocument[]>();
+  for (const doc of docs) out.set(nipOf(doc), [...(out.get(nipOf(doc)) ?? []), doc]);
+  return out;
+}
+
+/** One batch session for `docs` (file `<document id>.xml` each); their `sent` results. */
+async function sendBatch(
+  client: KsefClient,
+  nip: string,
+  docs: readonly ClearanceDocument[],
+  xmls: ReadonlyMap<string, string>,
+): Promise<Record<string, ClearanceResult>> {
+  const files = docs.map((d) => ({ name: `${d.id}.xml`, content: Buffer.from(xmls.get(d.id)!, 'utf8') }));
+  const session = await client.sendBatch(nip, writeZip(files));
+  return Object.fromEntries(
+    docs.map((d) => {
+      const xml = xmls.get(d.id)!;
+      return [
+        d.id,
+        { status: 'sent', xml, reference: { session, file: `${d.id}.xml`, nip, hash: hashOf(xml) } },
+      ];
+    }),
+  );
+}
+
+/** Batch session codes meaning the package as a whole was not taken (SessionStatusResponse). */
+const BATCH_FAILED = new Set([405, 415, 420, 430, 435, 440, 500]);
+
+/**
+ * Follows one batch session: still processing → counted open; processed (200, or 445 none valid)
+ * → each invoice's status from the session's list, matched on its file name; refused as a whole
+ * → its documents are sent again in a new batch (nothing of it was accepted, so no duplicate).
+ */
+async function followBatch(
+  ctx: PluginContext<Settings>,
+  client: KsefClient,
+  session: string,
+  docs: ClearanceDocument[],
+  counts: Record<string, number>,
+): Promise<number> {
+  const documents = ctx.documents!;
+  const ref0 = docs[0]!.clearance!.reference as unknown as SentReference;
+  let status: { code: number; description: string; details?: string[] | null };
+  try {
+    status = await client.sessionStatus(ref0.nip, session);
+  } catch (error) {
+    if (!(error instanceof KsefError)) throw error;
+    ctx.log.warn({ err: error, session }, 'KSeF batch status not read; asked again');
+    return docs.length;
+  }
+  if (status.code === 100 || status.code === 150) return docs.length;
+  if (BATCH_FAILED.has(status.code)) {
+    ctx.log.warn({ session, status }, 'KSeF refused a whole batch; its documents are sent again');
+    const xmls = new Map(docs.map((d) => [d.id, buildFa3(d)]));
+    try {
+      const results = await sendBatch(client, ref0.nip, docs, xmls);
+      for (const doc of docs) await documents.record(doc.id, results[doc.id]!);
+    } catch (error) {
+      if (!(error instanceof KsefError) && !isPluginError(error)) throw error;
+      const said = [status.description, ...(status.details ?? [])].join(': ');
+      for (const doc of docs)
+        await documents.record(doc.id, {
+          status: 'sent',
+          reference: { ...(doc.clearance!.reference as Record<string, unknown>) },
+          errors: [
+            {
+              location: `KSeF session status ${status.code}`,
+              message: `KSeF refused the batch ("${said}") and sending it again failed (${error.message}); it is sent again on the next run.`,
+            },
+          ],
+        });
+    }
+    return docs.length;
+  }
+  let list: SessionInvoice[];
+  try {
+    list = await client.sessionInvoices(ref0.nip, session);
+  } catch (error) {
+    if (!(error instanceof KsefError)) throw error;
+    ctx.log.warn({ err: error, session }, 'KSeF batch invoices not listed; asked again');
+    return docs.length;
+  }
+  const byFile = new Map(list.map((i) => [i.invoiceFileName ?? '', i]));
+  let open = 0;
+  const queue = [...docs];
+  await Promise.all(
+    Array.from({ length: DOWNLOADS }, async () => {
+      for (let doc = queue.shift(); doc; doc = queue.shift()) {
+        const ref = doc.clearance!.reference as unknown as SentReference;
+        const invoice = byFile.get(ref.file!);
+        if (!invoice) {
+          open += 1;
+          continue;
+        }
+        try {
+          const answer = await answerFor(ctx, client, doc, ref, invoice);
+          if (!answer) {
+            open += 1;
+            continue;
+          }
+          await documents.record(doc.id, answer);
+          tally(counts, answer);
+        } catch (error) {
+          if (!(error instanceof KsefError)) throw error;
+          await documents.record(doc.id, unanswered(ref, error));
+        }
+      }
+    }),
+  );
+  return open;
 }

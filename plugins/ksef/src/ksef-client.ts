@@ -45,6 +45,15 @@ export interface StatusInfo {
   extensions?: Record<string, string> | null;
 }
 
+/** One part of a batch at most (weryfikacja-faktury.md: 100 MB = 100 000 000 bytes before encryption). */
+export const BATCH_PART_BYTES = 100_000_000;
+
+export interface SessionInvoice extends InvoiceStatus {
+  invoiceFileName?: string | null;
+  invoiceHash: string;
+  upoDownloadUrl?: string | null;
+}
+
 export interface InvoiceStatus {
   referenceNumber: string;
   ksefNumber?: string | null;
@@ -265,6 +274,122 @@ export class KsefClient {
     });
     if (response.status !== 202) throw new KsefError(`KSeF did not take the invoice: ${describe(response)}`);
     return response.json<{ referenceNumber: string }>().referenceNumber;
+  }
+
+  /**
+   * A batch session (sesja-wsadowa.md): the ZIP split into parts of at most 100 MB (before
+   * encryption), each AES-256-CBC with one fresh session key wrapped with RSA-OAEP SHA-256, the
+   * session opened with the package's and parts' sizes and SHA-256, every part PUT to the URL
+   * KSeF answered (its own headers, no access token), then closed. Answers the session reference.
+   */
+  async sendBatch(nip: string, zip: Buffer): Promise<string> {
+    const certs = await this.#certs();
+    const key = randomBytes(32);
+    const iv = randomBytes(16);
+    const count = Math.max(1, Math.ceil(zip.length / BATCH_PART_BYTES));
+    const size = Math.ceil(zip.length / count);
+    const parts = Array.from({ length: count }, (_, i) => {
+      const cipher = createCipheriv('aes-256-cbc', key, iv);
+      const plain = zip.subarray(i * size, Math.min(zip.length, (i + 1) * size));
+      return Buffer.concat([cipher.update(plain), cipher.final()]);
+    });
+    const open = await this.authed(nip, {
+      method: 'POST',
+      path: 'sessions/batch',
+      rateGroup: 'batch-session',
+      json: {
+        formCode: { systemCode: 'FA (3)', schemaVersion: '1-0E', value: 'FA' },
+        batchFile: {
+          fileSize: zip.length,
+          fileHash: sha256(zip),
+          fileParts: parts.map((p, i) => ({ ordinalNumber: i + 1, fileSize: p.length, fileHash: sha256(p) })),
+        },
+        encryption: {
+          encryptedSymmetricKey: publicEncrypt(
+            { key: certs.symmetric.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+            key,
+          ).toString('base64'),
+          initializationVector: iv.toString('base64'),
+        },
+      },
+    });
+    if (open.status !== 201) throw new KsefError(`KSeF did not open a batch session: ${describe(open)}`);
+    const { referenceNumber, partUploadRequests } = open.json<{
+      referenceNumber: string;
+      partUploadRequests: {
+        ordinalNumber: number;
+        method: string;
+        url: string;
+        headers: Record<string, string | null>;
+      }[];
+    }>();
+    // Parts are outside the API limits; the guide recommends sending them in parallel.
+    await Promise.all(
+      partUploadRequests.map(async (upload) => {
+        const headers = Object.fromEntries(
+          Object.entries(upload.headers ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'),
+        );
+        const response = await this.#ctx.http.request({
+          method: upload.method as 'PUT',
+          path: upload.url,
+          rateGroup: 'storage',
+          headers: { 'content-type': 'application/octet-stream', ...headers },
+          body: parts[upload.ordinalNumber - 1]!,
+          idempotent: true,
+          timeoutMs: 600_000,
+        });
+        if (response.status !== 201)
+          throw new KsefError(
+            `KSeF did not take part ${upload.ordinalNumber} of batch ${referenceNumber} (HTTP ${response.status}): ${response.body.slice(0, 200)}`,
+          );
+      }),
+    );
+    const close = await this.authed(nip, {
+      method: 'POST',
+      path: `sessions/batch/${referenceNumber}/close`,
+      rateGroup: 'batch-session',
+    });
+    if (close.status !== 204)
+      throw new KsefError(`KSeF did not close batch session ${referenceNumber}: ${describe(close)}`);
+    return referenceNumber;
+  }
+
+  /** GET /sessions/{ref}: the session's status (SessionStatusResponse). */
+  async sessionStatus(nip: string, sessionRef: string): Promise<StatusInfo> {
+    const response = await this.authed(nip, { path: `sessions/${sessionRef}`, rateGroup: 'session-status' });
+    if (response.status !== 200)
+      throw new KsefError(`KSeF did not tell the status of session ${sessionRef}: ${describe(response)}`);
+    return response.json<{ status: StatusInfo }>().status;
+  }
+
+  /** Every invoice of a session with its status, 1 000 a page (GET /sessions/{ref}/invoices). */
+  async sessionInvoices(nip: string, sessionRef: string): Promise<SessionInvoice[]> {
+    const out: SessionInvoice[] = [];
+    let continuation: string | null | undefined;
+    do {
+      const response = await this.authed(nip, {
+        path: `sessions/${sessionRef}/invoices`,
+        query: { pageSize: 1000 },
+        rateGroup: 'session-invoices',
+        ...(continuation ? { headers: { 'x-continuation-token': continuation } } : {}),
+      });
+      if (response.status !== 200)
+        throw new KsefError(`KSeF did not list the invoices of session ${sessionRef}: ${describe(response)}`);
+      const page = response.json<{ continuationToken?: string | null; invoices: SessionInvoice[] }>();
+      out.push(...page.invoices);
+      continuation = page.continuationToken;
+    } while (continuation);
+    return out;
+  }
+
+  /** A UPO from its `upoDownloadUrl`: plain GET, no access token, outside the API limits. */
+  async download(url: string): Promise<string> {
+    const response = await this.#ctx.http.request({ path: url, rateGroup: 'storage' });
+    if (response.status !== 200)
+      throw new KsefError(
+        `KSeF's UPO link answered HTTP ${response.status}; it is fetched again on the next run.`,
+      );
+    return response.body;
   }
 
   async close(nip: string, sessionRef: string): Promise<void> {

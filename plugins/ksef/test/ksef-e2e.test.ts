@@ -14,7 +14,15 @@ import {
   type AllegroWorld,
 } from '../../allegro/test/support.ts';
 import type { TestActor } from '../../../host/test/support/test-host.ts';
-import { allInvoices, ksefConfig, ksefInvoices, setFaults, until, type InvoiceItem } from './support.ts';
+import {
+  allInvoices,
+  ksefConfig,
+  ksefInvoices,
+  ksefState,
+  setFaults,
+  until,
+  type InvoiceItem,
+} from './support.ts';
 
 /**
  * Issue 18 end to end: Allegro orders become invoices of a Polish company connected to KSeF; the
@@ -110,6 +118,10 @@ describe('KSeF clearance of the company’s Allegro invoices', () => {
     const accepted = sent.filter((s) => s.status.code === 200);
     expect(accepted).toHaveLength(cleared.length);
     expect(new Set(accepted.map((s) => s.invoiceNumber)).size).toBe(cleared.length);
+    // Many documents waiting at once went in a batch session (more than BATCH_FROM waiting).
+    const requests = (await ksefState(ksef)).requests;
+    expect(requests['POST /v2/sessions/batch']).toBeGreaterThan(0);
+    expect(requests['PUT /storage/batch/:ref/parts/:n']).toBeGreaterThan(0);
 
     // Allegro's upload now takes the cleared invoices.
     await user.trpc.integrations.sync.mutate({ id: allegroId, jobId: 'upload-invoices' });
