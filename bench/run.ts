@@ -59,6 +59,12 @@ writeFileSync(
 );
 console.log(`\nwritten: bench/results/latest.json, bench/results/latest.md`);
 if (failures.length) console.error(`\n${failures.length} benchmark(s) failed:\n${failures.join('\n\n')}`);
+// A missed target fails the run too: a benchmark is a check, not only a table.
+const missed = rows.filter((r) => r.pass === false);
+if (missed.length)
+  console.error(
+    `\n${missed.length} target(s) missed:\n${missed.map((r) => `  ${r.bench} · ${r.metric}: ${r.value} ${r.unit} (target ${r.target})`).join('\n')}`,
+  );
 // Every host was stopped, but Agenda leaves a job-liveness timer (its lock lifetime, minutes)
 // running after stop: exit rather than wait for it.
-process.exit(failures.length ? 1 : 0);
+process.exit(failures.length || missed.length ? 1 : 0);
