@@ -249,8 +249,15 @@ async function uploadOnce(
   const hash = sha256(xml);
   if (note) {
     // Answered before (the crash came after the upload): no search; else look among ANAF's messages.
-    const found = note.uploadIndex ?? (await findEarlierUpload(deps, note));
-    if (found) {
+    const earlier: EarlierUpload = note.uploadIndex
+      ? { found: note.uploadIndex }
+      : await findEarlierUpload(deps, note);
+    const age = (deps.now?.() ?? new Date()).getTime() - Date.parse(note.at);
+    const window = deps.reconcileAfterMs ?? 30 * 60_000;
+    // Not provably absent: looked for again later (at most four windows, then sent again).
+    if (earlier === 'unsure') return age < 4 * window ? undefined : uploadAgain();
+    if (earlier !== 'absent') {
+      const found = earlier.found;
       deps.log.info(
         { documentId: doc.id, uploadIndex: found },
         'found an earlier upload of this document at ANAF; not uploading again',
@@ -262,38 +269,52 @@ async function uploadOnce(
         reference: { ...ref, uploadIndex: found, uploadedAt: note.at },
       };
     }
-    const age = (deps.now?.() ?? new Date()).getTime() - Date.parse(note.at);
-    if (age < (deps.reconcileAfterMs ?? 30 * 60_000)) return undefined;
+    if (age < window) return undefined;
   }
-  await deps.store.set(noteKey, {
-    at: (deps.now?.() ?? new Date()).toISOString(),
-    sha256: hash,
-    number: doc.number,
-  } satisfies UploadNote);
-  let answer;
-  try {
-    answer = await upload(deps.http, { xml, standard, cif: deps.cif, extern: isForeignBuyer(doc.document) });
-  } catch (error) {
-    // A definite "not now" (gateway down, token refused) did nothing at ANAF: upload freely later.
-    // A lost answer keeps the note, so the next attempt first looks for this upload at ANAF.
-    if (error instanceof AnafUnavailableError || error instanceof AuthError) await deps.store.delete(noteKey);
-    throw error;
+  return uploadAgain();
+
+  async function uploadAgain(): Promise<ClearanceResult | undefined> {
+    await deps.store.set(noteKey, {
+      at: (deps.now?.() ?? new Date()).toISOString(),
+      sha256: hash,
+      number: doc.number,
+    } satisfies UploadNote);
+    let answer;
+    try {
+      answer = await upload(deps.http, {
+        xml,
+        standard,
+        cif: deps.cif,
+        extern: isForeignBuyer(doc.document),
+      });
+    } catch (error) {
+      // A definite "not now" (gateway down, token refused) did nothing at ANAF: upload freely later.
+      // A lost answer keeps the note, so the next attempt first looks for this upload at ANAF.
+      if (error instanceof AnafUnavailableError || error instanceof AuthError)
+        await deps.store.delete(noteKey);
+      throw error;
+    }
+    if (!answer.ok)
+      return {
+        status: 'rejected',
+        xml,
+        reference: ref,
+        errors: answer.errors.map((message) => ({ message })),
+      };
+    await deps.store.set(`index:${answer.uploadIndex}`, doc.id);
+    await deps.store.set(noteKey, {
+      at: new Date().toISOString(),
+      sha256: hash,
+      number: doc.number,
+      uploadIndex: answer.uploadIndex,
+    } satisfies UploadNote);
+    return {
+      status: 'sent',
+      number: null,
+      xml,
+      reference: { ...ref, uploadIndex: answer.uploadIndex, uploadedAt: new Date().toISOString() },
+    };
   }
-  if (!answer.ok)
-    return { status: 'rejected', xml, reference: ref, errors: answer.errors.map((message) => ({ message })) };
-  await deps.store.set(`index:${answer.uploadIndex}`, doc.id);
-  await deps.store.set(noteKey, {
-    at: new Date().toISOString(),
-    sha256: hash,
-    number: doc.number,
-    uploadIndex: answer.uploadIndex,
-  } satisfies UploadNote);
-  return {
-    status: 'sent',
-    number: null,
-    xml,
-    reference: { ...ref, uploadIndex: answer.uploadIndex, uploadedAt: new Date().toISOString() },
-  };
 }
 
 function isForeignBuyer(doc: IssuedDocument): boolean {
@@ -302,18 +323,25 @@ function isForeignBuyer(doc: IssuedDocument): boolean {
 }
 
 /** An upload of this document among ANAF's messages that this plugin never recorded. */
-async function findEarlierUpload(deps: ReportDeps, note: UploadNote): Promise<string | null> {
+/** Where an earlier upload stands: found (its index), provably absent, or not readable yet. */
+type EarlierUpload = { found: string } | 'absent' | 'unsure';
+
+async function findEarlierUpload(deps: ReportDeps, note: UploadNote): Promise<EarlierUpload> {
   const days = Math.min(60, Math.max(1, Math.ceil((Date.now() - Date.parse(note.at)) / 86_400_000) + 1));
   const messages = await listaMesajeFactura(deps.http, deps.cif, days);
+  // A message that cannot be read yet (ANAF still processing it, a failed download) may be this
+  // very upload: then nobody can say it is not there, and sending again could send it twice.
+  let unsure = false;
   for (const m of messages) {
     if (m.type !== 'FACTURA TRIMISA') continue;
     if (await deps.store.get(`index:${m.uploadIndex}`)) continue;
-    const d = await descarcare(deps.http, m.id).catch(() => null);
-    if (d && sha256(d.content) === note.sha256) {
-      return m.uploadIndex;
-    }
+    const d = await descarcare(deps.http, m.id).catch(() => {
+      unsure = true;
+      return null;
+    });
+    if (d && sha256(d.content) === note.sha256) return { found: m.uploadIndex };
   }
-  return null;
+  return unsure ? 'unsure' : 'absent';
 }
 
 /**
