@@ -120,7 +120,7 @@ describe('alerts sent to a tenant’s chat', () => {
     await q(`update integrations set status = 'needs_reauth' where id = $1`, [broken]);
     await until(async () => (await admin.trpc.alerts.webhook.query()).lastError !== null);
     expect((await admin.trpc.alerts.webhook.query()).lastError).toBe(
-      'The chat refused the alerts (it answered 403 Forbidden). Check the webhook address in Settings → Alerts; they are sent again in a minute.',
+      'Your chat did not accept the alerts: its webhook address may have been deleted or revoked there. Paste a current one in Settings → Alerts; they are sent again in a minute.',
     );
     expect(received).toHaveLength(2);
     answer = 200;

@@ -104,7 +104,10 @@ async function post(url: string, body: unknown): Promise<string | null> {
     });
     await response.body?.cancel();
     if (response.ok) return null;
-    return `The chat refused the alerts (it answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}). Check the webhook address in Settings → Alerts; they are sent again in a minute.`;
+    // In words, not the HTTP status: the chat turned the address down, or was busy.
+    return response.status < 500
+      ? 'Your chat did not accept the alerts: its webhook address may have been deleted or revoked there. Paste a current one in Settings → Alerts; they are sent again in a minute.'
+      : 'Your chat could not take the alerts just now. They are sent again in a minute.';
   } catch (error) {
     const why =
       (error as Error).name === 'TimeoutError'
