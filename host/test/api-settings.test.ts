@@ -92,6 +92,28 @@ describe('integration settings through the API', () => {
     });
   }
 
+  it('says what is wrong in words, by the field and its unit, not in JSON Schema terms (issue 13)', async () => {
+    const res = await user.rest<{ error: { message: string; issues: { path: string; message: string }[] } }>(
+      `/api/v1/fixture-basic/settings/${integrationId}`,
+      { method: 'PUT', body: { settings: { syncFrequencyMinutes: 2 } } },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe('Nothing was saved: Sync frequency must be at least 5 minutes.');
+    expect(res.body.error.issues).toEqual([
+      expect.objectContaining({
+        path: '/settings/syncFrequencyMinutes',
+        message: 'must be at least 5 minutes',
+      }),
+    ]);
+    const error = (await user.trpc.integrations.updateSettings
+      .mutate({ id: integrationId, settings: { syncFrequencyMinutes: 5000, autoGenerateInvoices: 'yes' } })
+      .catch((e: unknown) => e)) as TRPCClientError<never>;
+    expect(error.message).toBe(
+      'Nothing was saved: Sync frequency must be at most 1440 minutes; Auto-generate invoices must be yes or no.',
+    );
+    expect(error.message).not.toMatch(/>=|<=|schema|\/settings/);
+  });
+
   it('refuses a new integration that misses a required field', async () => {
     const res = await user.rest<{ error: { issues: { path: string; code: string }[] } }>(
       '/api/v1/fixture-basic/integrations',

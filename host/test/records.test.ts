@@ -190,6 +190,7 @@ describe('importRecords (Allegro, gross prices)', () => {
       reason: expect.stringMatching(
         /^record .* refused: invoice total \d+\.\d\d PLN differs from the marketplace total \d+\.\d\d PLN/,
       ),
+      group: 'could not be turned into an invoice',
     });
     expect(created!.status).toBe('created');
     expect(
@@ -235,7 +236,7 @@ describe('importRecords (Allegro, gross prices)', () => {
     const noInvoices = await setup({ settings: { ...settings, autoGenerateInvoices: false } });
     const skipped = await noInvoices.run(orders);
     expect(
-      skipped.every((o) => o.status === 'skipped' && o.reason.includes('autoGenerateInvoices is off')),
+      skipped.every((o) => o.status === 'skipped' && o.reason.includes('invoicing is switched off')),
     ).toBe(true);
     expect(await count('invoices', 'tenant_id = $1', [noInvoices.tenantId])).toBe(0);
     expect(await count('customers', 'tenant_id = $1', [noInvoices.tenantId])).toBe(3);
@@ -305,6 +306,7 @@ describe('importRecords (Allegro, gross prices)', () => {
     expect(outcomes[1]).toEqual({
       status: 'skipped',
       reason: `record x-1 refused: mapping 'invoice', field 'currency' (expression "summary.totalToPay.currency"): is required but produced no value`,
+      group: 'could not be turned into an invoice',
     });
     // Only the later copy counts: it is cancelled, so the order is never invoiced.
     expect(outcomes[2]).toMatchObject({ status: 'skipped', reason: expect.stringContaining('cancelled') });

@@ -77,7 +77,10 @@ export type SettingsErrorCode = (typeof SettingsErrorCode)[keyof typeof Settings
 export interface SettingsIssue {
   path: string;
   code: SettingsErrorCode;
+  /** What is wrong, said of the field: "must be at least 5 minutes". */
   message: string;
+  /** The field's name for people (its title without a unit), when the schema gives one. */
+  label?: string | undefined;
 }
 
 export function manifestIssue(code: ManifestErrorCode, pointer: string, message: string): ManifestIssue {

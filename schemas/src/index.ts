@@ -3,6 +3,7 @@ export * from './manifest.ts';
 export * from './registry.ts';
 export * from './validate-manifest.ts';
 export * from './settings-validator.ts';
+export { settingsIssuesSentence, settingsIssueOf, fieldLabel } from './settings-words.ts';
 export * from './settings-secrets.ts';
 export * from './settings-schema-check.ts';
 export * from './templates.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { closeObjectSchemas, compileSettingsValidator } from './settings-validator.ts';
+import { settingsIssuesSentence } from './settings-words.ts';
 import { redactSettings, secretsPresent, settingsDefaults, splitSettings } from './settings-secrets.ts';
 
 const schema = {
@@ -51,6 +52,48 @@ describe('compileSettingsValidator', () => {
       '/platform SETTINGS_REQUIRED',
       '/syncFrequencyMinutes SETTINGS_OUT_OF_RANGE',
     ]);
+  });
+
+  it("says each problem in words, by the field's title and unit, never in Ajv's terms (issue 13)", () => {
+    const titled = compileSettingsValidator({
+      type: 'object',
+      required: ['username'],
+      properties: {
+        username: { type: 'string', title: 'API username', minLength: 1 },
+        syncFrequencyMinutes: {
+          type: 'integer',
+          title: 'Sync frequency (minutes)',
+          minimum: 5,
+          maximum: 1440,
+          'x-ui': { suffix: 'min' },
+        },
+        vat: { type: 'number', title: 'VAT rate', maximum: 27, 'x-ui': { suffix: '%' } },
+        platform: {
+          type: 'string',
+          title: 'Platform',
+          enum: ['ro', 'bg'],
+          'x-ui': { enumLabels: { ro: 'Romania', bg: 'Bulgaria' } },
+        },
+        note: { type: 'string', title: 'Note', maxLength: 3 },
+      },
+    });
+    const result = titled({ syncFrequencyMinutes: 2, vat: 30, platform: 'de', note: 'long', username: '' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const said = result.issues.map((i) => `${i.label} ${i.message}`);
+    expect(said).toEqual(
+      expect.arrayContaining([
+        'Sync frequency must be at least 5 minutes',
+        'VAT rate must be at most 27 %',
+        'Platform must be one of Romania, Bulgaria',
+        'Note must be at most 3 characters long',
+        'API username must not be empty',
+      ]),
+    );
+    for (const issue of result.issues) expect(issue.message).not.toMatch(/>=|<=|NOT|must match/);
+    const missing = titled({});
+    expect(missing.ok ? '' : settingsIssuesSentence(missing.issues)).toBe('API username is required.');
+    expect(settingsIssuesSentence(result.issues)).toContain('; Sync frequency must be at least 5 minutes; ');
   });
 
   it('accepts properties declared in an if/then branch and enforces them', () => {

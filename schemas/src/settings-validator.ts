@@ -1,8 +1,7 @@
-import type { ErrorObject } from 'ajv/dist/2020.js';
-import { SettingsErrorCode, type SettingsIssue } from './errors.ts';
+import type { SettingsIssue } from './errors.ts';
 import { IN_PLACE_KEYWORDS, walkSchema, type SchemaNode } from './json-schema-walk.ts';
-import { escapePointerSegment } from './pointer.ts';
 import { createSettingsAjv } from './settings-ajv.ts';
+import { settingsIssueOf } from './settings-words.ts';
 
 export type SettingsResult =
   { ok: true; value: Record<string, unknown> } | { ok: false; issues: SettingsIssue[] };
@@ -30,67 +29,13 @@ export function closeObjectSchemas(schema: object): SchemaNode {
   return copy;
 }
 
-function issueOf(error: ErrorObject): SettingsIssue {
-  const params = error.params as Record<string, unknown>;
-  const at = error.instancePath;
-  switch (error.keyword) {
-    case 'required':
-      return {
-        path: `${at}/${escapePointerSegment(String(params.missingProperty))}`,
-        code: SettingsErrorCode.REQUIRED,
-        message: 'is required',
-      };
-    case 'additionalProperties':
-    case 'unevaluatedProperties': {
-      const key = String(params.additionalProperty ?? params.unevaluatedProperty);
-      return {
-        path: `${at}/${escapePointerSegment(key)}`,
-        code: SettingsErrorCode.UNKNOWN_FIELD,
-        message: `'${key}' is not a setting of this plugin; remove it`,
-      };
-    }
-    case 'type':
-      return { path: at, code: SettingsErrorCode.INVALID_TYPE, message: `must be ${String(params.type)}` };
-    case 'minimum':
-    case 'maximum':
-    case 'exclusiveMinimum':
-    case 'exclusiveMaximum':
-    case 'minLength':
-    case 'maxLength':
-    case 'minItems':
-    case 'maxItems':
-    case 'multipleOf':
-      return { path: at, code: SettingsErrorCode.OUT_OF_RANGE, message: error.message ?? 'is out of range' };
-    case 'enum':
-      return {
-        path: at,
-        code: SettingsErrorCode.NOT_ALLOWED,
-        message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
-      };
-    case 'const':
-      return {
-        path: at,
-        code: SettingsErrorCode.NOT_ALLOWED,
-        message: `must be ${JSON.stringify(params.allowedValue)}`,
-      };
-    case 'format':
-    case 'pattern':
-      return {
-        path: at,
-        code: SettingsErrorCode.INVALID_FORMAT,
-        message: error.message ?? 'has the wrong format',
-      };
-    default:
-      return { path: at, code: SettingsErrorCode.INVALID, message: error.message ?? 'is not valid' };
-  }
-}
-
 /** Ajv also reports the failed `if`/`oneOf` wrapper; the leaf errors already say what to fix. */
 const WRAPPERS = new Set(['if', 'anyOf', 'allOf']);
 
 /**
  * Compiles a plugin's settings schema into a validator: all errors at once, defaults filled, no
- * type coercion (a "5" for an integer is an error the form should have prevented).
+ * type coercion (a "5" for an integer is an error the form should have prevented). Each issue is
+ * in words, with its field's label (settings-words.ts), never Ajv's "must be >= 5".
  */
 export function compileSettingsValidator(schema: object): SettingsValidator {
   const ajv = createSettingsAjv({
@@ -98,6 +43,8 @@ export function compileSettingsValidator(schema: object): SettingsValidator {
     useDefaults: true,
     coerceTypes: false,
     removeAdditional: false,
+    // Each error carries its schema node, so its message can use the field's title and unit.
+    verbose: true,
   });
   const validate = ajv.compile(closeObjectSchemas(schema));
   return (settings) => {
@@ -107,7 +54,7 @@ export function compileSettingsValidator(schema: object): SettingsValidator {
     const issues: SettingsIssue[] = [];
     for (const error of validate.errors ?? []) {
       if (WRAPPERS.has(error.keyword)) continue;
-      const issue = issueOf(error);
+      const issue = settingsIssueOf(error);
       const key = `${issue.path}\u0000${issue.code}\u0000${issue.message}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -108,7 +108,16 @@ export type UpsertOutcome =
   | { status: 'created'; hostId: string }
   | { status: 'updated'; hostId: string }
   | { status: 'unchanged'; hostId: string }
-  | { status: 'skipped'; reason: string };
+  | {
+      status: 'skipped';
+      /** Why, for this record ("order 123 is cancelled and was never invoiced; …"). */
+      reason: string;
+      /**
+       * Why, in a few words shared by every record skipped for the same cause ("not paid yet",
+       * "the buyer did not ask for an invoice"): a run's skips are counted by it (issue 13).
+       */
+      group?: string;
+    };
 
 /**
  * Turns marketplace records into host records through the manifest's mapping named `kind`

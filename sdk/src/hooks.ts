@@ -10,7 +10,8 @@ export type Hook<Input = unknown, Output = unknown, Settings = Record<string, un
 export interface JobInput {
   jobId: string;
   runId: string;
-  trigger: 'schedule' | 'manual' | 'webhook' | 'retry';
+  /** `follow_up`: the host started it itself after another run (e.g. to upload what that run issued). */
+  trigger: 'schedule' | 'manual' | 'webhook' | 'retry' | 'follow_up';
   attempt: number;
   /** Webhook-triggered runs: what to pull (e.g. the new order's id). */
   hint?: Record<string, unknown>;
@@ -19,6 +20,12 @@ export interface JobInput {
 export interface JobOutput {
   /** Counts shown on the sync run (e.g. { orders: 12, invoices: 10 }). */
   counts?: Record<string, number>;
+  /**
+   * Records this run saw but did not hand to `ctx.records`, by why in a few words (e.g.
+   * { 'not paid yet': 40 }): the run's skipped count includes them, so what it created, updated,
+   * left unchanged and skipped adds up to what it saw (issue 13). Count each record once.
+   */
+  skipped?: Record<string, number>;
   /** Jobs of the same integration to run next (e.g. upload what this run imported). */
   trigger?: { jobId: string }[];
 }

@@ -4,13 +4,14 @@ import { credentialKind, credentialRefusal } from '../auth/refusal.ts';
 import { HostError, type ErrorCode, type FieldIssue } from '../errors.ts';
 import type { RequestContext } from './context.ts';
 import { asHostError } from './host-error.ts';
+import { zodIssueWords, zodSentence } from './zod-words.ts';
 
 /** zod issues → per-field issues with JSON pointers, the same shape REST answers with. */
 export function zodIssues(error: ZodError): FieldIssue[] {
   return error.issues.map((issue) => ({
     path: '/' + issue.path.map((p) => String(p).replaceAll('~', '~0').replaceAll('/', '~1')).join('/'),
     code: issue.code,
-    message: issue.message,
+    message: zodIssueWords(issue),
   }));
 }
 
@@ -43,7 +44,12 @@ const t = initTRPC.context<RequestContext>().create({
     return {
       ...shape,
       // Never a stack trace or an internal message to the caller (STYLE 10).
-      message: internal ? 'Something went wrong on our side; the error was logged.' : shape.message,
+      // A refused input says which fields and why in words, not zod's JSON dump of its issues.
+      message: internal
+        ? 'Something went wrong on our side; the error was logged.'
+        : cause instanceof ZodError
+          ? zodSentence(cause)
+          : shape.message,
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { deriveIntegration, jobHealth, jobPolicies, jobReason, type JobState } from './job-health.ts';
+import {
+  deriveIntegration,
+  disabledReason,
+  jobHealth,
+  jobPolicies,
+  jobReason,
+  withoutRetryPromise,
+  type JobState,
+} from './job-health.ts';
 
 const policies = jobPolicies([
   { id: 'sync-orders', title: 'Sync orders', disableAfterFailures: 5 },
@@ -54,5 +62,31 @@ describe('health per job', () => {
       lastError: null,
       reason: null,
     });
+  });
+});
+
+describe('why an integration was switched off (issue 13)', () => {
+  it('does not promise a retry that a switched-off integration never makes', () => {
+    const reason = disabledReason({
+      title: 'Sync orders',
+      failures: 5,
+      error: 'eMAG order/read answered HTTP 503; will retry',
+    });
+    expect(reason).not.toMatch(/retry/i);
+    expect(reason).toBe(
+      'Switched off because Sync orders had 5 consecutive failed syncs. Last error: eMAG order/read answered HTTP 503.',
+    );
+  });
+
+  it('keeps every other word of the error', () => {
+    expect(withoutRetryPromise('ANAF e-Factura is not answering (the upload: HTTP 503); will retry.')).toBe(
+      'ANAF e-Factura is not answering (the upload: HTTP 503).',
+    );
+    expect(withoutRetryPromise('The marketplace did not answer in time.')).toBe(
+      'The marketplace did not answer in time.',
+    );
+    expect(
+      withoutRetryPromise('Allegro refused the refund; it will be retried later. Check the order.'),
+    ).toBe('Allegro refused the refund. Check the order.');
   });
 });

@@ -69,9 +69,22 @@ export function jobReason(state: JobState | undefined, policy: JobPolicy): strin
   }
 }
 
+/**
+ * A plugin's "…; will retry" (written while its run was still going to be retried) is not true
+ * of a switched-off account, which runs nothing until a person enables it: the promise is dropped.
+ */
+const RETRY_PROMISE =
+  /[\s;,.–-]*\b(?:and |it |this )?(?:will|is going to) (?:be )?retr(?:y|ied)\b[^.;]*[.;]?/gi;
+
+export function withoutRetryPromise(error: string): string {
+  // A promise that ended its sentence leaves the full stop: "…refused; it will be retried. Check…".
+  const cut = error.replace(RETRY_PROMISE, (promise) => (promise.endsWith('.') ? '.' : '')).trim();
+  return cut === '' ? error : /[.!?]$/.test(cut) ? cut : `${cut}.`;
+}
+
 /** Why the integration was switched off: the job, how often, and its last error. */
 export function disabledReason(input: { title: string; failures: number; error: string }): string {
-  return `Switched off because ${input.title} had ${input.failures} consecutive failed syncs. Last error: ${input.error}`;
+  return `Switched off because ${input.title} had ${input.failures} consecutive failed syncs. Last error: ${withoutRetryPromise(input.error)}`;
 }
 
 /** What the integration's own columns say, derived from its jobs (what lists, alerts and counts read). */

@@ -1,4 +1,4 @@
-import { compileSettingsValidator, type SettingsValidator } from '@mch/schemas';
+import { compileSettingsValidator, settingsIssuesSentence, type SettingsValidator } from '@mch/schemas';
 import { isPluginError, PluginErrorCode } from '@mch/plugin-sdk';
 import type { Principal } from '../auth/principal.ts';
 import { HostError } from '../errors.ts';
@@ -66,9 +66,13 @@ export function createPluginActions(deps: IntegrationDeps): PluginActions {
       }
       const checked = validate(input ?? {});
       if (!checked.ok)
-        throw new HostError('BAD_REQUEST', `The input of '${action.title}' is invalid.`, {
-          issues: checked.issues.map((i) => ({ path: i.path, code: i.code, message: i.message })),
-        });
+        throw new HostError(
+          'BAD_REQUEST',
+          `'${action.title}' was not done: ${settingsIssuesSentence(checked.issues)}`,
+          {
+            issues: checked.issues.map((i) => ({ path: i.path, code: i.code, message: i.message })),
+          },
+        );
       const hooks = deps.sync;
       recordAudit(em, {
         tenantId: row.tenantId,

@@ -13,7 +13,9 @@ export interface SyncHooks {
     integrationId: string;
     tenantId: string;
     jobId: string;
-    trigger: 'manual' | 'webhook';
+    trigger: 'manual' | 'webhook' | 'follow_up';
+    /** A follow-up run: after what, in words. */
+    follows?: string;
     actorUserId?: string;
   }): Promise<{ runId: string }>;
   /** Calls the plugin's `auth.testHook`. */

@@ -1,4 +1,4 @@
-import { secretSettingNames, splitSettings } from '@mch/schemas';
+import { secretSettingNames, settingsIssuesSentence, splitSettings } from '@mch/schemas';
 import { invalidInput, type FieldIssue } from '../errors.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
 
@@ -25,10 +25,9 @@ function validateWhole(plugin: LoadedPlugin, candidate: Settings): PreparedSetti
       code: issue.code,
       message: issue.message,
     }));
-    throw invalidInput(
-      `The settings do not match ${plugin.manifest.name}'s settings schema; nothing was saved.`,
-      issues,
-    );
+    // The sentence names each field and what it needs ("Sync frequency must be at least 5
+    // minutes"); the issues carry the same words per field for the form.
+    throw invalidInput(`Nothing was saved: ${settingsIssuesSentence(result.issues)}`, issues);
   }
   const split = splitSettings(plugin.manifest.settings, result.value);
   return { public: split.public, secret: split.secret };

@@ -23,6 +23,10 @@ export interface SyncRunView {
   /** While `retrying`: when the next attempt is due. */
   nextAttemptAt: string | null;
   counts: Record<string, number>;
+  /** Skipped records by why, in words, most first: `{ "not paid yet": 40 }`. */
+  skipped: Record<string, number>;
+  /** A `follow_up` run: after what, in words ("invoices were issued"). */
+  follows: string | null;
   progress: { done: number; total: number | null };
   error: string | null;
   startedAt: string;
@@ -40,6 +44,8 @@ export function toSyncRunView(run: ISyncRun): SyncRunView {
     attemptErrors: (run.attemptErrors ?? []).map((a) => ({ attempt: a.attempt, at: a.at, error: a.error })),
     nextAttemptAt: run.nextAttemptAt ? new Date(run.nextAttemptAt).toISOString() : null,
     counts: { ...run.counts },
+    skipped: { ...(run.skipped ?? {}) },
+    follows: run.follows ?? null,
     progress: { done: run.progressDone, total: run.progressTotal ?? null },
     error: run.error ?? null,
     startedAt: new Date(run.startedAt).toISOString(),

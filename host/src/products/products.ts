@@ -220,7 +220,13 @@ export class Products {
       const jobId = this.#s.plugins.get(r.plugin_id)?.manifest.offers?.pushJob;
       if (!jobId) continue;
       try {
-        await this.#s.sync.trigger({ integrationId: r.integration_id, tenantId, jobId, trigger: 'manual' });
+        await this.#s.sync.trigger({
+          integrationId: r.integration_id,
+          tenantId,
+          jobId,
+          trigger: 'follow_up',
+          follows: 'products were changed',
+        });
       } catch (error) {
         // The reconciliation schedule pushes it later; the change itself is saved.
         this.#s.logger.warn(

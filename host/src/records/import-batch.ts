@@ -18,6 +18,7 @@ import {
   setLedgerStatus,
 } from './ledger-sql.ts';
 import type { PreparedRecord } from './prepare.ts';
+import { heldGroup, SKIP_GROUP } from './skip-groups.ts';
 
 export interface BatchContext {
   ledger: LedgerScope;
@@ -33,6 +34,7 @@ function repeatOutcome(row: LedgerRow): UpsertOutcome {
   return {
     status: 'skipped',
     reason: `revision ${row.revision ?? '?'} was processed already (${row.status}); no invoice was issued for it`,
+    group: SKIP_GROUP.repeat,
   };
 }
 
@@ -46,14 +48,24 @@ function awaitsInvoice(row: LedgerRow, item: PreparedRecord, switches: ImportSwi
   );
 }
 
-function noInvoiceReason(item: PreparedRecord, switches: ImportSwitches): string {
+function noInvoice(item: PreparedRecord, switches: ImportSwitches): UpsertOutcome {
+  const skip = (reason: string, group: string): UpsertOutcome => ({ status: 'skipped', reason, group });
   if (item.draft.cancelled)
-    return `order ${item.externalId} is cancelled and was never invoiced; no invoice issued`;
+    return skip(
+      `order ${item.externalId} is cancelled and was never invoiced; no invoice issued`,
+      SKIP_GROUP.cancelled,
+    );
   if (!switches.autoGenerateInvoices)
-    return 'autoGenerateInvoices is off: no invoice issued (customer and products follow their own settings)';
+    return skip(
+      'invoicing is switched off in this account\'s settings ("Auto-generate invoices"): no invoice issued (customer and products follow their own settings)',
+      SKIP_GROUP.invoicingOff,
+    );
   if (item.draft.invoiceRequested === false)
-    return `order ${item.externalId}: the buyer did not ask for an invoice and the integration invoices only orders whose buyer did ("Which orders get an invoice"); recorded without an invoice`;
-  return 'no invoice issued';
+    return skip(
+      `order ${item.externalId}: the buyer did not ask for an invoice and the integration invoices only orders whose buyer did ("Which orders get an invoice"); recorded without an invoice`,
+      SKIP_GROUP.notRequested,
+    );
+  return skip('no invoice issued', SKIP_GROUP.noInvoice);
 }
 
 /** What the ledger claims decided: the records this import owns, and the invoices it planned. */
@@ -159,7 +171,8 @@ async function claimRecords(
     if (!row)
       outcomes.set(item.index, {
         status: 'skipped',
-        reason: 'the ledger entry vanished during the import; retry',
+        reason: 'another sync changed this order at the same moment; the next sync takes it up',
+        group: SKIP_GROUP.raced,
       });
     else if (row.revision !== item.revision && row.contentHash !== item.contentHash) changed.push(item);
     // Recorded without an invoice while invoicing was off: invoiced now that it is on.
@@ -242,7 +255,11 @@ async function issuePlanned(
       item.index,
       result.issued
         ? { status: 'created', hostId: claimed.planned.get(item.externalId)! }
-        : { status: 'skipped', reason: `no invoice issued yet: ${result.message}` },
+        : {
+            status: 'skipped',
+            reason: `no invoice issued yet: ${result.message}`,
+            group: heldGroup(result.reason),
+          },
     );
   }
 }
@@ -329,8 +346,7 @@ export async function importBatch(
   await applyLaterRevisions(client, ctx, claimed, invoiced);
 
   for (const item of claimed.winners) {
-    if (!claimed.outcomes.has(item.index))
-      claimed.outcomes.set(item.index, { status: 'skipped', reason: noInvoiceReason(item, ctx.switches) });
+    if (!claimed.outcomes.has(item.index)) claimed.outcomes.set(item.index, noInvoice(item, ctx.switches));
   }
   return claimed.outcomes;
 }

@@ -7,6 +7,7 @@ import { inTransaction } from './sql.ts';
 import type { ExchangeRates } from '../invoicing/exchange-rates.ts';
 import { checkIssuance, exchangeRatesFor, loadIssuer } from './issuance.ts';
 import { releaseHeld } from './release.ts';
+import { SKIP_GROUP } from './skip-groups.ts';
 
 import { importSwitches } from './import-switches.ts';
 
@@ -103,7 +104,7 @@ export async function importRecords(options: ImportRecordsOptions): Promise<Upse
         variables,
       });
       if (!prepared.ok) {
-        outcomes[prepared.index] = { status: 'skipped', reason: prepared.reason };
+        outcomes[prepared.index] = { status: 'skipped', reason: prepared.reason, group: SKIP_GROUP.unmapped };
         continue;
       }
       const earlier = latest.get(prepared.record.externalId);

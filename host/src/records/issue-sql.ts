@@ -4,7 +4,7 @@ import { buildDocument } from '../invoicing/build-document.ts';
 import { formatInvoiceNumber, NumberingError, periodOf, reserveNumbers } from '../invoicing/numbering.ts';
 import type { InvoiceDraft } from './invoice-draft.ts';
 import { insertInvoices, type NewInvoice, seriesFor } from './invoice-sql.ts';
-import { type Issuance, type Issuer, reverseChargeDraft } from './issuance.ts';
+import { type HoldReason, type Issuance, type Issuer, reverseChargeDraft } from './issuance.ts';
 import type { LedgerScope } from './ledger-sql.ts';
 
 /**
@@ -13,6 +13,9 @@ import type { LedgerScope } from './ledger-sql.ts';
  * fixed order) and its frozen document; one that may not is held with the reason, its ledger row
  * marked `held` — nothing of an invoice is written for it.
  */
+
+/** Issued, or held with why (the run counts its skips by `reason`). */
+export type IssueResult = { issued: true } | { issued: false; message: string; reason: HoldReason };
 
 export interface ToIssue {
   hostId: string;
@@ -87,13 +90,15 @@ export async function issueOrHold(
   client: PgLikeClient,
   scope: IssueScope,
   entries: readonly ToIssue[],
-): Promise<Map<string, { issued: true } | { issued: false; message: string }>> {
-  const results = new Map<string, { issued: true } | { issued: false; message: string }>();
+): Promise<Map<string, IssueResult>> {
+  const results = new Map<string, IssueResult>();
   const held = entries.filter((e) => !e.issuance.ok);
   if (held.length) {
     await holdInvoices(client, scope, held);
-    for (const e of held)
-      results.set(e.externalId, { issued: false, message: (e.issuance as { message: string }).message });
+    for (const e of held) {
+      const { message, reason } = e.issuance as { message: string; reason: HoldReason };
+      results.set(e.externalId, { issued: false, message, reason });
+    }
   }
   const ready = entries.filter((e) => e.issuance.ok);
   if (ready.length === 0) return results;

@@ -133,7 +133,14 @@ export function createPluginHttp(options: CreatePluginHttpOptions): PluginHttp {
             await sleep(RETRY_DELAYS_MS[failures++]! * scale, undefined, { signal: options.signal });
             continue;
           }
-          throw new RetryableError(`${method} ${path} failed: ${(error as Error).message}`, { cause: error });
+          // The method and path go to the log; the person reads what happened (no URL, no code).
+          options.log.warn({ method, path, err: error }, 'marketplace request failed');
+          throw new RetryableError(
+            (error as Error).name === 'TimeoutError'
+              ? 'The marketplace did not answer in time; nothing is known to have been done.'
+              : `The marketplace could not be reached (${(error as Error).message}).`,
+            { cause: error },
+          );
         }
         if (response.status === 429) {
           // Without a Retry-After, wait as long as the manifest says the marketplace blocks.
@@ -141,7 +148,9 @@ export function createPluginHttp(options: CreatePluginHttpOptions): PluginHttp {
           await response.body?.cancel();
           if (rule) await options.limiter.pause(rule.key, waitMs);
           if (++throttled > max429)
-            throw new RetryableError(`${method} ${path}: still rate limited after ${max429} waits`);
+            throw new RetryableError(
+              `The marketplace kept refusing requests as too many (its rate limit) after ${max429} pauses.`,
+            );
           options.log.warn({ path, waitMs }, 'marketplace rate limit hit; waiting');
           if (!rule) await sleep(waitMs, undefined, { signal: options.signal });
           continue;
@@ -152,9 +161,8 @@ export function createPluginHttp(options: CreatePluginHttpOptions): PluginHttp {
             recovered = true;
             continue;
           }
-          throw new AuthError(
-            `The marketplace refused the credentials (${method} ${path} → 401); reconnect the account.`,
-          );
+          options.log.warn({ method, path, status: 401 }, 'marketplace refused the credentials');
+          throw new AuthError('The marketplace refused the credentials; reconnect the account.');
         }
         if (response.status >= 500 && idempotent && failures < RETRY_DELAYS_MS.length) {
           await response.body?.cancel();
@@ -183,7 +191,7 @@ function toHttpResponse(response: Response, text: string): HttpResponse {
         return JSON.parse(text) as T;
       } catch {
         throw new Error(
-          `expected JSON from the marketplace (HTTP ${response.status}), got: ${text.slice(0, 200)}`,
+          `The marketplace's answer could not be read: it was not JSON (it began "${text.slice(0, 80)}").`,
         );
       }
     },

@@ -36,13 +36,13 @@ export async function cancelPendingRetries(agenda: Agenda, kind: string, key: Ke
   });
 }
 
-/** A queued manual or webhook run of the job, which a new request joins instead of adding another. */
+/** A queued manual, webhook or follow-up run of the job, which a new request joins instead of adding another. */
 export async function findPendingOnDemandRun(
   agenda: Agenda,
   kind: string,
   key: Key,
 ): Promise<JobWithState<JobData> | undefined> {
-  const onDemand: RunTrigger[] = ['manual', 'webhook'];
+  const onDemand: RunTrigger[] = ['manual', 'webhook', 'follow_up'];
   const jobs = await findJobs(agenda, kind, { integrationId: key.integrationId, jobId: key.jobId });
   return jobs.find((job) => onDemand.includes(job.data.trigger) && isPending(job));
 }

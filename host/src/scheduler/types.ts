@@ -8,7 +8,11 @@ export interface SchedulerLogger {
   error(obj: object, msg: string): void;
 }
 
-export type RunTrigger = 'schedule' | 'manual' | 'webhook' | 'retry';
+/**
+ * Why a run started: its schedule, a person ("manual"), a marketplace notice, a retry, or the host
+ * itself after another run (`follow_up`, e.g. the upload of what an orders sync just issued).
+ */
+export type RunTrigger = 'schedule' | 'manual' | 'webhook' | 'retry' | 'follow_up';
 
 /** Manifest `retry`: `attempts` retries after the first failure (SPEC: exponential backoff, up to 6). */
 export interface RetryPolicy {
@@ -83,6 +87,8 @@ export interface CreateSchedulerOptions {
   random?: () => number;
   /** Multiplies every retry delay of the manifests' backoff (tests shorten it; default 1). */
   retryDelayScale?: number;
+  /** Multiplies every recurring job's interval (tests shorten a plugin's minutes to seconds; default 1). */
+  intervalScale?: number;
 }
 
 export interface ScheduleIntegrationJobsInput {

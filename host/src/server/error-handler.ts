@@ -1,3 +1,5 @@
+import { settingsIssueOf, settingsIssuesSentence } from '@mch/schemas';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { asHostError } from '../api/host-error.ts';
 import { errorBody, HostError } from '../errors.ts';
@@ -11,14 +13,20 @@ export function registerErrorHandling(app: FastifyInstance, options: { consoleSh
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {
-      const issues = fastifyError.validation.map((v) => ({
-        path: v.instancePath || '/',
-        code: v.keyword,
-        message: v.message ?? 'is invalid',
+      // Ajv's own words ("must be >= 5") are for schema authors: each problem in words instead.
+      const worded = fastifyError.validation.map((v) => settingsIssueOf(v as ErrorObject));
+      const issues = worded.map((issue, i) => ({
+        path: issue.path || '/',
+        code: fastifyError.validation![i]!.keyword,
+        message: issue.message,
       }));
-      return reply
-        .code(400)
-        .send(errorBody(new HostError('BAD_REQUEST', 'The request is invalid.', { issues })));
+      return reply.code(400).send(
+        errorBody(
+          new HostError('BAD_REQUEST', `The request was refused: ${settingsIssuesSentence(worded)}`, {
+            issues,
+          }),
+        ),
+      );
     }
     const status = fastifyError.statusCode ?? 500;
     if (status >= 400 && status < 500) {

@@ -8,6 +8,7 @@ import {
   toJobState,
   type JobPolicy,
   type JobRow,
+  withoutRetryPromise,
 } from '../integrations/job-health.ts';
 
 /** The job a run belonged to, and its integration's jobs as the manifest declares them. */
@@ -152,7 +153,7 @@ export class IntegrationHealth {
         input.integrationId,
         // A switched-off account shows the count that switched it off.
         disable ? job.consecutiveFailures : derived.consecutiveFailures,
-        disable ? `${policy.title}: ${job.lastError ?? 'unknown'}` : derived.lastError,
+        disable ? `${policy.title}: ${withoutRetryPromise(job.lastError ?? 'unknown')}` : derived.lastError,
         derived.lastSuccessAt,
         options.countFailure ? 1 : 0,
         status,

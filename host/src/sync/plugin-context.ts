@@ -17,6 +17,7 @@ import { createPluginOffers } from './context/offers.ts';
 import { createPluginOutbound } from './context/outbound.ts';
 import { createPluginSecrets } from './context/secrets.ts';
 import { createPluginStore } from './context/store.ts';
+import type { RunTally } from './run-tally.ts';
 
 /** How host records are made from marketplace records (the records engine). */
 export interface RecordsPort {
@@ -68,7 +69,8 @@ export interface PluginContextOptions {
   integration: IntegrationRef;
   config: Readonly<Record<string, string | undefined>>;
   signal: AbortSignal;
-  counts: Record<string, number>;
+  /** What the run did with its records, each counted once (run-tally.ts). */
+  tally: RunTally;
   progress?: (done: number, total?: number) => void;
   /** Replaces the stored credentials (the OAuth callback, before the integration exists). */
   authorizer?: RequestAuthorizer;
@@ -229,10 +231,7 @@ function hostPorts(options: PluginContextOptions) {
 /** `ctx.records`: host records made by the records engine, each outcome counted for the run. */
 function countingRecords(options: PluginContextOptions): PluginRecords {
   const { deps, plugin, integration } = options;
-  const count = (outcomes: UpsertOutcome[]) => {
-    for (const o of outcomes) options.counts[o.status] = (options.counts[o.status] ?? 0) + 1;
-    return outcomes;
-  };
+
   return {
     async upsert(kind, record) {
       const [outcome] = await this.upsertMany(kind, [record]);
@@ -240,17 +239,17 @@ function countingRecords(options: PluginContextOptions): PluginRecords {
     },
     async upsertMany(kind, batch) {
       if (batch.length === 0) return [];
-      return count(
-        await deps.records.importMany({
-          tenantId: integration.tenantId,
-          integrationId: integration.id,
-          pluginId: plugin.id,
-          mapping: kind,
-          plugin,
-          settings: integration.settings,
-          records: batch,
-        }),
-      );
+      const outcomes = await deps.records.importMany({
+        tenantId: integration.tenantId,
+        integrationId: integration.id,
+        pluginId: plugin.id,
+        mapping: kind,
+        plugin,
+        settings: integration.settings,
+        records: batch,
+      });
+      options.tally.add(kind, batch, outcomes);
+      return outcomes;
     },
   };
 }

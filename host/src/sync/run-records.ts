@@ -19,6 +19,8 @@ export class RunRecords {
     integrationId: string;
     jobId: string;
     trigger: string;
+    /** A follow-up run: after what, in words ("invoices were issued"). */
+    follows?: string | undefined;
   }): Promise<string> {
     const existing = await this.#pool.query<{ id: string }>(
       `select id from sync_runs where integration_id = $1 and job_id = $2 and status = 'queued' order by started_at limit 1`,
@@ -27,9 +29,9 @@ export class RunRecords {
     if (existing.rows[0]) return existing.rows[0].id;
     const id = randomUUID();
     await this.#pool.query(
-      `insert into sync_runs (id, tenant_id, integration_id, job_id, trigger, status, attempt, counts, progress_done, started_at)
-       values ($1, $2, $3, $4, $5, 'queued', 1, '{}'::jsonb, 0, clock_timestamp())`,
-      [id, input.tenantId, input.integrationId, input.jobId, input.trigger],
+      `insert into sync_runs (id, tenant_id, integration_id, job_id, trigger, follows, status, attempt, counts, progress_done, started_at)
+       values ($1, $2, $3, $4, $5, $6, 'queued', 1, '{}'::jsonb, 0, clock_timestamp())`,
+      [id, input.tenantId, input.integrationId, input.jobId, input.trigger, input.follows ?? null],
     );
     return id;
   }
@@ -56,7 +58,7 @@ export class RunRecords {
       [input.integrationId, input.jobId],
     );
     const order =
-      input.trigger === 'manual' || input.trigger === 'webhook'
+      input.trigger === 'manual' || input.trigger === 'webhook' || input.trigger === 'follow_up'
         ? `case status when 'queued' then 0 else 1 end, started_at`
         : `case status when 'retrying' then 0 else 1 end, started_at desc`;
     const claimed = await this.#pool.query<{ id: string }>(
@@ -79,10 +81,15 @@ export class RunRecords {
     return id;
   }
 
+  /**
+   * Live progress. Done never exceeds the total: a plugin whose total was an estimate (a sweep's
+   * count, while events brought more) shows "300 of 300", never "400 of 300" (issue 13).
+   */
   async progress(runId: string, done: number, total: number | undefined): Promise<void> {
+    const shown = total === undefined ? done : Math.min(done, total);
     await this.#pool.query('update sync_runs set progress_done = $2, progress_total = $3 where id = $1', [
       runId,
-      done,
+      shown,
       total ?? null,
     ]);
   }
@@ -96,12 +103,14 @@ export class RunRecords {
     runId: string;
     status: Exclude<RunStatus, 'queued' | 'running'>;
     counts: Record<string, number>;
+    /** Skipped records by why, in words (run-tally.ts). */
+    skipped?: Record<string, number> | undefined;
     error?: string | undefined;
     nextAttemptAt?: Date | undefined;
   }): Promise<void> {
     const failedAttempt = input.error !== undefined && input.status !== 'cancelled';
     const { rows } = await this.#pool.query<{ integration_id: string; job_id: string }>(
-      `update sync_runs set status = $2, counts = $3::jsonb, error = $4, next_attempt_at = $5,
+      `update sync_runs set status = $2, counts = $3::jsonb, error = $4, next_attempt_at = $5, skipped = $7::jsonb,
               attempt_errors = case when $6::boolean
                 then coalesce(attempt_errors, '[]'::jsonb)
                      || jsonb_build_array(jsonb_build_object('attempt', attempt, 'at', clock_timestamp(), 'error', $4::text))
@@ -116,6 +125,7 @@ export class RunRecords {
         input.error ?? null,
         input.nextAttemptAt ?? null,
         failedAttempt,
+        JSON.stringify(input.skipped ?? {}),
       ],
     );
     const run = rows[0];

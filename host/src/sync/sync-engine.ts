@@ -14,6 +14,7 @@ import { IntegrationHealth } from './integration-health.ts';
 import { buildPluginContext, type ContextDeps, type IntegrationRef } from './plugin-context.ts';
 import { resolvePluginConfig } from './plugin-config.ts';
 import { RunRecords } from './run-records.ts';
+import { RunTally } from './run-tally.ts';
 import type { RequestAuthorizer } from '../runtime/plugin-http.ts';
 
 /** The scheduler kind that runs every plugin job. */
@@ -59,7 +60,7 @@ export class SyncEngine {
   readonly #runs: RunRecords;
   readonly #health: IntegrationHealth;
   /** Sync-run row of each run in flight, keyed by integration + job, for onRunFinished. */
-  readonly #current = new Map<string, { runId: string; counts: Record<string, number> }>();
+  readonly #current = new Map<string, { runId: string; tally: RunTally }>();
 
   constructor(options: SyncEngineOptions) {
     const health = new IntegrationHealth(options.db.pool);
@@ -104,12 +105,17 @@ export class SyncEngine {
     this.#o.scheduler.define(PLUGIN_JOB_KIND, (ctx) => this.#run(ctx));
   }
 
-  /** "Sync now": queues a run row the console can follow, and asks the scheduler to run it. */
+  /**
+   * "Sync now": queues a run row the console can follow, and asks the scheduler to run it.
+   * `follow_up` is a run the host starts itself after another one (`follows` says after what,
+   * in words: "invoices were issued", a job's title), never shown as started by hand.
+   */
   async trigger(input: {
     tenantId: string;
     integrationId: string;
     jobId: string;
-    trigger: 'manual' | 'webhook';
+    trigger: 'manual' | 'webhook' | 'follow_up';
+    follows?: string;
   }): Promise<{ runId: string }> {
     const runId = await this.#runs.queue(input);
     await this.#o.scheduler.runNow({
@@ -138,7 +144,7 @@ export class SyncEngine {
       integration: input.integration,
       config: this.configFor(input.plugin),
       signal: input.signal ?? AbortSignal.timeout(60_000),
-      counts: {},
+      tally: new RunTally(),
       ...(input.authorizer ? { authorizer: input.authorizer } : {}),
     });
     return await (hook as (ctx: PluginContext, input: unknown) => Promise<Output> | Output)(
@@ -161,7 +167,8 @@ export class SyncEngine {
       await this.#runs.finish({
         runId: current.runId,
         status: outcome.ok ? 'succeeded' : outcome.willRetry ? 'retrying' : 'failed',
-        counts: current.counts,
+        counts: current.tally.counts,
+        skipped: current.tally.skipped(),
         error: outcome.ok ? undefined : message,
         nextAttemptAt: outcome.retryAt,
       });
@@ -261,8 +268,8 @@ export class SyncEngine {
       trigger: run.trigger,
       attempt: run.attempt,
     });
-    const counts: Record<string, number> = {};
-    this.#current.set(`${row.id}:${job.id}`, { runId, counts });
+    const tally = new RunTally();
+    this.#current.set(`${row.id}:${job.id}`, { runId, tally });
     let lastWrite = 0;
     const ctx = buildPluginContext({
       deps: this.#o,
@@ -270,7 +277,7 @@ export class SyncEngine {
       integration: row,
       config: this.configFor(plugin),
       signal: run.signal,
-      counts,
+      tally,
       progress: (done, total) => {
         const now = Date.now();
         if (now - lastWrite < PROGRESS_WRITE_MS && done !== total) return;
@@ -285,7 +292,8 @@ export class SyncEngine {
     const startedAt = new Date();
     try {
       const output = await hook(ctx, { jobId: job.id, runId, trigger: run.trigger, attempt: run.attempt });
-      for (const [name, value] of Object.entries(output?.counts ?? {})) counts[name] = value;
+      tally.addPluginSkips(output?.skipped ?? {});
+      tally.addPluginCounts(output?.counts ?? {});
       for (const next of output?.trigger ?? []) {
         if (!plugin.manifest.jobs.some((j) => j.id === next.jobId)) {
           throw new NonRetryableError(`Job '${job.id}' asked to run unknown job '${next.jobId}'.`);
@@ -294,7 +302,8 @@ export class SyncEngine {
           tenantId: row.tenantId,
           integrationId: row.id,
           jobId: next.jobId,
-          trigger: 'manual',
+          trigger: 'follow_up',
+          follows: job.title ?? job.id,
         });
       }
       if (!plugin.manifest.documents) await this.#handOverIssued(row.id, startedAt);
@@ -335,7 +344,8 @@ export class SyncEngine {
         tenantId: consumer.tenant_id,
         integrationId: consumer.id,
         jobId: documents.job,
-        trigger: 'manual',
+        trigger: 'follow_up',
+        follows: 'invoices were issued',
       }).catch((error: unknown) =>
         this.#o.logger.warn({ err: error, integrationId: consumer.id }, 'documents not handed over at once'),
       );

@@ -29,6 +29,30 @@ const WINDOW_TARGET = 8_000;
 const SWEEP_OVERLAP_MS = 15 * 60 * 1000;
 /** Forms in these states become invoices (or cancel theirs); earlier ones wait for later events. */
 const FINAL = new Set<CheckoutForm['status']>(['READY_FOR_PROCESSING', 'CANCELLED']);
+/** Why a form before those states is not imported yet (BOUGHT, FILLED_IN: not paid), in words. */
+const NOT_PAID = 'not paid yet';
+
+/**
+ * The orders one run saw, each once however often it came (an event, then the sweep that follows),
+ * and those it left waiting because they are not paid: the run's counts add up (issue 13).
+ */
+class SeenForms {
+  readonly #seen = new Set<string>();
+  readonly #imported = new Set<string>();
+  add(forms: readonly CheckoutForm[]): void {
+    for (const f of forms) {
+      this.#seen.add(f.id);
+      if (FINAL.has(f.status)) this.#imported.add(f.id);
+    }
+  }
+  get size(): number {
+    return this.#seen.size;
+  }
+  /** Forms seen only before they were paid: skipped by the plugin, never handed to the host. */
+  get notPaid(): number {
+    return this.#seen.size - this.#imported.size;
+  }
+}
 
 interface Settings {
   autoGenerateInvoices?: boolean;
@@ -145,14 +169,13 @@ async function eachLimited<T>(
 }
 
 /** Forms named by events after the cursor; the cursor moves only past forms already imported. */
-async function followEvents(ctx: PluginContext, cursor: string): Promise<number> {
-  let processed = 0;
+async function followEvents(ctx: PluginContext, cursor: string, seen: SeenForms): Promise<void> {
   for (;;) {
     ctx.signal.throwIfAborted();
     const { events } = (
       await allegro(ctx, { path: '/order/events', query: { from: cursor, limit: EVENTS_PAGE } })
     ).json<{ events: OrderEvent[] }>();
-    if (events.length === 0) return processed;
+    if (events.length === 0) return;
     const ids = [...new Set(events.map((e) => e.order.checkoutForm.id))];
     const forms: CheckoutForm[] = [];
     // Imports queue behind each other while the next forms are fetched, so the requests keep the
@@ -161,7 +184,12 @@ async function followEvents(ctx: PluginContext, cursor: string): Promise<number>
     await eachLimited(ids, FETCHES_IN_FLIGHT, async (id) => {
       // 404: the buyer merged purchases and a new form replaced this one; the sweep finds it.
       const response = await allegro(ctx, { path: `/order/checkout-forms/${id}` }, [200, 404]);
-      if (response.status === 200) forms.push(response.json<CheckoutForm>());
+      if (response.status === 200) {
+        const form = response.json<CheckoutForm>();
+        forms.push(form);
+        seen.add([form]);
+        ctx.progress(seen.size);
+      }
       if (forms.length >= PAGE) {
         const batch = forms.splice(0);
         imports = imports.then(() => importForms(ctx, batch));
@@ -170,10 +198,9 @@ async function followEvents(ctx: PluginContext, cursor: string): Promise<number>
       }
     });
     await imports.then(() => importForms(ctx, forms));
-    processed += ids.length;
     const maxId = events.reduce((max, e) => (BigInt(e.id) > BigInt(max) ? e.id : max), cursor);
     await ctx.store.set(EVENTS_CURSOR, maxId);
-    if (events.length < EVENTS_PAGE || maxId === cursor) return processed;
+    if (events.length < EVENTS_PAGE || maxId === cursor) return;
     cursor = maxId;
   }
 }
@@ -188,32 +215,33 @@ export async function syncOrders(ctx: PluginContext, _input: JobInput): Promise<
   const startedAt = new Date().toISOString();
   const cursor = await ctx.store.get<string>(EVENTS_CURSOR);
   const sweptAt = await ctx.store.get<string>(SWEEP_CURSOR);
-  let orders = 0;
+  const seen = new SeenForms();
+  // Progress is the sweep's own: its forms of its total, so done never passes the total.
+  let swept = 0;
+  const onSweptPage = async (forms: CheckoutForm[], total: number) => {
+    await importForms(ctx, forms);
+    seen.add(forms);
+    swept += forms.length;
+    ctx.progress(swept, Math.max(total, swept));
+  };
 
   if (cursor === undefined) {
     const stats = (await allegro(ctx, { path: '/order/event-stats' })).json<{
       latestEvent?: { id: string };
     }>();
-    await sweep(ctx, undefined, startedAt, async (forms, total) => {
-      await importForms(ctx, forms);
-      orders += forms.length;
-      ctx.progress(orders, total);
-    });
+    await sweep(ctx, undefined, startedAt, onSweptPage);
     await ctx.store.set(EVENTS_CURSOR, stats.latestEvent?.id ?? '0');
   } else {
-    orders += await followEvents(ctx, cursor);
+    await followEvents(ctx, cursor, seen);
     const since = sweptAt ? new Date(Date.parse(sweptAt) - SWEEP_OVERLAP_MS).toISOString() : undefined;
-    await sweep(ctx, since, startedAt, async (forms, total) => {
-      await importForms(ctx, forms);
-      orders += forms.length;
-      ctx.progress(orders, total);
-    });
+    await sweep(ctx, since, startedAt, onSweptPage);
   }
   await ctx.store.set(SWEEP_CURSOR, startedAt);
 
   // Uploads run as their own job: a slow or failing upload never holds back the import.
   return {
-    counts: { orders },
+    counts: { orders: seen.size },
+    ...(seen.notPaid > 0 ? { skipped: { [NOT_PAID]: seen.notPaid } } : {}),
     ...(settings.autoGenerateInvoices === false ? {} : { trigger: [{ jobId: 'upload-invoices' }] }),
   };
 }

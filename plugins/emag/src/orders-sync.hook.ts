@@ -39,6 +39,10 @@ export async function syncOrders(ctx: PluginContext, input: JobInput): Promise<J
   const since = cursor ? shiftEmagDate(cursor, -OVERLAP_MS) : undefined;
   const types = new Map<string, number>();
   const counts = { orders: 0, acknowledged: 0, imported: 0, attached: 0, attachRefused: 0 };
+  // Each order once, however many pages or re-reads brought it; a new order never acknowledged is
+  // not invoiced (toRecords): the run skips it, saying why, so its counts add up (issue 13).
+  const seen = new Set<number>();
+  const handedOver = new Set<number>();
   let latest = cursor;
 
   const attaching = enabled(settings.autoGenerateInvoices) && enabled(settings.sendInvoices);
@@ -103,7 +107,11 @@ export async function syncOrders(ctx: PluginContext, input: JobInput): Promise<J
           types.set(String(o.id), o.type);
           latest = laterEmagDate(latest, o.modified);
         }
-        counts.orders += orders.length;
+        for (const o of orders) {
+          seen.add(o.id);
+          if (o.status !== 1) handedOver.add(o.id);
+        }
+        counts.orders = seen.size;
         counts.acknowledged += acknowledged;
         counts.imported += await importOrders(ctx, orders);
         ctx.progress(counts.orders);
@@ -120,5 +128,6 @@ export async function syncOrders(ctx: PluginContext, input: JobInput): Promise<J
     throw new Error(`Some invoices could not be attached to their eMAG orders: ${attachErrors.join('; ')}`);
   if (latest) await ctx.store.set(MODIFIED_CURSOR, latest);
   ctx.log.info({ ...counts, trigger: input.trigger }, 'eMAG orders synced');
-  return { counts };
+  const waiting = seen.size - handedOver.size;
+  return { counts, ...(waiting > 0 ? { skipped: { 'new, not acknowledged yet': waiting } } : {}) };
 }

@@ -42,7 +42,7 @@ export async function testConnection(ctx: PluginContext): Promise<TestConnection
           "eMAG refuses calls from this server's IP address. Add the server's IP to the API user's whitelist in the eMAG seller portal (Profile → API access), then test again.",
         details: { reason: 'ip-not-whitelisted', error: text },
       };
-    if (/rate limit|429/i.test(text))
+    if (/request limit|too many requests|rate limit/i.test(text))
       return {
         ok: false,
         message:

@@ -21,10 +21,14 @@ export function errorMessages(xml: string): string[] {
 export class AnafUnavailableError extends RetryableError {}
 
 function gatewayCheck(status: number, what: string): void {
-  // ANAF's gateway answers 5xx (HTML) while the service is down: nothing was done, try later.
+  // ANAF's gateway answers 5xx (HTML) while the service is down: nothing was done. The words
+  // promise no retry (the host says whether there is one) and name no HTTP status.
   if (status >= 500)
-    throw new AnafUnavailableError(`ANAF e-Factura is not answering (${what}: HTTP ${status}); will retry.`);
-  if (status !== 200) throw new AnafUnavailableError(`ANAF e-Factura answered ${what} with HTTP ${status}.`);
+    throw new AnafUnavailableError(`ANAF e-Factura is not answering (${what} was not done).`);
+  if (status !== 200)
+    throw new AnafUnavailableError(
+      `ANAF e-Factura refused ${what} with an unexpected answer; nothing was done.`,
+    );
 }
 
 export type UploadAnswer = { ok: true; uploadIndex: string } | { ok: false; errors: string[] };

@@ -49,10 +49,31 @@ describe('generated form UI from a settings schema', () => {
     expect((ui as Record<string, unknown>)['ui:options']).toEqual({ order: ['platform', 'username', '*'] });
     expect(ui.platform?.['ui:options']?.enumNames).toEqual(['Romania', 'Bulgaria']);
     expect(ui.vat?.['ui:options']?.title).toBe('VAT (%)');
-    expect(ui.vat?.['ui:options']?.help).toBe('Between 0 and 27.');
+    expect(ui.vat?.['ui:options']?.help).toBe('Between 0 and 27 %.');
     expect(ui.vat?.['ui:components']).toEqual({ numberWidget: 'rangeWidget' });
     expect(ui.notes?.['ui:components']).toEqual({ textWidget: 'textareaWidget' });
     expect(ui.username?.['ui:options']?.text).toEqual({ placeholder: 'login' });
+  });
+
+  it('names a unit once: a title that already names it does not get the suffix again (issue 13)', () => {
+    const frequency = {
+      type: 'object',
+      properties: {
+        syncFrequencyMinutes: {
+          type: 'integer',
+          title: 'Sync frequency (minutes)',
+          minimum: 5,
+          maximum: 1440,
+          'x-ui': { suffix: 'min' },
+        },
+        batch: { type: 'integer', title: 'Batch size', minimum: 1 },
+      },
+    } as unknown as Schema;
+    const ui = buildUiSchema(frequency) as Record<string, Record<string, Record<string, unknown>>>;
+    // The sjsf label falls back to the schema title when ui:options has none.
+    expect(ui.syncFrequencyMinutes?.['ui:options']?.title).toBeUndefined();
+    expect(ui.syncFrequencyMinutes?.['ui:options']?.help).toBe('Between 5 and 1440 minutes.');
+    expect(ui.batch?.['ui:options']?.help).toBe('At least 1.');
   });
 
   it('hides the const discriminator of a oneOf variant', () => {

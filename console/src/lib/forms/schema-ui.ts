@@ -40,14 +40,25 @@ export function isSecret(node: unknown): boolean {
   return isNode(node) && (node.writeOnly === true || node['x-secret'] === true);
 }
 
-/** "Between 5 and 1440." for bounded numbers, so the limits are known before typing. */
+/** A unit the title already names at its end: "Sync frequency (minutes)" → "minutes". */
+const TITLE_UNIT = /\(([^()]+)\)\s*$/;
+
+/** The field's unit: the one its title names, else its `x-ui.suffix`. */
+function unitOf(node: Node): string | undefined {
+  const named = typeof node.title === 'string' ? TITLE_UNIT.exec(node.title)?.[1] : undefined;
+  return named ?? node['x-ui']?.suffix;
+}
+
+/** "Between 5 and 1440 minutes." for bounded numbers, so the limits are known before typing. */
 function boundsText(node: Node): string | undefined {
   if (node.type !== 'integer' && node.type !== 'number') return undefined;
   const min = typeof node.minimum === 'number' ? node.minimum : undefined;
   const max = typeof node.maximum === 'number' ? node.maximum : undefined;
-  if (min !== undefined && max !== undefined) return `Between ${min} and ${max}.`;
-  if (min !== undefined) return `At least ${min}.`;
-  if (max !== undefined) return `At most ${max}.`;
+  const unit = unitOf(node);
+  const of = (n: number) => (unit ? `${n} ${unit}` : String(n));
+  if (min !== undefined && max !== undefined) return `Between ${min} and ${of(max)}.`;
+  if (min !== undefined) return `At least ${of(min)}.`;
+  if (max !== undefined) return `At most ${of(max)}.`;
   return undefined;
 }
 
@@ -62,7 +73,10 @@ function uiForNode(node: Node, secretStored: boolean): UiSchema {
     .filter(Boolean)
     .join(' ');
   if (help) options.help = help;
-  if (hints.suffix && typeof node.title === 'string') options.title = `${node.title} (${hints.suffix})`;
+  // The suffix names the unit in the label, unless the title already does ("Sync frequency
+  // (minutes)" with suffix "min" is not "Sync frequency (minutes) (min)").
+  if (hints.suffix && typeof node.title === 'string' && !TITLE_UNIT.test(node.title))
+    options.title = `${node.title} (${hints.suffix})`;
   if (hints.placeholder) inputAttributes.placeholder = hints.placeholder;
   if (hints.readonly) inputAttributes.readonly = true;
 

@@ -11,7 +11,8 @@ export const SYNC_RUN_STATUSES = [
   'cancelled',
 ] as const;
 export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
-export const SYNC_TRIGGERS = ['schedule', 'manual', 'webhook', 'retry'] as const;
+/** `follow_up`: started by the host itself after another run; `follows` says after what. */
+export const SYNC_TRIGGERS = ['schedule', 'manual', 'webhook', 'retry', 'follow_up'] as const;
 
 /** One failed attempt of a run (the last one's error is also the run's `error`). */
 export interface AttemptError {
@@ -39,9 +40,13 @@ export const SyncRun = defineEntity({
     integrationId: p.uuid(),
     jobId: p.string().length(64),
     trigger: p.enum(SYNC_TRIGGERS),
+    /** A follow-up run: after what, in words ("invoices were issued", a job's title). */
+    follows: p.text().nullable(),
     status: p.enum(SYNC_RUN_STATUSES).default('queued'),
     attempt: p.integer().default(1),
     counts: p.json<SyncCounts>(),
+    /** Skipped records by why, in words: `{ "not paid yet": 40 }`. */
+    skipped: p.json<Record<string, number>>().defaultRaw("'{}'::jsonb"),
     progressDone: p.integer().default(0),
     progressTotal: p.integer().nullable(),
     error: p.text().nullable(),

@@ -15,6 +15,7 @@ import { Migration20261205060000AlertWebhooks } from './20261205060000-alert-web
 import { Migration20261205070000InvoiceWorkspaceIndexes } from './20261205070000-invoice-workspace-indexes.migration.ts';
 import { Migration20261205070000JobHealth } from './20261205070000-job-health.migration.ts';
 import { Migration20261205080000DisconnectedAccounts } from './20261205080000-disconnected-accounts.migration.ts';
+import { Migration20261205090000RunWords } from './20261205090000-run-words.migration.ts';
 
 /** Committed migrations, in order. Listed statically so no file discovery is needed at run time. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
     name: 'Migration20261205080000DisconnectedAccounts',
     class: Migration20261205080000DisconnectedAccounts,
   },
+  { name: 'Migration20261205090000RunWords', class: Migration20261205090000RunWords },
 ];
