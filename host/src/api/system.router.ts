@@ -1,3 +1,4 @@
+import { demoViewOf } from '../app/demo-mode.ts';
 import { authedProcedure, publicProcedure, router } from './trpc.ts';
 
 /** Who am I, and what host is this. */
@@ -8,4 +9,9 @@ export const systemRouter = router({
     database: ctx.services.db.kind,
   })),
   me: authedProcedure.query(({ ctx }) => ctx.principal),
+  /**
+   * In demo mode only: each plugin's sandbox sign-ins a person types into the connect form (test
+   * accounts of the local sandboxes, never a real account's secrets); null on any other host.
+   */
+  demo: authedProcedure.query(({ ctx }) => demoViewOf(ctx.services) ?? null),
 });

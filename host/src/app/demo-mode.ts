@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import type { Principal } from '../auth/principal.ts';
@@ -24,6 +24,9 @@ import type { HostServices } from './services.ts';
 
 const DEMO_SLUG = 'demo';
 const CREDENTIALS_FILE = 'demo-credentials.json';
+/** Each sandbox's own folder (`SandboxOptions.stateDir`) and the ports they listened on, in DATA_DIR. */
+const SANDBOXES_DIR = 'sandboxes';
+const PORTS_FILE = 'ports.json';
 
 export interface DemoLogin {
   email: string;
@@ -35,6 +38,23 @@ export interface DemoMode {
   logins: DemoLogin[];
   sandboxes: { pluginId: string; url: string }[];
   stop(): Promise<void>;
+}
+
+/** One way to sign in to a plugin's sandbox: the connect form's settings and what to type in them. */
+export interface DemoSignIn {
+  fields: { setting: string; title: string; value: string }[];
+}
+
+/** What the console shows in demo mode: per plugin, the sandbox's test sign-ins (never a real account's). */
+export interface DemoView {
+  plugins: { pluginId: string; name: string; consentPage: boolean; signIns: DemoSignIn[] }[];
+}
+
+/** The demo view of the services demo mode runs on (none outside demo mode). */
+const demoViews = new WeakMap<HostServices, DemoView>();
+
+export function demoViewOf(services: HostServices): DemoView | undefined {
+  return demoViews.get(services);
 }
 
 /**
@@ -152,32 +172,39 @@ async function connectDocumentsPlugin(input: {
   tenantId: string;
   plugin: LoadedPlugin;
   sandbox: RunningSandbox;
-  existing: { pluginId: string }[];
+  existing: { id: string; pluginId: string; status: string }[];
 }): Promise<void> {
   const { services, principal, tenantId, plugin, sandbox } = input;
-  if (input.existing.some((i) => i.pluginId === plugin.id)) return;
-  const country = plugin.manifest.sandbox.sellerCountry;
-  const company = country
-    ? await services.db.orm.em
-        .fork()
-        .findOne(Company, { tenantId, country }, { orderBy: { createdAt: 'asc' } })
-    : null;
-  const settings = settingsNamedLike(plugin, sandbox.credentials);
-  const integration = await services.integrations.create({
-    principal,
-    tenantId,
-    pluginId: plugin.id,
-    label: `${plugin.manifest.name} (demo)`,
-    settings,
-    ...(company ? { companyId: company.id } : {}),
-  });
+  const known = input.existing.find((i) => i.pluginId === plugin.id);
+  // Connected before: signed in again only when the sandbox no longer accepts its consent.
+  if (known && known.status !== 'needs_reauth') return;
+  let integrationId = known?.id;
+  if (!integrationId) {
+    const country = plugin.manifest.sandbox.sellerCountry;
+    const company = country
+      ? await services.db.orm.em
+          .fork()
+          .findOne(Company, { tenantId, country }, { orderBy: { createdAt: 'asc' } })
+      : null;
+    const settings = settingsNamedLike(plugin, sandbox.credentials);
+    integrationId = (
+      await services.integrations.create({
+        principal,
+        tenantId,
+        pluginId: plugin.id,
+        label: `${plugin.manifest.name} (demo)`,
+        settings,
+        ...(company ? { companyId: company.id } : {}),
+      })
+    ).id;
+  }
   if (plugin.manifest.auth.type !== 'oauth2') return;
   if (!sandbox.consent) return;
   const { url } = await services.oauth.authUrl({
     principal,
     tenantId,
     pluginId: plugin.id,
-    integrationId: integration.id,
+    integrationId,
     sessionHash: null,
   });
   const back = new URL(await sandbox.consent(url));
@@ -210,35 +237,116 @@ function demoSettings(
   // No login: the sandbox's credentials named like a setting fill it (e.g. a token kept in the vault).
   if (auth.type === 'none') return settingsNamedLike(plugin, credentials);
   if (auth.type !== 'basic' || !credentials.username || !credentials.password) return null;
-  return { [auth.usernameSetting]: credentials.username, [auth.passwordSetting]: credentials.password };
+  return {
+    ...settingsNamedLike(plugin, credentials),
+    [auth.usernameSetting]: credentials.username,
+    [auth.passwordSetting]: credentials.password,
+  };
+}
+
+function readPorts(dataDir: string): Record<string, number> {
+  try {
+    return JSON.parse(readFileSync(join(dataDir, SANDBOXES_DIR, PORTS_FILE), 'utf8')) as Record<
+      string,
+      number
+    >;
+  } catch {
+    return {};
+  }
+}
+
+/** A sandbox on the port it had last time (a person's open consent page still works), else a free one. */
+async function startOnSavedPort(input: {
+  plugin: LoadedPlugin;
+  port: number | undefined;
+  stateDir: string;
+  publicUrl: string;
+}): Promise<RunningSandbox> {
+  const { plugin } = input;
+  const start = (port: number) =>
+    startSandboxAt({
+      entryPath: resolve(plugin.dir, plugin.manifest.sandbox.entry),
+      sandbox: {
+        port,
+        redirectUri: `${input.publicUrl}/api/v1/${plugin.id}/auth/callback`,
+        // What it issued and served before the restart (tokens, orders, documents) stays valid.
+        stateDir: input.stateDir,
+        // What keeps the demo alive (new orders, returns, cancellations arriving), per manifest.
+        ...(plugin.manifest.sandbox.demo ? { extra: plugin.manifest.sandbox.demo } : {}),
+      },
+    });
+  if (input.port === undefined) return start(0);
+  try {
+    return await start(input.port);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
+    return start(0);
+  }
+}
+
+type SettingProperty = { title?: unknown; 'x-ui'?: { enumLabels?: Record<string, unknown> } } | undefined;
+
+/** A setting as the connect form shows it: its title, and a choice's label rather than its value. */
+function settingField(plugin: LoadedPlugin, setting: string, value: string): DemoSignIn['fields'][number] {
+  const property = plugin.manifest.settings.properties?.[setting] as SettingProperty;
+  const label = property?.['x-ui']?.enumLabels?.[value];
+  return {
+    setting,
+    title: typeof property?.title === 'string' ? property.title : setting,
+    value: typeof label === 'string' ? label : value,
+  };
 }
 
 /**
- * Starts every plugin's sandbox, points the plugins at them through `configOverrides` (read on
- * every run), and connects one demo account per credentials-based plugin, syncing it right away.
- * OAuth plugins are connected from the console; their sandbox answers the authorization pages.
+ * The sandbox's sign-ins as a person types them into the connect form: the values its
+ * `credentials` (and `accounts`) give for the plugin's settings. Client ids and secrets of the
+ * host's own configuration are not among them.
  */
-export async function startDemoMode(input: {
+function signInsOf(plugin: LoadedPlugin, sandbox: RunningSandbox): DemoSignIn[] {
+  return [sandbox.credentials, ...(sandbox.accounts ?? [])]
+    .map((credentials) => demoSettings(plugin, credentials) ?? settingsNamedLike(plugin, credentials))
+    .map((settings) => ({
+      fields: Object.entries(settings)
+        .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+        .map(([setting, value]) => settingField(plugin, setting, value)),
+    }))
+    .filter((signIn) => signIn.fields.length > 0);
+}
+
+export interface DemoSandboxes {
+  running: { pluginId: string; sandbox: RunningSandbox }[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts every plugin's sandbox and points the plugins at them through `configOverrides` (read on
+ * every run). Each sandbox keeps its state in `DATA_DIR/sandboxes/<plugin>/` and its port in
+ * `DATA_DIR/sandboxes/ports.json`, so a restarted demo finds its accounts still connected and
+ * nothing it already delivered forgotten. Needs no database: it may run before the host starts,
+ * so no job runs while the plugins point nowhere.
+ */
+export async function startDemoSandboxes(input: {
   services: HostServices;
   configOverrides: Map<string, Record<string, string>>;
   publicUrl: string;
-}): Promise<DemoMode> {
+}): Promise<DemoSandboxes> {
   const { services, configOverrides } = input;
   const { logger } = services;
+  const dir = join(services.env.dataDir, SANDBOXES_DIR);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const ports = readPorts(services.env.dataDir);
   const running: { pluginId: string; sandbox: RunningSandbox }[] = [];
   let ratesSandbox: RunningRatesSandbox | undefined;
   for (const plugin of services.plugins.plugins) {
     try {
-      const sandbox = await startSandboxAt({
-        entryPath: resolve(plugin.dir, plugin.manifest.sandbox.entry),
-        sandbox: {
-          port: 0,
-          redirectUri: `${input.publicUrl}/api/v1/${plugin.id}/auth/callback`,
-          // What keeps the demo alive (new orders, returns, cancellations arriving), per manifest.
-          ...(plugin.manifest.sandbox.demo ? { extra: plugin.manifest.sandbox.demo } : {}),
-        },
+      const sandbox = await startOnSavedPort({
+        plugin,
+        port: ports[plugin.id],
+        stateDir: join(dir, plugin.id),
+        publicUrl: input.publicUrl,
       });
       running.push({ pluginId: plugin.id, sandbox });
+      ports[plugin.id] = Number(new URL(sandbox.url).port);
       configOverrides.set(plugin.id, sandboxConfig({ manifest: plugin.manifest, sandbox }));
     } catch (error) {
       logger.warn(
@@ -247,6 +355,7 @@ export async function startDemoMode(input: {
       );
     }
   }
+  writeFileSync(join(dir, PORTS_FILE), `${JSON.stringify(ports, null, 2)}\n`, { mode: 0o600 });
 
   // The central banks' rates come from a local NBP and BNR unless real ones are configured.
   if (!process.env.NBP_API_URL || !process.env.BNR_RATES_URL) {
@@ -262,63 +371,113 @@ export async function startDemoMode(input: {
     }
   }
 
-  const { tenantId, logins } = await ensureDemoTenant(services);
-  const admin = await services.db.orm.em.fork().findOne(User, { email: 'admin@demo.local' });
-  if (admin) {
-    const principal: Principal = {
-      userId: admin.id,
-      tenantId: null,
-      role: 'platform_admin',
-      email: admin.email,
-    };
-    const existing = await services.integrations.list({ principal, tenantId });
-    // Plugins of the company's documents go first, so every invoice the demo accounts issue is
-    // theirs to take (they take documents issued after they were connected).
-    for (const { pluginId, sandbox } of running) {
+  demoViews.set(services, {
+    plugins: running.flatMap(({ pluginId, sandbox }) => {
       const plugin = services.plugins.get(pluginId);
-      if (!plugin?.manifest.documents) continue;
-      try {
-        await connectDocumentsPlugin({ services, principal, tenantId, plugin, sandbox, existing });
-      } catch (error) {
-        logger.warn({ err: error, pluginId }, 'demo mode: could not connect the demo company');
-      }
-    }
-    for (const { pluginId, sandbox } of running) {
-      const plugin = services.plugins.get(pluginId);
-      const settings = plugin ? demoSettings(plugin, sandbox.credentials) : null;
-      // Plugins of the company's documents were connected above.
-      if (!plugin || plugin.manifest.documents || !settings) continue;
-      try {
-        const integration =
-          existing.find((i) => i.pluginId === pluginId) ??
-          (await services.integrations.create({
-            principal,
-            tenantId,
-            pluginId,
-            label: `${plugin.manifest.name} (demo)`,
-            settings,
-          }));
-        await issueUnderSellerCountry(
-          services,
-          tenantId,
-          integration.id,
-          plugin.manifest.sandbox.sellerCountry,
-        );
-        if (integration.status === 'active' && plugin.manifest.jobs.length > 0) {
-          await services.integrations.syncNow({ principal, id: integration.id });
-        }
-      } catch (error) {
-        logger.warn({ err: error, pluginId }, 'demo mode: could not connect the demo account');
-      }
-    }
-  }
+      if (!plugin) return [];
+      return [
+        {
+          pluginId,
+          name: plugin.manifest.name,
+          consentPage: plugin.manifest.auth.type === 'oauth2',
+          signIns: signInsOf(plugin, sandbox),
+        },
+      ];
+    }),
+  });
 
   return {
-    logins,
-    sandboxes: running.map(({ pluginId, sandbox }) => ({ pluginId, url: sandbox.url })),
+    running,
     async stop() {
+      demoViews.delete(services);
       for (const { sandbox } of running) await sandbox.close().catch(() => undefined);
       await ratesSandbox?.close().catch(() => undefined);
     },
+  };
+}
+
+/**
+ * The demo tenant and its accounts: one per credentials-based plugin, syncing right away, and the
+ * company's documents plugins signed in through their sandbox's consent. An account connected
+ * through a consent that the marketplace no longer accepts (a data folder from before sandboxes
+ * kept their tokens) is signed in again the same way. OAuth marketplaces are connected from the
+ * console; their sandbox answers the authorization pages.
+ */
+export async function connectDemoAccounts(input: {
+  services: HostServices;
+  sandboxes: DemoSandboxes;
+}): Promise<DemoLogin[]> {
+  const { services } = input;
+  const { logger } = services;
+  const { running } = input.sandboxes;
+  const { tenantId, logins } = await ensureDemoTenant(services);
+  const admin = await services.db.orm.em.fork().findOne(User, { email: 'admin@demo.local' });
+  if (!admin) return logins;
+  const principal: Principal = {
+    userId: admin.id,
+    tenantId: null,
+    role: 'platform_admin',
+    email: admin.email,
+  };
+  const existing = await services.integrations.list({ principal, tenantId });
+  // Plugins of the company's documents go first, so every invoice the demo accounts issue is
+  // theirs to take (they take documents issued after they were connected).
+  for (const { pluginId, sandbox } of running) {
+    const plugin = services.plugins.get(pluginId);
+    if (!plugin?.manifest.documents) continue;
+    try {
+      await connectDocumentsPlugin({ services, principal, tenantId, plugin, sandbox, existing });
+    } catch (error) {
+      logger.warn({ err: error, pluginId }, 'demo mode: could not connect the demo company');
+    }
+  }
+  for (const { pluginId, sandbox } of running) {
+    const plugin = services.plugins.get(pluginId);
+    const settings = plugin ? demoSettings(plugin, sandbox.credentials) : null;
+    // Plugins of the company's documents were connected above.
+    if (!plugin || plugin.manifest.documents || !settings) continue;
+    try {
+      const integration =
+        existing.find((i) => i.pluginId === pluginId) ??
+        (await services.integrations.create({
+          principal,
+          tenantId,
+          pluginId,
+          label: `${plugin.manifest.name} (demo)`,
+          settings,
+        }));
+      await issueUnderSellerCountry(
+        services,
+        tenantId,
+        integration.id,
+        plugin.manifest.sandbox.sellerCountry,
+      );
+      if (integration.status === 'active' && plugin.manifest.jobs.length > 0) {
+        await services.integrations.syncNow({ principal, id: integration.id });
+      }
+    } catch (error) {
+      logger.warn({ err: error, pluginId }, 'demo mode: could not connect the demo account');
+    }
+  }
+  return logins;
+}
+
+/**
+ * `npm start` on a fresh machine (SPEC "Running it"): every sandbox started and the demo tenant's
+ * accounts connected (`startDemoSandboxes`, then `connectDemoAccounts`).
+ */
+export async function startDemoMode(input: {
+  services: HostServices;
+  configOverrides: Map<string, Record<string, string>>;
+  publicUrl: string;
+  /** Sandboxes already started (before the host, so no job ran while plugins pointed nowhere). */
+  sandboxes?: DemoSandboxes;
+}): Promise<DemoMode> {
+  const sandboxes = input.sandboxes ?? (await startDemoSandboxes(input));
+  const logins = await connectDemoAccounts({ services: input.services, sandboxes });
+  return {
+    logins,
+    sandboxes: sandboxes.running.map(({ pluginId, sandbox }) => ({ pluginId, url: sandbox.url })),
+    stop: () => sandboxes.stop(),
   };
 }

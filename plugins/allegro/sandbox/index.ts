@@ -3,7 +3,9 @@ import formbody from '@fastify/formbody';
 import {
   createFaultState,
   createLedger,
+  keepSandboxState,
   listen,
+  loadSandboxState,
   registerControlRoutes,
   registerFaultHook,
   registerRequestCounter,
@@ -27,9 +29,9 @@ import { allegroFaultsSchema } from './faults.ts';
 import { registerAuthorizeRoutes } from './oauth/authorize.routes.ts';
 import { registerTokenRoute } from './oauth/token.routes.ts';
 import { createAllegroRateLimiter } from './rate-limit.ts';
-import { TokenAuthority } from './oauth/tokens.ts';
-import { AccountReturns } from './returns-store.ts';
-import { AccountOrders } from './store.ts';
+import { TokenAuthority, type TokensSnapshot } from './oauth/tokens.ts';
+import { AccountReturns, type AccountReturnsSnapshot } from './returns-store.ts';
+import { AccountOrders, type AccountOrdersSnapshot } from './store.ts';
 
 export { DEFAULT_REDIRECT_URI } from './config.ts';
 export { allegroFaultsSchema, type AllegroFaults } from './faults.ts';
@@ -49,6 +51,19 @@ function openRandomReturn(returns: AccountReturns[]): void {
   }
 }
 
+/**
+ * What the sandbox keeps in `options.stateDir` across restarts: the clock's start (so seeded orders
+ * keep their dates), each seller's orders, returns and refunds as changed or added, and the tokens
+ * it issued — as Allegro itself does not forget a seller's consent when a client restarts.
+ */
+interface SavedState {
+  anchorMs: number;
+  orders: AccountOrdersSnapshot[];
+  returns: AccountReturnsSnapshot[];
+  tokens: TokensSnapshot;
+}
+const STATE_VERSION = 1;
+
 /** Bodies above this never reach a route; invoice files over 3 MB get Allegro's 413 from the route. */
 const BODY_LIMIT = 8 * 1024 * 1024;
 
@@ -60,6 +75,8 @@ const BODY_LIMIT = 8 * 1024 * 1024;
  */
 export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): Promise<RunningSandbox> => {
   const config = resolveConfig(options);
+  const saved = loadSandboxState<SavedState>({ dir: options.stateDir, version: STATE_VERSION });
+  if (saved) config.anchorMs = saved.anchorMs;
   const accounts = makeAccounts(config.seed, config.accounts);
   const stores = accounts.map(
     (account, accountIndex) =>
@@ -72,6 +89,14 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
       }),
   );
   const returns = stores.map((orders) => new AccountReturns({ orders, seededReturns: config.seededReturns }));
+  stores.forEach((store, i) => {
+    const kept = saved?.orders[i];
+    if (kept) store.restore(kept);
+  });
+  returns.forEach((store, i) => {
+    const kept = saved?.returns[i];
+    if (kept) store.restore(kept);
+  });
   const ledger = createLedger();
   const faults = createFaultState({
     schema: allegroFaultsSchema,
@@ -88,6 +113,17 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
     refreshGraceMs: config.refreshGraceMs,
     accessTtlSec: config.accessTtlSec,
     refreshTtlSec: config.refreshTtlSec,
+  });
+  if (saved) authority.restore(saved.tokens);
+  const kept = keepSandboxState({
+    dir: options.stateDir,
+    version: STATE_VERSION,
+    snapshot: (): SavedState => ({
+      anchorMs: config.anchorMs,
+      orders: stores.map((s) => s.snapshot()),
+      returns: returns.map((r) => r.snapshot()),
+      tokens: authority.snapshot(),
+    }),
   });
   const deps: ApiDeps = { config, stores, authority, limiter, ledger, faults, returns };
 
@@ -233,6 +269,7 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
       if (returnTimer) clearInterval(returnTimer);
       if (cancelTimer) clearInterval(cancelTimer);
       await app.close();
+      kept.close();
     },
   };
 };

@@ -140,6 +140,15 @@ interface FormView {
   buyer: { firstName: string; lastName: string; phoneNumber: string; address: Record<string, string> };
 }
 
+type MapsAsEntries<T> = { [K in keyof T]: T[K] extends Map<infer A, infer B> ? [A, B][] : T[K] };
+
+/** What one seller's returns and refunds keep across a restart (`SandboxOptions.stateDir`). */
+export interface AccountReturnsSnapshot {
+  seeded: boolean;
+  returns: ReturnRecord[];
+  refunds: MapsAsEntries<RefundRecord>[];
+}
+
 /**
  * One seller's customer returns and payment refunds, kept in memory. Seeded returns are made on
  * first use (`ensureSeeded`), so sandboxes that never read returns — the 100 000-order benchmark —
@@ -157,6 +166,35 @@ export class AccountReturns {
   constructor(input: { orders: AccountOrders; seededReturns: number }) {
     this.orders = input.orders;
     this.seededCount = input.seededReturns;
+  }
+
+  snapshot(): AccountReturnsSnapshot {
+    return {
+      seeded: this.seeded,
+      returns: this.returns,
+      refunds: this.refunds.map((r) => ({
+        ...r,
+        quantities: [...r.quantities],
+        lineUnits: [...r.lineUnits],
+        depositUnits: [...r.depositUnits],
+      })),
+    };
+  }
+
+  /** Takes back what a previous run of the sandbox kept. */
+  restore(saved: AccountReturnsSnapshot): void {
+    this.seeded = saved.seeded;
+    this.returns.push(...saved.returns);
+    for (const r of saved.refunds) {
+      const refund: RefundRecord = {
+        ...r,
+        quantities: new Map(r.quantities),
+        lineUnits: new Map(r.lineUnits),
+        depositUnits: new Map(r.depositUnits),
+      };
+      this.refunds.push(refund);
+      if (refund.commandId) this.byCommand.set(refund.commandId, refund);
+    }
   }
 
   /**

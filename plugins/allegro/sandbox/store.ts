@@ -53,6 +53,16 @@ export interface DynamicEvent {
   index: number;
 }
 
+/** What one seller's orders keep across a restart (`SandboxOptions.stateDir`); seeded ones are recomputed. */
+export interface AccountOrdersSnapshot {
+  added: { addedAt: number; mergedFrom?: number }[];
+  overlays: [number, Overlay][];
+  hidden: number[];
+  events: DynamicEvent[];
+  nextEventId: number;
+  mergedNewest: number;
+}
+
 /**
  * One seller's orders: seeded ones computed on demand from (seed, account, index), orders added
  * at run time, and the overlay of what the seller changed. Only changes and additions use memory.
@@ -83,6 +93,28 @@ export class AccountOrders {
     this.seeded = input.orders;
     this.anchor = input.anchor;
     this.nextEventId = EVENT_BASE + EVENT_SLOTS * this.seeded;
+  }
+
+  snapshot(): AccountOrdersSnapshot {
+    return {
+      added: this.added,
+      overlays: [...this.overlays],
+      hidden: [...this.hidden],
+      events: this.events,
+      nextEventId: this.nextEventId,
+      mergedNewest: this.mergedNewest,
+    };
+  }
+
+  /** Takes back what a previous run of the sandbox kept (before anything else touches the store). */
+  restore(saved: AccountOrdersSnapshot): void {
+    this.added.push(...saved.added);
+    for (const [index, overlay] of saved.overlays) this.overlays.set(index, overlay);
+    for (const index of saved.hidden) this.hidden.add(index);
+    this.events.push(...saved.events);
+    this.nextEventId = saved.nextEventId;
+    this.mergedNewest = saved.mergedNewest;
+    this.index = undefined;
   }
 
   /** All order indices ever created (seeded + added), including hidden ones. */

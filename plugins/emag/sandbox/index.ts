@@ -46,6 +46,7 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
     ...(buyerCancelEveryMs ? { buyerCancelEveryMs } : {}),
     ...(typeof extra.newOrdersAccount === 'string' ? { newOrdersAccount: extra.newOrdersAccount } : {}),
     anchor,
+    ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     baseUrl: () => url,
   });
   url = await listen(app, {
@@ -56,6 +57,14 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
   return {
     url,
     credentials: { username: first.username, password: first.password },
+    // Every seller of the sandbox (accounts.ts), named like the plugin's settings, for the demo's
+    // connect form; each signs in only on its own platform.
+    accounts: ACCOUNTS.slice(1).map((a) => ({
+      platform: a.platform.id,
+      accountType: a.kind,
+      username: a.username,
+      password: a.password,
+    })),
     controlUrl: `${url}/__sandbox`,
     close: () => app.close(),
   };

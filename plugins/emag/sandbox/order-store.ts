@@ -31,6 +31,17 @@ export interface Headers {
   complete: Uint8Array;
 }
 
+/** What an order store keeps across restarts (`SandboxOptions.stateDir`); seeded orders are recomputed. */
+export interface OrderStoreSnapshot {
+  accounts: {
+    key: string;
+    count: number;
+    overlay: [number, OrderOverlay][];
+    /** Header columns (type, status, payment, complete) of the orders added while running. */
+    added: [number, number, number, number][];
+  }[];
+}
+
 export interface OrderStoreOptions {
   seed: string;
   ordersPerAccount: number;
@@ -55,6 +66,9 @@ export interface OrderStore {
   mutate(acc: AccountOrders, index: number, patch: OrderOverlay): void;
   add(acc: AccountOrders, options: { type?: 2 | 3; paymentModeId?: 1 | 2 | 3; now: number }): number;
   reset(): void;
+  snapshot(): OrderStoreSnapshot;
+  /** Takes back what a previous run kept (accounts it does not know are left out). */
+  restore(saved: OrderStoreSnapshot, accounts: readonly Account[]): void;
 }
 
 export function createOrderStore(options: OrderStoreOptions): OrderStore {
@@ -178,6 +192,34 @@ export function createOrderStore(options: OrderStoreOptions): OrderStore {
     },
     reset: () => {
       accounts = new Map();
+    },
+    snapshot: () => ({
+      accounts: [...accounts.values()].map((acc) => {
+        const h = headers(acc);
+        const added: [number, number, number, number][] = [];
+        for (let i = acc.seeded; i < acc.count; i++)
+          added.push([h.type[i] ?? 0, h.status[i] ?? 0, h.payment[i] ?? 0, h.complete[i] ?? 0]);
+        return { key: acc.account.key, count: acc.count, overlay: [...acc.overlay], added };
+      }),
+    }),
+    restore: (saved, known) => {
+      for (const kept of saved.accounts) {
+        const account = known.find((a) => a.key === kept.key);
+        if (!account) continue;
+        const acc = of(account);
+        acc.count = Math.max(acc.seeded, kept.count);
+        for (const [index, overlay] of kept.overlay) acc.overlay.set(index, overlay);
+        const h = headers(acc);
+        kept.added.forEach(([type, status, payment, complete], k) => {
+          const index = acc.seeded + k;
+          h.type[index] = type;
+          h.status[index] = status;
+          h.payment[index] = payment;
+          h.complete[index] = complete;
+        });
+        for (const [index, overlay] of kept.overlay)
+          if (overlay.status !== undefined && index < acc.count) h.status[index] = overlay.status;
+      }
     },
   };
   return store;

@@ -45,6 +45,14 @@ export interface RmaStore {
   overlay(account: Account, index: number): RmaOverlay | undefined;
   mutate(account: Account, index: number, patch: RmaOverlay): void;
   reset(): void;
+  /** What the store keeps across restarts (`SandboxOptions.stateDir`): changes and opened returns. */
+  snapshot(): RmaStoreSnapshot;
+  restore(saved: RmaStoreSnapshot): void;
+}
+
+export interface RmaStoreSnapshot {
+  overlays: [string, RmaOverlay][];
+  opened: [string, OpenedReturn[]][];
 }
 
 const RMA_PER_ORDERS = 40;
@@ -116,6 +124,11 @@ export function createRmaStore(orders: OrderStore): RmaStore {
     reset: () => {
       overlays = new Map();
       opened = new Map();
+    },
+    snapshot: () => ({ overlays: [...overlays], opened: [...opened] }),
+    restore: (saved) => {
+      overlays = new Map(saved.overlays);
+      opened = new Map(saved.opened);
     },
     json: (account, index) => {
       const h = header(account, index);

@@ -2,6 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import {
   createFaultState,
   createLedger,
+  keepSandboxState,
+  loadSandboxState,
   registerControlRoutes,
   registerFaultHook,
   registerRequestCounter,
@@ -18,10 +20,10 @@ import { startTimers } from './timers.ts';
 import { offerRoutes } from './offer-routes.ts';
 import { createOfferStore } from './offer-store.ts';
 import { orderRoutes } from './order-routes.ts';
-import { createOrderStore } from './order-store.ts';
+import { createOrderStore, type OrderStoreSnapshot } from './order-store.ts';
 import { createAccountRateLimits, PER_SECOND } from './rate-limits.ts';
 import { rmaRoutes } from './rma-routes.ts';
-import { createRmaStore } from './rma-store.ts';
+import { createRmaStore, type RmaStoreSnapshot } from './rma-store.ts';
 
 export interface EmagServerOptions {
   seed: string;
@@ -45,7 +47,20 @@ export interface EmagServerOptions {
   callbackRetryMs?: number;
   /** The server's own base URL, known once it listens (for `GET /__sandbox/accounts`). */
   baseUrl: () => string;
+  /** Where the sandbox keeps its orders and returns across restarts (`SandboxOptions.stateDir`). */
+  stateDir?: string;
 }
+
+/**
+ * Kept across restarts: the clock's start (seeded orders keep their ids and dates), and every
+ * order and return as the seller and the buyers changed or added them — what eMAG itself keeps.
+ */
+interface SavedState {
+  anchor: number;
+  orders: OrderStoreSnapshot;
+  rmas: RmaStoreSnapshot;
+}
+const STATE_VERSION = 1;
 
 export interface EmagServer {
   app: FastifyInstance;
@@ -63,10 +78,12 @@ export function buildServer(options: EmagServerOptions): EmagServer {
     initial: options.faults ?? {},
     seed: options.seed,
   });
+  const saved = loadSandboxState<SavedState>({ dir: options.stateDir, version: STATE_VERSION });
+  const anchor = saved?.anchor ?? options.anchor;
   const store = createOrderStore({
     seed: options.seed,
     ordersPerAccount: options.orders,
-    anchor: options.anchor,
+    anchor,
   });
   const ctx: SandboxContext = {
     seed: options.seed,
@@ -74,7 +91,7 @@ export function buildServer(options: EmagServerOptions): EmagServer {
     rmas: createRmaStore(store),
     offers: createOfferStore({
       seed: options.seed,
-      anchor: options.anchor,
+      anchor,
       ...(options.offers ? { size: options.offers } : {}),
     }),
     ledger,
@@ -82,6 +99,15 @@ export function buildServer(options: EmagServerOptions): EmagServer {
     pendingNotices: new Map(),
     now: () => Date.now(),
   };
+  if (saved) {
+    store.restore(saved.orders, ACCOUNTS);
+    ctx.rmas.restore(saved.rmas);
+  }
+  const kept = keepSandboxState({
+    dir: options.stateDir,
+    version: STATE_VERSION,
+    snapshot: (): SavedState => ({ anchor, orders: store.snapshot(), rmas: ctx.rmas.snapshot() }),
+  });
   const limits = options.rateLimit ? createAccountRateLimits() : undefined;
 
   registerRequestCounter(app, { ledger });
@@ -131,7 +157,10 @@ export function buildServer(options: EmagServerOptions): EmagServer {
     ...(options.buyerCancelEveryMs ? { buyerCancelEveryMs: options.buyerCancelEveryMs } : {}),
     ...(options.callbackRetryMs ? { callbackRetryMs: options.callbackRetryMs } : {}),
   });
-  app.addHook('onClose', async () => stopTimers());
+  app.addHook('onClose', async () => {
+    stopTimers();
+    kept.close();
+  });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(fail('Resource not found')));
   return { app, ctx, faults };
 }

@@ -20,6 +20,7 @@ export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): 
     redirectUri,
     ...(options.faults ? { faults: options.faults } : {}),
     ...(typeof processingMs === 'number' ? { processingMs } : {}),
+    ...(options.stateDir ? { stateDir: options.stateDir } : {}),
   });
   const url = await listen(app, {
     ...(options.port !== undefined ? { port: options.port } : {}),

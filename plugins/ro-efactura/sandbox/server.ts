@@ -4,6 +4,8 @@ import {
   baseFaultsSchema,
   createFaultState,
   createLedger,
+  keepSandboxState,
+  loadSandboxState,
   registerControlRoutes,
   registerFaultHook,
   registerRequestCounter,
@@ -60,7 +62,22 @@ export interface SpvOptions {
   faults?: Record<string, unknown>;
   /** Base processing time of an upload (ANAF: seconds to minutes). */
   processingMs?: number;
+  /** Where the sandbox keeps its tokens and uploads across restarts (`SandboxOptions.stateDir`). */
+  stateDir?: string;
 }
+
+/**
+ * Kept across restarts: the tokens the representative's consent gave (ANAF's last 90 days, so a
+ * client restart never needs a new consent) and every upload with its index and answer.
+ */
+interface SavedState {
+  tokens: [string, { cifs: string[]; expires: number }][];
+  refreshTokens: [string, { cifs: string[] }][];
+  uploads: [string, Upload][];
+  nextIndex: number;
+  nextDownload: number;
+}
+const STATE_VERSION = 1;
 
 const nowStamp = () => stamp(Date.now());
 const escAttr = (s: string) =>
@@ -113,6 +130,25 @@ export function buildServer(options: SpvOptions) {
   let nextIndex =
     5_000_000_000 + Number.parseInt(createHash('sha256').update(options.seed).digest('hex').slice(0, 6), 16);
   let nextDownload = 3_000_000_000 + (nextIndex % 1_000_000);
+  const saved = loadSandboxState<SavedState>({ dir: options.stateDir, version: STATE_VERSION });
+  if (saved) {
+    for (const [token, grant] of saved.tokens) tokens.set(token, grant);
+    for (const [token, grant] of saved.refreshTokens) refreshTokens.set(token, grant);
+    for (const [index, upload] of saved.uploads) uploads.set(index, upload);
+    nextIndex = saved.nextIndex;
+    nextDownload = saved.nextDownload;
+  }
+  const kept = keepSandboxState({
+    dir: options.stateDir,
+    version: STATE_VERSION,
+    snapshot: (): SavedState => ({
+      tokens: [...tokens],
+      refreshTokens: [...refreshTokens],
+      uploads: [...uploads],
+      nextIndex,
+      nextDownload,
+    }),
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/__sandbox')) return;
@@ -433,7 +469,10 @@ export function buildServer(options: SpvOptions) {
   }
   app.addHook('onClose', async () => {
     if (timer) clearTimeout(timer);
+    kept.close();
   });
+  // Uploads still "in prelucrare" when the previous run stopped are processed now.
+  scheduleProcessing();
 
   return { app, ledger, faults, publicKeyPem };
 }

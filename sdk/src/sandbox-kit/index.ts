@@ -37,3 +37,4 @@ export {
 export { registerControlRoutes, CONTROL_PREFIX, type ControlRoutesOptions } from './control.ts';
 export { SandboxErrorCode, sandboxError } from './errors.ts';
 export { listen } from './listen.ts';
+export { loadSandboxState, keepSandboxState, type KeptState } from './persist.ts';

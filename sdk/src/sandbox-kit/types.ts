@@ -19,6 +19,12 @@ export interface SandboxOptions {
   rateLimit?: boolean;
   /** Anything plugin-specific (e.g. eMAG's new-order callback URL). */
   extra?: Record<string, unknown>;
+  /**
+   * A folder where the sandbox keeps what it must remember across restarts (tokens it issued,
+   * orders it served; `keepSandboxState`). Demo mode gives one inside the host's data folder;
+   * without it the sandbox forgets everything when it stops.
+   */
+  stateDir?: string;
 }
 
 export interface RunningSandbox {
@@ -26,6 +32,11 @@ export interface RunningSandbox {
   url: string;
   /** Credentials a seller would have for this marketplace, printed on the ready line. */
   credentials: Record<string, string>;
+  /**
+   * Further sellers' sign-ins (optional), each named like `credentials`, for connecting more
+   * accounts than the first; demo mode shows them on the console's connect form.
+   */
+  accounts?: Record<string, string>[];
   /** Base URL of the sandbox-only control endpoint (`${url}/__sandbox`). */
   controlUrl: string;
   /**

@@ -1,6 +1,14 @@
 import { parseArgs } from 'node:util';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { shouldRunDemo, startDemoMode, type DemoMode } from '../../app/demo-mode.ts';
+import {
+  demoViewOf,
+  shouldRunDemo,
+  startDemoMode,
+  startDemoSandboxes,
+  type DemoMode,
+  type DemoSandboxes,
+  type DemoView,
+} from '../../app/demo-mode.ts';
 import { createHostApp, type HostRole } from '../../app/host-app.ts';
 import { readEnv } from '../../config/env.ts';
 import { acquireDataDirLock, type DataDirLock } from '../../db/data-dir-lock.ts';
@@ -31,12 +39,25 @@ function healthPort(value: string | undefined): number | undefined {
 }
 const DEMO_CHOICES = ['auto', 'on', 'off'] as const;
 
-function demoBanner(demo: DemoMode, url: string): string {
+/** The sandboxes' test sign-ins (the first of each plugin; the console's connect form lists them all). */
+function sandboxSignIns(view: DemoView | undefined): string[] {
+  const lines: string[] = [];
+  for (const plugin of view?.plugins ?? []) {
+    const first = plugin.signIns[0];
+    if (first) lines.push(`  ${plugin.name}: ${first.fields.map((f) => `${f.title} ${f.value}`).join(', ')}`);
+    else if (plugin.consentPage)
+      lines.push(`  ${plugin.name}: its sandbox's consent page asks for no password; pick a seller there`);
+  }
+  return lines.length > 0 ? ['Sandbox sign-ins for connecting accounts:', ...lines] : [];
+}
+
+function demoBanner(demo: DemoMode, url: string, view: DemoView | undefined): string {
   const lines = [
     'Demo mode: no marketplace is configured, so every plugin runs against its local sandbox.',
     ...demo.sandboxes.map((s) => `  sandbox ${s.pluginId}: ${s.url}`),
     `Sign in at ${url}/ with:`,
     ...demo.logins.map((l) => `  ${l.email}  ${l.password}  (${l.role})`),
+    ...sandboxSignIns(view),
     'Configure a marketplace (its variables) or pass --demo off to start without the demo.',
   ];
   return lines.join('\n');
@@ -86,6 +107,18 @@ export const command: CliCommand = {
         configOverrides,
         ...(values.registry ? { registryPath: values.registry } : {}),
       });
+      // Demo mode needs both halves (it syncs right away), so only a full host runs it.
+      const wantDemo = demo === 'on' || (demo === 'auto' && role === 'all' && shouldRunDemo(app.services));
+      // Its sandboxes start first when the host's address is known beforehand: no job of a
+      // restarted demo runs while the plugins point nowhere.
+      let sandboxes: DemoSandboxes | undefined;
+      if (wantDemo && role !== 'worker' && (process.env.PUBLIC_URL || env.port !== 0)) {
+        sandboxes = await startDemoSandboxes({
+          services: app.services,
+          configOverrides,
+          publicUrl: env.publicUrl,
+        });
+      }
       const { url } = await app.start();
       // A worker has no API; its health answers on a port of its own for container checks.
       let health: FastifyInstance | undefined;
@@ -101,17 +134,16 @@ export const command: CliCommand = {
           : `Host worker running (role ${role}).`,
       );
 
-      // Demo mode needs both halves (it syncs right away), so only a full host runs it.
       let demoMode: DemoMode | undefined;
-      const wantDemo = demo === 'on' || (demo === 'auto' && role === 'all' && shouldRunDemo(app.services));
       if (wantDemo && url) {
         demoMode = await startDemoMode({
           services: app.services,
           configOverrides,
           publicUrl: process.env.PUBLIC_URL ? env.publicUrl : url,
+          ...(sandboxes ? { sandboxes } : {}),
         });
-        info(demoBanner(demoMode, url));
-      }
+        info(demoBanner(demoMode, url, demoViewOf(app.services)));
+      } else await sandboxes?.stop();
 
       await new Promise<void>((resolve) => {
         let stopping = false;

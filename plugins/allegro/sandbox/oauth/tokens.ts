@@ -42,6 +42,12 @@ interface RefreshGrant {
   accessJti: string;
 }
 
+/** The tokens a sandbox keeps across a restart (`SandboxOptions.stateDir`): access tokens are JWTs of a seeded key. */
+export interface TokensSnapshot {
+  refresh: [string, RefreshGrant][];
+  access: [string, { accountIndex: number | null; revoked: boolean; superseded?: boolean }][];
+}
+
 export type AccessCheck =
   | { ok: true; clientId: string; accountIndex: number | null; scope: string }
   | { ok: false; description: string; error: 'invalid_token' };
@@ -84,6 +90,20 @@ export class TokenAuthority {
       .digest();
     this.accounts = input.accounts;
     this.settings = input;
+  }
+
+  snapshot(): TokensSnapshot {
+    const now = Date.now();
+    return {
+      refresh: [...this.refresh].filter(([, grant]) => grant.expiresAt > now),
+      access: [...this.accessMeta],
+    };
+  }
+
+  /** Takes back the tokens a previous run issued, so connected sellers stay connected. */
+  restore(saved: TokensSnapshot): void {
+    for (const [token, grant] of saved.refresh) this.refresh.set(token, grant);
+    for (const [jti, meta] of saved.access) this.accessMeta.set(jti, meta);
   }
 
   issueCode(grant: Omit<CodeGrant, 'expiresAt' | 'used'>): string {
