@@ -123,8 +123,16 @@ export interface ClearanceResult {
   xml?: string;
   /** The authority's receipt (KSeF UPO, e-Factura confirmation). */
   receipt?: { fileName: string; mediaType: string; content: string };
-  /** What the PDF prints beside the number: a verification link encoded as a QR code. */
+  /**
+   * What the PDF prints beside the number: a verification link encoded as a QR code, with its
+   * label under it (KSeF: the KSeF number, or "OFFLINE" while there is none).
+   */
   qr?: { payload: string; label?: string } | null;
+  /**
+   * Further verification codes the PDF prints after `qr`, each with its label under it (KSeF
+   * offline invoices: QR code II, the issuer's certificate link, labelled "CERTYFIKAT").
+   */
+  qrCodes?: { payload: string; label?: string }[] | null;
   /**
    * The date by which the authority must have the document (e-Factura: 5 working days from issue;
    * KSeF offline: the next working day). The console alerts from `warnFrom` until it is accepted.

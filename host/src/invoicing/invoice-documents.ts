@@ -43,7 +43,11 @@ interface SourceRow extends StoredInvoiceRow {
   /** The document frozen at issue; null for an invoice issued before documents were frozen. */
   document: FrozenDocument | null;
   /** The clearance a clearance plugin stored (number and QR printed on the PDF). */
-  clearance: { number?: string | null; qr?: { payload?: string } | null } | null;
+  clearance: {
+    number?: string | null;
+    qr?: { payload?: string; label?: string } | null;
+    qrCodes?: { payload?: string; label?: string }[] | null;
+  } | null;
   stamp: string;
   company_stamp: string | null;
   template_id: string | null;
@@ -222,8 +226,16 @@ export class InvoiceDocuments {
           const document = r.document
             ? fromFrozenDocument(r.document, { status: r.status, paidAt: r.paid_at })
             : fromStoredInvoice(r, byInvoice.get(source.id) ?? []);
-          if (r.clearance?.number)
-            document.clearance = { number: r.clearance.number, qrPayload: r.clearance.qr?.payload ?? null };
+          // Printed once there is a number or a verification code (e.g. issued offline, not yet cleared).
+          if (r.clearance?.number || r.clearance?.qr?.payload)
+            document.clearance = {
+              number: r.clearance.number ?? null,
+              qrPayload: r.clearance.qr?.payload ?? null,
+              qrLabel: r.clearance.qr?.label ?? null,
+              codes: (r.clearance.qrCodes ?? []).flatMap((c) =>
+                c.payload ? [{ payload: c.payload, label: c.label ?? null }] : [],
+              ),
+            };
           const frozen = frozenTemplateOf(r);
           if (frozen === null) return this.#renderer.render({ document });
           if (frozen) {

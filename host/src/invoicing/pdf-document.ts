@@ -74,10 +74,15 @@ export interface RenderablePayment {
   paidDate?: string | null;
 }
 
-/** The tax authority's clearance (KSeF number, RO e-Factura index) and its verification QR. */
+/** The tax authority's clearance (KSeF number, RO e-Factura index) and its verification QR codes. */
 export interface RenderableClearance {
-  number: string;
+  /** Null while the authority has not numbered it (a document issued offline). */
+  number: string | null;
   qrPayload?: string | null;
+  /** Printed under `qrPayload`'s code (KSeF: the number, or "OFFLINE"). */
+  qrLabel?: string | null;
+  /** Further codes printed after it, each with its label (KSeF offline: "CERTYFIKAT"). */
+  codes?: readonly { payload: string; label?: string | null }[] | null;
 }
 
 export interface RenderableInvoice {

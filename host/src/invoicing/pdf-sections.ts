@@ -206,21 +206,40 @@ export function drawPayment(canvas: InvoiceCanvas) {
   });
 }
 
-/** The reserved area of the tax authority's clearance number and verification QR code. */
+/**
+ * The reserved area of the tax authority's clearance: its number on the left, the verification QR
+ * codes side by side on the right, each with its label under it (KSeF: the number or "OFFLINE"
+ * under code I, "CERTYFIKAT" under code II of a document issued offline).
+ */
 export function drawClearance(canvas: InvoiceCanvas) {
   const { doc, invoice: d, width, put, font, both } = canvas;
   if (!d.clearance) return;
-  const qrSize = d.clearance.qrPayload ? 90 : 0;
-  if (doc.y + Math.max(qrSize, 30) + 20 > doc.page.height - MARGIN) doc.addPage();
+  const codes = [
+    ...(d.clearance.qrPayload
+      ? [{ payload: d.clearance.qrPayload, label: d.clearance.qrLabel ?? null }]
+      : []),
+    ...(d.clearance.codes ?? []),
+  ];
+  const qrSize = codes.length > 0 ? 90 : 0;
+  const gap = 10;
+  const labelled = codes.some((c) => c.label);
+  const height = qrSize + (labelled ? 12 : 0);
+  if (doc.y + Math.max(height, 30) + 20 > doc.page.height - MARGIN) doc.addPage();
   doc.moveDown();
   const y = doc.y;
-  put(`${both((l) => l.clearanceNumber)}: ${d.clearance.number}`, MARGIN, y, {
-    width: width - qrSize - 10,
-    ...font(9, true),
+  const codesWidth = codes.length * qrSize + Math.max(0, codes.length - 1) * gap;
+  if (d.clearance.number)
+    put(`${both((l) => l.clearanceNumber)}: ${d.clearance.number}`, MARGIN, y, {
+      width: width - codesWidth - gap,
+      ...font(9, true),
+    });
+  codes.forEach((code, i) => {
+    const x = MARGIN + width - codesWidth + i * (qrSize + gap);
+    drawQr(doc, code.payload, { x, y, size: qrSize });
+    if (code.label)
+      put(code.label, x - gap / 2, y + qrSize + 2, { width: qrSize + gap, align: 'center', ...font(7) });
   });
-  if (d.clearance.qrPayload)
-    drawQr(doc, d.clearance.qrPayload, { x: MARGIN + width - qrSize, y, size: qrSize });
-  doc.y = Math.max(doc.y, y + qrSize);
+  doc.y = Math.max(doc.y, y + height);
 }
 
 /** The template's note at the foot of the last page. */

@@ -202,6 +202,38 @@ describe('renderInvoice', () => {
     expect(rects(withQr.pdf) - rects(plain.pdf)).toBeGreaterThan(100);
   });
 
+  it('prints every verification code with its label under it, and no number line while there is none', async () => {
+    const plain = await renderInvoice({ document: samples.bg, compress: false });
+    const offline = await renderInvoice({
+      document: {
+        ...samples.bg,
+        clearance: {
+          number: null,
+          qrPayload: 'https://example.test/invoice/1',
+          qrLabel: 'OFFLINE',
+          codes: [{ payload: 'https://example.test/certificate/2', label: 'CERTYFIKAT' }],
+        },
+      },
+      compress: false,
+    });
+    expect(offline.text).toEqual(expect.arrayContaining(['OFFLINE', 'CERTYFIKAT']));
+    expect(offline.text.join(' ')).not.toContain('Clearance number');
+    const extracted = await pdftotext(offline.pdf);
+    expect(extracted).toContain('OFFLINE');
+    expect(extracted).toContain('CERTYFIKAT');
+    const rects = (pdf: Buffer) => pdf.toString('latin1').match(/ re\n/g)?.length ?? 0;
+    const one = await renderInvoice({
+      document: {
+        ...samples.bg,
+        clearance: { number: null, qrPayload: 'https://example.test/invoice/1', qrLabel: 'OFFLINE' },
+      },
+      compress: false,
+    });
+    // Two codes drawn: each adds its own modules.
+    expect(rects(one.pdf) - rects(plain.pdf)).toBeGreaterThan(100);
+    expect(rects(offline.pdf) - rects(one.pdf)).toBeGreaterThan(100);
+  });
+
   it('renders a one-page PDF of a short invoice, well under the upload limit', async () => {
     const pdf = await renderInvoicePdf({ document: samples.pl, compress: false });
     expect(pdf.toString('latin1').startsWith('%PDF-')).toBe(true);

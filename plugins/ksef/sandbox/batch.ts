@@ -43,6 +43,8 @@ export interface BatchState {
   closedAt?: number;
   /** Set once processing decided the package as a whole failed. */
   failure?: { code: number; description: string; details?: string[] };
+  /** OpenBatchSessionRequest.offlineMode: the taxpayer declares its invoices issued offline. */
+  offline?: boolean;
 }
 
 type StatusInfo = { code: number; description: string; details?: string[] };
@@ -102,6 +104,7 @@ export function registerBatchRoutes(app: FastifyInstance, deps: BatchDeps) {
         fileParts?: { ordinalNumber?: number; fileSize?: number; fileHash?: string }[];
       };
       encryption?: { encryptedSymmetricKey?: string; initializationVector?: string };
+      offlineMode?: boolean;
     } | null;
     const invalid = (detail: string) =>
       deps.badRequest(reply, 21405, 'Błąd walidacji danych wejściowych.', [detail]);
@@ -171,6 +174,7 @@ export function registerBatchRoutes(app: FastifyInstance, deps: BatchDeps) {
         encryptedKey: Buffer.from(body.encryption.encryptedSymmetricKey, 'base64'),
         uploadUntil,
         closed: false,
+        offline: body.offlineMode === true,
       },
     };
     sessions.set(referenceNumber, session);
@@ -347,7 +351,9 @@ export function registerBatchRoutes(app: FastifyInstance, deps: BatchDeps) {
         invoiceHash: sha256(f.content),
         invoiceSize: f.content.length,
         invoiceNumber: /<P_2>([^<]*)<\/P_2>/.exec(xml)?.[1] ?? null,
-        invoicingDate: now.toISOString(),
+        // A batch's invoicingDate is the session's opening (automatyczne-okreslanie-trybu-offline.md).
+        invoicingDate: session.createdAt,
+        offline: batch.offline === true,
         readyAt: deps.readyAt(),
         status: { code: 150, description: 'Trwa przetwarzanie' },
         ksefNumber: null,

@@ -17,19 +17,26 @@ import { buildServer } from './server.ts';
  */
 export const startSandbox: StartSandbox = async (options: SandboxOptions = {}): Promise<RunningSandbox> => {
   const extra = options.extra ?? {};
-  const token = `sandbox-${randomBytes(16).toString('hex')}`;
   const limits: LimitProfile =
     options.rateLimit === false
       ? 'off'
       : extra.limits === 'production' || extra.limits === 'off'
         ? extra.limits
         : 'test';
-  const { app } = buildServer({
+  const { app, tokens, saveState } = buildServer({
     ...(options.faults ? { faults: options.faults } : {}),
     seed: String(options.seed ?? 'ksef'),
     limits,
-    tokens: new Map([[token, '*']]),
+    tokens: new Map(),
+    ...(options.stateDir ? { stateDir: options.stateDir } : {}),
   });
+  // The token for any NIP a previous run gave (kept in `stateDir`) stays the demo's token.
+  let token = [...tokens].find(([, nip]) => nip === '*')?.[0];
+  if (!token) {
+    token = `sandbox-${randomBytes(16).toString('hex')}`;
+    tokens.set(token, '*');
+    saveState();
+  }
   const url = await listen(app, {
     ...(options.port !== undefined ? { port: options.port } : {}),
     host: options.host ?? '127.0.0.1',

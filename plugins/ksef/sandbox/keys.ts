@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,4 +62,77 @@ function makeKey(usage: SandboxKey['usage']): SandboxKey {
 
 export function makeKeys(): { token: SandboxKey; symmetric: SandboxKey } {
   return { token: makeKey('KsefTokenEncryption'), symmetric: makeKey('SymmetricKeyEncryption') };
+}
+
+/** A KSeF certificate the sandbox issued (certyfikaty-KSeF.md), as `GET /certificates/retrieve` gives it. */
+export interface IssuedCertificate {
+  /** Serial number in hex (`certificateSerialNumber`, e.g. 01F20A5D352AE590). */
+  serialNumber: string;
+  type: 'Authentication' | 'Offline';
+  /** The NIP the certificate identifies (its organizationIdentifier VATPL-…). */
+  nip: string;
+  /** DER, Base64. */
+  certificate: string;
+  /** Unencrypted PKCS#8 PEM: what the taxpayer keeps from the request (the sandbox hands it out). */
+  privateKey: string;
+  validFrom: string;
+  validTo: string;
+  x509: X509Certificate;
+}
+
+/**
+ * A KSeF certificate for `nip` (certyfikaty-KSeF.md: type Offline → keyUsage Non-Repudiation,
+ * Authentication → Digital Signature; RSA 2048 or ECDSA P-256, kody-qr.md "Algorytmy podpisu").
+ * KSeF issues it on a CSR after an XAdES sign-in, which a KSeF token cannot do; the sandbox makes
+ * the key and the certificate itself, with openssl, as the KSeF application would hand them over.
+ */
+export function makeKsefCertificate(options: {
+  nip: string;
+  type?: 'Authentication' | 'Offline';
+  keyType?: 'ec' | 'rsa';
+  days?: number;
+}): IssuedCertificate {
+  const type = options.type ?? 'Offline';
+  const dir = mkdtempSync(join(tmpdir(), 'ksef-sandbox-cert-'));
+  try {
+    // Eight bytes, the first nibble not zero (as KSeF's, e.g. 01F20A5D352AE590 in kody-qr.md).
+    const serial = `0x1${randomBytes(8).toString('hex').slice(1)}`;
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        options.keyType === 'rsa' ? 'rsa:2048' : 'ec',
+        ...(options.keyType === 'rsa' ? [] : ['-pkeyopt', 'ec_paramgen_curve:prime256v1']),
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-subj',
+        `/CN=KSeF ${type} ${options.nip}/organizationIdentifier=VATPL-${options.nip}/C=PL`,
+        '-set_serial',
+        serial,
+        '-days',
+        String(options.days ?? 730),
+        '-addext',
+        `keyUsage=critical,${type === 'Offline' ? 'nonRepudiation' : 'digitalSignature'}`,
+      ],
+      { stdio: 'ignore' },
+    );
+    const x509 = new X509Certificate(readFileSync(join(dir, 'cert.pem')));
+    return {
+      serialNumber: x509.serialNumber.toUpperCase(),
+      type,
+      nip: options.nip,
+      certificate: x509.raw.toString('base64'),
+      privateKey: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      validFrom: new Date(x509.validFrom).toISOString(),
+      validTo: new Date(x509.validTo).toISOString(),
+      x509,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

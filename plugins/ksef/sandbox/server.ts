@@ -1,16 +1,18 @@
-import { createDecipheriv, createHash, constants, privateDecrypt, randomBytes } from 'node:crypto';
+import { createDecipheriv, createHash, constants, privateDecrypt, randomBytes, verify } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   baseFaultsSchema,
   createFaultState,
   createLedger,
+  keepSandboxState,
+  loadSandboxState,
   registerControlRoutes,
   registerFaultHook,
   registerRequestCounter,
 } from '@mch/plugin-sdk/sandbox-kit';
 import { FA3_XSD, validateXmlBatch } from '../src/xsd.ts';
-import { makeKeys } from './keys.ts';
+import { makeKeys, makeKsefCertificate, type IssuedCertificate } from './keys.ts';
 import { ksefNumber } from './ksef-number.ts';
 import { createLimits, type LimitProfile } from './limits.ts';
 import { sessionUpo, invoiceUpo } from './upo.ts';
@@ -27,11 +29,19 @@ export const faultsSchema = baseFaultsSchema.extend({
   processingMs: z.number().int().min(0).max(600_000).default(0),
   /** Every sent invoice is refused: status 450 (semantic verification error). */
   rejectInvoices: z.boolean().default(false),
-  /** Access tokens expire at once: protected calls answer 401 until the client refreshes. */
+  /**
+   * Switched on, every access token issued so far has expired: protected calls with one answer 401
+   * ("Token dostępowy wygasł", open-api.json 401 ProblemDetails) until the client refreshes it
+   * (`POST /auth/token/refresh`) or signs in again; tokens issued after work (uwierzytelnianie.md:
+   * the access token lives minutes, the refresh token days).
+   */
   expireTokens: z.boolean().default(false),
   /** Authentication (`GET /auth/{ref}`) stays "100 in progress" this long. */
   authDelayMs: z.number().int().min(0).max(600_000).default(0),
-  /** The next N invoice statuses carry a code the API does not document (999). */
+  /**
+   * The next N invoices KSeF decides keep, for good, a status code the API does not document
+   * (999; open-api.json SessionInvoiceStatusResponse lists the known ones). Counts down as it fires.
+   */
   unexpectedStatus: z.number().int().min(0).default(0),
 });
 
@@ -44,6 +54,8 @@ interface AuthOperation extends Context {
   startedAt: number;
   status: { code: number; description: string; details?: string[] };
   redeemed: boolean;
+  /** The KSeF token signed in with (revoking it ends what it gave, tokeny-ksef.md §4). */
+  token?: string;
 }
 export interface SentInvoice {
   ordinalNumber: number;
@@ -62,6 +74,20 @@ export interface SentInvoice {
   validated: boolean;
   /** When the sandbox decided it (ms): the benchmark's measure of KSeF-side processing. */
   decidedAt?: number;
+  /** Fault `unexpectedStatus`: shown with an undocumented status code whatever was decided. */
+  unexpected?: boolean;
+  /** Declared issued offline (`offlineMode: true`, tryby-offline.md). */
+  offline?: boolean;
+}
+
+/**
+ * `invoicingMode` (automatyczne-okreslanie-trybu-offline.md): Offline when declared so, or when the
+ * day of its issue date (P_1) is before the day KSeF took it (`invoicingDate`), else Online.
+ */
+export function invoicingModeOf(invoice: SentInvoice): 'Online' | 'Offline' {
+  if (invoice.offline) return 'Offline';
+  const issued = /<P_1>(\d{4}-\d{2}-\d{2})<\/P_1>/.exec(invoice.xml)?.[1];
+  return issued && issued < invoice.invoicingDate.slice(0, 10) ? 'Offline' : 'Online';
 }
 export interface Session extends Context {
   referenceNumber: string;
@@ -94,36 +120,101 @@ export interface KsefSandboxOptions {
   limits?: LimitProfile;
   /** KSeF tokens the sandbox knows: token → the NIP it was issued in (tokeny-ksef.md). */
   tokens: Map<string, string>;
+  /** Where the sandbox keeps its KSeF tokens and accepted invoices across restarts (`SandboxOptions.stateDir`). */
+  stateDir?: string;
 }
+
+/**
+ * Kept across restarts, as KSeF keeps them: the KSeF tokens issued (valid until revoked,
+ * tokeny-ksef.md), the accepted invoices that make a resent one a duplicate (weryfikacja-faktury.md
+ * "Unikalność faktury") and the sequence of KSeF numbers (never given twice, faktury/numer-ksef.md).
+ * Sessions and access tokens last minutes and are encrypted to this run's keys: they are not kept.
+ */
+interface SavedState {
+  tokens: [string, string][];
+  accepted: [string, { ksefNumber: string; session: string }][];
+  sequence: number;
+}
+const STATE_VERSION = 1;
 
 export function buildServer(options: KsefSandboxOptions): {
   app: FastifyInstance;
   tokens: Map<string, string>;
+  /** Writes what is kept across restarts now (after the caller added a token). */
+  saveState: () => void;
 } {
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
   const keys = makeKeys();
   const ledger = createLedger();
+  /** Access and refresh tokens are numbered as issued; `expireTokens` expires those up to here. */
+  let tokenSequence = 0;
+  let expiredUpTo: number | null = null;
   const faults = createFaultState({
     schema: faultsSchema,
     initial: options.faults,
     seed: options.seed ?? 'ksef',
+    onChange: (f) => {
+      if (!f.expireTokens) expiredUpTo = null;
+      else if (expiredUpTo === null) expiredUpTo = tokenSequence;
+    },
   });
   const limits = createLimits(options.limits ?? 'test');
   const tokens = options.tokens;
   const challenges = new Map<string, number>();
   const auths = new Map<string, AuthOperation>();
   const byAuthToken = new Map<string, AuthOperation>();
-  const access = new Map<string, { nip: string; validUntil: number; auth: string }>();
-  const refresh = new Map<string, { nip: string; validUntil: number; auth: string }>();
+  interface Issued {
+    nip: string;
+    validUntil: number;
+    auth: string;
+    /** The KSeF token it came from (revoked → these end too). */
+    token?: string;
+    sequence: number;
+  }
+  const access = new Map<string, Issued>();
+  const refresh = new Map<string, Issued>();
+  /**
+   * Retry-After honoured (limity-api.md: "429 … nagłówek Retry-After"): when each client
+   * (address) may call each endpoint again after a 429, and how many calls came earlier.
+   */
+  const blockedUntil = new Map<string, number>();
+  let retryAfterIgnored = 0;
+  let tooMany = 0;
   const sessions = new Map<string, Session>();
   /** Invoices accepted, by seller NIP + RodzajFaktury + P_2 (weryfikacja-faktury.md "Unikalność faktury"). */
   const accepted = new Map<string, { ksefNumber: string; session: string }>();
   let sequence = 0;
+  const saved = loadSandboxState<SavedState>({ dir: options.stateDir, version: STATE_VERSION });
+  if (saved) {
+    for (const [token, nip] of saved.tokens) tokens.set(token, nip);
+    for (const [key, value] of saved.accepted) accepted.set(key, value);
+    sequence = saved.sequence;
+  }
+  const kept = keepSandboxState({
+    dir: options.stateDir,
+    version: STATE_VERSION,
+    snapshot: (): SavedState => ({ tokens: [...tokens], accepted: [...accepted], sequence }),
+  });
+  app.addHook('onClose', async () => kept.close());
   /** Invoices waiting for their FA(3) check, validated in batches (one xmllint run each). */
   let toValidate: SentInvoice[] = [];
   let validating: Promise<void> | null = null;
 
   registerRequestCounter(app, { ledger });
+  const endpointOf = (request: FastifyRequest) =>
+    `${request.method} ${request.routeOptions.url ?? request.url}|${request.ip}`;
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/__sandbox')) return;
+    // A Retry-After is whole seconds: 100 ms of slack for the clocks of two processes.
+    const until = blockedUntil.get(endpointOf(request));
+    if (until !== undefined && Date.now() < until - 100) retryAfterIgnored += 1;
+  });
+  app.addHook('onSend', async (request, reply) => {
+    if (reply.statusCode !== 429) return;
+    tooMany += 1;
+    const seconds = Number(reply.getHeader('retry-after') ?? 0);
+    blockedUntil.set(endpointOf(request), Date.now() + seconds * 1000);
+  });
   // Outage: `errorRate: 1` (503 on every call); faults never touch the control endpoint.
   registerFaultHook(app, {
     faults,
@@ -131,7 +222,7 @@ export function buildServer(options: KsefSandboxOptions): {
       status === 429
         ? { status: { code: 429, description: 'Too Many Requests', details: ['Przekroczono limit żądań.'] } }
         : exception(status === 503 ? 'Usługa chwilowo niedostępna' : 'Nieznany błąd', status),
-    tooManyHeaders: { 'retry-after': String(faults.get().retryAfter429) },
+    // No fixed headers: the hook sends `Retry-After` from the current `retryAfter429`.
   });
   registerControlRoutes(app, {
     ledger,
@@ -140,6 +231,9 @@ export function buildServer(options: KsefSandboxOptions): {
       sessions: sessions.size,
       invoices: [...sessions.values()].reduce((n, s) => n + s.invoices.size, 0),
       accepted: accepted.size,
+      // 429s answered, and calls a client made to the same endpoint before their Retry-After.
+      tooMany,
+      retryAfterIgnored,
       // Batch sessions: closed → every file decided (ms), the KSeF-side processing time.
       batches: [...sessions.values()]
         .filter((s) => s.batch?.closedAt !== undefined)
@@ -161,6 +255,92 @@ export function buildServer(options: KsefSandboxOptions): {
     tokens.set(token, nip);
     return { token };
   });
+  /** KSeF certificates issued, by serial number (certyfikaty-KSeF.md). */
+  const certificates = new Map<string, IssuedCertificate>();
+  // Sandbox only: a KSeF certificate for a NIP, key included — what the KSeF application hands a
+  // taxpayer after `POST /certificates/enrollments` (certyfikaty-KSeF.md; that needs an XAdES
+  // sign-in, not a KSeF token, so the plugin takes the certificate and key as settings).
+  app.post('/__sandbox/certificates', async (request, reply) => {
+    const body = (request.body ?? {}) as { nip?: unknown; type?: unknown; keyType?: unknown; days?: unknown };
+    if (typeof body.nip !== 'string' || !/^\d{10}$/.test(body.nip))
+      return reply.code(400).send({ error: 'nip: ten digits' });
+    const issued = makeKsefCertificate({
+      nip: body.nip,
+      type: body.type === 'Authentication' ? 'Authentication' : 'Offline',
+      keyType: body.keyType === 'rsa' ? 'rsa' : 'ec',
+      ...(typeof body.days === 'number' ? { days: body.days } : {}),
+    });
+    certificates.set(issued.serialNumber, issued);
+    const { x509: _x509, ...view } = issued;
+    return reply.code(201).send(view);
+  });
+  // Sandbox only: what scanning QR code II shows (kody-qr.md "Weryfikacja po zeskanowaniu kodu QR
+  // II"): the certificate in the register, of the Offline type and valid; the signature over the
+  // link without "https://" and without the signature (RSASSA-PSS SHA-256 salt 32, or ECDSA P-256
+  // SHA-256 as IEEE P1363 or DER); the issuer's right in the context and the context's to the
+  // seller's NIP (here: its own NIP only); and the invoice with that SHA-256, once KSeF has it.
+  app.post('/__sandbox/qr/verify', async (request, reply) => {
+    const raw = (request.body as { url?: unknown } | null)?.url;
+    let url: URL;
+    try {
+      url = new URL(String(raw));
+    } catch {
+      return reply.code(400).send({ error: 'url: a QR code II link' });
+    }
+    const parts = url.pathname.split('/').filter(Boolean);
+    if (parts.length !== 7 || parts[0] !== 'certificate')
+      return reply
+        .code(400)
+        .send({ error: 'url: …/certificate/{type}/{context}/{nip}/{serial}/{hash}/{signature}' });
+    const [, contextType, context, sellerNip, serial, hash, signature] = parts as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const problems: string[] = [];
+    const cert = certificates.get(serial.toUpperCase());
+    if (!cert) problems.push('Certyfikat nie istnieje w rejestrze certyfikatów KSeF.');
+    else {
+      if (cert.type !== 'Offline') problems.push('Certyfikat nie jest certyfikatem typu Offline.');
+      if (Date.parse(cert.validTo) < Date.now()) problems.push('Certyfikat utracił ważność.');
+      const signed = Buffer.from(`${url.host}/${parts.slice(0, 6).join('/')}`, 'utf8');
+      const sig = Buffer.from(signature, 'base64url');
+      const key = cert.x509.publicKey;
+      const ok =
+        key.asymmetricKeyType === 'ec'
+          ? verify('sha256', signed, { key, dsaEncoding: 'ieee-p1363' }, sig) ||
+            verify('sha256', signed, { key, dsaEncoding: 'der' }, sig)
+          : verify('sha256', signed, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, sig);
+      if (!ok) problems.push('Podpis linku jest nieprawidłowy.');
+      if (contextType !== 'Nip' || context !== cert.nip)
+        problems.push('Wystawca nie ma uprawnień do wystawiania faktur w tym kontekście.');
+    }
+    if (sellerNip !== context)
+      problems.push('Kontekst nie ma prawa wystawiać faktur dla tego NIP sprzedawcy.');
+    const digest = Buffer.from(hash, 'base64url').toString('base64');
+    const invoice = [...sessions.values()]
+      .flatMap((s) => [...s.invoices.values()])
+      .find((i) => i.invoiceHash === digest && visibleStatus(i).code === 200);
+    return {
+      valid: problems.length === 0,
+      problems,
+      certificate: cert ? { serialNumber: cert.serialNumber, type: cert.type, nip: cert.nip } : null,
+      invoice: invoice ? { ksefNumber: invoice.ksefNumber, invoicingMode: invoicingModeOf(invoice) } : null,
+    };
+  });
+  // Sandbox only: revoke a KSeF token, as `DELETE /tokens/{referenceNumber}` does (tokeny-ksef.md
+  // §4 "Unieważnienie tokena"); the access and refresh tokens got with it stop working too.
+  app.post('/__sandbox/tokens/revoke', async (request, reply) => {
+    const raw = (request.body as { token?: unknown } | null)?.token;
+    if (typeof raw !== 'string' || !tokens.delete(raw))
+      return reply.code(404).send({ error: 'no such token' });
+    for (const map of [access, refresh]) for (const [k, v] of map) if (v.token === raw) map.delete(k);
+    return reply.code(204).send();
+  });
   // Sandbox only: everything an invoice became (for tests: its decrypted XML, number, UPO).
   app.get('/__sandbox/invoices', async () =>
     [...sessions.values()].flatMap((s) =>
@@ -170,6 +350,8 @@ export function buildServer(options: KsefSandboxOptions): {
         invoiceNumber: i.invoiceNumber,
         status: i.status,
         ksefNumber: i.ksefNumber,
+        invoiceHash: i.invoiceHash,
+        invoicingMode: invoicingModeOf(i),
         xml: i.xml,
       })),
     ),
@@ -226,7 +408,7 @@ export function buildServer(options: KsefSandboxOptions): {
     const token = bearer(request);
     const found = token ? access.get(token) : undefined;
     if (!found) return void unauthorized(reply, 'Brak lub nieprawidłowy token dostępowy.');
-    if (faults.get().expireTokens || found.validUntil < Date.now())
+    if ((expiredUpTo !== null && found.sequence <= expiredUpTo) || found.validUntil < Date.now())
       return void unauthorized(reply, 'Token dostępowy wygasł.');
     return { nip: found.nip };
   }
@@ -303,6 +485,7 @@ export function buildServer(options: KsefSandboxOptions): {
         const nip = tokens.get(token);
         if (nip === undefined || (nip !== '*' && nip !== operation.nip)) fail('Nieprawidłowy token');
         else if (timestampMs !== issuedAt) fail('Nieprawidłowy czas tokena');
+        else operation.token = token;
       } catch {
         fail('Nieprawidłowy token');
       }
@@ -353,16 +536,9 @@ export function buildServer(options: KsefSandboxOptions): {
     const a = randomBytes(32).toString('base64url');
     const r = randomBytes(32).toString('base64url');
     // Access token: minutes; refresh token: days (README "E-invoicing").
-    access.set(a, {
-      nip: operation.nip,
-      validUntil: Date.now() + 15 * 60_000,
-      auth: operation.referenceNumber,
-    });
-    refresh.set(r, {
-      nip: operation.nip,
-      validUntil: Date.now() + 7 * 86_400_000,
-      auth: operation.referenceNumber,
-    });
+    const from = { nip: operation.nip, auth: operation.referenceNumber, token: operation.token };
+    access.set(a, { ...from, validUntil: Date.now() + 15 * 60_000, sequence: ++tokenSequence });
+    refresh.set(r, { ...from, validUntil: Date.now() + 7 * 86_400_000, sequence: ++tokenSequence });
     return { accessToken: tokenInfo(a, 15 * 60_000), refreshToken: tokenInfo(r, 7 * 86_400_000) };
   });
 
@@ -372,7 +548,7 @@ export function buildServer(options: KsefSandboxOptions): {
     if (!found || found.validUntil < Date.now())
       return unauthorized(reply, 'Nieprawidłowy lub wygasły refresh token.');
     const a = randomBytes(32).toString('base64url');
-    access.set(a, { nip: found.nip, validUntil: Date.now() + 15 * 60_000, auth: found.auth });
+    access.set(a, { ...found, validUntil: Date.now() + 15 * 60_000, sequence: ++tokenSequence });
     return { accessToken: tokenInfo(a, 15 * 60_000) };
   });
 
@@ -439,6 +615,7 @@ export function buildServer(options: KsefSandboxOptions): {
       encryptedInvoiceHash?: string;
       encryptedInvoiceSize?: number;
       encryptedInvoiceContent?: string;
+      offlineMode?: boolean;
     } | null;
     const encrypted = Buffer.from(body?.encryptedInvoiceContent ?? '', 'base64');
     if (
@@ -464,6 +641,7 @@ export function buildServer(options: KsefSandboxOptions): {
       acquisitionDate: null,
       xml: '',
       validated: false,
+      offline: body.offlineMode === true,
     };
     try {
       // AES-256-CBC, PKCS#7 (sesja-interaktywna.md "Szyfrowanie faktury").
@@ -516,6 +694,11 @@ export function buildServer(options: KsefSandboxOptions): {
   function decide(invoice: SentInvoice, schemaErrors: string[]): void {
     invoice.validated = true;
     invoice.decidedAt = Date.now();
+    const unexpected = faults.get().unexpectedStatus;
+    if (unexpected > 0) {
+      invoice.unexpected = true;
+      faults.update({ unexpectedStatus: unexpected - 1 });
+    }
     const session = [...sessions.values()].find((s) => s.invoices.has(invoice.referenceNumber))!;
     if (schemaErrors.length > 0) {
       invoice.status = {
@@ -632,13 +815,10 @@ export function buildServer(options: KsefSandboxOptions): {
     };
   });
 
-  let unexpectedLeft = -1;
   /** open-api.json SessionInvoiceStatusResponse of one invoice as a client sees it now. */
   function invoiceView(request: FastifyRequest, session: Session, invoice: SentInvoice) {
     let status = visibleStatus(invoice);
-    if (unexpectedLeft < 0) unexpectedLeft = faults.get().unexpectedStatus;
-    if (status.code !== 150 && faults.get().unexpectedStatus > 0 && unexpectedLeft > 0) {
-      unexpectedLeft -= 1;
+    if (status.code !== 150 && invoice.unexpected) {
       status = {
         code: 999,
         description: 'Status spoza dokumentacji (przełącznik sandboksa unexpectedStatus)',
@@ -659,7 +839,7 @@ export function buildServer(options: KsefSandboxOptions): {
       // upoDownloadUrl: a plain GET without the access token, outside the API limits, expiring.
       upoDownloadUrl: final ? storage.upoUrl(request, session.referenceNumber, invoice.ksefNumber!) : null,
       upoDownloadUrlExpirationDate: final ? new Date(Date.now() + 3_600_000).toISOString() : null,
-      invoicingMode: 'Online',
+      invoicingMode: invoicingModeOf(invoice),
       status,
     };
   }
@@ -766,7 +946,7 @@ export function buildServer(options: KsefSandboxOptions): {
     },
   });
 
-  return { app, tokens };
+  return { app, tokens, saveState: () => kept.flush() };
 }
 
 const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}`;

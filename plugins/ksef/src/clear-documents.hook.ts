@@ -10,7 +10,9 @@ import {
 } from '@mch/plugin-sdk';
 import { createHash } from 'node:crypto';
 import { buildFa3 } from './fa3.ts';
-import { KsefClient, KsefError, type InvoiceStatus, type SessionInvoice } from './ksef-client.ts';
+import { isOutage, KsefClient, KsefError, type InvoiceStatus, type SessionInvoice } from './ksef-client.ts';
+import { offlineCertificate, offlineDue, qrCodeII, type OfflineCertificate } from './offline.ts';
+import { NIP_KEY } from './test-connection.hook.ts';
 import { FA3_XSD, validateXmlBatch } from './xsd.ts';
 import { writeZip } from './zip.ts';
 
@@ -45,6 +47,12 @@ interface SentReference {
   nip: string;
   /** SHA-256 (Base64URL) of the FA(3) file: QR code I is built from it. */
   hash: string;
+  /** When the FA(3) was made (its DataWytworzeniaFa): the same file is made again from it. */
+  generatedAt?: string;
+  /** Issued offline (tryby-offline.md): sent with `offlineMode`, QR code II kept on it. */
+  offline?: boolean;
+  /** QR code II of a document issued offline. */
+  certificateQr?: string;
 }
 
 const QR_HOSTS: Record<string, string> = {
@@ -55,12 +63,65 @@ const QR_HOSTS: Record<string, string> = {
 
 const nipOf = (doc: ClearanceDocument) => doc.document.seller.taxId.replace(/\D/g, '').slice(-10);
 
-function qrFor(ctx: PluginContext, doc: ClearanceDocument, ref: SentReference): string {
+function qrBase(ctx: PluginContext): string {
   const settings = ctx.settings as Settings;
-  const base =
-    ctx.config.KSEF_QR_URL || QR_HOSTS[settings.environment ?? 'api-test'] || QR_HOSTS['api-test']!;
+  return ctx.config.KSEF_QR_URL || QR_HOSTS[settings.environment ?? 'api-test'] || QR_HOSTS['api-test']!;
+}
+
+function qrFor(ctx: PluginContext, doc: ClearanceDocument, ref: Pick<SentReference, 'nip' | 'hash'>): string {
   const [y, m, d] = doc.issueDate.split('-');
-  return `${base.replace(/\/$/, '')}/invoice/${ref.nip}/${d}-${m}-${y}/${ref.hash}`;
+  return `${qrBase(ctx).replace(/\/$/, '')}/invoice/${ref.nip}/${d}-${m}-${y}/${ref.hash}`;
+}
+
+/**
+ * What a document issued offline keeps on it until KSeF numbers it (kody-qr.md "Oznaczenie pod
+ * kodem QR"): QR code I labelled OFFLINE, QR code II labelled CERTYFIKAT, and its deadline.
+ */
+function offlineExtras(
+  ctx: PluginContext,
+  doc: ClearanceDocument,
+  ref: SentReference,
+): Partial<ClearanceResult> {
+  if (!ref.offline) return {};
+  return {
+    qr: { payload: qrFor(ctx, doc, ref), label: 'OFFLINE' },
+    ...(ref.certificateQr ? { qrCodes: [{ payload: ref.certificateQr, label: 'CERTYFIKAT' }] } : {}),
+    due: offlineDue(doc.issueDate),
+  };
+}
+
+/** A document KSeF could not be reached for, issued offline (tryby-offline.md, offline24). */
+function offlineResult(
+  ctx: PluginContext,
+  doc: ClearanceDocument,
+  xml: string,
+  generatedAt: Date,
+  certificate: OfflineCertificate,
+): ClearanceResult {
+  const nip = nipOf(doc);
+  const hash = hashOf(xml);
+  const certificateQr = qrCodeII({
+    qrBaseUrl: qrBase(ctx),
+    contextNip: nip,
+    sellerNip: nip,
+    certificate,
+    hash,
+  });
+  const reference: SentReference = {
+    session: '',
+    nip,
+    hash,
+    generatedAt: generatedAt.toISOString(),
+    offline: true,
+    certificateQr,
+  };
+  return { status: 'offline', xml, reference: { ...reference }, ...offlineExtras(ctx, doc, reference) };
+}
+
+/** The FA(3) of a document as it was first made (same DataWytworzeniaFa, so the same SHA-256). */
+function xmlOf(doc: ClearanceDocument): string {
+  const ref = doc.clearance?.reference as SentReference | undefined;
+  return ref?.generatedAt ? buildFa3(doc, { now: new Date(ref.generatedAt) }) : buildFa3(doc);
 }
 
 /** What one KSeF invoice status means for the document (the code table of open-api.json `SessionInvoiceStatusResponse`). */
@@ -73,7 +134,11 @@ async function answerFor(
 ): Promise<ClearanceResult | undefined> {
   const { code, description, details, extensions } = status.status;
   const said = [description, ...(details ?? [])].join(': ');
-  const qr = (number: string) => ({ payload: qrFor(ctx, doc, ref), label: number });
+  const qr = (number: string) => ({
+    qr: { payload: qrFor(ctx, doc, ref), label: number },
+    // An invoice issued offline keeps QR code II on its visualisation (kody-qr.md).
+    ...(ref.certificateQr ? { qrCodes: [{ payload: ref.certificateQr, label: 'CERTYFIKAT' }] } : {}),
+  });
   if (code === 100 || code === 150) return undefined;
   if (code === 200 && status.ksefNumber) {
     const url = (status as SessionInvoice).upoDownloadUrl;
@@ -86,7 +151,7 @@ async function answerFor(
       number: status.ksefNumber,
       reference: { ...ref },
       receipt: { fileName: `UPO-${status.ksefNumber}.xml`, mediaType: 'application/xml', content: upo },
-      qr: qr(status.ksefNumber),
+      ...qr(status.ksefNumber),
     };
   }
   // 440: sent before (a retry after a crash or an outage) — the original is the accepted one.
@@ -101,27 +166,29 @@ async function answerFor(
       ...(upo
         ? { receipt: { fileName: `UPO-${number}.xml`, mediaType: 'application/xml', content: upo } }
         : {}),
-      qr: qr(number),
+      ...qr(number),
     };
   }
   if ([405, 410, 415, 430, 435, 450].includes(code)) {
     return {
       status: 'rejected',
-      reference: { ...ref },
+      reference: { ...ref, code },
       errors: (details?.length ? details : [description]).map((message) => ({
-        location: `KSeF status ${code}`,
-        message,
+        location: 'KSeF verification',
+        message: `KSeF refused the invoice: ${message}. It has no KSeF number; fix what KSeF names and issue the invoice again.`,
       })),
     };
   }
-  // 500, 550 and anything the API does not document: asked again on the next run.
+  // 500, 550 and anything the API does not document: kept as sent, with the answer shown on the
+  // document, and asked again at every run (the other documents go on meanwhile).
   return {
     status: 'sent',
-    reference: { ...ref },
+    reference: { ...ref, code },
+    ...offlineExtras(ctx, doc, ref),
     errors: [
       {
-        location: `KSeF status ${code}`,
-        message: `KSeF answered "${said}", which this connector does not know how to take; it asks again on the next run.`,
+        location: 'KSeF answer',
+        message: `KSeF answered "${said}", an answer this connector does not know, so the invoice has no KSeF number yet. KSeF is asked again at every run; if this stays for a day, look the invoice up in the KSeF application.`,
       },
     ],
   };
@@ -139,23 +206,42 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
       'This connection is not tied to a company; connect KSeF again from the company settings.',
     );
   const client = new KsefClient(ctx);
-  const counts: Record<string, number> = { sent: 0, accepted: 0, rejected: 0, held: 0, notRequired: 0 };
+  const counts: Record<string, number> = {
+    sent: 0,
+    accepted: 0,
+    rejected: 0,
+    held: 0,
+    notRequired: 0,
+    offline: 0,
+  };
   const sessions = new Map<string, { referenceNumber: string; key: Buffer; iv: Buffer }>();
+  // Without a usable offline certificate an outage only delays sending (no QR code II possible).
+  const certificate = await offlineCertificate(ctx).catch((error: unknown) => {
+    ctx.log.warn({ err: error }, 'KSeF offline certificate unusable; no offline invoicing');
+    return undefined;
+  });
+  /** KSeF was found unreachable in this run: the rest is issued offline at once. */
+  let outage = false;
 
   try {
     for (;;) {
       const pending = await documents.pending(BATCH_MAX);
       const batch = pending.length >= BATCH_FROM;
       if (pending.length === 0) break;
+      // The connection test signs in for this NIP when the token is changed.
+      const seller = nipOf(pending[0]!);
+      if ((await ctx.store.get<string>(NIP_KEY)) !== seller) await ctx.store.set(NIP_KEY, seller);
       const prepared = new Map<string, ClearanceResult>();
       const xmls = new Map<string, string>();
+      // Whole seconds, as DataWytworzeniaFa keeps it: the file can be made again byte for byte.
+      const generatedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
       for (const doc of pending) {
         if (ctx.settings.consumerInvoices === 'business' && doc.document.buyer.kind === 'consumer') {
           prepared.set(doc.id, { status: 'not-required' });
           continue;
         }
         try {
-          xmls.set(doc.id, buildFa3(doc));
+          xmls.set(doc.id, buildFa3(doc, { now: generatedAt }));
         } catch (error) {
           prepared.set(doc.id, {
             status: 'pending',
@@ -195,16 +281,30 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
           if (ready) results[doc.id] = ready;
           else toSend.push(doc);
         }
+        // KSeF unreachable and an offline certificate at hand: what did not go is issued offline.
+        const goOffline = () => {
+          if (!certificate || !(outage || isOutage(stop))) return;
+          outage = true;
+          stop = undefined;
+          for (const doc of toSend)
+            if (!results[doc.id])
+              results[doc.id] = offlineResult(ctx, doc, xmls.get(doc.id)!, generatedAt, certificate);
+        };
+        if (outage && certificate) {
+          goOffline();
+          return results;
+        }
         if (batch) {
           // No result for a document of a batch that failed to go: it is handed over again.
           for (const [nip, docs] of groupByNip(toSend)) {
             try {
-              Object.assign(results, await sendBatch(client, nip, docs, xmls));
+              Object.assign(results, await sendBatch(client, nip, docs, xmls, generatedAt));
             } catch (error) {
               stop = error;
               break;
             }
           }
+          goOffline();
           return results;
         }
         for (const doc of toSend) {
@@ -221,19 +321,27 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
             results[doc.id] = {
               status: 'sent',
               xml,
-              reference: { session: session.referenceNumber, invoice, nip, hash: hashOf(xml) },
+              reference: {
+                session: session.referenceNumber,
+                invoice,
+                nip,
+                hash: hashOf(xml),
+                generatedAt: generatedAt.toISOString(),
+              },
             };
           } catch (error) {
             // The rest of the chunk is tried on a later run; an auth failure ends the run.
             stop = error;
           }
         }
+        goOffline();
         return results;
       });
       for (const o of outcomes) {
         if (o.status !== 'done') continue;
         const s = o.result.status;
         if (s === 'sent') counts.sent! += 1;
+        else if (s === 'offline') counts.offline! += 1;
         else if (s === 'not-required') counts.notRequired! += 1;
         else if (s === 'pending') counts.held! += 1;
       }
@@ -251,6 +359,9 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
         .catch((error: unknown) => ctx.log.warn({ err: error }, 'KSeF session not closed'));
     }
   }
+
+  // Invoices issued offline go once KSeF answers again (not in a run that found it unreachable).
+  if (!outage) await sendOffline(ctx, client, counts);
 
   // Follow the sent ones until KSeF answers, within this run's budget.
   const deadline = Date.now() + POLL_BUDGET_MS;
@@ -277,7 +388,7 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
         tally(counts, answer);
       } catch (error) {
         if (!(error instanceof KsefError)) throw error;
-        await documents.record(doc.id, unanswered(ref, error));
+        await documents.record(doc.id, unanswered(ctx, doc, ref, error));
       }
     }
     for (const [session, docs] of batches) open += await followBatch(ctx, client, session, docs, counts);
@@ -294,11 +405,17 @@ function tally(counts: Record<string, number>, answer: ClearanceResult): void {
   else if (answer.status === 'rejected') counts.rejected! += 1;
 }
 
-function unanswered(ref: SentReference, error: Error): ClearanceResult {
+function unanswered(
+  ctx: PluginContext,
+  doc: ClearanceDocument,
+  ref: SentReference,
+  error: Error,
+): ClearanceResult {
   return {
     status: 'sent',
     reference: { ...ref },
-    errors: [{ location: 'KSeF status', message: `${error.message}; asked again on the next run.` }],
+    ...offlineExtras(ctx, doc, ref),
+    errors: [{ location: 'KSeF answer', message: `${error.message}; KSeF is asked again at the next run.` }],
   };
 }
 
@@ -314,18 +431,98 @@ async function sendBatch(
   nip: string,
   docs: readonly ClearanceDocument[],
   xmls: ReadonlyMap<string, string>,
+  generatedAt: Date,
 ): Promise<Record<string, ClearanceResult>> {
   const files = docs.map((d) => ({ name: `${d.id}.xml`, content: Buffer.from(xmls.get(d.id)!, 'utf8') }));
   const session = await client.sendBatch(nip, writeZip(files));
   return Object.fromEntries(
     docs.map((d) => {
       const xml = xmls.get(d.id)!;
-      return [
-        d.id,
-        { status: 'sent', xml, reference: { session, file: `${d.id}.xml`, nip, hash: hashOf(xml) } },
-      ];
+      const reference: SentReference = {
+        session,
+        file: `${d.id}.xml`,
+        nip,
+        hash: hashOf(xml),
+        generatedAt: generatedAt.toISOString(),
+      };
+      return [d.id, { status: 'sent', xml, reference: { ...reference } }];
     }),
   );
+}
+
+/**
+ * Sends the documents issued offline (tryby-offline.md: `offlineMode: true`, the very file whose
+ * SHA-256 is in their QR codes): a batch from BATCH_FROM, else an online session; each becomes
+ * `sent` (QR codes and deadline kept) and is followed like any other. KSeF still unreachable: they
+ * stay offline for the next run. A crash after KSeF took them is met by its duplicate answer (440).
+ */
+async function sendOffline(
+  ctx: PluginContext<Settings>,
+  client: KsefClient,
+  counts: Record<string, number>,
+): Promise<void> {
+  const documents = ctx.documents!;
+  const waiting = (await documents.awaiting(BATCH_MAX)).filter((d) => d.clearance?.status === 'offline');
+  for (const [nip, docs] of groupByNip(waiting)) {
+    const xmls = new Map<string, string>();
+    for (const doc of docs) {
+      const ref = doc.clearance!.reference as unknown as SentReference;
+      const xml = xmlOf(doc);
+      if (hashOf(xml) !== ref.hash) {
+        await documents.record(doc.id, {
+          status: 'offline',
+          reference: { ...ref },
+          ...offlineExtras(ctx, doc, ref),
+          errors: [
+            {
+              location: 'document',
+              message:
+                'The invoice changed since it was issued offline, so its file no longer matches its QR codes; it was not sent to KSeF. Issue a correction.',
+            },
+          ],
+        });
+        continue;
+      }
+      xmls.set(doc.id, xml);
+    }
+    const ready = docs.filter((d) => xmls.has(d.id));
+    const sent = (doc: ClearanceDocument, session: string, at: { invoice?: string; file?: string }) => {
+      const ref = doc.clearance!.reference as unknown as SentReference;
+      const reference: SentReference = { ...ref, session, ...at };
+      return { status: 'sent', reference: { ...reference }, ...offlineExtras(ctx, doc, reference) } as const;
+    };
+    try {
+      if (ready.length >= BATCH_FROM) {
+        const files = ready.map((d) => ({
+          name: `${d.id}.xml`,
+          content: Buffer.from(xmls.get(d.id)!, 'utf8'),
+        }));
+        const session = await client.sendBatch(nip, writeZip(files), { offline: true });
+        for (const doc of ready) {
+          await documents.record(doc.id, sent(doc, session, { file: `${doc.id}.xml` }));
+          counts.sent! += 1;
+        }
+        continue;
+      }
+      if (ready.length === 0) continue;
+      const session = await client.openSession(nip);
+      try {
+        for (const doc of ready) {
+          const invoice = await client.send(nip, session, xmls.get(doc.id)!, { offline: true });
+          await documents.record(doc.id, sent(doc, session.referenceNumber, { invoice }));
+          counts.sent! += 1;
+        }
+      } finally {
+        await client
+          .close(nip, session.referenceNumber)
+          .catch((error: unknown) => ctx.log.warn({ err: error }, 'KSeF session not closed'));
+      }
+    } catch (error) {
+      if (isPluginError(error) && error.code === PluginErrorCode.AUTH) throw error;
+      ctx.log.warn({ err: error }, 'KSeF: invoices issued offline not sent yet; tried again on the next run');
+      return;
+    }
+  }
 }
 
 /** Batch session codes meaning the package as a whole was not taken (SessionStatusResponse). */
@@ -356,24 +553,36 @@ async function followBatch(
   if (status.code === 100 || status.code === 150) return docs.length;
   if (BATCH_FAILED.has(status.code)) {
     ctx.log.warn({ session, status }, 'KSeF refused a whole batch; its documents are sent again');
-    const xmls = new Map(docs.map((d) => [d.id, buildFa3(d)]));
     try {
-      const results = await sendBatch(client, ref0.nip, docs, xmls);
-      for (const doc of docs) await documents.record(doc.id, results[doc.id]!);
+      // The same files again (same SHA-256: an offline one still matches its QR codes).
+      const files = docs.map((d) => ({ name: `${d.id}.xml`, content: Buffer.from(xmlOf(d), 'utf8') }));
+      const again = await client.sendBatch(ref0.nip, writeZip(files), { offline: Boolean(ref0.offline) });
+      for (const doc of docs) {
+        const ref = doc.clearance!.reference as unknown as SentReference;
+        const reference: SentReference = { ...ref, session: again, file: `${doc.id}.xml` };
+        await documents.record(doc.id, {
+          status: 'sent',
+          reference: { ...reference },
+          ...offlineExtras(ctx, doc, reference),
+        });
+      }
     } catch (error) {
       if (!(error instanceof KsefError) && !isPluginError(error)) throw error;
       const said = [status.description, ...(status.details ?? [])].join(': ');
-      for (const doc of docs)
+      for (const doc of docs) {
+        const ref = doc.clearance!.reference as unknown as SentReference;
         await documents.record(doc.id, {
           status: 'sent',
-          reference: { ...(doc.clearance!.reference as Record<string, unknown>) },
+          reference: { ...ref },
+          ...offlineExtras(ctx, doc, ref),
           errors: [
             {
-              location: `KSeF session status ${status.code}`,
-              message: `KSeF refused the batch ("${said}") and sending it again failed (${error.message}); it is sent again on the next run.`,
+              location: 'KSeF batch',
+              message: `KSeF refused the whole batch ("${said}") and sending it again failed (${error.message}); it is sent again at the next run.`,
             },
           ],
         });
+      }
     }
     return docs.length;
   }
@@ -407,7 +616,7 @@ async function followBatch(
           tally(counts, answer);
         } catch (error) {
           if (!(error instanceof KsefError)) throw error;
-          await documents.record(doc.id, unanswered(ref, error));
+          await documents.record(doc.id, unanswered(ctx, doc, ref, error));
         }
       }
     }),

@@ -62,7 +62,22 @@ export interface InvoiceStatus {
 }
 
 /** A KSeF answer the client does not take: what was asked and what came back, in words. */
-export class KsefError extends Error {}
+export class KsefError extends Error {
+  /** KSeF's HTTP status, when the error is its answer. */
+  readonly status: number | undefined;
+  constructor(message: string, status?: number) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** KSeF could not be reached or answered "unavailable" (5xx, after the host's retries): an outage. */
+export function isOutage(error: unknown): boolean {
+  if (error instanceof KsefError) return (error.status ?? 0) >= 500;
+  return (
+    isPluginError(error) && error.code === PluginErrorCode.RETRYABLE && !/rate limited/.test(error.message)
+  );
+}
 
 function describe(response: HttpResponse): string {
   try {
@@ -134,7 +149,7 @@ export class KsefClient {
       json: { challenge: code, contextIdentifier: { type: 'Nip', value: nip }, encryptedToken },
     });
     if (init.status !== 202)
-      throw new KsefError(`KSeF refused to sign in with the KSeF token: ${describe(init)}`);
+      throw new KsefError(`KSeF refused to sign in with the KSeF token: ${describe(init)}`, init.status);
     const { referenceNumber, authenticationToken } = init.json<{
       referenceNumber: string;
       authenticationToken: { token: string };
@@ -143,13 +158,15 @@ export class KsefClient {
     for (let attempt = 0; ; attempt++) {
       const status = await this.#ctx.http.request({ path: `auth/${referenceNumber}`, headers: bearer });
       if (status.status !== 200)
-        throw new KsefError(`KSeF did not tell how signing in went: ${describe(status)}`);
+        throw new KsefError(`KSeF did not tell how signing in went: ${describe(status)}`, status.status);
       const info = status.json<{ status: StatusInfo }>().status;
       if (info.code === 200) break;
-      if (info.code !== 100)
+      if (info.code !== 100) {
+        TOKENS.delete(this.#key);
         throw new AuthError(
-          `KSeF refused the KSeF token for NIP ${nip} (${[info.description, ...(info.details ?? [])].join(': ')}). Make a new token in the KSeF application with the right to send invoices and paste it into the connection settings.`,
+          `KSeF did not accept the KSeF token for NIP ${nip} (KSeF said: ${[info.description, ...(info.details ?? [])].join(': ')}), so no invoice was sent. Enter a valid KSeF token in the connection settings — one made in the KSeF application for NIP ${nip} with the right to send invoices; the invoices waiting are sent once it is accepted.`,
         );
+      }
       if (attempt > 60)
         throw new RetryableError('KSeF is still checking the KSeF token after a minute; trying again later.');
       await sleep(Math.min(1000, 100 * (attempt + 1)), undefined, { signal: this.#ctx.signal });
@@ -160,7 +177,7 @@ export class KsefClient {
       headers: bearer,
     });
     if (redeem.status !== 200)
-      throw new KsefError(`KSeF did not hand out access tokens: ${describe(redeem)}`);
+      throw new KsefError(`KSeF did not hand out access tokens: ${describe(redeem)}`, redeem.status);
     const tokens = redeem.json<{
       accessToken: { token: string; validUntil: string };
       refreshToken: { token: string; validUntil: string };
@@ -174,6 +191,11 @@ export class KsefClient {
     };
     TOKENS.set(this.#key, result);
     return result;
+  }
+
+  /** Signs in anew with the stored KSeF token (the connection test): throws AuthError when refused. */
+  async signIn(nip: string): Promise<void> {
+    await this.#authenticate(nip);
   }
 
   /** A fresh access token: refreshed with the refresh token when expired, else a new sign-in. */
@@ -247,7 +269,8 @@ export class KsefClient {
         },
       },
     });
-    if (response.status !== 201) throw new KsefError(`KSeF did not open a session: ${describe(response)}`);
+    if (response.status !== 201)
+      throw new KsefError(`KSeF did not open a session: ${describe(response)}`, response.status);
     return { referenceNumber: response.json<{ referenceNumber: string }>().referenceNumber, key, iv };
   }
 
@@ -256,6 +279,7 @@ export class KsefClient {
     nip: string,
     session: { referenceNumber: string; key: Buffer; iv: Buffer },
     xml: string,
+    options: { offline?: boolean } = {},
   ): Promise<string> {
     const plain = Buffer.from(xml, 'utf8');
     const cipher = createCipheriv('aes-256-cbc', session.key, session.iv);
@@ -270,9 +294,12 @@ export class KsefClient {
         encryptedInvoiceHash: sha256(encrypted),
         encryptedInvoiceSize: encrypted.length,
         encryptedInvoiceContent: encrypted.toString('base64'),
+        // Issued offline earlier (tryby-offline.md: "należy ustawić parametr offlineMode: true").
+        ...(options.offline ? { offlineMode: true } : {}),
       },
     });
-    if (response.status !== 202) throw new KsefError(`KSeF did not take the invoice: ${describe(response)}`);
+    if (response.status !== 202)
+      throw new KsefError(`KSeF did not take the invoice: ${describe(response)}`, response.status);
     return response.json<{ referenceNumber: string }>().referenceNumber;
   }
 
@@ -282,7 +309,7 @@ export class KsefClient {
    * session opened with the package's and parts' sizes and SHA-256, every part PUT to the URL
    * KSeF answered (its own headers, no access token), then closed. Answers the session reference.
    */
-  async sendBatch(nip: string, zip: Buffer): Promise<string> {
+  async sendBatch(nip: string, zip: Buffer, options: { offline?: boolean } = {}): Promise<string> {
     const certs = await this.#certs();
     const key = randomBytes(32);
     const iv = randomBytes(16);
@@ -311,9 +338,11 @@ export class KsefClient {
           ).toString('base64'),
           initializationVector: iv.toString('base64'),
         },
+        ...(options.offline ? { offlineMode: true } : {}),
       },
     });
-    if (open.status !== 201) throw new KsefError(`KSeF did not open a batch session: ${describe(open)}`);
+    if (open.status !== 201)
+      throw new KsefError(`KSeF did not open a batch session: ${describe(open)}`, open.status);
     const { referenceNumber, partUploadRequests } = open.json<{
       referenceNumber: string;
       partUploadRequests: {
@@ -341,6 +370,7 @@ export class KsefClient {
         if (response.status !== 201)
           throw new KsefError(
             `KSeF did not take part ${upload.ordinalNumber} of batch ${referenceNumber} (HTTP ${response.status}): ${response.body.slice(0, 200)}`,
+            response.status,
           );
       }),
     );
@@ -350,7 +380,10 @@ export class KsefClient {
       rateGroup: 'batch-session',
     });
     if (close.status !== 204)
-      throw new KsefError(`KSeF did not close batch session ${referenceNumber}: ${describe(close)}`);
+      throw new KsefError(
+        `KSeF did not close batch session ${referenceNumber}: ${describe(close)}`,
+        close.status,
+      );
     return referenceNumber;
   }
 
@@ -358,7 +391,10 @@ export class KsefClient {
   async sessionStatus(nip: string, sessionRef: string): Promise<StatusInfo> {
     const response = await this.authed(nip, { path: `sessions/${sessionRef}`, rateGroup: 'session-status' });
     if (response.status !== 200)
-      throw new KsefError(`KSeF did not tell the status of session ${sessionRef}: ${describe(response)}`);
+      throw new KsefError(
+        `KSeF did not tell the status of session ${sessionRef}: ${describe(response)}`,
+        response.status,
+      );
     return response.json<{ status: StatusInfo }>().status;
   }
 
@@ -374,7 +410,10 @@ export class KsefClient {
         ...(continuation ? { headers: { 'x-continuation-token': continuation } } : {}),
       });
       if (response.status !== 200)
-        throw new KsefError(`KSeF did not list the invoices of session ${sessionRef}: ${describe(response)}`);
+        throw new KsefError(
+          `KSeF did not list the invoices of session ${sessionRef}: ${describe(response)}`,
+          response.status,
+        );
       const page = response.json<{ continuationToken?: string | null; invoices: SessionInvoice[] }>();
       out.push(...page.invoices);
       continuation = page.continuationToken;
@@ -399,7 +438,7 @@ export class KsefClient {
       rateGroup: 'session',
     });
     if (response.status !== 204)
-      throw new KsefError(`KSeF did not close session ${sessionRef}: ${describe(response)}`);
+      throw new KsefError(`KSeF did not close session ${sessionRef}: ${describe(response)}`, response.status);
   }
 
   async invoiceStatus(nip: string, sessionRef: string, invoiceRef: string): Promise<InvoiceStatus> {
@@ -408,7 +447,7 @@ export class KsefClient {
       rateGroup: 'status',
     });
     if (response.status !== 200)
-      throw new KsefError(`KSeF did not tell the invoice's status: ${describe(response)}`);
+      throw new KsefError(`KSeF did not tell the invoice's status: ${describe(response)}`, response.status);
     return response.json<InvoiceStatus>();
   }
 
@@ -418,7 +457,10 @@ export class KsefClient {
       rateGroup: 'upo',
     });
     if (response.status !== 200)
-      throw new KsefError(`KSeF did not give the UPO of ${ksefNumber}: ${describe(response)}`);
+      throw new KsefError(
+        `KSeF did not give the UPO of ${ksefNumber}: ${describe(response)}`,
+        response.status,
+      );
     return response.body;
   }
 }

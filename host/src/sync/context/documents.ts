@@ -65,6 +65,7 @@ export function clearanceState(
     ...(result.reference ? { reference: result.reference } : {}),
     ...(due ? { due } : {}),
     ...(result.qr ? { qr: result.qr } : {}),
+    ...(result.qrCodes?.length ? { qrCodes: result.qrCodes } : {}),
     updatedAt: new Date().toISOString(),
   };
 }
