@@ -91,6 +91,27 @@ describe('scheduler: scheduling', () => {
     expect(starts.b).toHaveLength(1);
   });
 
+  it('scales every recurring interval by intervalScale (tests), never below a second', async () => {
+    const s = scheduler({ intervalScale: 0.01 });
+    const starts: number[] = [];
+    s.define('k-scaled', async () => {
+      starts.push(Date.now());
+    });
+    await s.start();
+    await s.scheduleIntegrationJobs({
+      integrationId: 'i-scaled',
+      kind: 'k-scaled',
+      // A minute becomes 600 ms, raised to the one-second floor.
+      jobs: [{ jobId: 'orders', intervalMs: 60_000, retry: RETRY_NONE }],
+    });
+    const { rows } = await t.db.pool.query<{ repeat_interval: string }>(
+      `select repeat_interval from agenda_jobs where name = 'k-scaled'`,
+    );
+    expect(rows.map((r) => r.repeat_interval)).toEqual(['1000']);
+    await waitFor('three runs a second apart', () => starts.length >= 3, 6000);
+    for (const gap of gaps(starts)) expect(gap).toBeGreaterThan(800);
+  });
+
   it('an identical upsert while the new jobs start runs none of them again (no stale write of their next run)', async () => {
     // The defect behind a job seen starting twice 22 ms apart: the second upsert read each document
     // while it was still due, Agenda then ran it (next run a minute away), and the upsert wrote the

@@ -39,6 +39,8 @@ export interface CreateHostAppOptions {
   schedulerPollMs?: number;
   /** Multiplies the manifests' retry delays and the HTTP client's own (tests shorten them; default 1). */
   schedulerRetryScale?: number;
+  /** Multiplies the manifests' job intervals (tests run a plugin's every-minute job every few seconds; default 1). */
+  schedulerIntervalScale?: number;
   /** Per-plugin config overrides (demo mode and tests point plugins at their sandboxes). */
   configOverrides?: Map<string, Record<string, string>>;
   /** After this long a claimed-but-unfinished outbound operation is taken over (crash recovery). */
@@ -130,6 +132,7 @@ function createSchedulerAndRuntime(input: {
     onRunFinished: runOutcomes.notify,
     ...(options.schedulerPollMs ? { pollIntervalMs: options.schedulerPollMs } : {}),
     ...(options.schedulerRetryScale ? { retryDelayScale: options.schedulerRetryScale } : {}),
+    ...(options.schedulerIntervalScale ? { intervalScale: options.schedulerIntervalScale } : {}),
   });
   const outboundStaleAfterMs = options.outboundStaleAfterMs ?? env.outboundStaleAfterMs;
   // Sync engine (lead): plugin context, runs, OAuth broker, public invoice links.

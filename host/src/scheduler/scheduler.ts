@@ -44,11 +44,18 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
       for (const spec of jobs) {
         if (!(spec.intervalMs > 0)) throw new Error(`Job '${spec.jobId}' needs a positive interval.`);
       }
+      const scale = options.intervalScale ?? 1;
       await upsertIntegrationJobs({
         agenda: await agendaReady(),
         kind,
         integrationId,
-        jobs,
+        jobs:
+          scale === 1
+            ? jobs
+            : jobs.map((spec) => ({
+                ...spec,
+                intervalMs: Math.max(1000, Math.round(spec.intervalMs * scale)),
+              })),
         logger,
         patch: state.patchRecurring,
       });

@@ -134,6 +134,8 @@ export async function startTestHost(
     /** Plugin config overrides (point a plugin at its sandbox); may be filled after start. */
     configOverrides?: Map<string, Record<string, string>>;
     schedulerPollMs?: number;
+    /** Multiplies the manifests' job intervals (a plugin's every-minute job every 6 s at 0.1). */
+    schedulerIntervalScale?: number;
     outboundStaleAfterMs?: number;
     /** Reuse a database (e.g. a restarted host after a crash); closed by the caller. */
     database?: TestDatabase;
@@ -174,6 +176,7 @@ export async function startTestHost(
     consoleDir: join(dataDir, 'no-console'),
     ...(options.configOverrides ? { configOverrides: options.configOverrides } : {}),
     ...(options.schedulerPollMs ? { schedulerPollMs: options.schedulerPollMs } : {}),
+    ...(options.schedulerIntervalScale ? { schedulerIntervalScale: options.schedulerIntervalScale } : {}),
     ...(options.outboundStaleAfterMs ? { outboundStaleAfterMs: options.outboundStaleAfterMs } : {}),
     warmPdfRenderer: options.warmPdfRenderer ?? false,
   });
