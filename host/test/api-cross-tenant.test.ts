@@ -217,6 +217,8 @@ describe('cross-tenant isolation', () => {
   const ownOnly: Record<string, () => Promise<unknown>> = {
     'system.info': () => b.trpc.system.info.query(),
     'system.me': () => b.trpc.system.me.query(),
+    // The same for every tenant: the local sandboxes' test sign-ins, or null off demo mode.
+    'system.demo': () => b.trpc.system.demo.query(),
     'auth.me': () => b.trpc.auth.me.query(),
     'auth.login': () => host.trpc().auth.login.mutate({ email: b.email, password: b.password }),
     'auth.logout': async () =>
