@@ -74,7 +74,7 @@ async function createInvoice(ctx: PluginContext, base: string, invoice: InvoiceS
     const found = await findInvoice(ctx, base, invoice.number);
     if (found) return found;
     throw new RetryableError(
-      `Allegro answered ${response.status} to the creation of invoice ${invoice.number} on order ${orderId}: ${describeAllegroError(response)}; it is looked up before being created again.`,
+      `Allegro could not answer the creation of invoice ${invoice.number} on order ${orderId} (${describeAllegroError(response)}); it is looked up before being created again.`,
     );
   }
   if (response.status === 401 || response.status === 403)
@@ -92,10 +92,10 @@ async function createInvoice(ctx: PluginContext, base: string, invoice: InvoiceS
     );
   if (response.status === 409)
     throw new RefusedError(
-      `Allegro refused invoice ${invoice.number}: order ${orderId} already holds the most invoices it may have (409: ${describeAllegroError(response)}). Remove one in Allegro or send the document another way.`,
+      `Allegro refused invoice ${invoice.number}: order ${orderId} already holds the most invoices it may have (${describeAllegroError(response)}). Remove one in Allegro or send the document another way.`,
     );
   throw new RefusedError(
-    `Allegro refused invoice ${invoice.number} for order ${orderId} (${response.status}: ${describeAllegroError(response)}).`,
+    `Allegro refused invoice ${invoice.number} for order ${orderId}: ${describeAllegroError(response)}.`,
   );
 }
 
@@ -119,14 +119,14 @@ async function uploadFile(
   if ([200, 201, 204, 409].includes(response.status)) return;
   if (response.status >= 500)
     throw new RetryableError(
-      `Allegro answered ${response.status} to the PDF of invoice ${invoice.number}: ${describeAllegroError(response)}`,
+      `Allegro could not take the PDF of invoice ${invoice.number} now: ${describeAllegroError(response)}.`,
     );
   if (response.status === 401 || response.status === 403)
     throw new AuthError(
       `Allegro refused the PDF of invoice ${invoice.number}: ${describeAllegroError(response)}. Reconnect the account.`,
     );
   throw new RefusedError(
-    `Allegro refused the PDF of invoice ${invoice.number} for order ${orderId} (${response.status}: ${describeAllegroError(response)}).`,
+    `Allegro refused the PDF of invoice ${invoice.number} for order ${orderId}: ${describeAllegroError(response)}.`,
   );
 }
 
