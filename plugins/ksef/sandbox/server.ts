@@ -43,6 +43,13 @@ export const faultsSchema = baseFaultsSchema.extend({
    * (999; open-api.json SessionInvoiceStatusResponse lists the known ones). Counts down as it fires.
    */
   unexpectedStatus: z.number().int().min(0).default(0),
+  /**
+   * The next N invoices sent to an online session are refused at intake: 400 with 21403
+   * "Nieprawidłowy skrót pliku" (api-changelog.md, error codes of POST
+   * /sessions/online/{ref}/invoices), as KSeF answers an invoice whose hash does not match its
+   * content. Counts down as it fires.
+   */
+  refuseIntake: z.number().int().min(0).default(0),
 });
 
 export interface Context {
@@ -609,6 +616,13 @@ export function buildServer(options: KsefSandboxOptions): {
     if (!session || session.nip !== context.nip)
       return badRequest(reply, 21405, 'Sesja nie istnieje.', [request.params.ref]);
     if (!session.open) return badRequest(reply, 21180, 'Sesja jest zamknięta.', [session.referenceNumber]);
+    const refuse = faults.get().refuseIntake;
+    if (refuse > 0) {
+      faults.update({ refuseIntake: refuse - 1 });
+      return badRequest(reply, 21403, 'Nieprawidłowy skrót pliku.', [
+        'Skrót treści nie zgadza się ze skrótem pliku.',
+      ]);
+    }
     const body = request.body as {
       invoiceHash?: string;
       invoiceSize?: number;

@@ -215,6 +215,8 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
     offline: 0,
   };
   const sessions = new Map<string, { referenceNumber: string; key: Buffer; iv: Buffer }>();
+  /** Sessions left after KSeF refused an invoice into them; closed with the others. */
+  const retired: [string, { referenceNumber: string }][] = [];
   // Without a usable offline certificate an outage only delays sending (no QR code II possible).
   const certificate = await offlineCertificate(ctx).catch((error: unknown) => {
     ctx.log.warn({ err: error }, 'KSeF offline certificate unusable; no offline invoicing');
@@ -311,27 +313,54 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
           if (stop) break;
           const xml = xmls.get(doc.id)!;
           const nip = nipOf(doc);
-          try {
-            let session = sessions.get(nip);
-            if (!session) {
-              session = await client.openSession(nip);
-              sessions.set(nip, session);
+          for (let attempt = 1; ; attempt++) {
+            try {
+              let session = sessions.get(nip);
+              if (!session) {
+                session = await client.openSession(nip);
+                sessions.set(nip, session);
+              }
+              const invoice = await client.send(nip, session, xml);
+              results[doc.id] = {
+                status: 'sent',
+                xml,
+                reference: {
+                  session: session.referenceNumber,
+                  invoice,
+                  nip,
+                  hash: hashOf(xml),
+                  generatedAt: generatedAt.toISOString(),
+                },
+              };
+            } catch (error) {
+              if (!refusedAtIntake(error)) {
+                // An outage, a limit or the token: the rest of the chunk goes on a later run
+                // (an auth failure ends the run).
+                stop = error;
+                break;
+              }
+              // KSeF would not take this invoice into the session (a closed session, or the
+              // invoice itself): once more in a new session (the old one is closed at the end as
+              // usual); refused there too, it is the invoice's: held with KSeF's words, and the
+              // next invoice goes on in that session.
+              if (attempt === 1) {
+                const old = sessions.get(nip);
+                if (old) retired.push([nip, old]);
+                sessions.delete(nip);
+                continue;
+              }
+              results[doc.id] = {
+                status: 'pending',
+                xml,
+                errors: [
+                  {
+                    location: 'KSeF intake',
+                    message: `${error.message.replace(/\.?$/, '.')} It was not sent and has no KSeF number; the other invoices went on. Check the invoice's data; if it is right, report this message to support.`,
+                  },
+                ],
+              };
             }
-            const invoice = await client.send(nip, session, xml);
-            results[doc.id] = {
-              status: 'sent',
-              xml,
-              reference: {
-                session: session.referenceNumber,
-                invoice,
-                nip,
-                hash: hashOf(xml),
-                generatedAt: generatedAt.toISOString(),
-              },
-            };
-          } catch (error) {
-            // The rest of the chunk is tried on a later run; an auth failure ends the run.
-            stop = error;
+            break;
           }
         }
         goOffline();
@@ -353,7 +382,7 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
       if (outcomes.every((o) => o.status === 'busy' || o.status === 'failed')) break;
     }
   } finally {
-    for (const [nip, session] of sessions) {
+    for (const [nip, session] of [...retired, ...sessions]) {
       await client
         .close(nip, session.referenceNumber)
         .catch((error: unknown) => ctx.log.warn({ err: error }, 'KSeF session not closed'));
@@ -396,6 +425,16 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
     await sleep(Math.min(2000, 250 * (round + 1)), undefined, { signal: ctx.signal });
   }
   return { counts };
+}
+
+/** KSeF refused the request itself (400 and the like), not an outage, a limit or the sign-in. */
+function refusedAtIntake(error: unknown): error is KsefError {
+  return (
+    error instanceof KsefError &&
+    (error.status ?? 0) >= 400 &&
+    (error.status ?? 0) < 500 &&
+    error.status !== 429
+  );
 }
 
 const hashOf = (xml: string) => createHash('sha256').update(Buffer.from(xml, 'utf8')).digest('base64url');

@@ -171,6 +171,50 @@ describe('KSeF: bad input and faults, each on its document, the others cleared',
     await setFaults(ksef, { expireTokens: false });
   }, 60_000);
 
+  it('an invoice KSeF will not take into its session is held with KSeF’s words; one refused once goes in a new session; the others are cleared', async () => {
+    const opened = async () => (await state()).requests['POST /v2/sessions/online'] ?? 0;
+    const sessionsBefore = await opened();
+    // Three refusals at intake (21403): the first invoice twice (held), the second once (sent
+    // again in a fresh session). Up to three invoices go by the online route (BATCH_FROM).
+    await setFaults(ksef, { refuseIntake: 3 });
+    const fresh = await newInvoices(3);
+    expect(fresh.length).toBeGreaterThanOrEqual(2);
+    expect(fresh.length).toBeLessThanOrEqual(3);
+    await user.trpc.integrations.sync.mutate({ id: ksefId });
+    const ids = new Set(fresh.map((i) => i.id));
+    const settled = await until(
+      'the new invoices cleared or held',
+      async () => {
+        const now = (await issued()).filter((i) => ids.has(i.id));
+        return (
+          now.every((i) => i.clearance?.status === 'accepted' || (i.clearance?.errors.length ?? 0) > 0) && now
+        );
+      },
+      30_000,
+    );
+    const held = settled.filter((i) => i.clearance?.status !== 'accepted');
+    expect(held).toHaveLength(1);
+    expect(held[0]!.clearance).toMatchObject({ status: 'pending', number: null });
+    expect(held[0]!.clearance!.errors).toEqual([
+      {
+        location: 'KSeF intake',
+        message: expect.stringMatching(
+          /^KSeF did not take the invoice: Nieprawidłowy skrót pliku\..* It was not sent and has no KSeF number; the other invoices went on\./,
+        ),
+      },
+    ]);
+    expect(settled.filter((i) => i.clearance?.status === 'accepted')).toHaveLength(fresh.length - 1);
+    // The first session, then a fresh one after each refusal.
+    expect((await opened()) - sessionsBefore).toBe(3);
+    const atKsef = new Set((await ksefInvoices(ksef)).map((s) => s.invoiceNumber));
+    expect(atKsef.has(held[0]!.number)).toBe(false);
+    // Held for good: a later run does not send it again.
+    await user.trpc.integrations.sync.mutate({ id: ksefId });
+    await waitIdle(user, ksefId, 30_000);
+    expect((await issued()).find((i) => i.id === held[0]!.id)!.clearance!.status).toBe('pending');
+    expect(new Set((await ksefInvoices(ksef)).map((s) => s.invoiceNumber)).has(held[0]!.number)).toBe(false);
+  }, 60_000);
+
   it('a KSeF token KSeF no longer accepts: the connection says to enter a valid one and nothing is cleared; a wrong new one is not saved; a valid one sends what waited', async () => {
     const revoked = await fetch(`${ksef.controlUrl}/tokens/revoke`, {
       method: 'POST',
