@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { SettingsErrorCode, type SettingsIssue } from './errors.ts';
 import { escapePointerSegment } from './pointer.ts';
+import { FORMAT_WORDS, plural, TYPE_WORDS } from './value-words.ts';
 
 /**
  * Ajv's own messages ("must be >= 5", "must NOT have fewer than 1 characters") are for schema
@@ -33,30 +34,6 @@ function unitOf(node: Node | undefined): string {
   const unit = named ?? suffix;
   return unit ? ` ${unit}` : '';
 }
-
-const TYPE_WORDS: Record<string, string> = {
-  integer: 'a whole number',
-  number: 'a number',
-  string: 'text',
-  boolean: 'yes or no',
-  array: 'a list',
-  object: 'a group of settings',
-  null: 'empty',
-};
-
-const FORMAT_WORDS: Record<string, string> = {
-  email: 'an email address',
-  uri: 'a web address (https://…)',
-  url: 'a web address (https://…)',
-  date: 'a date (YYYY-MM-DD)',
-  'date-time': 'a date and time',
-  time: 'a time (HH:MM)',
-  ipv4: 'an IPv4 address',
-  ipv6: 'an IPv6 address',
-  uuid: 'an identifier like 123e4567-e89b-12d3-a456-426614174000',
-};
-
-const plural = (n: unknown, word: string) => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
 
 /** The values a field allows, by their labels when the form shows labels. */
 function choices(node: Node | undefined, values: readonly unknown[]): string {

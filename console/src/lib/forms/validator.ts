@@ -22,6 +22,7 @@ import {
   ROOT_SCHEMA_PREFIX,
   type SchemaDefinition,
 } from '@sjsf/form/core';
+import { FORMAT_WORDS, plural, TYPE_WORDS } from '@mch/schemas/value-words';
 
 /** Manifests declare draft 2020-12 (the host validates settings with Ajv 2020 on its side). */
 const DRAFT = '2020-12';
@@ -80,30 +81,6 @@ function schemaAt(root: Node, keywordLocation: string): Node | undefined {
   return isNode(node) ? node : undefined;
 }
 
-const TYPE_WORDS: Record<string, string> = {
-  string: 'text',
-  integer: 'a whole number',
-  number: 'a number',
-  boolean: 'yes or no',
-  array: 'a list',
-  object: 'a group of fields',
-  null: 'empty',
-};
-
-const FORMAT_WORDS: Record<string, string> = {
-  email: 'an email address',
-  uri: 'a web address (https://…)',
-  url: 'a web address (https://…)',
-  date: 'a date (YYYY-MM-DD)',
-  'date-time': 'a date and time',
-  time: 'a time (HH:MM)',
-  ipv4: 'an IPv4 address',
-  ipv6: 'an IPv6 address',
-  uuid: 'an identifier like 123e4567-e89b-12d3-a456-426614174000',
-};
-
-const plural = (n: unknown, word: string) => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
-
 /** A sentence a seller can act on for one failed keyword (the field's title is shown beside it). */
 export function messageFor(keyword: string, schema: Node | undefined, fallback: string): string {
   const value = schema?.[keyword];
@@ -144,9 +121,9 @@ export function messageFor(keyword: string, schema: Node | undefined, fallback: 
     case 'uniqueItems':
       return 'must not list the same item twice';
     case 'minProperties':
-      return `must have at least ${plural(value, 'entry')}`.replace('entrys', 'entries');
+      return `must have at least ${plural(value, 'entry')}`;
     case 'maxProperties':
-      return `must have at most ${plural(value, 'entry')}`.replace('entrys', 'entries');
+      return `must have at most ${plural(value, 'entry')}`;
     case 'contains':
     case 'minContains':
     case 'maxContains':
