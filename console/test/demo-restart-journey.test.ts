@@ -5,30 +5,17 @@
 // the sandboxes' test sign-ins.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, logIn, screenshot, SKIP_BROWSER } from './support/browser.ts';
 import { CONSOLE_BUILD, REPO_ROOT } from './support/console-host.ts';
+import { freePort } from '../../host/test/support/free-port.ts';
 
 interface RunningDemo {
   child: ChildProcess;
   output: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /** The environment of a fresh machine: no database server, no marketplace configured. */

@@ -1,19 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from './support/free-port.ts';
 
 const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise((r) => server.close(r));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 /** The embedded defaults: no DATABASE_URL, no master key, DATA_DIR left to its `./data` default. */
 function embeddedEnv(port: number): NodeJS.ProcessEnv {

@@ -1,7 +1,6 @@
 // A real host for the console's browser tests: an isolated database, the fixture plugin registry,
 // the built console served at `/` — the same server `npm start` runs, on a random loopback port.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHostApp, type HostApp } from '../../../host/src/app/host-app.ts';
@@ -9,6 +8,7 @@ import { readEnv } from '../../../host/src/config/env.ts';
 import { createTenant, createUser } from '../../../host/src/tenancy/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../../host/test/support/database.ts';
 import { SAMPLE_COMPANIES } from '../../../host/src/invoicing/seller-identity.ts';
+import { freePort } from '../../../host/test/support/free-port.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 export const CONSOLE_BUILD = join(REPO_ROOT, 'console/build');
@@ -22,20 +22,6 @@ export interface ConsoleHost {
   users: { admin: string; seller: string; otherSeller: string; password: string };
   tenants: { acme: string; other: string };
   stop(): Promise<void>;
-}
-
-/** A free loopback port, so PUBLIC_URL (OAuth redirect target) is known before the host starts. */
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 export async function startConsoleHost(

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
@@ -10,16 +9,9 @@ import { seedTenantUser } from '../../../host/test/support/seed.ts';
 import { NO_SERVER, serverDatabaseUrl } from '../../../host/test/support/server-database.ts';
 import { ratesSandboxEnv } from '../../../host/test/support/test-host.ts';
 import { allForms, consent, sandboxConfig, sandboxState } from './support.ts';
+import { freePort } from '../../../host/test/support/free-port.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise((r) => server.close(r));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 interface HostSetup {
   t: TestDatabase;

@@ -1,21 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import type { TestHost } from '../../../host/test/support/test-host.ts';
 import { emagConfig, eventually, ROOT_REGISTRY } from './support.ts';
+import { freePort } from '../../../host/test/support/free-port.ts';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * Spawns `host start --role all` as its own process (so a test can SIGKILL it), on the test
