@@ -21,43 +21,48 @@ export interface SandboxKey {
   privateKey: KeyObject;
 }
 
-function makeKey(usage: SandboxKey['usage']): SandboxKey {
+/**
+ * A self-signed X.509 certificate and its key made by openssl (Node cannot issue certificates):
+ * `key` is `-newkey`'s argument, `extra` any further `openssl req` options.
+ */
+function selfSigned(options: { key: string; subject: string; days: number; extra?: string[] }): {
+  x509: X509Certificate;
+  keyPem: string;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'ksef-sandbox-'));
   try {
+    const keyFile = join(dir, 'key.pem');
+    const certFile = join(dir, 'cert.pem');
     execFileSync(
       'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-subj',
-        `/CN=KSeF sandbox ${usage}`,
-        '-days',
-        '730',
-      ],
+      ['req', '-x509', '-newkey', options.key, ...(options.extra ?? []), '-nodes', '-keyout', keyFile].concat(
+        ['-out', certFile, '-subj', options.subject, '-days', String(options.days)],
+      ),
       { stdio: 'ignore' },
     );
-    const cert = new X509Certificate(readFileSync(join(dir, 'cert.pem')));
-    const der = cert.raw;
-    const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
-    return {
-      usage,
-      certificate: der.toString('base64'),
-      certificateId: createHash('sha256').update(der).digest('base64'),
-      publicKeyId: createHash('sha256').update(spki).digest('base64'),
-      validFrom: new Date(cert.validFrom).toISOString(),
-      validTo: new Date(cert.validTo).toISOString(),
-      privateKey: createPrivateKey(readFileSync(join(dir, 'key.pem'))),
-    };
+    return { x509: new X509Certificate(readFileSync(certFile)), keyPem: readFileSync(keyFile, 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function makeKey(usage: SandboxKey['usage']): SandboxKey {
+  const { x509: cert, keyPem } = selfSigned({
+    key: 'rsa:2048',
+    subject: `/CN=KSeF sandbox ${usage}`,
+    days: 730,
+  });
+  const der = cert.raw;
+  const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
+  return {
+    usage,
+    certificate: der.toString('base64'),
+    certificateId: createHash('sha256').update(der).digest('base64'),
+    publicKeyId: createHash('sha256').update(spki).digest('base64'),
+    validFrom: new Date(cert.validFrom).toISOString(),
+    validTo: new Date(cert.validTo).toISOString(),
+    privateKey: createPrivateKey(keyPem),
+  };
 }
 
 export function makeKeys(): { token: SandboxKey; symmetric: SandboxKey } {
@@ -93,46 +98,28 @@ export function makeKsefCertificate(options: {
   days?: number;
 }): IssuedCertificate {
   const type = options.type ?? 'Offline';
-  const dir = mkdtempSync(join(tmpdir(), 'ksef-sandbox-cert-'));
-  try {
-    // Eight bytes, the first nibble not zero (as KSeF's, e.g. 01F20A5D352AE590 in kody-qr.md).
-    const serial = `0x1${randomBytes(8).toString('hex').slice(1)}`;
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        options.keyType === 'rsa' ? 'rsa:2048' : 'ec',
-        ...(options.keyType === 'rsa' ? [] : ['-pkeyopt', 'ec_paramgen_curve:prime256v1']),
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-subj',
-        `/CN=KSeF ${type} ${options.nip}/organizationIdentifier=VATPL-${options.nip}/C=PL`,
-        '-set_serial',
-        serial,
-        '-days',
-        String(options.days ?? 730),
-        '-addext',
-        `keyUsage=critical,${type === 'Offline' ? 'nonRepudiation' : 'digitalSignature'}`,
-      ],
-      { stdio: 'ignore' },
-    );
-    const x509 = new X509Certificate(readFileSync(join(dir, 'cert.pem')));
-    return {
-      serialNumber: x509.serialNumber.toUpperCase(),
-      type,
-      nip: options.nip,
-      certificate: x509.raw.toString('base64'),
-      privateKey: readFileSync(join(dir, 'key.pem'), 'utf8'),
-      validFrom: new Date(x509.validFrom).toISOString(),
-      validTo: new Date(x509.validTo).toISOString(),
-      x509,
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  // Eight bytes, the first nibble not zero (as KSeF's, e.g. 01F20A5D352AE590 in kody-qr.md).
+  const serial = `0x1${randomBytes(8).toString('hex').slice(1)}`;
+  const { x509, keyPem } = selfSigned({
+    key: options.keyType === 'rsa' ? 'rsa:2048' : 'ec',
+    subject: `/CN=KSeF ${type} ${options.nip}/organizationIdentifier=VATPL-${options.nip}/C=PL`,
+    days: options.days ?? 730,
+    extra: [
+      ...(options.keyType === 'rsa' ? [] : ['-pkeyopt', 'ec_paramgen_curve:prime256v1']),
+      '-set_serial',
+      serial,
+      '-addext',
+      `keyUsage=critical,${type === 'Offline' ? 'nonRepudiation' : 'digitalSignature'}`,
+    ],
+  });
+  return {
+    serialNumber: x509.serialNumber.toUpperCase(),
+    type,
+    nip: options.nip,
+    certificate: x509.raw.toString('base64'),
+    privateKey: keyPem,
+    validFrom: new Date(x509.validFrom).toISOString(),
+    validTo: new Date(x509.validTo).toISOString(),
+    x509,
+  };
 }
