@@ -186,7 +186,10 @@ async function connectDocumentsPlugin(input: {
           .fork()
           .findOne(Company, { tenantId, country }, { orderBy: { createdAt: 'asc' } })
       : null;
-    const settings = settingsNamedLike(plugin, sandbox.credentials);
+    const settings = {
+      ...settingsNamedLike(plugin, sandbox.credentials),
+      ...settingsNamedLike(plugin, sandbox.settings ?? {}),
+    };
     integrationId = (
       await services.integrations.create({
         principal,
@@ -271,6 +274,8 @@ async function startOnSavedPort(input: {
         redirectUri: `${input.publicUrl}/api/v1/${plugin.id}/auth/callback`,
         // What it issued and served before the restart (tokens, orders, documents) stays valid.
         stateDir: input.stateDir,
+        // The demo tenant's companies, for what a sandbox issues per company (a certificate).
+        companies: Object.values(SAMPLE_COMPANIES).map((c) => ({ country: c.country, taxId: c.taxId })),
         // What keeps the demo alive (new orders, returns, cancellations arriving), per manifest.
         ...(plugin.manifest.sandbox.demo ? { extra: plugin.manifest.sandbox.demo } : {}),
       },

@@ -1,4 +1,12 @@
-import { createDecipheriv, createHash, constants, privateDecrypt, randomBytes, verify } from 'node:crypto';
+import {
+  createDecipheriv,
+  createHash,
+  constants,
+  privateDecrypt,
+  randomBytes,
+  verify,
+  X509Certificate,
+} from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
@@ -141,6 +149,8 @@ interface SavedState {
   tokens: [string, string][];
   accepted: [string, { ksefNumber: string; session: string }][];
   sequence: number;
+  /** The KSeF certificates it issued (absent in state kept before they were kept). */
+  certificates?: Omit<IssuedCertificate, 'x509'>[];
 }
 const STATE_VERSION = 1;
 
@@ -149,6 +159,8 @@ export function buildServer(options: KsefSandboxOptions): {
   tokens: Map<string, string>;
   /** Writes what is kept across restarts now (after the caller added a token). */
   saveState: () => void;
+  /** The sandbox's valid Offline certificate for `nip`, issued now if it has none (kept across restarts). */
+  offlineCertificateFor: (nip: string) => IssuedCertificate;
 } {
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
   const keys = makeKeys();
@@ -191,16 +203,28 @@ export function buildServer(options: KsefSandboxOptions): {
   /** Invoices accepted, by seller NIP + RodzajFaktury + P_2 (weryfikacja-faktury.md "Unikalność faktury"). */
   const accepted = new Map<string, { ksefNumber: string; session: string }>();
   let sequence = 0;
+  /** KSeF certificates issued, by serial number (certyfikaty-KSeF.md). */
+  const certificates = new Map<string, IssuedCertificate>();
   const saved = loadSandboxState<SavedState>({ dir: options.stateDir, version: STATE_VERSION });
   if (saved) {
     for (const [token, nip] of saved.tokens) tokens.set(token, nip);
     for (const [key, value] of saved.accepted) accepted.set(key, value);
     sequence = saved.sequence;
+    for (const cert of saved.certificates ?? [])
+      certificates.set(cert.serialNumber, {
+        ...cert,
+        x509: new X509Certificate(Buffer.from(cert.certificate, 'base64')),
+      });
   }
   const kept = keepSandboxState({
     dir: options.stateDir,
     version: STATE_VERSION,
-    snapshot: (): SavedState => ({ tokens: [...tokens], accepted: [...accepted], sequence }),
+    snapshot: (): SavedState => ({
+      tokens: [...tokens],
+      accepted: [...accepted],
+      sequence,
+      certificates: [...certificates.values()].map(({ x509: _x509, ...cert }) => cert),
+    }),
   });
   app.addHook('onClose', async () => kept.close());
   /** Invoices waiting for their FA(3) check, validated in batches (one xmllint run each). */
@@ -262,8 +286,6 @@ export function buildServer(options: KsefSandboxOptions): {
     tokens.set(token, nip);
     return { token };
   });
-  /** KSeF certificates issued, by serial number (certyfikaty-KSeF.md). */
-  const certificates = new Map<string, IssuedCertificate>();
   // Sandbox only: a KSeF certificate for a NIP, key included — what the KSeF application hands a
   // taxpayer after `POST /certificates/enrollments` (certyfikaty-KSeF.md; that needs an XAdES
   // sign-in, not a KSeF token, so the plugin takes the certificate and key as settings).
@@ -278,6 +300,7 @@ export function buildServer(options: KsefSandboxOptions): {
       ...(typeof body.days === 'number' ? { days: body.days } : {}),
     });
     certificates.set(issued.serialNumber, issued);
+    kept.flush();
     const { x509: _x509, ...view } = issued;
     return reply.code(201).send(view);
   });
@@ -960,7 +983,18 @@ export function buildServer(options: KsefSandboxOptions): {
     },
   });
 
-  return { app, tokens, saveState: () => kept.flush() };
+  const offlineCertificateFor = (nip: string): IssuedCertificate => {
+    const soon = Date.now() + 86_400_000;
+    const valid = [...certificates.values()].find(
+      (c) => c.nip === nip && c.type === 'Offline' && Date.parse(c.validTo) > soon,
+    );
+    if (valid) return valid;
+    const issued = makeKsefCertificate({ nip, type: 'Offline' });
+    certificates.set(issued.serialNumber, issued);
+    kept.flush();
+    return issued;
+  };
+  return { app, tokens, saveState: () => kept.flush(), offlineCertificateFor };
 }
 
 const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}`;

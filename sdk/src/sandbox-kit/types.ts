@@ -25,6 +25,11 @@ export interface SandboxOptions {
    * without it the sandbox forgets everything when it stops.
    */
   stateDir?: string;
+  /**
+   * The demo tenant's companies (demo mode): a sandbox that issues something for a company — KSeF
+   * an offline certificate for its NIP — issues it for these and hands it over in `settings`.
+   */
+  companies?: { country: string; taxId: string }[];
 }
 
 export interface RunningSandbox {
@@ -37,6 +42,12 @@ export interface RunningSandbox {
    * accounts than the first; demo mode shows them on the console's connect form.
    */
   accounts?: Record<string, string>[];
+  /**
+   * Further settings demo mode gives the plugin's demo connection, named like the plugin's
+   * settings, that are not sign-ins a person types (e.g. a certificate and its key): never shown
+   * on the connect form or the start banner.
+   */
+  settings?: Record<string, string>;
   /** Base URL of the sandbox-only control endpoint (`${url}/__sandbox`). */
   controlUrl: string;
   /**
