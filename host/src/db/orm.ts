@@ -6,6 +6,7 @@ import { PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import { ALL_ENTITIES } from './entities/index.ts';
 import { MIGRATIONS } from './migrations/index.ts';
+import { isFreshDataDir, loadTemplate, saveTemplate } from './embedded-template.ts';
 import { createPgPool, type ConnectionListener } from './pg-pool.ts';
 import { PglitePool, type PgLikeClient, type PgLikeResult } from './pglite-pool.ts';
 
@@ -27,6 +28,11 @@ export interface Database {
   coordination: SqlPool;
   /** Connection string, for consumers (Agenda's LISTEN/NOTIFY) that need their own connection. */
   url: string | undefined;
+  /**
+   * A new embedded database made from scratch: once migrated it is kept as the template the next
+   * new one is unpacked from (embedded-template.ts). Absent otherwise.
+   */
+  keepAsTemplate?: () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -93,7 +99,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     dataDir = join(options.dataDir, 'pgdata');
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   }
-  const pool = await PglitePool.open({ dataDir });
+  const fresh = isFreshDataDir(dataDir);
+  const template = fresh ? loadTemplate() : undefined;
+  const pool = await PglitePool.open({ dataDir, ...(template ? { template } : {}) });
   const orm = await MikroORM.init({
     ...baseOptions(),
     // PGlite's one database is `postgres`; naming it keeps MikroORM from trying to create another.
@@ -109,6 +117,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     pool,
     coordination: pool,
     url: undefined,
+    ...(fresh && !template ? { keepAsTemplate: async () => saveTemplate(await pool.dump()) } : {}),
     async close() {
       await orm.close(true).catch(() => undefined);
       await pool.end();
@@ -119,5 +128,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
 /** Applies every pending committed migration. */
 export async function migrate(db: Database): Promise<string[]> {
   const applied = await db.orm.migrator.up();
+  // Every committed migration just ran on a new, empty embedded database: keep it as the template.
+  if (db.keepAsTemplate && applied.length === MIGRATIONS.length) {
+    const keep = db.keepAsTemplate;
+    delete db.keepAsTemplate;
+    await keep();
+  }
   return applied.map((m) => m.name);
 }

@@ -64,10 +64,27 @@ export class PglitePool {
   }
 
   /** `dataDir` undefined or `memory://` keeps the database in memory (tests). */
-  static async open(options: { dataDir?: string; lockTimeoutMs?: number } = {}): Promise<PglitePool> {
+  static async open(
+    options: { dataDir?: string; lockTimeoutMs?: number; template?: Blob } = {},
+  ): Promise<PglitePool> {
     // Parse like `pg`'s defaults (raw SQL, Agenda): int8 and numeric as exact strings.
-    const db = await PGlite.create({ dataDir: options.dataDir ?? 'memory://', parsers: PG_DEFAULT_PARSERS });
+    const db = await PGlite.create({
+      dataDir: options.dataDir ?? 'memory://',
+      parsers: PG_DEFAULT_PARSERS,
+      // A new database unpacked from a migrated template instead of initdb (embedded-template.ts).
+      ...(options.template ? { loadDataDir: options.template } : {}),
+    });
     return new PglitePool(db, options.lockTimeoutMs ?? 120_000);
+  }
+
+  /** The whole database as a gzipped tarball (PGlite `dumpDataDir`), taken between queries. */
+  async dump(): Promise<Blob> {
+    const release = await this.#acquire();
+    try {
+      return await this.db.dumpDataDir('gzip');
+    } finally {
+      release();
+    }
   }
 
   get waitingCount(): number {
