@@ -193,4 +193,25 @@ describe('health per job (issue 13)', () => {
     expect(rows[0]!.attempt_errors.map((a) => a.error)).toEqual(['down', 'still down']);
     expect(rows[0]!.finished_at).not.toBeNull();
   });
+
+  it('a refused authorization is not a failure of the job: the account needs re-auth, the job keeps the error but no failure in a row', async () => {
+    fake.setMode('ok');
+    expect((await runJob('sync-orders')).status).toBe('succeeded');
+    fake.setMode('unauthorized');
+    const refused = await runJob('sync-orders');
+    expect(refused).toMatchObject({ status: 'failed', attempt: 1 });
+    const waiting = await status();
+    expect(waiting.status).toBe('needs_reauth');
+    const orders = waiting.jobs.find((j) => j.jobId === 'sync-orders')!;
+    expect(orders).toMatchObject({ consecutiveFailures: 0, health: 'healthy' });
+    expect(orders.lastError).toMatch(/refused the credentials/);
+    // Reconnected (the lifecycle's transition back to active): nothing of the refusal is held
+    // against the account — before, its failure in a row left it "failing" until the job ran again.
+    await host.database.db.pool.query(
+      `update integrations set status = 'active', status_reason = null where id = $1`,
+      [id],
+    );
+    expect(await status()).toMatchObject({ status: 'active', health: 'healthy', consecutiveFailures: 0 });
+    fake.setMode('ok');
+  });
 });

@@ -60,6 +60,18 @@ export class IntegrationHealth {
     );
   }
 
+  /**
+   * A run that failed because the account's authorization was refused: kept as the job's last
+   * error, but not counted as the job's failure (the integration needs re-auth; nothing runs until
+   * it is reconnected, and after that the job starts with a clean slate).
+   */
+  async authFailed(input: JobOutcome & { error: string }): Promise<void> {
+    await this.#update(input, {
+      sql: `retry_pending = false, last_failure_at = clock_timestamp(), last_error = $3, last_run_at = clock_timestamp()`,
+      params: [input.error],
+    });
+  }
+
   /** A retry that did not run (the job was switched off meanwhile): the job no longer waits for it. */
   async retryDropped(input: JobOutcome): Promise<void> {
     await this.#update(input, { sql: 'retry_pending = false', params: [] });

@@ -181,6 +181,9 @@ export class SyncEngine {
     };
     if (outcome.ok) return this.#health.succeeded(job);
     if (outcome.willRetry) return this.#health.retrying({ ...job, error: message });
+    // The account's authorization failed, not the job: the integration already says "needs
+    // re-auth", and once it is reconnected the job has nothing held against it.
+    if (isAuthFailure(outcome.error)) return this.#health.authFailed({ ...job, error: message });
     const disabled = await this.#health.failed({ ...job, error: message });
     if (disabled) {
       await this.#o.scheduler.unscheduleIntegration(outcome.integrationId);
@@ -364,4 +367,11 @@ export class SyncEngine {
     }
     return error;
   }
+}
+
+/** An error that is, or was caused by, the marketplace refusing the account's authorization. */
+function isAuthFailure(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++)
+    if (isPluginError(e) && e.code === PluginErrorCode.AUTH) return true;
+  return false;
 }
