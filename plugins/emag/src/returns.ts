@@ -21,11 +21,24 @@ export const RMA_STATUS: Record<number, string> = {
 /** The moves a seller may make (API doc "Processing return requests"): 2→3|5, 3→5|6, 6→4|7. */
 export const RMA_MOVES: Readonly<Record<number, readonly number[]>> = { 2: [3, 5], 3: [5, 6], 6: [4, 7] };
 
+/** What a seller does to a return by moving it to each status, in words. */
+const RMA_VERB: Readonly<Record<number, string>> = {
+  3: 'approved',
+  4: 'refused',
+  5: 'cancelled',
+  6: 'marked as received',
+  7: 'finalised',
+};
+
+/** eMAG's moves (RMA_MOVES) as a seller reads them. */
+const RMA_RULES =
+  'eMAG lets a seller approve or cancel a new return, cancel an approved one or mark it as received, and refuse or finalise a received one.';
+
 export function rmaMoveRefusal(from: number, to: number): string | undefined {
   if ((RMA_MOVES[from] ?? []).includes(to)) return undefined;
-  const allowed = (RMA_MOVES[from] ?? []).map((s) => `${s} (${RMA_STATUS[s]})`).join(' or ');
-  return `A return in status ${from} (${RMA_STATUS[from] ?? '?'}) cannot move to ${to} (${RMA_STATUS[to] ?? '?'}); ${
-    allowed ? `allowed: ${allowed}` : 'no move is allowed from it'
+  const allowed = (RMA_MOVES[from] ?? []).map((s) => RMA_VERB[s]).join(' or ');
+  return `A ${RMA_STATUS[from] ?? 'such'} return cannot be ${RMA_VERB[to] ?? `set to “${RMA_STATUS[to] ?? to}”`}; ${
+    allowed ? `it can only be ${allowed}` : 'nothing more can be done with it'
   }.`;
 }
 
@@ -231,10 +244,10 @@ export async function moveReturn(
   const reachable = Object.values(RMA_MOVES).some((to) => to.includes(input.status));
   if (!reachable)
     throw new RefusedError(
-      `No return can be moved to status ${input.status} (${RMA_STATUS[input.status] ?? '?'}); eMAG allows only 2→3|5, 3→5|6, 6→4|7.`,
+      `A seller cannot set a return to “${RMA_STATUS[input.status] ?? input.status}”: ${RMA_RULES}`,
     );
   if (input.products && input.status !== 7)
-    throw new ConfigError('Products received are given only when finalising a return (status 7).', {
+    throw new ConfigError('Products received are given only when finalising a return.', {
       pointer: '/products',
     });
   const [rma] = await emag<EmagRma[]>(ctx, {
@@ -246,7 +259,7 @@ export async function moveReturn(
   const from = Number(rma.request_status);
   if (from !== input.status) {
     const refused = rmaMoveRefusal(from, input.status);
-    if (refused) throw new RefusedError(`${refused} eMAG's rules allow 2→3|5, 3→5|6, 6→4|7.`);
+    if (refused) throw new RefusedError(`${refused} ${RMA_RULES}`);
   }
   const returned = input.status === 7 ? await returnedLines(ctx, rma, input.products) : [];
   const outcome = await ctx.outbound.once(

@@ -126,7 +126,7 @@ describe('eMAG returns and cancellations with corrections', () => {
     const skipping = await action('move-return', { rmaId: rma.id, status: 7 });
     expect(skipping.status, skipping.text).toBe(409);
     expect(skipping.body.error?.message).toMatch(
-      /status 2 \(new\) cannot move to 7 \(finalized\); allowed: 3 \(approved\) or 5 \(canceled\)/,
+      /^A new return cannot be finalised; it can only be approved or cancelled\. eMAG lets a seller/,
     );
     expect(await saves()).toBe(before);
 

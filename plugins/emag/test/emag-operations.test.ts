@@ -123,13 +123,18 @@ describe('eMAG operations: cancel, RMA moves, new-order callback, seed endpoints
     const skipping = await action('move-return', { rmaId: moved.id, status: 7 });
     expect(skipping.status).toBe(409);
     expect(skipping.body.error?.message).toMatch(
-      /status 2 \(new\) cannot move to 7 \(finalized\); allowed: 3 \(approved\) or 5 \(canceled\)/,
+      /^A new return cannot be finalised; it can only be approved or cancelled\. eMAG lets a seller/,
     );
     const reopening = await action('move-return', { rmaId: closed.id, status: 3 });
     expect(reopening.status).toBe(409);
-    expect(reopening.body.error?.message).toMatch(/no move is allowed from it/);
+    expect(reopening.body.error?.message).toMatch(
+      /^A finalized return cannot be approved; nothing more can be done with it\./,
+    );
     const nowhere = await action('move-return', { rmaId: closed.id, status: 2 });
     expect(nowhere.status).toBe(409);
+    expect(nowhere.body.error?.message).toMatch(
+      /^A seller cannot set a return to “new”: eMAG lets a seller approve/,
+    );
     const refusedState = await sandboxState(world.sandbox);
     // Refused before any save; `status: 2` (reachable from nowhere) even before reading the return.
     expect(refusedState.requests['POST /:platform/api-3/rma/save'] ?? 0).toBe(saves);
