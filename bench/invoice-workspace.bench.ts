@@ -3,12 +3,14 @@
 // streams in < 10 s with flat memory. Documents are real ones (importRecords of Allegro orders);
 // figures are medians of repeated HTTP requests to the real host, beside a bare route measured in
 // the same run (what any request costs here). Memory: the export's peak RSS growth over 100 000
-// rows, beside an export of one row. PostgreSQL only (without DATABASE_URL it reports nothing).
+// rows, beside an export of one row. PostgreSQL only: DATABASE_URL's server, else a cluster the bench starts itself.
 import { randomUUID } from 'node:crypto';
 import { compileMappings } from '../host/src/records/mapping-engine.ts';
 import { importRecords } from '../host/src/records/import.ts';
 import { ALLEGRO_MAPPINGS, allegroOrder } from '../host/src/records/test-fixtures.ts';
 import { createTestDatabase } from '../host/test/support/database.ts';
+import { serverDatabaseUrl } from '../host/test/support/server-database.ts';
+import { pgClusterUnavailable, startPgCluster, type PgCluster } from '../host/test/support/pg-cluster.ts';
 import { startTestHost } from '../host/test/support/test-host.ts';
 import type { Bench, BenchRow } from './types.ts';
 
@@ -19,8 +21,14 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 export default (async ({ quick }) => {
   const total = quick ? 10_000 : 100_000;
-  if (!process.env.DATABASE_URL) return [];
-  const database = await createTestDatabase();
+  let cluster: PgCluster | undefined;
+  if (!serverDatabaseUrl()) {
+    const unavailable = pgClusterUnavailable();
+    if (unavailable) throw new Error(`needs DATABASE_URL or a local PostgreSQL cluster: ${unavailable}`);
+    cluster = await startPgCluster();
+    process.env.MCH_TEST_SERVER_URL = cluster.url;
+  }
+  const database = await createTestDatabase({ server: true });
   const host = await startTestHost({ database, logLevel: 'warn' });
   try {
     const tenant = await host.createTenant('Workspace bench');
@@ -162,5 +170,10 @@ export default (async ({ quick }) => {
     return rows;
   } finally {
     await host.stop();
+    await database.close();
+    if (cluster) {
+      delete process.env.MCH_TEST_SERVER_URL;
+      await cluster.destroy();
+    }
   }
 }) satisfies Bench;
