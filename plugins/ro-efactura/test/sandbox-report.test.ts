@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthError } from '@mch/plugin-sdk';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../sandbox/index.ts';
 import { reportDocuments, type ReportDeps } from '../src/report.ts';
 import { toUbl } from '../src/ubl.ts';
@@ -54,6 +54,16 @@ beforeAll(async () => {
   sandbox = await startSandbox({ seed: 'report-test', extra: { processingMs: 50 } });
   token = (await signIn(sandbox.url, sandbox.credentials)).access;
 }, 60_000);
+// A test failing half-way must not leave its faults to the next one.
+afterEach(() =>
+  faults({
+    expireTokens: false,
+    outage: false,
+    processingDelayMs: 0,
+    rejectAll: null,
+    downloadFailure: 'none',
+  }),
+);
 afterAll(async () => {
   await sandbox?.close();
   stopValidator();
@@ -220,6 +230,9 @@ describe('reporting to the SPV sandbox', () => {
     expect((await docs.pending(10)).map((x) => x.id)).toEqual(['doc-4']);
 
     // Run 3, still refused: the documents waiting for an answer say it comes after a new sign-in.
+    // Run 2 asked about doc-1 and set its next check 200 ms later (firstCheckPauseMs); a run
+    // before then would rightly not ask about it, so wait until it is due.
+    await sleep(400);
     await expect(reportDocuments(d)).rejects.toBeInstanceOf(AuthError);
     for (const id of ['doc-1', 'doc-3']) {
       const r = docs.results.get(id)!;
