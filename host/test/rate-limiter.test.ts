@@ -56,4 +56,53 @@ describe('RateLimiter', () => {
     await limiter.acquire(rule);
     expect(performance.now() - started).toBeGreaterThanOrEqual(590);
   });
+
+  it('evenly spaced, a rule with further windows keeps the pace of the tightest', () => {
+    const limiter = new RateLimiter({ pool: t.db.coordination, safety: 1, marginMs: 0 });
+    // 10 a second alone would be 100 ms apart; 30 a minute makes it 2 s.
+    const rule: RateRule = { key: 'x', limit: 10, perSeconds: 1, windows: [{ limit: 30, perSeconds: 60 }] };
+    expect(limiter.intervalSeconds(rule)).toBeCloseTo(2, 6);
+  });
+
+  it('sliding windows (KSeF, limity-api.md): a burst goes at once, then every window holds at most its limit', async () => {
+    const limiter = new RateLimiter({ pool: t.db.coordination, safety: 1, marginMs: 100 });
+    // Scaled down from KSeF's 10/s + 30/min: 3 in any 0.5 s and 5 in any 2 s.
+    const rule: RateRule = {
+      key: 'test:sliding',
+      limit: 3,
+      perSeconds: 0.5,
+      windows: [{ limit: 5, perSeconds: 2 }],
+      spacing: 'sliding',
+    };
+    const started = performance.now();
+    // Two callers at once, as two jobs of one account would be.
+    const sent: number[] = [];
+    await Promise.all(
+      [0, 1].map(async () => {
+        for (let i = 0; i < 4; i++) {
+          await limiter.acquire(rule);
+          sent.push(performance.now() - started);
+        }
+      }),
+    );
+    sent.sort((a, b) => a - b);
+    // The first three together (no even spacing), the fourth only once the half second is over.
+    expect(sent[2]!).toBeLessThan(250);
+    expect(sent[3]!).toBeGreaterThanOrEqual(590);
+    // The sixth waits for the two-second window of the first.
+    expect(sent[5]!).toBeGreaterThanOrEqual(2090);
+    const most = (ms: number) =>
+      Math.max(...sent.map((from) => sent.filter((at) => at >= from && at < from + ms).length));
+    expect(most(500)).toBeLessThanOrEqual(3);
+    expect(most(2000)).toBeLessThanOrEqual(5);
+  });
+
+  it('sliding windows: a pause (429 with Retry-After) holds every caller of the bucket', async () => {
+    const limiter = new RateLimiter({ pool: t.db.coordination, safety: 1 });
+    const rule: RateRule = { key: 'test:sliding-pause', limit: 100, perSeconds: 1, spacing: 'sliding' };
+    const started = performance.now();
+    await limiter.pause(rule.key, 600);
+    await limiter.acquire(rule);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(590);
+  });
 });

@@ -182,6 +182,20 @@ describe('validateManifest', () => {
     ]);
   });
 
+  it('asks a rate group for limit and per, or unlimited alone', () => {
+    const manifest = sampleManifest();
+    manifest.rateLimits!.push(
+      { group: 'storage', match: { paths: ['/storage/'] } },
+      { group: 'links', match: { paths: ['/links/'] }, unlimited: true, limit: 5, per: 1 },
+      { group: 'parts', match: { paths: ['/parts/'] }, unlimited: true },
+    );
+    const result = validateManifest(manifest);
+    expect(result.issues.map((i) => `${i.pointer} ${i.code}: ${i.message}`)).toEqual([
+      '/rateLimits/1 MANIFEST_FIELD_INVALID: needs limit and per (at most limit requests in per seconds), or unlimited: true for requests the API does not limit',
+      '/rateLimits/2 MANIFEST_FIELD_INVALID: is unlimited but also sets limit, per or windows; drop them, or drop unlimited',
+    ]);
+  });
+
   it('turns a JSON syntax error into one issue at the root', () => {
     const result = parseJsonText('{"id": ');
     expect(result.ok).toBe(false);

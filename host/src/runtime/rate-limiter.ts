@@ -8,7 +8,20 @@ export interface RateRule {
   perSeconds: number;
   /** How long the marketplace blocks after a breach (manifest `blockSeconds`): the pause when a 429 names none. */
   blockMs?: number;
+  /** Further windows the same requests count against, all at once (manifest `windows`). */
+  windows?: { limit: number; perSeconds: number }[];
+  /**
+   * `sliding` (manifest `spacing`): requests go at once while no window holds `limit` of them, for
+   * APIs counting in sliding windows that allow bursts (KSeF). Default: evenly spaced.
+   */
+  spacing?: 'even' | 'sliding';
 }
+
+/** Every window of a rule: its own and the further ones. */
+const windowsOf = (rule: RateRule) => [
+  { limit: rule.limit, perSeconds: rule.perSeconds },
+  ...(rule.windows ?? []),
+];
 
 /** The row holding a bucket's block (a 429's pause): its `tat` is when the block ends. */
 const blockKey = (key: string) => `${key}#blocked`;
@@ -26,6 +39,11 @@ const blockKey = (key: string) => `${key}#blocked`;
  * (12 req/s, API doc 1.4) was 40 ms, and one 40 ms stall on a busy machine sent a 13th request
  * into a window (seen in CI as a sandbox breach); 100 ms costs eMAG 10 % of its pace and
  * Allegro's minute-long window (9 000 req/min) nothing beyond the 1 % floor.
+ *
+ * A rule with `spacing: 'sliding'` (APIs counting in sliding windows that allow bursts, e.g. KSeF's
+ * 10 a second, 30 a minute and 120 an hour at once) keeps instead a log of its last send times and
+ * lets a request go as soon as every window, stretched by the same margin, has room: a KSeF
+ * sign-in of five requests takes their round trips, not ten seconds of even spacing.
  */
 /** Under a lasting stall, send after this many fresh slots rather than wait forever. */
 const MAX_RESLOTS = 5;
@@ -54,9 +72,50 @@ export class RateLimiter {
     this.#lateMs = (options.marginMs ?? 100) / 2;
   }
 
+  /** Evenly spaced: the pace of the tightest window, each stretched by the margin. */
   intervalSeconds(rule: RateRule): number {
-    const span = Math.max(rule.perSeconds * this.#safety, rule.perSeconds + this.#marginSeconds);
-    return span / rule.limit;
+    return Math.max(
+      ...windowsOf(rule).map(
+        (w) => Math.max(w.perSeconds * this.#safety, w.perSeconds + this.#marginSeconds) / w.limit,
+      ),
+    );
+  }
+
+  /**
+   * Sliding windows: the earliest moment no window would hold more than its limit, reserved in the
+   * bucket's log (migration 20261205100000). Each window is stretched like the even spacing's (the
+   * margin or the safety share, the larger), so a request sent a little late still stays inside.
+   */
+  async #reserveSliding(rule: RateRule): Promise<{ waitMs: number; blockedMs: number }> {
+    const windows = windowsOf(rule);
+    const { rows } = await this.#pool.query<{ wait_ms: number | string; blocked_ms: number | string | null }>(
+      `select rate_window_reserve($1, $2::int[], $3::float8[], 0) as wait_ms,
+              (select greatest(0, extract(epoch from (b.tat - clock_timestamp())) * 1000)::float8
+                 from rate_limit_buckets b where b.key = $4) as blocked_ms`,
+      [
+        rule.key,
+        windows.map((w) => w.limit),
+        windows.map((w) => Math.max(w.perSeconds * this.#safety, w.perSeconds + this.#marginSeconds)),
+        blockKey(rule.key),
+      ],
+    );
+    return { waitMs: Number(rows[0]?.wait_ms ?? 0), blockedMs: Number(rows[0]?.blocked_ms ?? 0) };
+  }
+
+  async #reserveEven(rule: RateRule): Promise<{ waitMs: number; blockedMs: number }> {
+    const { rows } = await this.#pool.query<{
+      wait_ms: number | string;
+      blocked_ms: number | string | null;
+    }>(
+      `insert into rate_limit_buckets (key, tat) values ($1, clock_timestamp() + make_interval(secs => $2))
+         on conflict (key) do update
+           set tat = greatest(rate_limit_buckets.tat, clock_timestamp()) + make_interval(secs => $2)
+         returning greatest(0, extract(epoch from (tat - make_interval(secs => $2) - clock_timestamp())) * 1000)::float8 as wait_ms,
+                   (select greatest(0, extract(epoch from (b.tat - clock_timestamp())) * 1000)::float8
+                      from rate_limit_buckets b where b.key = $3) as blocked_ms`,
+      [rule.key, this.intervalSeconds(rule), blockKey(rule.key)],
+    );
+    return { waitMs: Number(rows[0]?.wait_ms ?? 0), blockedMs: Number(rows[0]?.blocked_ms ?? 0) };
   }
 
   /**
@@ -68,26 +127,14 @@ export class RateLimiter {
   async acquire(rule: RateRule, signal?: AbortSignal): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const asked = performance.now();
-      const { rows } = await this.#pool.query<{
-        wait_ms: number | string;
-        blocked_ms: number | string | null;
-      }>(
-        `insert into rate_limit_buckets (key, tat) values ($1, clock_timestamp() + make_interval(secs => $2))
-         on conflict (key) do update
-           set tat = greatest(rate_limit_buckets.tat, clock_timestamp()) + make_interval(secs => $2)
-         returning greatest(0, extract(epoch from (tat - make_interval(secs => $2) - clock_timestamp())) * 1000)::float8 as wait_ms,
-                   (select greatest(0, extract(epoch from (b.tat - clock_timestamp())) * 1000)::float8
-                      from rate_limit_buckets b where b.key = $3) as blocked_ms`,
-        [rule.key, this.intervalSeconds(rule), blockKey(rule.key)],
-      );
-      const blockedMs = Number(rows[0]?.blocked_ms ?? 0);
+      const { waitMs, blockedMs } =
+        rule.spacing === 'sliding' ? await this.#reserveSliding(rule) : await this.#reserveEven(rule);
       if (blockedMs > 0.5) {
         // Blocked: a request now would only lengthen the block (Allegro), so wait it out first.
         await sleep(blockedMs, undefined, { signal });
         attempt = -1;
         continue;
       }
-      const waitMs = Number(rows[0]?.wait_ms ?? 0);
       if (waitMs > 0.5) {
         await sleep(waitMs, undefined, { signal });
         // A 429 may have blocked the bucket while this caller slept towards its slot.

@@ -33,14 +33,33 @@ export function findRateGroup(options: {
   return matched ?? limits.find((l) => !l.match);
 }
 
-/** The bucket and budget one request consumes; a config override (e.g. EMAG_RATE_LIMIT_ORDERS) wins. */
-export function toRateRule(limit: RateLimit, context: RateRuleContext): RateRule {
+/**
+ * The bucket and budget one request consumes; a config override (e.g. EMAG_RATE_LIMIT_ORDERS) wins
+ * and scales the further windows alike.
+ */
+export function toRateRule(limit: RateLimit, context: RateRuleContext): RateRule | undefined {
+  // Requests the API does not limit (manifest `unlimited`); the manifest check makes sure the
+  // others have both limit and per.
+  if (limit.unlimited || limit.limit === undefined || limit.per === undefined) return undefined;
   const override = limit.configOverride ? Number(context.config[limit.configOverride]) : NaN;
   const scopeKey = limit.scope === 'client' ? `client:${context.clientKey}` : `account:${context.accountKey}`;
+  const budget = Number.isFinite(override) && override > 0 ? override : limit.limit;
+  // An override stands for an environment with other limits (KSeF's test environment: 10× each):
+  // the further windows scale with it.
+  const scale = budget / limit.limit;
   return {
     key: `${context.pluginId}:${limit.group}:${scopeKey}`,
-    limit: Number.isFinite(override) && override > 0 ? override : limit.limit,
+    limit: budget,
     perSeconds: limit.per,
+    ...(limit.windows?.length
+      ? {
+          windows: limit.windows.map((w) => ({
+            limit: Math.max(1, Math.round(w.limit * scale)),
+            perSeconds: w.per,
+          })),
+        }
+      : {}),
+    ...(limit.spacing === 'sliding' ? { spacing: 'sliding' as const } : {}),
     ...(limit.blockSeconds === undefined ? {} : { blockMs: limit.blockSeconds * 1000 }),
   };
 }

@@ -53,6 +53,18 @@ export const checkReferences: ManifestCheck = ({ sections, report }) => {
 
   let defaultGroup: number | undefined;
   sections.rateLimits?.forEach((limit, index) => {
+    if (limit.unlimited && (limit.limit !== undefined || limit.per !== undefined || limit.windows))
+      report(
+        ManifestErrorCode.FIELD_INVALID,
+        `/rateLimits/${index}`,
+        'is unlimited but also sets limit, per or windows; drop them, or drop unlimited',
+      );
+    if (!limit.unlimited && (limit.limit === undefined || limit.per === undefined))
+      report(
+        ManifestErrorCode.FIELD_INVALID,
+        `/rateLimits/${index}`,
+        'needs limit and per (at most limit requests in per seconds), or unlimited: true for requests the API does not limit',
+      );
     if (!limit.match) {
       if (defaultGroup !== undefined) {
         report(

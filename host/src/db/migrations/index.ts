@@ -16,6 +16,7 @@ import { Migration20261205070000InvoiceWorkspaceIndexes } from './20261205070000
 import { Migration20261205070000JobHealth } from './20261205070000-job-health.migration.ts';
 import { Migration20261205080000DisconnectedAccounts } from './20261205080000-disconnected-accounts.migration.ts';
 import { Migration20261205090000RunWords } from './20261205090000-run-words.migration.ts';
+import { Migration20261205100000RateWindows } from './20261205100000-rate-windows.migration.ts';
 
 /** Committed migrations, in order. Listed statically so no file discovery is needed at run time. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
     class: Migration20261205080000DisconnectedAccounts,
   },
   { name: 'Migration20261205090000RunWords', class: Migration20261205090000RunWords },
+  { name: 'Migration20261205100000RateWindows', class: Migration20261205100000RateWindows },
 ];
