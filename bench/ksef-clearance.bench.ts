@@ -3,13 +3,18 @@
 // limits (limity/limity-api.md, scale factor 1) and the plugin's own production budgets (the
 // manifest's rateLimits, no KSEF_RATE_LIMIT_* overrides). Measured: from the KSeF run's start to
 // the last document with its KSeF number and UPO stored.
-// The minimum it is compared with is the larger of two lower bounds no client can beat:
-//  - the time the production limits force for the limited requests the clearance made (per group,
-//    per sliding window: n requests under L per W take at least floor((n-1)/L)·W),
-//  - KSeF's own processing of the batches (sandbox: from each close to its last file decided).
+// The minimum it is compared with is measured in the same run: the same FA(3) files cleared by the
+// least a client can do as the product must (support/ksef-direct.ts: each file checked against the
+// XSD while signing in, one batch session, status polled every 100 ms, the session's invoices
+// listed, every UPO downloaded) against a second sandbox with the same production limits, with
+// nothing of the host in between. Why not the limits alone: for one batch session they force
+// almost nothing (10/s, 20/min, 60/h for opening and closing), less than the round trips and
+// KSeF's processing every client waits for; the note gives that bound, KSeF's processing time
+// and the direct client's time without the XSD check.
 // Target: ratio <= 1.1.
 import { join } from 'node:path';
 import { startAllegroWorld, connectAccount } from '../plugins/allegro/test/support.ts';
+import { clearDirectly } from './support/ksef-direct.ts';
 import { sandboxProcess } from './support/sandbox-process.ts';
 import type { Bench, BenchRow } from './types.ts';
 
@@ -115,26 +120,45 @@ const bench: Bench = async ({ quick }) => {
     for (;;) {
       if ((await count('answered')) >= documents) break;
       if (Date.now() - started > 3_600_000) throw new Error('KSeF clearance did not finish within an hour');
-      await new Promise((r) => setTimeout(r, 100));
+      // Asked often: the count's own granularity must not weigh in a figure of about a second.
+      await new Promise((r) => setTimeout(r, 20));
     }
     const took = (Date.now() - started) / 1000;
     const cleared = await count('accepted');
     const after = await state(ksef.controlUrl);
     const limits = limitMinimumSeconds(after.requests);
     const processing = after.batches.reduce((s, b) => s + (b.processingMs ?? 0), 0) / 1000;
-    const minimum = Math.max(limits.seconds, processing);
-    const ratio = took / minimum;
+    // The baseline: the same accepted FA(3) files, cleared directly against a fresh sandbox.
+    const { rows: files } = await world.host.database.db.pool.query<{ id: string; content: string }>(
+      `select i.id, f.content from invoices i join invoice_clearance_files f on f.invoice_id = i.id and f.kind = 'xml'
+        where i.tenant_id = $1 and i.clearance ->> 'status' = 'accepted' order by i.id`,
+      [tenant.id],
+    );
+    const fresh = await sandboxProcess(SANDBOX, { seed: 'bench', extra: { limits: 'production' } });
+    let direct;
+    try {
+      direct = await clearDirectly({
+        apiUrl: `${fresh.url}/v2`,
+        ksefToken: fresh.credentials.ksefToken!,
+        files: files.map((f) => ({ name: `${f.id}.xml`, xml: f.content })),
+      });
+    } finally {
+      await fresh.close();
+    }
+    if (direct.accepted !== cleared)
+      throw new Error(`the direct client got ${direct.accepted} documents accepted, the host ${cleared}`);
+    const ratio = took / direct.seconds;
     const rows: BenchRow[] = [
       {
         bench: 'ksef:clearance',
-        metric: `clearing ${cleared} documents / minimum (production limits, factor 1)`,
+        metric: `clearing ${cleared} documents / the least a client does as the product must (production limits, factor 1)`,
         value: took,
         unit: 's',
-        baseline: minimum,
+        baseline: direct.seconds,
         ratio,
         target: 'ratio <= 1.1',
         pass: ratio <= 1.1,
-        note: `${documents - cleared} held (FA(3) refused by the schema); limits force ${limits.seconds} s (${limits.used}); KSeF processing ${processing.toFixed(1)} s in ${after.batches.length} batch session(s); ${after.accepted} accepted at KSeF`,
+        note: `${documents - cleared} held (FA(3) refused by the schema); direct client ${direct.requests} requests, ${direct.protocolSeconds.toFixed(2)} s without the XSD check; the limits alone force ${limits.seconds} s (${limits.used}); KSeF processing ${processing.toFixed(1)} s in ${after.batches.length} batch session(s); ${after.accepted} accepted at KSeF`,
       },
       {
         bench: 'ksef:clearance',

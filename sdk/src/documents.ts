@@ -184,4 +184,6 @@ export interface PluginDocuments {
   ): Promise<ClearanceOutcome[]>;
   /** Stores a later answer for a document handed over earlier (status polling). */
   record(documentId: string, result: ClearanceResult): Promise<void>;
+  /** Stores later answers for many documents at once (document id → result), in one write. */
+  recordAll(results: Readonly<Record<string, ClearanceResult>>): Promise<void>;
 }

@@ -29,6 +29,8 @@ export const BATCH_FROM = 4;
 const BATCH_MAX = 1000;
 /** Parallel UPO downloads (the links are outside the API limits). */
 const DOWNLOADS = 8;
+/** Answers of a batch session stored together (one write for so many documents). */
+const RECORD_EVERY = 250;
 /** How long one run waits for KSeF's answers before leaving the rest to the next run. */
 const POLL_BUDGET_MS = 120_000;
 
@@ -257,6 +259,8 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
         }
       }
       const ids = [...xmls.keys()];
+      // Signing in goes on while the schema is checked (the documents to send wait for both).
+      const signedIn = ids.length > 0 && !(outage && certificate) ? client.warmUp(seller) : undefined;
       const checked = await validateXmlBatch(
         ids.map((id) => xmls.get(id)!),
         FA3_XSD,
@@ -274,7 +278,8 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
         });
       });
 
-      let stop: unknown;
+      // Not signed in: nothing can be sent; handled as a failed send (offline in an outage).
+      let stop: unknown = await signedIn;
       const outcomes = await documents.submit(pending, async (claimed) => {
         const results: Record<string, ClearanceResult> = {};
         const toSend: ClearanceDocument[] = [];
@@ -292,10 +297,11 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
             if (!results[doc.id])
               results[doc.id] = offlineResult(ctx, doc, xmls.get(doc.id)!, generatedAt, certificate);
         };
-        if (outage && certificate) {
+        if ((outage || stop) && certificate) {
           goOffline();
           return results;
         }
+        if (stop) return results;
         if (batch) {
           // No result for a document of a batch that failed to go: it is handed over again.
           for (const [nip, docs] of groupByNip(toSend)) {
@@ -390,19 +396,27 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
   }
 
   // Invoices issued offline go once KSeF answers again (not in a run that found it unreachable).
-  if (!outage) await sendOffline(ctx, client, counts);
+  // What is awaited is read once for both: the offline ones are sent, the sent ones followed.
+  let awaiting: ClearanceDocument[] | null = await documents.awaiting(5 * BATCH_MAX);
+  if (!outage && (await sendOffline(ctx, client, counts, awaiting))) awaiting = null;
 
   // Follow the sent ones until KSeF answers, within this run's budget.
   const deadline = Date.now() + POLL_BUDGET_MS;
+  // The documents followed, read again only after a round changed some (a batch KSeF is still
+  // processing changes none: a thousand documents are not read anew every poll).
   for (let round = 0; ; round++) {
-    const awaiting = (await documents.awaiting(5 * BATCH_MAX)).filter((d) => d.clearance?.status === 'sent');
+    awaiting ??= await documents.awaiting(5 * BATCH_MAX);
     let open = 0;
+    let changed = false;
     const batches = new Map<string, ClearanceDocument[]>();
     for (const doc of awaiting) {
-      const ref = doc.clearance?.reference as SentReference | undefined;
+      if (doc.clearance?.status !== 'sent') continue;
+      const ref = doc.clearance.reference as SentReference | undefined;
       if (!ref?.session) continue;
       if (ref.file) {
-        batches.set(ref.session, [...(batches.get(ref.session) ?? []), doc]);
+        const list = batches.get(ref.session);
+        if (list) list.push(doc);
+        else batches.set(ref.session, [doc]);
         continue;
       }
       if (!ref.invoice) continue;
@@ -414,15 +428,25 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
           continue;
         }
         await documents.record(doc.id, answer);
+        changed = true;
         tally(counts, answer);
       } catch (error) {
         if (!(error instanceof KsefError)) throw error;
         await documents.record(doc.id, unanswered(ctx, doc, ref, error));
+        changed = true;
       }
     }
-    for (const [session, docs] of batches) open += await followBatch(ctx, client, session, docs, counts);
+    for (const [session, docs] of batches) {
+      const followed = await followBatch(ctx, client, session, docs, counts);
+      open += followed.open;
+      changed ||= followed.changed;
+    }
     if (open === 0 || Date.now() > deadline) break;
-    await sleep(Math.min(2000, 250 * (round + 1)), undefined, { signal: ctx.signal });
+    if (changed) awaiting = null;
+    // KSeF processes a batch in moments to minutes: asked every 100 ms for two seconds, then less
+    // and less often, at most every 2 s (sessions' reads: 10/s, 120/min, 1 200/h, limity-api.md —
+    // this stays under 60 a minute and, within a run's budget, under 120 an hour).
+    await sleep(Math.min(2000, round < 20 ? 100 : 100 * (round - 18)), undefined, { signal: ctx.signal });
   }
   return { counts };
 }
@@ -494,14 +518,16 @@ async function sendBatch(
  * SHA-256 is in their QR codes): a batch from BATCH_FROM, else an online session; each becomes
  * `sent` (QR codes and deadline kept) and is followed like any other. KSeF still unreachable: they
  * stay offline for the next run. A crash after KSeF took them is met by its duplicate answer (440).
+ * Answers whether there were any (the documents awaited are then read again).
  */
 async function sendOffline(
   ctx: PluginContext<Settings>,
   client: KsefClient,
   counts: Record<string, number>,
-): Promise<void> {
+  awaiting: readonly ClearanceDocument[],
+): Promise<boolean> {
   const documents = ctx.documents!;
-  const waiting = (await documents.awaiting(BATCH_MAX)).filter((d) => d.clearance?.status === 'offline');
+  const waiting = awaiting.filter((d) => d.clearance?.status === 'offline').slice(0, BATCH_MAX);
   for (const [nip, docs] of groupByNip(waiting)) {
     const xmls = new Map<string, string>();
     for (const doc of docs) {
@@ -559,9 +585,10 @@ async function sendOffline(
     } catch (error) {
       if (isPluginError(error) && error.code === PluginErrorCode.AUTH) throw error;
       ctx.log.warn({ err: error }, 'KSeF: invoices issued offline not sent yet; tried again on the next run');
-      return;
+      return true;
     }
   }
+  return waiting.length > 0;
 }
 
 /** Batch session codes meaning the package as a whole was not taken (SessionStatusResponse). */
@@ -578,7 +605,7 @@ async function followBatch(
   session: string,
   docs: ClearanceDocument[],
   counts: Record<string, number>,
-): Promise<number> {
+): Promise<{ open: number; changed: boolean }> {
   const documents = ctx.documents!;
   const ref0 = docs[0]!.clearance!.reference as unknown as SentReference;
   let status: { code: number; description: string; details?: string[] | null };
@@ -587,9 +614,9 @@ async function followBatch(
   } catch (error) {
     if (!(error instanceof KsefError)) throw error;
     ctx.log.warn({ err: error, session }, 'KSeF batch status not read; asked again');
-    return docs.length;
+    return { open: docs.length, changed: false };
   }
-  if (status.code === 100 || status.code === 150) return docs.length;
+  if (status.code === 100 || status.code === 150) return { open: docs.length, changed: false };
   if (BATCH_FAILED.has(status.code)) {
     ctx.log.warn({ session, status }, 'KSeF refused a whole batch; its documents are sent again');
     try {
@@ -623,7 +650,7 @@ async function followBatch(
         });
       }
     }
-    return docs.length;
+    return { open: docs.length, changed: true };
   }
   let list: SessionInvoice[];
   try {
@@ -631,11 +658,25 @@ async function followBatch(
   } catch (error) {
     if (!(error instanceof KsefError)) throw error;
     ctx.log.warn({ err: error, session }, 'KSeF batch invoices not listed; asked again');
-    return docs.length;
+    return { open: docs.length, changed: false };
   }
   const byFile = new Map(list.map((i) => [i.invoiceFileName ?? '', i]));
   let open = 0;
   const queue = [...docs];
+  // Answers are stored RECORD_EVERY at a time (one write each, while the downloads go on); a
+  // crash loses at most those, which stay `sent` and are followed again.
+  let answers: Record<string, ClearanceResult> = {};
+  const writes: Promise<void>[] = [];
+  let failed: { error: unknown } | undefined;
+  const flush = () => {
+    const ready = answers;
+    answers = {};
+    writes.push(
+      documents.recordAll(ready).catch((error: unknown) => {
+        failed ??= { error };
+      }),
+    );
+  };
   await Promise.all(
     Array.from({ length: DOWNLOADS }, async () => {
       for (let doc = queue.shift(); doc; doc = queue.shift()) {
@@ -651,14 +692,18 @@ async function followBatch(
             open += 1;
             continue;
           }
-          await documents.record(doc.id, answer);
+          answers[doc.id] = answer;
           tally(counts, answer);
         } catch (error) {
           if (!(error instanceof KsefError)) throw error;
-          await documents.record(doc.id, unanswered(ctx, doc, ref, error));
+          answers[doc.id] = unanswered(ctx, doc, ref, error);
         }
+        if (Object.keys(answers).length >= RECORD_EVERY) flush();
       }
     }),
   );
-  return open;
+  flush();
+  await Promise.all(writes);
+  if (failed) throw failed.error;
+  return { open, changed: true };
 }

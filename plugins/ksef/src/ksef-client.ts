@@ -198,6 +198,20 @@ export class KsefClient {
     await this.#authenticate(nip);
   }
 
+  /**
+   * Signs in ahead, while the caller does other work (the schema check of a batch). Never
+   * rejects: answers the error that stopped it (an outage, a refused token), which any request
+   * would meet first, or undefined once signed in.
+   */
+  async warmUp(nip: string): Promise<unknown> {
+    try {
+      await this.#tokens(nip);
+      return undefined;
+    } catch (error) {
+      return error;
+    }
+  }
+
   /** A fresh access token: refreshed with the refresh token when expired, else a new sign-in. */
   async #tokens(nip: string, force = false): Promise<Tokens> {
     const current = TOKENS.get(this.#key);

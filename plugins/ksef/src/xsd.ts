@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,8 +25,23 @@ export async function validateXml(xml: string, xsd: string): Promise<XsdError[]>
   return (await validateXmlBatch([xml], xsd))[0]!;
 }
 
-/** The same for many documents in one xmllint run (one process for a whole batch). */
+/** Documents per xmllint process below which one process does them all (its start costs ~30 ms). */
+const PER_PROCESS = 100;
+
+/**
+ * The same for many documents: one xmllint run per share, as many at once as there are cores
+ * (a batch of a thousand took 0.48 s in one process on two cores).
+ */
 export async function validateXmlBatch(xmls: readonly string[], xsd: string): Promise<XsdError[][]> {
+  const processes = Math.max(1, Math.min(availableParallelism(), Math.floor(xmls.length / PER_PROCESS)));
+  if (processes === 1) return validateInOneRun(xmls, xsd);
+  const size = Math.ceil(xmls.length / processes);
+  const shares = Array.from({ length: processes }, (_, i) => xmls.slice(i * size, (i + 1) * size));
+  return (await Promise.all(shares.map((share) => validateInOneRun(share, xsd)))).flat();
+}
+
+/** Many documents in one xmllint run. */
+async function validateInOneRun(xmls: readonly string[], xsd: string): Promise<XsdError[][]> {
   if (xmls.length === 0) return [];
   const dir = await mkdtemp(join(tmpdir(), 'ksef-xsd-'));
   const files = xmls.map((_, i) => join(dir, `doc${i}.xml`));

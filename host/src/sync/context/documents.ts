@@ -92,28 +92,61 @@ export function createPluginDocuments(options: {
   const { pool, tenantId, integrationId, companyId, spec, outbound } = options;
   const scope = [tenantId, companyId, spec.consumes, spec.sellerCountries ?? null];
 
-  const store = async (id: string, result: ClearanceResult) => {
-    await pool.query(
-      `update invoices set clearance = $3::jsonb, updated_at = clock_timestamp()
-        where id = $1 and tenant_id = $2`,
-      [id, tenantId, JSON.stringify(clearanceState({ id: spec.authority, title: spec.title }, result))],
+  /**
+   * Stores results: the state on each invoice, the files beside it — one statement for the states
+   * and one for the files, however many documents (a batch session answers a thousand at once).
+   */
+  const store = async (results: Readonly<Record<string, ClearanceResult>>) => {
+    const entries = Object.entries(results);
+    if (entries.length === 0) return;
+    const authority = { id: spec.authority, title: spec.title };
+    const states = pool.query(
+      `update invoices i set clearance = v.clearance, updated_at = clock_timestamp()
+         from jsonb_to_recordset($2::jsonb) as v(id uuid, clearance jsonb)
+        where i.id = v.id and i.tenant_id = $1`,
+      [tenantId, JSON.stringify(entries.map(([id, r]) => ({ id, clearance: clearanceState(authority, r) })))],
     );
-    const files = [
+    const files = entries.flatMap(([id, result]) => [
       ...(result.xml
-        ? [{ kind: 'xml', fileName: `${id}.xml`, mediaType: 'application/xml', content: result.xml }]
+        ? [{ id, kind: 'xml', name: `${id}.xml`, type: 'application/xml', content: result.xml }]
         : []),
-      ...(result.receipt ? [{ kind: 'receipt', ...result.receipt }] : []),
-    ];
-    for (const file of files) {
-      await pool.query(
-        `insert into invoice_clearance_files (invoice_id, kind, tenant_id, file_name, media_type, content)
-         values ($1, $2, $3, $4, $5, $6)
-         on conflict (invoice_id, kind) do update
-            set file_name = excluded.file_name, media_type = excluded.media_type, content = excluded.content,
-                created_at = now()`,
-        [id, file.kind, tenantId, file.fileName, file.mediaType, file.content],
-      );
-    }
+      ...(result.receipt
+        ? [
+            {
+              id,
+              kind: 'receipt',
+              name: result.receipt.fileName,
+              type: result.receipt.mediaType,
+              content: result.receipt.content,
+            },
+          ]
+        : []),
+    ]);
+    // The files go in beside the states, on another connection (a thousand of each at once), as
+    // arrays: megabytes of XML are not escaped into JSON and parsed back.
+    await Promise.all([
+      states,
+      files.length > 0 &&
+        pool.query(
+          `insert into invoice_clearance_files (invoice_id, kind, tenant_id, file_name, media_type, content)
+           select v.invoice_id, v.kind, $1, v.file_name, v.media_type, v.content
+             from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])
+                    as v(invoice_id, kind, file_name, media_type, content)
+             -- only this tenant's invoices (a plugin cannot attach files to another tenant's)
+            where exists (select 1 from invoices i where i.id = v.invoice_id and i.tenant_id = $1)
+           on conflict (invoice_id, kind) do update
+              set file_name = excluded.file_name, media_type = excluded.media_type, content = excluded.content,
+                  created_at = now()`,
+          [
+            tenantId,
+            files.map((f) => f.id),
+            files.map((f) => f.kind),
+            files.map((f) => f.name),
+            files.map((f) => f.type),
+            files.map((f) => f.content),
+          ],
+        ),
+    ]);
   };
 
   return {
@@ -167,14 +200,15 @@ export function createPluginDocuments(options: {
           results = await fn(claimed.map((op) => byId.get(op.key)!));
           // Stored before the ledger marks the hand-over done: a crash in between hands the
           // document over again, and the plugin recognises the authority's duplicate answer.
-          for (const op of claimed) {
-            const result = results[op.key];
-            if (result) await store(op.key, result);
-          }
-          // The ledger keeps the state only; the files live beside the invoice.
-          return Object.fromEntries(
-            Object.entries(results).map(([id, r]) => [id, { status: r.status, number: r.number ?? null }]),
+          await store(
+            Object.fromEntries(
+              claimed.flatMap((op) => (results[op.key] ? [[op.key, results[op.key]!] as const] : [])),
+            ),
           );
+          // The results live on the invoices; a ledger row keeps only its state (`batch` stores
+          // one response on every row it claimed: a map of all results was a thousand times the
+          // data on a batch session of a thousand — 1.2 s of the benchmark's 3.4 s).
+          return null;
         },
       );
       const answered: ClearanceOutcome[] = [];
@@ -217,7 +251,11 @@ export function createPluginDocuments(options: {
     },
 
     async record(documentId, result) {
-      await store(documentId, result);
+      await store({ [documentId]: result });
+    },
+
+    async recordAll(results) {
+      await store(results);
     },
   };
 }
