@@ -19,6 +19,8 @@ COPY host/package.json host/
 COPY console/package.json console/
 COPY plugins/allegro/package.json plugins/allegro/
 COPY plugins/emag/package.json plugins/emag/
+COPY plugins/ksef/package.json plugins/ksef/
+COPY plugins/ro-efactura/package.json plugins/ro-efactura/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build --workspace @mch/console
@@ -33,14 +35,21 @@ COPY --from=build /app/host/package.json host/
 COPY --from=build /app/console/package.json console/
 COPY --from=build /app/plugins/allegro/package.json plugins/allegro/
 COPY --from=build /app/plugins/emag/package.json plugins/emag/
+COPY --from=build /app/plugins/ksef/package.json plugins/ksef/
+COPY --from=build /app/plugins/ro-efactura/package.json plugins/ro-efactura/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # ---- the image ---------------------------------------------------------------------------------
 FROM ${NODE_IMAGE}
 # Invoice PDFs embed a system font (INVOICE_PDF_FONT overrides it); tini forwards SIGTERM so a
-# stopping container drains its running jobs (`start` handles SIGTERM).
+# stopping container drains its running jobs (`start` handles SIGTERM). The clearance plugins check
+# every document before sending it: xmllint (libxml2-utils) against the official FA(3), UPO and UBL
+# XSDs, and the CIUS-RO Schematron through Saxon-HE (libsaxonhe-java) on a Java runtime, which runs
+# plugins/ro-efactura/java as a single-file program; openssl makes the KSeF sandbox's certificates
+# in demo mode.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends fonts-liberation2 tini \
+     libxml2-utils default-jre-headless libsaxonhe-java openssl \
   && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \

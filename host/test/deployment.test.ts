@@ -49,6 +49,19 @@ describe('deployment: Dockerfile and docker-compose.yml', () => {
     expect(start).not.toMatch(/npm/);
   });
 
+  it('installs every plugin of the registry with the tools its documents are checked with', () => {
+    const registry = JSON.parse(readFileSync(join(REPO, 'plugin.manifest.json'), 'utf8')) as { plugins: string[] };
+    // `npm ci` of the workspace needs each workspace's package.json in both install stages.
+    for (const folder of ['schemas', 'sdk', 'host', 'console', ...registry.plugins]) {
+      expect(dockerfile, folder).toContain(`COPY ${folder}/package.json ${folder}/`);
+      expect(dockerfile, folder).toContain(`COPY --from=build /app/${folder}/package.json ${folder}/`);
+    }
+    // KSeF's FA(3)/UPO and e-Factura's UBL are checked with xmllint, CIUS-RO with Saxon-HE on Java.
+    const image = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    for (const pkg of ['libxml2-utils', 'default-jre-headless', 'libsaxonhe-java'])
+      expect(image, pkg).toMatch(new RegExp(`apt-get install [^\\n]*(\\\\\\n[^\\n]*)*\\b${pkg}\\b`));
+  });
+
   it('runs migrations once, one API service and replicated workers, none installing at start', () => {
     expect(services.migrate?.command).toEqual(['migrate']);
     expect(services.migrate?.restart).toBe('no');
