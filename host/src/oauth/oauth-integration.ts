@@ -54,10 +54,13 @@ export async function upsertIntegration(
     );
   }
   const id = found ?? input.wanted;
+  // Without an account hook the id is one the host made up: never a name to show. A renewed
+  // account keeps its label then (the demo's "RO e-Factura (demo)", a name the seller gave it).
+  const named = input.account.label ?? (input.plugin.manifest.auth.accountHook ? input.account.id : null);
   try {
     return id
-      ? await renewIntegration(deps, { ...input, label, id })
-      : await insertIntegration(deps, { ...input, label });
+      ? await renewIntegration(deps, { ...input, label: named, id })
+      : await insertIntegration(deps, { ...input, label: named ?? input.plugin.manifest.name });
   } catch (error) {
     // Another tenant connected the same account at the same moment: the index decides.
     if ((error as { constraint?: string }).constraint === ACCOUNT_UNIQUE_INDEX)
@@ -70,13 +73,13 @@ interface WriteInput {
   plugin: LoadedPlugin;
   tenantId: string;
   account: AccountOutput;
-  label: string;
+  label: string | null;
 }
 
 async function renewIntegration(deps: { db: Database }, input: WriteInput & { id: string }): Promise<string> {
   await deps.db.pool.query(
     // A plugin of the company's documents keeps its company key (one connection per company).
-    `update integrations set status = 'active', status_reason = null, consecutive_failures = 0, disconnected_at = null, label = $3,
+    `update integrations set status = 'active', status_reason = null, consecutive_failures = 0, disconnected_at = null, label = coalesce($3, label),
             external_account_id = case when company_id is not null and external_account_id like 'company:%'
                                        then external_account_id else $4 end,
             updated_at = clock_timestamp()

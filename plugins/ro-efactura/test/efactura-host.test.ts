@@ -111,8 +111,9 @@ describe('RO e-Factura on the host', () => {
         tenant_id: string;
         company_id: string;
         country: string;
+        label: string;
       }>(
-        `select i.plugin_id, i.id, i.status, i.tenant_id, i.company_id, c.country
+        `select i.plugin_id, i.id, i.status, i.tenant_id, i.company_id, c.country, i.label
            from integrations i join companies c on c.id = i.company_id
           where i.plugin_id in ('emag', 'ro-efactura') order by i.plugin_id`,
       )
@@ -121,6 +122,9 @@ describe('RO e-Factura on the host', () => {
       ['emag', 'RO', 'active'],
       ['ro-efactura', 'RO', 'active'],
     ]);
+    // ANAF's sign-in tells no account name: the account keeps the name it was connected under,
+    // not an id the host made up.
+    expect(rows.map((r) => r.label)).toEqual(['eMAG (demo)', 'RO e-Factura (demo)']);
     const [emag, efactura] = rows as [(typeof rows)[0], (typeof rows)[0]];
     expect(efactura.company_id).toBe(emag.company_id);
     const user = await host.createActor({ role: 'tenant_admin', tenantId: emag.tenant_id });
@@ -158,7 +162,11 @@ describe('RO e-Factura on the host', () => {
       status: string;
       companyId: string;
     };
-    expect(connected).toMatchObject({ status: 'active', companyId: emag.company_id });
+    expect(connected).toMatchObject({
+      status: 'active',
+      companyId: emag.company_id,
+      label: 'RO e-Factura (demo)',
+    });
 
     // New eMAG orders become invoices of the Romanian company…
     const emagSandbox = demo.sandboxes.find((s) => s.pluginId === 'emag')!.url;
