@@ -1,6 +1,7 @@
 import { ConfigError, RefusedError, type JobOutput, type PluginContext } from '@mch/plugin-sdk';
 import { emag, refusedByEmag } from './emag-api.ts';
 import { orderTypes, readOrders } from './orders.ts';
+import { platformCurrency } from './platforms.ts';
 import type { EmagRma, EmagSettings } from './types.ts';
 
 export const RMA_OPERATION = 'rma-status';
@@ -156,6 +157,8 @@ export async function listReturns(
       orderId: String(r.orderId),
       buyer: r.customer,
       amount: r.refundValue,
+      // eMAG's RMA states no currency: refunds are in the platform's at the return's date (as orders).
+      currency: platformCurrency(ctx.settings, typeof r.date === 'string' ? r.date : undefined),
       deadline: r.deadline,
       daysLeft: r.daysLeft,
       createdAt: typeof r.date === 'string' ? r.date : null,
