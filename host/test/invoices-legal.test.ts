@@ -495,9 +495,11 @@ describe('series', () => {
     ).toBe('/seriesId');
 
     await user.trpc.invoiceSeries.choose.mutate({ integrationId, seriesId: monthly.id });
+    // `companyId`: whose series the console offers (the integration's company, here the default).
     expect(await user.trpc.invoiceSeries.chosen.query({ integrationId })).toEqual({
       integrationId,
       seriesId: monthly.id,
+      companyId: monthly.companyId,
     });
     const outcomes = await importAllegro(tenantId, integrationId, [allegroOrder(51), allegroOrder(52)]);
     const numbers = await Promise.all(

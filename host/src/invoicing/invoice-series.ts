@@ -18,6 +18,8 @@ export type SeriesDocumentType = (typeof SERIES_DOCUMENT_TYPES)[number];
 export interface InvoiceSeriesView {
   id: string;
   companyId: string;
+  /** The company's name, to tell apart series of the same code when a tenant has several companies. */
+  companyName: string;
   code: string;
   pattern: string;
   reset: SeriesReset;
@@ -31,6 +33,7 @@ export interface InvoiceSeriesView {
 interface SeriesRow {
   id: string;
   company_id: string;
+  company_name: string;
   code: string;
   pattern: string;
   reset: string;
@@ -41,13 +44,14 @@ interface SeriesRow {
 }
 
 const SELECT = `
-  select s.id, s.company_id, s.code, s.pattern, s.reset, s.document_type, s.currency, s.is_default,
-         (select count(*) from invoices i where i.series_id = s.id)::text as issued
-    from invoice_series s`;
+  select s.id, s.company_id, c.name as company_name, s.code, s.pattern, s.reset, s.document_type, s.currency,
+         s.is_default, (select count(*) from invoices i where i.series_id = s.id)::text as issued
+    from invoice_series s join companies c on c.id = s.company_id`;
 
 const view = (r: SeriesRow): InvoiceSeriesView => ({
   id: r.id,
   companyId: r.company_id,
+  companyName: r.company_name,
   code: r.code,
   pattern: r.pattern,
   reset: r.reset as SeriesReset,
