@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StartSandbox } from '@mch/plugin-sdk/sandbox-kit';
+import type { Manifest } from '@mch/schemas';
+import { compileMappings } from '../src/records/mapping-engine.ts';
 
 const HOST = join(import.meta.dirname, '..');
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'plugins');
@@ -53,6 +55,78 @@ describe('plugin validate', () => {
     expect({ code, stdout }).toEqual({ code: 0, stdout: 'valid: fixture-rich@0.3.0-beta.1\n' });
   });
 
+  it('reports the kit checks: JSONata syntax, secrets where they show, unused hooks, files outside', async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    const root = await mkdtemp(join(ARTIFACTS, 'plugin-checks-'));
+    try {
+      const dir = join(root, 'checked');
+      await cp(join(FIXTURES, 'fixture-basic'), dir, { recursive: true });
+      const path = join(dir, 'plugin.manifest.json');
+      const manifest = JSON.parse(await readFile(path, 'utf8')) as {
+        $schema?: string;
+        auth: Record<string, unknown>;
+        mappings: Record<string, { fields: Record<string, unknown> }>;
+        api: unknown;
+        sandbox: Record<string, unknown>;
+      };
+      delete manifest.$schema;
+      manifest.auth.accountHook = 'testConnection';
+      manifest.mappings.invoice!.fields.currency = '$uppercase(currency';
+      manifest.mappings.invoiceLine!.fields.name = "name & ' ' & $settings.password";
+      // A secret in a header template goes to the marketplace only: allowed (API-key auth).
+      manifest.api = {
+        baseUrl: '{FIXTURE_BASE_URL}/{settings.platform}?key={settings.password}',
+        headers: { 'X-Api-Key': '{settings.password}' },
+      };
+      manifest.sandbox.entry = './sandbox/linked.ts';
+      await writeFile(path, JSON.stringify(manifest, null, 2));
+      await cp(join(dir, 'sandbox', 'index.ts'), join(root, 'elsewhere.ts'));
+      await symlink(join(root, 'elsewhere.ts'), join(dir, 'sandbox', 'linked.ts'));
+      const entry = join(dir, 'src', 'index.ts');
+      const code = await readFile(entry, 'utf8');
+      await writeFile(entry, code.replace('  hooks: {\n', '  hooks: {\n    helper: async () => ({}),\n'));
+
+      const { code: exit, stdout } = await finished(runCommand('plugin.command.ts', ['validate', dir]));
+      expect(exit).toBe(1);
+      const lines = stdout.trim().split('\n');
+      expect(lines[0]).toBe('invalid: fixture-basic (6 problems)');
+      expect(lines.slice(1).map((line) => line.split(/\s{2,}/))).toEqual([
+        [
+          '/entry',
+          'MANIFEST_HOOK_UNUSED',
+          "'./src/index.ts' defines hook 'helper', which the manifest never names, so the host never calls it; name it from a job, webhook, action or auth, or remove it from definePlugin({ hooks })",
+        ],
+        [
+          '/auth/accountHook',
+          'MANIFEST_HOOK_UNUSED',
+          "names hook 'testConnection', but the host never calls accountHook for auth type 'basic': it identifies a basic account by its username setting (and the settings in api.baseUrl); remove accountHook",
+        ],
+        [
+          '/mappings/invoice/fields/currency',
+          'MANIFEST_EXPRESSION_INVALID',
+          'is not a valid JSONata expression: Expected ")" before end of expression at character 19 of "$uppercase(currency"; fix the expression (see https://docs.jsonata.org)',
+        ],
+        [
+          '/mappings/invoiceLine/fields/name',
+          'MANIFEST_SECRET_LEAK',
+          "uses secret setting 'password' (writeOnly) in mapping 'invoiceLine', whose output the API and the console show; a secret may only go to the marketplace in an api.headers template (or be read in a hook with ctx.secrets): remove it here",
+        ],
+        [
+          '/api/baseUrl',
+          'MANIFEST_SECRET_LEAK',
+          "uses secret setting 'password' (writeOnly) in a URL, which is written to logs and error messages; a secret may only go to the marketplace in an api.headers template (or be read in a hook with ctx.secrets): remove it here",
+        ],
+        [
+          '/sandbox/entry',
+          'MANIFEST_ENTRY_INVALID',
+          `'./sandbox/linked.ts' is outside the plugin folder ${dir} (after following links); a plugin may only name files inside its own folder`,
+        ],
+      ]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a folder without a manifest', async () => {
     const { code, stdout } = await finished(
       runCommand('plugin.command.ts', ['validate', join(FIXTURES, 'fixture-missing')]),
@@ -70,9 +144,19 @@ describe('plugin new', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     const root = await mkdtemp(join(ARTIFACTS, 'plugin-new-'));
     roots.push(root);
+    await writeFile(
+      join(root, 'tsconfig.json'),
+      JSON.stringify({ files: [], references: [{ path: './sdk' }] }),
+    );
     const created = await finished(runCommand('plugin.command.ts', ['new', 'acme-market', '--root', root]));
     expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('added plugins/acme-market to the registry and to tsconfig.json');
     const dir = join(root, 'plugins', 'acme-market');
+    const rootTsconfig = JSON.parse(await readFile(join(root, 'tsconfig.json'), 'utf8')) as unknown;
+    expect(rootTsconfig).toEqual({
+      files: [],
+      references: [{ path: './sdk' }, { path: './plugins/acme-market' }],
+    });
 
     const validated = await finished(runCommand('plugin.command.ts', ['validate', dir]));
     expect(validated).toMatchObject({ code: 0, stdout: 'valid: acme-market@0.1.0\n' });
@@ -80,9 +164,15 @@ describe('plugin new', () => {
       plugins: string[];
     };
     expect(registry.plugins).toEqual(['plugins/acme-market']);
-    const manifest = JSON.parse(await readFile(join(dir, 'plugin.manifest.json'), 'utf8')) as {
-      $schema: string;
-    };
+    const manifest = JSON.parse(await readFile(join(dir, 'plugin.manifest.json'), 'utf8')) as Pick<
+      Manifest,
+      '$schema' | 'mappings' | 'settings' | 'auth'
+    > & { $schema: string };
+    // Neutral defaults: no country's VAT rate is assumed; each line's own rate is used.
+    expect(manifest.settings.properties.defaultVatRate).not.toHaveProperty('default');
+    expect(manifest.mappings.invoiceLine?.fields.vatRate).toBe(
+      '$exists(vatRate) ? vatRate : $settings.defaultVatRate',
+    );
     await expect(readFile(join(dir, manifest.$schema), 'utf8')).resolves.toContain(
       '"title": "Plugin manifest"',
     );
@@ -127,9 +217,77 @@ describe('plugin new', () => {
       });
       await expect(plugin.hooks.testConnection!(ctx, {})).resolves.toEqual({ ok: true });
       expect((await fetch(`${sandbox.url}/orders`)).status).toBe(401);
+
+      // The scaffold's mappings, run by the host's own mapping engine on the sandbox's orders.
+      const { orders } = (await (await ctx.http.request({ path: '/orders' })).json()) as {
+        orders: { lines: Record<string, unknown>[] }[];
+      };
+      const mappings = compileMappings(manifest.mappings);
+      await expect(mappings.map('invoice', orders[0], { settings: {}, integration: {} })).resolves.toEqual({
+        externalId: 'order-1',
+        currency: 'EUR',
+        issueDate: '2026-01-01T00:00:00.000Z',
+        lines: [{ name: 'Item', quantity: 1, unitPrice: 10, vatRate: 20 }],
+        customer: { externalId: 'buyer-1', name: 'Buyer 1', email: 'buyer1@example.test' },
+      });
+      delete orders[1]!.lines[0]!.vatRate;
+      const unrated = await mappings.map('invoice', orders[1], {
+        settings: { defaultVatRate: 9 },
+        integration: {},
+      });
+      expect(unrated.lines).toEqual([{ name: 'Item', quantity: 1, unitPrice: 11, vatRate: 9 }]);
     } finally {
       await sandbox.close();
     }
+  });
+
+  it('scaffolds a tsconfig whose build writes nothing outside the plugin folder', async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    const root = await mkdtemp(join(ARTIFACTS, 'plugin-tsc-'));
+    roots.push(root);
+    const created = await finished(runCommand('plugin.command.ts', ['new', 'tsc-shop', '--root', root]));
+    expect(created.code, created.stderr).toBe(0);
+    const dir = join(root, 'plugins', 'tsc-shop');
+    // A file that reaches outside the folder: TypeScript would write its .d.ts beside the source.
+    await writeFile(
+      join(dir, 'test', 'reach.ts'),
+      `export { MANIFEST_FILE } from '${relative(join(dir, 'test'), join(HOST, 'src', 'plugins', 'paths.ts'))}';\n`,
+    );
+    const tsc = join(HOST, '..', 'node_modules', 'typescript', 'bin', 'tsc');
+    const build = await finished(
+      spawn(process.execPath, [tsc, '-b', dir, '--listEmittedFiles'], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
+    expect(build.code).not.toBe(0);
+    expect(build.stdout).toContain("is not under 'rootDir'");
+    const emitted = build.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('TSFILE: '))
+      .map((line) => line.slice('TSFILE: '.length));
+    // The referenced projects (schemas, sdk) may rebuild into their own output folders.
+    const builds = join(HOST, '..', 'node_modules', '.tsbuild');
+    const references = /^(schemas|sdk)(\/|\.tsbuildinfo$)/;
+    expect(
+      emitted.filter((file) => !file.startsWith(dir + '/') && !references.test(relative(builds, file))),
+    ).toEqual([]);
+    expect((await readdir(join(HOST, 'src', 'plugins'))).filter((file) => file.endsWith('.d.ts'))).toEqual(
+      [],
+    );
+
+    await rm(join(dir, 'test', 'reach.ts'));
+    const clean = await finished(
+      spawn(process.execPath, [tsc, '-b', dir, '--listEmittedFiles'], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
+    expect(clean.code, clean.stdout).toBe(0);
+    const files = clean.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('TSFILE: ' + dir))
+      .map((line) => relative(dir, line.slice('TSFILE: '.length)));
+    expect(files.sort()).toEqual([
+      'node_modules/.tsbuild/sandbox/index.d.ts',
+      'node_modules/.tsbuild/src/index.d.ts',
+      'node_modules/.tsbuild/test/plugin.test.d.ts',
+      'node_modules/.tsbuild/tsconfig.tsbuildinfo',
+    ]);
   });
 
   it('refuses an id that is not kebab-case', async () => {

@@ -157,12 +157,16 @@ describe('loadPlugins edge cases', () => {
   }
 
   it('refuses a second plugin with an id already loaded', async () => {
-    const path = join(FIXTURES, 'duplicate.registry.json');
+    // A valid copy of fixture-basic under another folder: only its id is wrong.
+    const path = await registry(['first', 'second']);
+    const [first, second] = [join(dirname(path), 'first'), join(dirname(path), 'second')];
+    await cp(join(FIXTURES, 'fixture-basic'), first, { recursive: true });
+    await cp(join(FIXTURES, 'fixture-basic'), second, { recursive: true });
     const result = await loadPlugins({ registryPath: path, hostVersion: '0.1.0' });
-    expect(result.plugins.map((p) => p.dir)).toEqual([join(FIXTURES, 'fixture-basic')]);
+    expect(result.plugins.map((p) => p.dir)).toEqual([first]);
     expect(result.refused).toEqual([
       {
-        dir: join(FIXTURES, 'fixture-duplicate'),
+        dir: second,
         id: 'fixture-basic',
         issues: [expect.objectContaining({ code: 'MANIFEST_DUPLICATE_PLUGIN', pointer: '/id' })],
       },

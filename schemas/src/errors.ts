@@ -30,6 +30,18 @@ export const ManifestErrorCode = {
   DUPLICATE: 'MANIFEST_DUPLICATE',
   /** A mapping lacks a field its host record needs, or targets an unknown one. */
   MAPPING_INVALID: 'MANIFEST_MAPPING_INVALID',
+  /** A JSONata expression (a mapping field, `each` or `from`) does not compile. */
+  EXPRESSION_INVALID: 'MANIFEST_EXPRESSION_INVALID',
+  /**
+   * A secret setting (writeOnly / x-secret / format password) is used where its value would be
+   * shown: a URL, a config value, a mapping's output. Header templates may use secrets.
+   */
+  SECRET_LEAK: 'MANIFEST_SECRET_LEAK',
+  /**
+   * A hook nobody calls: named in the manifest where the host ignores it (an `accountHook` of an
+   * auth kind that has no account step), or defined by the plugin module and named nowhere.
+   */
+  HOOK_UNUSED: 'MANIFEST_HOOK_UNUSED',
   /** `entry` does not exist on disk. */
   ENTRY_MISSING: 'MANIFEST_ENTRY_MISSING',
   /** `entry` exists but does not import, or does not default-export a definePlugin value. */

@@ -12,4 +12,6 @@ export { sortIssuesByDocument } from './issue-order.ts';
 export { toPointer, parsePointer, escapePointerSegment } from './pointer.ts';
 export { durationToMs } from './patterns.ts';
 export type { ManifestSections } from './checks/context.ts';
+export { manifestExpressions, type ManifestExpression } from './expressions.ts';
+export { secretLikeSettings, secretLeakMessage } from './checks/secrets.ts';
 export * from './host-choices.ts';

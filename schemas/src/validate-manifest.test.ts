@@ -127,6 +127,61 @@ describe('validateManifest', () => {
     ]);
   });
 
+  it('refuses secret settings where their value would be shown, and allows them in api.headers', () => {
+    const manifest = sampleManifest();
+    const advice =
+      'a secret may only go to the marketplace in an api.headers template (or be read in a hook with ctx.secrets): remove it here';
+    if (manifest.auth.type === 'oauth2')
+      manifest.auth.authorizeUrl = '{SAMPLE_AUTH_URL}/authorize?k={settings.apiKey}';
+    manifest.api = { baseUrl: '{SAMPLE_API_URL}', headers: { 'X-Api-Key': '{settings.apiKey}' } };
+    manifest.config![4]!.default = 'https://api.example/{settings.apiKey}';
+    manifest.config![3]!.defaultWhen = [
+      { env: 'SAMPLE_API_URL', equals: 'x', value: 'https://auth.example/{settings.apiKey}' },
+    ];
+    manifest.sandbox.env = { SAMPLE_API_URL: '{url}/{settings.apiKey}' };
+    const result = validateManifest(manifest);
+    expect(result.issues.map((i) => `${i.pointer} ${i.code}: ${i.message}`)).toEqual([
+      `/auth/authorizeUrl MANIFEST_SECRET_LEAK: uses secret setting 'apiKey' (writeOnly) in the sign-in URL, which is sent to the person's browser; ${advice}`,
+      `/config/3/defaultWhen/0/value MANIFEST_SECRET_LEAK: uses secret setting 'apiKey' (writeOnly) in a config value, which is rendered into URLs and is not kept as a secret; ${advice}`,
+      `/config/4/default MANIFEST_SECRET_LEAK: uses secret setting 'apiKey' (writeOnly) in a config value, which is rendered into URLs and is not kept as a secret; ${advice}`,
+      `/sandbox/env/SAMPLE_API_URL MANIFEST_SECRET_LEAK: uses secret setting 'apiKey' (writeOnly) in a config value, which is rendered into URLs and is not kept as a secret; ${advice}`,
+    ]);
+  });
+
+  it('asks a setting shown as a password to be writeOnly', () => {
+    const manifest = sampleManifest();
+    const properties = manifest.settings.properties;
+    properties.token = { type: 'string', format: 'password' };
+    properties.pin = { type: 'string', 'x-ui': { widget: 'password' } };
+    expect(validateManifest(manifest).issues).toEqual([
+      {
+        code: 'MANIFEST_SECRET_LEAK',
+        pointer: '/settings/properties/token',
+        message:
+          '\'token\' is shown as a password (format "password") but is not marked "writeOnly": true, so it would be stored in plain text and returned by the API; add "writeOnly": true',
+      },
+      {
+        code: 'MANIFEST_SECRET_LEAK',
+        pointer: '/settings/properties/pin',
+        message:
+          '\'pin\' is shown as a password (x-ui widget "password") but is not marked "writeOnly": true, so it would be stored in plain text and returned by the API; add "writeOnly": true',
+      },
+    ]);
+  });
+
+  it('refuses an accountHook the auth kind ignores', () => {
+    const manifest = sampleManifest();
+    manifest.auth = { type: 'none', accountHook: 'fetchAccount' };
+    expect(validateManifest(manifest).issues).toEqual([
+      {
+        code: 'MANIFEST_HOOK_UNUSED',
+        pointer: '/auth/accountHook',
+        message:
+          "names hook 'fetchAccount', but the host never calls accountHook for auth type 'none': a plugin without auth has no account to identify; remove accountHook",
+      },
+    ]);
+  });
+
   it('checks flows switch on boolean settings and jobs name declared flows', () => {
     const manifest = sampleManifest();
     manifest.flows![0]!.setting = 'defaultVatRate';

@@ -1,6 +1,8 @@
+import { checkAuthHooks } from './checks/auth-hooks.ts';
 import { createContext, type ManifestSections } from './checks/context.ts';
 import { checkMappings } from './checks/mappings.ts';
 import { checkReferences } from './checks/references.ts';
+import { checkSecretMarks, checkSecretTemplates } from './checks/secrets.ts';
 import { checkSettingReferences, checkSettingsSchemaValid } from './checks/settings-refs.ts';
 import { checkTemplates } from './checks/templates.ts';
 import { checkUnique } from './checks/unique.ts';
@@ -16,6 +18,9 @@ const CHECKS = [
   checkSettingsSchemaValid,
   checkSettingReferences,
   checkTemplates,
+  checkSecretTemplates,
+  checkSecretMarks,
+  checkAuthHooks,
   checkReferences,
   checkMappings,
   checkUnique,

@@ -7,6 +7,7 @@ import {
 } from '@mch/schemas';
 import { checkHostRange } from './host-range.ts';
 import { readJsonFile } from './json-file.ts';
+import { checkExpressions } from './expression-checks.ts';
 import { checkEntryModule, checkSandboxEntry } from './module-checks.ts';
 import { MANIFEST_FILE } from './paths.ts';
 import type { LoadedPlugin, RefusedPlugin } from './types.ts';
@@ -15,7 +16,7 @@ export type PluginDirResult = { ok: true; plugin: LoadedPlugin } | { ok: false; 
 
 /**
  * Loads one plugin folder: reads plugin.manifest.json, validates it (shape and cross-field rules
- * in @mch/schemas; host range, entry module, hooks and sandbox file here) and reports every
+ * in @mch/schemas; JSONata expressions, host range, entry module, hooks and sandbox file here) and reports every
  * problem at once. Never throws for a bad plugin: the caller goes on with the others.
  */
 export async function loadPluginDir(options: { dir: string; hostVersion: string }): Promise<PluginDirResult> {
@@ -32,11 +33,12 @@ export async function loadPluginDir(options: { dir: string; hostVersion: string 
 
   const validation = validateManifest(file.value);
   const { sections } = validation;
-  const entry = await checkEntryModule({ dir, sections });
+  const entry = await checkEntryModule({ dir, sections, raw: file.value });
   // Reported in file order, so the list reads top to bottom like the manifest.
   const issues = sortIssuesByDocument(
     [
       ...validation.issues,
+      ...checkExpressions(sections),
       ...checkHostRange({ sections, hostVersion }),
       ...entry.issues,
       ...(await checkSandboxEntry({ dir, sections })),

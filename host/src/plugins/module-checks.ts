@@ -45,6 +45,32 @@ export function hookReferences(sections: ManifestSections): { pointer: string; n
 }
 
 /**
+ * Hook names written anywhere in the manifest as it stands: any `hook` or `…Hook` field, so a
+ * section that is broken (or newer than this list) does not make its hooks look unused.
+ */
+function namedHooks(node: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const child of node) namedHooks(child, out);
+  else if (typeof node === 'object' && node !== null)
+    for (const [key, value] of Object.entries(node)) {
+      if ((key === 'hook' || key.endsWith('Hook')) && typeof value === 'string') out.add(value);
+      else namedHooks(value, out);
+    }
+  return out;
+}
+
+/** Hooks the module defines that the manifest never names: the host would never call them. */
+function unusedHooks(options: { hooks: object; raw: unknown; entry: string }): ManifestIssue[] {
+  const named = namedHooks(options.raw);
+  return Object.keys(options.hooks)
+    .filter((name) => !named.has(name))
+    .map((name) => ({
+      code: ManifestErrorCode.HOOK_UNUSED,
+      pointer: '/entry',
+      message: `'${options.entry}' defines hook '${name}', which the manifest never names, so the host never calls it; name it from a job, webhook, action or auth, or remove it from definePlugin({ hooks })`,
+    }));
+}
+
+/**
  * Imports the plugin's entry and checks it default-exports a definePlugin value with every hook
  * the manifest names. Runs on whatever sections are valid, so a manifest with other mistakes
  * still gets its hook mistakes reported in the same pass.
@@ -52,6 +78,8 @@ export function hookReferences(sections: ManifestSections): { pointer: string; n
 export async function checkEntryModule(options: {
   dir: string;
   sections: ManifestSections;
+  /** The manifest as written, to find every hook it names (see `namedHooks`). */
+  raw?: unknown;
 }): Promise<{ definition?: PluginDefinition; issues: ManifestIssue[] }> {
   const { dir, sections } = options;
   if (!sections.entry) return { issues: [] };
@@ -96,7 +124,7 @@ export async function checkEntryModule(options: {
     };
   }
   const defined = Object.keys(exported.hooks);
-  const issues = hookReferences(sections)
+  const issues: ManifestIssue[] = hookReferences(sections)
     .filter((ref) => !Object.hasOwn(exported.hooks, ref.name))
     .map((ref) => ({
       code: ManifestErrorCode.HOOK_MISSING,
@@ -105,6 +133,8 @@ export async function checkEntryModule(options: {
         defined.length > 0 ? defined.map((name) => `'${name}'`).join(', ') : '(no hooks defined)'
       }`,
     }));
+  if (options.raw !== undefined)
+    issues.push(...unusedHooks({ hooks: exported.hooks, raw: options.raw, entry: sections.entry }));
   return { definition: exported, issues };
 }
 

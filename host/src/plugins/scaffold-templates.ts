@@ -1,6 +1,8 @@
 /**
  * Files `plugin new ID` writes. The result passes `plugin validate` as is: a Basic-auth plugin
- * with one order job, its mappings, and a sandbox that really serves orders.
+ * (username and password or API key and secret, as many shop REST APIs take them) with one order
+ * job, its mappings (VAT rate from each line, no country's rate assumed), and a sandbox that
+ * really serves orders.
  */
 export interface ScaffoldNames {
   id: string;
@@ -51,12 +53,14 @@ export function manifestTemplate(names: ScaffoldNames): string {
           description: 'Create an invoice for every new order.',
           default: true,
         },
+        // No rate is assumed: rates differ by country and product, so lines take the rate the
+        // marketplace states, and this setting only fills lines that come without one.
         defaultVatRate: {
           type: 'number',
-          title: 'Default VAT rate',
+          title: 'VAT rate for lines without one',
+          description: 'Used only when the marketplace sends a line without its VAT rate.',
           minimum: 0,
           maximum: 100,
-          default: 19,
           'x-ui': { suffix: '%' },
         },
       },
@@ -92,7 +96,7 @@ export function manifestTemplate(names: ScaffoldNames): string {
           name: 'name',
           quantity: 'quantity',
           unitPrice: 'unitPrice',
-          vatRate: '$settings.defaultVatRate',
+          vatRate: '$exists(vatRate) ? vatRate : $settings.defaultVatRate',
         },
       },
       customer: {
@@ -175,7 +179,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     createdAt: new Date(Date.UTC(2026, 0, 1 + index)).toISOString(),
     updatedAt: new Date(Date.UTC(2026, 0, 1 + index)).toISOString(),
     buyer: { id: \`buyer-\${index + 1}\`, name: \`Buyer \${index + 1}\`, email: \`buyer\${index + 1}@example.test\` },
-    lines: [{ name: 'Item', quantity: 1, unitPrice: 10 + index }],
+    lines: [{ name: 'Item', quantity: 1, unitPrice: 10 + index, vatRate: 20 }],
   }));
   const expected = 'Basic ' + Buffer.from(\`\${USERNAME}:\${PASSWORD}\`).toString('base64');
   app.addHook('onRequest', async (request, reply) => {
@@ -257,14 +261,18 @@ export function packageTemplate(names: ScaffoldNames): string {
 }
 
 export function tsconfigTemplate(names: ScaffoldNames): string {
-  // Same shape as the other plugins' tsconfig: a project reference of the root build.
+  // A project reference of the root build whose output stays inside the plugin folder (its own
+  // node_modules, ignored by git). noEmitOnError: a file imported from outside the folder (host
+  // internals) is a rootDir error, and TypeScript would otherwise write its .d.ts beside that
+  // file, e.g. into host/src (issue 14).
   const root = names.tsconfigBase.replace(/\/?tsconfig\.base\.json$/, '') || '.';
   const config = {
     extends: names.tsconfigBase,
     compilerOptions: {
       rootDir: '.',
-      outDir: `${root}/node_modules/.tsbuild/plugins/${names.id}`,
-      tsBuildInfoFile: `${root}/node_modules/.tsbuild/plugins/${names.id}.tsbuildinfo`,
+      outDir: './node_modules/.tsbuild',
+      tsBuildInfoFile: './node_modules/.tsbuild/tsconfig.tsbuildinfo',
+      noEmitOnError: true,
     },
     include: ['**/*.ts', '**/*.json'],
     exclude: ['node_modules', 'dist', 'generated'],

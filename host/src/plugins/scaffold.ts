@@ -14,7 +14,15 @@ import {
 
 const ID_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
-export type ScaffoldResult = { ok: true; dir: string; files: string[] } | { ok: false; message: string };
+export type ScaffoldResult =
+  | {
+      ok: true;
+      dir: string;
+      files: string[];
+      /** Whether root's tsconfig.json now references the plugin, so `tsc -b` checks it. */
+      referenced: boolean;
+    }
+  | { ok: false; message: string };
 
 function names(options: { id: string; dir: string }): ScaffoldNames {
   const toPosix = (path: string) => path.split('\\').join('/');
@@ -75,8 +83,32 @@ async function register(options: { registryPath: string; entry: string }): Promi
 }
 
 /**
+ * Adds the plugin to the root build's project references (as the other plugins are), so
+ * `npx tsc -b` type-checks it. A root without a tsconfig.json, or one that is not plain JSON, is
+ * left alone.
+ */
+async function reference(options: { tsconfigPath: string; path: string }): Promise<boolean> {
+  if (!(await exists(options.tsconfigPath))) return false;
+  let config: { references?: { path: string }[] };
+  try {
+    config = JSON.parse(await readFile(options.tsconfigPath, 'utf8')) as typeof config;
+  } catch {
+    return false;
+  }
+  if (!Array.isArray(config.references)) return false;
+  if (!config.references.some((entry) => entry.path === options.path))
+    config.references.push({ path: options.path });
+  await writeFile(
+    options.tsconfigPath,
+    await formatted(options.tsconfigPath, JSON.stringify(config, null, 2) + '\n'),
+  );
+  return true;
+}
+
+/**
  * `plugin new ID`: writes plugins/ID (manifest, definePlugin entry, a sandbox that really serves
- * orders, a test) under `root` and lists it in root's plugin.manifest.json. Refuses to overwrite.
+ * orders, a test) under `root`, lists it in root's plugin.manifest.json and tsconfig.json. Refuses
+ * to overwrite.
  */
 export async function scaffoldPlugin(options: { id: string; root?: string }): Promise<ScaffoldResult> {
   const root = options.root ?? REPO_ROOT;
@@ -99,5 +131,9 @@ export async function scaffoldPlugin(options: { id: string; root?: string }): Pr
     await writeFile(join(dir, name), await formatted(join(dir, name), contents));
   }
   await register({ registryPath: join(root, 'plugin.manifest.json'), entry: `plugins/${options.id}` });
-  return { ok: true, dir, files: Object.keys(files) };
+  const referenced = await reference({
+    tsconfigPath: join(root, 'tsconfig.json'),
+    path: `./plugins/${options.id}`,
+  });
+  return { ok: true, dir, files: Object.keys(files), referenced };
 }

@@ -53,7 +53,11 @@ async function create(args: string[]): Promise<number> {
   }
   print(`created ${result.dir}`);
   for (const file of result.files) print(`  ${file}`);
-  print(`added plugins/${id} to the registry; next: npm run host -- plugin validate ${result.dir}`);
+  print(
+    result.referenced
+      ? `added plugins/${id} to the registry and to tsconfig.json (npx tsc -b checks it); next: npm run host -- plugin validate ${result.dir}`
+      : `added plugins/${id} to the registry; next: npm run host -- plugin validate ${result.dir}`,
+  );
   return 0;
 }
 

@@ -1,0 +1,26 @@
+import { ManifestErrorCode } from '../errors.ts';
+import type { ManifestCheck } from './context.ts';
+
+/**
+ * Why the host ignores `auth.accountHook` for an auth kind: it asks a hook for the account only
+ * after an OAuth sign-in (host/src/oauth/oauth-integration.ts). Basic accounts are identified by
+ * their username and endpoint (host/src/integrations/account-key.ts). A kind listed here that later
+ * gains an account step must be removed from this table.
+ */
+const ACCOUNT_HOOK_IGNORED: Partial<Record<string, string>> = {
+  basic: 'it identifies a basic account by its username setting (and the settings in api.baseUrl)',
+  none: 'a plugin without auth has no account to identify',
+};
+
+/** Hooks the manifest names where the host never calls them. */
+export const checkAuthHooks: ManifestCheck = ({ sections, report }) => {
+  const auth = sections.auth;
+  if (!auth?.accountHook) return;
+  const reason = ACCOUNT_HOOK_IGNORED[auth.type];
+  if (reason === undefined) return;
+  report(
+    ManifestErrorCode.HOOK_UNUSED,
+    '/auth/accountHook',
+    `names hook '${auth.accountHook}', but the host never calls accountHook for auth type '${auth.type}': ${reason}; remove accountHook`,
+  );
+};
