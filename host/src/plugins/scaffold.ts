@@ -98,10 +98,9 @@ async function reference(options: { tsconfigPath: string; path: string }): Promi
   if (!Array.isArray(config.references)) return false;
   if (!config.references.some((entry) => entry.path === options.path))
     config.references.push({ path: options.path });
-  await writeFile(
-    options.tsconfigPath,
-    await formatted(options.tsconfigPath, JSON.stringify(config, null, 2) + '\n'),
-  );
+  // One reference per line, as the file is written by hand: `{ "path": "./plugins/x" }`.
+  const text = JSON.stringify(config, null, 2).replace(/\{\s*"path":\s*("[^"]*")\s*\}/g, '{ "path": $1 }');
+  await writeFile(options.tsconfigPath, await formatted(options.tsconfigPath, text + '\n'));
   return true;
 }
 
