@@ -93,6 +93,8 @@ describe.skipIf(SKIP_BROWSER)("console: an order's page (eMAG sandbox)", () => {
     await history.waitFor();
     await expect.poll(() => history.textContent()).toContain(`Invoice ${invoice}`);
     expect(await history.locator('li[data-kind="correction"]').count()).toBe(0);
+    // Prices with their currency: eMAG's order states none, the platform's is meant.
+    expect(await page.locator('main').textContent()).toMatch(/at RON \d+(\.\d+)? \(net\)/);
     await screenshot(page, 'order-invoiced');
 
     // The cancellation needs a reason: the action opens its form. Left empty, it is refused in

@@ -61,7 +61,7 @@ export function deadlineText(clearance: Clearance): string | null {
   const who = clearance.authorityTitle || clearance.authority || 'the tax authority';
   if (clearance.attention === 'overdue') return `Overdue: it had to reach ${who} by ${day}. Report it now.`;
   if (clearance.attention === 'due-soon') return `Due soon: it must reach ${who} by ${day}.`;
-  return clearance.status === 'accepted' ? `Deadline was ${day}.` : `Must reach ${who} by ${day}.`;
+  return clearance.status === 'accepted' ? `It was due by ${day}.` : `Must reach ${who} by ${day}.`;
 }
 
 /** The marker beside a deadline: "Overdue", "Due soon" or nothing. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney } from './format.ts';
+import { formatMoney, paymentMethodText } from './format.ts';
 
 // Amounts arrive as exact decimal strings; formatting must not round them through a float.
 describe('formatMoney', () => {
@@ -18,5 +18,13 @@ describe('formatMoney', () => {
     expect(formatMoney(null, 'PLN')).toBe('—');
     expect(formatMoney('12.30', 'XYZ1')).toBe('12.30 XYZ1');
     expect(formatMoney('n/a', 'PLN')).toBe('n/a PLN');
+  });
+});
+
+describe('paymentMethodText', () => {
+  it("says the host's payment-method keys in words and keeps a marketplace's own text", () => {
+    expect(paymentMethodText('cod')).toBe('cash on delivery');
+    expect(paymentMethodText('transfer')).toBe('bank transfer');
+    expect(paymentMethodText('PayU')).toBe('PayU');
   });
 });

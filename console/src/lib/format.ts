@@ -64,3 +64,16 @@ export function humanize(word: string | null | undefined): string {
 
 /** A count as people read it: "10,001". */
 export const formatCount = (n: number) => new Intl.NumberFormat('en-US').format(n);
+
+/** The host's payment-method keys (the invoice PDF's too) in words; free text stays as written. */
+const PAYMENT_METHODS: Record<string, string> = {
+  transfer: 'bank transfer',
+  card: 'card',
+  cash: 'cash',
+  cod: 'cash on delivery',
+  online: 'paid online',
+};
+
+export function paymentMethodText(method: string): string {
+  return PAYMENT_METHODS[method] ?? method;
+}

@@ -1,6 +1,7 @@
 import { ConfigError, RefusedError, type PluginContext } from '@mch/plugin-sdk';
 import { emag, refusedByEmag } from './emag-api.ts';
 import { importOrders, readOrders } from './orders.ts';
+import { orderCurrency } from './invoice-lines.ts';
 
 export const CANCEL_OPERATION = 'order-cancel';
 
@@ -138,8 +139,7 @@ export async function getOrder(
     (p) => Number(p.status ?? 1) === 1,
   );
   const customer = (order.customer ?? {}) as Record<string, unknown>;
-  const currency =
-    products.map((p) => p.currency).find((c): c is string => typeof c === 'string' && c !== '') ?? null;
+  const currency = orderCurrency(order, ctx.settings);
   return {
     item: {
       id: order.id,
@@ -150,7 +150,7 @@ export async function getOrder(
       fulfilledBy: order.type === 2 ? 'eMAG' : 'seller',
       lines: products.map((p, i) => {
         const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
-        return `${i + 1}. ${text(p.quantity) || '1'} × ${text(p.name) || text(p.part_number)} at ${text(p.sale_price) || '?'} (net)`;
+        return `${i + 1}. ${text(p.quantity) || '1'} × ${text(p.name) || text(p.part_number)} at ${currency} ${text(p.sale_price) || '?'} (net)`;
       }),
     },
   };
