@@ -50,7 +50,9 @@ describe('deployment: Dockerfile and docker-compose.yml', () => {
   });
 
   it('installs every plugin of the registry with the tools its documents are checked with', () => {
-    const registry = JSON.parse(readFileSync(join(REPO, 'plugin.manifest.json'), 'utf8')) as { plugins: string[] };
+    const registry = JSON.parse(readFileSync(join(REPO, 'plugin.manifest.json'), 'utf8')) as {
+      plugins: string[];
+    };
     // `npm ci` of the workspace needs each workspace's package.json in both install stages.
     for (const folder of ['schemas', 'sdk', 'host', 'console', ...registry.plugins]) {
       expect(dockerfile, folder).toContain(`COPY ${folder}/package.json ${folder}/`);

@@ -5,15 +5,14 @@ import type { EmagRma } from './types.ts';
 
 /** The console's Returns list shows each amount with its currency (issue 13 "exact amounts"). */
 describe('listReturns', () => {
-  const rma = (date: string): EmagRma =>
-    ({
-      emag_id: 7,
-      order_id: 11,
-      request_status: 7,
-      date,
-      customer_name: 'Ana Stoica',
-      products: [{ id: 1, product_id: 'P1', product_name: 'Cafea', quantity: 1, refund_value: '61.8871' }],
-    });
+  const rma = (date: string): EmagRma => ({
+    emag_id: 7,
+    order_id: 11,
+    request_status: 7,
+    date,
+    customer_name: 'Ana Stoica',
+    products: [{ id: 1, product_id: 'P1', product_name: 'Cafea', quantity: 1, refund_value: '61.8871' }],
+  });
   const listed = async (platform: string, date: string) => {
     const ctx = {
       settings: { platform },
