@@ -157,23 +157,10 @@ export const invoiceSeriesRouter = router({
     .input(z.object({ tenantId: z.uuid().optional(), integrationId: z.uuid() }))
     .query(async ({ ctx, input }) => {
       const tenantId = actingTenantId(ctx.principal, input.tenantId);
-      // `companyId`: the company it invoices for (its own, else the tenant's default), whose
-      // series are the only ones it may choose.
-      const { rows } = await ctx.services.db.pool.query<{
-        series_id: string | null;
-        company_id: string | null;
-      }>(
-        `select g.series_id,
-                coalesce(g.company_id, (select c.id from companies c where c.tenant_id = g.tenant_id
-                                         order by c.is_default desc, c.created_at limit 1)) as company_id
-           from integrations g where g.id = $1 and g.tenant_id = $2`,
-        [input.integrationId, tenantId],
-      );
-      if (!rows[0]) throw notFound('The integration');
-      return {
+      const { seriesId, companyId } = await store(ctx).chosen({
+        tenantId,
         integrationId: input.integrationId,
-        seriesId: rows[0].series_id,
-        companyId: rows[0].company_id,
-      };
+      });
+      return { integrationId: input.integrationId, seriesId, companyId };
     }),
 });

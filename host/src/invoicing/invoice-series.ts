@@ -186,20 +186,31 @@ export class InvoiceSeriesStore {
   }
 
   /**
+   * The series an integration's invoices are numbered in now (null: the default per currency), and
+   * the company it invoices for (its own, else the tenant's default), whose series it may choose.
+   */
+  async chosen(input: { tenantId: string; integrationId: string }): Promise<{
+    seriesId: string | null;
+    companyId: string | null;
+  }> {
+    const { rows } = await this.#sql.query<{ series_id: string | null; company_id: string | null }>(
+      `select g.series_id,
+              coalesce(g.company_id, (select c.id from companies c where c.tenant_id = g.tenant_id
+                                       order by c.is_default desc, c.created_at limit 1)) as company_id
+         from integrations g where g.id = $1 and g.tenant_id = $2`,
+      [input.integrationId, input.tenantId],
+    );
+    if (!rows[0]) throw notFound('The integration');
+    return { seriesId: rows[0].series_id, companyId: rows[0].company_id };
+  }
+
+  /**
    * The series an integration's invoices are numbered in: one of its company's invoice series, or
    * null for the default per currency. Refused with the field named when the series is not one.
    */
   async choose(input: { tenantId: string; integrationId: string; seriesId: string | null }): Promise<void> {
-    const { rows } = await this.#sql.query<{ company_id: string | null; default_company: string | null }>(
-      `select g.company_id,
-              (select id from companies c where c.tenant_id = g.tenant_id order by is_default desc, created_at limit 1) as default_company
-         from integrations g where g.id = $1 and g.tenant_id = $2`,
-      [input.integrationId, input.tenantId],
-    );
-    const integration = rows[0];
-    if (!integration) throw notFound('The integration');
+    const { companyId } = await this.chosen(input);
     if (input.seriesId !== null) {
-      const companyId = integration.company_id ?? integration.default_company;
       const { rows: series } = await this.#sql.query<{ document_type: string; company_id: string }>(
         `select document_type, company_id from invoice_series where id = $1 and tenant_id = $2`,
         [input.seriesId, input.tenantId],
