@@ -116,14 +116,23 @@ const bench: Bench = async ({ quick }) => {
     // KSeF back: counters, limits and faults start from zero; the clearance run is what is measured.
     await fetch(`${ksef.controlUrl}/reset`, { method: 'POST' });
     const started = Date.now();
-    await user.trpc.integrations.sync.mutate({ id: ksefId });
-    for (;;) {
-      if ((await count('answered')) >= documents) break;
+    const { runId } = await user.trpc.integrations.sync.mutate({ id: ksefId });
+    // The end is when the run that cleared them has finished (its last answer stored): read from
+    // the run's record, so how often this loop asks does not weigh in the figure (asking every
+    // 20 ms cost the database ~8 ms a time, taken from the work measured on two cores).
+    let ended: number | undefined;
+    while (ended === undefined) {
       if (Date.now() - started > 3_600_000) throw new Error('KSeF clearance did not finish within an hour');
-      // Asked often: the count's own granularity must not weigh in a figure of about a second.
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
+      if ((await count('answered')) < documents) continue;
+      const { rows } = await world.host.database.db.pool.query<{ finished: Date | null; running: boolean }>(
+        `select max(finished_at) as finished, bool_or(finished_at is null) as running
+           from sync_runs where integration_id = $1 and started_at >= $2 or id = $3`,
+        [ksefId, new Date(started), runId],
+      );
+      if (rows[0]!.finished && !rows[0]!.running) ended = rows[0]!.finished.getTime();
     }
-    const took = (Date.now() - started) / 1000;
+    const took = (ended - started) / 1000;
     const cleared = await count('accepted');
     const after = await state(ksef.controlUrl);
     const limits = limitMinimumSeconds(after.requests);

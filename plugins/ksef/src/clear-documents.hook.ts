@@ -259,28 +259,35 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
         }
       }
       const ids = [...xmls.keys()];
-      // Signing in goes on while the schema is checked (the documents to send wait for both).
+      // Signing in and claiming the documents in the ledger go on while the schema is checked
+      // (the documents to send wait for all three).
       const signedIn = ids.length > 0 && !(outage && certificate) ? client.warmUp(seller) : undefined;
-      const checked = await validateXmlBatch(
+      const checking = validateXmlBatch(
         ids.map((id) => xmls.get(id)!),
         FA3_XSD,
+      ).then((checked) =>
+        ids.forEach((id, i) => {
+          const errors = checked[i]!;
+          if (errors.length === 0) return;
+          prepared.set(id, {
+            status: 'pending',
+            xml: xmls.get(id)!,
+            errors: errors.map((e) => ({
+              location: e.location,
+              message: `${e.message} — the FA(3) failed the official schema, so it was not sent to KSeF.`,
+            })),
+          });
+        }),
       );
-      ids.forEach((id, i) => {
-        const errors = checked[i]!;
-        if (errors.length === 0) return;
-        prepared.set(id, {
-          status: 'pending',
-          xml: xmls.get(id)!,
-          errors: errors.map((e) => ({
-            location: e.location,
-            message: `${e.message} — the FA(3) failed the official schema, so it was not sent to KSeF.`,
-          })),
-        });
-      });
+      /** The schema check itself failed (not a document): the run fails with it, nothing sent. */
+      let unchecked: { error: unknown } | undefined;
+      checking.catch((error: unknown) => (unchecked = { error }));
 
-      // Not signed in: nothing can be sent; handled as a failed send (offline in an outage).
-      let stop: unknown = await signedIn;
+      let stop: unknown;
       const outcomes = await documents.submit(pending, async (claimed) => {
+        await checking;
+        // Not signed in: nothing can be sent; handled as a failed send (offline in an outage).
+        stop = await signedIn;
         const results: Record<string, ClearanceResult> = {};
         const toSend: ClearanceDocument[] = [];
         for (const doc of claimed) {
@@ -372,6 +379,9 @@ export async function clearDocuments(ctx: PluginContext<Settings>): Promise<JobO
         goOffline();
         return results;
       });
+      // Claimed or not (all busy), the check is over before the run goes on.
+      await checking.catch(() => undefined);
+      if (unchecked) throw unchecked.error;
       for (const o of outcomes) {
         if (o.status !== 'done') continue;
         const s = o.result.status;
@@ -666,11 +676,13 @@ async function followBatch(
   // Answers are stored RECORD_EVERY at a time (one write each, while the downloads go on); a
   // crash loses at most those, which stay `sent` and are followed again.
   let answers: Record<string, ClearanceResult> = {};
+  let unwritten = 0;
   const writes: Promise<void>[] = [];
   let failed: { error: unknown } | undefined;
   const flush = () => {
     const ready = answers;
     answers = {};
+    unwritten = 0;
     writes.push(
       documents.recordAll(ready).catch((error: unknown) => {
         failed ??= { error };
@@ -693,12 +705,14 @@ async function followBatch(
             continue;
           }
           answers[doc.id] = answer;
+          unwritten += 1;
           tally(counts, answer);
         } catch (error) {
           if (!(error instanceof KsefError)) throw error;
           answers[doc.id] = unanswered(ctx, doc, ref, error);
+          unwritten += 1;
         }
-        if (Object.keys(answers).length >= RECORD_EVERY) flush();
+        if (unwritten >= RECORD_EVERY) flush();
       }
     }),
   );

@@ -212,6 +212,8 @@ export function createPluginDocuments(options: {
         },
       );
       const answered: ClearanceOutcome[] = [];
+      /** Ledger rows to set apart from `batch`'s one outcome: [key, status, error]. */
+      const apart: [string, 'dead' | 'failed', string][] = [];
       for (const outcome of outcomes) {
         if (outcome.status !== 'done') {
           answered.push(
@@ -224,29 +226,37 @@ export function createPluginDocuments(options: {
         const result = results[outcome.key];
         // `batch` records one outcome for all it claimed; a document without a result is handed
         // over again, a held or rejected one never (its errors are shown on it).
-        if (!result || isFinalRefusal(result)) {
-          await pool.query(
-            `update outbound_operations set status = $3, last_error = $4, updated_at = clock_timestamp()
-              where integration_id = $1 and kind = '${CLEARANCE_OPERATION}' and idempotency_key = $2`,
-            [
-              integrationId,
-              outcome.key,
-              result ? 'dead' : 'failed',
-              result
-                ? (result.errors ?? [])
+        if (!result || isFinalRefusal(result))
+          apart.push(
+            result
+              ? [
+                  outcome.key,
+                  'dead',
+                  (result.errors ?? [])
                     .map((e) => e.message)
                     .join('; ')
-                    .slice(0, 2000) || result.status
-                : 'the plugin gave no result for this document; it is handed over again',
-            ],
+                    .slice(0, 2000) || result.status,
+                ]
+              : [
+                  outcome.key,
+                  'failed',
+                  'the plugin gave no result for this document; it is handed over again',
+                ],
           );
-        }
         answered.push(
           result
             ? { id: outcome.key, status: 'done', result }
             : { id: outcome.key, status: 'failed', error: new Error('no result for this document') },
         );
       }
+      // One statement for all of them (one per document was 0.6 s for a thousand handed back).
+      if (apart.length > 0)
+        await pool.query(
+          `update outbound_operations o set status = v.status, last_error = v.error, updated_at = clock_timestamp()
+             from unnest($2::text[], $3::text[], $4::text[]) as v(key, status, error)
+            where o.integration_id = $1 and o.kind = '${CLEARANCE_OPERATION}' and o.idempotency_key = v.key`,
+          [integrationId, apart.map((a) => a[0]), apart.map((a) => a[1]), apart.map((a) => a[2])],
+        );
       return answered;
     },
 

@@ -1,0 +1,99 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RetryableError, type Logger } from '@mch/plugin-sdk';
+import { createPluginHttp, type CreatePluginHttpOptions } from './plugin-http.ts';
+import type { RateLimiter, RateRule } from './rate-limiter.ts';
+
+const silent = { info() {}, warn() {}, error() {}, debug() {} } as unknown as Logger;
+
+describe('ctx.http: timeouts, cancellation and rate groups', () => {
+  let server: Server;
+  let base: string;
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      seen.push(`${request.method} ${request.url}`);
+      // /hang never answers; anything else answers at once.
+      if (request.url?.includes('/hang/')) return;
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const http = (overrides: Partial<CreatePluginHttpOptions> = {}) =>
+    createPluginHttp({
+      baseUrl: `${base}/api`,
+      defaultHeaders: {},
+      authorizer: { headers: async () => ({}), recover: async () => false },
+      limiter: {
+        acquire: async () => undefined,
+        pause: async () => undefined,
+      } as unknown as RateLimiter,
+      rateLimits: [],
+      rateContext: { pluginId: 'p', accountKey: 'a', clientKey: 'c', config: {} },
+      log: silent,
+      signal: new AbortController().signal,
+      retryDelayScale: 0.01,
+      ...overrides,
+    });
+
+  it('a request that gets no answer in time fails as retryable; a GET is tried 4 times, a POST once', async () => {
+    seen.length = 0;
+    const get = http().request({ path: '/hang/get', timeoutMs: 50 });
+    await expect(get).rejects.toThrow(RetryableError);
+    await expect(get).rejects.toThrow(
+      'The marketplace did not answer in time; nothing is known to have been done.',
+    );
+    expect(seen.filter((s) => s === 'GET /api/hang/get')).toHaveLength(4);
+    const post = http().request({ method: 'POST', path: '/hang/post', json: {}, timeoutMs: 50 });
+    await expect(post).rejects.toThrow('did not answer in time');
+    expect(seen.filter((s) => s === 'POST /api/hang/post')).toHaveLength(1);
+  });
+
+  it("the run's signal cancels a request in flight with the run's reason", async () => {
+    const run = new AbortController();
+    const request = http({ signal: run.signal }).request({ path: '/hang/cancelled' });
+    setTimeout(() => run.abort(new Error('the run was stopped')), 30);
+    await expect(request).rejects.toThrow('the run was stopped');
+  });
+
+  it('an answer read in time is not cut by the timeout afterwards (the timer is cleared)', async () => {
+    const response = await http().request({ path: '/fine', timeoutMs: 30 });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(response.body).toBe('ok');
+  });
+
+  it('rate groups match the path of absolute URLs (query and host left out)', async () => {
+    const acquired: string[] = [];
+    const client = http({
+      limiter: {
+        acquire: async (rule: RateRule) => void acquired.push(rule.key),
+        pause: async () => undefined,
+      } as unknown as RateLimiter,
+      rateLimits: [
+        {
+          group: 'files',
+          match: { regex: ['^/files/[^/]+$'] },
+          limit: 5,
+          per: 1,
+          spacing: 'even',
+          scope: 'account',
+        },
+        { group: 'api', limit: 1, per: 1, spacing: 'even', scope: 'account' },
+      ],
+    });
+    await client.request({ path: `${base}/files/a1?sig=x#frag` });
+    await client.request({ path: '/orders', query: { page: 2 } });
+    expect(acquired).toHaveLength(2);
+    expect(acquired[0]).toContain('files');
+    expect(acquired[1]).toContain('api');
+  });
+});
