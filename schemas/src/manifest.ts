@@ -37,7 +37,9 @@ export const manifestShape = {
     "Code module that default-exports definePlugin({ hooks }), e.g. './src/index.ts'.",
   ),
   icon: z.string().optional().describe('Path or URL of an icon for the console.'),
-  auth: AuthSchema.describe('How accounts connect: oauth2, basic (settings hold the credentials) or none.'),
+  auth: AuthSchema.describe(
+    'How accounts connect: oauth2, basic or apiKey (settings hold the credentials) or none.',
+  ),
   settings: SettingsSchemaSchema,
   /** Bump when stored settings need migrating to the new schema. */
   settingsVersion: z
@@ -90,7 +92,7 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 export type ManifestInput = z.input<typeof ManifestSchema>;
 export type ManifestSection = keyof typeof manifestShape;
 
-export type { Auth, OAuth2Auth, BasicAuth } from './manifest/auth.ts';
+export type { Auth, OAuth2Auth, BasicAuth, ApiKeyAuth } from './manifest/auth.ts';
 export type { Job, Interval } from './manifest/jobs.ts';
 export type { Mapping, FieldExpression } from './manifest/mappings.ts';
 export type { RateLimit } from './manifest/rate-limits.ts';

@@ -182,6 +182,42 @@ describe('validateManifest', () => {
     ]);
   });
 
+  it('takes an API key kind: its setting must exist and be writeOnly; the account names non-secret settings only', () => {
+    const manifest = sampleManifest();
+    const properties = manifest.settings.properties;
+    properties.storeUrl = { type: 'string', title: 'Store address' };
+    manifest.auth = { type: 'apiKey', setting: 'apiKey', name: 'X-Api-Key', account: '{settings.storeUrl}' };
+    const ok = validateManifest(manifest);
+    expect(ok.issues).toEqual([]);
+    expect(ok.manifest?.auth).toMatchObject({ type: 'apiKey', in: 'header', prefix: '' });
+
+    properties.apiKey = { type: 'string', title: 'API key' };
+    manifest.auth = {
+      type: 'apiKey',
+      setting: 'apiKey',
+      in: 'query',
+      name: 'api_key',
+      account: '{SAMPLE_API_URL}/{settings.apiKey}/{settings.store}',
+      accountHook: 'fetchAccount',
+    };
+    expect(validateManifest(manifest).issues.map((i) => `${i.pointer} ${i.code}: ${i.message}`)).toEqual([
+      `/settings/properties/apiKey/writeOnly MANIFEST_SETTING_REFERENCE: 'apiKey' holds the API key: mark it "writeOnly": true so it is kept in the vault and never returned`,
+      `/auth/account MANIFEST_SETTING_REFERENCE: uses {settings.store}, but settings has no property 'store'; use one of: 'autoGenerateInvoices', 'syncFrequencyMinutes', 'defaultVatRate', 'apiKey', 'storeUrl'`,
+      `/auth/account MANIFEST_FIELD_INVALID: uses {SAMPLE_API_URL}; the account is named from the connection's settings only: use {settings.name}`,
+      "/auth/accountHook MANIFEST_HOOK_UNUSED: names hook 'fetchAccount', but the host never calls accountHook for auth type 'apiKey': it identifies an API-key account by auth.account (a template over its settings); declare that instead; remove accountHook",
+    ]);
+    properties.apiKey = { type: 'string', title: 'API key', writeOnly: true };
+    manifest.auth = {
+      type: 'basic',
+      usernameSetting: 'storeUrl',
+      passwordSetting: 'apiKey',
+      account: '{settings.apiKey}',
+    };
+    expect(validateManifest(manifest).issues.map((i) => `${i.pointer} ${i.code}: ${i.message}`)).toEqual([
+      "/auth/account MANIFEST_SECRET_LEAK: uses secret setting 'apiKey' (writeOnly) in the account's name, which is stored in plain columns and shown in lists; a secret may only go to the marketplace in an api.headers template (or be read in a hook with ctx.secrets): remove it here",
+    ]);
+  });
+
   it('checks flows switch on boolean settings and jobs name declared flows', () => {
     const manifest = sampleManifest();
     manifest.flows![0]!.setting = 'defaultVatRate';

@@ -239,6 +239,11 @@ function demoSettings(
   const auth = plugin.manifest.auth;
   // No login: the sandbox's credentials named like a setting fill it (e.g. a token kept in the vault).
   if (auth.type === 'none') return settingsNamedLike(plugin, credentials);
+  // An API key: the sandbox's credential named like the key's setting (or `apiKey`).
+  if (auth.type === 'apiKey') {
+    const key = credentials[auth.setting] ?? credentials.apiKey;
+    return key ? { ...settingsNamedLike(plugin, credentials), [auth.setting]: key } : null;
+  }
   if (auth.type !== 'basic' || !credentials.username || !credentials.password) return null;
   return {
     ...settingsNamedLike(plugin, credentials),

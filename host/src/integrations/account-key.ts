@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Integration } from '../db/entities/integration.entity.ts';
 import { HostError } from '../errors.ts';
+import { renderTemplate, secretSettingNames } from '@mch/schemas';
 import type { LoadedPlugin } from '../plugins/types.ts';
 
 /** The unique index that keeps one marketplace account in one tenant (migration …Security). */
@@ -23,17 +24,37 @@ function endpointSettings(plugin: LoadedPlugin): string[] {
   ];
   const names = new Set<string>();
   for (const template of templates) for (const match of template.matchAll(SETTING_REF)) names.add(match[1]!);
+  // A secret in a header (an API token) is a credential, never part of the account's name.
+  for (const secret of secretSettingNames(manifest.settings)) names.delete(secret);
   return [...names].sort();
 }
 
 /**
- * Which marketplace account a credentials-based integration is: its username on its endpoint
- * (`seller@ro`). Two integrations of one tenant on the same account would import every order
- * twice, so the (tenant, plugin, account) unique index refuses the second. OAuth accounts are
- * identified by the broker from the marketplace's answer instead; other auth kinds have none.
+ * The account the manifest declares (`auth.account`, a template over settings that are not secret,
+ * e.g. a store's address), written the same way however it was typed: trimmed, lower case, no
+ * trailing slash (`https://Shop.example/` and `https://shop.example` are one store).
+ */
+export function declaredAccount(plugin: LoadedPlugin, settings: Record<string, unknown>): string | null {
+  const template = plugin.manifest.auth.account;
+  if (template === undefined) return null;
+  try {
+    const value = renderTemplate(template, { settings }).trim().toLowerCase().replace(/\/+$/, '');
+    return value === '' ? null : value.slice(0, 200);
+  } catch {
+    return null; // a setting it names is empty: the settings check says which
+  }
+}
+
+/**
+ * Which marketplace account a credentials-based integration is: the one its manifest declares
+ * (`auth.account`), else a Basic account's username on its endpoint (`seller@ro`). Two
+ * integrations of one tenant on the same account would import every order twice, so the (tenant,
+ * plugin, account) unique index refuses the second. OAuth accounts are identified by the broker
+ * from the marketplace's answer instead.
  */
 export function accountKey(plugin: LoadedPlugin, settings: Record<string, unknown>): string | null {
   const auth = plugin.manifest.auth;
+  if (auth.account !== undefined && auth.type !== 'oauth2') return declaredAccount(plugin, settings);
   if (auth.type !== 'basic') return null;
   const username = settings[auth.usernameSetting];
   if (typeof username !== 'string' || username === '') return null;

@@ -71,6 +71,29 @@ describe('ctx.http: timeouts, cancellation and rate groups', () => {
     expect(response.body).toBe('ok');
   });
 
+  it('an API key in the query goes on every URL sent (after a query already there), never into an error', async () => {
+    seen.length = 0;
+    const client = http({
+      authorizer: {
+        headers: async () => ({}),
+        recover: async () => false,
+        query: async () => ({ api_key: 'k3y/secret' }),
+      },
+    });
+    await client.request({ path: '/fine', query: { page: 2 } });
+    await client.request({ path: `${base}/fine/next?cursor=abc` });
+    expect(seen).toEqual([
+      'GET /api/fine?page=2&api_key=k3y%2Fsecret',
+      'GET /fine/next?cursor=abc&api_key=k3y%2Fsecret',
+    ]);
+    // A URL fetch cannot even parse is quoted in its error: the key is not.
+    const broken = client.request({ method: 'POST', path: 'http://127.0.0.1:99999/x', json: {} });
+    await expect(broken).rejects.toThrow('The marketplace could not be reached');
+    const error = (await broken.catch((e: unknown) => e)) as Error;
+    expect(JSON.stringify({ message: error.message, cause: String(error.cause) })).not.toMatch(/k3y/);
+    expect(error.message).toContain('api_key=[hidden]');
+  });
+
   it('rate groups match the path of absolute URLs (query and host left out)', async () => {
     const acquired: string[] = [];
     const client = http({

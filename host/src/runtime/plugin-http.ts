@@ -16,6 +16,8 @@ export interface RequestAuthorizer {
   headers(): Promise<Record<string, string>>;
   /** Called once after a 401: refresh if possible; false when nothing can help (→ AuthError). */
   recover(): Promise<boolean>;
+  /** Query parameters every request carries (an API key sent in the query). */
+  query?(): Promise<Record<string, string>>;
 }
 
 export interface CreatePluginHttpOptions {
@@ -98,7 +100,11 @@ export function createPluginHttp(options: CreatePluginHttpOptions): PluginHttp {
       const url = /^https?:\/\//.test(request.path)
         ? request.path
         : options.baseUrl.replace(/\/$/, '') + (request.path.startsWith('/') ? '' : '/') + request.path;
-      const fullUrl = url + toQueryString(request.query);
+      // A key in the query goes on the URL sent, never on the path logged or matched.
+      const credentials = options.authorizer.query ? await options.authorizer.query() : undefined;
+      const query = toQueryString(credentials ? { ...request.query, ...credentials } : request.query);
+      // A next-page URL may carry its own query already.
+      const fullUrl = query && url.includes('?') ? `${url}&${query.slice(1)}` : url + query;
       // The path the rate groups match (a URL parse per request was a tenth of a UPO download's cost).
       const path = fullUrl.replace(/^https?:\/\/[^/?#]*/, '').replace(/[?#].*$/, '') || '/';
       const group = findRateGroup({ limits: options.rateLimits, path, hint: request.rateGroup });
@@ -142,12 +148,20 @@ export function createPluginHttp(options: CreatePluginHttpOptions): PluginHttp {
               continue;
             }
             // The method and path go to the log; the person reads what happened (no URL, no code).
-            options.log.warn({ method, path, err: error }, 'marketplace request failed');
+            options.log.warn(
+              {
+                method,
+                path,
+                ...(credentials ? { reason: hide(String(error), credentials) } : { err: error }),
+              },
+              'marketplace request failed',
+            );
             throw new RetryableError(
               (error as Error).name === 'TimeoutError'
                 ? 'The marketplace did not answer in time; nothing is known to have been done.'
-                : `The marketplace could not be reached (${(error as Error).message}).`,
-              { cause: error },
+                : `The marketplace could not be reached (${hide((error as Error).message, credentials)}).`,
+              // The cause may quote the URL, and with it a key sent in the query: kept out.
+              credentials ? undefined : { cause: error },
             );
           }
           if (response.status === 429) {
@@ -189,6 +203,14 @@ export function createPluginHttp(options: CreatePluginHttpOptions): PluginHttp {
       }
     },
   };
+}
+
+/** A message with the query's credentials taken out (a URL it quotes would carry them). */
+function hide(message: string, credentials: Record<string, string> | undefined): string {
+  let out = message;
+  for (const value of Object.values(credentials ?? {}))
+    if (value) out = out.replaceAll(value, '[hidden]').replaceAll(encodeURIComponent(value), '[hidden]');
+  return out;
 }
 
 function toHttpResponse(response: Response, text: string): HttpResponse {

@@ -60,6 +60,25 @@ export function createAuthorizer(options: {
         recover: async () => false,
       };
     }
+    case 'apiKey': {
+      let key: string | undefined;
+      const read = async () => {
+        key ??= await options.secrets.get(auth.setting);
+        if (!key)
+          throw new ConfigError(`Set the account's ${auth.setting}.`, { pointer: `/${auth.setting}` });
+        return key;
+      };
+      return auth.in === 'query'
+        ? {
+            headers: async () => ({}),
+            query: async () => ({ [auth.name]: await read() }),
+            recover: async () => false,
+          }
+        : {
+            headers: async () => ({ [auth.name]: `${auth.prefix}${await read()}` }),
+            recover: async () => false,
+          };
+    }
     case 'none':
       return NO_AUTH;
   }

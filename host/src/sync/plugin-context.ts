@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { LoadedPlugin } from '../plugins/types.ts';
-import { renderTemplate } from '@mch/schemas';
-import type { PluginContext, PluginRecords, PluginSecrets, UpsertOutcome } from '@mch/plugin-sdk';
+import { placeholders, renderTemplate, secretSettingNames } from '@mch/schemas';
+import {
+  ConfigError,
+  type PluginContext,
+  type PluginRecords,
+  type PluginSecrets,
+  type UpsertOutcome,
+} from '@mch/plugin-sdk';
 import type { InvoiceLinkSigner } from '../invoicing/public-url.ts';
 import { createPluginCorrections } from './context/corrections.ts';
 import { createPluginInvoices, type InvoicePdfs } from './context/invoices.ts';
@@ -10,6 +16,7 @@ import type { Logger } from '../logging/logger.ts';
 import { createPluginHttp, type RequestAuthorizer } from '../runtime/plugin-http.ts';
 import type { RateLimiter } from '../runtime/rate-limiter.ts';
 import type { Vault } from '../vault/vault.ts';
+import { declaredAccount } from '../integrations/account-key.ts';
 import { createAuthorizer } from './authorizer.ts';
 import { createPluginDocuments } from './context/documents.ts';
 import { createPluginLedger } from './context/ledger.ts';
@@ -142,13 +149,29 @@ function pluginHttp(
     });
   const templateValues = { config, settings: integration.settings };
   const baseUrl = manifest.api ? renderTemplate(manifest.api.baseUrl, templateValues) : '';
+  // Headers naming a secret setting (an API token) are filled from the vault when first sent;
+  // the others now. Both go to the marketplace only: the HTTP client never logs headers.
+  const secret = new Set(secretSettingNames(manifest.settings));
+  const named = (template: string) =>
+    placeholders(template)
+      .filter((name) => name.startsWith('settings.') && secret.has(name.slice('settings.'.length)))
+      .map((name) => name.slice('settings.'.length));
+  const headers = Object.entries(manifest.api?.headers ?? {});
   const defaultHeaders = Object.fromEntries(
-    Object.entries(manifest.api?.headers ?? {}).map(([k, v]) => [k, renderTemplate(v, templateValues)]),
+    headers.filter(([, v]) => named(v).length === 0).map(([k, v]) => [k, renderTemplate(v, templateValues)]),
   );
+  const withSecrets = headers.filter(([, v]) => named(v).length > 0);
   return createPluginHttp({
     baseUrl,
     defaultHeaders,
-    authorizer,
+    authorizer:
+      withSecrets.length === 0
+        ? authorizer
+        : withSecretHeaders(authorizer, withSecrets, {
+            secrets: parts.secrets,
+            names: [...new Set(withSecrets.flatMap(([, v]) => named(v)))],
+            values: templateValues,
+          }),
     limiter: deps.limiter,
     rateLimits: manifest.rateLimits,
     rateContext: { pluginId: plugin.id, ...rateLimitKeys(options, baseUrl), config },
@@ -156,6 +179,42 @@ function pluginHttp(
     signal: options.signal,
     ...(deps.httpRetryScale ? { retryDelayScale: deps.httpRetryScale } : {}),
   });
+}
+
+/** The authorizer's headers and those rendered from secret settings, read from the vault once. */
+function withSecretHeaders(
+  authorizer: RequestAuthorizer,
+  headers: [string, string][],
+  options: {
+    secrets: PluginSecrets;
+    names: string[];
+    values: {
+      config: Readonly<Record<string, string | undefined>>;
+      settings: Readonly<Record<string, unknown>>;
+    };
+  },
+): RequestAuthorizer {
+  let rendered: Promise<Record<string, string>> | undefined;
+  const render = async () => {
+    const settings: Record<string, unknown> = { ...options.values.settings };
+    for (const name of options.names) {
+      const value = await options.secrets.get(name);
+      if (!value) throw new ConfigError(`Set the account's ${name}.`, { pointer: `/${name}` });
+      settings[name] = value;
+    }
+    return Object.fromEntries(
+      headers.map(([k, v]) => [k, renderTemplate(v, { ...options.values, settings })]),
+    );
+  };
+  return {
+    async headers() {
+      rendered ??= render();
+      rendered.catch(() => (rendered = undefined));
+      return { ...(await rendered), ...(await authorizer.headers()) };
+    },
+    recover: () => authorizer.recover(),
+    ...(authorizer.query ? { query: () => authorizer.query!() } : {}),
+  };
 }
 
 /** Whose rate-limit budgets the calls spend: the OAuth client's, and the marketplace account's. */
@@ -167,11 +226,16 @@ function rateLimitKeys(
   const manifest = plugin.manifest;
   const clientKey =
     manifest.auth.type === 'oauth2' ? (config[manifest.auth.clientIdConfig] ?? plugin.id) : plugin.id;
-  // `scope: account` budgets belong to the marketplace account, not to one integration: with Basic
-  // auth the account is the username at this API, so two integrations (even of two tenants)
-  // connecting the same account share one budget. Other auth kinds: the integration.
+  // `scope: account` budgets belong to the marketplace account, not to one integration: the one the
+  // manifest declares (auth.account), or with Basic auth the username at this API, so two
+  // integrations (even of two tenants) connecting the same account share one budget. Otherwise:
+  // the integration.
   const username =
-    manifest.auth.type === 'basic' ? integration.settings[manifest.auth.usernameSetting] : undefined;
+    manifest.auth.account !== undefined && manifest.auth.type !== 'oauth2'
+      ? declaredAccount(plugin, integration.settings)
+      : manifest.auth.type === 'basic'
+        ? integration.settings[manifest.auth.usernameSetting]
+        : undefined;
   const accountKey =
     typeof username === 'string' && username
       ? `basic:${createHash('sha256').update(`${baseUrl}\n${username}`).digest('base64url').slice(0, 22)}`

@@ -4,12 +4,15 @@ import type { ManifestCheck } from './context.ts';
 /**
  * Why the host ignores `auth.accountHook` for an auth kind: it asks a hook for the account only
  * after an OAuth sign-in (host/src/oauth/oauth-integration.ts). Basic accounts are identified by
- * their username and endpoint (host/src/integrations/account-key.ts). A kind listed here that later
+ * their username and endpoint, API-key accounts by `auth.account` (host/src/integrations/account-key.ts).
+ * A kind listed here that later
  * gains an account step must be removed from this table.
  */
 const ACCOUNT_HOOK_IGNORED: Partial<Record<string, string>> = {
   basic: 'it identifies a basic account by its username setting (and the settings in api.baseUrl)',
   none: 'a plugin without auth has no account to identify',
+  apiKey:
+    'it identifies an API-key account by auth.account (a template over its settings); declare that instead',
 };
 
 /** Hooks the manifest names where the host never calls them. */

@@ -9,7 +9,8 @@ import { type CheckContext, type ManifestCheck, present } from './context.ts';
  *
  * - Allowed: `api.headers` templates. Header values are sent to the marketplace only (the HTTP
  *   client logs method, path and status, never headers), which is how API-key auth works.
- * - Refused: URLs (`api.baseUrl`, `auth.authorizeUrl`, `auth.tokenUrl`: URLs are logged, appear in
+ * - Refused: the account's name (`auth.account`: stored in plain columns, shown in lists); URLs
+ *   (`api.baseUrl`, `auth.authorizeUrl`, `auth.tokenUrl`: URLs are logged, appear in
  *   error messages, and the sign-in URL is sent to the browser), config values (`config[].default`,
  *   `defaultWhen[].value`, `sandbox.env`: they are rendered into URLs and are not stored as
  *   secrets), and mapping expressions (their output is a host record the API and console show;
@@ -20,6 +21,7 @@ const URL_SINKS = {
   authorize: "the sign-in URL, which is sent to the person's browser",
   token: 'a URL, which is written to logs and error messages',
   config: 'a config value, which is rendered into URLs and is not kept as a secret',
+  account: "the account's name, which is stored in plain columns and shown in lists",
 } as const;
 
 /**
@@ -78,6 +80,8 @@ export const checkSecretTemplates: ManifestCheck = (context) => {
     });
     checkTemplate(context, { pointer: '/auth/tokenUrl', template: auth.tokenUrl, where: URL_SINKS.token });
   }
+  if (auth?.account !== undefined)
+    checkTemplate(context, { pointer: '/auth/account', template: auth.account, where: URL_SINKS.account });
   if (config) {
     present(config).forEach((variable, index) => {
       if (variable.default !== undefined)

@@ -63,6 +63,21 @@ export const checkSettingReferences: ManifestCheck = ({ sections, report }) => {
     }
   });
   const auth = sections.auth;
+  if (auth?.type === 'apiKey') {
+    const ok = expect({
+      pointer: '/auth/setting',
+      name: auth.setting,
+      types: ['string'],
+      what: 'a string setting',
+    });
+    if (ok && properties.get(auth.setting)?.writeOnly !== true) {
+      report(
+        ManifestErrorCode.SETTING_REFERENCE,
+        `/settings/properties/${escapePointerSegment(auth.setting)}/writeOnly`,
+        `'${auth.setting}' holds the API key: mark it "writeOnly": true so it is kept in the vault and never returned`,
+      );
+    }
+  }
   if (auth?.type === 'basic') {
     expect({
       pointer: '/auth/usernameSetting',

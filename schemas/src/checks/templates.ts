@@ -62,6 +62,17 @@ export const checkTemplates: ManifestCheck = (context) => {
     checkConfigName(context, { pointer: '/auth/clientSecretConfig', name: auth.clientSecretConfig });
     checkConfigName(context, { pointer: '/auth/redirectUriConfig', name: auth.redirectUriConfig });
   }
+  if (auth?.account !== undefined) {
+    // Settings only: the account is named when it is connected, before config is per integration.
+    checkRuntimeTemplate(context, { pointer: '/auth/account', template: auth.account });
+    for (const name of placeholders(auth.account))
+      if (!name.startsWith('settings.'))
+        context.report(
+          ManifestErrorCode.FIELD_INVALID,
+          '/auth/account',
+          `uses {${name}}; the account is named from the connection's settings only: use {settings.name}`,
+        );
+  }
   if (api) {
     checkRuntimeTemplate(context, { pointer: '/api/baseUrl', template: api.baseUrl });
     for (const [name, value] of Object.entries(api.headers ?? {})) {

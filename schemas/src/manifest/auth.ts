@@ -9,6 +9,17 @@ const common = {
   accountHook: hookName
     .optional()
     .describe("Hook that returns the connected account's { id, label } after connecting."),
+  /**
+   * Which marketplace account the settings connect, declared: a template over settings that are not
+   * secret, e.g. '{settings.storeUrl}'. One account is one integration: a second connection of it
+   * in the tenant is refused, one in another tenant too. Basic auth without it: the username on
+   * its endpoint; OAuth: the accountHook's id.
+   */
+  account: template
+    .optional()
+    .describe(
+      "Template over non-secret settings naming the connected account, e.g. '{settings.storeUrl}': one account, one integration.",
+    ),
 };
 
 /** OAuth 2.0 authorization code (+ PKCE) with refresh, as Allegro does it. */
@@ -43,14 +54,36 @@ export const BasicAuthSchema = z.strictObject({
   ...common,
 });
 
+/**
+ * An API key from a secret setting, sent in a header (`X-Api-Key: <key>`, `Authorization: Bearer
+ * <key>` with a prefix) or as a query parameter on every request.
+ */
+export const ApiKeyAuthSchema = z.strictObject({
+  type: z.literal('apiKey'),
+  setting: nonEmpty.describe('Setting (string, writeOnly) holding the key.'),
+  in: z
+    .enum(['header', 'query'])
+    .default('header')
+    .describe('Where the key goes: a header or a query parameter.'),
+  name: nonEmpty.describe("The header's or query parameter's name, e.g. 'X-Api-Key' or 'api_key'."),
+  prefix: z.string().default('').describe("Written before the key, e.g. 'Bearer ' (header only)."),
+  ...common,
+});
+
 export const NoAuthSchema = z.strictObject({
   type: z.literal('none'),
   ...common,
 });
 
-/** Discriminated on `type` so more kinds (api key header, OAuth client credentials) slot in later. */
-export const AuthSchema = z.discriminatedUnion('type', [OAuth2AuthSchema, BasicAuthSchema, NoAuthSchema]);
+/** Discriminated on `type` so more kinds (OAuth client credentials) slot in later. */
+export const AuthSchema = z.discriminatedUnion('type', [
+  OAuth2AuthSchema,
+  BasicAuthSchema,
+  ApiKeyAuthSchema,
+  NoAuthSchema,
+]);
 
 export type OAuth2Auth = z.infer<typeof OAuth2AuthSchema>;
 export type BasicAuth = z.infer<typeof BasicAuthSchema>;
+export type ApiKeyAuth = z.infer<typeof ApiKeyAuthSchema>;
 export type Auth = z.infer<typeof AuthSchema>;
