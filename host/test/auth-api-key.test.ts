@@ -98,4 +98,25 @@ describe('auth type apiKey: the key and a secret header go to the shop only; one
     });
     expect(second.id).not.toBe(id);
   });
+
+  it("invoices follow the setting the manifest's switches name ('makeInvoices'), not a name the host knows", async () => {
+    const { id: off } = await user.trpc.integrations.create.mutate({
+      pluginId: 'fixture-apikey',
+      settings: {
+        storeUrl: 'https://third.example',
+        apiKey: SHOP_KEY,
+        storeToken: SHOP_TOKEN,
+        makeInvoices: false,
+      },
+    });
+    const { runId } = await user.trpc.integrations.sync.mutate({ id: off });
+    let run: { status: string; counts: Record<string, number> } = { status: 'queued', counts: {} };
+    for (let i = 0; i < 300 && !['succeeded', 'failed'].includes(run.status); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      run = await user.trpc.integrations.run.query({ runId });
+    }
+    expect(run.status).toBe('succeeded');
+    const { invoices } = await user.trpc.invoices.list.query({ integrationId: off });
+    expect(invoices).toHaveLength(0);
+  });
 });

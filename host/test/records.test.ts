@@ -15,6 +15,14 @@ import { createTestDatabase, type TestDatabase } from './support/database.ts';
 
 let testDb: TestDatabase;
 const allegro = compileMappings(ALLEGRO_MAPPINGS);
+/** The switches the Allegro and eMAG manifests declare (manifest `switches`). */
+const SWITCHES = {
+  invoices: 'autoGenerateInvoices',
+  markPaid: 'autoMarkAsPaid',
+  customers: 'autoCreateCustomer',
+  products: 'autoCreateProduct',
+};
+
 const settings = {
   autoGenerateInvoices: true,
   autoMarkAsPaid: false,
@@ -51,6 +59,7 @@ async function setup(overrides: Partial<ImportRecordsOptions> = {}) {
       mappingName: 'invoice',
       mappings: allegro,
       settings,
+      switches: SWITCHES,
       records,
       ...overrides,
       ...more,
@@ -349,6 +358,7 @@ describe('importRecords (eMAG, net prices)', () => {
       mappingName: 'invoice',
       mappings: compileMappings(EMAG_MAPPINGS),
       settings: { autoMarkAsPaid: true },
+      switches: SWITCHES,
       integration: { currency: 'RON' },
       records: [1, 2].map((i) => ({
         externalId: String(emagOrder(i).id),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AuthSchema } from './manifest/auth.ts';
+import { SwitchesSchema } from './manifest/switches.ts';
 import { JobSchema } from './manifest/jobs.ts';
 import { MappingsSchema } from './manifest/mappings.ts';
 import { RateLimitSchema } from './manifest/rate-limits.ts';
@@ -79,6 +80,9 @@ export const manifestShape = {
   offers: OffersSchema.optional().describe(
     "Marketplace offers kept in step with the host's products: the jobs that push and read them.",
   ),
+  switches: SwitchesSchema.default({}).describe(
+    "The plugin's boolean settings that switch what an import creates: invoices, paid marks, customers, products.",
+  ),
   sandbox: SandboxSchema.describe(
     "Where the plugin's local marketplace emulator lives and how demo mode points config at it.",
   ),
@@ -93,6 +97,7 @@ export type ManifestInput = z.input<typeof ManifestSchema>;
 export type ManifestSection = keyof typeof manifestShape;
 
 export type { Auth, OAuth2Auth, BasicAuth, ApiKeyAuth } from './manifest/auth.ts';
+export type { Switches } from './manifest/switches.ts';
 export type { Job, Interval } from './manifest/jobs.ts';
 export type { Mapping, FieldExpression } from './manifest/mappings.ts';
 export type { RateLimit } from './manifest/rate-limits.ts';

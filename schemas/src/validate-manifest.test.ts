@@ -218,6 +218,19 @@ describe('validateManifest', () => {
     ]);
   });
 
+  it('checks that switches name boolean settings', () => {
+    const manifest: Record<string, unknown> & ReturnType<typeof sampleManifest> = sampleManifest();
+    manifest.switches = {
+      invoices: 'autoGenerateInvoices',
+      markPaid: 'defaultVatRate',
+      products: 'makeProducts',
+    };
+    expect(validateManifest(manifest).issues.map((i) => `${i.pointer} ${i.code}: ${i.message}`)).toEqual([
+      "/switches/markPaid MANIFEST_SETTING_REFERENCE: names 'defaultVatRate', which is not a boolean setting (its type is number); use one of: 'autoGenerateInvoices'",
+      "/switches/products MANIFEST_SETTING_REFERENCE: names 'makeProducts', but settings has no such property; use one of: 'autoGenerateInvoices'",
+    ]);
+  });
+
   it('checks flows switch on boolean settings and jobs name declared flows', () => {
     const manifest = sampleManifest();
     manifest.flows![0]!.setting = 'defaultVatRate';

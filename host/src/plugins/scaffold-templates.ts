@@ -122,6 +122,8 @@ export function manifestTemplate(names: ScaffoldNames): string {
       },
     ],
     api: { baseUrl: `{${names.env}_BASE_URL}` },
+    // The host reads these settings, and only these, to decide what an import creates.
+    switches: { invoices: 'autoGenerateInvoices' },
     sandbox: { entry: './sandbox/index.ts', env: { [`${names.env}_BASE_URL`]: '{url}' } },
   };
   return JSON.stringify(manifest, null, 2) + '\n';

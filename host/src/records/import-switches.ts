@@ -1,7 +1,8 @@
 // The integration settings that decide what an import creates: read by the import, used by each
 // batch (its own module, so records/import.ts and records/import-batch.ts do not import each other).
+import type { Switches } from '@mch/schemas';
 
-/** The integration settings that decide what an import creates (seed 000: the Allegro settings). */
+/** What an import creates, from the settings the manifest's `switches` name. */
 export interface ImportSwitches {
   autoGenerateInvoices: boolean;
   autoMarkAsPaid: boolean;
@@ -9,14 +10,23 @@ export interface ImportSwitches {
   autoCreateProduct: boolean;
 }
 
-/** Defaults as the seed's settings response shows them. */
-export function importSwitches(settings: Readonly<Record<string, unknown>>): ImportSwitches {
-  const flag = (key: string, fallback: boolean) =>
-    typeof settings[key] === 'boolean' ? settings[key] : fallback;
+/**
+ * Reads the settings the manifest names in `switches` (no plugin's setting names are known here);
+ * a switch it does not name, or a setting left unset, keeps the default: invoices, customers and
+ * products made, orders not marked paid.
+ */
+export function importSwitches(
+  settings: Readonly<Record<string, unknown>>,
+  names: Switches = {},
+): ImportSwitches {
+  const flag = (name: string | undefined, fallback: boolean) => {
+    const value = name === undefined ? undefined : settings[name];
+    return typeof value === 'boolean' ? value : fallback;
+  };
   return {
-    autoGenerateInvoices: flag('autoGenerateInvoices', true),
-    autoMarkAsPaid: flag('autoMarkAsPaid', false),
-    autoCreateCustomer: flag('autoCreateCustomer', true),
-    autoCreateProduct: flag('autoCreateProduct', true),
+    autoGenerateInvoices: flag(names.invoices, true),
+    autoMarkAsPaid: flag(names.markPaid, false),
+    autoCreateCustomer: flag(names.customers, true),
+    autoCreateProduct: flag(names.products, true),
   };
 }

@@ -1,4 +1,5 @@
 import type { RecordInput, UpsertOutcome } from '@mch/plugin-sdk';
+import type { Switches } from '@mch/schemas';
 import type { SqlPool } from '../db/orm.ts';
 import { importBatch, type BatchContext } from './import-batch.ts';
 import type { CompiledMappings } from './mapping-engine.ts';
@@ -23,8 +24,10 @@ export interface ImportRecordsOptions {
   /** The manifest mapping the records go through (e.g. `invoice`); also the ledger kind. */
   mappingName: string;
   mappings: CompiledMappings;
-  /** The integration's settings: `$settings` in expressions and the `auto*` switches. */
+  /** The integration's settings: `$settings` in expressions, and the switches below. */
   settings: Readonly<Record<string, unknown>>;
+  /** Which settings switch invoices, paid marks, customers and products (manifest `switches`). */
+  switches?: Switches | undefined;
   /** `$integration` in expressions (e.g. its platform currency); default `{ id, tenantId, pluginId }`. */
   integration?: Readonly<Record<string, unknown>>;
   records: readonly RecordInput[];
@@ -44,7 +47,8 @@ export interface ImportRecordsOptions {
  * Imports marketplace records as host records (customers, products, an invoice with lines),
  * one transaction per batch, one outcome per record in the caller's order:
  * - `created`: this call issued the order's invoice (hostId = invoice id); also for an order
- *   recorded earlier while `autoGenerateInvoices` was off, on its first import after it is on;
+ *   recorded earlier while invoices were switched off (manifest `switches.invoices`), on its first
+ *   import after they are on;
  * - `updated`: a new revision of an already invoiced order (cancellation or payment applied);
  * - `unchanged`: this revision (or content) was processed already, here or by a concurrent import;
  * - `skipped`: nothing invoiced, with the reason (refused by the mapping or the totals check —
@@ -53,7 +57,7 @@ export interface ImportRecordsOptions {
  * in flight is then rolled back and earlier batches stay committed.
  */
 export async function importRecords(options: ImportRecordsOptions): Promise<UpsertOutcome[]> {
-  const switches = importSwitches(options.settings);
+  const switches = importSwitches(options.settings, options.switches);
   const variables = {
     settings: options.settings,
     integration: options.integration ?? {

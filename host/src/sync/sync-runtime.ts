@@ -81,6 +81,7 @@ const importThroughMappings =
         mappings: input.plugin.manifest.mappings,
       }),
       settings: input.settings,
+      switches: input.plugin.manifest.switches,
       records: input.records,
       templateSetting: invoiceTemplateSettings([input.plugin]).get(input.plugin.id),
     });

@@ -62,6 +62,9 @@ export const checkSettingReferences: ManifestCheck = ({ sections, report }) => {
       });
     }
   });
+  for (const [what, name] of Object.entries(sections.switches ?? {}))
+    if (name !== undefined)
+      expect({ pointer: `/switches/${what}`, name, types: ['boolean'], what: 'a boolean setting' });
   const auth = sections.auth;
   if (auth?.type === 'apiKey') {
     const ok = expect({
