@@ -218,6 +218,22 @@ describe('validateManifest', () => {
     ]);
   });
 
+  it("checks sandbox.settings: settings that exist, filled from the sandbox's ready line only", () => {
+    const manifest = sampleManifest();
+    manifest.sandbox.settings = { apiKey: '{credentials.key}' };
+    expect(validateManifest(manifest).issues).toEqual([]);
+    manifest.sandbox.settings = {
+      apiKeys: '{credentials.key}',
+      apiKey: '{settings.apiKey}',
+      defaultVatRate: '23',
+    };
+    expect(validateManifest(manifest).issues.map((i) => `${i.pointer} ${i.code}: ${i.message}`)).toEqual([
+      "/sandbox/settings/apiKeys MANIFEST_SETTING_REFERENCE: names setting 'apiKeys', but settings has no such property; use one of: 'autoGenerateInvoices', 'syncFrequencyMinutes', 'defaultVatRate', 'apiKey'",
+      "/sandbox/settings/apiKey MANIFEST_FIELD_INVALID: has placeholder {settings.apiKey}; a demo setting is filled from the sandbox's ready line: {url}, {controlUrl} or {credentials.<name>}",
+      "/sandbox/settings/defaultVatRate MANIFEST_SETTING_REFERENCE: names setting 'defaultVatRate', which is not a string setting (its type is number); a template gives text: give other settings a default instead",
+    ]);
+  });
+
   it('checks that switches name boolean settings', () => {
     const manifest: Record<string, unknown> & ReturnType<typeof sampleManifest> = sampleManifest();
     manifest.switches = {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
+import { renderTemplate } from '@mch/schemas';
 import type { Principal } from '../auth/principal.ts';
 import { Company } from '../db/entities/company.entity.ts';
 import { Integration } from '../db/entities/integration.entity.ts';
@@ -189,6 +190,7 @@ async function connectDocumentsPlugin(input: {
     const settings = {
       ...settingsNamedLike(plugin, sandbox.credentials),
       ...settingsNamedLike(plugin, sandbox.settings ?? {}),
+      ...declaredDemoSettings(plugin, sandbox.credentials, sandbox),
     };
     integrationId = (
       await services.integrations.create({
@@ -222,7 +224,6 @@ async function connectDocumentsPlugin(input: {
   });
 }
 
-/** Settings for a demo account: the sandbox's credentials in the plugin's credential settings. */
 /** The sandbox's credentials that share a name with one of the plugin's settings. */
 function settingsNamedLike(
   plugin: LoadedPlugin,
@@ -232,7 +233,38 @@ function settingsNamedLike(
   return Object.fromEntries(Object.entries(credentials).filter(([name]) => name in properties));
 }
 
+/**
+ * Settings for a demo account: those the manifest's `sandbox.settings` fill from the sandbox's
+ * ready line, over what the auth kind takes from credentials named like its settings.
+ */
 function demoSettings(
+  plugin: LoadedPlugin,
+  credentials: Record<string, string>,
+  sandbox: Pick<RunningSandbox, 'url' | 'controlUrl'>,
+): Record<string, unknown> | null {
+  const declared = declaredDemoSettings(plugin, credentials, sandbox);
+  const fromCredentials = credentialSettings(plugin, credentials);
+  if (Object.keys(declared).length === 0) return fromCredentials;
+  return { ...(fromCredentials ?? settingsNamedLike(plugin, credentials)), ...declared };
+}
+
+/** The manifest's `sandbox.settings`, filled from the sandbox's ready line. */
+function declaredDemoSettings(
+  plugin: LoadedPlugin,
+  credentials: Record<string, string>,
+  sandbox: Pick<RunningSandbox, 'url' | 'controlUrl'>,
+): Record<string, string> {
+  const values: Record<string, string> = { url: sandbox.url, controlUrl: sandbox.controlUrl };
+  for (const [name, value] of Object.entries(credentials)) values[`credentials.${name}`] = value;
+  return Object.fromEntries(
+    Object.entries(plugin.manifest.sandbox.settings ?? {}).map(([name, template]) => [
+      name,
+      renderTemplate(template, { values }),
+    ]),
+  );
+}
+
+function credentialSettings(
   plugin: LoadedPlugin,
   credentials: Record<string, string>,
 ): Record<string, unknown> | null {
@@ -314,7 +346,9 @@ function settingField(plugin: LoadedPlugin, setting: string, value: string): Dem
  */
 function signInsOf(plugin: LoadedPlugin, sandbox: RunningSandbox): DemoSignIn[] {
   return [sandbox.credentials, ...(sandbox.accounts ?? [])]
-    .map((credentials) => demoSettings(plugin, credentials) ?? settingsNamedLike(plugin, credentials))
+    .map(
+      (credentials) => demoSettings(plugin, credentials, sandbox) ?? settingsNamedLike(plugin, credentials),
+    )
     .map((settings) => ({
       fields: Object.entries(settings)
         .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
@@ -443,7 +477,7 @@ export async function connectDemoAccounts(input: {
   }
   for (const { pluginId, sandbox } of running) {
     const plugin = services.plugins.get(pluginId);
-    const settings = plugin ? demoSettings(plugin, sandbox.credentials) : null;
+    const settings = plugin ? demoSettings(plugin, sandbox.credentials, sandbox) : null;
     // Plugins of the company's documents were connected above.
     if (!plugin || plugin.manifest.documents || !settings) continue;
     try {

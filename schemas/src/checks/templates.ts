@@ -1,6 +1,13 @@
 import { ManifestErrorCode } from '../errors.ts';
 import { HOST_TEMPLATE_VARS, placeholders } from '../templates.ts';
-import { type CheckContext, type ManifestCheck, present, quoteList, settingProperties } from './context.ts';
+import {
+  type CheckContext,
+  type ManifestCheck,
+  present,
+  quoteList,
+  settingProperties,
+  settingType,
+} from './context.ts';
 
 const SANDBOX_VARS = ['url', 'controlUrl'];
 
@@ -10,7 +17,11 @@ function declared(context: CheckContext): Set<string> | undefined {
     : undefined;
 }
 
-function checkRuntimeTemplate(context: CheckContext, options: { pointer: string; template: string }): void {
+/** Placeholders of a runtime template must be declared settings or config variables. */
+export function checkRuntimeTemplate(
+  context: CheckContext,
+  options: { pointer: string; template: string },
+): void {
   const config = declared(context);
   const settings = settingProperties(context.sections);
   for (const name of placeholders(options.template)) {
@@ -100,6 +111,29 @@ export const checkTemplates: ManifestCheck = (context) => {
         }
       });
     });
+  }
+  const settings = settingProperties(context.sections);
+  for (const [name, value] of Object.entries(sandbox?.settings ?? {})) {
+    const pointer = `/sandbox/settings/${name}`;
+    if (context.sections.settings && !settings.has(name))
+      context.report(
+        ManifestErrorCode.SETTING_REFERENCE,
+        pointer,
+        `names setting '${name}', but settings has no such property; use one of: ${quoteList(settings.keys())}`,
+      );
+    else if (settings.has(name) && settingType(settings.get(name)) !== 'string')
+      context.report(
+        ManifestErrorCode.SETTING_REFERENCE,
+        pointer,
+        `names setting '${name}', which is not a string setting (its type is ${settingType(settings.get(name)) ?? 'unset'}); a template gives text: give other settings a default instead`,
+      );
+    for (const placeholder of placeholders(value))
+      if (!SANDBOX_VARS.includes(placeholder) && !/^credentials\.[A-Za-z0-9_]+$/.test(placeholder))
+        context.report(
+          ManifestErrorCode.FIELD_INVALID,
+          pointer,
+          `has placeholder {${placeholder}}; a demo setting is filled from the sandbox's ready line: {url}, {controlUrl} or {credentials.<name>}`,
+        );
   }
   for (const [env, value] of Object.entries(sandbox?.env ?? {})) {
     checkConfigName(context, { pointer: `/sandbox/env/${env}`, name: env });

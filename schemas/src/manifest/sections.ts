@@ -115,6 +115,17 @@ export const SandboxSchema = z.strictObject({
    */
   env: z.record(envName, template).default({}),
   /**
+   * Setting → template over the sandbox's ready line (`{url}`, `{controlUrl}`,
+   * `{credentials.<name>}`): the settings demo mode connects the demo account with, for settings
+   * the sandbox's credentials are not named like (e.g. `"consumerKey": "{credentials.key}"`).
+   */
+  settings: z
+    .record(nonEmpty, template)
+    .optional()
+    .describe(
+      'Settings demo mode connects the demo account with, each a template over the sandbox\'s ready line, e.g. { "consumerKey": "{credentials.key}" }.',
+    ),
+  /**
    * Options demo mode starts the sandbox with (its `extra`), to keep the demo's marketplace alive:
    * new orders, returns and cancellations arriving while a newcomer tries each flow. Each sandbox
    * documents its own options; tests start sandboxes without them.
