@@ -127,6 +127,52 @@ describe('plugin validate', () => {
     }
   });
 
+  it("plugin types writes the settings' types; validate says when they no longer match the settings", async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    const root = await mkdtemp(join(ARTIFACTS, 'plugin-types-'));
+    try {
+      const dir = join(root, 'fixture-basic');
+      await cp(join(FIXTURES, 'fixture-basic'), dir, { recursive: true });
+      const written = await finished(runCommand('plugin.command.ts', ['types', dir]));
+      expect(written.code, written.stderr).toBe(0);
+      const file = join(dir, 'src', 'settings.generated.ts');
+      expect(written.stdout).toBe(
+        `wrote ${file}; type your hooks with definePlugin<Settings>(…) (import type { Settings } from './settings.generated.ts')\n`,
+      );
+      const types = await readFile(file, 'utf8');
+      expect(types).toContain("  platform: 'ro' | 'bg' | 'hu';\n");
+      expect(types).toContain("export type SecretSetting = 'password';\n");
+      expect(await finished(runCommand('plugin.command.ts', ['validate', dir]))).toMatchObject({ code: 0 });
+
+      const manifestFile = join(dir, 'plugin.manifest.json');
+      const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as {
+        settings: { properties: Record<string, unknown> };
+      };
+      manifest.settings.properties.shopName = { type: 'string', title: 'Shop name' };
+      await writeFile(manifestFile, JSON.stringify(manifest, null, 2));
+      const stale = await finished(runCommand('plugin.command.ts', ['validate', dir]));
+      expect(stale.code).toBe(1);
+      expect(
+        stale.stdout
+          .trim()
+          .split('\n')
+          .map((line) => line.split(/\s{2,}/)),
+      ).toEqual([
+        ['invalid: fixture-basic (1 problem)'],
+        [
+          '/settings',
+          'MANIFEST_TYPES_STALE',
+          `src/settings.generated.ts no longer matches the settings; run: npm run host -- plugin types ${dir}`,
+        ],
+      ]);
+      await finished(runCommand('plugin.command.ts', ['types', dir]));
+      expect(await readFile(file, 'utf8')).toContain('  shopName?: string;\n');
+      expect(await finished(runCommand('plugin.command.ts', ['validate', dir]))).toMatchObject({ code: 0 });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a folder without a manifest', async () => {
     const { code, stdout } = await finished(
       runCommand('plugin.command.ts', ['validate', join(FIXTURES, 'fixture-missing')]),
@@ -285,6 +331,7 @@ describe('plugin new', () => {
     expect(files.sort()).toEqual([
       'node_modules/.tsbuild/sandbox/index.d.ts',
       'node_modules/.tsbuild/src/index.d.ts',
+      'node_modules/.tsbuild/src/settings.generated.d.ts',
       'node_modules/.tsbuild/test/plugin.test.d.ts',
       'node_modules/.tsbuild/tsconfig.tsbuildinfo',
     ]);

@@ -42,6 +42,8 @@ export const ManifestErrorCode = {
    * auth kind that has no account step), or defined by the plugin module and named nowhere.
    */
   HOOK_UNUSED: 'MANIFEST_HOOK_UNUSED',
+  /** `src/settings.generated.ts` (written by `plugin types`) no longer matches the settings. */
+  TYPES_STALE: 'MANIFEST_TYPES_STALE',
   /** `entry` does not exist on disk. */
   ENTRY_MISSING: 'MANIFEST_ENTRY_MISSING',
   /** `entry` exists but does not import, or does not default-export a definePlugin value. */

@@ -131,13 +131,15 @@ export function manifestTemplate(names: ScaffoldNames): string {
 
 export function indexTemplate(): string {
   return `import { AuthError, definePlugin, type JobInput, type JobOutput, type TestConnectionOutput } from '@mch/plugin-sdk';
+// The settings' types, written from the manifest by \`plugin types\` (run it again after changing them).
+import type { Settings } from './settings.generated.ts';
 
 interface Order {
   id: string;
   updatedAt: string;
 }
 
-export default definePlugin({
+export default definePlugin<Settings>({
   hooks: {
     /** Fetches orders changed since the stored cursor; the manifest's mappings turn them into invoices. */
     syncOrders: async (ctx, _input: JobInput): Promise<JobOutput> => {

@@ -1,4 +1,5 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { SETTINGS_TYPES_FILE, settingsTypes } from './settings-types.ts';
 import { dirname, join, relative } from 'node:path';
 import { validateRegistry } from '@mch/schemas';
 import { REPO_ROOT } from './paths.ts';
@@ -125,9 +126,17 @@ export async function scaffoldPlugin(options: { id: string; root?: string }): Pr
     'sandbox/index.ts': sandboxTemplate(),
     'test/plugin.test.ts': testTemplate(),
   };
+  // The settings' types exactly as `plugin types` writes them (validate compares them byte for byte).
+  files[SETTINGS_TYPES_FILE] = settingsTypes(
+    (JSON.parse(files['plugin.manifest.json']!) as { settings: { properties?: Record<string, unknown> } })
+      .settings,
+  );
   for (const [name, contents] of Object.entries(files)) {
     await mkdir(dirname(join(dir, name)), { recursive: true });
-    await writeFile(join(dir, name), await formatted(join(dir, name), contents));
+    await writeFile(
+      join(dir, name),
+      name === SETTINGS_TYPES_FILE ? contents : await formatted(join(dir, name), contents),
+    );
   }
   await register({ registryPath: join(root, 'plugin.manifest.json'), entry: `plugins/${options.id}` });
   const referenced = await reference({

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HOST_VERSION } from '../../app/version.ts';
 import { loadPlugins } from '../../plugins/loader.ts';
-import { validatePluginFolder } from '../../plugins/folder-validation.ts';
+import { validatePluginFolder, writeSettingsTypes } from '../../plugins/folder-validation.ts';
 import { formatIssues } from '../../plugins/issue-table.ts';
 import { scaffoldPlugin } from '../../plugins/scaffold.ts';
 import type { CliCommand } from '../support/command.ts';
@@ -11,6 +11,7 @@ import { result as print } from '../support/output.ts';
 const USAGE = `usage:
   plugin validate DIR [--host-version V]   check a plugin folder as the host would; exit 1 when invalid
   plugin new ID [--root DIR]               scaffold plugins/ID (passes validate) and add it to the registry
+  plugin types DIR                         write DIR/src/settings.generated.ts: the settings' types for hooks
   plugin list [--registry FILE]            the registry's plugins: loaded, and refused with their problems`;
 
 async function validate(args: string[]): Promise<number> {
@@ -61,6 +62,24 @@ async function create(args: string[]): Promise<number> {
   return 0;
 }
 
+async function types(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const dir = positionals[0];
+  if (!dir || positionals.length > 1) {
+    console.error(USAGE);
+    return 2;
+  }
+  const result = await writeSettingsTypes({ dir: resolve(dir), hostVersion: HOST_VERSION });
+  if (!result.ok) {
+    for (const line of result.lines) print(line);
+    return 1;
+  }
+  print(
+    `wrote ${result.file}; type your hooks with definePlugin<Settings>(…) (import type { Settings } from './settings.generated.ts')`,
+  );
+  return 0;
+}
+
 async function list(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { registry: { type: 'string' } } });
   const result = await loadPlugins(
@@ -83,13 +102,14 @@ async function list(args: string[]): Promise<number> {
 const SUBCOMMANDS: Partial<Record<string, (args: string[]) => Promise<number>>> = {
   validate,
   new: create,
+  types,
   list,
 };
 
 /** `npm run host -- plugin …` (SPEC "Interfaces": plugin validate DIR, plugin new ID). */
 export const command = {
   name: 'plugin',
-  summary: 'validate a plugin folder, scaffold a new plugin, list the registry',
+  summary: "validate a plugin folder, scaffold a new plugin, write its settings' types, list the registry",
   async run(args: string[]): Promise<number> {
     const [sub, ...rest] = args;
     if (sub === '--help' || sub === '-h' || sub === 'help' || rest.includes('--help')) {
