@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -179,6 +180,42 @@ describe('plugin validate', () => {
     );
     expect(code).toBe(1);
     expect(stdout).toContain('MANIFEST_NOT_FOUND');
+  });
+});
+
+/** The CLI as a person runs it (`npm run host -- …`): main.ts, which exits when the command returns. */
+function runCli(args: string[]) {
+  return spawn(process.execPath, [join(HOST, 'src', 'cli', 'main.ts'), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+describe('plugin dry-run', () => {
+  const dryRuns = async () => (await readdir(tmpdir())).filter((name) => name.startsWith('mch-dry-run-'));
+
+  it("runs the plugin's jobs once against its sandbox on a throwaway database and prints what they created", async () => {
+    const before = await dryRuns();
+    const { code, stdout, stderr } = await finished(
+      runCli(['plugin', 'dry-run', join(FIXTURES, 'fixture-apikey')]),
+    );
+    expect(code, stderr).toBe(0);
+    expect(stdout.trim().split('\n')).toEqual([
+      'dry run of fixture-apikey against its sandbox (a throwaway database, deleted now):',
+      '  job sync-orders: succeeded (orders 4, created 4)',
+      '  4 invoices would be issued:',
+      '    FV/2026/1  PLN 12.30  1 line(s)  no buyer name  (order order-1-1)',
+      '    FV/2026/2  PLN 24.60  1 line(s)  no buyer name  (order order-1-2)',
+      '    FV/2026/3  PLN 12.30  1 line(s)  no buyer name  (order order-2-1)',
+      '    FV/2026/4  PLN 24.60  1 line(s)  no buyer name  (order order-2-2)',
+    ]);
+    // Nothing is left behind: the temporary database folder is gone.
+    expect(await dryRuns()).toEqual(before);
+  });
+
+  it('refuses a plugin that does not validate, with the problems, before starting anything', async () => {
+    const { code, stdout } = await finished(runCli(['plugin', 'dry-run', join(FIXTURES, 'fixture-broken')]));
+    expect(code).toBe(1);
+    expect(stdout.split('\n')[0]).toBe('invalid: fixture-broken (3 problems)');
   });
 });
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HOST_VERSION } from '../../app/version.ts';
+import { dryRun } from '../../plugins/dry-run.ts';
 import { loadPlugins } from '../../plugins/loader.ts';
 import { validatePluginFolder, writeSettingsTypes } from '../../plugins/folder-validation.ts';
 import { formatIssues } from '../../plugins/issue-table.ts';
@@ -12,6 +13,8 @@ const USAGE = `usage:
   plugin validate DIR [--host-version V]   check a plugin folder as the host would; exit 1 when invalid
   plugin new ID [--root DIR]               scaffold plugins/ID (passes validate) and add it to the registry
   plugin types DIR                         write DIR/src/settings.generated.ts: the settings' types for hooks
+  plugin dry-run DIR                       run the plugin's jobs once against its sandbox on a throwaway
+                                           database and print what they would create (writes nothing)
   plugin list [--registry FILE]            the registry's plugins: loaded, and refused with their problems`;
 
 async function validate(args: string[]): Promise<number> {
@@ -80,6 +83,18 @@ async function types(args: string[]): Promise<number> {
   return 0;
 }
 
+async function dryRunCommand(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const dir = positionals[0];
+  if (!dir || positionals.length > 1) {
+    console.error(USAGE);
+    return 2;
+  }
+  const result = await dryRun({ dir: resolve(dir), hostVersion: HOST_VERSION });
+  for (const line of result.lines) print(line);
+  return result.ok ? 0 : 1;
+}
+
 async function list(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { registry: { type: 'string' } } });
   const result = await loadPlugins(
@@ -103,6 +118,7 @@ const SUBCOMMANDS: Partial<Record<string, (args: string[]) => Promise<number>>> 
   validate,
   new: create,
   types,
+  'dry-run': dryRunCommand,
   list,
 };
 

@@ -1,0 +1,132 @@
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDemoMode } from '../app/demo-mode.ts';
+import { createHostApp } from '../app/host-app.ts';
+import { readEnv } from '../config/env.ts';
+import { createLogger } from '../logging/logger.ts';
+import { validatePluginFolder } from './folder-validation.ts';
+
+export interface DryRun {
+  ok: boolean;
+  /** What `plugin dry-run` prints. */
+  lines: string[];
+}
+
+interface RunRow {
+  job_id: string;
+  status: string;
+  error: string | null;
+  counts: Record<string, number>;
+}
+
+interface InvoiceRow {
+  number: string;
+  buyer: string | null;
+  total: string;
+  currency: string;
+  lines: number;
+  external_id: string | null;
+}
+
+/** How long the plugin's first runs may take before the dry run gives up on them. */
+const RUNS_TIMEOUT_MS = 120_000;
+
+/**
+ * `plugin dry-run DIR`: the plugin's jobs run once against its own sandbox, on a throwaway host —
+ * an embedded database in a temporary folder, deleted afterwards — so nothing is written to any
+ * real database or marketplace. The account is connected as demo mode connects it (the sandbox's
+ * credentials, the manifest's `sandbox.settings`), and what the runs created is printed: each
+ * job's outcome and counts, each invoice with its number, buyer, total and lines.
+ */
+export async function dryRun(options: { dir: string; hostVersion: string }): Promise<DryRun> {
+  const valid = await validatePluginFolder(options);
+  if (!valid.ok) return valid;
+  const work = await mkdtemp(join(tmpdir(), 'mch-dry-run-'));
+  try {
+    const registryPath = join(work, 'plugin.manifest.json');
+    // A registry names folders below it: the plugin is linked into the temporary folder.
+    await symlink(options.dir, join(work, 'plugin'), 'dir');
+    await writeFile(registryPath, JSON.stringify({ plugins: ['plugin'] }));
+    const env = readEnv({
+      ...process.env,
+      DATA_DIR: join(work, 'data'),
+      DATABASE_URL: '',
+      MONGODB_URL: '',
+      PORT: '0',
+      PUBLIC_URL: '',
+      LOG_LEVEL: 'silent',
+    });
+    const configOverrides = new Map<string, Record<string, string>>();
+    const app = await createHostApp({
+      env,
+      role: 'all',
+      logger: createLogger({ level: 'silent' }),
+      configOverrides,
+      registryPath,
+    });
+    let demo: Awaited<ReturnType<typeof startDemoMode>> | undefined;
+    try {
+      const { url } = await app.start();
+      demo = await startDemoMode({ services: app.services, configOverrides, publicUrl: url! });
+      return await report(app.services.db.pool, demo.sandboxes.map((s) => s.pluginId)[0] ?? '');
+    } finally {
+      await demo?.stop();
+      await app.stop();
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+type Pool = Awaited<ReturnType<typeof createHostApp>>['services']['db']['pool'];
+
+async function report(pool: Pool, pluginId: string): Promise<DryRun> {
+  const { rows: integrations } = await pool.query<{ id: string; label: string }>(
+    `select id, label from integrations where plugin_id = $1`,
+    [pluginId],
+  );
+  const integration = integrations[0];
+  if (!integration)
+    return {
+      ok: false,
+      lines: [
+        `dry run: ${pluginId} could not be connected to its sandbox. Name the settings its sandbox fills in the manifest's sandbox.settings (e.g. { "apiKey": "{credentials.apiKey}" }), or name the sandbox's credentials like the settings.`,
+      ],
+    };
+  // The runs connecting started, each to its end (retries included).
+  let runs: RunRow[] = [];
+  for (const deadline = Date.now() + RUNS_TIMEOUT_MS; Date.now() < deadline;) {
+    ({ rows: runs } = await pool.query<RunRow>(
+      `select job_id, status, error, counts from sync_runs where integration_id = $1 order by started_at`,
+      [integration.id],
+    ));
+    if (runs.length > 0 && runs.every((r) => ['succeeded', 'failed', 'skipped'].includes(r.status))) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const { rows: invoices } = await pool.query<InvoiceRow>(
+    `select i.number, i.buyer ->> 'name' as buyer, i.gross_total::text as total, i.currency,
+            jsonb_array_length(coalesce(i.document -> 'lines', '[]'::jsonb)) as lines,
+            i.external_order_id as external_id
+       from invoices i where i.integration_id = $1 order by i.created_at, i.sequence`,
+    [integration.id],
+  );
+  const lines = [`dry run of ${pluginId} against its sandbox (a throwaway database, deleted now):`];
+  for (const run of runs) {
+    const counts = Object.entries(run.counts ?? {})
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
+    lines.push(
+      `  job ${run.job_id}: ${run.status}${counts ? ` (${counts})` : ''}${run.error ? ` — ${run.error}` : ''}`,
+    );
+  }
+  if (runs.length === 0) lines.push('  no job ran (the plugin declares none, or none is switched on)');
+  lines.push(
+    invoices.length === 1 ? '  1 invoice would be issued:' : `  ${invoices.length} invoices would be issued:`,
+  );
+  for (const invoice of invoices)
+    lines.push(
+      `    ${invoice.number}  ${invoice.currency} ${invoice.total}  ${invoice.lines} line(s)  ${invoice.buyer ?? 'no buyer name'}${invoice.external_id ? `  (order ${invoice.external_id})` : ''}`,
+    );
+  return { ok: runs.length > 0 && runs.every((r) => r.status !== 'failed'), lines };
+}
