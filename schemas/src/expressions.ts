@@ -10,8 +10,8 @@ export interface ManifestExpression {
 }
 
 /**
- * Every JSONata expression a manifest holds: mapping fields, and the `each`/`from` of nested
- * mappings. The host compiles them when it loads the plugin (host/src/plugins/expression-checks.ts);
+ * Every JSONata expression a manifest holds: mapping fields, the `each`/`from` of nested
+ * mappings, and the selectors of pull jobs (records, id, revision, cursor, pagination fields). The host compiles them when it loads the plugin (host/src/plugins/expression-checks.ts);
  * a new manifest section with expressions adds them here so `plugin validate` compiles them too.
  */
 export function manifestExpressions(sections: ManifestSections): ManifestExpression[] {
@@ -28,5 +28,24 @@ export function manifestExpressions(sections: ManifestSections): ManifestExpress
       if (value.from !== undefined) out.push({ pointer: `${pointer}/from`, source: value.from, owner });
     }
   }
+  sections.jobs?.forEach((job, index) => {
+    if (!job.pull) return;
+    const owner = `job '${job.id}'`;
+    const base = `/jobs/${index}/pull`;
+    const { pull } = job;
+    out.push({ pointer: `${base}/records`, source: pull.records, owner });
+    out.push({ pointer: `${base}/id`, source: pull.id, owner });
+    out.push({ pointer: `${base}/revision`, source: pull.revision, owner });
+    if (pull.cursor) out.push({ pointer: `${base}/cursor/field`, source: pull.cursor.field, owner });
+    const pagination = pull.pagination;
+    if (!pagination) return;
+    const fields: Record<string, string | undefined> = {
+      field: 'field' in pagination ? pagination.field : undefined,
+      totalPagesField: pagination.type === 'pageNumber' ? pagination.totalPagesField : undefined,
+      totalCountField: pagination.type === 'offset' ? pagination.totalCountField : undefined,
+    };
+    for (const [name, source] of Object.entries(fields))
+      if (source !== undefined) out.push({ pointer: `${base}/pagination/${name}`, source, owner });
+  });
   return out;
 }

@@ -1,5 +1,6 @@
 export * from './errors.ts';
 export * from './manifest.ts';
+export { PullSchema, PaginationSchema, PullCursorSchema } from './manifest/pull.ts';
 export * from './registry.ts';
 export * from './validate-manifest.ts';
 export * from './settings-validator.ts';

@@ -99,6 +99,7 @@ export type ManifestSection = keyof typeof manifestShape;
 export type { Auth, OAuth2Auth, BasicAuth, ApiKeyAuth } from './manifest/auth.ts';
 export type { Switches } from './manifest/switches.ts';
 export type { Job, Interval } from './manifest/jobs.ts';
+export type { Pull, Pagination, PullCursor } from './manifest/pull.ts';
 export type { Mapping, FieldExpression } from './manifest/mappings.ts';
 export type { RateLimit } from './manifest/rate-limits.ts';
 export type {

@@ -1,6 +1,7 @@
 import { checkAuthHooks } from './checks/auth-hooks.ts';
 import { createContext, type ManifestSections } from './checks/context.ts';
 import { checkMappings } from './checks/mappings.ts';
+import { checkPulls } from './checks/pull.ts';
 import { checkReferences } from './checks/references.ts';
 import { checkSecretMarks, checkSecretTemplates } from './checks/secrets.ts';
 import { checkSettingReferences, checkSettingsSchemaValid } from './checks/settings-refs.ts';
@@ -23,6 +24,7 @@ const CHECKS = [
   checkAuthHooks,
   checkReferences,
   checkMappings,
+  checkPulls,
   checkUnique,
 ];
 

@@ -31,7 +31,10 @@ const outsideIssue = (pointer: string, entry: string, dir: string): ManifestIssu
 /** Every place a manifest names a hook, with its pointer. */
 export function hookReferences(sections: ManifestSections): { pointer: string; name: string }[] {
   const refs: { pointer: string; name: string }[] = [];
-  sections.jobs?.forEach((job, index) => refs.push({ pointer: `/jobs/${index}/hook`, name: job.hook }));
+  // A pull job (manifest `pull`) has no hook: the host runs it (sync/pull.ts).
+  sections.jobs?.forEach((job, index) => {
+    if (job.hook !== undefined) refs.push({ pointer: `/jobs/${index}/hook`, name: job.hook });
+  });
   sections.webhooks?.forEach((hook, index) =>
     refs.push({ pointer: `/webhooks/${index}/hook`, name: hook.hook }),
   );

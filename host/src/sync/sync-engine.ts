@@ -5,6 +5,7 @@ import {
   type JobOutput,
   type PluginContext,
 } from '@mch/plugin-sdk';
+import { renderTemplate } from '@mch/schemas';
 import { switchedOffFlow } from '../plugins/flow-switch.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
 import { NonRetryableError } from '../errors.ts';
@@ -13,6 +14,7 @@ import { jobPolicies } from '../integrations/job-health.ts';
 import { IntegrationHealth } from './integration-health.ts';
 import { buildPluginContext, type ContextDeps, type IntegrationRef } from './plugin-context.ts';
 import { resolvePluginConfig } from './plugin-config.ts';
+import { runPull } from './pull.ts';
 import { RunRecords } from './run-records.ts';
 import { RunTally } from './run-tally.ts';
 import type { RequestAuthorizer } from '../runtime/plugin-http.ts';
@@ -288,10 +290,20 @@ export class SyncEngine {
         void this.#runs.progress(runId, done, total).catch(() => undefined);
       },
     });
-    const hook = plugin.definition.hooks[job.hook] as (
-      ctx: PluginContext,
-      input: JobInput,
-    ) => Promise<JobOutput | void>;
+    const { pull } = job;
+    // A pull job is run by the host from its manifest description (issue 14); any other calls its hook.
+    const hook = pull
+      ? () =>
+          runPull({
+            ctx,
+            jobId: job.id,
+            pull,
+            baseUrl: renderTemplate(plugin.manifest.api?.baseUrl ?? '', ctx),
+          })
+      : (plugin.definition.hooks[job.hook ?? ''] as (
+          ctx: PluginContext,
+          input: JobInput,
+        ) => Promise<JobOutput | void>);
     const startedAt = new Date();
     try {
       const output = await hook(ctx, { jobId: job.id, runId, trigger: run.trigger, attempt: run.attempt });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, hookName, localId, nonEmpty } from '../patterns.ts';
+import { PullSchema } from './pull.ts';
 
 /** A fixed interval, or one read from an integer setting of each integration. */
 export const IntervalSchema = z.union([
@@ -22,8 +23,13 @@ export const JobSchema = z.strictObject({
   id: localId,
   title: nonEmpty,
   description: z.string().optional(),
-  /** Name of a hook in the plugin module's `hooks`. */
-  hook: hookName.describe('Name of a hook in the plugin module (definePlugin hooks).'),
+  /** Name of a hook in the plugin module's `hooks`; a job has either `hook` or `pull` (checks/pull.ts). */
+  hook: hookName
+    .optional()
+    .describe('Name of a hook in the plugin module (definePlugin hooks); a job has either hook or pull.'),
+  pull: PullSchema.optional().describe(
+    'An HTTP read the host runs with no plugin code (pages, records, mapping, cursor); a job has either hook or pull.',
+  ),
   /** The flow (see `flows`) this job implements; switching the flow off skips the job. */
   flow: localId.optional().describe('Flow this job implements; switching the flow off skips the job.'),
   interval: IntervalSchema.describe(
