@@ -90,7 +90,15 @@ function hostPlugins(result: PluginLoadResult): HostPlugins {
     'Loaded plugins',
     result.plugins.map((p) => [p.id, p] as const),
   );
-  return { ...result, get: (id) => byId.get(id) };
+  return {
+    ...result,
+    get: (id) => byId.get(id),
+    replace(plugin) {
+      byId.set(plugin.id, plugin);
+      const index = this.plugins.findIndex((p) => p.id === plugin.id);
+      if (index >= 0) this.plugins[index] = plugin;
+    },
+  };
 }
 
 async function loadHostPlugins(registryPath: string | undefined, logger: Logger): Promise<HostPlugins> {

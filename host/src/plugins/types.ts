@@ -34,4 +34,6 @@ export interface PluginLoadResult {
 /** The plugins the registry named: loaded ones by id, refused ones with their issues. */
 export interface HostPlugins extends PluginLoadResult {
   get(id: string): LoadedPlugin | undefined;
+  /** A plugin loaded again under the same id (hot reload in development). */
+  replace?(plugin: LoadedPlugin): void;
 }

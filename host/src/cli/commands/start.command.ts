@@ -10,6 +10,8 @@ import {
   type DemoView,
 } from '../../app/demo-mode.ts';
 import { createHostApp, type HostRole } from '../../app/host-app.ts';
+import { HOST_VERSION } from '../../app/version.ts';
+import { watchPlugins } from '../../plugins/hot-reload.ts';
 import { readEnv } from '../../config/env.ts';
 import { acquireDataDirLock, type DataDirLock } from '../../db/data-dir-lock.ts';
 import { createLogger } from '../../logging/logger.ts';
@@ -18,12 +20,13 @@ import type { CliCommand } from '../support/command.ts';
 import { UsageError } from '../support/errors.ts';
 import { info } from '../support/output.ts';
 
-const USAGE = `usage: start [--role all|api|worker] [--registry PATH] [--demo auto|on|off]
+const USAGE = `usage: start [--role all|api|worker] [--registry PATH] [--demo auto|on|off] [--watch-plugins]
   all     HTTP API + console and the job worker (default)
   api     HTTP API + console only; jobs are queued for workers
   worker  runs jobs only; no HTTP server
   --demo  auto (default): on the embedded database with no marketplace configured, run every
           plugin's sandbox and a demo tenant whose accounts sync at once
+  --watch-plugins  development: an edited plugin (manifest or code) is reloaded without a restart
 Environment: PORT, HOST, DATA_DIR, DATABASE_URL, MONGODB_URL, HOST_MASTER_KEY, LOG_LEVEL, PUBLIC_URL;
   HEALTH_PORT (worker only): answer /healthz and /readyz on this port, for container health checks.`;
 
@@ -75,6 +78,7 @@ export const command: CliCommand = {
         role: { type: 'string', default: 'all' },
         registry: { type: 'string' },
         demo: { type: 'string', default: 'auto' },
+        'watch-plugins': { type: 'boolean' },
         help: { type: 'boolean' },
       },
     });
@@ -120,6 +124,10 @@ export const command: CliCommand = {
         });
       }
       const { url } = await app.start();
+      const watcher = values['watch-plugins']
+        ? watchPlugins({ plugins: app.services.plugins, hostVersion: HOST_VERSION, logger })
+        : undefined;
+      if (watcher) info('Watching the plugin folders: an edited plugin is reloaded without a restart.');
       // A worker has no API; its health answers on a port of its own for container checks.
       let health: FastifyInstance | undefined;
       if (workerHealthPort !== undefined) {
@@ -154,6 +162,7 @@ export const command: CliCommand = {
           }
           stopping = true;
           logger.info({ signal }, 'stopping: draining running jobs and requests');
+          watcher?.close();
           app
             .stop()
             .then(() => health?.close())
