@@ -1,11 +1,15 @@
 // The admin journey in a real browser against a real host: metrics, every tenant's integrations,
 // settings in a dialog, batch sync, connector enablement per tenant, the plugin catalogue and the
 // generated form of a rich schema.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiLogin, type ApiSession } from './support/api.ts';
 import { launchChromium, logIn, screenshot, SKIP_BROWSER } from './support/browser.ts';
 import { startConsoleHost, type ConsoleHost } from './support/console-host.ts';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', 'host', 'test', 'fixtures', 'plugins');
 
 describe.skipIf(SKIP_BROWSER)('console: admin journey', () => {
   let host: ConsoleHost;
@@ -227,6 +231,40 @@ describe.skipIf(SKIP_BROWSER)('console: admin journey', () => {
       invoiceTemplateId: 'tpl-1',
       warehouses: [{ code: 'WH1' }],
     });
+  });
+
+  it("previews a plugin's settings form from a pasted manifest, or says what is wrong with it", async () => {
+    await page.goto(`${host.url}/admin/plugins`);
+    await page.getByRole('link', { name: "Preview a plugin's settings form from its manifest" }).click();
+    const manifest = JSON.parse(
+      await readFile(join(FIXTURES, 'fixture-apikey', 'plugin.manifest.json'), 'utf8'),
+    ) as Record<string, unknown> & { settings: { properties: Record<string, { title?: string }> } };
+    const field = page.getByLabel('Manifest (plugin.manifest.json)');
+    await field.fill(JSON.stringify({ ...manifest, version: '1.0' }, null, 2));
+    await page.getByRole('button', { name: 'Preview the form' }).click();
+    const problems = page.getByRole('alert').filter({ hasText: 'The manifest has 1 problem' });
+    await problems.waitFor();
+    expect(await problems.textContent()).toContain('/version');
+
+    manifest.settings.properties.storeUrl!.title = 'Address of your shop';
+    await field.fill(JSON.stringify(manifest, null, 2));
+    await page.getByRole('button', { name: 'Preview the form' }).click();
+    await page.getByRole('heading', { name: 'Fixture Shop — settings form (v1.0.0)' }).waitFor();
+    const form = page.getByTestId('schema-form');
+    await form.getByLabel('Address of your shop').fill('https://shop.example');
+    expect(await form.getByLabel('API key').getAttribute('type')).toBe('password');
+    await page.getByRole('button', { name: 'Check values' }).click();
+    const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await summary.waitFor();
+    expect(await summary.textContent()).toContain('API key');
+    await form.getByLabel('API key').fill('k');
+    await form.getByLabel('Store token').fill('t');
+    await page.getByRole('button', { name: 'Check values' }).click();
+    await page.getByText('The values are valid.').waitFor();
+    expect(JSON.parse((await page.getByTestId('preview-value').textContent()) ?? '{}')).toMatchObject({
+      storeUrl: 'https://shop.example',
+    });
+    await screenshot(page, 'admin-manifest-preview');
   });
 
   it('is usable at a phone width', async () => {
