@@ -50,7 +50,7 @@ export const pluginsRouter = router({
       plugin: {
         name: manifest.name,
         version: manifest.version,
-        settingsSchema: manifest.settings as Record<string, unknown>,
+        settingsSchema: manifest.settings,
       },
     };
   }),
