@@ -308,9 +308,9 @@ describe('plugin new', () => {
       const mappings = compileMappings(manifest.mappings);
       await expect(mappings.map('invoice', orders[0], { settings: {}, integration: {} })).resolves.toEqual({
         externalId: 'order-1',
-        currency: 'EUR',
+        currency: 'PLN',
         issueDate: '2026-01-01T00:00:00.000Z',
-        lines: [{ name: 'Item', quantity: 1, unitPrice: 10, vatRate: 20 }],
+        lines: [{ name: 'Item', quantity: 1, unitPrice: 10, vatRate: 23 }],
         customer: { externalId: 'buyer-1', name: 'Buyer 1', email: 'buyer1@example.test' },
       });
       delete orders[1]!.lines[0]!.vatRate;
@@ -322,6 +322,25 @@ describe('plugin new', () => {
     } finally {
       await sandbox.close();
     }
+  });
+
+  it('scaffolds a plugin whose dry run invoices its sandbox orders under the demo company', async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    const root = await mkdtemp(join(ARTIFACTS, 'plugin-dry-'));
+    roots.push(root);
+    await writeFile(join(root, 'tsconfig.json'), JSON.stringify({ files: [], references: [] }));
+    expect((await finished(runCommand('plugin.command.ts', ['new', 'acme-dry', '--root', root]))).code).toBe(
+      0,
+    );
+    const dry = await finished(runCli(['plugin', 'dry-run', join(root, 'plugins', 'acme-dry')]));
+    expect(dry.code, dry.stderr).toBe(0);
+    const lines = dry.stdout.trim().split('\n');
+    expect(lines.slice(1, 4)).toEqual([
+      '  job sync-orders: succeeded (orders 5, created 5, invoices 5)',
+      '  5 invoices would be issued:',
+      '    FV/2026/1  PLN 10.00  1 line(s)  Buyer 1  (order order-1)',
+    ]);
+    expect(dry.stdout).not.toContain('would be held');
   });
 
   it('scaffolds a tsconfig whose build writes nothing outside the plugin folder', async () => {

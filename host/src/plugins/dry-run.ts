@@ -111,6 +111,11 @@ async function report(pool: Pool, pluginId: string): Promise<DryRun> {
        from invoices i where i.integration_id = $1 order by i.created_at, i.sequence`,
     [integration.id],
   );
+  // Orders the host would not invoice yet, each with the reason a seller would be shown.
+  const { rows: held } = await pool.query<{ external_id: string; message: string }>(
+    `select external_id, message from held_invoices where integration_id = $1 order by created_at, external_id`,
+    [integration.id],
+  );
   const lines = [`dry run of ${pluginId} against its sandbox (a throwaway database, deleted now):`];
   for (const run of runs) {
     const counts = Object.entries(run.counts ?? {})
@@ -128,5 +133,9 @@ async function report(pool: Pool, pluginId: string): Promise<DryRun> {
     lines.push(
       `    ${invoice.number}  ${invoice.currency} ${invoice.total}  ${invoice.lines} line(s)  ${invoice.buyer ?? 'no buyer name'}${invoice.external_id ? `  (order ${invoice.external_id})` : ''}`,
     );
+  if (held.length > 0) {
+    lines.push(held.length === 1 ? '  1 order would be held:' : `  ${held.length} orders would be held:`);
+    for (const order of held) lines.push(`    order ${order.external_id}: ${order.message}`);
+  }
   return { ok: runs.length > 0 && runs.every((r) => r.status !== 'failed'), lines };
 }

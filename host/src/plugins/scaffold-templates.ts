@@ -124,7 +124,11 @@ export function manifestTemplate(names: ScaffoldNames): string {
     api: { baseUrl: `{${names.env}_BASE_URL}` },
     // The host reads these settings, and only these, to decide what an import creates.
     switches: { invoices: 'autoGenerateInvoices' },
-    sandbox: { entry: './sandbox/index.ts', env: { [`${names.env}_BASE_URL`]: '{url}' } },
+    sandbox: {
+      entry: './sandbox/index.ts',
+      env: { [`${names.env}_BASE_URL`]: '{url}' },
+      sellerCountry: 'PL',
+    },
   };
   return JSON.stringify(manifest, null, 2) + '\n';
 }
@@ -179,11 +183,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const count = options.orders ?? 5;
   const orders = Array.from({ length: count }, (_, index) => ({
     id: \`order-\${index + 1}\`,
-    currency: 'EUR',
+    // A Polish shop's orders (PLN, 23 % VAT), so demo mode and \`plugin dry-run\` invoice them
+    // under the demo's Polish company (manifest sandbox.sellerCountry).
+    currency: 'PLN',
     createdAt: new Date(Date.UTC(2026, 0, 1 + index)).toISOString(),
     updatedAt: new Date(Date.UTC(2026, 0, 1 + index)).toISOString(),
     buyer: { id: \`buyer-\${index + 1}\`, name: \`Buyer \${index + 1}\`, email: \`buyer\${index + 1}@example.test\` },
-    lines: [{ name: 'Item', quantity: 1, unitPrice: 10 + index, vatRate: 20 }],
+    lines: [{ name: 'Item', quantity: 1, unitPrice: 10 + index, vatRate: 23 }],
   }));
   const expected = 'Basic ' + Buffer.from(\`\${USERNAME}:\${PASSWORD}\`).toString('base64');
   app.addHook('onRequest', async (request, reply) => {
