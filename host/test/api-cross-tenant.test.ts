@@ -172,6 +172,7 @@ describe('cross-tenant isolation', () => {
       }),
     'admin.batch': () => b.trpc.admin.batch.mutate({ ids: [A.integrationId], action: 'disable' }),
     'plugins.catalog': () => b.trpc.plugins.catalog.query(),
+    'plugins.preview': () => b.trpc.plugins.preview.mutate({ manifest: '{}' }),
     'invoiceTemplates.list': () => b.trpc.invoiceTemplates.list.query({ tenantId: A.tenantId }),
     'invoiceTemplates.create': () =>
       b.trpc.invoiceTemplates.create.mutate({ companyId: A.companyId, name: 'Intruder', layout: 'classic' }),
