@@ -208,8 +208,11 @@ function withSecretHeaders(
   };
   return {
     async headers() {
-      rendered ??= render();
-      rendered.catch(() => (rendered = undefined));
+      if (!rendered) {
+        rendered = render();
+        // A failed read (a secret not set yet) is tried again on the next request.
+        rendered.catch(() => (rendered = undefined));
+      }
       return { ...(await rendered), ...(await authorizer.headers()) };
     },
     recover: () => authorizer.recover(),
