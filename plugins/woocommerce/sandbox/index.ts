@@ -68,7 +68,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<WooSan
     typeof extra.now === 'string' && !Number.isNaN(Date.parse(extra.now)) ? Date.parse(extra.now) : null;
   const now = () => fixedClock ?? Date.now();
 
-  const store = createStore(settings, seed);
+  let url = '';
+  const store = createStore(settings, seed, () => url);
   const saved = loadSandboxState<SavedState>({ dir: options.stateDir, version: STATE_VERSION });
   const seedStore = () => seedOrders(store, seed, options.orders ?? 0, now());
   if (saved) store.restore(saved.store);
@@ -83,7 +84,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<WooSan
   const ledger = createLedger();
   const faults = createFaultState({ schema: baseFaultsSchema, initial: options.faults ?? {}, seed });
   const requests: { method: string; path: string; query: Record<string, string> }[] = [];
-  let url = '';
 
   registerRequestCounter(app, { ledger });
   // WooCommerce has no rate limit of its own on the REST API v3: WC_REST_Authentication only

@@ -155,6 +155,8 @@ describe('WooCommerce sandbox', () => {
     expect(o.total).toBe('90.00');
     expect(o.cart_tax).toBe('16.83');
     expect(o.prices_include_tax).toBe(true);
+    expect(o.currency_symbol).toBe('zł');
+    expect(o._links.self![0]!.href).toBe(`${s.url}/wp-json/wc/v3/orders/${o.id}`);
     expect(o.tax_lines).toEqual([
       expect.objectContaining({
         rate_id: 1,

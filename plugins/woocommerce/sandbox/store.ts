@@ -164,7 +164,10 @@ export interface Store {
   renderRefund(refund: Refund, dp: number, withParent: boolean): WooRefund;
 }
 
-export function createStore(settings: StoreSettings, seed: string): Store {
+/** `_links` of a response (WP_REST_Response::add_links → `{rel: [{href, …}]}`). */
+type Links = Record<string, { href: string; embeddable?: boolean }[]>;
+
+export function createStore(settings: StoreSettings, seed: string, restUrl: () => string = () => ''): Store {
   let nextPostId = 100;
   let nextItemId = 1;
   let nextMetaId = 1;
@@ -773,6 +776,14 @@ export function createStore(settings: StoreSettings, seed: string): Store {
       date_completed_gmt: gmt(o.completedAt),
       date_paid_gmt: gmt(o.paidAt),
       currency_symbol: CURRENCY_SYMBOLS[o.currency] ?? o.currency,
+      // WC_REST_Orders_V2_Controller::prepare_links: self, collection (customer when not a guest).
+      _links: {
+        self: [{ href: `${restUrl()}/wp-json/wc/v3/orders/${o.id}` }],
+        collection: [{ href: `${restUrl()}/wp-json/wc/v3/orders` }],
+        ...(o.customerId
+          ? { customer: [{ href: `${restUrl()}/wp-json/wc/v3/customers/${o.customerId}` }] }
+          : {}),
+      } satisfies Links,
     };
   }
 
@@ -797,6 +808,16 @@ export function createStore(settings: StoreSettings, seed: string): Store {
       shipping_lines: r.items.filter((i) => i.type === 'shipping').map((i) => renderShipping(i, dp)),
       tax_lines: r.taxes.map((t) => renderTax(t, dp)),
       fee_lines: r.items.filter((i) => i.type === 'fee').map((i) => renderFee(i, dp)),
+      // prepare_links of WC_REST_Order_Refunds_V2_Controller (self, collection, up) and, on
+      // /refunds, WC_REST_Refunds_Controller (+ refunded_by).
+      _links: {
+        self: [{ href: `${restUrl()}/wp-json/wc/v3/orders/${r.parentId}/refunds/${r.id}` }],
+        collection: [{ href: `${restUrl()}/wp-json/wc/v3/orders/${r.parentId}/refunds` }],
+        up: [{ href: `${restUrl()}/wp-json/wc/v3/orders/${r.parentId}` }],
+        ...(withParent
+          ? { refunded_by: [{ href: `${restUrl()}/wp-json/wp/v2/users/1`, embeddable: true }] }
+          : {}),
+      } satisfies Links,
     };
     return base;
   }

@@ -158,7 +158,9 @@ export interface WooOrder {
   date_modified_gmt: string;
   date_completed_gmt: string | null;
   date_paid_gmt: string | null;
+  /** Last field of a real v3 response (after date_paid_gmt), e.g. "$"; HTML entities decoded. */
   currency_symbol: string;
+  _links: Record<string, { href: string }[]>;
 }
 
 export interface WooRefundLineItem extends Omit<WooLineItem, 'image' | 'parent_name'> {
@@ -180,6 +182,7 @@ export interface WooRefund {
   shipping_lines: WooShippingLine[];
   tax_lines: WooTaxLine[];
   fee_lines: WooFeeLine[];
+  _links: Record<string, { href: string; embeddable?: boolean }[]>;
 }
 
 export interface NewOrderLine {
