@@ -317,7 +317,8 @@ function pagingHeaders(
     return `${base}?${parts.join('&')}`;
   };
   const links: string[] = [];
-  if (q.page > 1) links.push(`<${withPage(Math.min(q.page - 1, Math.max(pages, 1)))}>; rel="prev"`);
+  // Capped at max_pages as WooCommerce does — which gives page=0 when nothing matches.
+  if (q.page > 1) links.push(`<${withPage(Math.min(q.page - 1, pages))}>; rel="prev"`);
   if (pages > q.page) links.push(`<${withPage(q.page + 1)}>; rel="next"`);
   if (links.length) reply.header('Link', links.join(', '));
 }

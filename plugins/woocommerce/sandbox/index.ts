@@ -52,7 +52,7 @@ const STATE_VERSION = 1;
  * The WooCommerce REST API v3 sandbox (README.md in this folder lists every behaviour and its
  * source). `options.extra`: `pricesIncludeTax` (default true), `timezone` (default
  * 'Europe/Warsaw'), `taxRoundAtSubtotal` (default false), `newOrdersEveryMs` (demo: a new
- * processing order every N ms), `now` (ISO, the clock at start, for reproducible seeds).
+ * processing order every N ms), `now` (ISO, the end of the seeded history, for reproducible seeds).
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<WooSandbox> {
   const extra = options.extra ?? {};
@@ -64,14 +64,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<WooSan
   };
   // Fails early on an unknown zone name.
   new Intl.DateTimeFormat('en', { timeZone: settings.timezone });
-  let fixedClock: number | null =
+  // `extra.now` anchors the seeded history only (reproducible data); the clock runs in real time
+  // unless setClock() / PUT /__sandbox/clock fixes it.
+  const anchor =
     typeof extra.now === 'string' && !Number.isNaN(Date.parse(extra.now)) ? Date.parse(extra.now) : null;
+  let fixedClock: number | null = null;
   const now = () => fixedClock ?? Date.now();
 
   let url = '';
   const store = createStore(settings, seed, () => url);
   const saved = loadSandboxState<SavedState>({ dir: options.stateDir, version: STATE_VERSION });
-  const seedStore = () => seedOrders(store, seed, options.orders ?? 0, now());
+  const seedStore = () => seedOrders(store, seed, options.orders ?? 0, anchor ?? now());
   if (saved) store.restore(saved.store);
   else seedStore();
   const kept = keepSandboxState({

@@ -423,7 +423,8 @@ export function createStore(settings: StoreSettings, seed: string, restUrl: () =
   function applyStatus(order: Order, status: string, at: number): void {
     order.status = status;
     if (PAID_STATUSES.includes(status) && order.paidAt === null) order.paidAt = at;
-    if (status === 'completed' && order.completedAt === null) order.completedAt = at;
+    // maybe_set_date_completed sets the date on every transition to completed (no null check).
+    if (status === 'completed') order.completedAt = at;
     order.modifiedAt = at;
   }
 
