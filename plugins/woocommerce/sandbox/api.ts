@@ -436,7 +436,9 @@ export function registerApi(app: FastifyInstance, options: ApiOptions): void {
     record(request);
     if (!authenticate(request, reply, false)) return reply;
     const { flat } = readQuery(request.url);
-    const dp = flat.dp !== undefined && INT.test(flat.dp) ? Math.abs(Number(flat.dp)) : 2;
+    // The single-item route declares no `dp` argument, so nothing validates it; prepare_object_for_response
+    // applies absint() ('abc' → 0).
+    const dp = flat.dp !== undefined ? Math.abs(Number.parseInt(flat.dp, 10)) || 0 : 2;
     const order = store.get(Number(request.params.id));
     // WC_REST_CRUD_Controller::get_item: "woocommerce_rest_{post_type}_invalid_id" / "Invalid ID.".
     if (!order)
