@@ -33,7 +33,8 @@ export function manifestExpressions(sections: ManifestSections): ManifestExpress
     const owner = `job '${job.id}'`;
     const base = `/jobs/${index}/pull`;
     const { pull } = job;
-    out.push({ pointer: `${base}/records`, source: pull.records, owner });
+    if (typeof pull.records === 'string')
+      out.push({ pointer: `${base}/records`, source: pull.records, owner });
     out.push({ pointer: `${base}/id`, source: pull.id, owner });
     out.push({ pointer: `${base}/revision`, source: pull.revision, owner });
     if (pull.cursor) out.push({ pointer: `${base}/cursor/field`, source: pull.cursor.field, owner });

@@ -9,7 +9,14 @@ export interface TargetField {
   nested?: { kind: HostRecordKind; many: boolean };
 }
 
-export const HOST_RECORD_KINDS = ['invoice', 'invoiceLine', 'customer', 'product'] as const;
+export const HOST_RECORD_KINDS = [
+  'invoice',
+  'invoiceLine',
+  'customer',
+  'product',
+  'correction',
+  'correctionLine',
+] as const;
 export type HostRecordKind = (typeof HOST_RECORD_KINDS)[number];
 
 const req: TargetField = { required: true };
@@ -47,6 +54,11 @@ export const HOST_RECORD_FIELDS: Readonly<Record<HostRecordKind, Readonly<Record
     unitPrice: req,
     vatRate: req,
     sku: opt,
+    /**
+     * The marketplace's id of the order line (WooCommerce's order item id): kept on the issued
+     * line so a later correction can name the line by it (`correctionLine.ref`).
+     */
+    ref: opt,
     unit: opt,
     discount: opt,
     product: { required: false, nested: { kind: 'product', many: false } },
@@ -75,5 +87,35 @@ export const HOST_RECORD_FIELDS: Readonly<Record<HostRecordKind, Readonly<Record
     unitPrice: opt,
     currency: opt,
     vatRate: opt,
+  },
+  /**
+   * A correction of an order's invoice — a refund, a return or a cancellation — read from the
+   * marketplace as a record of its own (WooCommerce's refunds list). The host issues it once per
+   * (invoice, key) in the company's correction series; when the order has no invoice yet it waits
+   * and is issued once the invoice is (an order never invoiced needs none).
+   */
+  correction: {
+    /** The order whose invoice is corrected (the invoice mapping's `externalId`). */
+    externalOrderId: req,
+    /** Unique per invoice (the refund's id): the same key never issues a second correction. */
+    key: req,
+    /** `refund`, `return` or `cancellation`. */
+    kind: req,
+    /** Printed on the correction; default: "Refund" / "Return" in the document's language. */
+    reason: opt,
+    /** The lines corrected; absent with `amount` (a refund of an amount, spread over the lines) or alone (everything left: a correction to zero). */
+    lines: { required: false, nested: { kind: 'correctionLine', many: true } },
+    /** A gross amount refunded on the whole order without naming lines: split over the lines in proportion to what is left on each. */
+    amount: opt,
+  },
+  correctionLine: {
+    /** The line by the marketplace's line id (`invoiceLine.ref`), its SKU or its position (1…). */
+    ref: opt,
+    sku: opt,
+    position: opt,
+    /** Units that came back; 0 or absent with `amount`. */
+    quantity: opt,
+    /** Gross amount refunded on the line (without units coming back, or besides them). */
+    amount: opt,
   },
 };

@@ -53,6 +53,12 @@ describe('pull jobs (issue 14)', () => {
     ]);
   });
 
+  it('refuses a mapping that makes neither orders nor corrections', () => {
+    expect(issues(withPull((job) => ((job.pull as { mapping: string }).mapping = 'customer')))).toEqual([
+      "/jobs/0/pull/mapping MANIFEST_FIELD_INVALID: names mapping 'customer', which makes customer records; a pull imports orders (a mapping with target 'invoice') or corrections (target 'correction')",
+    ]);
+  });
+
   it('refuses an unknown mapping, naming the declared ones', () => {
     expect(issues(withPull((job) => ((job.pull as { mapping: string }).mapping = 'invoices')))).toEqual([
       "/jobs/0/pull/mapping MANIFEST_REFERENCE_UNKNOWN: names mapping 'invoices', which is not declared in mappings; use one of: 'invoice', 'invoiceLine', 'customer'",

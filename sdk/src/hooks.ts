@@ -65,3 +65,23 @@ export interface TestConnectionOutput {
   retryable?: boolean;
   details?: Record<string, unknown>;
 }
+
+/**
+ * What a pull job's part hook is given for each answer (manifest `pull.records: { hook }` and
+ * `pull.pagination: { type: "hook", hook }`): the rest of the pull stays declarative.
+ */
+export interface PullPageInput {
+  /** The answer's body, parsed as JSON. */
+  body: unknown;
+  /** Response headers, names in lower case. */
+  headers: Record<string, string>;
+  /** 1 for the first page. */
+  page: number;
+  /** The URL the answer came from. */
+  url: string;
+  /** Records picked from this answer (pagination hooks only). */
+  records?: number;
+}
+
+/** What a pull's pagination hook returns: the next request, or null after the last page. */
+export type PullNextPage = { query: Record<string, string> } | { url: string } | null;

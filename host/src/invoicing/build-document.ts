@@ -89,6 +89,7 @@ export function buildDocument(input: {
       position: l.position,
       name: l.name,
       ...(l.sku ? { sku: l.sku } : {}),
+      ...(l.ref ? { ref: l.ref } : {}),
       quantity: l.quantity,
       unit: PIECE[language]!,
       unitNet: l.unitNet,

@@ -45,7 +45,13 @@ export interface CorrectionLineRequest {
 }
 
 /** Everything left (a cancellation: a correction to zero), or some lines. */
-export type CorrectionScope = { all: true } | { lines: readonly CorrectionLineRequest[] };
+/**
+ * What a correction takes off: everything left, named lines, or a gross amount refunded on the
+ * whole invoice without naming lines — split over the lines in proportion to what is left on
+ * each (a refund of a part of the price: VAT follows each line's rate).
+ */
+export type CorrectionScope =
+  { all: true } | { lines: readonly CorrectionLineRequest[] } | { amount: string | number };
 
 export class CorrectionError extends Error {
   override name = 'CorrectionError';
@@ -131,6 +137,8 @@ export function correctionLines(
     });
   };
   const zero = { quantity: new Decimal(0), net: new Decimal(0), vat: new Decimal(0), gross: new Decimal(0) };
+  if ('amount' in scope)
+    return correctionLines(invoice, corrections, { lines: amountShares(invoice, states, scope.amount) });
   if ('all' in scope) {
     for (const line of invoice.lines) push(line, states.get(line.position)!, zero);
   } else {
@@ -190,6 +198,51 @@ export function correctionLines(
       'nothing_left',
     );
   return out;
+}
+
+/**
+ * A refund of `amount` (gross) spread over the lines with something left on them, in proportion
+ * to what is left, each share rounded down to the cent and the cents over given to the largest
+ * lines first, so the shares add up to the amount exactly.
+ */
+function amountShares(
+  invoice: FrozenDocument,
+  states: ReadonlyMap<number, LineState>,
+  amount: string | number,
+): CorrectionLineRequest[] {
+  const refund = positive(amount, 'The amount refunded');
+  if (refund.decimalPlaces() > 2) throw new CorrectionError('The amount refunded has more than 2 decimals.');
+  const open = invoice.lines
+    .map((line) => ({ position: line.position, left: states.get(line.position)!.gross }))
+    .filter((l) => l.left.greaterThan(0));
+  const left = open.reduce((sum, l) => sum.plus(l.left), new Decimal(0));
+  if (open.length === 0)
+    throw new CorrectionError(
+      `Invoice ${invoice.number} is already corrected to zero; there is nothing left to correct.`,
+      'nothing_left',
+    );
+  if (refund.greaterThan(left))
+    throw new CorrectionError(
+      `The refund of ${refund.toFixed(2)} ${invoice.currency} is above the ${left.toFixed(2)} ${invoice.currency} left to pay on invoice ${invoice.number}.`,
+    );
+  const shares = open.map((l) => ({
+    ...l,
+    share: refund.times(l.left).dividedBy(left).toDecimalPlaces(2, Decimal.ROUND_DOWN),
+  }));
+  let cents = refund
+    .minus(shares.reduce((sum, s) => sum.plus(s.share), new Decimal(0)))
+    .times(100)
+    .toNumber();
+  for (const s of [...shares].sort((a, b) => b.left.comparedTo(a.left) || a.position - b.position)) {
+    if (cents <= 0) break;
+    if (s.share.plus(0.01).lessThanOrEqualTo(s.left)) {
+      s.share = s.share.plus(0.01);
+      cents -= 1;
+    }
+  }
+  return shares
+    .filter((s) => s.share.greaterThan(0))
+    .map((s) => ({ position: s.position, amount: s.share.toFixed(2) }));
 }
 
 /** The frozen correction of `invoice`: its own series, number and date; the buyer, seller and rate as invoiced. */

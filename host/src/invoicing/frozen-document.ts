@@ -58,6 +58,8 @@ export interface FrozenLine {
   position: number;
   name: string;
   sku?: string;
+  /** The marketplace's id of the line (e.g. WooCommerce's order item id), for corrections that name it. */
+  ref?: string;
   quantity: string;
   /** Unit of measure: `szt.`/`buc.`/`db`/`бр.` are rendered by language from `pcs`. */
   unit: string;

@@ -34,6 +34,11 @@ export function hookReferences(sections: ManifestSections): { pointer: string; n
   // A pull job (manifest `pull`) has no hook: the host runs it (sync/pull.ts).
   sections.jobs?.forEach((job, index) => {
     if (job.hook !== undefined) refs.push({ pointer: `/jobs/${index}/hook`, name: job.hook });
+    // A pull may hand one part to a hook (its records, its next page).
+    if (job.pull && typeof job.pull.records === 'object')
+      refs.push({ pointer: `/jobs/${index}/pull/records/hook`, name: job.pull.records.hook });
+    if (job.pull?.pagination?.type === 'hook')
+      refs.push({ pointer: `/jobs/${index}/pull/pagination/hook`, name: job.pull.pagination.hook });
   });
   sections.webhooks?.forEach((hook, index) =>
     refs.push({ pointer: `/webhooks/${index}/hook`, name: hook.hook }),

@@ -11,6 +11,7 @@ import { releaseHeld } from './release.ts';
 import { SKIP_GROUP } from './skip-groups.ts';
 
 import { importSwitches } from './import-switches.ts';
+import { importCorrections, issueWaitingCorrections } from './import-corrections.ts';
 
 export { importSwitches, type ImportSwitches } from './import-switches.ts';
 
@@ -57,6 +58,7 @@ export interface ImportRecordsOptions {
  * in flight is then rolled back and earlier batches stay committed.
  */
 export async function importRecords(options: ImportRecordsOptions): Promise<UpsertOutcome[]> {
+  if (options.mappings.target(options.mappingName) === 'correction') return importCorrections(options);
   const switches = importSwitches(options.settings, options.switches);
   const variables = {
     settings: options.settings,
@@ -146,5 +148,7 @@ export async function importRecords(options: ImportRecordsOptions): Promise<Upse
     // A failed batch stops the import; a preparation still running must not reject unobserved.
     void next?.catch(() => undefined);
   }
+  // Corrections that arrived before their order's invoice are issued once it exists.
+  if (issuer.hasWaiting) await issueWaitingCorrections(options.db.pool, options);
   return outcomes;
 }

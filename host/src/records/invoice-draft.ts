@@ -47,6 +47,8 @@ export interface LineDraft extends LineAmounts {
   position: number;
   name: string;
   sku: string | null;
+  /** The marketplace's id of the line, when the mapping gives it (corrections name lines by it). */
+  ref?: string;
   product: ProductDraft | null;
 }
 
@@ -188,6 +190,9 @@ export function toInvoiceDraft(mapped: MappedRecord): InvoiceDraft {
         position: i + 1,
         name: text(raw.name, `${what} name`).slice(0, 500),
         sku: optionalText(raw.sku, `${what} sku`),
+        ...(raw.ref === undefined || raw.ref === null
+          ? {}
+          : { ref: text(raw.ref, `${what} ref`).slice(0, 200) }),
         product: raw.product ? productDraft(raw.product as MappedRecord, amounts) : null,
         ...amounts,
       };

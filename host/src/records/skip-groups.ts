@@ -13,6 +13,9 @@ export const SKIP_GROUP = {
   invoicingOff: 'invoicing is switched off',
   notRequested: 'the buyer did not ask for an invoice',
   noInvoice: 'no invoice was due',
+  waitingForInvoice: "waiting for the order's invoice",
+  nothingLeft: 'the invoice is already corrected to zero',
+  correctionRefused: 'a correction the invoice does not allow',
 } as const;
 
 const HELD: Record<HoldReason, string> = {

@@ -20,8 +20,12 @@ export interface PageSignals {
   totalCount?: number | undefined;
   /** `cursor`: the next cursor from the body. */
   nextCursor?: string | undefined;
-  /** `nextUrl` and `linkHeader`: the next page's absolute URL. */
+  /** `nextUrl`, `linkHeader` and `hook`: the next page's absolute URL. */
   nextUrl?: string | undefined;
+  /** `hook`: query parameters of the next request, over the first request's. */
+  nextQuery?: Record<string, string> | undefined;
+  /** `hook`: the hook said this was the last page. */
+  done?: boolean;
 }
 
 export type NextPage = { done: true } | { done: false; position: PagePosition };
@@ -82,6 +86,11 @@ export function nextPage(
     case 'nextUrl':
       if (!signals.nextUrl) return { done: true };
       return { done: false, position: { ...at, query: {}, url: signals.nextUrl } };
+    case 'hook':
+      if (signals.done) return { done: true };
+      if (signals.nextUrl) return { done: false, position: { ...at, query: {}, url: signals.nextUrl } };
+      if (signals.nextQuery) return { done: false, position: { ...at, query: signals.nextQuery } };
+      return { done: true };
   }
 }
 

@@ -1,7 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, type Logger, type PluginContext, type RecordInput } from '@mch/plugin-sdk';
+import {
+  ConfigError,
+  type Logger,
+  type PluginContext,
+  type PullPageInput,
+  type RecordInput,
+} from '@mch/plugin-sdk';
 import { PullSchema } from '@mch/schemas';
 import { createPluginHttp } from '../runtime/plugin-http.ts';
 import type { RateLimiter } from '../runtime/rate-limiter.ts';
@@ -45,6 +51,14 @@ describe('runPull', () => {
         return json({ data: [item(page)], next: page < 2 ? `${base}/api/next-url?page=${page + 1}` : null });
       if (url.pathname === '/api/elsewhere')
         return json({ data: [item(1)], next: 'https://other.example/steal' });
+      if (url.pathname === '/api/packed') {
+        // An answer a JSONata line cannot read: records as one JSON string, the next page's token
+        // in a header that must be echoed back with a page counter.
+        const token = url.searchParams.get('token');
+        if (!token) return json({ packed: JSON.stringify([item(1), item(2)]) }, { 'x-continue': 'k1' });
+        if (token === 'k1' && url.searchParams.get('n') === '2')
+          return json({ packed: JSON.stringify([item(3)]) });
+      }
       if (url.pathname === '/api/endless') return json([item(page)], { 'x-total-pages': '99' });
       if (url.pathname === '/api/refused') {
         response.writeHead(403, { 'content-type': 'application/json' });
@@ -61,7 +75,11 @@ describe('runPull', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const run = async (pull: unknown, stored: Record<string, unknown> = {}) => {
+  const run = async (
+    pull: unknown,
+    stored: Record<string, unknown> = {},
+    hooks: Record<string, (input: PullPageInput) => unknown> = {},
+  ) => {
     const store = new Map(Object.entries(stored));
     const imported: RecordInput[] = [];
     const ctx = {
@@ -90,7 +108,13 @@ describe('runPull', () => {
         },
       },
     } as unknown as PluginContext;
-    const promise = runPull({ ctx, jobId: 'sync', pull: PullSchema.parse(pull), baseUrl: `${base}/api` });
+    const promise = runPull({
+      ctx,
+      jobId: 'sync',
+      pull: PullSchema.parse(pull),
+      baseUrl: `${base}/api`,
+      callHook: async (name, input) => hooks[name]!(input),
+    });
     return { promise, imported, store };
   };
   const basic = { id: 'id', revision: '$string(updated)', mapping: 'invoice' };
@@ -108,6 +132,64 @@ describe('runPull', () => {
     expect(seen).toEqual(['/api/cursor', '/api/cursor?after=c2']);
     expect(imported.map((r) => r.externalId)).toEqual(['1', '2', '3']);
     expect(store.get(pullCursorKey('sync'))).toBe(1002);
+  });
+
+  it('hands one part to a hook and keeps the rest declarative: records unpacked and the next page asked by code', async () => {
+    seen.length = 0;
+    const calls: PullPageInput[] = [];
+    const { promise, imported, store } = await run(
+      {
+        ...basic,
+        request: { path: '/packed' },
+        records: { hook: 'unpack' },
+        pagination: { type: 'hook', hook: 'nextPage' },
+        cursor: { field: 'updated', format: 'number' },
+      },
+      {},
+      {
+        unpack: (input) => JSON.parse((input.body as { packed: string }).packed) as unknown[],
+        nextPage: (input) => {
+          calls.push(input);
+          const token = input.headers['x-continue'];
+          return token ? { query: { token, n: String(input.page + 1) } } : null;
+        },
+      },
+    );
+    expect(await promise).toEqual({ counts: { pages: 2 } });
+    expect(seen).toEqual(['/api/packed', '/api/packed?token=k1&n=2']);
+    expect(imported.map((r) => r.externalId)).toEqual(['1', '2', '3']);
+    expect(calls.map((c) => [c.page, c.records, c.url])).toEqual([
+      [1, 2, `${base}/api/packed`],
+      [2, 1, `${base}/api/packed`],
+    ]);
+    // The cursor, ids and revisions stay the manifest's.
+    expect(store.get(pullCursorKey('sync'))).toBe(1003);
+  });
+
+  it('refuses what a part hook gives when it is not what the format needs, naming the hook', async () => {
+    const records = await run(
+      { ...basic, request: { path: '/packed' }, records: { hook: 'unpack' } },
+      {},
+      {
+        unpack: () => ({ not: 'a list' }),
+      },
+    );
+    await expect(records.promise).rejects.toThrow(
+      `Hook 'unpack' gave {"not":"a list"} for page 1 of GET /packed; a records hook returns the page's records as a list (an empty list when there are none).`,
+    );
+    const pages = await run(
+      {
+        ...basic,
+        request: { path: '/linked' },
+        records: '$',
+        pagination: { type: 'hook', hook: 'nextPage' },
+      },
+      {},
+      { nextPage: () => 'page 2' },
+    );
+    await expect(pages.promise).rejects.toThrow(
+      `Hook 'nextPage' gave "page 2"; a pagination hook returns { query: {…} }, { url: "…" } or null after the last page.`,
+    );
   });
 
   it('linkHeader follows rel="next" (relative links resolved) to the last page', async () => {

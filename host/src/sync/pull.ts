@@ -5,6 +5,7 @@ import {
   type HttpResponse,
   type JobOutput,
   type PluginContext,
+  type PullPageInput,
   type RecordInput,
 } from '@mch/plugin-sdk';
 import { renderTemplate, type Pull } from '@mch/schemas';
@@ -33,8 +34,17 @@ export async function runPull(options: {
   pull: Pull;
   /** The manifest's `api.baseUrl`, rendered: next-page URLs must stay on its origin. */
   baseUrl: string;
+  /** Calls a hook of the plugin module: a part of the pull handed to code (`{ "hook": name }`). */
+  callHook?: (name: string, input: PullPageInput) => Promise<unknown>;
 }): Promise<JobOutput> {
   const { ctx, jobId, pull, baseUrl } = options;
+  const callHook = async (name: string, input: PullPageInput): Promise<unknown> => {
+    if (!options.callHook)
+      throw new ConfigError(
+        `Job '${jobId}' names hook '${name}', but no plugin module is loaded to call it.`,
+      );
+    return options.callHook(name, input);
+  };
   const compiled = new Map<string, Expression>();
   const evaluate = async (source: string, input: unknown): Promise<unknown> => {
     let expression = compiled.get(source);
@@ -77,7 +87,12 @@ export async function runPull(options: {
     });
     failOnStatus(response, where);
     const parsed = response.json();
-    const records = toList(await evaluate(pull.records, parsed));
+    const requestUrl = position.url ?? firstUrl;
+    const answer: PullPageInput = { body: parsed, headers: response.headers, page, url: requestUrl };
+    const records =
+      typeof pull.records === 'string'
+        ? toList(await evaluate(pull.records, parsed))
+        : hookRecords(await callHook(pull.records.hook, answer), pull.records.hook, where);
     const batch: RecordInput[] = [];
     for (const [index, record] of records.entries()) {
       const id = await evaluate(pull.id, record);
@@ -98,15 +113,14 @@ export async function runPull(options: {
       }
     }
     await ctx.records.upsertMany(pull.mapping, batch);
-    const requestUrl = position.url ?? firstUrl;
-    const signals = await readSignals({
-      pull,
-      response,
-      parsed,
-      count: records.length,
-      requestUrl,
-      evaluate,
-    });
+    const signals =
+      pull.pagination?.type === 'hook'
+        ? hookSignals(
+            await callHook(pull.pagination.hook, { ...answer, records: records.length }),
+            pull.pagination.hook,
+            records.length,
+          )
+        : await readSignals({ pull, response, parsed, count: records.length, requestUrl, evaluate });
     if (signals.nextUrl !== undefined) {
       signals.nextUrl = new URL(signals.nextUrl, requestUrl).toString();
       if (new URL(signals.nextUrl).origin !== origin)
@@ -140,6 +154,27 @@ function failOnStatus(response: HttpResponse, where: string): void {
     );
   throw new ConfigError(
     `The marketplace refused ${where} with ${status} (${response.body.slice(0, 200)}); check the job's pull.request in the manifest and the connection's settings.`,
+  );
+}
+
+function hookRecords(value: unknown, hook: string, where: string): unknown[] {
+  if (Array.isArray(value)) return value as unknown[];
+  throw new ConfigError(
+    `Hook '${hook}' gave ${value === undefined ? 'nothing' : JSON.stringify(value).slice(0, 100)} for ${where}; a records hook returns the page's records as a list (an empty list when there are none).`,
+  );
+}
+
+/** The next request a pagination hook asked for, as the signals every kind gives. */
+function hookSignals(value: unknown, hook: string, count: number): PageSignals {
+  if (value === null || value === undefined) return { count, done: true };
+  if (typeof value === 'object' && 'url' in value && typeof value.url === 'string')
+    return { count, nextUrl: value.url };
+  if (typeof value === 'object' && 'query' in value && value.query && typeof value.query === 'object') {
+    const query = Object.fromEntries(Object.entries(value.query).map(([k, v]) => [k, String(v)]));
+    return { count, nextQuery: query };
+  }
+  throw new ConfigError(
+    `Hook '${hook}' gave ${JSON.stringify(value).slice(0, 100)}; a pagination hook returns { query: {…} }, { url: "…" } or null after the last page.`,
   );
 }
 
@@ -197,6 +232,8 @@ async function readSignals(options: {
     case 'linkHeader':
       signals.nextUrl = nextLink(header('link'), options.requestUrl);
       break;
+    case 'hook':
+      break; // the runner asks the hook (hookSignals)
   }
   return signals;
 }

@@ -299,6 +299,11 @@ export class SyncEngine {
             jobId: job.id,
             pull,
             baseUrl: renderTemplate(plugin.manifest.api?.baseUrl ?? '', ctx),
+            callHook: (name, input) =>
+              (plugin.definition.hooks[name] as (ctx: PluginContext, input: unknown) => Promise<unknown>)(
+                ctx,
+                input,
+              ),
           })
       : (plugin.definition.hooks[job.hook ?? ''] as (
           ctx: PluginContext,

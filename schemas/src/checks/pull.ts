@@ -41,6 +41,12 @@ function checkPull(
       `${pointer}/mapping`,
       `names mapping '${pull.mapping}', which is not declared in mappings; use one of: ${quoteList(Object.keys(mappings))}`,
     );
+  } else if (mappings && !['invoice', 'correction'].includes(mappings[pull.mapping]!.target)) {
+    context.report(
+      ManifestErrorCode.FIELD_INVALID,
+      `${pointer}/mapping`,
+      `names mapping '${pull.mapping}', which makes ${mappings[pull.mapping]!.target} records; a pull imports orders (a mapping with target 'invoice') or corrections (target 'correction')`,
+    );
   } else if (!mappings && context.raw.mappings === undefined) {
     context.report(
       ManifestErrorCode.REFERENCE_UNKNOWN,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { localId, nonEmpty, template } from '../patterns.ts';
+import { hookName, localId, nonEmpty, template } from '../patterns.ts';
 
 /**
  * A job described as an HTTP pull instead of a hook (issue 14): the host sends the request through
@@ -70,6 +70,13 @@ export const PaginationSchema = z.discriminatedUnion('type', [
     maxPages,
   }),
   z.strictObject({
+    type: z.literal('hook'),
+    hook: hookName.describe(
+      "Hook of the plugin module given each answer ({ body, headers, page, url, records }) that returns the next request: { query } (added to the first request's), { url } (on the API's origin), or null after the last page.",
+    ),
+    maxPages,
+  }),
+  z.strictObject({
     type: z.literal('nextUrl'),
     field: expression.describe(
       'JSONata over the body giving the absolute URL of the next page; none: last page.',
@@ -97,9 +104,18 @@ export const PullCursorSchema = z.strictObject({
 
 export const PullSchema = z.strictObject({
   request: PullRequestSchema,
-  records: expression.describe(
-    'JSONata over the parsed JSON body giving the list of records ("$" for the body itself).',
-  ),
+  records: z
+    .union([
+      expression,
+      z.strictObject({
+        hook: hookName.describe(
+          'Hook of the plugin module given each answer ({ body, headers, page, url }) that returns its records.',
+        ),
+      }),
+    ])
+    .describe(
+      'JSONata over the parsed JSON body giving the list of records ("$" for the body itself), or { "hook": name } when picking them needs code.',
+    ),
   id: expression.describe("JSONata per record giving the record's id."),
   revision: expression.describe(
     "JSONata per record giving the record's revision (e.g. its modification time).",

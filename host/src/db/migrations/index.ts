@@ -17,6 +17,7 @@ import { Migration20261205070000JobHealth } from './20261205070000-job-health.mi
 import { Migration20261205080000DisconnectedAccounts } from './20261205080000-disconnected-accounts.migration.ts';
 import { Migration20261205090000RunWords } from './20261205090000-run-words.migration.ts';
 import { Migration20261205100000RateWindows } from './20261205100000-rate-windows.migration.ts';
+import { Migration20261206060000WaitingCorrections } from './20261206060000-waiting-corrections.migration.ts';
 
 /** Committed migrations, in order. Listed statically so no file discovery is needed at run time. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   },
   { name: 'Migration20261205090000RunWords', class: Migration20261205090000RunWords },
   { name: 'Migration20261205100000RateWindows', class: Migration20261205100000RateWindows },
+  { name: 'Migration20261206060000WaitingCorrections', class: Migration20261206060000WaitingCorrections },
 ];
