@@ -237,7 +237,7 @@ function settingsNamedLike(
  * Settings for a demo account: those the manifest's `sandbox.settings` fill from the sandbox's
  * ready line, over what the auth kind takes from credentials named like its settings.
  */
-function demoSettings(
+export function demoSettings(
   plugin: LoadedPlugin,
   credentials: Record<string, string>,
   sandbox: Pick<RunningSandbox, 'url' | 'controlUrl'>,
@@ -276,11 +276,16 @@ function credentialSettings(
     const key = credentials[auth.setting] ?? credentials.apiKey;
     return key ? { ...settingsNamedLike(plugin, credentials), [auth.setting]: key } : null;
   }
-  if (auth.type !== 'basic' || !credentials.username || !credentials.password) return null;
+  if (auth.type !== 'basic') return null;
+  // Basic: the sandbox's `username`/`password`, or credentials named like the plugin's two settings
+  // (WooCommerce's consumerKey/consumerSecret).
+  const username = credentials[auth.usernameSetting] ?? credentials.username;
+  const password = credentials[auth.passwordSetting] ?? credentials.password;
+  if (!username || !password) return null;
   return {
     ...settingsNamedLike(plugin, credentials),
-    [auth.usernameSetting]: credentials.username,
-    [auth.passwordSetting]: credentials.password,
+    [auth.usernameSetting]: username,
+    [auth.passwordSetting]: password,
   };
 }
 

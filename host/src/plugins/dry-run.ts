@@ -27,6 +27,7 @@ interface InvoiceRow {
   currency: string;
   lines: number;
   external_id: string | null;
+  type: 'invoice' | 'correction';
 }
 
 /** How long the plugin's first runs may take before the dry run gives up on them. */
@@ -107,7 +108,7 @@ async function report(pool: Pool, pluginId: string): Promise<DryRun> {
   const { rows: invoices } = await pool.query<InvoiceRow>(
     `select i.number, i.buyer ->> 'name' as buyer, i.gross_total::text as total, i.currency,
             jsonb_array_length(coalesce(i.document -> 'lines', '[]'::jsonb)) as lines,
-            i.external_order_id as external_id
+            i.external_order_id as external_id, i.type
        from invoices i where i.integration_id = $1 order by i.created_at, i.sequence`,
     [integration.id],
   );
@@ -126,8 +127,13 @@ async function report(pool: Pool, pluginId: string): Promise<DryRun> {
     );
   }
   if (runs.length === 0) lines.push('  no job ran (the plugin declares none, or none is switched on)');
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const corrections = invoices.filter((i) => i.type === 'correction').length;
+  const issued = count(invoices.length - corrections, 'invoice', 'invoices');
   lines.push(
-    invoices.length === 1 ? '  1 invoice would be issued:' : `  ${invoices.length} invoices would be issued:`,
+    corrections === 0
+      ? `  ${issued} would be issued:`
+      : `  ${issued} and ${count(corrections, 'correction', 'corrections')} would be issued:`,
   );
   for (const invoice of invoices)
     lines.push(

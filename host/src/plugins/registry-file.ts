@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ManifestErrorCode, validateRegistry, type ManifestIssue } from '@mch/schemas';
 import { readJsonFile } from './json-file.ts';
@@ -18,5 +19,17 @@ export async function readRegistry(registryPath: string): Promise<RegistryRead> 
   const result = validateRegistry(file.value);
   if (!result.ok) return result;
   const base = dirname(registryPath);
-  return { ok: true, dirs: result.registry.plugins.map((entry) => resolve(base, entry)) };
+  return { ok: true, dirs: result.registry.plugins.map((entry) => realFolder(resolve(base, entry))) };
+}
+
+/**
+ * A folder linked into the registry's (`plugin dry-run`, the testing kit) is loaded from where it
+ * really is, so its tsconfig's relative `extends` and its imports resolve as its author wrote them.
+ */
+function realFolder(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir; // missing: the loader says so
+  }
 }

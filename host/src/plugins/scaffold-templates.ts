@@ -215,45 +215,36 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 }
 
 export function testTemplate(): string {
-  return `import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import plugin from '../src/index.ts';
-import { startSandbox } from '../sandbox/index.ts';
-import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
+  return `import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PluginTest, startPluginTest } from '@mch/plugin-sdk/testing';
 
-describe('syncOrders against the sandbox', () => {
-  let sandbox: RunningSandbox;
+/**
+ * The plugin in a real host against its sandbox over HTTP (the SDK's testing kit): connect the
+ * sandbox's account, let the jobs run, and check the invoices a seller would see, to the cent.
+ */
+describe('the plugin against its sandbox', () => {
+  let world: PluginTest;
   beforeAll(async () => {
-    sandbox = await startSandbox({ orders: 3 });
-  });
-  afterAll(async () => sandbox.close());
+    world = await startPluginTest({ dir: join(import.meta.dirname, '..'), sandbox: { orders: 3 } });
+  }, 60_000);
+  afterAll(async () => world?.close());
 
-  it('upserts every order once and advances the cursor', async () => {
-    const store = new Map<string, unknown>();
-    const upserts: string[] = [];
-    const auth = 'Basic ' + Buffer.from(\`\${sandbox.credentials.username}:\${sandbox.credentials.password}\`).toString('base64');
-    // A minimal stand-in for the host's plugin context: real HTTP to the sandbox.
-    const ctx = {
-      store: { get: async (key: string) => store.get(key), set: async (key: string, value: unknown) => void store.set(key, value) },
-      http: {
-        request: async ({ path, query }: { path: string; query?: Record<string, string> }) => {
-          const response = await fetch(\`\${sandbox.url}\${path}?\${new URLSearchParams(query).toString()}\`, { headers: { authorization: auth } });
-          const body = await response.text();
-          return { status: response.status, headers: {}, body, json: () => JSON.parse(body) as unknown };
-        },
-      },
-      records: {
-        upsert: async (_kind: string, record: { externalId: string }) => {
-          upserts.push(record.externalId);
-          return { status: 'created', hostId: record.externalId };
-        },
-      },
-      progress: () => undefined,
-    };
-    const input = { jobId: 'sync-orders', runId: 'r1', trigger: 'manual', attempt: 1 } as const;
-    expect(await plugin.hooks.syncOrders!(ctx as never, input as never)).toEqual({ counts: { orders: 3, invoices: 3 } });
-    expect(await plugin.hooks.syncOrders!(ctx as never, input as never)).toEqual({ counts: { orders: 0, invoices: 0 } });
-    expect(upserts).toEqual(['order-1', 'order-2', 'order-3']);
-  });
+  it('turns each sandbox order into one invoice, and a second run into nothing new', async () => {
+    const id = await world.connect();
+    const runs = await world.waitForRuns(id);
+    expect(runs.map((run) => [run.jobId, run.status, run.error])).toEqual([['sync-orders', 'succeeded', null]]);
+    const invoices = await world.invoices(id);
+    // Gross prices 10.00, 11.00 and 12.00 at 23 %: net = gross / 1.23, rounded to the cent.
+    expect(invoices.map((i) => [i.externalOrderId, i.currency, i.totalNet, i.totalVat, i.totalGross]).sort()).toEqual([
+      ['order-1', 'PLN', '8.13', '1.87', '10.00'],
+      ['order-2', 'PLN', '8.94', '2.06', '11.00'],
+      ['order-3', 'PLN', '9.76', '2.24', '12.00'],
+    ]);
+    const again = await world.sync(id, 'sync-orders');
+    expect([again.status, again.counts.invoices]).toEqual(['succeeded', 0]);
+    expect(await world.invoices(id)).toHaveLength(3);
+  }, 60_000);
 });
 `;
 }
