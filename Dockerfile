@@ -21,6 +21,7 @@ COPY plugins/allegro/package.json plugins/allegro/
 COPY plugins/emag/package.json plugins/emag/
 COPY plugins/ksef/package.json plugins/ksef/
 COPY plugins/ro-efactura/package.json plugins/ro-efactura/
+COPY plugins/woocommerce/package.json plugins/woocommerce/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build --workspace @mch/console
@@ -37,6 +38,7 @@ COPY --from=build /app/plugins/allegro/package.json plugins/allegro/
 COPY --from=build /app/plugins/emag/package.json plugins/emag/
 COPY --from=build /app/plugins/ksef/package.json plugins/ksef/
 COPY --from=build /app/plugins/ro-efactura/package.json plugins/ro-efactura/
+COPY --from=build /app/plugins/woocommerce/package.json plugins/woocommerce/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # ---- the image ---------------------------------------------------------------------------------

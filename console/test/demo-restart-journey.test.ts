@@ -163,7 +163,13 @@ describe.skipIf(SKIP_BROWSER)('console: the demo survives a restart', () => {
     await page.getByTestId('oauth-connected').getByRole('link').click();
     await page.getByTestId('integration-status').getByText('Active').waitFor();
     const rows = await integrations();
-    expect(rows.map((r) => r.pluginId).sort()).toEqual(['allegro', 'emag', 'ksef', 'ro-efactura']);
+    expect(rows.map((r) => r.pluginId).sort()).toEqual([
+      'allegro',
+      'emag',
+      'ksef',
+      'ro-efactura',
+      'woocommerce',
+    ]);
     expect(rows.every((r) => r.status === 'active')).toBe(true);
   });
 
@@ -205,7 +211,7 @@ describe.skipIf(SKIP_BROWSER)('console: the demo survives a restart', () => {
       before.map((r) => [r.pluginId, 'active']).sort(),
     );
     await page.goto(`${base}/settings/integrations`);
-    for (const pluginId of ['allegro', 'emag', 'ksef', 'ro-efactura'])
+    for (const pluginId of ['allegro', 'emag', 'ksef', 'ro-efactura', 'woocommerce'])
       await page.getByTestId(`plugin-${pluginId}`).getByText('Active').waitFor();
     expect(await page.getByText('Needs re-auth').count()).toBe(0);
     await screenshot(page, 'demo-after-restart');

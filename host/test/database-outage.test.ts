@@ -161,10 +161,11 @@ describe.skipIf(unavailable)(
       });
       expect(alive()).toBe(true);
 
-      // Nothing done twice: one invoice per marketplace order, each marketplace effect once.
+      // Nothing done twice: one invoice per marketplace order (its corrections apart: one per
+      // refund), each marketplace effect once.
       const { rows: twice } = await db.query(
-        `select integration_id, external_order_id, count(*)::int as n from invoices
-          where external_order_id is not null group by 1, 2 having count(*) > 1`,
+        `select integration_id, external_order_id, coalesce(correction_key, '') as key, count(*)::int as n
+           from invoices where external_order_id is not null group by 1, 2, 3 having count(*) > 1`,
       );
       expect(twice).toEqual([]);
       const final = await effects();

@@ -212,6 +212,20 @@ describe('plugin dry-run', () => {
     expect(await dryRuns()).toEqual(before);
   });
 
+  it('dry-runs a plugin with no code (WooCommerce): its invoices and the corrections of its refunds', async () => {
+    const { code, stdout, stderr } = await finished(
+      runCli(['plugin', 'dry-run', join(HOST, '..', 'plugins', 'woocommerce')]),
+    );
+    expect(code, stderr).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines.filter((l) => l.startsWith('  job '))).toEqual([
+      expect.stringMatching(/^ {2}job sync-orders: succeeded \(pages 1, created \d+/),
+      expect.stringMatching(/^ {2}job sync-refunds: succeeded \(pages 1, /),
+    ]);
+    expect(stdout).toMatch(/^ {2}\d+ invoices and [1-9]\d* corrections? would be issued:$/m);
+    expect(stdout).toMatch(/^ {4}FK\/2026\/1 {2}PLN -\d+\.\d\d/m);
+  });
+
   it('refuses a plugin that does not validate, with the problems, before starting anything', async () => {
     const { code, stdout } = await finished(runCli(['plugin', 'dry-run', join(FIXTURES, 'fixture-broken')]));
     expect(code).toBe(1);
@@ -341,6 +355,59 @@ describe('plugin new', () => {
       '    FV/2026/1  PLN 10.00  1 line(s)  Buyer 1  (order order-1)',
     ]);
     expect(dry.stdout).not.toContain('would be held');
+  });
+
+  it("scaffolds a test that runs the plugin in a real host with the SDK's testing kit and checks real invoices", async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    const root = await mkdtemp(join(ARTIFACTS, 'plugin-kit-'));
+    roots.push(root);
+    // A repository's root, as the scaffold expects it: its tsconfig and the shared base options.
+    await writeFile(join(root, 'tsconfig.json'), JSON.stringify({ files: [], references: [] }));
+    await cp(join(HOST, '..', 'tsconfig.base.json'), join(root, 'tsconfig.base.json'));
+    expect((await finished(runCommand('plugin.command.ts', ['new', 'acme-kit', '--root', root]))).code).toBe(
+      0,
+    );
+    const dir = join(root, 'plugins', 'acme-kit');
+    // The scaffold's own test, run as its author runs it: vitest in the plugin's folder.
+    const vitest = join(HOST, '..', 'node_modules', 'vitest', 'vitest.mjs');
+    const run = await finished(
+      spawn(process.execPath, [vitest, 'run', '--root', dir, '--reporter', 'verbose'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          DATABASE_URL: '',
+          NBP_API_URL: '',
+          BNR_RATES_URL: '',
+          NO_COLOR: '1',
+          FORCE_COLOR: '0',
+        },
+      }),
+    );
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      'turns each sandbox order into one invoice, and a second run into nothing new',
+    );
+    expect(run.stdout).toMatch(/Tests\s+1 passed/);
+    // Broken on purpose, the same test fails: it checks the invoices, not only that it ran.
+    const manifestPath = join(dir, 'plugin.manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest;
+    manifest.mappings.invoiceLine!.fields.vatRate = '8';
+    await writeFile(manifestPath, JSON.stringify(manifest, null, 2));
+    const broken = await finished(
+      spawn(process.execPath, [vitest, 'run', '--root', dir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          DATABASE_URL: '',
+          NBP_API_URL: '',
+          BNR_RATES_URL: '',
+          NO_COLOR: '1',
+          FORCE_COLOR: '0',
+        },
+      }),
+    );
+    expect(broken.code).toBe(1);
+    expect(broken.stdout + broken.stderr).toContain('9.26');
   });
 
   it('scaffolds a tsconfig whose build writes nothing outside the plugin folder', async () => {

@@ -74,7 +74,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<WooSan
   let url = '';
   const store = createStore(settings, seed, () => url);
   const saved = loadSandboxState<SavedState>({ dir: options.stateDir, version: STATE_VERSION });
-  const seedStore = () => seedOrders(store, seed, options.orders ?? 0, anchor ?? now());
+  const seedStore = () =>
+    seedOrders(
+      store,
+      seed,
+      options.orders ?? (typeof extra.orders === 'number' ? extra.orders : 0),
+      anchor ?? now(),
+    );
   if (saved) store.restore(saved.store);
   else seedStore();
   const kept = keepSandboxState({
