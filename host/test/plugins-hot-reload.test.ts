@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOST_VERSION } from '../src/app/version.ts';
+import { syncPluginSchedules } from '../src/integrations/schedule.ts';
 import { watchPlugins, type PluginWatcher } from '../src/plugins/hot-reload.ts';
 import { startTestHost, type TestHost } from './support/test-host.ts';
 
@@ -43,10 +44,12 @@ describe('hot reload of an edited plugin, without a restart', () => {
     );
     await writeFile(join(root, 'plugin.manifest.json'), JSON.stringify({ plugins: ['plugins/shop'] }));
     host = await startTestHost({ registryPath: join(root, 'plugin.manifest.json') });
+    // As `start --watch-plugins` wires it: a reloaded plugin's jobs are scheduled again.
     watcher = watchPlugins({
       plugins: host.app.services.plugins,
       hostVersion: HOST_VERSION,
       logger: host.app.services.logger,
+      onReload: (reloaded) => syncPluginSchedules(host.app.services, reloaded).then(() => undefined),
     });
   });
   afterAll(async () => {
@@ -66,6 +69,32 @@ describe('hot reload of an edited plugin, without a restart', () => {
     const listed = JSON.stringify(await admin.trpc.plugins.list.query());
     expect(listed).toContain('Fixture Shop (edited)');
     expect(listed).toContain('Shop address');
+  });
+
+  it("an interval edited in the manifest reschedules every account's job at once", async () => {
+    const schedule = async (integrationId: string) =>
+      (
+        await host.database.db.pool.query<{ repeat_interval: string | number | null }>(
+          `select repeat_interval from agenda_jobs where data->>'integrationId' = $1 and data->>'trigger' = 'schedule'`,
+          [integrationId],
+        )
+      ).rows.map((r) => String(r.repeat_interval));
+    const ids: string[] = [];
+    for (const store of ['https://one.example', 'https://two.example']) {
+      const tenant = await host.createTenant();
+      const user = await host.createActor({ role: 'tenant_admin', tenantId: tenant.id });
+      const { id } = await user.trpc.integrations.create.mutate({
+        pluginId: 'fixture-apikey',
+        settings: { storeUrl: store, apiKey: 'key-1', storeToken: 'token-1' },
+      });
+      ids.push(id);
+    }
+    for (const id of ids) expect(await schedule(id)).toEqual([String(60 * 60_000)]);
+    const edited = await edit('plugin.manifest.json', (text) =>
+      text.replace('"every": "1 hour"', '"every": "5 minutes"'),
+    );
+    expect(edited).toEqual({ pluginId: 'fixture-apikey', ok: true });
+    for (const id of ids) expect(await schedule(id)).toEqual([String(5 * 60_000)]);
   });
 
   it('a code edit in a module the entry imports is loaded anew (in a plain Node process, as the CLI runs)', async () => {

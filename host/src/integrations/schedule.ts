@@ -64,3 +64,27 @@ export async function syncTenantSchedules(
   if (failure) throw failure;
   return rows.length;
 }
+
+/**
+ * Puts every integration of a plugin on the scheduler again after the plugin changed in a running
+ * host (`start --watch-plugins`): a job added, removed or given another interval in the manifest
+ * is scheduled, unscheduled or rescheduled for every account at once. Returns how many
+ * integrations were gone through.
+ */
+export async function syncPluginSchedules(
+  deps: Pick<IntegrationDeps, 'db' | 'scheduler' | 'logger'>,
+  plugin: LoadedPlugin,
+): Promise<number> {
+  const em = deps.db.orm.em.fork();
+  const rows = await em.find(Integration, { pluginId: plugin.id });
+  let failure: Error | undefined;
+  for (const row of rows) {
+    try {
+      await syncSchedule(deps, { row, plugin, enabled: await mayRunJobs(em, row.tenantId, row.pluginId) });
+    } catch (error) {
+      failure ??= error instanceof Error ? error : new Error('The scheduler could not be updated.');
+    }
+  }
+  if (failure) throw failure;
+  return rows.length;
+}

@@ -11,6 +11,7 @@ import {
 } from '../../app/demo-mode.ts';
 import { createHostApp, type HostRole } from '../../app/host-app.ts';
 import { HOST_VERSION } from '../../app/version.ts';
+import { syncPluginSchedules } from '../../integrations/schedule.ts';
 import { watchPlugins } from '../../plugins/hot-reload.ts';
 import { readEnv } from '../../config/env.ts';
 import { acquireDataDirLock, type DataDirLock } from '../../db/data-dir-lock.ts';
@@ -125,7 +126,13 @@ export const command: CliCommand = {
       }
       const { url } = await app.start();
       const watcher = values['watch-plugins']
-        ? watchPlugins({ plugins: app.services.plugins, hostVersion: HOST_VERSION, logger })
+        ? watchPlugins({
+            plugins: app.services.plugins,
+            hostVersion: HOST_VERSION,
+            logger,
+            // A job's interval edited in the manifest takes effect for every account at once.
+            onReload: (plugin) => syncPluginSchedules(app.services, plugin).then(() => undefined),
+          })
         : undefined;
       if (watcher) info('Watching the plugin folders: an edited plugin is reloaded without a restart.');
       // A worker has no API; its health answers on a port of its own for container checks.
