@@ -39,7 +39,7 @@ export const manifestShape = {
   ),
   icon: z.string().optional().describe('Path or URL of an icon for the console.'),
   auth: AuthSchema.describe(
-    'How accounts connect: oauth2, basic or apiKey (settings hold the credentials) or none.',
+    'How accounts connect: oauth2, oauth2ClientCredentials, basic or apiKey (settings hold the credentials) or none.',
   ),
   settings: SettingsSchemaSchema,
   /** Bump when stored settings need migrating to the new schema. */
@@ -96,7 +96,13 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 export type ManifestInput = z.input<typeof ManifestSchema>;
 export type ManifestSection = keyof typeof manifestShape;
 
-export type { Auth, OAuth2Auth, BasicAuth, ApiKeyAuth } from './manifest/auth.ts';
+export type {
+  Auth,
+  OAuth2Auth,
+  OAuth2ClientCredentialsAuth,
+  BasicAuth,
+  ApiKeyAuth,
+} from './manifest/auth.ts';
 export type { Switches } from './manifest/switches.ts';
 export type { Job, Interval } from './manifest/jobs.ts';
 export type { Pull, Pagination, PullCursor } from './manifest/pull.ts';

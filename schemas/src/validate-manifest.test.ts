@@ -218,6 +218,56 @@ describe('validateManifest', () => {
     ]);
   });
 
+  it('takes OAuth client credentials: a string client id, a writeOnly client secret, a token URL without secrets', () => {
+    const manifest = sampleManifest();
+    const properties = manifest.settings.properties;
+    properties.shopUrl = { type: 'string', title: 'Shop address' };
+    properties.clientId = { type: 'string', title: 'Client id' };
+    properties.clientSecret = { type: 'string', title: 'Client secret', writeOnly: true };
+    manifest.auth = {
+      type: 'oauth2ClientCredentials',
+      tokenUrl: '{settings.shopUrl}/oauth/token',
+      clientIdSetting: 'clientId',
+      clientSecretSetting: 'clientSecret',
+    };
+    const ok = validateManifest(manifest);
+    expect(ok.issues).toEqual([]);
+    expect(ok.manifest?.auth).toEqual({
+      type: 'oauth2ClientCredentials',
+      tokenUrl: '{settings.shopUrl}/oauth/token',
+      clientIdSetting: 'clientId',
+      clientSecretSetting: 'clientSecret',
+      scopes: [],
+      clientAuth: 'basic',
+      refreshLeadSeconds: 60,
+    });
+
+    properties.clientSecret = { type: 'string', title: 'Client secret' };
+    manifest.auth = {
+      type: 'oauth2ClientCredentials',
+      tokenUrl: '{SHOP_TOKEN_URL}?k={settings.apiKey}',
+      clientIdSetting: 'defaultVatRate',
+      clientSecretSetting: 'clientSecret',
+      accountHook: 'fetchAccount',
+    };
+    expect(validateManifest(manifest).issues.map((i) => `${i.pointer} ${i.code}: ${i.message}`)).toEqual([
+      "/auth/clientIdSetting MANIFEST_SETTING_REFERENCE: names 'defaultVatRate', which is not a string setting (its type is number); use one of: 'apiKey', 'shopUrl', 'clientId', 'clientSecret'",
+      `/settings/properties/clientSecret/writeOnly MANIFEST_SETTING_REFERENCE: 'clientSecret' holds the client secret: mark it "writeOnly": true so it is kept in the vault and never returned`,
+      "/auth/tokenUrl MANIFEST_CONFIG_REFERENCE: uses {SHOP_TOKEN_URL}, which is not declared in config; declare it there or use one of: 'SAMPLE_CLIENT_ID', 'SAMPLE_CLIENT_SECRET', 'SAMPLE_REDIRECT_URI', 'SAMPLE_AUTH_URL', 'SAMPLE_API_URL'",
+      "/auth/tokenUrl MANIFEST_SECRET_LEAK: uses secret setting 'apiKey' (writeOnly) in a URL, which is written to logs and error messages; a secret may only go to the marketplace in an api.headers template (or be read in a hook with ctx.secrets): remove it here",
+      "/auth/accountHook MANIFEST_HOOK_UNUSED: names hook 'fetchAccount', but the host never calls accountHook for auth type 'oauth2ClientCredentials': it identifies a client-credentials account by auth.account, else by the client id at the token URL's origin; remove accountHook",
+    ]);
+    manifest.auth = {
+      type: 'oauth2ClientCredentials',
+      tokenUrl: '{SAMPLE_AUTH_URL}/token',
+      clientIdSetting: 'clientId',
+      clientSecretSetting: 'secret',
+    };
+    expect(validateManifest(manifest).issues.map((i) => `${i.pointer} ${i.code}: ${i.message}`)).toEqual([
+      "/auth/clientSecretSetting MANIFEST_SETTING_REFERENCE: names 'secret', but settings has no such property; use one of: 'apiKey', 'shopUrl', 'clientId', 'clientSecret'",
+    ]);
+  });
+
   it("checks sandbox.settings: settings that exist, filled from the sandbox's ready line only", () => {
     const manifest = sampleManifest();
     manifest.sandbox.settings = { apiKey: '{credentials.key}' };

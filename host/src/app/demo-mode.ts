@@ -276,6 +276,17 @@ function credentialSettings(
     const key = credentials[auth.setting] ?? credentials.apiKey;
     return key ? { ...settingsNamedLike(plugin, credentials), [auth.setting]: key } : null;
   }
+  // Client credentials: credentials named like the two settings, or `clientId`/`clientSecret`.
+  if (auth.type === 'oauth2ClientCredentials') {
+    const clientId = credentials[auth.clientIdSetting] ?? credentials.clientId;
+    const clientSecret = credentials[auth.clientSecretSetting] ?? credentials.clientSecret;
+    if (!clientId || !clientSecret) return null;
+    return {
+      ...settingsNamedLike(plugin, credentials),
+      [auth.clientIdSetting]: clientId,
+      [auth.clientSecretSetting]: clientSecret,
+    };
+  }
   if (auth.type !== 'basic') return null;
   // Basic: the sandbox's `username`/`password`, or credentials named like the plugin's two settings
   // (WooCommerce's consumerKey/consumerSecret).

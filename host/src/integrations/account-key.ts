@@ -46,8 +46,34 @@ export function declaredAccount(plugin: LoadedPlugin, settings: Record<string, u
 }
 
 /**
+ * Where a client-credentials account's token endpoint is: the token URL's origin with this
+ * connection's settings filled in. A config variable it starts with is the same for every account
+ * of the plugin on this host, so it stays a name (`{SHOP_AUTH_URL}`); a setting left empty, null.
+ */
+function tokenEndpoint(template: string, settings: Record<string, unknown>): string | null {
+  let rendered = '';
+  try {
+    rendered = template.replace(SETTING_REF, (_match, name: string) => {
+      const value = settings[name];
+      if (typeof value !== 'string' && typeof value !== 'number') throw new Error(`no ${name}`);
+      if (String(value).trim() === '') throw new Error(`no ${name}`);
+      return String(value).trim();
+    });
+  } catch {
+    return null;
+  }
+  try {
+    return new URL(rendered).origin;
+  } catch {
+    return rendered.replace(/^(\{[A-Za-z0-9_]+\}|[a-z][a-z0-9+.-]*:\/\/[^/?#]*).*$/i, '$1');
+  }
+}
+
+/**
  * Which marketplace account a credentials-based integration is: the one its manifest declares
- * (`auth.account`), else a Basic account's username on its endpoint (`seller@ro`). Two
+ * (`auth.account`), else a Basic account's username on its endpoint (`seller@ro`), else a
+ * client-credentials account's client id at its token endpoint (`shop-client@https://shop.example`,
+ * unless the client id is a secret setting). Two
  * integrations of one tenant on the same account would import every order twice, so the (tenant,
  * plugin, account) unique index refuses the second. OAuth accounts are identified by the broker
  * from the marketplace's answer instead.
@@ -55,6 +81,12 @@ export function declaredAccount(plugin: LoadedPlugin, settings: Record<string, u
 export function accountKey(plugin: LoadedPlugin, settings: Record<string, unknown>): string | null {
   const auth = plugin.manifest.auth;
   if (auth.account !== undefined && auth.type !== 'oauth2') return declaredAccount(plugin, settings);
+  if (auth.type === 'oauth2ClientCredentials') {
+    const clientId = settings[auth.clientIdSetting];
+    if (typeof clientId !== 'string' || clientId.trim() === '') return null;
+    const endpoint = tokenEndpoint(auth.tokenUrl, settings);
+    return endpoint ? `${clientId.trim()}@${endpoint}`.slice(0, 200) : null;
+  }
   if (auth.type !== 'basic') return null;
   const username = settings[auth.usernameSetting];
   if (typeof username !== 'string' || username === '') return null;

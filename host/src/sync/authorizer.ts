@@ -1,7 +1,8 @@
-import type { Manifest } from '@mch/schemas';
+import { renderTemplate, type Manifest } from '@mch/schemas';
 import { ConfigError, type PluginSecrets } from '@mch/plugin-sdk';
 import type { Database } from '../db/orm.ts';
 import { createOAuthClient } from '../oauth/oauth-client.ts';
+import { createClientCredentialsAuthorizer } from '../runtime/client-credentials-authorizer.ts';
 import { createOAuthAuthorizer } from '../runtime/oauth-authorizer.ts';
 import type { RequestAuthorizer } from '../runtime/plugin-http.ts';
 import type { Vault } from '../vault/vault.ts';
@@ -33,6 +34,36 @@ export function createAuthorizer(options: {
         leadSeconds: auth.refreshLeadSeconds,
         owner: options.owner,
         onRevoked: (reason) => options.onRevoked(reason),
+      });
+    case 'oauth2ClientCredentials':
+      return createClientCredentialsAuthorizer({
+        integrationId: options.integrationId,
+        tokenUrl: () => {
+          try {
+            return renderTemplate(auth.tokenUrl, { config: options.config, settings: options.settings });
+          } catch (error) {
+            throw new ConfigError(`The token URL cannot be made: ${(error as Error).message}.`);
+          }
+        },
+        scopes: auth.scopes,
+        clientAuth: auth.clientAuth,
+        leadSeconds: auth.refreshLeadSeconds,
+        async credentials() {
+          const fromSettings = options.settings[auth.clientIdSetting];
+          const clientId =
+            typeof fromSettings === 'string' && fromSettings
+              ? fromSettings
+              : await options.secrets.get(auth.clientIdSetting);
+          const clientSecret = await options.secrets.get(auth.clientSecretSetting);
+          if (!clientId || !clientSecret)
+            throw new ConfigError(
+              `Set the account's ${auth.clientIdSetting} and ${auth.clientSecretSetting}.`,
+              {
+                pointer: `/${clientId ? auth.clientSecretSetting : auth.clientIdSetting}`,
+              },
+            );
+          return { clientId, clientSecret };
+        },
       });
     case 'basic': {
       let header: string | undefined;

@@ -4,7 +4,8 @@ import type { ManifestCheck } from './context.ts';
 /**
  * Why the host ignores `auth.accountHook` for an auth kind: it asks a hook for the account only
  * after an OAuth sign-in (host/src/oauth/oauth-integration.ts). Basic accounts are identified by
- * their username and endpoint, API-key accounts by `auth.account` (host/src/integrations/account-key.ts).
+ * their username and endpoint, API-key accounts by `auth.account`, client-credentials accounts by
+ * `auth.account` or their client id (host/src/integrations/account-key.ts).
  * A kind listed here that later
  * gains an account step must be removed from this table.
  */
@@ -13,6 +14,8 @@ const ACCOUNT_HOOK_IGNORED: Partial<Record<string, string>> = {
   none: 'a plugin without auth has no account to identify',
   apiKey:
     'it identifies an API-key account by auth.account (a template over its settings); declare that instead',
+  oauth2ClientCredentials:
+    "it identifies a client-credentials account by auth.account, else by the client id at the token URL's origin",
 };
 
 /** Hooks the manifest names where the host never calls them. */

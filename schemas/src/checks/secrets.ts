@@ -80,6 +80,8 @@ export const checkSecretTemplates: ManifestCheck = (context) => {
     });
     checkTemplate(context, { pointer: '/auth/tokenUrl', template: auth.tokenUrl, where: URL_SINKS.token });
   }
+  if (auth?.type === 'oauth2ClientCredentials')
+    checkTemplate(context, { pointer: '/auth/tokenUrl', template: auth.tokenUrl, where: URL_SINKS.token });
   if (auth?.account !== undefined)
     checkTemplate(context, { pointer: '/auth/account', template: auth.account, where: URL_SINKS.account });
   if (config) {

@@ -81,6 +81,27 @@ export const checkSettingReferences: ManifestCheck = ({ sections, report }) => {
       );
     }
   }
+  if (auth?.type === 'oauth2ClientCredentials') {
+    expect({
+      pointer: '/auth/clientIdSetting',
+      name: auth.clientIdSetting,
+      types: ['string'],
+      what: 'a string setting',
+    });
+    const ok = expect({
+      pointer: '/auth/clientSecretSetting',
+      name: auth.clientSecretSetting,
+      types: ['string'],
+      what: 'a string setting',
+    });
+    if (ok && properties.get(auth.clientSecretSetting)?.writeOnly !== true) {
+      report(
+        ManifestErrorCode.SETTING_REFERENCE,
+        `/settings/properties/${escapePointerSegment(auth.clientSecretSetting)}/writeOnly`,
+        `'${auth.clientSecretSetting}' holds the client secret: mark it "writeOnly": true so it is kept in the vault and never returned`,
+      );
+    }
+  }
   if (auth?.type === 'basic') {
     expect({
       pointer: '/auth/usernameSetting',

@@ -73,6 +73,8 @@ export const checkTemplates: ManifestCheck = (context) => {
     checkConfigName(context, { pointer: '/auth/clientSecretConfig', name: auth.clientSecretConfig });
     checkConfigName(context, { pointer: '/auth/redirectUriConfig', name: auth.redirectUriConfig });
   }
+  if (auth?.type === 'oauth2ClientCredentials')
+    checkRuntimeTemplate(context, { pointer: '/auth/tokenUrl', template: auth.tokenUrl });
   if (auth?.account !== undefined) {
     // Settings only: the account is named when it is connected, before config is per integration.
     checkRuntimeTemplate(context, { pointer: '/auth/account', template: auth.account });

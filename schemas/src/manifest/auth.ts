@@ -13,7 +13,8 @@ const common = {
    * Which marketplace account the settings connect, declared: a template over settings that are not
    * secret, e.g. '{settings.storeUrl}'. One account is one integration: a second connection of it
    * in the tenant is refused, one in another tenant too. Basic auth without it: the username on
-   * its endpoint; OAuth: the accountHook's id.
+   * its endpoint; client credentials: the client id at the token URL's origin; OAuth: the
+   * accountHook's id.
    */
   account: template
     .optional()
@@ -70,20 +71,50 @@ export const ApiKeyAuthSchema = z.strictObject({
   ...common,
 });
 
+/**
+ * OAuth 2.0 client credentials (RFC 6749 §4.4), as shop and ERP APIs with per-seller API clients do
+ * it: the seller enters a client id and secret in the connection's settings; the host fetches a
+ * bearer token from the token endpoint and fetches a new one before it expires or after a 401 (the
+ * grant has no refresh token).
+ */
+export const OAuth2ClientCredentialsAuthSchema = z.strictObject({
+  type: z.literal('oauth2ClientCredentials'),
+  tokenUrl: template.describe(
+    "Template over config variables and non-secret settings, e.g. '{settings.shopUrl}/oauth/token'.",
+  ),
+  clientIdSetting: nonEmpty.describe('Setting (string) holding the client id.'),
+  clientSecretSetting: nonEmpty.describe('Setting (string, writeOnly) holding the client secret.'),
+  scopes: z.array(nonEmpty).default([]).describe('Scopes asked for (sent space-separated as `scope`).'),
+  /** How the client authenticates at the token endpoint (RFC 6749 §2.3.1). */
+  clientAuth: z
+    .enum(['basic', 'body'])
+    .default('basic')
+    .describe('How the client authenticates at the token endpoint: HTTP Basic or in the form body.'),
+  refreshLeadSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .default(60)
+    .describe('Fetch a new access token this long before the current one expires.'),
+  ...common,
+});
+
 export const NoAuthSchema = z.strictObject({
   type: z.literal('none'),
   ...common,
 });
 
-/** Discriminated on `type` so more kinds (OAuth client credentials) slot in later. */
+/** Discriminated on `type` so more kinds slot in later. */
 export const AuthSchema = z.discriminatedUnion('type', [
   OAuth2AuthSchema,
+  OAuth2ClientCredentialsAuthSchema,
   BasicAuthSchema,
   ApiKeyAuthSchema,
   NoAuthSchema,
 ]);
 
 export type OAuth2Auth = z.infer<typeof OAuth2AuthSchema>;
+export type OAuth2ClientCredentialsAuth = z.infer<typeof OAuth2ClientCredentialsAuthSchema>;
 export type BasicAuth = z.infer<typeof BasicAuthSchema>;
 export type ApiKeyAuth = z.infer<typeof ApiKeyAuthSchema>;
 export type Auth = z.infer<typeof AuthSchema>;
