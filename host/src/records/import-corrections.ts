@@ -219,12 +219,12 @@ async function applyCorrection(
 /**
  * Issues the integration's waiting corrections whose order now has an invoice, each in its own
  * transaction with the removal of its row (a crash between two leaves the rest waiting; issuing
- * is idempotent by key). Returns how many were issued or found issued.
+ * is idempotent by key). Returns what became of each, by order and key.
  */
 export async function issueWaitingCorrections(
   pool: ImportRecordsOptions['db']['pool'],
   scope: { tenantId: string; integrationId: string },
-): Promise<number> {
+): Promise<Map<string, UpsertOutcome>> {
   const { rows } = await pool.query<{ external_order_id: string; key: string }>(
     `select w.external_order_id, w.key from waiting_corrections w
       where w.integration_id = $1 and exists (
@@ -232,7 +232,7 @@ export async function issueWaitingCorrections(
       order by w.created_at, w.key`,
     [scope.integrationId],
   );
-  let done = 0;
+  const done = new Map<string, UpsertOutcome>();
   for (const row of rows) {
     await inTransaction(pool, async (client) => {
       const taken = await client.query<{ request: CorrectionDraft }>(
@@ -242,11 +242,14 @@ export async function issueWaitingCorrections(
       const draft = taken.rows[0]?.request;
       if (!draft) return; // another process issued it
       const outcome = await applyCorrection(client, scope, draft);
-      if (outcome.status === 'created' || outcome.status === 'unchanged') done += 1;
+      if (outcome.status !== 'waiting') done.set(waitingKey(draft), outcome);
     });
   }
   return done;
 }
+
+const waitingKey = (draft: Pick<CorrectionDraft, 'externalOrderId' | 'key'>) =>
+  `${draft.externalOrderId}\n${draft.key}`;
 
 /**
  * `ctx.records.upsertMany` for a correction mapping: one outcome per record, in order —
@@ -266,6 +269,8 @@ export async function importCorrections(options: ImportRecordsOptions): Promise<
   };
   await issueWaitingCorrections(options.db.pool, scope);
   const outcomes: UpsertOutcome[] = [];
+  /** Corrections parked by this import, by order and key: their index in `outcomes`. */
+  const parked = new Map<string, number>();
   for (const record of options.records) {
     let draft: CorrectionDraft;
     try {
@@ -280,6 +285,7 @@ export async function importCorrections(options: ImportRecordsOptions): Promise<
       continue;
     }
     const outcome = await inTransaction(options.db.pool, (client) => applyCorrection(client, scope, draft));
+    if (outcome.status === 'waiting') parked.set(waitingKey(draft), outcomes.length);
     outcomes.push(
       outcome.status === 'waiting'
         ? {
@@ -290,5 +296,12 @@ export async function importCorrections(options: ImportRecordsOptions): Promise<
         : outcome,
     );
   }
+  // An orders import that committed the invoice while these were being parked looked for waiting
+  // corrections before they were there: look once more now that they are.
+  if (parked.size > 0)
+    for (const [key, outcome] of await issueWaitingCorrections(options.db.pool, scope)) {
+      const index = parked.get(key);
+      if (index !== undefined) outcomes[index] = outcome;
+    }
   return outcomes;
 }

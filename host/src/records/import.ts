@@ -148,7 +148,9 @@ export async function importRecords(options: ImportRecordsOptions): Promise<Upse
     // A failed batch stops the import; a preparation still running must not reject unobserved.
     void next?.catch(() => undefined);
   }
-  // Corrections that arrived before their order's invoice are issued once it exists.
-  if (issuer.hasWaiting) await issueWaitingCorrections(options.db.pool, options);
+  // Corrections that arrived before their order's invoice are issued once it exists. Read now,
+  // after this import's invoices committed, not when it started: a corrections import running
+  // at the same time may have parked one meanwhile (it looks again when it ends, too).
+  await issueWaitingCorrections(options.db.pool, options);
   return outcomes;
 }

@@ -33,8 +33,6 @@ export interface Issuer {
   template: FrozenTemplate | null;
   /** Whether the integration had held orders when the issuer was read (release them first). */
   hasHeld: boolean;
-  /** Whether corrections of the integration wait for their order's invoice (`waiting_corrections`). */
-  hasWaiting: boolean;
 }
 
 export type Issuance =
@@ -70,12 +68,10 @@ export async function loadIssuer(
     bank_account: string | null;
     uses_oss: boolean;
     has_held: boolean;
-    has_waiting: boolean;
   }>(
     `select c.id, c.name, c.legal_name, c.tax_id, c.registration_number, c.address, c.country, c.vat_status,
             c.bank_account, c.uses_oss,
-            exists (select 1 from held_invoices h where h.integration_id = $3) as has_held,
-            exists (select 1 from waiting_corrections w where w.integration_id = $3) as has_waiting
+            exists (select 1 from held_invoices h where h.integration_id = $3) as has_held
        from companies c
       where c.tenant_id = $1 and ($2::uuid is null or c.id = $2::uuid)
       order by (c.id = (select company_id from integrations where id = $3)) is true desc, c.is_default desc, c.created_at
@@ -111,7 +107,6 @@ export async function loadIssuer(
       ? await frozenTemplate(pool, { ...options, templateSetting: options.templateSetting })
       : null,
     hasHeld: row.has_held,
-    hasWaiting: row.has_waiting,
   };
 }
 
