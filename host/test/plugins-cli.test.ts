@@ -3,7 +3,7 @@ import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { StartSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import type { Manifest } from '@mch/schemas';
 import { compileMappings } from '../src/records/mapping-engine.ts';
@@ -212,18 +212,71 @@ describe('plugin dry-run', () => {
     expect(await dryRuns()).toEqual(before);
   });
 
-  it('dry-runs a plugin with no code (WooCommerce): its invoices and the corrections of its refunds', async () => {
-    const { code, stdout, stderr } = await finished(
-      runCli(['plugin', 'dry-run', join(HOST, '..', 'plugins', 'woocommerce')]),
-    );
-    expect(code, stderr).toBe(0);
-    const lines = stdout.trim().split('\n');
+  it('dry-runs a plugin with no code (WooCommerce), records its HTTP, and replays the recording without the sandbox', async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    const work = await mkdtemp(join(ARTIFACTS, 'dry-record-'));
+    onTestFinished(() => rm(work, { recursive: true, force: true }));
+    const recordingFile = join(work, 'woocommerce.recording.json');
+    const plugin = join(HOST, '..', 'plugins', 'woocommerce');
+    const recorded = await finished(runCli(['plugin', 'dry-run', plugin, '--record', recordingFile]));
+    expect(recorded.code, recorded.stderr).toBe(0);
+    const lines = recorded.stdout.trim().split('\n');
+    expect(lines[0]).toBe('dry run of woocommerce against its sandbox (a throwaway database, deleted now):');
     expect(lines.filter((l) => l.startsWith('  job '))).toEqual([
       expect.stringMatching(/^ {2}job sync-orders: succeeded \(pages 1, created \d+/),
       expect.stringMatching(/^ {2}job sync-refunds: succeeded \(pages 1, /),
     ]);
-    expect(stdout).toMatch(/^ {2}\d+ invoices and [1-9]\d* corrections? would be issued:$/m);
-    expect(stdout).toMatch(/^ {4}FK\/2026\/1 {2}PLN -\d+\.\d\d/m);
+    expect(recorded.stdout).toMatch(/^ {2}\d+ invoices and [1-9]\d* corrections? would be issued:$/m);
+    expect(recorded.stdout).toMatch(/^ {4}FK\/2026\/1 {2}PLN -\d+\.\d\d/m);
+    expect(lines.at(-1)).toBe(
+      `  recorded 2 exchange(s) in ${recordingFile}: replay them with --replay ${recordingFile}`,
+    );
+    const recording = JSON.parse(await readFile(recordingFile, 'utf8')) as {
+      credentials: Record<string, string>;
+      exchanges: { request: { path: string }; response: { headers: Record<string, string> } }[];
+    };
+    // The sandbox's address is a placeholder; no request header (where sign-ins travel) is kept.
+    expect(recording.credentials.storeUrl).toBe('{url}');
+    expect(recording.exchanges.map((e) => e.request.path)).toEqual([
+      '/wp-json/wc/v3/orders',
+      '/wp-json/wc/v3/refunds',
+    ]);
+    expect(JSON.stringify(recording)).not.toMatch(/127\.0\.0\.1|authorization/i);
+
+    // Replayed: no sandbox, the same documents.
+    const replayed = await finished(runCli(['plugin', 'dry-run', plugin, '--replay', recordingFile]));
+    expect(replayed.code, replayed.stderr).toBe(0);
+    // The same documents; their numbers follow which of the two jobs ran first, so they are left out.
+    const documents = (out: string) =>
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('    F'))
+        .map((l) => l.replace(/^ {4}\S+/, ''))
+        .sort();
+    expect(replayed.stdout.split('\n')[0]).toBe(
+      `dry run of woocommerce against the recording ${recordingFile} (a throwaway database, deleted now):`,
+    );
+    expect(documents(replayed.stdout)).toEqual(documents(recorded.stdout));
+
+    // A recording without the refunds' answer: the request is named, the job fails, nothing else.
+    await writeFile(
+      recordingFile,
+      JSON.stringify({ ...recording, exchanges: recording.exchanges.slice(0, 1) }),
+    );
+    const partial = await finished(runCli(['plugin', 'dry-run', plugin, '--replay', recordingFile]));
+    expect(partial.code).toBe(1);
+    expect(partial.stdout).toContain('  job sync-refunds: failed');
+    expect(partial.stdout).toContain('  1 request(s) had no recorded answer (the plugin got a 404):');
+    expect(partial.stdout).toContain(
+      '    GET /wp-json/wc/v3/refunds?dates_are_gmt=true&order=desc&orderby=date&page=1&per_page=100',
+    );
+    const missing = await finished(
+      runCli(['plugin', 'dry-run', plugin, '--replay', join(work, 'nope.json')]),
+    );
+    expect([missing.code, missing.stdout.trim()]).toEqual([
+      1,
+      `No recording at ${join(work, 'nope.json')}; make one with plugin dry-run DIR --record FILE.`,
+    ]);
   });
 
   it('refuses a plugin that does not validate, with the problems, before starting anything', async () => {

@@ -389,6 +389,11 @@ export async function startDemoSandboxes(input: {
   services: HostServices;
   configOverrides: Map<string, Record<string, string>>;
   publicUrl: string;
+  /**
+   * Stands between demo mode and a plugin's sandbox (`plugin dry-run --record/--replay`): given
+   * how to start the sandbox, returns what the plugin is pointed at instead.
+   */
+  around?: (plugin: LoadedPlugin, start: () => Promise<RunningSandbox>) => Promise<RunningSandbox>;
 }): Promise<DemoSandboxes> {
   const { services, configOverrides } = input;
   const { logger } = services;
@@ -399,12 +404,14 @@ export async function startDemoSandboxes(input: {
   let ratesSandbox: RunningRatesSandbox | undefined;
   for (const plugin of services.plugins.plugins) {
     try {
-      const sandbox = await startOnSavedPort({
-        plugin,
-        port: ports[plugin.id],
-        stateDir: join(dir, plugin.id),
-        publicUrl: input.publicUrl,
-      });
+      const start = () =>
+        startOnSavedPort({
+          plugin,
+          port: ports[plugin.id],
+          stateDir: join(dir, plugin.id),
+          publicUrl: input.publicUrl,
+        });
+      const sandbox = await (input.around ? input.around(plugin, start) : start());
       running.push({ pluginId: plugin.id, sandbox });
       ports[plugin.id] = Number(new URL(sandbox.url).port);
       configOverrides.set(plugin.id, sandboxConfig({ manifest: plugin.manifest, sandbox }));

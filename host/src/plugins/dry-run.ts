@@ -1,11 +1,16 @@
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDemoMode } from '../app/demo-mode.ts';
+import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
+import { startDemoMode, startDemoSandboxes } from '../app/demo-mode.ts';
 import { createHostApp } from '../app/host-app.ts';
 import { readEnv } from '../config/env.ts';
 import { createLogger } from '../logging/logger.ts';
 import { validatePluginFolder } from './folder-validation.ts';
+import { parseRecording, RecordingError, recordSandbox, replayRecording } from './http-recording.ts';
+
+/** A --replay file that cannot be used: said in one sentence, nothing started. */
+class DryRunInputError extends Error {}
 
 export interface DryRun {
   ok: boolean;
@@ -40,7 +45,14 @@ const RUNS_TIMEOUT_MS = 120_000;
  * credentials, the manifest's `sandbox.settings`), and what the runs created is printed: each
  * job's outcome and counts, each invoice with its number, buyer, total and lines.
  */
-export async function dryRun(options: { dir: string; hostVersion: string }): Promise<DryRun> {
+export async function dryRun(options: {
+  dir: string;
+  hostVersion: string;
+  /** Write the exchanges with the sandbox to this file (http-recording.ts). */
+  record?: string | undefined;
+  /** Answer the plugin from this recording instead of starting its sandbox. */
+  replay?: string | undefined;
+}): Promise<DryRun> {
   const valid = await validatePluginFolder(options);
   if (!valid.ok) return valid;
   const work = await mkdtemp(join(tmpdir(), 'mch-dry-run-'));
@@ -67,13 +79,69 @@ export async function dryRun(options: { dir: string; hostVersion: string }): Pro
       registryPath,
     });
     let demo: Awaited<ReturnType<typeof startDemoMode>> | undefined;
+    let recorder: Awaited<ReturnType<typeof recordSandbox>> | undefined;
+    let replay: Awaited<ReturnType<typeof replayRecording>> | undefined;
     try {
+      if (options.replay) {
+        const text = await readFile(options.replay, 'utf8').catch(() => {
+          throw new DryRunInputError(
+            `No recording at ${options.replay}; make one with plugin dry-run DIR --record FILE.`,
+          );
+        });
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          throw new DryRunInputError(
+            `${options.replay} is not JSON; a recording is the JSON file --record writes.`,
+          );
+        }
+        replay = await replayRecording(parseRecording(parsed, options.replay));
+      }
       const { url } = await app.start();
-      demo = await startDemoMode({ services: app.services, configOverrides, publicUrl: url! });
-      return await report(app.services.db.pool, demo.sandboxes.map((s) => s.pluginId)[0] ?? '');
+      const around = replay
+        ? async () => replay!.sandbox
+        : options.record
+          ? async (_plugin: unknown, start: () => Promise<RunningSandbox>) => {
+              const real = await start();
+              recorder = await recordSandbox(real);
+              return { ...recorder.sandbox, close: () => real.close() };
+            }
+          : undefined;
+      const sandboxes = await startDemoSandboxes({
+        services: app.services,
+        configOverrides,
+        publicUrl: url!,
+        ...(around ? { around } : {}),
+      });
+      demo = await startDemoMode({ services: app.services, configOverrides, publicUrl: url!, sandboxes });
+      const result = await report(
+        app.services.db.pool,
+        demo.sandboxes.map((s) => s.pluginId)[0] ?? '',
+        options.replay ? `the recording ${options.replay}` : 'its sandbox',
+      );
+      if (recorder && options.record) {
+        const recording = recorder.recording();
+        await writeFile(options.record, `${JSON.stringify(recording, null, 2)}\n`);
+        result.lines.push(
+          `  recorded ${recording.exchanges.length} exchange(s) in ${options.record}: replay them with --replay ${options.record}`,
+        );
+      }
+      const missed = replay?.unmatched() ?? [];
+      if (missed.length > 0) {
+        result.lines.push(`  ${missed.length} request(s) had no recorded answer (the plugin got a 404):`);
+        for (const request of [...new Set(missed)]) result.lines.push(`    ${request}`);
+      }
+      return result;
+    } catch (error) {
+      if (error instanceof DryRunInputError || error instanceof RecordingError)
+        return { ok: false, lines: [error.message] };
+      throw error;
     } finally {
       await demo?.stop();
       await app.stop();
+      await recorder?.close();
+      await replay?.close();
     }
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -82,7 +150,7 @@ export async function dryRun(options: { dir: string; hostVersion: string }): Pro
 
 type Pool = Awaited<ReturnType<typeof createHostApp>>['services']['db']['pool'];
 
-async function report(pool: Pool, pluginId: string): Promise<DryRun> {
+async function report(pool: Pool, pluginId: string, against: string): Promise<DryRun> {
   const { rows: integrations } = await pool.query<{ id: string; label: string }>(
     `select id, label from integrations where plugin_id = $1`,
     [pluginId],
@@ -117,7 +185,7 @@ async function report(pool: Pool, pluginId: string): Promise<DryRun> {
     `select external_id, message from held_invoices where integration_id = $1 order by created_at, external_id`,
     [integration.id],
   );
-  const lines = [`dry run of ${pluginId} against its sandbox (a throwaway database, deleted now):`];
+  const lines = [`dry run of ${pluginId} against ${against} (a throwaway database, deleted now):`];
   for (const run of runs) {
     const counts = Object.entries(run.counts ?? {})
       .map(([name, n]) => `${name} ${n}`)

@@ -13,8 +13,11 @@ const USAGE = `usage:
   plugin validate DIR [--host-version V]   check a plugin folder as the host would; exit 1 when invalid
   plugin new ID [--root DIR]               scaffold plugins/ID (passes validate) and add it to the registry
   plugin types DIR                         write DIR/src/settings.generated.ts: the settings' types for hooks
-  plugin dry-run DIR                       run the plugin's jobs once against its sandbox on a throwaway
-                                           database and print what they would create (writes nothing)
+  plugin dry-run DIR [--record FILE | --replay FILE]
+                                           run the plugin's jobs once against its sandbox on a throwaway
+                                           database and print what they would create (writes nothing);
+                                           --record keeps the HTTP exchanges in FILE, --replay answers
+                                           from such a file instead of starting the sandbox
   plugin list [--registry FILE]            the registry's plugins: loaded, and refused with their problems`;
 
 async function validate(args: string[]): Promise<number> {
@@ -84,13 +87,22 @@ async function types(args: string[]): Promise<number> {
 }
 
 async function dryRunCommand(args: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { record: { type: 'string' }, replay: { type: 'string' } },
+  });
   const dir = positionals[0];
-  if (!dir || positionals.length > 1) {
+  if (!dir || positionals.length > 1 || (values.record && values.replay)) {
     console.error(USAGE);
     return 2;
   }
-  const result = await dryRun({ dir: resolve(dir), hostVersion: HOST_VERSION });
+  const result = await dryRun({
+    dir: resolve(dir),
+    hostVersion: HOST_VERSION,
+    record: values.record === undefined ? undefined : resolve(values.record),
+    replay: values.replay === undefined ? undefined : resolve(values.replay),
+  });
   for (const line of result.lines) print(line);
   return result.ok ? 0 : 1;
 }
