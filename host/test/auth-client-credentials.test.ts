@@ -132,6 +132,8 @@ describe('auth type oauth2ClientCredentials: a bearer token from the client id a
     );
     expect(JSON.stringify(rows[0])).not.toContain(CLIENT_SECRET);
     expect(rows[0]!.account).toBe(`${CLIENT_ID}@${erp.url}`);
+    // Named after the client id, as a Basic account is after its username (the secret never).
+    expect(rows[0]!.label).toMatch(new RegExp(`\\(${CLIENT_ID}\\)$`));
     const settings = await user.trpc.integrations.getSettings.query({ id });
     expect(JSON.stringify(settings)).not.toContain(CLIENT_SECRET);
     expect(JSON.stringify(settings)).not.toContain('erp-token-');

@@ -46,6 +46,25 @@ export function declaredAccount(plugin: LoadedPlugin, settings: Record<string, u
 }
 
 /**
+ * The account as a person recognises it, for the default label and the account's shared rate
+ * budget: the one the manifest declares, a Basic account's username, or a client-credentials
+ * account's client id; null for OAuth (named by the broker) and when it is a secret setting.
+ */
+export function accountName(plugin: LoadedPlugin, settings: Record<string, unknown>): string | null {
+  const auth = plugin.manifest.auth;
+  if (auth.account !== undefined && auth.type !== 'oauth2') return declaredAccount(plugin, settings);
+  const setting =
+    auth.type === 'basic'
+      ? auth.usernameSetting
+      : auth.type === 'oauth2ClientCredentials'
+        ? auth.clientIdSetting
+        : null;
+  if (!setting || secretSettingNames(plugin.manifest.settings).includes(setting)) return null;
+  const name = settings[setting];
+  return typeof name === 'string' && name.trim() !== '' ? name.trim().slice(0, 200) : null;
+}
+
+/**
  * Where a client-credentials account's token endpoint is: the token URL's origin with this
  * connection's settings filled in. A config variable it starts with is the same for every account
  * of the plugin on this host, so it stays a name (`{SHOP_AUTH_URL}`); a setting left empty, null.

@@ -8,7 +8,7 @@ import { checkConnection, type ConnectionCheck } from './connection-check.ts';
 import type { LoadedPlugin } from '../plugins/types.ts';
 import { saveCredential } from '../vault/index.ts';
 import { actingTenantId } from './access.ts';
-import { accountKey, assertAccountFree, declaredAccount } from './account-key.ts';
+import { accountKey, accountName, assertAccountFree } from './account-key.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { assertHostChoices } from './host-choices.ts';
 import { toIntegrationView, type IntegrationView } from './integration.view.ts';
@@ -54,15 +54,8 @@ async function documentsCompany(
 
 /** "eMAG (seller@example.ro)": several accounts of one plugin stay apart in lists. */
 function defaultLabel(plugin: LoadedPlugin, settings: Settings): string {
-  const auth = plugin.manifest.auth;
-  const username =
-    auth.account !== undefined && auth.type !== 'oauth2'
-      ? declaredAccount(plugin, settings)
-      : auth.type === 'basic'
-        ? settings[auth.usernameSetting]
-        : undefined;
-  const label =
-    typeof username === 'string' && username ? `${plugin.manifest.name} (${username})` : plugin.manifest.name;
+  const account = accountName(plugin, settings);
+  const label = account ? `${plugin.manifest.name} (${account})` : plugin.manifest.name;
   return label.slice(0, 200);
 }
 

@@ -16,7 +16,7 @@ import type { Logger } from '../logging/logger.ts';
 import { createPluginHttp, type RequestAuthorizer } from '../runtime/plugin-http.ts';
 import type { RateLimiter } from '../runtime/rate-limiter.ts';
 import type { Vault } from '../vault/vault.ts';
-import { declaredAccount } from '../integrations/account-key.ts';
+import { accountName } from '../integrations/account-key.ts';
 import { createAuthorizer } from './authorizer.ts';
 import { createPluginDocuments } from './context/documents.ts';
 import { createPluginLedger } from './context/ledger.ts';
@@ -230,19 +230,13 @@ function rateLimitKeys(
   const clientKey =
     manifest.auth.type === 'oauth2' ? (config[manifest.auth.clientIdConfig] ?? plugin.id) : plugin.id;
   // `scope: account` budgets belong to the marketplace account, not to one integration: the one the
-  // manifest declares (auth.account), or with Basic auth the username at this API, so two
+  // manifest declares (auth.account), the Basic username or the client id, at this API, so two
   // integrations (even of two tenants) connecting the same account share one budget. Otherwise:
   // the integration.
-  const username =
-    manifest.auth.account !== undefined && manifest.auth.type !== 'oauth2'
-      ? declaredAccount(plugin, integration.settings)
-      : manifest.auth.type === 'basic'
-        ? integration.settings[manifest.auth.usernameSetting]
-        : undefined;
-  const accountKey =
-    typeof username === 'string' && username
-      ? `basic:${createHash('sha256').update(`${baseUrl}\n${username}`).digest('base64url').slice(0, 22)}`
-      : integration.id;
+  const account = accountName(plugin, integration.settings);
+  const accountKey = account
+    ? `basic:${createHash('sha256').update(`${baseUrl}\n${account}`).digest('base64url').slice(0, 22)}`
+    : integration.id;
   return { accountKey, clientKey };
 }
 
