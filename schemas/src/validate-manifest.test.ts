@@ -366,6 +366,32 @@ describe('validateManifest', () => {
     ]);
   });
 
+  it("reads a rate group's budget from headers only when they are named (fromHeaders)", () => {
+    const manifest = sampleManifest();
+    manifest.rateLimits!.push(
+      {
+        group: 'shopify',
+        match: { paths: ['/a/'] },
+        limit: 2,
+        per: 1,
+        fromHeaders: { bucket: 'X-Shopify-Shop-Api-Call-Limit', keep: 5 },
+      },
+      { group: 'none', match: { paths: ['/b/'] }, limit: 2, per: 1, fromHeaders: { keep: 5 } },
+      {
+        group: 'mixed',
+        match: { paths: ['/c/'] },
+        limit: 2,
+        per: 1,
+        fromHeaders: { bucket: 'X-Bucket', reset: 'X-Reset' },
+      },
+    );
+    const result = validateManifest(manifest);
+    expect(result.issues.map((i) => `${i.pointer} ${i.code}: ${i.message}`)).toEqual([
+      "/rateLimits/2/fromHeaders MANIFEST_FIELD_INVALID: names no header to read: give 'remaining' (requests left) or 'bucket' (a leaky bucket's used/size)",
+      "/rateLimits/3/fromHeaders/reset MANIFEST_FIELD_INVALID: is read with 'remaining'; name that header too",
+    ]);
+  });
+
   it('turns a JSON syntax error into one issue at the root', () => {
     const result = parseJsonText('{"id": ');
     expect(result.ok).toBe(false);

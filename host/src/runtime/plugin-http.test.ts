@@ -17,6 +17,11 @@ describe('ctx.http: timeouts, cancellation and rate groups', () => {
       seen.push(`${request.method} ${request.url}`);
       // /hang never answers; anything else answers at once.
       if (request.url?.includes('/hang/')) return;
+      if (request.url?.includes('/budget/')) {
+        // An API reporting its budget: 1 left of the window, which starts again in 2 seconds.
+        response.writeHead(200, { 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': '2' });
+        return response.end('[]');
+      }
       response.writeHead(200, { 'content-type': 'text/plain' });
       response.end('ok');
     });
@@ -118,5 +123,38 @@ describe('ctx.http: timeouts, cancellation and rate groups', () => {
     expect(acquired).toHaveLength(2);
     expect(acquired[0]).toContain('files');
     expect(acquired[1]).toContain('api');
+  });
+
+  it('an answer reporting the budget nearly spent pauses the group (in every process) until the reset', async () => {
+    const pauses: [string, number][] = [];
+    const client = http({
+      limiter: {
+        acquire: async () => undefined,
+        pause: async (key: string, ms: number) => void pauses.push([key, ms]),
+      } as unknown as RateLimiter,
+      rateLimits: [
+        {
+          group: 'api',
+          limit: 10,
+          per: 1,
+          spacing: 'even',
+          scope: 'account',
+          fromHeaders: { remaining: 'X-RateLimit-Remaining', reset: 'X-RateLimit-Reset', keep: 1 },
+        },
+      ],
+    });
+    const response = await client.request({ path: '/budget/orders' });
+    expect(response.status).toBe(200);
+    expect(pauses).toEqual([['p:api:account:a', 2000]]);
+    // A group that does not read the headers never pauses on them.
+    pauses.length = 0;
+    await http({
+      limiter: {
+        acquire: async () => undefined,
+        pause: async (key: string, ms: number) => void pauses.push([key, ms]),
+      } as unknown as RateLimiter,
+      rateLimits: [{ group: 'api', limit: 10, per: 1, spacing: 'even', scope: 'account' }],
+    }).request({ path: '/budget/orders' });
+    expect(pauses).toEqual([]);
   });
 });

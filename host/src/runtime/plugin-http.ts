@@ -9,7 +9,7 @@ import {
   type PluginHttp,
 } from '@mch/plugin-sdk';
 import type { RateLimiter } from './rate-limiter.ts';
-import { findRateGroup, toRateRule, type RateRuleContext } from './rate-rules.ts';
+import { findRateGroup, headerWaitMs, toRateRule, type RateRuleContext } from './rate-rules.ts';
 
 /** How a request gets its credentials: bearer token (refreshed ahead of expiry) or Basic. */
 export interface RequestAuthorizer {
@@ -185,6 +185,14 @@ export function createPluginHttp(options: CreatePluginHttpOptions): PluginHttp {
             }
             options.log.warn({ method, path, status: 401 }, 'marketplace refused the credentials');
             throw new AuthError('The marketplace refused the credentials; reconnect the account.');
+          }
+          // The API's own account of its budget: running low, the group waits before it refuses.
+          if (rule?.fromHeaders) {
+            const waitMs = headerWaitMs(rule, (name) => response.headers.get(name));
+            if (waitMs > 0) {
+              await options.limiter.pause(rule.key, waitMs);
+              options.log.info({ path, waitMs }, 'marketplace budget low (its headers); the group waits');
+            }
           }
           if (response.status >= 500 && idempotent && failures < RETRY_DELAYS_MS.length) {
             await response.body?.cancel();

@@ -15,6 +15,14 @@ export interface RateRule {
    * APIs counting in sliding windows that allow bursts (KSeF). Default: evenly spaced.
    */
   spacing?: 'even' | 'sliding';
+  /** Headers in which the API reports what is left of its budget (manifest `fromHeaders`). */
+  fromHeaders?: {
+    remaining?: string;
+    reset?: string;
+    bucket?: string;
+    leakPerSecond?: number;
+    keep: number;
+  };
 }
 
 /** Every window of a rule: its own and the further ones. */

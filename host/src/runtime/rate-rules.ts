@@ -61,5 +61,52 @@ export function toRateRule(limit: RateLimit, context: RateRuleContext): RateRule
       : {}),
     ...(limit.spacing === 'sliding' ? { spacing: 'sliding' as const } : {}),
     ...(limit.blockSeconds === undefined ? {} : { blockMs: limit.blockSeconds * 1000 }),
+    ...(limit.fromHeaders
+      ? {
+          fromHeaders: {
+            ...limit.fromHeaders,
+            keep: limit.fromHeaders.keep ?? 1,
+            leakPerSecond: limit.fromHeaders.leakPerSecond ?? budget / limit.per,
+          },
+        }
+      : {}),
   };
+}
+
+/**
+ * How long a group should wait after an answer, from the budget the API reported in its headers
+ * (`RateRule.fromHeaders`); 0 while more than `keep` requests are left or the headers say nothing.
+ * A leaky bucket waits until enough has leaked out to leave `keep` free; a window, until the
+ * reset it names (seconds from now, or a Unix time), else a second.
+ */
+export function headerWaitMs(
+  rule: RateRule,
+  header: (name: string) => string | null,
+  now = Date.now(),
+): number {
+  const spec = rule.fromHeaders;
+  if (!spec) return 0;
+  if (spec.bucket) {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)\s*$/.exec(header(spec.bucket) ?? '');
+    if (match) {
+      const left = Number(match[2]) - Number(match[1]);
+      if (left > spec.keep) return 0;
+      return Math.ceil(
+        ((spec.keep - left + 1) / (spec.leakPerSecond ?? rule.limit / rule.perSeconds)) * 1000,
+      );
+    }
+  }
+  if (spec.remaining) {
+    const number = (name: string | undefined) => {
+      const text = name ? header(name) : null;
+      return text === null || text.trim() === '' ? Number.NaN : Number(text);
+    };
+    const left = number(spec.remaining);
+    if (!Number.isFinite(left) || left > spec.keep) return 0;
+    const reset = number(spec.reset);
+    if (!Number.isFinite(reset)) return 1000;
+    // Large values are Unix times (seconds); small ones, seconds from now.
+    return Math.max(0, Math.ceil(reset > 1e9 ? reset * 1000 - now : reset * 1000));
+  }
+  return 0;
 }
