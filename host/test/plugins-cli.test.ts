@@ -423,19 +423,21 @@ describe('plugin new', () => {
     const dir = join(root, 'plugins', 'acme-kit');
     // The scaffold's own test, run as its author runs it: vitest in the plugin's folder.
     const vitest = join(HOST, '..', 'node_modules', 'vitest', 'vitest.mjs');
-    const run = await finished(
-      spawn(process.execPath, [vitest, 'run', '--root', dir, '--reporter', 'verbose'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          ...process.env,
-          DATABASE_URL: '',
-          NBP_API_URL: '',
-          BNR_RATES_URL: '',
-          NO_COLOR: '1',
-          FORCE_COLOR: '0',
-        },
-      }),
-    );
+    const vitestIn = (...args: string[]) =>
+      finished(
+        spawn(process.execPath, [vitest, 'run', '--root', dir, ...args], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: {
+            ...process.env,
+            DATABASE_URL: '',
+            NBP_API_URL: '',
+            BNR_RATES_URL: '',
+            NO_COLOR: '1',
+            FORCE_COLOR: '0',
+          },
+        }),
+      );
+    const run = await vitestIn('--reporter', 'verbose');
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain(
       'turns each sandbox order into one invoice, and a second run into nothing new',
@@ -446,19 +448,7 @@ describe('plugin new', () => {
     const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest;
     manifest.mappings.invoiceLine!.fields.vatRate = '8';
     await writeFile(manifestPath, JSON.stringify(manifest, null, 2));
-    const broken = await finished(
-      spawn(process.execPath, [vitest, 'run', '--root', dir], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          ...process.env,
-          DATABASE_URL: '',
-          NBP_API_URL: '',
-          BNR_RATES_URL: '',
-          NO_COLOR: '1',
-          FORCE_COLOR: '0',
-        },
-      }),
-    );
+    const broken = await vitestIn();
     expect(broken.code).toBe(1);
     expect(broken.stdout + broken.stderr).toContain('9.26');
   });

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import { startDemoMode, startDemoSandboxes } from '../app/demo-mode.ts';
-import { createHostApp } from '../app/host-app.ts';
-import { readEnv } from '../config/env.ts';
-import { createLogger } from '../logging/logger.ts';
 import { validatePluginFolder } from './folder-validation.ts';
+import type { HostApp } from '../app/host-app.ts';
+import { createThrowawayHost } from './throwaway-host.ts';
 import { parseRecording, RecordingError, recordSandbox, replayRecording } from './http-recording.ts';
 
 /** A --replay file that cannot be used: said in one sentence, nothing started. */
@@ -61,23 +60,7 @@ export async function dryRun(options: {
     // A registry names folders below it: the plugin is linked into the temporary folder.
     await symlink(options.dir, join(work, 'plugin'), 'dir');
     await writeFile(registryPath, JSON.stringify({ plugins: ['plugin'] }));
-    const env = readEnv({
-      ...process.env,
-      DATA_DIR: join(work, 'data'),
-      DATABASE_URL: '',
-      MONGODB_URL: '',
-      PORT: '0',
-      PUBLIC_URL: '',
-      LOG_LEVEL: 'silent',
-    });
-    const configOverrides = new Map<string, Record<string, string>>();
-    const app = await createHostApp({
-      env,
-      role: 'all',
-      logger: createLogger({ level: 'silent' }),
-      configOverrides,
-      registryPath,
-    });
+    const { app, configOverrides } = await createThrowawayHost({ work, registryPath });
     let demo: Awaited<ReturnType<typeof startDemoMode>> | undefined;
     let recorder: Awaited<ReturnType<typeof recordSandbox>> | undefined;
     let replay: Awaited<ReturnType<typeof replayRecording>> | undefined;
@@ -148,7 +131,7 @@ export async function dryRun(options: {
   }
 }
 
-type Pool = Awaited<ReturnType<typeof createHostApp>>['services']['db']['pool'];
+type Pool = HostApp['services']['db']['pool'];
 
 async function report(pool: Pool, pluginId: string, against: string): Promise<DryRun> {
   const { rows: integrations } = await pool.query<{ id: string; label: string }>(

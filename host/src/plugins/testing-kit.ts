@@ -9,15 +9,13 @@ import type {
   TestRun,
 } from '@mch/plugin-sdk/testing';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
-import { createHostApp } from '../app/host-app.ts';
-import { readEnv } from '../config/env.ts';
 import { startRatesSandbox } from '../invoicing/rates-sandbox.ts';
 import { SAMPLE_COMPANIES } from '../invoicing/seller-identity.ts';
-import { createLogger } from '../logging/logger.ts';
 import { createApiToken, createTenant, createUser } from '../tenancy/index.ts';
 import { validatePluginFolder } from './folder-validation.ts';
 import { sandboxConfig } from './sandbox-env.ts';
 import { startSandboxAt } from './sandbox-runner.ts';
+import { createThrowawayHost } from './throwaway-host.ts';
 import { demoSettings } from '../app/demo-mode.ts';
 
 const FINISHED = new Set(['succeeded', 'failed', 'skipped']);
@@ -57,22 +55,10 @@ export async function startPluginTest<S extends RunningSandbox>(
         await rates.close();
       });
     }
-    const env = readEnv({
-      ...process.env,
-      DATA_DIR: join(work, 'data'),
-      DATABASE_URL: options.databaseUrl ?? '',
-      MONGODB_URL: '',
-      PORT: '0',
-      PUBLIC_URL: '',
-      LOG_LEVEL: 'silent',
-    });
-    const configOverrides = new Map<string, Record<string, string>>();
-    const app = await createHostApp({
-      env,
-      role: 'all',
-      logger: createLogger({ level: 'silent' }),
-      configOverrides,
+    const { app, configOverrides } = await createThrowawayHost({
+      work,
       registryPath,
+      databaseUrl: options.databaseUrl,
       // Due jobs are picked up at once: a test waits for its runs, not for the next poll.
       schedulerPollMs: options.schedulerPollMs ?? 100,
     });

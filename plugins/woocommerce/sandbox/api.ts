@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { instantOf, parseRestDate, type ParsedQueryDate } from './dates.ts';
+import { instantOf, parseRestDate, parts, type ParsedQueryDate } from './dates.ts';
 import { ORDER_STATUSES, type Order, type Refund, type Store } from './store.ts';
 
 /** WordPress error body: `{code, message, data: {status, …}}` (WP_REST_Server::error_to_response). */
@@ -222,18 +222,8 @@ function boundary(date: ParsedQueryDate, datesAreGmt: boolean, timezone: string)
   if (!datesAreGmt) return instantOf(date, timezone);
   if (date.offsetMinutes === null) return instantOf(date, 'UTC');
   const instant = instantOf(date, 'UTC');
-  const wall = new Intl.DateTimeFormat('en-CA', {
-    timeZone: timezone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const g = (t: string) => Number(wall.find((p) => p.type === t)!.value);
-  return Date.UTC(g('year'), g('month') - 1, g('day'), g('hour'), g('minute'), g('second'));
+  const wall = parts(instant, timezone);
+  return Date.UTC(wall.year!, wall.month! - 1, wall.day, wall.hour, wall.minute, wall.second);
 }
 
 /**

@@ -7,7 +7,7 @@
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
-function parts(ms: number, timeZone: string): Record<string, number> {
+export function parts(ms: number, timeZone: string): Record<string, number> {
   const fmt = new Intl.DateTimeFormat('en-GB', {
     timeZone,
     hourCycle: 'h23',
