@@ -134,9 +134,12 @@ describe('hot reload of an edited plugin, without a restart', () => {
   });
 
   it('an edit that breaks the manifest is refused and the plugin keeps running as it was', async () => {
-    const broken = await edit('plugin.manifest.json', (text) =>
+    // The previous test's process edited this folder too: a reload of that edit may still be on
+    // its way here, and is not this one.
+    let broken = await edit('plugin.manifest.json', (text) =>
       text.replace('"type": "apiKey"', '"type": "apikey"'),
     );
+    while (broken.ok) broken = await watcher.nextReload();
     expect(broken).toEqual({ pluginId: 'fixture-apikey', ok: false });
     expect(plugin().manifest.name).toBe('Fixture Shop (edited)');
     expect(plugin().manifest.auth.type).toBe('apiKey');

@@ -1,4 +1,5 @@
-import type { UpsertOutcome } from '@mch/plugin-sdk';
+import type { RecordInput, UpsertOutcome } from '@mch/plugin-sdk';
+import type { SqlPool } from '../db/orm.ts';
 import type { PgLikeClient } from '../db/pglite-pool.ts';
 import {
   type CorrectionKind,
@@ -10,8 +11,7 @@ import { CORRECTION_LABELS } from '../invoicing/correction-labels.ts';
 import type { FrozenDocument } from '../invoicing/frozen-document.ts';
 import { isDocumentLanguage } from '../invoicing/pdf-document.ts';
 import { issueCorrection } from './correction-sql.ts';
-import type { ImportRecordsOptions } from './import.ts';
-import { type MappedRecord, MappingError } from './mapping-engine.ts';
+import { type CompiledMappings, type MappedRecord, MappingError } from './mapping-engine.ts';
 import { SKIP_GROUP } from './skip-groups.ts';
 import { inTransaction } from './sql.ts';
 
@@ -21,6 +21,19 @@ import { inTransaction } from './sql.ts';
  * through the same code as `ctx.corrections.request`. A correction whose order has no invoice yet
  * waits in `waiting_corrections` and is issued with the invoice (`issueWaitingCorrections`).
  */
+
+/** What a corrections import needs: the import's options (`ImportRecordsOptions`) it reads. */
+export interface ImportCorrectionsOptions {
+  db: { pool: Pick<SqlPool, 'connect' | 'query'> };
+  tenantId: string;
+  integrationId: string;
+  pluginId: string;
+  mappingName: string;
+  mappings: CompiledMappings;
+  settings: Readonly<Record<string, unknown>>;
+  integration?: Readonly<Record<string, unknown>>;
+  records: readonly RecordInput[];
+}
 
 const KINDS: readonly CorrectionKind[] = ['refund', 'return', 'cancellation'];
 
@@ -222,7 +235,7 @@ async function applyCorrection(
  * is idempotent by key). Returns what became of each, by order and key.
  */
 export async function issueWaitingCorrections(
-  pool: ImportRecordsOptions['db']['pool'],
+  pool: ImportCorrectionsOptions['db']['pool'],
   scope: { tenantId: string; integrationId: string },
 ): Promise<Map<string, UpsertOutcome>> {
   const { rows } = await pool.query<{ external_order_id: string; key: string }>(
@@ -257,7 +270,7 @@ const waitingKey = (draft: Pick<CorrectionDraft, 'externalOrderId' | 'key'>) =>
  * (refused by the mapping, by the invoice — more units or money than are left —, nothing left to
  * correct, or waiting for the order's invoice).
  */
-export async function importCorrections(options: ImportRecordsOptions): Promise<UpsertOutcome[]> {
+export async function importCorrections(options: ImportCorrectionsOptions): Promise<UpsertOutcome[]> {
   const scope = { tenantId: options.tenantId, integrationId: options.integrationId };
   const variables = {
     settings: options.settings,
