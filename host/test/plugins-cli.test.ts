@@ -229,17 +229,22 @@ describe('plugin dry-run', () => {
     expect(recorded.stdout).toMatch(/^ {2}\d+ invoices and [1-9]\d* corrections? would be issued:$/m);
     expect(recorded.stdout).toMatch(/^ {4}FK\/2026\/1 {2}PLN -\d+\.\d\d/m);
     expect(lines.at(-1)).toBe(
-      `  recorded 2 exchange(s) in ${recordingFile}: replay them with --replay ${recordingFile}`,
+      `  recorded 3 exchange(s) in ${recordingFile}: replay them with --replay ${recordingFile}`,
     );
     const recording = JSON.parse(await readFile(recordingFile, 'utf8')) as {
       credentials: Record<string, string>;
-      exchanges: { request: { path: string }; response: { headers: Record<string, string> } }[];
+      exchanges: {
+        request: { path: string; query?: Record<string, string> };
+        response: { headers: Record<string, string> };
+      }[];
     };
     // The sandbox's address is a placeholder; no request header (where sign-ins travel) is kept.
     expect(recording.credentials.storeUrl).toBe('{url}');
-    expect(recording.exchanges.map((e) => e.request.path)).toEqual([
-      '/wp-json/wc/v3/orders',
-      '/wp-json/wc/v3/refunds',
+    // The connection test (one order), then the two jobs' reads, in the order they ran.
+    expect(recording.exchanges.map((e) => `${e.request.path} ${e.request.query?.per_page}`).sort()).toEqual([
+      '/wp-json/wc/v3/orders 1',
+      '/wp-json/wc/v3/orders 100',
+      '/wp-json/wc/v3/refunds 100',
     ]);
     expect(JSON.stringify(recording)).not.toMatch(/127\.0\.0\.1|authorization/i);
 
@@ -261,7 +266,10 @@ describe('plugin dry-run', () => {
     // A recording without the refunds' answer: the request is named, the job fails, nothing else.
     await writeFile(
       recordingFile,
-      JSON.stringify({ ...recording, exchanges: recording.exchanges.slice(0, 1) }),
+      JSON.stringify({
+        ...recording,
+        exchanges: recording.exchanges.filter((e) => e.request.path !== '/wp-json/wc/v3/refunds'),
+      }),
     );
     const partial = await finished(runCli(['plugin', 'dry-run', plugin, '--replay', recordingFile]));
     expect(partial.code).toBe(1);

@@ -102,6 +102,7 @@ export type {
   OAuth2ClientCredentialsAuth,
   BasicAuth,
   ApiKeyAuth,
+  ConnectionTest,
 } from './manifest/auth.ts';
 export type { Switches } from './manifest/switches.ts';
 export type { Job, Interval } from './manifest/jobs.ts';

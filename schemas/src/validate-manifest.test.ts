@@ -392,6 +392,28 @@ describe('validateManifest', () => {
     ]);
   });
 
+  it('checks the connection test the host sends (auth.test)', () => {
+    const withTest = (auth: Record<string, unknown>) => {
+      const manifest = sampleManifest();
+      manifest.settings.properties.username = { type: 'string', title: 'Username' };
+      manifest.auth = auth as typeof manifest.auth;
+      return validateManifest(manifest).issues.map((i) => `${i.pointer} ${i.code}: ${i.message}`);
+    };
+    const basic = { type: 'basic', usernameSetting: 'username', passwordSetting: 'apiKey' };
+    expect(withTest({ ...basic, test: { path: '/orders', query: { per_page: '1' } } })).toEqual([]);
+    expect(withTest({ ...basic, test: { path: '/orders', query: { key: '{settings.apiKey}' } } })).toEqual([
+      "/auth/test/query/key MANIFEST_SECRET_LEAK: uses secret setting 'apiKey' (writeOnly) in a connection test's path or query, which are written to logs and error messages; a secret may only go to the marketplace in an api.headers template (or be read in a hook with ctx.secrets): remove it here",
+    ]);
+    expect(withTest({ ...basic, testHook: 'testConnection', test: { path: '/orders' } })).toEqual([
+      '/auth/test MANIFEST_FIELD_INVALID: and auth.testHook are two connection tests; keep the request (test) or the hook (testHook), not both',
+    ]);
+    const manifest = sampleManifest();
+    (manifest.auth as Record<string, unknown>).test = { path: '/me' };
+    expect(validateManifest(manifest).issues.map((i) => `${i.pointer} ${i.code}: ${i.message}`)).toEqual([
+      '/auth/test MANIFEST_FIELD_INVALID: is not sent for oauth2: an account is connected by signing in at the marketplace, which proves it; remove test',
+    ]);
+  });
+
   it('turns a JSON syntax error into one issue at the root', () => {
     const result = parseJsonText('{"id": ');
     expect(result.ok).toBe(false);

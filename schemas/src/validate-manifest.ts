@@ -1,4 +1,4 @@
-import { checkAuthHooks } from './checks/auth-hooks.ts';
+import { checkAuthHooks, checkConnectionTest } from './checks/auth-hooks.ts';
 import { createContext, type ManifestSections } from './checks/context.ts';
 import { checkMappings } from './checks/mappings.ts';
 import { checkPulls } from './checks/pull.ts';
@@ -22,6 +22,7 @@ const CHECKS = [
   checkSecretTemplates,
   checkSecretMarks,
   checkAuthHooks,
+  checkConnectionTest,
   checkReferences,
   checkMappings,
   checkPulls,

@@ -4,7 +4,7 @@ import type { IntegrationDeps } from './ports.ts';
 
 /**
  * Credentials are tested before "connected" is said (issue 13 "Connections that recover"): the
- * plugin's `auth.testHook` runs against the saved settings when an account is connected and when
+ * manifest's `auth.test` request or the plugin's `auth.testHook` runs against the saved settings when an account is connected and when
  * its secret settings change. `refused`: the service said no (wrong password, an address it does
  * not allow); `unchecked`: it could not say (busy, unreachable) and the settings are kept.
  */
@@ -14,10 +14,10 @@ export type ConnectionCheck =
   | { verdict: 'unchecked'; message: string }
   | { verdict: 'untested'; message: null };
 
-/** Whether the plugin can test credentials: a connection test, and not an OAuth sign-in. */
+/** Whether the plugin can test credentials: a connection test (request or hook), and not an OAuth sign-in. */
 export function testable(plugin: LoadedPlugin): boolean {
-  const auth = plugin.manifest.auth as { type: string; testHook?: string };
-  return auth.type !== 'oauth2' && Boolean(auth.testHook);
+  const auth = plugin.manifest.auth;
+  return auth.type !== 'oauth2' && Boolean(auth.testHook ?? auth.test);
 }
 
 export async function checkConnection(

@@ -140,7 +140,20 @@ export class SyncEngine {
   }): Promise<Output> {
     const hook = input.plugin.definition.hooks[input.hook];
     if (!hook) throw new Error(`Plugin ${input.plugin.id} has no hook '${input.hook}'.`);
-    const ctx = buildPluginContext({
+    return await (hook as (ctx: PluginContext, input: unknown) => Promise<Output> | Output)(
+      this.contextFor(input),
+      input.input ?? {},
+    );
+  }
+
+  /** A plugin context outside any run (a hook called on demand, the manifest's connection test). */
+  contextFor(input: {
+    plugin: LoadedPlugin;
+    integration: IntegrationRef;
+    authorizer?: RequestAuthorizer;
+    signal?: AbortSignal;
+  }): PluginContext {
+    return buildPluginContext({
       deps: this.#o,
       plugin: input.plugin,
       integration: input.integration,
@@ -149,10 +162,6 @@ export class SyncEngine {
       tally: new RunTally(),
       ...(input.authorizer ? { authorizer: input.authorizer } : {}),
     });
-    return await (hook as (ctx: PluginContext, input: unknown) => Promise<Output> | Output)(
-      ctx,
-      input.input ?? {},
-    );
   }
 
   /**

@@ -13,6 +13,7 @@ import type { Logger } from '../logging/logger.ts';
 import { createOAuthBroker } from '../oauth/oauth-broker.ts';
 import type { HostPlugins } from '../plugins/types.ts';
 import { importRecords } from '../records/import.ts';
+import { runConnectionTest } from './connection-test.ts';
 import { compiledMappingsFor } from '../records/mapping-engine.ts';
 import { RateLimiter } from '../runtime/rate-limiter.ts';
 import type { RunFinished, Scheduler } from '../scheduler/types.ts';
@@ -141,9 +142,14 @@ function createSyncHooks(
     trigger: (trigger) => engine.trigger(trigger),
     async testConnection({ integrationId, tenantId }) {
       const { plugin, integration } = await pluginAndIntegration(integrationId, tenantId);
-      const hook = plugin.manifest.auth.testHook;
-      if (!hook) return { ok: false, message: 'This connector has no connection test.' };
-      return engine.callHook({ plugin, integration, hook });
+      const { test, testHook } = plugin.manifest.auth;
+      if (test)
+        return runConnectionTest(engine.contextFor({ plugin, integration }), {
+          test,
+          name: plugin.manifest.name,
+        });
+      if (!testHook) return { ok: false, message: 'This connector has no connection test.' };
+      return engine.callHook({ plugin, integration, hook: testHook });
     },
     async runAction({ integrationId, tenantId, hook, input: actionInput }) {
       const { plugin, integration } = await pluginAndIntegration(integrationId, tenantId);

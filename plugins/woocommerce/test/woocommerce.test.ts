@@ -210,11 +210,36 @@ describe('WooCommerce: a shop with net prices and a percent coupon', () => {
     await world?.close();
   });
 
-  it('invoices from net prices, the coupon taken off each line, to the cent', async () => {
+  beforeAll(async () => {
     world = await startPluginTest<WooSandbox>({
       dir: join(import.meta.dirname, '..'),
       sandbox: { extra: { pricesIncludeTax: false } },
     });
+  });
+
+  it('tests the keys before connecting: a wrong secret or address is refused, nothing kept', async () => {
+    const refused = (settings: Record<string, string>) =>
+      world.api('/api/v1/woocommerce/integrations', { method: 'POST', body: { settings } }).then(
+        () => 'connected',
+        (error: Error) => error.message,
+      );
+    const { storeUrl, consumerKey } = world.sandbox.credentials;
+    expect(
+      await refused({ storeUrl, consumerKey, consumerSecret: 'cs_0000000000000000000000000000000000000000' }),
+    ).toContain('Not connected: WooCommerce refused the credentials; check them and try again.');
+    expect(
+      await refused({
+        storeUrl: `${storeUrl}/shop`,
+        consumerKey,
+        consumerSecret: world.sandbox.credentials.consumerSecret,
+      }),
+    ).toContain(
+      'Not connected: WooCommerce has no API at this address (HTTP 404); check the address in the settings.',
+    );
+    expect(await world.api<unknown[]>('/api/v1/woocommerce/integrations')).toEqual([]);
+  });
+
+  it('invoices from net prices, the coupon taken off each line, to the cent', async () => {
     const order = world.sandbox.addOrder({
       status: 'processing',
       lines: [

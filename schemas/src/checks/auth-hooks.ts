@@ -1,5 +1,6 @@
 import { ManifestErrorCode } from '../errors.ts';
 import type { ManifestCheck } from './context.ts';
+import { checkRequestTemplates } from './pull.ts';
 
 /**
  * Why the host ignores `auth.accountHook` for an auth kind: it asks a hook for the account only
@@ -29,4 +30,36 @@ export const checkAuthHooks: ManifestCheck = ({ sections, report }) => {
     '/auth/accountHook',
     `names hook '${auth.accountHook}', but the host never calls accountHook for auth type '${auth.type}': ${reason}; remove accountHook`,
   );
+};
+
+/** `auth.test`: one connection test (the request or a hook), sent to the API the manifest names. */
+export const checkConnectionTest: ManifestCheck = (context) => {
+  const auth = context.sections.auth;
+  if (!auth?.test) return;
+  if (auth.type === 'oauth2') {
+    context.report(
+      ManifestErrorCode.FIELD_INVALID,
+      '/auth/test',
+      'is not sent for oauth2: an account is connected by signing in at the marketplace, which proves it; remove test',
+    );
+    return;
+  }
+  if (auth.testHook)
+    context.report(
+      ManifestErrorCode.FIELD_INVALID,
+      '/auth/test',
+      'and auth.testHook are two connection tests; keep the request (test) or the hook (testHook), not both',
+    );
+  if (context.sections.api === undefined && context.raw.api === undefined)
+    context.report(
+      ManifestErrorCode.FIELD_MISSING,
+      '/auth/test',
+      'needs api.baseUrl to send its request to; add an api section with the base URL',
+    );
+  checkRequestTemplates(context, {
+    pointer: '/auth/test',
+    request: auth.test,
+    cursor: false,
+    sink: "a connection test's path or query, which are written to logs and error messages",
+  });
 };

@@ -61,16 +61,51 @@ function checkPull(
       'needs api.baseUrl to send its request to; add an api section with the base URL',
     );
   }
+  checkRequestTemplates(context, {
+    pointer: `${pointer}/request`,
+    request: pull.request,
+    cursor: pull.cursor !== undefined,
+  });
+  const pagination = pull.pagination;
+  if (pagination?.type === 'pageNumber' && pagination.totalCountHeader && !pagination.size) {
+    context.report(
+      ManifestErrorCode.FIELD_INVALID,
+      `${pointer}/pagination/totalCountHeader`,
+      'needs the page size to tell the last page from the total count; add pagination.size ({ "param": "per_page", "value": 100 })',
+    );
+  }
+}
+
+/**
+ * The templates of a request the host sends (a pull's, a connection test's): placeholders it can
+ * fill at run time, no secret setting (URLs and bodies end up in logs and error messages), and
+ * `{cursor}` only where there is one.
+ */
+export function checkRequestTemplates(
+  context: CheckContext,
+  options: {
+    pointer: string;
+    request: {
+      path: string;
+      query?: Record<string, string> | undefined;
+      body?: Record<string, string> | undefined;
+    };
+    cursor: boolean;
+    /** Where the values end up, for the secret-leak sentence; default a pull's request. */
+    sink?: string;
+  },
+): void {
+  const { pointer, request } = options;
   const templates: { pointer: string; template: string }[] = [
-    { pointer: `${pointer}/request/path`, template: pull.request.path },
+    { pointer: `${pointer}/path`, template: request.path },
   ];
   for (const part of ['query', 'body'] as const)
-    for (const [name, value] of Object.entries(pull.request[part] ?? {}))
-      templates.push({ pointer: `${pointer}/request/${part}/${name}`, template: value });
+    for (const [name, value] of Object.entries(request[part] ?? {}))
+      templates.push({ pointer: `${pointer}/${part}/${name}`, template: value });
   const secrets = secretLikeSettings(context.sections.settings);
   for (const entry of templates) {
     const names = placeholders(entry.template);
-    if (names.includes('cursor') && pull.cursor === undefined) {
+    if (names.includes('cursor') && !options.cursor) {
       context.report(
         ManifestErrorCode.FIELD_INVALID,
         entry.pointer,
@@ -87,16 +122,8 @@ function checkPull(
         context.report(
           ManifestErrorCode.SECRET_LEAK,
           entry.pointer,
-          secretLeakMessage({ setting, mark, where: PULL_SINK }),
+          secretLeakMessage({ setting, mark, where: options.sink ?? PULL_SINK }),
         );
     }
-  }
-  const pagination = pull.pagination;
-  if (pagination?.type === 'pageNumber' && pagination.totalCountHeader && !pagination.size) {
-    context.report(
-      ManifestErrorCode.FIELD_INVALID,
-      `${pointer}/pagination/totalCountHeader`,
-      'needs the page size to tell the last page from the total count; add pagination.size ({ "param": "per_page", "value": 100 })',
-    );
   }
 }

@@ -1,8 +1,29 @@
 import { z } from 'zod';
 import { envName, hookName, nonEmpty, template } from '../patterns.ts';
 
+/**
+ * A request that proves the credentials work, sent by the host itself (no hook): when an account
+ * is connected and when its secret settings change. Templates as in a pull's request.
+ */
+export const ConnectionTestSchema = z.strictObject({
+  method: z.enum(['GET', 'POST']).default('GET'),
+  path: template.describe('Path under api.baseUrl; may use {settings.name} (not secret) and {CONFIG_VAR}.'),
+  query: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('Query parameters (templates), e.g. { "per_page": "1" }.'),
+});
+
 /** Fields every auth kind may carry. */
 const common = {
+  /**
+   * A connection test without code: the host sends this request with the account's credentials.
+   * 2xx connects; 401, 403 and 404 refuse the settings with a sentence saying what to check; a
+   * 5xx, 429 or no answer keeps them unchecked, to be used at the next sync.
+   */
+  test: ConnectionTestSchema.optional().describe(
+    'A request proving the credentials work (e.g. the first order), sent by the host when an account is connected; instead of a testHook.',
+  ),
   /** Hook that proves the credentials work (eMAG "test connection"; also run after connecting). */
   testHook: hookName.optional().describe('Hook that proves the credentials work (test connection).'),
   /** Hook that fetches the marketplace account's id and label after connecting (multi-account). */
@@ -118,3 +139,4 @@ export type OAuth2ClientCredentialsAuth = z.infer<typeof OAuth2ClientCredentials
 export type BasicAuth = z.infer<typeof BasicAuthSchema>;
 export type ApiKeyAuth = z.infer<typeof ApiKeyAuthSchema>;
 export type Auth = z.infer<typeof AuthSchema>;
+export type ConnectionTest = z.infer<typeof ConnectionTestSchema>;
