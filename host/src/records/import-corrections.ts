@@ -11,7 +11,12 @@ import { CORRECTION_LABELS } from '../invoicing/correction-labels.ts';
 import type { FrozenDocument } from '../invoicing/frozen-document.ts';
 import { isDocumentLanguage } from '../invoicing/pdf-document.ts';
 import { issueCorrection } from './correction-sql.ts';
-import { type CompiledMappings, type MappedRecord, MappingError } from './mapping-engine.ts';
+import {
+  type CompiledMappings,
+  type MappedRecord,
+  MappingError,
+  mappingVariables,
+} from './mapping-engine.ts';
 import { SKIP_GROUP } from './skip-groups.ts';
 import { inTransaction } from './sql.ts';
 
@@ -272,14 +277,7 @@ const waitingKey = (draft: Pick<CorrectionDraft, 'externalOrderId' | 'key'>) =>
  */
 export async function importCorrections(options: ImportCorrectionsOptions): Promise<UpsertOutcome[]> {
   const scope = { tenantId: options.tenantId, integrationId: options.integrationId };
-  const variables = {
-    settings: options.settings,
-    integration: options.integration ?? {
-      id: options.integrationId,
-      tenantId: options.tenantId,
-      pluginId: options.pluginId,
-    },
-  };
+  const variables = mappingVariables(options);
   await issueWaitingCorrections(options.db.pool, scope);
   const outcomes: UpsertOutcome[] = [];
   /** Corrections parked by this import, by order and key: their index in `outcomes`. */

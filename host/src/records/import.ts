@@ -2,7 +2,7 @@ import type { RecordInput, UpsertOutcome } from '@mch/plugin-sdk';
 import type { Switches } from '@mch/schemas';
 import type { SqlPool } from '../db/orm.ts';
 import { importBatch, type BatchContext } from './import-batch.ts';
-import type { CompiledMappings } from './mapping-engine.ts';
+import { type CompiledMappings, mappingVariables } from './mapping-engine.ts';
 import { type PreparedRecord, prepareRecord } from './prepare.ts';
 import { inTransaction } from './sql.ts';
 import type { ExchangeRates } from '../invoicing/exchange-rates.ts';
@@ -60,14 +60,7 @@ export interface ImportRecordsOptions {
 export async function importRecords(options: ImportRecordsOptions): Promise<UpsertOutcome[]> {
   if (options.mappings.target(options.mappingName) === 'correction') return importCorrections(options);
   const switches = importSwitches(options.settings, options.switches);
-  const variables = {
-    settings: options.settings,
-    integration: options.integration ?? {
-      id: options.integrationId,
-      tenantId: options.tenantId,
-      pluginId: options.pluginId,
-    },
-  };
+  const variables = mappingVariables(options);
   const batchSize = Math.max(1, options.batchSize ?? 100);
   const rates = options.rates ?? exchangeRatesFor(options.db.pool);
   const issuer = await loadIssuer(options.db.pool, {

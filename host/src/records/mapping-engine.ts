@@ -14,6 +14,24 @@ export interface MappingVariables {
   integration: Readonly<Record<string, unknown>>;
 }
 
+/** `$settings` and `$integration` of an import: the given integration view, else its ids. */
+export function mappingVariables(options: {
+  settings: Readonly<Record<string, unknown>>;
+  integration?: Readonly<Record<string, unknown>> | undefined;
+  integrationId: string;
+  tenantId: string;
+  pluginId: string;
+}): MappingVariables {
+  return {
+    settings: options.settings,
+    integration: options.integration ?? {
+      id: options.integrationId,
+      tenantId: options.tenantId,
+      pluginId: options.pluginId,
+    },
+  };
+}
+
 /** A mapped host record: field name → value; nested records are mapped objects or lists of them. */
 export type MappedRecord = { [field: string]: unknown };
 
