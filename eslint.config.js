@@ -9,13 +9,25 @@ import svelteConfig from './console/svelte.config.js';
 const pluginBoundary = {
   patterns: [
     {
-      group: ['@mch/host', '@mch/host/*', '**/host/src/**'],
+      group: ['@mch/host', '@mch/host/*', '**/host/src/**', '**/host/test/**'],
       message: 'Plugins talk to the host only through the plugin context (@mch/plugin-sdk).',
     },
     {
       group: ['@mikro-orm/*', 'agenda', '@agendajs/*'],
       message: 'Plugins never use the ORM or the scheduler: use ctx.store / ctx.ledger.',
     },
+  ],
+};
+// A plugin's integration tests may start the real host through its testing entry, and nothing
+// else of the host's (issue 14: plugin tests stop reaching into host/test).
+const pluginTestBoundary = {
+  patterns: [
+    {
+      regex: '^@mch/host(?!/testing$)|/host/(src|test)/',
+      message:
+        "A plugin's tests start the host with @mch/plugin-sdk/testing, or @mch/host/testing to check what it stored.",
+    },
+    pluginBoundary.patterns[1],
   ],
 };
 const hostBoundary = {
@@ -81,6 +93,7 @@ export default tseslint.config(
   },
   { files: ['console/src/**/*'], languageOptions: { globals: globals.browser } },
   { files: ['plugins/**/*.ts'], rules: { 'no-restricted-imports': ['error', pluginBoundary] } },
+  { files: ['plugins/*/test/**/*.ts'], rules: { 'no-restricted-imports': ['error', pluginTestBoundary] } },
   // Host code only: its tests may start fixture plugins' sandboxes.
   { files: ['host/src/**/*.ts'], rules: { 'no-restricted-imports': ['error', hostBoundary] } },
   {

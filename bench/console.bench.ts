@@ -10,7 +10,7 @@ import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { createHostApp } from '../host/src/app/host-app.ts';
 import { readEnv } from '../host/src/config/env.ts';
 import { createTenant, createUser } from '../host/src/tenancy/index.ts';
-import { createTestDatabase } from '../host/test/support/database.ts';
+import { createTestDatabase } from '../host/src/testing/database.ts';
 import { FIXTURE_REGISTRY } from '../host/test/support/test-host.ts';
 import type { Bench, BenchRow } from './types.ts';
 

@@ -12,7 +12,7 @@ import { compileMappings } from '../host/src/records/mapping-engine.ts';
 import { inTransaction } from '../host/src/records/sql.ts';
 import { baselineBatch } from './support/plain-insert.ts';
 import { ALLEGRO_MAPPINGS, allegroOrder, seedTenant } from '../host/src/records/test-fixtures.ts';
-import { createTestDatabase } from '../host/test/support/database.ts';
+import { createTestDatabase } from '../host/src/testing/database.ts';
 import type { Bench, BenchRow } from './types.ts';
 
 const BATCH = 100;

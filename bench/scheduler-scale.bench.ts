@@ -11,7 +11,7 @@ import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import { migrate, openDatabase } from '../host/src/db/orm.ts';
 import { AGENDA_TABLE, createScheduler, type SchedulerLogger } from '../host/src/scheduler/index.ts';
-import { withDatabaseName } from '../host/test/support/database.ts';
+import { withDatabaseName } from '../host/src/testing/database.ts';
 import { pgClusterUnavailable, startPgCluster, type PgCluster } from '../host/test/support/pg-cluster.ts';
 import type { Bench, BenchRow } from './types.ts';
 

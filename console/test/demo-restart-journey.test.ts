@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, logIn, screenshot, SKIP_BROWSER } from './support/browser.ts';
 import { CONSOLE_BUILD, REPO_ROOT } from './support/console-host.ts';
-import { freePort } from '../../host/test/support/free-port.ts';
+import { freePort } from '../../host/src/testing/free-port.ts';
 
 interface RunningDemo {
   child: ChildProcess;

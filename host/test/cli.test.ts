@@ -12,8 +12,8 @@ import { loadCredential, saveCredential } from '../src/vault/credentials.ts';
 import { VaultError } from '../src/vault/index.ts';
 import { masterKeyId, readMasterKeyFile, resolveMasterKey } from '../src/vault/master-key.ts';
 import { createVault } from '../src/vault/vault.ts';
-import { createTestDatabase } from './support/database.ts';
-import { NO_SERVER, serverDatabaseUrl } from './support/server-database.ts';
+import { createTestDatabase } from '../src/testing/database.ts';
+import { NO_SERVER, serverDatabaseUrl } from '../src/testing/server-database.ts';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgPool } from '../src/db/pg-pool.ts';
-import { eventually, startHostProcess, type HostProcess } from './support/host-process.ts';
+import { eventually, startHostProcess, type HostProcess } from '../src/testing/host-process.ts';
 import { freePort, pgClusterUnavailable, startPgCluster, type PgCluster } from './support/pg-cluster.ts';
 
 /** The demo's plugins of the company's documents: their sandboxes' effects are not marketplace effects. */

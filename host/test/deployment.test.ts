@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { eventually, startHostProcess } from './support/host-process.ts';
+import { eventually, startHostProcess } from '../src/testing/host-process.ts';
 import { freePort } from './support/pg-cluster.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');

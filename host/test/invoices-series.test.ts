@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedTenant } from '../src/records/test-fixtures.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { NO_SERVER, serverDatabaseUrl } from './support/server-database.ts';
+import { createTestDatabase, type TestDatabase } from '../src/testing/database.ts';
+import { NO_SERVER, serverDatabaseUrl } from '../src/testing/server-database.ts';
 
 const WORKER = fileURLToPath(new URL('./fixtures/issue-worker.ts', import.meta.url));
 /** Scale as a parameter: the issue asks for 4 processes and 1 000 invoices. */

@@ -9,7 +9,7 @@ import { createOAuthAuthorizer, OAUTH_CREDENTIAL_KIND } from '../src/runtime/oau
 import { createTenant } from '../src/tenancy/index.ts';
 import { loadCredential, saveCredential } from '../src/vault/credentials.ts';
 import { createVault } from '../src/vault/index.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { createTestDatabase, type TestDatabase } from '../src/testing/database.ts';
 
 /**
  * A token endpoint that rotates single-use refresh tokens like Allegro's (reference: "refresh

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RefusedError, RetryableError } from '@mch/plugin-sdk';
 import { seedTenant } from '../src/records/test-fixtures.ts';
 import { createPluginOutbound } from '../src/sync/context/outbound.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { createTestDatabase, type TestDatabase } from '../src/testing/database.ts';
 
 /** `ctx.outbound.once` on the real database: one effect per (integration, kind, key). */
 let testDb: TestDatabase;

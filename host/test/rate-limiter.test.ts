@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimiter, type RateRule } from '../src/runtime/rate-limiter.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { createTestDatabase, type TestDatabase } from '../src/testing/database.ts';
 
 /**
  * The shared limiter on the real database. A 429's pause stops every caller of the bucket until

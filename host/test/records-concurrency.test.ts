@@ -4,7 +4,7 @@ import { openDatabase, type Database } from '../src/db/orm.ts';
 import { importRecords } from '../src/records/import.ts';
 import { compileMappings } from '../src/records/mapping-engine.ts';
 import { ALLEGRO_MAPPINGS, allegroOrder, seedTenant } from '../src/records/test-fixtures.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { createTestDatabase, type TestDatabase } from '../src/testing/database.ts';
 
 /**
  * Two "processes" importing overlapping pages at once (SPEC "Scale-out": several hosts share one

@@ -3,7 +3,7 @@ import { openDatabase, type Database } from '../src/db/orm.ts';
 import { periodOf, reserveNumbers } from '../src/invoicing/numbering.ts';
 import { seedTenant } from '../src/records/test-fixtures.ts';
 import { inTransaction } from '../src/records/sql.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { createTestDatabase, type TestDatabase } from '../src/testing/database.ts';
 
 let testDb: TestDatabase;
 let other: Database;

@@ -11,7 +11,7 @@ import {
   emagOrder,
   seedTenant,
 } from '../src/records/test-fixtures.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { createTestDatabase, type TestDatabase } from '../src/testing/database.ts';
 
 let testDb: TestDatabase;
 const allegro = compileMappings(ALLEGRO_MAPPINGS);

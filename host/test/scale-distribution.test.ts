@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScheduler } from '../src/scheduler/index.ts';
 import { memoryLogger } from './fixtures/scheduler-helpers.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { eventually } from './support/host-process.ts';
-import { NO_SERVER, serverDatabaseUrl } from './support/server-database.ts';
+import { createTestDatabase, type TestDatabase } from '../src/testing/database.ts';
+import { eventually } from '../src/testing/host-process.ts';
+import { NO_SERVER, serverDatabaseUrl } from '../src/testing/server-database.ts';
 
 const WORKER = fileURLToPath(new URL('./fixtures/scale-worker.ts', import.meta.url));
 /** The short CI version; the long one: MCH_SCALE_INTEGRATIONS=500 MCH_SCALE_DURATION_MS=600000. */

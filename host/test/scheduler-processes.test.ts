@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { NO_SERVER, serverDatabaseUrl } from './support/server-database.ts';
+import { createTestDatabase, type TestDatabase } from '../src/testing/database.ts';
+import { NO_SERVER, serverDatabaseUrl } from '../src/testing/server-database.ts';
 
 const WORKER = fileURLToPath(new URL('./fixtures/scheduler-worker.ts', import.meta.url));
 const INTERVAL_MS = 1000;

@@ -10,7 +10,7 @@ import { authenticateSession } from '../src/auth/sessions.ts';
 import { ApiToken, AuditLog } from '../src/db/entities/index.ts';
 import { migrate, openDatabase } from '../src/db/orm.ts';
 import { createTenant, createUser } from '../src/tenancy/index.ts';
-import { createTestDatabase } from './support/database.ts';
+import { createTestDatabase } from '../src/testing/database.ts';
 import { startTestHost, type TestActor, type TestHost } from './support/test-host.ts';
 
 /**

@@ -14,7 +14,7 @@ import {
 import { login } from '../src/auth/login.ts';
 import { AuditLog, Company, InvoiceSeries, Session, Tenant, User } from '../src/db/entities/index.ts';
 import { createApiToken, createTenant, createUser, slugify, TenancyError } from '../src/tenancy/index.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { createTestDatabase, type TestDatabase } from '../src/testing/database.ts';
 
 async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
   return promise.then(

@@ -6,9 +6,9 @@ import { join, resolve } from 'node:path';
 import { createHostApp, type HostApp } from '../../../host/src/app/host-app.ts';
 import { readEnv } from '../../../host/src/config/env.ts';
 import { createTenant, createUser } from '../../../host/src/tenancy/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../../host/test/support/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../../host/src/testing/database.ts';
 import { SAMPLE_COMPANIES } from '../../../host/src/invoicing/seller-identity.ts';
-import { freePort } from '../../../host/test/support/free-port.ts';
+import { freePort } from '../../../host/src/testing/free-port.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 export const CONSOLE_BUILD = join(REPO_ROOT, 'console/build');

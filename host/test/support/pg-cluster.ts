@@ -3,8 +3,8 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-export { freePort } from './free-port.ts';
-import { freePort } from './free-port.ts';
+export { freePort } from '../../src/testing/free-port.ts';
+import { freePort } from '../../src/testing/free-port.ts';
 
 const run = promisify(execFile);
 

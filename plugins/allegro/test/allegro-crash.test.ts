@@ -4,12 +4,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import { startSandbox } from '../sandbox/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../../host/test/support/database.ts';
-import { seedTenantUser } from '../../../host/test/support/seed.ts';
-import { NO_SERVER, serverDatabaseUrl } from '../../../host/test/support/server-database.ts';
-import { ratesSandboxEnv } from '../../../host/test/support/test-host.ts';
+import {
+  createTestDatabase,
+  type TestDatabase,
+  seedTenantUser,
+  NO_SERVER,
+  serverDatabaseUrl,
+  ratesSandboxEnv,
+  freePort,
+} from '@mch/host/testing';
 import { allForms, consent, sandboxConfig, sandboxState } from './support.ts';
-import { freePort } from '../../../host/test/support/free-port.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storedLinesByOrder } from '../../../host/test/support/invoice-rows.ts';
+import { storedLinesByOrder, type TestActor } from '@mch/host/testing';
 import {
   allForms,
   connectAccount,
@@ -9,7 +9,6 @@ import {
   syncAndWait,
   type AllegroWorld,
 } from './support.ts';
-import type { TestActor } from '../../../host/test/support/test-host.ts';
 
 interface InvoiceView {
   id: string;

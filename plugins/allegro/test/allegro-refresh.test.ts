@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../../host/test/support/database.ts';
-import { NO_SERVER, serverDatabaseUrl } from '../../../host/test/support/server-database.ts';
-import { expireTokenSoon, twoProcessAuthorizers } from '../../../host/test/support/oauth-processes.ts';
+import {
+  createTestDatabase,
+  NO_SERVER,
+  serverDatabaseUrl,
+  expireTokenSoon,
+  twoProcessAuthorizers,
+} from '@mch/host/testing';
 import { connectAccount, sandboxState, startAllegroWorld, syncAndWait, waitIdle } from './support.ts';
 
 /**

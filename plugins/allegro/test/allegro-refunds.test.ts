@@ -1,6 +1,6 @@
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestActor } from '../../../host/test/support/test-host.ts';
+import type { TestActor } from '@mch/host/testing';
 import {
   connectAccount,
   sandboxState,

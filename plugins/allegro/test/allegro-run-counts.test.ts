@@ -3,7 +3,7 @@
 // skip carries its reason ("not paid yet"), the live progress never passes its total, and the
 // upload the host starts after an orders sync says so instead of passing for one started by hand.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestActor } from '../../../host/test/support/test-host.ts';
+import type { TestActor } from '@mch/host/testing';
 import {
   allForms,
   connectAccount,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import { startSandbox } from '../sandbox/index.ts';
-import { startTestHost, type TestActor, type TestHost } from '../../../host/test/support/test-host.ts';
+import { startTestHost, type TestActor, type TestHost } from '@mch/host/testing';
 
 export const ROOT_REGISTRY = join(import.meta.dirname, '..', '..', '..', 'plugin.manifest.json');
 
@@ -19,7 +19,7 @@ export async function startAllegroWorld(options: {
   faults?: Record<string, unknown>;
   rateLimit?: boolean;
   extra?: Record<string, unknown>;
-  host?: Parameters<typeof startTestHost>[0];
+  host?: Partial<Parameters<typeof startTestHost>[0]>;
 }): Promise<AllegroWorld> {
   const overrides = new Map<string, Record<string, string>>();
   const host = await startTestHost({

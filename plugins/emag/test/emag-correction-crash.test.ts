@@ -2,9 +2,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../sandbox/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../../host/test/support/database.ts';
-import { NO_SERVER, serverDatabaseUrl } from '../../../host/test/support/server-database.ts';
-import { startTestHost, type TestActor, type TestHost } from '../../../host/test/support/test-host.ts';
+import {
+  createTestDatabase,
+  type TestDatabase,
+  NO_SERVER,
+  serverDatabaseUrl,
+  startTestHost,
+  type TestActor,
+  type TestHost,
+} from '@mch/host/testing';
 import { hostSpawner } from './host-process.ts';
 import {
   allOrders,

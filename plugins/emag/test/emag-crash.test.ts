@@ -6,9 +6,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../sandbox/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../../host/test/support/database.ts';
-import { NO_SERVER, serverDatabaseUrl } from '../../../host/test/support/server-database.ts';
-import { startTestHost, type TestActor, type TestHost } from '../../../host/test/support/test-host.ts';
+import {
+  createTestDatabase,
+  type TestDatabase,
+  NO_SERVER,
+  serverDatabaseUrl,
+  startTestHost,
+  type TestActor,
+  type TestHost,
+  freePort,
+} from '@mch/host/testing';
 import {
   allOrders,
   connect,
@@ -20,7 +27,6 @@ import {
   sandboxState,
   waitForRun,
 } from './support.ts';
-import { freePort } from '../../../host/test/support/free-port.ts';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDemo, type DemoMode } from '../../../host/test/support/demo.ts';
-import { startTestHost, type TestHost } from '../../../host/test/support/test-host.ts';
+import { startTestDemo, type DemoMode, startTestHost, type TestHost } from '@mch/host/testing';
 import { eventually, heldOf, invoicesOf, ROOT_REGISTRY } from './support.ts';
 
 /**

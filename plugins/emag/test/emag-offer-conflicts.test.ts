@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestActor } from '../../../host/test/support/test-host.ts';
+import type { TestActor } from '@mch/host/testing';
 import { connect, ROMANIAN_SELLER, startEmagWorld, syncAndWait, type EmagWorld } from './support.ts';
 
 /**

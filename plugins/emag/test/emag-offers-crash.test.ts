@@ -2,8 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../sandbox/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../../host/test/support/database.ts';
-import { startTestHost, type TestActor, type TestHost } from '../../../host/test/support/test-host.ts';
+import {
+  createTestDatabase,
+  type TestDatabase,
+  startTestHost,
+  type TestActor,
+  type TestHost,
+} from '@mch/host/testing';
 import { hostSpawner } from './host-process.ts';
 import { connect, eventually, ROMANIAN_SELLER, ROOT_REGISTRY, sandboxState, syncAndWait } from './support.ts';
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storedLinesByOrder } from '../../../host/test/support/invoice-rows.ts';
-import type { TestActor } from '../../../host/test/support/test-host.ts';
+import { storedLinesByOrder, type TestActor } from '@mch/host/testing';
 import {
   allOrders,
   connect,

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import manifest from '../plugin.manifest.json' with { type: 'json' };
 import { actionInWords } from '../src/emag-api.ts';
-import type { TestActor } from '../../../host/test/support/test-host.ts';
+import type { TestActor } from '@mch/host/testing';
 import { connect, ROMANIAN_SELLER, setFaults, startEmagWorld, type EmagWorld } from './support.ts';
 
 /** An API path (`order/attachments/save`), a status number or code, or an arrow between statuses. */

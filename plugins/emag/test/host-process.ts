@@ -3,9 +3,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
-import type { TestHost } from '../../../host/test/support/test-host.ts';
+import { type TestHost, freePort } from '@mch/host/testing';
 import { emagConfig, eventually, ROOT_REGISTRY } from './support.ts';
-import { freePort } from '../../../host/test/support/free-port.ts';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 

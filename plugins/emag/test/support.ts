@@ -12,7 +12,7 @@ import {
   type TestActor,
   type TestCompany,
   type TestHost,
-} from '../../../host/test/support/test-host.ts';
+} from '@mch/host/testing';
 
 export const ROOT_REGISTRY = join(import.meta.dirname, '..', '..', '..', 'plugin.manifest.json');
 

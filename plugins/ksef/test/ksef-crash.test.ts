@@ -11,10 +11,16 @@ import {
   syncAndWait,
   type AllegroWorld,
 } from '../../allegro/test/support.ts';
-import { createTestDatabase, type TestDatabase } from '../../../host/test/support/database.ts';
-import { startHostProcess, type HostProcess } from '../../../host/test/support/host-process.ts';
-import { NO_SERVER, serverDatabaseUrl } from '../../../host/test/support/server-database.ts';
-import { ratesSandboxEnv, type TestActor } from '../../../host/test/support/test-host.ts';
+import {
+  createTestDatabase,
+  type TestDatabase,
+  startHostProcess,
+  type HostProcess,
+  NO_SERVER,
+  serverDatabaseUrl,
+  ratesSandboxEnv,
+  type TestActor,
+} from '@mch/host/testing';
 import { allInvoices, ksefConfig, ksefInvoices, ksefState, setFaults, until } from './support.ts';
 
 const ORDERS = Number(process.env.KSEF_CRASH_ORDERS ?? 1300);

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDemo, type DemoMode } from '../../../host/test/support/demo.ts';
-import { startTestHost, type TestActor, type TestHost } from '../../../host/test/support/test-host.ts';
+import {
+  startTestDemo,
+  type DemoMode,
+  startTestHost,
+  type TestActor,
+  type TestHost,
+} from '@mch/host/testing';
 import { connectAccount, ROOT_REGISTRY, syncAndWait } from '../../allegro/test/support.ts';
 import { allInvoices, until } from './support.ts';
 

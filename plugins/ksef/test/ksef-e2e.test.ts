@@ -13,7 +13,7 @@ import {
   waitIdle,
   type AllegroWorld,
 } from '../../allegro/test/support.ts';
-import type { TestActor } from '../../../host/test/support/test-host.ts';
+import type { TestActor } from '@mch/host/testing';
 import {
   allInvoices,
   ksefConfig,

@@ -11,7 +11,7 @@ import {
   syncAndWait,
   type AllegroWorld,
 } from '../../allegro/test/support.ts';
-import type { TestActor } from '../../../host/test/support/test-host.ts';
+import type { TestActor } from '@mch/host/testing';
 import { allInvoices, ksefConfig, setFaults, until, type InvoiceItem } from './support.ts';
 
 const NIP = '7740001454';

@@ -1,7 +1,7 @@
 import type { RunningSandbox } from '@mch/plugin-sdk/sandbox-kit';
 import { renderTemplate } from '@mch/schemas';
 import manifest from '../plugin.manifest.json' with { type: 'json' };
-import type { TestActor } from '../../../host/test/support/test-host.ts';
+import type { TestActor } from '@mch/host/testing';
 
 /** The plugin's config for a sandbox, from the manifest's own `sandbox.env` (as demo mode renders it). */
 export function ksefConfig(sandbox: RunningSandbox): Record<string, string> {

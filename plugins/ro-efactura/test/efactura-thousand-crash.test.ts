@@ -14,14 +14,16 @@ import {
   ROMANIAN_SELLER,
   ROOT_REGISTRY,
 } from '../../emag/test/support.ts';
-import { createTestDatabase, type TestDatabase } from '../../../host/test/support/database.ts';
-import { NO_SERVER, serverDatabaseUrl } from '../../../host/test/support/server-database.ts';
 import {
+  createTestDatabase,
+  type TestDatabase,
+  NO_SERVER,
+  serverDatabaseUrl,
   ratesSandboxEnv,
   startTestHost,
   type TestActor,
   type TestHost,
-} from '../../../host/test/support/test-host.ts';
+} from '@mch/host/testing';
 import { startSandbox as startSpvSandbox } from '../sandbox/index.ts';
 import { SANDBOX_CIFS } from '../sandbox/server.ts';
 import { stopValidator } from '../src/validate.ts';

@@ -1,4 +1,4 @@
-import type { Database } from '../../src/db/orm.ts';
+import type { Database } from '../db/orm.ts';
 
 /** One invoice line as stored, with the product and customer it was linked to. */
 export interface StoredLine {

@@ -1,8 +1,8 @@
-import { SAMPLE_COMPANIES } from '../../src/invoicing/seller-identity.ts';
-import type { CompanyIdentityInput } from '../../src/tenancy/create-tenant.ts';
-import type { Database } from '../../src/db/orm.ts';
-import type { Role } from '../../src/db/entities/user.entity.ts';
-import { createApiToken, createTenant, createUser } from '../../src/tenancy/index.ts';
+import { SAMPLE_COMPANIES } from '../invoicing/seller-identity.ts';
+import type { CompanyIdentityInput } from '../tenancy/create-tenant.ts';
+import type { Database } from '../db/orm.ts';
+import type { Role } from '../db/entities/user.entity.ts';
+import { createApiToken, createTenant, createUser } from '../tenancy/index.ts';
 
 /**
  * A tenant with one user and an API token, written straight into a database — for tests that

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
+const CLI = join(import.meta.dirname, '..', 'cli', 'main.ts');
 
 /** `host start` as a real process (the way users run it), with its output kept for failures. */
 export interface HostProcess {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrate, openDatabase, type Database } from '../../src/db/orm.ts';
+import { migrate, openDatabase, type Database } from '../db/orm.ts';
 import { serverDatabaseUrl } from './server-database.ts';
 
 export interface TestDatabase {

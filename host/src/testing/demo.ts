@@ -1,4 +1,4 @@
-import { startDemoMode, type DemoMode } from '../../src/app/demo-mode.ts';
+import { startDemoMode, type DemoMode } from '../app/demo-mode.ts';
 import type { TestHost } from './test-host.ts';
 
 export type { DemoMode };

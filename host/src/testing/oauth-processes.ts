@@ -1,11 +1,11 @@
-import { openDatabase } from '../../src/db/orm.ts';
-import type { OAuthTokens } from '../../src/oauth/oauth-client.ts';
-import { OAUTH_CREDENTIAL_KIND } from '../../src/runtime/oauth-authorizer.ts';
-import type { RequestAuthorizer } from '../../src/runtime/plugin-http.ts';
-import { createAuthorizer } from '../../src/sync/authorizer.ts';
-import { loadCredential, saveCredential } from '../../src/vault/credentials.ts';
-import { parseMasterKey } from '../../src/vault/master-key.ts';
-import { createVault } from '../../src/vault/vault.ts';
+import { openDatabase } from '../db/orm.ts';
+import type { OAuthTokens } from '../oauth/oauth-client.ts';
+import { OAUTH_CREDENTIAL_KIND } from '../runtime/oauth-authorizer.ts';
+import type { RequestAuthorizer } from '../runtime/plugin-http.ts';
+import { createAuthorizer } from '../sync/authorizer.ts';
+import { loadCredential, saveCredential } from '../vault/credentials.ts';
+import { parseMasterKey } from '../vault/master-key.ts';
+import { createVault } from '../vault/vault.ts';
 import type { TestHost } from './test-host.ts';
 
 interface Account {
