@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog, Integration, Tenant } from '../db/entities/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/database.ts';
 import { deleteCredentials, loadCredential, saveCredential } from './credentials.ts';
 import { VaultError } from '../errors.ts';
 import { checkMasterKey } from './master-key-check.ts';
