@@ -285,7 +285,7 @@ describe('plugin dry-run', () => {
       1,
       `No recording at ${join(work, 'nope.json')}; make one with plugin dry-run DIR --record FILE.`,
     ]);
-  });
+  }, 180_000); // four CLI runs, each starting a throwaway host on an embedded database
 
   it('refuses a plugin that does not validate, with the problems, before starting anything', async () => {
     const { code, stdout } = await finished(runCli(['plugin', 'dry-run', join(FIXTURES, 'fixture-broken')]));
